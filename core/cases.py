@@ -1,0 +1,442 @@
+"""Hotline cases (工单): one call's request, complaint, inquiry or rumour report.
+
+A case moves round a closed loop (受理 → 派单 → 办理 → 答复 → 办结 → 回访 → 评价, with 催办 when
+overdue and 重办 when the caller is not satisfied). Every change appends an event naming the
+operator, so the history is the audit trail. Cases are immutable values: :func:`apply` returns the
+next version.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import uuid
+from datetime import datetime, timedelta
+
+import attrs
+
+from core.model import PriorityFlag, SlaRules, check_code, check_non_negative, check_phone
+
+SCHEMA_VERSION = 1
+CASE_ID_PATTERN = re.compile(r"^(\d{8})-(\d{4,6})$")
+
+
+class CaseKind(enum.StrEnum):
+    REQUEST = "request"  # 需求
+    COMPLAINT = "complaint"  # 投诉
+    INQUIRY = "inquiry"  # 咨询
+    RUMOUR = "rumour"  # 不实信息
+
+
+@attrs.frozen
+class CategoryInfo:
+    kind: CaseKind
+    name: str
+    name_en: str
+    department: str
+    evidence: str | None = None  # "shortage", "panic_buying" or "price_rise" for the classifier
+
+
+class Category(enum.StrEnum):
+    GROCERIES = "groceries"
+    CHRONIC_MEDICINE = "chronic_medicine"
+    ORDERING_HELP = "ordering_help"
+    HARDSHIP_RELIEF = "hardship_relief"
+    UTILITY_REPAIR = "utility_repair"
+    VEHICLE_PASS = "vehicle_pass"
+    MEDICAL_SUPPLIES = "medical_supplies"
+    PRICE_GOUGING = "price_gouging"
+    HOARDING = "hoarding"
+    COUNTERFEIT = "counterfeit"
+    FOOD_SAFETY = "food_safety"
+    SERVICE_FEE = "service_fee"
+    DELIVERY_LATE = "delivery_late"
+    DELIVERY_MISSING = "delivery_missing"
+    DELIVERY_SHORT = "delivery_short"
+    SUPERMARKET_SERVICE = "supermarket_service"
+    SHORTAGE = "shortage"
+    PANIC_BUYING = "panic_buying"
+    WATER_OUTAGE = "water_outage"
+    POWER_OUTAGE = "power_outage"
+    GAS_OUTAGE = "gas_outage"
+    HEATING_OUTAGE = "heating_outage"
+    SUPPLY_INQUIRY = "supply_inquiry"
+    POLICY_INQUIRY = "policy_inquiry"
+    RUMOUR = "rumour"
+
+    @property
+    def info(self) -> CategoryInfo:
+        return CATEGORIES[self]
+
+    @property
+    def kind(self) -> CaseKind:
+        return CATEGORIES[self].kind
+
+
+_R, _C, _I, _U = CaseKind.REQUEST, CaseKind.COMPLAINT, CaseKind.INQUIRY, CaseKind.RUMOUR
+CATEGORIES: dict[Category, CategoryInfo] = {
+    Category.GROCERIES: CategoryInfo(_R, "生活物资", "Groceries and daily goods", "commerce"),
+    Category.CHRONIC_MEDICINE: CategoryInfo(_R, "慢性病购药", "Chronic patient medicine", "health"),
+    Category.ORDERING_HELP: CategoryInfo(_R, "代购代办", "Cannot order online", "street"),
+    Category.HARDSHIP_RELIEF: CategoryInfo(_R, "困难救助", "Hardship relief", "civil_affairs"),
+    Category.UTILITY_REPAIR: CategoryInfo(_R, "水电气报修", "Utility repair", "urban_management"),
+    Category.VEHICLE_PASS: CategoryInfo(_R, "车辆通行证", "Vehicle pass", "transport"),
+    Category.MEDICAL_SUPPLIES: CategoryInfo(_R, "防疫物资", "Medical supplies", "health"),
+    Category.PRICE_GOUGING: CategoryInfo(
+        _C, "哄抬价格", "Price gouging", "market_regulation", "price_rise"
+    ),
+    Category.HOARDING: CategoryInfo(
+        _C, "囤积居奇", "Hoarding", "market_regulation", "panic_buying"
+    ),
+    Category.COUNTERFEIT: CategoryInfo(_C, "制假售假", "Counterfeit goods", "market_regulation"),
+    Category.FOOD_SAFETY: CategoryInfo(_C, "食品安全", "Food safety", "market_regulation"),
+    Category.SERVICE_FEE: CategoryInfo(
+        _C, "收取服务费或加价", "Service fee or markup", "market_regulation"
+    ),
+    Category.DELIVERY_LATE: CategoryInfo(_C, "配送延迟", "Late delivery", "commerce"),
+    Category.DELIVERY_MISSING: CategoryInfo(_C, "未送达", "Missing delivery", "commerce"),
+    Category.DELIVERY_SHORT: CategoryInfo(_C, "少送短缺", "Short delivery", "commerce"),
+    Category.SUPERMARKET_SERVICE: CategoryInfo(
+        _C, "超市服务", "Supermarket service", "commerce"
+    ),
+    Category.SHORTAGE: CategoryInfo(
+        _C, "物资品种短缺", "Goods in short supply", "commerce", "shortage"
+    ),
+    Category.PANIC_BUYING: CategoryInfo(
+        _C, "抢购", "Panic buying", "market_regulation", "panic_buying"
+    ),
+    Category.WATER_OUTAGE: CategoryInfo(_C, "停水", "Water outage", "urban_management"),
+    Category.POWER_OUTAGE: CategoryInfo(_C, "停电", "Power outage", "power"),
+    Category.GAS_OUTAGE: CategoryInfo(_C, "停气", "Gas outage", "urban_management"),
+    Category.HEATING_OUTAGE: CategoryInfo(_C, "停暖", "Heating outage", "urban_management"),
+    Category.SUPPLY_INQUIRY: CategoryInfo(_I, "保供咨询", "Supply inquiry", "street"),
+    Category.POLICY_INQUIRY: CategoryInfo(_I, "政策咨询", "Policy inquiry", "publicity"),
+    Category.RUMOUR: CategoryInfo(_U, "不实信息", "Rumour report", "police"),
+}
+
+
+class Priority(enum.StrEnum):
+    URGENT = "urgent"  # 特急
+    HIGH = "high"  # 紧急
+    NORMAL = "normal"  # 一般
+
+
+class CaseStatus(enum.StrEnum):
+    ACCEPTED = "accepted"  # 已受理
+    DISPATCHED = "dispatched"  # 已派单
+    IN_PROGRESS = "in_progress"  # 办理中
+    REPLIED = "replied"  # 已答复
+    CHASED = "chased"  # 已催办
+    RESOLVED = "resolved"  # 已办结
+    CALLED_BACK = "called_back"  # 已回访
+    EVALUATED = "evaluated"  # 已评价
+    REOPENED = "reopened"  # 重新办理
+
+    @property
+    def is_open(self) -> bool:
+        """Open311 maps every status to ``open`` or ``closed``."""
+        return self not in CLOSED_STATUSES
+
+    @property
+    def open311(self) -> str:
+        return "open" if self.is_open else "closed"
+
+
+CLOSED_STATUSES = frozenset({CaseStatus.RESOLVED, CaseStatus.CALLED_BACK, CaseStatus.EVALUATED})
+
+
+class Evaluation(enum.StrEnum):
+    SATISFIED = "satisfied"  # 满意
+    BASICALLY_SATISFIED = "basically_satisfied"  # 基本满意
+    UNSATISFIED = "unsatisfied"  # 不满意
+
+
+class Action(enum.StrEnum):
+    CREATE = "create"
+    EDIT = "edit"
+    DISPATCH = "dispatch"
+    START = "start"
+    NOTE = "note"
+    REPLY = "reply"
+    CHASE = "chase"
+    RESOLVE = "resolve"
+    CALL_BACK = "call_back"
+    EVALUATE = "evaluate"
+    REOPEN = "reopen"
+
+
+_OPEN_WORK = frozenset(
+    {
+        CaseStatus.ACCEPTED,
+        CaseStatus.DISPATCHED,
+        CaseStatus.IN_PROGRESS,
+        CaseStatus.REPLIED,
+        CaseStatus.CHASED,
+        CaseStatus.REOPENED,
+    }
+)
+_ANY = frozenset(CaseStatus)
+
+#: action -> (statuses it may be taken from, status it leads to; None keeps the status)
+TRANSITIONS: dict[Action, tuple[frozenset[CaseStatus], CaseStatus | None]] = {
+    Action.CREATE: (frozenset(), CaseStatus.ACCEPTED),
+    Action.EDIT: (_ANY, None),
+    Action.NOTE: (_ANY, None),
+    Action.DISPATCH: (_OPEN_WORK, CaseStatus.DISPATCHED),
+    Action.START: (
+        frozenset({CaseStatus.DISPATCHED, CaseStatus.CHASED, CaseStatus.REOPENED,
+                   CaseStatus.REPLIED}),
+        CaseStatus.IN_PROGRESS,
+    ),
+    Action.REPLY: (_OPEN_WORK, CaseStatus.REPLIED),
+    Action.CHASE: (_OPEN_WORK - {CaseStatus.ACCEPTED}, CaseStatus.CHASED),
+    Action.RESOLVE: (_OPEN_WORK, CaseStatus.RESOLVED),
+    Action.CALL_BACK: (frozenset({CaseStatus.RESOLVED}), CaseStatus.CALLED_BACK),
+    Action.EVALUATE: (frozenset({CaseStatus.CALLED_BACK}), CaseStatus.EVALUATED),
+    Action.REOPEN: (
+        frozenset({CaseStatus.RESOLVED, CaseStatus.CALLED_BACK, CaseStatus.EVALUATED}),
+        CaseStatus.REOPENED,
+    ),
+}
+
+
+def _check_aware(_instance: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("time must carry a UTC offset, e.g. 2026-11-23T09:30:00+08:00")
+
+
+def _check_optional_aware(
+    instance: object, attribute: attrs.Attribute[datetime | None], value: datetime | None
+) -> None:
+    if value is not None:
+        _check_aware(instance, attribute, value)  # type: ignore[arg-type]
+
+
+def check_case_id(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not CASE_ID_PATTERN.match(value):
+        raise ValueError(f"{value!r} is not a case id (YYYYMMDD-NNNN)")
+
+
+def _check_uid(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a UUID") from None
+
+
+@attrs.frozen
+class Address:
+    """Where the caller lives, down to the room (楼栋/单元/房号)."""
+
+    street: str = ""
+    building: str = ""
+    unit: str = ""
+    room: str = ""
+
+    def render(self) -> str:
+        parts = [self.street]
+        if self.building:
+            parts.append(f"{self.building}栋")
+        if self.unit:
+            parts.append(f"{self.unit}单元")
+        if self.room:
+            parts.append(f"{self.room}室")
+        return "".join(p for p in parts if p)
+
+
+@attrs.frozen
+class Caller:
+    name: str = ""
+    phone: str = attrs.field(default="", validator=check_phone)
+    address: Address = Address()
+
+
+@attrs.frozen
+class ItemLine:
+    """One requested item: a catalogue code (or free text) and a quantity."""
+
+    code: str
+    quantity: float = attrs.field(default=1, validator=check_non_negative)
+    name: str = ""
+    unit_price_fen: int | None = None
+
+
+@attrs.frozen
+class CaseEvent:
+    """One entry of a case's append-only history (办理记录)."""
+
+    time: datetime = attrs.field(validator=_check_aware)
+    operator: str
+    action: Action
+    note: str = ""
+    status: CaseStatus | None = None
+    department: str | None = None
+    evaluation: Evaluation | None = None
+
+
+@attrs.frozen
+class Case:
+    """A hotline case (工单)."""
+
+    id: str = attrs.field(validator=check_case_id)
+    uid: str = attrs.field(validator=_check_uid)
+    kind: CaseKind
+    category: Category
+    created: datetime = attrs.field(validator=_check_aware)
+    created_by: str
+    status: CaseStatus = CaseStatus.ACCEPTED
+    priority: Priority = Priority.NORMAL
+    community: str = attrs.field(default="", validator=attrs.validators.optional(check_code))
+    household: str = ""
+    department: str = ""
+    caller: Caller = Caller()
+    flags: frozenset[PriorityFlag] = frozenset()
+    items: tuple[ItemLine, ...] = ()
+    description: str = ""
+    due: datetime | None = attrs.field(default=None, validator=_check_optional_aware)
+    callback_due: datetime | None = attrs.field(default=None, validator=_check_optional_aware)
+    evaluation: Evaluation | None = None
+    revision: int = 1
+    schema_version: int = SCHEMA_VERSION
+    history: tuple[CaseEvent, ...] = ()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status.is_open
+
+    @property
+    def updated(self) -> datetime:
+        return self.history[-1].time if self.history else self.created
+
+    def is_overdue(self, now: datetime) -> bool:
+        if self.is_open:
+            return self.due is not None and now > self.due
+        if self.status in (CaseStatus.RESOLVED,) and self.callback_due is not None:
+            return now > self.callback_due
+        return False
+
+
+class TransitionError(ValueError):
+    """An action that the case's status does not allow (e.g. calling back an open case)."""
+
+
+def due_time(
+    rules: SlaRules,
+    kind: CaseKind,
+    priority: Priority,
+    created: datetime,
+    flags: frozenset[PriorityFlag] = frozenset(),
+) -> datetime:
+    """When a new case falls due under the desk's SLA rules (办理时限)."""
+    if priority is Priority.URGENT and rules.urgent_same_day:
+        end_of_day = created.replace(hour=23, minute=59, second=59, microsecond=0)
+        return max(end_of_day, created + timedelta(hours=rules.urgent_min_hours))
+    if kind is CaseKind.COMPLAINT:
+        due = created + timedelta(days=rules.complaint_days)
+    elif kind is CaseKind.REQUEST:
+        due = created + timedelta(hours=rules.request_hours)
+    elif kind is CaseKind.RUMOUR:
+        due = created + timedelta(hours=rules.rumour_hours)
+    else:
+        due = created + timedelta(hours=rules.inquiry_hours)
+    if flags or priority is Priority.HIGH:
+        due = min(due, created + timedelta(hours=rules.priority_people_hours))
+    return due
+
+
+def callback_due_time(rules: SlaRules, resolved: datetime) -> datetime:
+    """Call-back falls due by the end of the day after resolution (回访: 办结次日)."""
+    day = resolved + timedelta(days=rules.callback_days)
+    return day.replace(hour=23, minute=59, second=59, microsecond=0)
+
+
+def new_case(
+    *,
+    case_id: str,
+    category: Category,
+    created: datetime,
+    operator: str,
+    rules: SlaRules,
+    uid: str | None = None,
+    **fields: object,
+) -> Case:
+    """A freshly accepted case with its due time and a ``create`` event."""
+    priority = Priority(str(fields.pop("priority", Priority.NORMAL)))
+    flags = frozenset(PriorityFlag(str(f)) for f in fields.pop("flags", ()))  # type: ignore[attr-defined]
+    if flags and priority is Priority.NORMAL:
+        priority = Priority.HIGH
+    kind = category.kind
+    department = str(fields.pop("department", "") or category.info.department)
+    note = str(fields.pop("note", ""))
+    return Case(
+        id=case_id,
+        uid=uid or str(uuid.uuid4()),
+        kind=kind,
+        category=category,
+        created=created,
+        created_by=operator,
+        priority=priority,
+        flags=flags,
+        department=department,
+        due=due_time(rules, kind, priority, created, flags),
+        history=(
+            CaseEvent(
+                time=created,
+                operator=operator,
+                action=Action.CREATE,
+                note=note,
+                status=CaseStatus.ACCEPTED,
+                department=department,
+            ),
+        ),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def apply(
+    case: Case,
+    action: Action,
+    *,
+    operator: str,
+    time: datetime,
+    rules: SlaRules,
+    note: str = "",
+    department: str | None = None,
+    evaluation: Evaluation | None = None,
+    changes: dict[str, object] | None = None,
+) -> Case:
+    """The case after ``operator`` takes ``action`` at ``time``; raises TransitionError."""
+    allowed, target = TRANSITIONS[action]
+    if case.status not in allowed:
+        raise TransitionError(
+            f"cannot {action.value} a case that is {case.status.value} "
+            f"(allowed from: {', '.join(sorted(s.value for s in allowed)) or 'nowhere'})"
+        )
+    if action is Action.DISPATCH and not (department or case.department):
+        raise TransitionError("dispatch needs a department")
+    if action is Action.EVALUATE and evaluation is None:
+        raise TransitionError("evaluate needs the caller's evaluation")
+    updates: dict[str, object] = dict(changes or {})
+    status = target or case.status
+    updates["status"] = status
+    if department:
+        updates["department"] = department
+    if evaluation is not None:
+        updates["evaluation"] = evaluation
+    if action is Action.RESOLVE:
+        updates["callback_due"] = callback_due_time(rules, time)
+    if action is Action.REOPEN:
+        updates["due"] = due_time(rules, case.kind, case.priority, time, case.flags)
+        updates["callback_due"] = None
+        updates["evaluation"] = None
+    event = CaseEvent(
+        time=time,
+        operator=operator,
+        action=action,
+        note=note,
+        status=status if target else None,
+        department=department,
+        evaluation=evaluation,
+    )
+    updates["history"] = (*case.history, event)
+    return attrs.evolve(case, **updates)  # type: ignore[arg-type]

@@ -1,0 +1,224 @@
+"""Reading and writing TOML documents with errors that point at a file, a line and a field.
+
+``tomllib`` knows where a syntax error is but not where a key lives, so validation errors are
+mapped back to lines with :func:`locate_lines`, a small scanner that records the line of every
+key path in a document (tables, arrays of tables, dotted keys).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import cattrs
+import tomli_w
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+)
+
+from core.problems import Problem
+
+T = TypeVar("T")
+KeyPath = tuple[str | int, ...]
+
+_SYNTAX_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*(\]\]?)\s*(#.*)?$")
+_KEY = re.compile(r"^\s*((?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'))*)\s*=")
+
+
+def _split_key(raw: str) -> list[str]:
+    parts = re.findall(r"\"([^\"]*)\"|'([^']*)'|([A-Za-z0-9_-]+)", raw)
+    return [a or b or c for a, b, c in parts]
+
+
+def locate_lines(text: str) -> dict[KeyPath, int]:
+    """Map every key path in a TOML document to the 1-based line that defines it."""
+    lines: dict[KeyPath, int] = {}
+    table: KeyPath = ()
+    array_counts: dict[KeyPath, int] = {}
+    in_multiline: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if in_multiline is not None:
+            if line.count(in_multiline) % 2 == 1:
+                in_multiline = None
+            continue
+        header = _HEADER.match(line)
+        if header and not _KEY.match(line):
+            names = _split_key(header.group(2))
+            if header.group(1) == "[[":
+                # an array of tables: each [[a.b]] appends an element to the array at a.b
+                base = _resolve(tuple(names), array_counts)
+                index = array_counts.get(base, -1) + 1
+                array_counts[base] = index
+                table = (*base, index)
+                lines.setdefault(base, number)
+            else:
+                table = _resolve(tuple(names), array_counts)
+            lines.setdefault(table, number)
+            continue
+        key = _KEY.match(line)
+        if key:
+            path = (*table, *_split_key(key.group(1)))
+            lines.setdefault(path, number)
+            rest = line[key.end() :]
+            for quote in ('"""', "'''"):
+                if rest.count(quote) % 2 == 1:
+                    in_multiline = quote
+    return lines
+
+
+def _resolve(names: tuple[str, ...], array_counts: Mapping[KeyPath, int]) -> KeyPath:
+    """Insert the current index of every enclosing array of tables into a header's path."""
+    resolved: list[str | int] = []
+    for name in names:
+        resolved.append(name)
+        index = array_counts.get(tuple(resolved))
+        if index is not None and tuple(resolved) != names:
+            resolved.append(index)
+    return tuple(resolved)
+
+
+def line_of(lines: Mapping[KeyPath, int], path: KeyPath) -> int | None:
+    """The line of ``path``, or of its nearest enclosing key that has one."""
+    probe = tuple(path)
+    while probe:
+        if probe in lines:
+            return lines[probe]
+        probe = probe[:-1]
+    return None
+
+
+def render_path(path: KeyPath) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def parse_toml(path: Path, data: bytes) -> tuple[dict[str, Any] | None, str, list[Problem]]:
+    """Decode and parse ``data`` read from ``path``; problems instead of exceptions."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, "", [Problem(path, line, f"not UTF-8 text (byte {exc.start})")]
+    if not text.strip():
+        return None, text, [Problem(path, 1, "file is empty")]
+    try:
+        return tomllib.loads(text), text, []
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        position = _SYNTAX_POSITION.search(message)
+        line = int(position.group(1)) if position else None
+        message = _SYNTAX_POSITION.sub("", message).strip()
+        return None, text, [Problem(path, line, f"TOML syntax error: {message}")]
+
+
+def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, list[Problem]]:
+    """Read and parse a TOML file; a missing or unreadable file is a problem, not an exception."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, "", [Problem(path, None, "file not found")]
+    except OSError as exc:
+        return None, "", [Problem(path, None, f"cannot read: {exc.strerror or exc}")]
+    return parse_toml(path, data)
+
+
+def structure_errors(exc: BaseException, path: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
+    """Flatten a cattrs validation error into ``(key path, message)`` pairs."""
+    if isinstance(exc, ForbiddenExtraKeysError):
+        for key in sorted(exc.extra_fields):
+            yield (*path, key), "unknown field"
+    elif isinstance(exc, ClassValidationError):
+        with_notes, without = exc.group_exceptions()
+        for inner, note in with_notes:
+            yield from structure_errors(inner, (*path, note.name))
+        for inner in without:
+            yield from structure_errors(inner, path)
+    elif isinstance(exc, IterableValidationError):
+        with_notes, without = exc.group_exceptions()
+        for inner, note in with_notes:
+            yield from structure_errors(inner, (*path, note.index))
+        for inner in without:
+            yield from structure_errors(inner, path)
+    elif isinstance(exc, BaseExceptionGroup):
+        for inner in exc.exceptions:
+            yield from structure_errors(inner, path)
+    elif isinstance(exc, KeyError):
+        yield path, "required field is missing"
+    elif isinstance(exc, cattrs.errors.StructureHandlerNotFoundError):
+        yield path, f"unsupported value ({exc})"
+    else:
+        yield path, _describe(exc)
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, ValueError | TypeError) and str(exc):
+        message = str(exc)
+        if message.startswith("invalid literal for int()"):
+            return "expected a whole number"
+        return message
+    return f"invalid value ({type(exc).__name__}: {exc})"
+
+
+def problems_from(
+    exc: BaseException, path: Path, text: str, prefix: KeyPath = ()
+) -> list[Problem]:
+    lines = locate_lines(text)
+    found = []
+    for key_path, message in structure_errors(exc, prefix):
+        found.append(Problem(path, line_of(lines, key_path), message, render_path(key_path)))
+    return found
+
+
+def structure(
+    converter: cattrs.Converter,
+    data: Any,
+    cls: type[T],
+    path: Path,
+    text: str,
+    prefix: KeyPath = (),
+) -> tuple[T | None, list[Problem]]:
+    """Structure ``data`` into ``cls``; on failure every problem, located in ``text``."""
+    try:
+        return converter.structure(data, cls), []
+    except Exception as exc:  # cattrs raises groups of arbitrary validator errors
+        return None, problems_from(exc, path, text, prefix)
+
+
+def structure_list(
+    converter: cattrs.Converter,
+    rows: Sequence[Any],
+    cls: type[T],
+    path: Path,
+    text: str,
+    key: str,
+) -> tuple[list[T], list[Problem]]:
+    """Structure each row of an array of tables on its own, keeping the good ones."""
+    good: list[T] = []
+    problems: list[Problem] = []
+    for index, row in enumerate(rows):
+        value, found = structure(converter, row, cls, path, text, (key, index))
+        problems.extend(found)
+        if value is not None:
+            good.append(value)
+    return good, problems
+
+
+def drop_none(value: Any) -> Any:
+    """TOML has no null: drop ``None`` values from unstructured data, recursively."""
+    if isinstance(value, dict):
+        return {k: drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [drop_none(v) for v in value]
+    return value
+
+
+def dumps(data: Mapping[str, Any]) -> str:
+    return tomli_w.dumps(drop_none(dict(data)), multiline_strings=True)
