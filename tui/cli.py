@@ -1,0 +1,80 @@
+"""The ``baogong`` command: with no subcommand it opens the operators' desk.
+
+Subcommands are thin shells over :mod:`core`; they never import Textual, so scripts that call them
+start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+#: subcommand -> module in tui.commands implementing it
+COMMANDS: dict[str, str] = {
+    "check": "check",
+    "classify": "classify",
+    "pack": "pack",
+    "reconcile": "reconcile",
+    "export": "export",
+    "replay": "replay",
+    "record-test": "record_test",
+}
+
+
+def _load(name: str) -> ModuleType | None:
+    module = f"tui.commands.{name}"
+    if importlib.util.find_spec(module) is None:
+        return None
+    return importlib.import_module(module)
+
+
+def add_desk_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--desk",
+        metavar="DIR",
+        help="the desk directory (default: your own desk, a copy of the demo desk at first)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="baogong",
+        description="保供热线台 Emergency supply hotline desk. With no command, opens the desk.",
+    )
+    add_desk_argument(parser)
+    parser.add_argument("--lang", choices=["zh", "en"], help="language of the app")
+    parser.add_argument("--operator", help="operator name (default: your login name)")
+    parser.add_argument("--record", metavar="FILE", help="record this session to FILE")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command, module_name in COMMANDS.items():
+        module = _load(module_name)
+        if module is None:
+            continue
+        command_parser = sub.add_parser(command, help=module.HELP, description=module.HELP)
+        if not any(a.dest == "desk" for a in command_parser._actions):
+            add_desk_argument(command_parser)
+        module.configure(command_parser)
+        command_parser.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "run", None) is not None:
+        try:
+            status: int = args.run(args)
+        except KeyboardInterrupt:
+            return 130
+        return status
+    from tui.app import run_app  # Textual is imported only when the app starts
+
+    return run_app(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
