@@ -7,6 +7,7 @@ that writing a record twice gives the same bytes.
 from __future__ import annotations
 
 import enum
+import typing
 from datetime import date, datetime
 from typing import Any
 
@@ -75,7 +76,7 @@ def make_converter() -> cattrs.Converter:
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
     )
     converter.register_unstructure_hook_func(
-        lambda t: isinstance(t, type) and issubclass(t, frozenset | set),
+        lambda t: t in (frozenset, set) or typing.get_origin(t) in (frozenset, set),
         lambda v: sorted(converter.unstructure(x) for x in v),
     )
     return converter
