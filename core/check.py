@@ -27,7 +27,6 @@ class CheckReport:
     root: Path
     problems: tuple[Problem, ...]
     cases: int
-    files: int
 
     @property
     def ok(self) -> bool:
@@ -52,7 +51,7 @@ def check_desk(root: Path | str, *, workers: int | None = None) -> CheckReport:
     try:
         desk = Desk.open(root)
     except DeskError as exc:
-        return CheckReport(Path(root), exc.problems, 0, 0)
+        return CheckReport(Path(root), exc.problems, 0)
     problems = list(desk.problems)
     for extra in DESK_CHECKS:
         problems.extend(extra(desk))
@@ -66,7 +65,5 @@ def check_desk(root: Path | str, *, workers: int | None = None) -> CheckReport:
                 problems.extend(found)
     else:
         problems.extend(_check_batch(paths))
-    seen_uids: dict[str, Path] = {}
     problems.sort(key=lambda p: (str(p.path), p.line or 0))
-    del seen_uids
-    return CheckReport(desk.root, tuple(problems), len(paths), len(paths) + 1)
+    return CheckReport(desk.root, tuple(problems), len(paths))
