@@ -41,7 +41,7 @@ def _structure_date(value: Any, _type: type) -> date:
 def _strict(kind: type, name: str) -> Any:
     def structure(value: Any, _type: type) -> Any:
         # cattrs would happily turn "12" into 12 and 1.9 into 1; a record must say what it means
-        if isinstance(value, bool) or not isinstance(value, kind):
+        if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
             raise ValueError(f"expected {name}, got {type(value).__name__} {value!r}")
         return value
 
