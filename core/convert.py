@@ -40,6 +40,9 @@ def _structure_date(value: Any, _type: type) -> date:
 
 def _strict(kind: type, name: str) -> Any:
     def structure(value: Any, _type: type) -> Any:
+        if isinstance(_type, type) and issubclass(_type, enum.Enum):
+            # a StrEnum is a str, so cattrs dispatches it here rather than to the enum hook
+            return _structure_enum(value, _type)
         # cattrs would happily turn "12" into 12 and 1.9 into 1; a record must say what it means
         if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
             raise ValueError(f"expected {name}, got {type(value).__name__} {value!r}")
