@@ -89,7 +89,8 @@ def weekly_rise(prices: Mapping[date, int], day: date, window_days: int = 7) -> 
     lowest = min(
         (fen for d, fen in prices.items() if day - timedelta(days=window_days) <= d <= day),
     )
-    return today / lowest - 1
+    # rounded to 9 decimals so that 3540 / 2950 - 1 reads 0.2, not 0.19999999999999996
+    return round(today / lowest - 1, 9)
 
 
 def max_weekly_rise(
