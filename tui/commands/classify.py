@@ -23,6 +23,8 @@ from core.levels import (
     LEVELS_FILE,
     RESERVES_FILE,
     Classifier,
+    Cover,
+    MedicalLine,
     Report,
     decision_in_force,
     desk_population,
@@ -99,7 +101,8 @@ def run(args: argparse.Namespace) -> int:
         reserves, problems = load_reserves(desk.root / RESERVES_FILE)
         if problems:
             return _fail(problems)
-        covers, medical = (), ()
+        covers: tuple[Cover, ...] = ()
+        medical: tuple[MedicalLine, ...] = ()
         if reserves is not None:
             day = reading.day or now.astimezone(desk.settings.zone).date()
             population = desk_population(desk)
