@@ -41,7 +41,7 @@ def _structure_date(value: Any, _type: type) -> date:
 def _strict(kind: type, name: str) -> Any:
     def structure(value: Any, _type: type) -> Any:
         # cattrs would happily turn "12" into 12 and 1.9 into 1; a record must say what it means
-        if isinstance(value, bool) or not isinstance(value, kind):
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
             raise ValueError(f"expected {name}, got {type(value).__name__} {value!r}")
         return value
 
@@ -68,10 +68,10 @@ def make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(datetime, lambda v: v)
     converter.register_structure_hook(date, _structure_date)
     converter.register_unstructure_hook(date, lambda v: v)
-    converter.register_structure_hook(int, _strict(int, "a whole number"))
-    converter.register_structure_hook(str, _strict(str, "text"))
-    converter.register_structure_hook(bool, _strict(bool, "true or false"))
-    converter.register_structure_hook(float, _structure_float)
+    # predicates, not classes: a class hook would also catch its subclasses (StrEnum, IntEnum)
+    for kind, name in ((int, "a whole number"), (str, "text"), (bool, "true or false")):
+        converter.register_structure_hook_func(lambda t, k=kind: t is k, _strict(kind, name))
+    converter.register_structure_hook_func(lambda t: t is float, _structure_float)
     converter.register_structure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
     )
