@@ -72,9 +72,13 @@ def make_converter() -> cattrs.Converter:
     for kind, name in ((int, "a whole number"), (str, "text"), (bool, "true or false")):
         converter.register_structure_hook_func(lambda t, k=kind: t is k, _strict(kind, name))
     converter.register_structure_hook_func(lambda t: t is float, _structure_float)
-    converter.register_structure_hook_func(
-        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
+    # 2.0 is written as 2, so a value read back as a float writes the same bytes again
+    converter.register_unstructure_hook(
+        float, lambda v: int(v) if float(v).is_integer() and abs(v) < 2**53 else v
     )
+    # by class: cattrs' own hook for str would otherwise take a StrEnum by its str base
+    for base in (enum.Enum, enum.StrEnum, enum.IntEnum):
+        converter.register_structure_hook(base, _structure_enum)
     converter.register_unstructure_hook_func(
         lambda t: t in (frozenset, set) or typing.get_origin(t) in (frozenset, set),
         lambda v: sorted(converter.unstructure(x) for x in v),
