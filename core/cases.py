@@ -15,7 +15,13 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from core.model import PriorityFlag, SlaRules, check_code, check_non_negative, check_phone
+from core.model import (
+    PriorityFlag,
+    SlaRules,
+    check_non_negative,
+    check_optional_code,
+    check_phone,
+)
 
 SCHEMA_VERSION = 1
 CASE_ID_PATTERN = re.compile(r"^(\d{8})-(\d{4,6})$")
@@ -286,7 +292,7 @@ class Case:
     created_by: str
     status: CaseStatus = CaseStatus.ACCEPTED
     priority: Priority = Priority.NORMAL
-    community: str = attrs.field(default="", validator=attrs.validators.optional(check_code))
+    community: str = attrs.field(default="", validator=check_optional_code)
     household: str = ""
     department: str = ""
     caller: Caller = Caller()

@@ -24,6 +24,11 @@ def check_code(_instance: object, attribute: attrs.Attribute[str], value: str) -
         )
 
 
+def check_optional_code(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if value:
+        check_code(instance, attribute, value)
+
+
 def check_phone(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if value and not PHONE_PATTERN.match(value):
         raise ValueError(f"{value!r} is not a phone number (digits, spaces, '-', leading '+')")
