@@ -19,7 +19,7 @@ The JSON keys are stable; scripts may rely on them::
                     window_end, suggested_level, zh, en}, ...],
       "reserves": [{kind, district, population, stock_kg, daily_kg, days, norm_days,
                     applies, broken}, ...],
-      "medical": [{item, name, tier, required, target, stock, shortfall}, ...],
+      "medical": [{item, name, name_en, tier, required, target, stock, shortfall}, ...],
       "thresholds": "defaults"              # or the path of the levels.toml used
     }
 """
@@ -109,8 +109,8 @@ def report_json(report: Report) -> dict[str, Any]:
             for c in report.reserves
         ],
         "medical": [
-            {"item": m.item, "name": m.name, "tier": m.tier, "required": m.required,
-             "target": m.target, "stock": m.stock, "shortfall": m.shortfall}
+            {"item": m.item, "name": m.name, "name_en": m.name_en, "tier": m.tier,
+             "required": m.required, "target": m.target, "stock": m.stock, "shortfall": m.shortfall}
             for m in report.medical
         ],
         "thresholds": report.thresholds_source,
@@ -131,7 +131,7 @@ _WORDS = {
         "cases": "支持工单", "reserves": "储备保障天数", "days": "天", "norm": "标准",
         "broken": "不达标", "ok": "达标", "not_applicable": "非冬春季节,不适用",
         "unknown": "未知(缺人口或人均消费量)", "medical": "防疫物资",
-        "tier": "{n}级", "required": "需储备", "on_demand": "按需采购",
+        "tier": "{n}级物资", "required": "需储备", "on_demand": "按需采购",
         "optional": "暂不要求", "short": "缺口",
     },
     "en": {
@@ -235,7 +235,7 @@ def render_report(report: Report, lang: str = "zh") -> str:
         out.extend(_render_cover(report.reserves, w, lang))
     if report.medical:
         out.extend(["", f"{w['medical']}{head}"])
-        out.extend(_render_medical(report.medical, w))
+        out.extend(_render_medical(report.medical, w, lang))
     return "\n".join(out) + "\n"
 
 
@@ -248,25 +248,30 @@ def _render_cover(covers: Sequence[Cover], w: dict[str, str], lang: str) -> list
         if cover.days is None:
             state = w["unknown"]
         elif not cover.applies:
-            state = f"{cover.days:.1f} {w['days']} ({w['not_applicable']})"
+            state = f"{cover.days:.1f} {w['days']}" + (
+                f"（{w['not_applicable']}）" if lang == "zh" else f" ({w['not_applicable']})")
         else:
             verdict = w["broken"] if cover.broken else w["ok"]
-            state = f"{cover.days:.1f} {w['days']} ({w['norm']} {cover.norm_days:g}, {verdict})"
+            state = f"{cover.days:.1f} {w['days']}" + (
+                f"（{w['norm']}{cover.norm_days:g}天，{verdict}）" if lang == "zh"
+                else f" ({w['norm']} {cover.norm_days:g}, {verdict})")
         lines.append(f"  {scope} {name}{sep}{state}")
     return lines
 
 
-def _render_medical(lines: Sequence[MedicalLine], w: dict[str, str]) -> list[str]:
+def _render_medical(lines: Sequence[MedicalLine], w: dict[str, str], lang: str) -> list[str]:
     out = []
+    sep, comma = ("：", "，") if lang == "zh" else (": ", ", ")
     for line in lines:
         tier = w["tier"].format(n=line.tier)
         if line.tier == 3:
             state = w["on_demand"]
         elif not line.required:
-            state = f"{w['optional']} ({line.stock}/{line.target})"
+            state = f"{w['optional']} {line.stock}/{line.target}"
         else:
             state = f"{w['required']} {line.stock}/{line.target}"
             if line.shortfall:
-                state += f", {w['short']} {line.shortfall}"
-        out.append(f"  [{tier}] {line.name}: {state}")
+                state += f"{comma}{w['short']} {line.shortfall}"
+        name = line.name if lang == "zh" else (line.name_en or line.name)
+        out.append(f"  [{tier}] {name}{sep}{state}")
     return out

@@ -6,7 +6,8 @@ Reserve norms (the seeds: 城区成品粮油储备要达到15天以上(含15天)
     days of cover = stock (kg) / (population x per-capita daily consumption (kg))
 
 A norm is met at exactly its number of days (含15天). The vegetable norm applies in winter and
-spring only (``vegetable_months``, default December to May); population is the sum of the desk's
+spring only (``vegetable_months``, default November to May: the northern
+heating season and spring, the safe side of 冬春季节); population is the sum of the desk's
 communities (``communities.toml``), per district when a stock row names one.
 
 Medical supply tiers (the seeds' 一级/二级/三级保供物资):
@@ -25,7 +26,7 @@ Medical supply tiers (the seeds' 一级/二级/三级保供物资):
 ::
 
     # reserves.toml
-    vegetable_months = [12, 1, 2, 3, 4, 5]    # optional
+    vegetable_months = [11, 12, 1, 2, 3, 4, 5]    # optional
 
     [norms]                  # optional, days of cover
     grain_oil = 15
@@ -158,7 +159,7 @@ class Reserves:
     """The contents of ``reserves.toml``."""
 
     vegetable_months: tuple[int, ...] = attrs.field(
-        default=(12, 1, 2, 3, 4, 5), validator=_check_months)
+        default=(11, 12, 1, 2, 3, 4, 5), validator=_check_months)
     norms: Norms = Norms()
     consumption: Consumption = Consumption()
     stock: tuple[StockLine, ...] = ()
@@ -229,6 +230,7 @@ class MedicalLine:
     required: bool  # must be stocked now
     target: int  # the target in force (raised at response III or above)
     stock: int
+    name_en: str = ""
 
     @property
     def shortfall(self) -> int:
@@ -264,6 +266,7 @@ def medical_lines(medical: Medical, catalogue: Mapping[str, CatalogueItem]) -> l
             required=tier in tiers,
             target=target if tier != 3 else 0,
             stock=entry.stock,
+            name_en=known.name_en if known else (entry.name or entry.item),
         ))
     lines.sort(key=lambda line: (line.tier, line.item))
     return lines

@@ -39,6 +39,7 @@ from core.levels import (
     reserve_cover,
 )
 from core.problems import DeskError, Problem
+from core.tomlio import line_of, locate_lines
 
 HELP = "classify market signals into an emergency level (应急状态分级) and show the plan"
 
@@ -89,6 +90,12 @@ def run(args: argparse.Namespace) -> int:
         decisions, problems = load_decisions(desk.root, desk.settings.supervisors)
         if problems:
             return _fail(problems)
+        if reading.district and desk.districts and reading.district not in desk.districts:
+            lines = locate_lines(Path(args.signals).read_text(encoding="utf-8"))
+            return _fail([Problem(
+                Path(args.signals), line_of(lines, ("district",)),
+                f"unknown district {reading.district!r} (this desk has: "
+                f"{', '.join(sorted(desk.districts))})", "district")])
         manual = decision_in_force(decisions, reading.district)
         try:
             now = datetime.fromisoformat(args.at) if args.at else desk.cases.now()
