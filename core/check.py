@@ -14,12 +14,13 @@ from pathlib import Path
 import attrs
 
 from core.desk import Desk
+from core.levels import check_level_files
 from core.problems import DeskError, Problem
 from core.store import decode_case
 
 #: checks of the desk files that other parts of core own (levels, packing, ledgers...)
 DeskCheck = Callable[[Desk], Sequence[Problem]]
-DESK_CHECKS: list[DeskCheck] = []
+DESK_CHECKS: list[DeskCheck] = [check_level_files]
 
 
 @attrs.frozen
