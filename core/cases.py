@@ -22,6 +22,7 @@ from core.model import (
     check_optional_code,
     check_phone,
 )
+from core.problems import InvalidField
 
 SCHEMA_VERSION = 1
 CASE_ID_PATTERN = re.compile(r"^(\d{8})-(\d{4,6})$")
@@ -208,7 +209,9 @@ TRANSITIONS: dict[Action, tuple[frozenset[CaseStatus], CaseStatus | None]] = {
 
 def _check_aware(_instance: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError("time must carry a UTC offset, e.g. 2026-11-23T09:30:00+08:00")
+        raise InvalidField(
+            attribute.name, "time must carry a UTC offset, e.g. 2026-11-23T09:30:00+08:00"
+        )
 
 
 def _check_optional_aware(
@@ -220,14 +223,14 @@ def _check_optional_aware(
 
 def check_case_id(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not CASE_ID_PATTERN.match(value):
-        raise ValueError(f"{value!r} is not a case id (YYYYMMDD-NNNN)")
+        raise InvalidField(attribute.name, f"{value!r} is not a case id (YYYYMMDD-NNNN)")
 
 
 def _check_uid(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     try:
         uuid.UUID(value)
     except ValueError:
-        raise ValueError(f"{value!r} is not a UUID") from None
+        raise InvalidField(attribute.name, f"{value!r} is not a UUID") from None
 
 
 @attrs.frozen
@@ -374,6 +377,8 @@ def new_case(
     kind = category.kind
     department = str(fields.pop("department", "") or category.info.department)
     note = str(fields.pop("note", ""))
+    if "items" in fields:
+        fields["items"] = tuple(fields["items"])  # type: ignore[call-overload]
     return Case(
         id=case_id,
         uid=uid or str(uuid.uuid4()),

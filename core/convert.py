@@ -68,10 +68,10 @@ def make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(datetime, lambda v: v)
     converter.register_structure_hook(date, _structure_date)
     converter.register_unstructure_hook(date, lambda v: v)
-    # predicates, not classes: a class hook would also catch its subclasses (StrEnum, IntEnum)
+    # by class, like cattrs' own hooks they replace; the enum hooks below are more specific
     for kind, name in ((int, "a whole number"), (str, "text"), (bool, "true or false")):
-        converter.register_structure_hook_func(lambda t, k=kind: t is k, _strict(kind, name))
-    converter.register_structure_hook_func(lambda t: t is float, _structure_float)
+        converter.register_structure_hook(kind, _strict(kind, name))
+    converter.register_structure_hook(float, _structure_float)
     # 2.0 is written as 2, so a value read back as a float writes the same bytes again
     converter.register_unstructure_hook(
         float, lambda v: int(v) if float(v).is_integer() and abs(v) < 2**53 else v
@@ -80,7 +80,7 @@ def make_converter() -> cattrs.Converter:
     for base in (enum.Enum, enum.StrEnum, enum.IntEnum):
         converter.register_structure_hook(base, _structure_enum)
     converter.register_unstructure_hook_func(
-        lambda t: t in (frozenset, set) or typing.get_origin(t) in (frozenset, set),
+        lambda t: typing.get_origin(t) in (frozenset, set) or t in (frozenset, set),  # type: ignore[comparison-overlap]
         lambda v: sorted(converter.unstructure(x) for x in v),
     )
     return converter

@@ -75,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
     from tui.app import run_app  # Textual is imported only when the app starts
 
-    return run_app(args)
+    return int(run_app(args))
 
 
 if __name__ == "__main__":

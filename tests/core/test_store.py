@@ -127,9 +127,6 @@ def test_queries_filter_and_search(demo_desk: core.Desk) -> None:
 
 # --- bad input: reported with path, line and field; the file is left as it was ---------------
 
-GOOD = encode_case  # noqa: F841 - documented alias for readers of the table below
-
-
 def _write_bad(desk: core.Desk, text: bytes, case_id: str = "20261123-0007") -> Path:
     path = desk.cases.path_for(case_id)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -211,8 +208,8 @@ def test_a_file_from_a_newer_version_is_refused(empty_desk: core.Desk) -> None:
 
 def test_old_files_are_migrated_on_read(empty_desk: core.Desk, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     text = _valid_text(empty_desk)
-    old = text.replace("schema_version = 1", "schema_version = 0").replace(
-        'priority = "high"', 'urgency = "high"').replace('priority = "normal"', 'urgency = "normal"')
+    old = text.replace("schema_version = 1", "schema_version = 0")
+    old = old.replace('priority = "high"', 'urgency = "high"')
 
     def rename_urgency(data):  # type: ignore[no-untyped-def]
         data["priority"] = data.pop("urgency")
