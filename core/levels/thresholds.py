@@ -145,26 +145,64 @@ _ORDERED: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+#: tables whose values are weekly rises (fractions); every other value must just be above 0
+_RISE_TABLES = frozenset({"grain_oil_weekly_rise", "lean_pork_weekly_rise"})
+
+
 def _order_problems(thresholds: Thresholds, path: Path, text: str) -> Iterator[Problem]:
     lines = locate_lines(text)
     for table, keys in _ORDERED:
         group = getattr(thresholds, table)
         for lower, higher in pairwise(keys):
             if getattr(group, higher) < getattr(group, lower):
+                # point at the key the file sets (the other one may be a default)
+                key = higher if (table, higher) in lines else lower
                 yield Problem(
                     path,
-                    line_of(lines, (table, higher)),
+                    line_of(lines, (table, key)),
                     f"level {higher} threshold {getattr(group, higher)} is below level {lower}'s "
                     f"{getattr(group, lower)}; a more severe level needs a larger value",
-                    f"{table}.{higher}",
+                    f"{table}.{key}",
                 )
+
+
+def _range_problems(data: dict[str, Any], path: Path, text: str) -> list[Problem]:
+    """Values out of range, checked on the raw data so that each names its own key and line
+    (an attrs validator's error would only name the table)."""
+    lines = locate_lines(text)
+    problems: list[Problem] = []
+    for table, values in data.items():
+        if not isinstance(values, dict):
+            continue
+        for key, value in values.items():
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            if table in _RISE_TABLES and not 0 < value <= MAX_RISE:
+                message = (f"must be a fraction above 0 and at most {MAX_RISE:g} "
+                           f"(0.2 is +20%), got {value}")
+            elif table not in _RISE_TABLES and not value > 0:
+                message = f"must be above 0, got {value}"
+            else:
+                continue
+            problems.append(Problem(path, line_of(lines, (table, key)), message, f"{table}.{key}"))
+    return problems
 
 
 def thresholds_from_data(
     data: dict[str, Any], path: Path, text: str
 ) -> tuple[Thresholds | None, list[Problem]]:
-    thresholds, problems = structure(converter, data, Thresholds, path, text)
-    if thresholds is None:
+    problems = _range_problems(data, path, text)
+    if problems:
+        # report the other problems too, without the values already reported
+        bad = {tuple(str(p.field).split(".")) for p in problems}
+        data = {
+            table: ({k: v for k, v in values.items() if (table, k) not in bad}
+                    if isinstance(values, dict) else values)
+            for table, values in data.items()
+        }
+    thresholds, found = structure(converter, data, Thresholds, path, text)
+    problems.extend(found)
+    if thresholds is None or problems:
         return None, problems
     problems = list(_order_problems(thresholds, path, text))
     return (None if problems else thresholds), problems
