@@ -38,6 +38,7 @@ from typing import Any
 import attrs
 
 from core.convert import converter
+from core.levels._validate import structure_located
 from core.levels.derive import (
     PriceGroup,
     PriceSeries,
@@ -105,7 +106,7 @@ def signals_from_data(
             if "stockout" not in given:
                 given["stockout"] = any(is_stockout(s, day) for s in raw.stock)
                 derived.append("stockout")
-    signals, problems = structure(converter, given, Signals, path, text, ("signals",))
+    signals, problems = structure_located(given, Signals, path, text, ("signals",))
     if signals is None:
         return None, problems
     derived.sort(key=SIGNAL_KEYS.index)
