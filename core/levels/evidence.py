@@ -57,20 +57,22 @@ class Surge:
     window_end: datetime
     suggested_level: Level = Level.IV
     community_name: str = ""
+    community_name_en: str = ""
 
     @property
     def explanation(self) -> Text:
         name = self.community_name or self.community
+        name_en = self.community_name_en or self.community
         kinds_zh = "、".join(f"{EVIDENCE_KINDS[k][0]}{n}件" for k, n in self.by_kind)
         kinds_en = ", ".join(f"{n} about {EVIDENCE_KINDS[k][1]}" for k, n in self.by_kind)
         hours = round((self.window_end - self.window_start).total_seconds() / 3600)
         return Text(
             f"{name}社区{hours}小时内热线反映{self.cases}件（{kinds_zh}），"
-            f"基线约{self.expected:.1f}件；建议值班长研判是否调整为"
-            f"{self.suggested_level.value}级或以上",
-            f"{self.cases} hotline cases in {hours} h from community {name} ({kinds_en}) "
-            f"against a baseline of about {self.expected:.1f}; the supervisor should review "
-            f"whether level {self.suggested_level.value} or above applies",
+            f"基线约{self.expected:.1f}件；请值班长研判是否调整应急等级"
+            f"（可支持{self.suggested_level.value}级及以上）",
+            f"{self.cases} hotline cases in {hours} h from {name_en} ({kinds_en}) against a "
+            f"baseline of about {self.expected:.1f}; the supervisor should review the level "
+            f"(evidence for level {self.suggested_level.value} or above)",
         )
 
 
@@ -114,6 +116,7 @@ def find_surges(
             window_start=window_start,
             window_end=now,
             community_name=community.name if community else "",
+            community_name_en=community.name_en if community else "",
         ))
     surges.sort(key=lambda s: (-s.cases, s.community))
     return surges

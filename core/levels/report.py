@@ -129,7 +129,7 @@ _WORDS = {
         "opinion": "舆情监测", "measures": "措施", "yes": "是", "no": "否", "none": "无",
         "evidence": "热线研判依据（仅供值班长研判，未自动调整等级）",
         "cases": "支持工单", "reserves": "储备保障天数", "days": "天", "norm": "标准",
-        "broken": "不达标", "ok": "达标", "not_applicable": "非冬春季节,不适用",
+        "broken": "不达标", "ok": "达标", "not_applicable": "非冬春季节，不适用",
         "unknown": "未知(缺人口或人均消费量)", "medical": "防疫物资",
         "tier": "{n}级物资", "required": "需储备", "on_demand": "按需采购",
         "optional": "暂不要求", "short": "缺口",
@@ -229,7 +229,8 @@ def render_report(report: Report, lang: str = "zh") -> str:
         out.append(f"{w['evidence']}{head}")
         for surge in report.evidence:
             out.append(f"  - {surge.explanation.get(lang)}")
-            out.append(f"    {w['cases']}{sep}{', '.join(surge.case_ids)}")
+            joiner = "、" if zh else ", "
+            out.append(f"    {w['cases']}{sep}{joiner.join(surge.case_ids)}")
     if report.reserves:
         out.extend(["", f"{w['reserves']}{head}"])
         out.extend(_render_cover(report.reserves, w, lang))

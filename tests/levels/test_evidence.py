@@ -40,7 +40,7 @@ def test_a_surge_is_reported_with_its_cases(level_desk: core.Desk) -> None:
     assert dict(surge.by_kind) == {"shortage": 2, "panic_buying": 2, "price_rise": 1}
     assert surge.district == "hexi"
     assert surge.expected == 1 / 7
-    assert "锦绣" in surge.explanation.zh and "Jinxiu" not in surge.explanation.zh
+    assert "锦绣" in surge.explanation.zh and "Jinxiu" in surge.explanation.en
     assert surge.suggested_level is Level.IV
 
 
