@@ -58,7 +58,14 @@ from core.levels.reserves import (
     reserve_cover,
 )
 from core.levels.signalfile import SignalsReading, parse_signals, read_signals
-from core.levels.signals import SIGNAL_KEYS, Level, Observation, PanicBuying, Signals
+from core.levels.signals import (
+    LEVELS_BY_RANK,
+    SIGNAL_KEYS,
+    Level,
+    Observation,
+    PanicBuying,
+    Signals,
+)
 from core.levels.thresholds import (
     DEFAULT_THRESHOLDS,
     LEVELS_FILE,
@@ -70,7 +77,8 @@ from core.levels.thresholds import (
 )
 
 __all__ = [
-    "DEFAULT_THRESHOLDS", "EVIDENCE_CATEGORIES", "LEVELS_FILE", "PLANS", "RESERVES_FILE", "RULES",
+    "DEFAULT_THRESHOLDS", "EVIDENCE_CATEGORIES", "LEVELS_BY_RANK", "LEVELS_FILE", "PLANS",
+    "RESERVES_FILE", "RULES",
     "SIGNAL_KEYS", "TOLERANCE", "Assessment", "Classifier", "Cover", "Decision", "FiredRule",
     "Level", "MedicalLine", "NotASupervisor", "Observation", "PanicBuying", "Plan", "PriceGroup",
     "PriceSeries", "Report", "ReserveKind", "Reserves", "Signals", "SignalsReading",
