@@ -62,7 +62,6 @@ from core.levels.signals import (
     LEVELS_BY_RANK,
     SIGNAL_KEYS,
     Level,
-    Observation,
     PanicBuying,
     Signals,
 )
@@ -80,7 +79,7 @@ __all__ = [
     "DEFAULT_THRESHOLDS", "EVIDENCE_CATEGORIES", "LEVELS_BY_RANK", "LEVELS_FILE", "PLANS",
     "RESERVES_FILE", "RULES",
     "SIGNAL_KEYS", "TOLERANCE", "Assessment", "Classifier", "Cover", "Decision", "FiredRule",
-    "Level", "MedicalLine", "NotASupervisor", "Observation", "PanicBuying", "Plan", "PriceGroup",
+    "Level", "MedicalLine", "NotASupervisor", "PanicBuying", "Plan", "PriceGroup",
     "PriceSeries", "Report", "ReserveKind", "Reserves", "Signals", "SignalsReading",
     "StockSeries", "Surge", "Text", "Thresholds", "check_level_files", "classify",
     "decision_in_force", "desk_population", "desk_surges", "desk_thresholds", "find_surges",

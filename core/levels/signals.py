@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import enum
 import math
-from datetime import date
 
 import attrs
 
@@ -128,11 +127,3 @@ class Signals:
     persistently_tight: bool = False  # 供应常紧张
     stockout: bool = False  # 断档脱销
 
-
-@attrs.frozen
-class Observation:
-    """Signals observed for one district on one day; both are optional (a single desk-wide view)."""
-
-    signals: Signals
-    district: str = ""
-    day: date | None = None
