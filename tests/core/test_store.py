@@ -209,7 +209,7 @@ def test_a_file_from_a_newer_version_is_refused(empty_desk: core.Desk) -> None:
 def test_old_files_are_migrated_on_read(empty_desk: core.Desk, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     text = _valid_text(empty_desk)
     old = text.replace("schema_version = 1", "schema_version = 0")
-    old = old.replace('priority = "high"', 'urgency = "high"')
+    old = old.replace('priority = "normal"', 'urgency = "normal"')
 
     def rename_urgency(data):  # type: ignore[no-untyped-def]
         data["priority"] = data.pop("urgency")
