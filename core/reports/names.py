@@ -1,0 +1,59 @@
+"""Names of the desk's things in both languages, for report rows."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from core.cases import Category
+from core.levels.plans import Text
+from core.model import GoodsCategory
+
+if TYPE_CHECKING:
+    from core.desk import Desk
+
+GOODS_NAMES: dict[GoodsCategory, Text] = {
+    GoodsCategory.GRAIN_OIL: Text("粮油", "grain and oil"),
+    GoodsCategory.MEAT: Text("肉", "meat"),
+    GoodsCategory.EGGS: Text("蛋", "eggs"),
+    GoodsCategory.MILK: Text("奶", "milk"),
+    GoodsCategory.VEGETABLES: Text("蔬菜", "vegetables"),
+    GoodsCategory.FRUIT: Text("水果", "fruit"),
+    GoodsCategory.SALT: Text("食盐", "salt"),
+    GoodsCategory.CONDIMENTS: Text("调味品", "condiments"),
+    GoodsCategory.DAILY_GOODS: Text("日用品", "daily goods"),
+    GoodsCategory.MEDICINE: Text("药品", "medicine"),
+    GoodsCategory.MEDICAL_SUPPLIES: Text("防疫物资", "medical supplies"),
+    GoodsCategory.DISINFECTANT: Text("消毒用品", "disinfectant"),
+}
+UNSPECIFIED_GOODS = Text("未指明商品", "no catalogue goods named")
+
+
+def category_name(category: Category) -> Text:
+    return Text(category.info.name, category.info.name_en)
+
+
+def department_name(desk: Desk, code: str) -> Text:
+    department = desk.departments.get(code)
+    if department is None:
+        return Text(code or "（未派单）", code or "(none)")
+    return Text(department.name, department.name_en)
+
+
+def community_name(desk: Desk, code: str) -> Text:
+    community = desk.communities.get(code)
+    if community is None:
+        return Text(code or "（未知社区）", code or "(unknown community)")
+    return Text(community.name, community.name_en)
+
+
+def district_name(desk: Desk, code: str) -> Text:
+    if not code:
+        return Text("全辖区", "whole area")
+    district = desk.districts.get(code)
+    if district is None:
+        return Text(code, code)
+    return Text(district.name, district.name_en)
+
+
+def desk_name(desk: Desk) -> Text:
+    return Text(desk.settings.name, desk.settings.name_en or desk.settings.name)
