@@ -66,7 +66,6 @@ from core.reports.names import (
     GOODS_NAMES,
     UNSPECIFIED_GOODS,
     category_name,
-    community_name,
     desk_name,
     district_name,
 )
@@ -236,7 +235,8 @@ class DailyReport:
              Column("kind", "品类", "kind"), Column("population", "人口", "population"),
              Column("stock_kg", "库存(kg)", "stock (kg)"),
              Column("daily_kg", "日消费(kg)", "daily use (kg)"),
-             Column("days", "保障天数", "days of cover"), Column("norm_days", "标准(天)", "norm (days)"),
+             Column("days", "保障天数", "days of cover"),
+             Column("norm_days", "标准(天)", "norm (days)"),
              Column("verdict", "结论", "verdict")),
             tuple(rows),
             notes=(Text("来源：reserves.toml；保障天数 = 库存 ÷（人口 × 人均日消费量）",
@@ -466,8 +466,9 @@ def daily_report(
             categories[case.category] += 1
             if case.kind not in (CaseKind.REQUEST, CaseKind.COMPLAINT):
                 continue
-            named = {desk.catalogue[line.code].category for line in case.items
-                     if line.code in desk.catalogue}
+            named: set[GoodsCategory | None] = {
+                desk.catalogue[line.code].category for line in case.items
+                if line.code in desk.catalogue}
             for goods_category in named or {None}:
                 goods.setdefault(goods_category, Counter())[case.kind.value] += 1
         order = {g: i for i, g in enumerate(GoodsCategory)}
@@ -497,7 +498,8 @@ def daily_report(
             evidence=tuple(s for s in surges if not code or s.district == code),
         ))
     notes = [
-        Text("工单：热线台 cases/ 目录中当日受理的工单", "cases: the desk's case files taken that day"),
+        Text("工单：热线台 cases/ 目录中当日受理的工单",
+             "cases: the desk's case files taken that day"),
         Text("储备与防疫物资：reserves.toml" if reserves is not None
              else "储备与防疫物资：未提供 reserves.toml，不报",
              "reserves and medical supplies: reserves.toml" if reserves is not None

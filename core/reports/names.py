@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from core.cases import Category
+from core.cases import CaseStatus, Category
 from core.levels.plans import Text
 from core.model import GoodsCategory
 
@@ -24,6 +24,17 @@ GOODS_NAMES: dict[GoodsCategory, Text] = {
     GoodsCategory.MEDICINE: Text("药品", "medicine"),
     GoodsCategory.MEDICAL_SUPPLIES: Text("防疫物资", "medical supplies"),
     GoodsCategory.DISINFECTANT: Text("消毒用品", "disinfectant"),
+}
+STATUS_NAMES: dict[CaseStatus, tuple[str, str]] = {
+    CaseStatus.ACCEPTED: ("已受理", "accepted"),
+    CaseStatus.DISPATCHED: ("已派单", "dispatched"),
+    CaseStatus.IN_PROGRESS: ("办理中", "in progress"),
+    CaseStatus.REPLIED: ("已答复", "replied"),
+    CaseStatus.CHASED: ("已催办", "chased"),
+    CaseStatus.RESOLVED: ("已办结", "resolved"),
+    CaseStatus.CALLED_BACK: ("已回访", "called back"),
+    CaseStatus.EVALUATED: ("已评价", "evaluated"),
+    CaseStatus.REOPENED: ("重新办理", "reopened"),
 }
 UNSPECIFIED_GOODS = Text("未指明商品", "no catalogue goods named")
 

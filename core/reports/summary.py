@@ -217,7 +217,8 @@ def _operator_table(operators: Iterable[OperatorCounts]) -> Table:
          Column("actions", "处理操作", "actions"), Column("resolved", "办结", "resolved"),
          Column("called_back", "回访", "called back")),
         tuple((o.operator, o.taken, o.actions, o.resolved, o.called_back) for o in operators),
-        notes=(Text("处理操作：除受理外的每条办理记录", "actions: every history event but intake"),),
+        notes=(Text("处理操作：除受理外的每条办理记录",
+                    "actions: every history event but intake"),),
     )
 
 
@@ -291,8 +292,8 @@ def _walk(desk: Desk, start: datetime, end: datetime, as_of: datetime,
         if not (taken or closed or open_ or overdue):
             continue
         department = state.department if state is not None else row.department
-        for tally, key in ((by_category, row.category.value), (by_department, department)):
-            tally.add(key, taken=taken, closed=closed, open_=open_, overdue=overdue)
+        for grouping, key in ((by_category, row.category.value), (by_department, department)):
+            grouping.add(key, taken=taken, closed=closed, open_=open_, overdue=overdue)
     return _Pass(
         by_category, by_department,
         {name: OperatorCounts(name, c["taken"], c["actions"], c["resolved"], c["called_back"])

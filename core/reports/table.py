@@ -119,7 +119,7 @@ def render_table(table: Table, lang: str = "zh", *, indent: str = "  ") -> str:
     cells = [[cell_text(c, lang) for c in row] for row in table.rows]
     numeric = [
         bool(table.rows) and all(
-            isinstance(row[i], int | float) and not isinstance(row[i], bool) or row[i] is None
+            (isinstance(row[i], int | float) and not isinstance(row[i], bool)) or row[i] is None
             for row in table.rows)
         for i in range(len(table.columns))
     ]
