@@ -136,13 +136,12 @@ def best_fit_decreasing(inst: Instance) -> Bins:
 def constructive(inst: Instance) -> Bins:
     """The best of a few quick constructions (FFD first, so the result is never worse)."""
     best = first_fit_decreasing(inst)
-    candidates = [lambda: best_fit_decreasing(inst)]
+    candidates = [best_fit_decreasing(inst)]
     if inst.c2:
         k_max = [max(a * inst.c2, b * inst.c1) for a, b in zip(inst.w1, inst.w2, strict=True)]
-        candidates.append(lambda: first_fit(inst, decreasing(inst, k_max)))
-        candidates.append(lambda: best_fit(inst, decreasing(inst, k_max)))
-    for make in candidates:
-        bins = make()
+        by_max = decreasing(inst, k_max)
+        candidates += [first_fit(inst, by_max), best_fit(inst, by_max)]
+    for bins in candidates:
         if len(bins) < len(best):
             best = bins
     return best

@@ -182,7 +182,7 @@ class _Search:
         load1 = [sum(w1[i] for i in b) for b in bins]
         load2 = [sum(w2[i] for i in b) for b in bins]
         value = [sum(key[i] for i in b) for b in bins]
-        home = {}  # item -> (bin it left, iteration until which it may not go back)
+        home: dict[int, tuple[int, int]] = {}  # item -> (bin it left, iteration until which it may not go back)
         rng = self.rng
         nb = len(bins)
         iteration = 0

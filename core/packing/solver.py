@@ -34,9 +34,16 @@ def lower_bound(inst: Instance) -> int:
     return l2(inst.w1, inst.c1)
 
 
-def solve(inst: Instance, time_limit: float = 1.0, seed: int = 0) -> Solution:
-    """Pack ``inst`` into as few bins as the time allows; never more than FFD."""
+def solve(
+    inst: Instance, time_limit: float = 1.0, seed: int = 0, deadline: float | None = None
+) -> Solution:
+    """Pack ``inst`` into as few bins as the time allows; never more than FFD.
+
+    The search stops when the count meets the lower bound, after ``time_limit`` seconds, or at
+    ``deadline`` (a :func:`time.perf_counter` value), whichever comes first.
+    """
     start = time.perf_counter()
+    end = start + time_limit if deadline is None else min(deadline, start + time_limit)
     if not inst.fits_alone():
         raise ValueError("an item is larger than the bin")
     if inst.n == 0:
@@ -48,6 +55,6 @@ def solve(inst: Instance, time_limit: float = 1.0, seed: int = 0) -> Solution:
         bins = constructive(inst)
         if len(bins) > len(ffd):
             bins = ffd
-    if len(bins) > lower and time_limit > 0:
-        bins = improve(inst, bins, lower, start + time_limit, seed)
+    if len(bins) > lower and end > time.perf_counter():
+        bins = improve(inst, bins, lower, end, seed)
     return Solution(bins, lower, len(ffd))

@@ -1,0 +1,1 @@
+"""baogong core: the domain library (no Textual, no Rich)."""
