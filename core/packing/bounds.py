@@ -32,6 +32,9 @@ def l2(sizes: Sequence[int], capacity: int) -> int:
     if capacity <= 0:
         raise ValueError("capacity must be positive")
     ordered = sorted(sizes)
+    if 2 * ordered[-1] <= capacity:
+        # every item is at most half a bin: no threshold beats the continuous bound
+        return -(-sum(ordered) // capacity)
     prefix = [0]
     for s in ordered:
         prefix.append(prefix[-1] + s)
@@ -60,14 +63,31 @@ def l2(sizes: Sequence[int], capacity: int) -> int:
 
 
 def _conflict_bound(
-    w1: Sequence[int], w2: Sequence[int], c1: int, c2: int, order: Sequence[int]
+    w1: Sequence[int],
+    w2: Sequence[int],
+    c1: int,
+    c2: int,
+    order: Sequence[int],
+    small: Sequence[int] = (),
 ) -> int:
-    """Pairwise-incompatible items need a bin each; the rest must fit in the room they leave."""
+    """Pairwise-incompatible items need a bin each; the rest must fit in the room they leave.
+
+    ``order`` lists the candidates (items over half a bin in some dimension) greedily; at most
+    one item of ``small`` can join, since two small items always fit together.
+    """
     clique: list[int] = []
     for i in order:
         a, b = w1[i], w2[i]
+        for j in clique:
+            if a + w1[j] <= c1 and b + w2[j] <= c2:
+                break
+        else:
+            clique.append(i)
+    for i in small:
+        a, b = w1[i], w2[i]
         if all(a + w1[j] > c1 or b + w2[j] > c2 for j in clique):
             clique.append(i)
+            break
     chosen = set(clique)
     rest1 = sum(w1[i] for i in range(len(w1)) if i not in chosen)
     rest2 = sum(w2[i] for i in range(len(w2)) if i not in chosen)
@@ -94,6 +114,13 @@ def vector_bound(w1: Sequence[int], w2: Sequence[int], c1: int, c2: int) -> int:
     best = l2(w1, c1)
     if c2 > 0:
         best = max(best, l2(w2, c2))
+        # two items can only conflict if one of them is over half a bin in some dimension, and a
+        # clique of one item gives no more than L1: the large items are the only candidates
+        large = [i for i in range(n) if 2 * w1[i] > c1 or 2 * w2[i] > c2]
+        if not large:
+            return best
+        small = [i for i in range(n) if 2 * w1[i] <= c1 and 2 * w2[i] <= c2]
+        small.sort(key=lambda i: w1[i] * c2 + w2[i] * c1, reverse=True)
         keys = (
             lambda i: w1[i] * c2 + w2[i] * c1,
             lambda i: max(w1[i] * c2, w2[i] * c1),
@@ -101,6 +128,6 @@ def vector_bound(w1: Sequence[int], w2: Sequence[int], c1: int, c2: int) -> int:
             lambda i: w2[i],
         )
         for key in keys:
-            order = sorted(range(n), key=key, reverse=True)
-            best = max(best, _conflict_bound(w1, w2, c1, c2, order))
+            order = sorted(large, key=key, reverse=True)
+            best = max(best, _conflict_bound(w1, w2, c1, c2, order, small))
     return best
