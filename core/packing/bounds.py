@@ -88,11 +88,12 @@ def _conflict_bound(
         if all(a + w1[j] > c1 or b + w2[j] > c2 for j in clique):
             clique.append(i)
             break
-    chosen = set(clique)
-    rest1 = sum(w1[i] for i in range(len(w1)) if i not in chosen)
-    rest2 = sum(w2[i] for i in range(len(w2)) if i not in chosen)
-    room1 = sum(c1 - w1[j] for j in clique)
-    room2 = sum(c2 - w2[j] for j in clique)
+    in1 = sum(w1[j] for j in clique)
+    in2 = sum(w2[j] for j in clique)
+    rest1 = sum(w1) - in1
+    rest2 = sum(w2) - in2
+    room1 = len(clique) * c1 - in1
+    room2 = len(clique) * c2 - in2
     extra = 0
     if rest1 > room1:
         extra = max(extra, -(-(rest1 - room1) // c1))
@@ -101,12 +102,15 @@ def _conflict_bound(
     return len(clique) + extra
 
 
-def vector_bound(w1: Sequence[int], w2: Sequence[int], c1: int, c2: int) -> int:
+def vector_bound(
+    w1: Sequence[int], w2: Sequence[int], c1: int, c2: int, thorough: bool = True
+) -> int:
     """A lower bound for two-dimensional vector packing.
 
     The maximum of L2 in each dimension and of a conflict bound: items that pairwise cannot share
     a bin (too heavy together or too bulky together) each need their own bin, and the other items
-    must fit in the room those bins leave, in each dimension.
+    must fit in the room those bins leave, in each dimension. The conflicting items are chosen
+    greedily in four orders, or only by normalised size unless ``thorough``.
     """
     n = len(w1)
     if n == 0:
@@ -127,7 +131,7 @@ def vector_bound(w1: Sequence[int], w2: Sequence[int], c1: int, c2: int) -> int:
             lambda i: w1[i],
             lambda i: w2[i],
         )
-        for key in keys:
+        for key in keys if thorough else keys[:1]:
             order = sorted(large, key=key, reverse=True)
             best = max(best, _conflict_bound(w1, w2, c1, c2, order, small))
     return best

@@ -197,47 +197,104 @@ class OrderPacker:
         """Pack one order; search for fewer boxes for up to ``time_limit`` s if there is a gap."""
         units = self.units(order)
         bins, lower, ffd = self.pack_units(units, time_limit, seed)
-        return self._label(order, units, bins, lower, ffd)
+        return self._label(order, bins, lower, len(self._ffd(units)) if ffd is None else ffd)
 
     def pack_units(
         self, units: list[_Unit], time_limit: float = 0.0, seed: int = 0
-    ) -> tuple[list[list[int]], int, int]:
-        """Bins of unit indices, the lower bound and the FFD count for one order's units."""
+    ) -> tuple[list[list[_Unit]], int, int | None]:
+        """Boxes of units, the lower bound, and the FFD count (None when not needed).
+
+        Each class is packed first fit decreasing on its own, then unclassed goods go first fit
+        decreasing into whatever room is left, then into boxes of their own. When that does
+        not meet the L1 bound, the order also gets the Martello-Toth / vector bound, the plain
+        class-aware FFD (the better of the two is kept, so the result is never worse than FFD)
+        and, given ``time_limit``, the full search.
+        """
         c1, c2 = self.c1, self.c2
-        for _key, a, b, _kind, code in units:
-            if a > c1 or b > c2:
-                raise ValueError(f"{code!r} does not fit an empty box")
-        order = sorted(range(len(units)), key=lambda i: units[i][0], reverse=True)
-        bins: list[list[int]] = []
+        groups: dict[str, list[_Unit]] = {}
+        for unit in units:
+            if unit[1] > c1 or unit[2] > c2:
+                raise ValueError(f"{unit[4]!r} does not fit an empty box")
+            group = groups.get(unit[3])
+            if group is None:
+                groups[unit[3]] = [unit]
+            else:
+                group.append(unit)
+        loose = groups.pop("", None)
+        bins: list[list[_Unit]] = []
+        r1: list[int] = []
+        r2: list[int] = []
+        for members in groups.values():
+            start = len(bins)
+            members.sort(reverse=True)
+            for unit in members:
+                a, b = unit[1], unit[2]
+                for j in range(start, len(bins)):
+                    if a <= r1[j] and b <= r2[j]:
+                        bins[j].append(unit)
+                        r1[j] -= a
+                        r2[j] -= b
+                        break
+                else:
+                    bins.append([unit])
+                    r1.append(c1 - a)
+                    r2.append(c2 - b)
+        if loose is not None:
+            loose.sort(reverse=True)
+            for unit in loose:
+                a, b = unit[1], unit[2]
+                for j in range(len(bins)):
+                    if a <= r1[j] and b <= r2[j]:
+                        bins[j].append(unit)
+                        r1[j] -= a
+                        r2[j] -= b
+                        break
+                else:
+                    bins.append([unit])
+                    r1.append(c1 - a)
+                    r2.append(c2 - b)
+        if len(bins) <= 1:
+            return bins, len(bins), None
+        lower = self._l1(units)
+        if lower == len(bins):
+            return bins, lower, None
+        lower = max(lower, self._strong_bound(units))
+        baseline = self._ffd(units)
+        if len(baseline) < len(bins):
+            bins = baseline
+        if len(bins) > lower and time_limit > 0:
+            better = self._search(units, time_limit, seed)
+            if len(better) < len(bins):
+                bins = [[units[i] for i in b] for b in better]
+        return bins, lower, len(baseline)
+
+    def _ffd(self, units: Sequence[_Unit]) -> list[list[_Unit]]:
+        """First fit decreasing over all units; a box takes the class of its first classed unit."""
+        c1, c2 = self.c1, self.c2
+        bins: list[list[_Unit]] = []
         r1: list[int] = []
         r2: list[int] = []
         kinds: list[str] = []
-        for i in order:
-            _key, a, b, kind, _code = units[i]
+        for unit in sorted(units, reverse=True):
+            _key, a, b, kind, _code = unit
             for j in range(len(bins)):
                 if a <= r1[j] and b <= r2[j] and (not kind or kinds[j] == kind or not kinds[j]):
-                    bins[j].append(i)
+                    bins[j].append(unit)
                     r1[j] -= a
                     r2[j] -= b
                     if kind and not kinds[j]:
                         kinds[j] = kind
                     break
             else:
-                bins.append([i])
+                bins.append([unit])
                 r1.append(c1 - a)
                 r2.append(c2 - b)
                 kinds.append(kind)
-        ffd = len(bins)
-        if ffd <= 1:
-            return bins, ffd, ffd
-        lower = self._l1(units)
-        if lower < ffd:
-            lower = self._strong_bound(units)
-            if lower < ffd and time_limit > 0:
-                better = self._search(units, time_limit, seed)
-                if len(better) < len(bins):
-                    bins = better
-        return bins, lower, ffd
+        return bins
+
+    def ffd_count(self, order: HouseholdOrder) -> int:
+        """Boxes first fit decreasing (class-aware) uses for ``order``: the baseline."""
+        return len(self._ffd(self.units(order)))
 
     def _l1(self, units: Sequence[_Unit]) -> int:
         c1, c2 = self.c1, self.c2
@@ -273,7 +330,7 @@ class OrderPacker:
         w1 = [u[1] for u in units]
         if not self.volume:
             return l2(w1, self.c1)
-        return vector_bound(w1, [u[2] for u in units], self.c1, self.c2)
+        return vector_bound(w1, [u[2] for u in units], self.c1, self.c2, thorough=False)
 
     def _search(self, units: Sequence[_Unit], time_limit: float, seed: int) -> list[list[int]]:
         """Each class on its own through the full solver; loose goods fill leftover room."""
@@ -325,8 +382,7 @@ class OrderPacker:
     def _label(
         self,
         order: HouseholdOrder,
-        units: Sequence[_Unit],
-        bins: Sequence[Sequence[int]],
+        bins: Sequence[Sequence[_Unit]],
         lower: int,
         ffd: int,
     ) -> OrderPacking:
@@ -338,11 +394,11 @@ class OrderPacker:
             )
             payment = f"应付 due ¥{amount // 100}.{amount % 100:02d}"
         for number, members in enumerate(bins, start=1):
-            codes = tuple(units[i][4] for i in members)
+            codes = tuple(unit[4] for unit in members)
             counts: dict[str, int] = {}
             for code in codes:
                 counts[code] = counts.get(code, 0) + 1
-            kind = next((units[i][3] for i in members if units[i][3]), "")
+            kind = next((unit[3] for unit in members if unit[3]), "")
             label = Label(
                 community=order.community_name or order.community,
                 address=order.address,
