@@ -67,7 +67,7 @@ def test_classes_never_mix_and_labels_say_what_and_where() -> None:
 
 def test_chilled_goods_join_food_when_the_desk_allows() -> None:
     packer = OrderPacker(CATALOGUE, Box(15, 40), separate_chilled=False)
-    packing = packer.pack(order(("cabbage", 1), ("pork", 1)), payment=Payment.PAID)
+    packing = packer.pack(order(("cabbage", 1), ("pork", 1), payment=Payment.PAID))
     assert packing.count == 1 == packing.lower_bound
     assert packing.boxes[0].label.payment == "已付 paid"
 
