@@ -1,1 +1,65 @@
-"""baogong core: the domain library (no Textual, no Rich)."""
+"""baogong's domain core (保供热线台核心): a library for running a city's emergency supply hotline.
+
+Open a desk, then create, update, query and iterate its cases::
+
+    import core
+
+    desk = core.open_desk("path/to/desk")
+    case = desk.cases.create(core.Category.GROCERIES, operator="wang",
+                             caller=core.Caller(name="张桂兰", phone="13800000000"),
+                             community="hx-01", description="需要米和油")
+    case = desk.cases.act(case, core.Action.DISPATCH, operator="wang", note="转商务局")
+    for row in desk.cases.query(open_only=True, limit=20):
+        print(row.id, row.status, row.name)
+
+``core`` never imports Textual: the terminal app is a separate package built on top of it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.cases import (
+    Action,
+    Address,
+    Caller,
+    Case,
+    CaseEvent,
+    CaseKind,
+    CaseStatus,
+    Category,
+    Evaluation,
+    ItemLine,
+    Priority,
+    TransitionError,
+)
+from core.desk import Desk
+from core.index import CaseRow, Query
+from core.model import (
+    CatalogueItem,
+    Community,
+    Department,
+    DeskSettings,
+    District,
+    GoodsCategory,
+    Household,
+    PriorityFlag,
+    Resident,
+    SlaRules,
+    Supermarket,
+)
+from core.problems import DeskError, Problem
+from core.store import CaseNotFound, CaseStore, ConflictError
+
+__all__ = [
+    "Action", "Address", "Caller", "Case", "CaseEvent", "CaseKind", "CaseNotFound", "CaseRow",
+    "CaseStatus", "CaseStore", "CatalogueItem", "Category", "Community", "ConflictError",
+    "Department", "Desk", "DeskError", "DeskSettings", "District", "Evaluation", "GoodsCategory",
+    "Household", "ItemLine", "Priority", "PriorityFlag", "Problem", "Query", "Resident",
+    "SlaRules", "Supermarket", "TransitionError", "open_desk",
+]
+
+
+def open_desk(root: Path | str) -> Desk:
+    """Open the desk directory at ``root`` (see :class:`core.desk.Desk`)."""
+    return Desk.open(root)

@@ -1,0 +1,70 @@
+"""``baogong check``: validate every file of a desk and report every problem.
+
+Like ``hledger check``: each problem is printed as ``path:line: message``; the exit status says
+whether there were any.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import attrs
+
+from core.desk import Desk
+from core.problems import DeskError, Problem
+from core.store import decode_case
+
+#: checks of the desk files that other parts of core own (levels, packing, ledgers...)
+DeskCheck = Callable[[Desk], Sequence[Problem]]
+DESK_CHECKS: list[DeskCheck] = []
+
+
+@attrs.frozen
+class CheckReport:
+    root: Path
+    problems: tuple[Problem, ...]
+    cases: int
+    opened: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _check_batch(paths: Sequence[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    for name in paths:
+        path = Path(name)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(path, None, f"cannot read: {exc.strerror or exc}"))
+            continue
+        problems.extend(decode_case(path, raw)[1])
+    return problems
+
+
+def check_desk(root: Path | str, *, workers: int | None = None) -> CheckReport:
+    """Validate the desk at ``root``: settings, reference data, every case file."""
+    try:
+        desk = Desk.open(root)
+    except DeskError as exc:
+        return CheckReport(Path(root), exc.problems, 0, opened=False)
+    problems = list(desk.problems)
+    for extra in DESK_CHECKS:
+        problems.extend(extra(desk))
+    paths = [str(p) for p in desk.cases.paths()]
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    if workers > 1 and len(paths) > 2000:
+        size = max(500, len(paths) // (workers * 8))
+        batches = [paths[i : i + size] for i in range(0, len(paths), size)]
+        with ProcessPoolExecutor(workers) as pool:
+            for found in pool.map(_check_batch, batches):
+                problems.extend(found)
+    else:
+        problems.extend(_check_batch(paths))
+    problems.sort(key=lambda p: (str(p.path), p.line or 0))
+    return CheckReport(desk.root, tuple(problems), len(paths))

@@ -1,0 +1,290 @@
+"""The case store: one TOML file per case, written atomically, never silently overwritten.
+
+Files live at ``cases/YYYY/MM/DD/YYYYMMDD-NNNN.toml``. Ids are the intake date (in the desk's
+time zone) and a daily sequence number an operator can read aloud; a new case takes the next free
+number by creating its file with ``link``, which fails if another writer took that name first, so
+many writers need no server to agree. Updates hold a per-case lock and compare the revision they
+loaded with the one on disk (compare-and-swap): an operator who edited a stale copy gets a
+:class:`ConflictError` carrying both versions instead of overwriting a colleague's work.
+
+A file that cannot be read or validated is reported as a :class:`~core.problems.Problem` and is
+never written to. The SQLite index under ``.index/`` is derived data for fast listing and search;
+delete it and it is rebuilt from the files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from core.atomic import create_atomic, exclusive_lock, write_atomic
+from core.cases import (
+    CASE_ID_PATTERN,
+    SCHEMA_VERSION,
+    Action,
+    Case,
+    Category,
+    Evaluation,
+    apply,
+    new_case,
+)
+from core.convert import converter
+from core.index import CaseIndex, CaseRow, Query
+from core.migrations import migrate
+from core.problems import DeskError, Problem
+from core.tomlio import dumps, parse_toml, structure
+
+if TYPE_CHECKING:
+    from core.desk import Desk
+
+CASES_DIR = "cases"
+LOCKS_DIR = ".locks"
+INDEX_DIR = ".index"
+
+
+class CaseNotFound(KeyError):
+    """No case file has this id."""
+
+
+class ConflictError(Exception):
+    """Someone else changed the case since it was loaded; nothing was written.
+
+    ``current`` is the case as it is on disk now, ``attempted`` what this writer wanted to save.
+    """
+
+    def __init__(self, current: Case, attempted: Case) -> None:
+        self.current = current
+        self.attempted = attempted
+        who = current.history[-1].operator if current.history else "?"
+        super().__init__(
+            f"case {current.id} was changed by {who} (revision {current.revision}) "
+            f"since revision {attempted.revision} was loaded"
+        )
+
+
+def encode_case(case: Case) -> bytes:
+    data: dict[str, Any] = {"schema_version": case.schema_version}
+    data.update(converter.unstructure(case))
+    return dumps(data).encode("utf-8")
+
+
+def decode_case(path: Path, raw: bytes) -> tuple[Case | None, list[Problem]]:
+    data, text, problems = parse_toml(path, raw)
+    if data is None:
+        return None, problems
+    data, problems = migrate(data, path, text)
+    if data is None:
+        return None, problems
+    case, problems = structure(converter, data, Case, path, text)
+    if case is not None and path.stem != case.id:
+        return None, [Problem(path, None, f"file name does not match case id {case.id!r}", "id")]
+    return case, problems
+
+
+def case_path(root: Path, case_id: str) -> Path:
+    """Where case ``case_id`` lives; rejects anything that is not a case id (no path tricks)."""
+    match = CASE_ID_PATTERN.match(case_id)
+    if not match:
+        raise CaseNotFound(f"{case_id!r} is not a case id (YYYYMMDD-NNNN)")
+    day = match.group(1)
+    return root / day[:4] / day[4:6] / day[6:8] / f"{case_id}.toml"
+
+
+@attrs.define
+class CaseStore:
+    """The cases of one desk."""
+
+    desk: Desk
+    clock: Callable[[], datetime] | None = None
+    uid_factory: Callable[[], str] | None = None
+    _index: CaseIndex | None = None
+
+    @property
+    def root(self) -> Path:
+        return self.desk.root / CASES_DIR
+
+    @property
+    def index(self) -> CaseIndex:
+        if self._index is None:
+            self._index = CaseIndex(self.desk.root / INDEX_DIR, self.root, self.desk.settings.zone)
+        return self._index
+
+    def now(self) -> datetime:
+        if self.clock is not None:
+            return self.clock()
+        return datetime.now(self.desk.settings.zone).replace(microsecond=0)
+
+    def path_for(self, case_id: str) -> Path:
+        return case_path(self.root, case_id)
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def load(self, path: Path) -> tuple[Case | None, list[Problem]]:
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None, [Problem(path, None, "file not found")]
+        except OSError as exc:
+            return None, [Problem(path, None, f"cannot read: {exc.strerror or exc}")]
+        return decode_case(path, raw)
+
+    def get(self, case_id: str) -> Case:
+        """The case with this id; :class:`CaseNotFound`, or :class:`DeskError` if it is corrupt."""
+        path = self.path_for(case_id)
+        if not path.exists():
+            raise CaseNotFound(case_id)
+        case, problems = self.load(path)
+        if case is None:
+            raise DeskError(problems)
+        return case
+
+    def paths(self) -> Iterator[Path]:
+        """Every case file, oldest day first."""
+        if not self.root.is_dir():
+            return
+        for year in _sorted_dirs(self.root):
+            for month in _sorted_dirs(year):
+                for day in _sorted_dirs(month):
+                    with os.scandir(day) as entries:
+                        names = sorted(
+                            e.name for e in entries
+                            if e.name.endswith(".toml") and not e.name.startswith(".")
+                        )
+                    for name in names:
+                        yield day / name
+
+    def scan(self) -> Iterator[tuple[Path, Case | None, list[Problem]]]:
+        """Parse every case file: ``(path, case or None, problems)``."""
+        for path in self.paths():
+            case, problems = self.load(path)
+            yield path, case, problems
+
+    def __iter__(self) -> Iterator[Case]:
+        for _path, case, _problems in self.scan():
+            if case is not None:
+                yield case
+
+    # --- the index ----------------------------------------------------------------------------
+
+    def refresh(self) -> int:
+        """Bring the index up to date with the files; returns how many files were re-read."""
+        return self.index.refresh(self.load)
+
+    def query(self, query: Query | None = None, **filters: Any) -> list[CaseRow]:
+        """Rows of the index matching ``query`` (newest first); call :meth:`refresh` first."""
+        return self.index.query(query or Query(**filters))
+
+    def count(self, query: Query | None = None, **filters: Any) -> int:
+        return self.index.count(query or Query(**filters))
+
+    def newest(self, limit: int = 100) -> list[CaseRow]:
+        self.refresh()
+        return self.index.query(Query(limit=limit))
+
+    def problems(self) -> list[Problem]:
+        """Case files that could not be read, as of the last :meth:`refresh`."""
+        return self.index.problems()
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def create(
+        self,
+        category: Category,
+        *,
+        operator: str | None = None,
+        created: datetime | None = None,
+        **fields: Any,
+    ) -> Case:
+        """Accept a new case: allocate its id, write its file, index it."""
+        from core.desk import current_operator
+
+        created = created or self.now()
+        operator = operator or current_operator()
+        if "department" not in fields or not fields["department"]:
+            fields["department"] = self.desk.department_for(category)
+        day = created.astimezone(self.desk.settings.zone).strftime("%Y%m%d")
+        directory = self.root / day[:4] / day[4:6] / day[6:8]
+        directory.mkdir(parents=True, exist_ok=True)
+        uid = self.uid_factory() if self.uid_factory else None
+        sequence = _highest_sequence(directory, day) + 1
+        while True:
+            case_id = f"{day}-{sequence:04d}"
+            case = new_case(
+                case_id=case_id, category=category, created=created, operator=operator,
+                rules=self.desk.settings.sla, uid=uid, **fields,
+            )
+            path = directory / f"{case_id}.toml"
+            try:
+                create_atomic(path, encode_case(case), mode=self.desk.file_mode)
+            except FileExistsError:
+                sequence += 1
+                continue
+            self.index.upsert(case, path)
+            return case
+
+    def save(self, loaded: Case, changed: Case) -> Case:
+        """Write ``changed`` over ``loaded`` if nobody changed the file since it was loaded."""
+        if changed.id != loaded.id or changed.uid != loaded.uid:
+            raise ValueError("a case's id and uid never change")
+        path = self.path_for(loaded.id)
+        lock_dir = self.desk.root / LOCKS_DIR
+        lock_dir.mkdir(exist_ok=True)
+        with exclusive_lock(lock_dir / f"{loaded.id}.lock"):
+            current, problems = self.load(path)
+            if current is None:
+                raise DeskError(problems)
+            if current.revision != loaded.revision or current != loaded:
+                raise ConflictError(current, changed)
+            final = attrs.evolve(changed, revision=current.revision + 1,
+                                 schema_version=SCHEMA_VERSION)
+            write_atomic(path, encode_case(final), mode=self.desk.file_mode)
+        self.index.upsert(final, path)
+        return final
+
+    def act(
+        self,
+        case: Case,
+        action: Action,
+        *,
+        operator: str | None = None,
+        note: str = "",
+        department: str | None = None,
+        evaluation: Evaluation | None = None,
+        changes: dict[str, object] | None = None,
+        time: datetime | None = None,
+    ) -> Case:
+        """Take ``action`` on ``case`` (as loaded) and save it; see :func:`core.cases.apply`."""
+        from core.desk import current_operator
+
+        changed = apply(
+            case, action, operator=operator or current_operator(), time=time or self.now(),
+            rules=self.desk.settings.sla, note=note, department=department,
+            evaluation=evaluation, changes=changes,
+        )
+        return self.save(case, changed)
+
+
+def _sorted_dirs(path: Path) -> list[Path]:
+    with os.scandir(path) as entries:
+        return sorted(
+            (Path(e.path) for e in entries if e.is_dir() and e.name.isdigit()),
+            key=lambda p: p.name,
+        )
+
+
+def _highest_sequence(directory: Path, day: str) -> int:
+    highest = 0
+    prefix = f"{day}-"
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            name = entry.name
+            if name.startswith(prefix) and name.endswith(".toml"):
+                digits = name[len(prefix) : -5]
+                if digits.isdigit():
+                    highest = max(highest, int(digits))
+    return highest
