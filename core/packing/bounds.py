@@ -1,4 +1,4 @@
-"""Lower bounds on the number of bins (下界): Martello-Toth L1 and L2, per dimension and for vectors.
+"""Lower bounds on the number of bins (下界): Martello-Toth L1 and L2, per dimension, and vectors.
 
 All sizes are non-negative integers and every item fits an empty bin on its own; callers scale real
 weights and volumes to integers (grams, millilitres) so that comparisons are exact.

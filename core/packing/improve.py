@@ -54,7 +54,7 @@ class _Search:
     # ---- small exact pieces -------------------------------------------------------------------
 
     def _subset_1d(self, items: Sequence[int]) -> list[int]:
-        """A subset of ``items`` with the largest total not over ``c1`` (later items left out first)."""
+        """The subset of ``items`` with the largest total within ``c1`` (later ones left out first)."""
         w = self.w1
         full = self.full
         reach = 1
@@ -182,7 +182,8 @@ class _Search:
         load1 = [sum(w1[i] for i in b) for b in bins]
         load2 = [sum(w2[i] for i in b) for b in bins]
         value = [sum(key[i] for i in b) for b in bins]
-        home: dict[int, tuple[int, int]] = {}  # item -> (bin it left, iteration until which it may not go back)
+        # item -> (the bin it left, the iteration until which it may not go back there)
+        home: dict[int, tuple[int, int]] = {}
         rng = self.rng
         nb = len(bins)
         iteration = 0
@@ -200,7 +201,9 @@ class _Search:
             improved = False
             for b in order:
                 iteration += 1
-                allowed = [i for i in pool if home.get(i, (-1, 0))[0] != b or home[i][1] < iteration]
+                allowed = [
+                    i for i in pool if home.get(i, (-1, 0))[0] != b or home[i][1] < iteration
+                ]
                 candidates = bins[b] + allowed
                 rng.shuffle(candidates)
                 chosen = self._subset_2d(candidates) if self.two else self._subset_1d(candidates)

@@ -1,4 +1,4 @@
-"""One packing problem from start to finish: bound, construct, improve until the bound or deadline."""
+"""One packing problem from start to finish: bound, construct, improve until bound or deadline."""
 
 from __future__ import annotations
 

@@ -315,7 +315,7 @@ def expand(
                 lines[code] = lines.get(code, 0) + count
         else:
             for code in line.goods:
-                catalogue[code]  # noqa: B018 (unknown goods are an error here too)
+                catalogue[code]
                 count = line.quantity * (people if line.per_person else 1)
                 lines[code] = lines.get(code, 0) + count
     return tuple(OrderLine(code, n) for code, n in lines.items())

@@ -71,7 +71,10 @@ def two_dimensional(data: Path, every: int) -> Iterator[tuple[str, str, Instance
 
 
 def quality(
-    label: str, instances: Iterator[tuple[str, str, Instance, int]], time_limit: float, verbose: bool
+    label: str,
+    instances: Iterator[tuple[str, str, Instance, int]],
+    time_limit: float,
+    verbose: bool,
 ) -> list[tuple[str, ...]]:
     groups: dict[str, list[float]] = {}
     total = [0.0] * 6  # n, optimal, ffd optimal, lower bound = optimum, seconds, extra bins

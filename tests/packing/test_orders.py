@@ -17,10 +17,12 @@ from core.packing.orders import (
 )
 
 
-def goods(code: str, category: GoodsCategory, kg: float, litres: float, **kw: object) -> CatalogueItem:
+def goods(
+    code: str, category: GoodsCategory, kg: float, litres: float, **kw: bool
+) -> CatalogueItem:
     return CatalogueItem(
         code=code, name=code, name_en=code, unit="pc", category=category, kg=kg, litres=litres,
-        price_fen=1000, **kw,  # type: ignore[arg-type]
+        price_fen=1000, **kw,
     )
 
 

@@ -74,8 +74,13 @@ def render(packing: Packing) -> str:
     widths = [max(len(r[c]) for r in rows) for c in range(4)]
     lines = [
         "  ".join(
-            [r[0].rjust(widths[0]), r[1].rjust(widths[1]), r[2].rjust(widths[2])]
-            + [r[3].ljust(widths[3]), r[4]]
+            [
+                r[0].rjust(widths[0]),
+                r[1].rjust(widths[1]),
+                r[2].rjust(widths[2]),
+                r[3].ljust(widths[3]),
+                r[4],
+            ]
         ).rstrip()
         for r in rows
     ]
