@@ -54,7 +54,7 @@ class _Search:
     # ---- small exact pieces -------------------------------------------------------------------
 
     def _subset_1d(self, items: Sequence[int]) -> list[int]:
-        """The subset of ``items`` with the largest total within ``c1`` (later ones left out first)."""
+        """The subset of ``items`` with the most weight within ``c1`` (later ones dropped first)."""
         w = self.w1
         full = self.full
         reach = 1
