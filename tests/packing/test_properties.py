@@ -93,3 +93,19 @@ def test_same_seed_same_packing() -> None:
     first = pack_items(items, box, time_limit=0.2, seed=7)
     again = pack_items(items, box, time_limit=0.2, seed=7)
     assert first.count == again.count
+
+
+def test_package_docstring_example_runs() -> None:
+    import core.packing
+
+    doc = core.packing.__doc__ or ""
+    block = []
+    for line in doc.split("::", 1)[1].splitlines()[1:]:
+        if line and not line.startswith("    "):
+            break
+        block.append(line[4:])
+    namespace: dict[str, object] = {}
+    exec(compile("\n".join(block), "example", "exec"), namespace)
+    packing = namespace["packing"]
+    assert isinstance(packing, core.packing.Packing)
+    assert packing.count == packing.lower_bound == 1
