@@ -191,7 +191,7 @@ def _open311(desk: Desk, args: argparse.Namespace, lang: str) -> int:
     if args.out == "-":
         count = write_json_array(records, sys.stdout)
     else:
-        with atomic_text(Path(args.out), mode=0o644) as out:
+        with AtomicText(Path(args.out), mode=0o644) as out:
             count = write_json_array(records, out)
     if progress is not None:
         progress.close()
@@ -200,7 +200,7 @@ def _open311(desk: Desk, args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
-class atomic_text:  # noqa: N801 - used as a context manager, like open()
+class AtomicText:
     """A text file written beside ``path`` and moved over it only when complete."""
 
     def __init__(self, path: Path, mode: int = 0o644) -> None:
