@@ -510,7 +510,8 @@ def daily_report(
              f"level thresholds: {LEVELS_FILE}" if (desk.root / LEVELS_FILE).exists()
              else "level thresholds: defaults (no levels.toml)"),
     ]
-    notes.extend(Text(f"市场监测信号：{s.path}", f"market signals: {s.path}") for s in sources)
+    notes.extend(Text(f"市场监测信号：{s.path.name}", f"market signals: {s.path.name}")
+                 for s in sources)
     if not sources:
         notes.append(Text("市场监测信号：未提供，规则判定不评估，监测价不报",
                           "market signals: none given; the rules are not assessed and no "

@@ -34,7 +34,13 @@ from core.index import CaseRow
 from core.levels.evidence import EVIDENCE_KINDS, find_surges
 from core.levels.plans import Text
 from core.levels.thresholds import DEFAULT_THRESHOLDS, Thresholds
-from core.reports.names import category_name, community_name, department_name, desk_name
+from core.reports.names import (
+    category_name,
+    community_name,
+    department_name,
+    desk_name,
+    district_name,
+)
 from core.reports.table import Column, Table
 from core.reports.timeline import Touched, cases_for_period, events_between, state_in
 
@@ -116,6 +122,7 @@ class HotSpot:
     cases: int
     by_kind: tuple[tuple[str, int], ...]  # evidence kind -> cases, every kind
     surge: bool
+    district_name: Text = Text("", "")
 
 
 @attrs.frozen
@@ -154,7 +161,7 @@ class DaySummary:
              Column("cases", "工单", "cases"),
              *(Column(k, EVIDENCE_KINDS[k][0], EVIDENCE_KINDS[k][1]) for k in kinds),
              Column("surge", "激增", "surge")),
-            tuple((s.name, s.district, s.cases, *(dict(s.by_kind).get(k, 0) for k in kinds),
+            tuple((s.name, s.district_name, s.cases, *(dict(s.by_kind).get(k, 0) for k in kinds),
                    s.surge) for s in self.hot_spots),
             notes=(Text("统计当日“物资短缺、抢购囤积、价格上涨”类工单；激增按应急等级研判规则"
                         "（levels.toml 的 evidence）在日终判断",
@@ -339,6 +346,8 @@ def day_summary(desk: Desk, day: date, now: datetime | None = None,
         HotSpot(
             community=code, name=community_name(desk, code),
             district=desk.communities[code].district if code in desk.communities else "",
+            district_name=district_name(
+                desk, desk.communities[code].district if code in desk.communities else ""),
             cases=sum(kinds.values()),
             by_kind=tuple((k, kinds[k]) for k in EVIDENCE_KINDS),
             surge=code in surging,
