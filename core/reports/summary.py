@@ -122,7 +122,7 @@ class HotSpot:
     cases: int
     by_kind: tuple[tuple[str, int], ...]  # evidence kind -> cases, every kind
     surge: bool
-    district_name: Text = Text("", "")
+    district_name: Text
 
 
 @attrs.frozen
