@@ -115,3 +115,15 @@ def test_bad_arguments(small: SmallDesk, capsys: pytest.CaptureFixture[str],
 def test_cases_needs_an_output(small: SmallDesk) -> None:
     with pytest.raises(SystemExit):
         run("cases", "--desk", str(small.desk.root))
+
+
+def test_progress_bar_draws_one_line() -> None:
+    from tui.commands.export import ProgressBar
+
+    out = io.StringIO()
+    bar = ProgressBar(out, "Open311")
+    bar(5, 10)
+    bar(10, 10)
+    bar.close()
+    assert out.getvalue() == (f"\rOpen311 [{'#' * 15}{'.' * 15}] 5/10"
+                              f"\rOpen311 [{'#' * 30}] 10/10\n")
