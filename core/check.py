@@ -22,6 +22,15 @@ DeskCheck = Callable[[Desk], Sequence[Problem]]
 DESK_CHECKS: list[DeskCheck] = []
 
 
+def _check_ledgers(desk: Desk) -> Sequence[Problem]:
+    from core.ledger import check_ledgers  # imported late: core.ledger is optional reading
+
+    return check_ledgers(desk)
+
+
+DESK_CHECKS.append(_check_ledgers)
+
+
 @attrs.frozen
 class CheckReport:
     root: Path
