@@ -91,8 +91,8 @@ MESSAGES: dict[str, tuple[Severity, str, str, str, str]] = {
     ),
     "not_invoiced": (
         Severity.WARNING,
-        "{community} 第 {round} 轮: {count} 笔代收共 {amount} 元已 {age} 天没有送货单",
-        "{community} round {round}: {count} collections totalling {amount} yuan have had no "
+        "{community} 第 {round} 轮: {count} 笔代收/代付共 {amount} 元已 {age} 天没有送货单",
+        "{community} round {round}: {count} collections and IOUs totalling {amount} yuan have had no "
         "invoice for {age} days",
         "联系 {supermarket} 确认是否已配送并索取送货单, 未配送的退款给居民",
         "ask {supermarket} whether the round was delivered and for its invoice; refund residents "
