@@ -69,6 +69,7 @@ from core.ledger.records import (
     StockCount,
     StockIssue,
     StockReceipt,
+    StockRecord,
     StockReturn,
     SupplyRequest,
 )
@@ -82,8 +83,8 @@ __all__ = [
     "MoneyTotals", "OpenItem", "PeriodClose", "PeriodClosedError", "Receipt", "ReceiptLine",
     "Reconciler", "Reconciliation", "Record", "RequestLine", "Scope", "Settlement", "Severity",
     "Source", "StockAdjust", "StockCount", "StockIssue", "StockLine", "StockReceipt",
-    "StockReturn", "SupplyRequest", "check_ledgers", "draft", "reconcile", "reversal",
-    "write_matches", "yuan",
+    "StockRecord", "StockReturn", "SupplyRequest", "check_ledgers", "draft", "reconcile",
+    "reversal", "write_matches", "yuan",
 ]
 
 MATCHES_DIR = "matches"

@@ -17,10 +17,10 @@ from typing import Any
 
 import attrs
 
-from core.ledger.files import Batch, field_order
+from core.ledger.files import Batch
 from core.ledger.findings import SEVERITY_NAMES, yuan
 from core.ledger.reconcile import Reconciliation
-from core.ledger.records import KINDS, Record
+from core.ledger.records import KINDS, Record, field_order
 from core.problems import Problem
 
 Table = tuple[list[str], list[list[Any]]]

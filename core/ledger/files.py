@@ -3,7 +3,7 @@
 Layout under the desk::
 
     ledgers/YYYY/MM/DD/YYYYMMDD-NNNN.toml    one batch: the records written together that day
-    ledgers/periods/START--END.toml          a period signed off by a supervisor (core.ledger.periods)
+    ledgers/periods/START--END.toml          a period signed off (core.ledger.periods)
     ledgers/matches/M-....toml               match records written by the reconciler (derived)
 
 A batch is a TOML document whose ``record`` array holds one inline table per line::
@@ -11,7 +11,8 @@ A batch is a TOML document whose ``record`` array holds one inline table per lin
     # 保供台账 ledger batch 20261123-0007: written once, never edited; correct with a reversal
     schema_version = 1
     record = [
-      {kind = "collection", id = "20261123-0007-1", uid = "...", time = 2026-11-23T09:30:00+08:00, ...},
+      {kind = "collection", id = "20261123-0007-1", uid = "...", time = 2026-11-23T09:30:00+08:00,
+       ...},   (on one line)
       {kind = "iou", id = "20261123-0007-2", ...},
     ]
 
@@ -36,6 +37,7 @@ unique without coordination and a reversal can find the file of the record it re
 
 from __future__ import annotations
 
+import enum
 import json
 import os
 import re
@@ -56,8 +58,17 @@ from core.ledger.records import (
     KINDS,
     RECORD_ID_PATTERN,
     Record,
+    check_aware,
+    check_non_negative,
+    check_not_zero,
+    check_optional_code,
+    check_optional_record_id,
+    check_positive,
+    check_record_id,
+    check_uid,
     field_order,
 )
+from core.model import check_code, check_not_blank
 from core.problems import Problem
 from core.tomlio import line_of, locate_lines, render_path, structure_errors
 
@@ -270,41 +281,35 @@ def decode_batch(path: Path, data: bytes) -> Batch:
     return _read_exact(path, text)
 
 
-_HEADER_LINE = re.compile(r"^(?:\s*(?:#.*)?|schema_version = 1|record = \[|\])$")
+_HEADER = re.compile(r"# [^\n]*\nschema_version = 1\nrecord = \[\n")
+_RECORD_START = '  {kind = "'
 
 
 def _read_fast(path: Path, text: str) -> Batch | None:
-    """Records of a batch in the canonical layout, or None if anything is unusual."""
+    """Records of a batch in exactly the layout :func:`encode_batch` writes, else None."""
+    header = _HEADER.match(text)
+    if header is None or not text.endswith("\n]\n"):
+        return None
+    lines = text[header.end() : -3].split("\n")
     records: list[Record] = []
-    lines: list[int] = []
-    stem = path.stem
-    seen_open = seen_close = False
+    append = records.append
+    prefix = f"{path.stem}-"
+    fast = _FAST
     try:
-        for number, line in enumerate(text.split("\n"), start=1):
-            if line.startswith('  {kind = "'):
-                if not seen_open or seen_close:
-                    return None
-                end = line.find('"', 11)
-                reader = _FAST.get(line[11:end])
-                if reader is None:
-                    return None
-                record = reader(line)
-                if record is None or record.id != f"{stem}-{len(records) + 1}":
-                    return None
-                records.append(record)
-                lines.append(number)
-            elif _HEADER_LINE.match(line):
-                if line == "record = [":
-                    seen_open = True
-                elif line == "]":
-                    seen_close = True
-            else:
+        for number, line in enumerate(lines, start=1):
+            if not line.startswith(_RECORD_START):
                 return None
+            reader = fast.get(line[11 : line.find('"', 11)])
+            if reader is None:
+                return None
+            record = reader(line)
+            if record is None or record.id != prefix + str(number):
+                return None
+            append(record)
     except (ValueError, TypeError):
         return None  # a validator objected: let the exact path say where and why
-    if not (seen_open and seen_close):
-        return None
-    return Batch(path, tuple(records), tuple(lines), ())
+    first = text.count("\n", 0, header.end()) + 1
+    return Batch(path, tuple(records), tuple(range(first, first + len(records))), ())
 
 
 def _read_exact(path: Path, text: str) -> Batch:
@@ -352,6 +357,8 @@ def _read_exact(path: Path, text: str) -> Batch:
             record = converter.structure(body, cls)
         except Exception as exc:  # cattrs raises groups of arbitrary validator errors
             for key_path, message in structure_errors(exc):
+                if not key_path:
+                    key_path = _pin(cls, body)
                 line = where if inline else line_of(located, ("record", index, *key_path))
                 name = f"{field_prefix}.{render_path(key_path)}" if key_path else field_prefix
                 problems.append(Problem(path, line, message, name))
@@ -364,6 +371,18 @@ def _read_exact(path: Path, text: str) -> Batch:
         records.append(record)
         lines.append(where or 0)
     return Batch(path, tuple(records), tuple(lines), tuple(problems))
+
+
+def _pin(cls: type[Record], row: Mapping[str, Any]) -> tuple[str, ...]:
+    """The field whose validator failed, when the error came from the class as a whole."""
+    for field in attrs.fields(cls):
+        if field.validator is None or field.name not in row:
+            continue
+        try:
+            field.validator(None, field, converter.structure(row[field.name], field.type))
+        except Exception:  # the validator's own complaint; we only want to know which field
+            return (field.name,)
+    return ()
 
 
 _ELEMENT_START = re.compile(r"^\s*\{", re.MULTILINE)
@@ -383,22 +402,48 @@ def _element_lines(text: str, located: Mapping[tuple[str | int, ...], int], coun
 
 
 # --- the fast path: one compiled pattern per kind ----------------------------------------------
+#
+# Each kind gets one regular expression for a whole line, built from its fields in the order the
+# writer uses, and a constructor generated for it. Where a field's validator can be said as a
+# pattern (a code, an id, a UUID, a positive whole number, text that is not blank, a time with an
+# offset) the pattern *is* the check and the constructor does not repeat it; any other validator
+# is called after construction, and ``__attrs_post_init__`` always runs. Whatever the pattern does
+# not accept goes down the exact path, which gives the same record or the located problem.
 
-_STR = r'"([^"\\\x00-\x1f\x7f]*)"'
+_TEXT = r'[^"\\\x00-\x1f\x7f]*'
+_STR = f'"({_TEXT})"'
 _INT = r"(-?(?:0|[1-9][0-9]*))"
 _BOOL = r"(true|false)"
-_DATETIME = r"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?(?:Z|[+-][0-9]{2}:[0-9]{2}))"
+_DATETIME = (r"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?"
+             r"(?:Z|[+-][0-9]{2}:[0-9]{2}))")
 _DATE = r"([0-9]{4}-[0-9]{2}-[0-9]{2})"
-_STR_LIST = r'(\[(?:"[^"\\\x00-\x1f\x7f]*"(?:, "[^"\\\x00-\x1f\x7f]*")*)?\])'
-_TABLE_LIST = r'(\[(?:\{(?:[^{}\[\]"\n]|"[^"\\\x00-\x1f\x7f]*")*\}(?:, \{(?:[^{}\[\]"\n]|"[^"\\\x00-\x1f\x7f]*")*\})*)?\])'
+_STR_LIST = f'(\\[(?:"{_TEXT}"(?:, "{_TEXT}")*)?\\])'
+_TABLE = f'\\{{(?:[^{{}}\\[\\]"\\n]|"{_TEXT}")*\\}}'
+_TABLE_LIST = f"(\\[(?:{_TABLE}(?:, {_TABLE})*)?\\])"
 _STRINGS_IN = re.compile(r'"([^"]*)"')
+_ID = r"[0-9]{8}-[0-9]{4,6}-[0-9]{1,7}"
+_CODE = r"[a-z0-9][a-z0-9_-]{0,63}"
+
+#: validators whose check a pattern states exactly
+_CHECKED_BY_PATTERN: dict[Any, str] = {
+    check_record_id: f'"({_ID})"',
+    check_optional_record_id: f'"((?:{_ID})?)"',
+    check_uid: r'"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"',
+    check_code: f'"({_CODE})"',
+    check_optional_code: f'"((?:{_CODE})?)"',
+    check_not_blank: f'"((?=[^"]*[^\\s"]){_TEXT})"',
+    check_aware: _DATETIME,
+    check_positive: r"([1-9][0-9]*)",
+    check_non_negative: r"(0|[1-9][0-9]*)",
+    check_not_zero: r"(-?[1-9][0-9]*)",
+}
 
 Convert = Callable[[str], Any]
 
 
-def _scalar(tp: Any) -> tuple[str, Convert] | None:
+def _scalar(tp: Any) -> tuple[str, Convert | None] | None:
     if tp is str:
-        return _STR, str
+        return _STR, None
     if tp is bool:
         return _BOOL, lambda s: s == "true"
     if tp is int:
@@ -407,13 +452,14 @@ def _scalar(tp: Any) -> tuple[str, Convert] | None:
         return _DATETIME, datetime.fromisoformat
     if tp is date:
         return _DATE, date.fromisoformat
-    if isinstance(tp, type) and issubclass(tp, str):  # StrEnum
-        return _STR, tp
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        values = "|".join(re.escape(str(m.value)) for m in tp)
+        return f'"({values})"', tp
     return None
 
 
-def _pattern_for(tp: Any) -> tuple[str, Convert, bool]:
-    """(pattern with one group, converter, optional) for a field type."""
+def _pattern_for(tp: Any) -> tuple[str, Convert | None, bool]:
+    """(pattern with one group, converter or None for text, optional) for a field type."""
     optional = False
     args = typing.get_args(tp)
     if typing.get_origin(tp) in (typing.Union, types.UnionType) and type(None) in args:
@@ -427,15 +473,13 @@ def _pattern_for(tp: Any) -> tuple[str, Convert, bool]:
         if inner is str:
             return _STR_LIST, lambda s: tuple(_STRINGS_IN.findall(s)), optional
         if attrs.has(inner):
-            sub = _table_reader(inner)
-            return _TABLE_LIST, sub, optional
+            return _TABLE_LIST, _table_reader(inner), optional
     raise TypeError(f"no fast pattern for {tp!r}")
 
 
 def _table_reader(cls: type) -> Convert:
     attrs.resolve_types(cls)
-    names = [f.name for f in attrs.fields(cls)]
-    pattern, converters, field_names = _compile(cls, names, "")
+    pattern, build = _compile(cls, [f.name for f in attrs.fields(cls)], "")
     element = re.compile(pattern)
 
     def read(text: str) -> tuple[Any, ...]:
@@ -445,7 +489,7 @@ def _table_reader(cls: type) -> Convert:
         for match in element.finditer(body):
             if match.start() != position:
                 raise ValueError("unexpected text between tables")
-            found.append(cls(**_kwargs(match, converters, field_names)))
+            found.append(build(match.groups()))
             position = match.end()
             if body.startswith(", ", position):
                 position += 2
@@ -457,42 +501,61 @@ def _table_reader(cls: type) -> Convert:
 
 
 def _compile(cls: type, names: Sequence[str], head: str
-             ) -> tuple[str, list[Convert], list[str]]:
+             ) -> tuple[str, Callable[[Sequence[str | None]], Any]]:
+    """The pattern of an inline table of ``cls`` and a constructor taking its groups."""
     fields = attrs.fields_dict(cls)
     parts = [re.escape(head)] if head else []
-    converters: list[Convert] = []
-    field_names: list[str] = []
-    for name in names:
+    namespace: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__,
+                                 "_cls": cls}
+    body = ["def build(g):", "    self = _new(_cls)"]
+    for index, name in enumerate(names):
         field = fields[name]
         value, convert, optional = _pattern_for(field.type)
+        if field.validator in _CHECKED_BY_PATTERN:
+            value = _CHECKED_BY_PATTERN[field.validator]
+        elif field.validator is not None:
+            namespace[f"_v{index}"] = field.validator
+            namespace[f"_f{index}"] = field
         separator = ", " if parts else ""
         piece = f"{separator}{name} = {value}"
-        if optional or field.default is not attrs.NOTHING:
+        has_default = field.default is not attrs.NOTHING
+        if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+            raise TypeError(f"{cls.__name__}.{name}: factories are not supported")
+        if optional or has_default:
             piece = f"(?:{piece})?"
         parts.append(piece)
-        converters.append(convert)
-        field_names.append(name)
-    return r"\{" + "".join(parts) + r"\}", converters, field_names
-
-
-def _kwargs(match: re.Match[str], converters: Sequence[Convert], names: Sequence[str]
-            ) -> dict[str, Any]:
-    return {name: convert(value)
-            for name, convert, value in zip(names, converters, match.groups(), strict=True)
-            if value is not None}
+        expression = f"g[{index}]"
+        if convert is not None:
+            namespace[f"_c{index}"] = convert
+            expression = f"_c{index}(g[{index}])"
+        if optional or has_default:
+            namespace[f"_d{index}"] = field.default if has_default else None
+            expression = f"(_d{index} if g[{index}] is None else {expression})"
+        body.append(f"    _set(self, {name!r}, {expression})")
+    for index, name in enumerate(names):
+        if f"_v{index}" in namespace:
+            body.append(f"    _v{index}(self, _f{index}, self.{name})")
+    if hasattr(cls, "__attrs_post_init__"):
+        body.append("    self.__attrs_post_init__()")
+    body.append("    return self")
+    missing = set(fields) - set(names)
+    if missing:
+        raise TypeError(f"{cls.__name__}: fields not in the written order: {sorted(missing)}")
+    exec("\n".join(body), namespace)  # code generated from the field list above
+    return r"\{" + "".join(parts) + r"\}", namespace["build"]
 
 
 def _record_reader(cls: type[Record]) -> Callable[[str], Record | None]:
     attrs.resolve_types(cls)
-    pattern, converters, names = _compile(cls, _ORDER[cls], f'kind = "{cls.KIND}"')
-    line_pattern = re.compile(r"  " + pattern + r",?[ \t]*")
-    fullmatch = line_pattern.fullmatch
+    pattern, build = _compile(cls, _ORDER[cls], f'kind = "{cls.KIND}"')
+    fullmatch = re.compile(r"  " + pattern + r",?[ \t]*").fullmatch
 
     def read(line: str) -> Record | None:
         match = fullmatch(line)
         if match is None:
             return None
-        return cls(**_kwargs(match, converters, names))
+        record: Record = build(match.groups())
+        return record
 
     return read
 

@@ -82,7 +82,8 @@ class Finding:
 MESSAGES: dict[str, tuple[Severity, str, str, str, str]] = {
     "collected_invoiced_mismatch": (
         Severity.ERROR,
-        "{community} 第 {round} 轮: 代收 {collected} 元(含代付 {ious} 元), 送货单 {invoiced} 元, 差 {diff} 元",
+        "{community} 第 {round} 轮: 代收 {collected} 元(含代付 {ious} 元), "
+        "送货单 {invoiced} 元, 差 {diff} 元",
         "{community} round {round}: collected {collected} yuan (incl. IOUs {ious}), invoiced "
         "{invoiced} yuan, difference {diff} yuan",
         "逐户核对订单与送货单, 多收的退还居民, 少收的补收或请超市更正送货单",
@@ -92,8 +93,8 @@ MESSAGES: dict[str, tuple[Severity, str, str, str, str]] = {
     "not_invoiced": (
         Severity.WARNING,
         "{community} 第 {round} 轮: {count} 笔代收/代付共 {amount} 元已 {age} 天没有送货单",
-        "{community} round {round}: {count} collections and IOUs totalling {amount} yuan have had no "
-        "invoice for {age} days",
+        "{community} round {round}: {count} collections and IOUs totalling {amount} yuan have "
+        "had no invoice for {age} days",
         "联系 {supermarket} 确认是否已配送并索取送货单, 未配送的退款给居民",
         "ask {supermarket} whether the round was delivered and for its invoice; refund residents "
         "if it was not",
@@ -160,7 +161,8 @@ MESSAGES: dict[str, tuple[Severity, str, str, str, str]] = {
     ),
     "markup": (
         Severity.ERROR,
-        "{item_name} 单价 {price} 元, 高于目录价 {listed} 元 (每{unit}加价 {diff} 元, 共 {amount} 元)",
+        "{item_name} 单价 {price} 元, 高于目录价 {listed} 元 "
+        "(每{unit}加价 {diff} 元, 共 {amount} 元)",
         "{item_name_en} charged {price} yuan, above the listed {listed} yuan ({diff} yuan a "
         "unit, {amount} yuan in all)",
         "禁止加价配送: 要求 {supermarket} 退还差价 {amount} 元, 并转市场监管部门",

@@ -79,7 +79,7 @@ def close_path(root: Path, start: date, end: date) -> Path:
 
 
 def load_closes(root: Path, supervisors: Sequence[str]) -> ClosedPeriods:
-    """Every period close of the desk at ``root``; closes not signed by a supervisor are rejected."""
+    """Every period close of the desk at ``root``; those not signed by a supervisor are rejected."""
     directory = periods_directory(root)
     if not directory.is_dir():
         return ClosedPeriods((), ())
@@ -98,7 +98,8 @@ def load_closes(root: Path, supervisors: Sequence[str]) -> ClosedPeriods:
         if close is None:
             continue
         if path.name != f"{close.name}.toml":
-            problems.append(Problem(path, None, f"file name does not match the period {close.name}"))
+            problems.append(Problem(path, None,
+                                    f"file name does not match the period {close.name}"))
             continue
         if close.signed_by not in supervisors:
             rejected.append((close, path, _line(text, "signed_by")))

@@ -22,7 +22,8 @@ seconds and a few hundred megabytes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import gc
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -33,7 +34,6 @@ from core.ledger.files import Batch, batch_of, batch_paths, path_of_batch, read_
 from core.ledger.findings import Finding, Severity, finding, yuan
 from core.ledger.periods import ClosedPeriods, load_closes
 from core.ledger.records import (
-    RECORD_ID_PATTERN,
     Collection,
     Difference,
     Invoice,
@@ -162,6 +162,16 @@ class _Entry(NamedTuple):
     supermarket: str
 
 
+class _Settlement(NamedTuple):
+    id: str
+    ious: tuple[str, ...]
+    amount_fen: int
+    at: float
+    grid_worker: str
+    path: Path
+    line: int
+
+
 class _Group:
     __slots__ = ("collections", "invoices", "ious")
 
@@ -173,10 +183,11 @@ class _Group:
 
 def id_key(record_id: str) -> tuple[int, int, int]:
     """Sort key of a record id: day, batch, place (so ``...-10`` sorts after ``...-9``)."""
-    match = RECORD_ID_PATTERN.match(record_id)
-    if match is None:
-        return (0, 0, 0)
-    return int(match.group(1)), int(match.group(2)), int(match.group(3))
+    day, _, rest = record_id.partition("-")
+    batch, _, place = rest.partition("-")
+    if day.isdigit() and batch.isdigit() and place.isdigit():
+        return int(day), int(batch), int(place)
+    return (0, 0, 0)
 
 
 class Reconciler:
@@ -213,9 +224,7 @@ class Reconciler:
         self._ious: dict[str, _Entry] = {}
         self._invoices: dict[str, tuple[Invoice, tuple[str, str, str], Path, int]] = {}
         self._receipts: list[tuple[Receipt, Path, int]] = []
-        self._settlements: list[tuple[Settlement, Path, int]] = []
-        self._seen: dict[int, _Entry] = {}
-        self._duplicates: list[tuple[_Entry, _Entry]] = []
+        self._settlements: list[_Settlement] = []
         self._reversed: dict[str, tuple[Record, Path, int]] = {}
         self._intern: dict[str, str] = {}
         self.stock = StockBook(catalogue)
@@ -283,7 +292,9 @@ class Reconciler:
                         entry)
         elif isinstance(record, Settlement):
             if self._to is None or at < self._to:
-                self._settlements.append((record, path, line))
+                self._settlements.append(_Settlement(
+                    record.id, record.ious, record.amount_fen, at, self._s(record.grid_worker),
+                    path, line))
         elif isinstance(record, Invoice):
             key = (record.community, record.supermarket, record.round)
             self._invoices[record.id] = (record, key, path, line)
@@ -326,16 +337,9 @@ class Reconciler:
                 "fee", path, line, record=record.id, amount_fen=record.fee_fen,
                 community=record.community, supermarket=record.supermarket,
                 grid_worker=record.grid_worker, name="代收服务费 collection fee"))
-        key = hash((entry.household, entry.amount, self._ordinal(at)))
-        first = self._seen.get(key)
-        if first is None:
-            self._seen[key] = entry
-        elif first.household == entry.household and first.amount == entry.amount and \
-                self._ordinal(first.at) == self._ordinal(at):
-            self._duplicates.append((entry, first))
 
     def _check_prices(self, invoice: Invoice, path: Path, line: int) -> None:
-        where = dict(community=invoice.community, supermarket=invoice.supermarket)
+        where: dict[str, Any] = dict(community=invoice.community, supermarket=invoice.supermarket)
         for invoice_line in invoice.lines:
             item = self.catalogue.get(invoice_line.item)
             if item is None:
@@ -376,9 +380,7 @@ class Reconciler:
             stock_lines = []
         for close, path, line in self.closes.rejected:
             self.emit("", finding("unauthorised_close", path, line, signed_by=close.signed_by))
-        for entry, first in self._duplicates:
-            if entry.id in reversed_ids or first.id in reversed_ids:
-                continue
+        for entry, first in self._duplicates(reversed_ids):
             self.emit(entry.id, finding(
                 "suspected_duplicate", entry.path, entry.line, record=entry.id,
                 amount_fen=entry.amount, community=entry.community,
@@ -396,9 +398,35 @@ class Reconciler:
         return Reconciliation(
             root=self.root, start=self.start, end=self.end, scope=self.scope, as_of=as_of,
             records=self._records, findings=tuple(findings),
-            open_items=tuple(sorted(open_items, key=lambda o: (o.kind, id_key(o.record)))),
+            open_items=tuple(open_items),
             matches=tuple(sorted(matches, key=lambda m: id_key(m.id[2:]))), money=money,
             stock=tuple(stock_lines), problems=tuple(problems))
+
+    def _duplicates(self, reversed_ids: set[str]) -> Iterator[tuple[_Entry, _Entry]]:
+        """(later, earlier) collections of one household with the same amount on the same day.
+
+        Looked for one community at a time (a household lives in one), so the table of what has
+        been seen stays small.
+        """
+        by_community: dict[str, list[_Group]] = {}
+        for (community, _supermarket, _round), group in self._groups.items():
+            by_community.setdefault(community, []).append(group)
+        ordinal = self._ordinal
+        for _community, groups in sorted(by_community.items()):
+            seen: dict[tuple[str, int, int], _Entry] = {}
+            for group in groups:
+                for entry in group.collections:
+                    if entry.id in reversed_ids:
+                        continue
+                    key = (entry.household, entry.amount, ordinal(entry.at))
+                    first = seen.get(key)
+                    if first is None:
+                        seen[key] = entry
+                    elif (entry.at, id_key(entry.id)) > (first.at, id_key(first.id)):
+                        yield entry, first
+                    else:
+                        seen[key] = entry
+                        yield first, entry
 
     def _in_scope(self, found: Finding) -> bool:
         scope = self.scope
@@ -448,7 +476,7 @@ class Reconciler:
                 continue
             else:
                 counted = collections
-            where = dict(community=community, supermarket=supermarket)
+            where: dict[str, Any] = dict(community=community, supermarket=supermarket)
             group_collected = sum(e.amount for e in counted)
             collected += group_collected
             funded = sum(e.amount for e in collections) + sum(e.amount for e in ious)
@@ -495,7 +523,7 @@ class Reconciler:
                     diff=yuan(funded - invoiced), **where))
             matches.append(Match(
                 id=f"M-{first.id}", kind="delivery",
-                members=tuple(sorted(members, key=id_key)), community=community,
+                members=tuple(members), community=community,
                 supermarket=supermarket, round=round_,
                 collected_fen=sum(e.amount for e in collections),
                 iou_fen=sum(e.amount for e in ious), invoiced_fen=invoiced,
@@ -512,7 +540,7 @@ class Reconciler:
                          receipts: list[tuple[Receipt, Path, int]],
                          open_items: list[OpenItem]) -> int:
         """Check what arrived against ``invoice``; returns the value received, in fen."""
-        where = dict(community=invoice.community, supermarket=invoice.supermarket)
+        where: dict[str, Any] = dict(community=invoice.community, supermarket=invoice.supermarket)
         at = invoice.time.timestamp()
         if not receipts:
             open_items.append(OpenItem("delivery", invoice.id, path, line, invoice.goods_fen,
@@ -586,9 +614,10 @@ class Reconciler:
                 parent[max(ra, rb, key=id_key)] = min(ra, rb, key=id_key)
 
         settled_by: dict[str, int] = {}
-        live = sorted((s for s in self._settlements if s[0].id not in reversed_ids),
-                      key=lambda s: (s[0].time, id_key(s[0].id)))
-        for settlement, path, line in live:
+        live = sorted((s for s in self._settlements if s.id not in reversed_ids),
+                      key=lambda s: (s.at, id_key(s.id)))
+        for settlement in live:
+            path, line = settlement.path, settlement.line
             rest = settlement.amount_fen
             was_open = 0
             first_iou: _Entry | None = None
@@ -691,9 +720,17 @@ def reconcile_records(
     reconciler = Reconciler(root, catalogue=catalogue, zone=zone,
                             closes=load_closes(root, tuple(supervisors)), start=start, end=end,
                             scope=scope, as_of=as_of)
-    for batch in batches:
-        reconciler.add_batch(batch)
-    return reconciler.finish()
+    # records and what the fold keeps of them hold no reference cycles: the cycle collector
+    # would only walk the growing heap again and again (a third of the time for a million)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for batch in batches:
+            reconciler.add_batch(batch)
+        return reconciler.finish()
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def reconcile(

@@ -124,7 +124,8 @@ class Record:
     def body(self) -> dict[str, Any]:
         """The fields a reversal must repeat: everything but identity, time and commentary."""
         skip = {*HEAD_FIELDS, *TAIL_FIELDS}
-        return {f.name: getattr(self, f.name) for f in attrs.fields(type(self)) if f.name not in skip}
+        return {f.name: getattr(self, f.name) for f in attrs.fields(type(self))
+                if f.name not in skip}
 
 
 # --- money -------------------------------------------------------------------------------------

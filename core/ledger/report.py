@@ -84,7 +84,8 @@ def lines(result: Reconciliation, lang: str = "zh") -> Iterator[str]:
     for severity in Severity:
         for f in result.findings:
             if f.severity is severity:
-                yield f"  {f.where(base)}: {SEVERITY_NAMES[severity][i]} [{f.code}] {f.message(lang)}"
+                label = SEVERITY_NAMES[severity][i]
+                yield f"  {f.where(base)}: {label} [{f.code}] {f.message(lang)}"
                 yield f"      → {w('action')}: {f.action(lang)}"
     if result.open_items:
         yield ""

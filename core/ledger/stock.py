@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -58,6 +58,35 @@ class StockLine:
     counted: int | None = None
 
 
+class _Issue(NamedTuple):
+    id: str
+    at: float
+    store: str
+    item: str
+    quantity: int
+    request: str
+    unit: str
+    path: Path
+    line: int
+    day: int
+
+
+class _Request(NamedTuple):
+    id: str
+    head: str
+    unit: str
+    lines: dict[str, int]  # item -> quantity asked for
+    path: Path
+    line: int
+
+
+class _Approval(NamedTuple):
+    id: str
+    request: str
+    at: float
+    approved: bool
+
+
 class _Day:
     """One store's totals of one item on one day, and the last record that took stock out."""
 
@@ -80,11 +109,11 @@ class StockBook:
         self.catalogue = catalogue
         self.days: dict[tuple[str, str], dict[int, _Day]] = {}
         self.counts: list[tuple[str, str, int, int, str, Path, int]] = []
-        self.issues: list[tuple[StockIssue, Path, int, int]] = []
-        self.returns: list[tuple[StockReturn, Path, int]] = []
+        self.issues: list[_Issue] = []
+        self.returns: list[tuple[str, str, str, str, Path, int]] = []
         self.losses: list[tuple[StockAdjust, Path, int, int]] = []
-        self.requests: dict[str, tuple[SupplyRequest, Path, int]] = {}
-        self.approvals: dict[str, list[tuple[Approval, Path, int]]] = {}
+        self.requests: dict[str, _Request] = {}
+        self.approvals: list[_Approval] = []
         self.records = 0
 
     def _day(self, record: StockReceipt | StockIssue | StockReturn | StockAdjust | StockCount,
@@ -108,11 +137,14 @@ class StockBook:
             totals.issued += sign * record.quantity
             if sign > 0:
                 totals.took_out(record, path, line)
-                self.issues.append((record, path, line, day))
+                self.issues.append(_Issue(record.id, record.time.timestamp(), record.store,
+                                          record.item, record.quantity, record.request,
+                                          record.unit, path, line, day))
         elif isinstance(record, StockReturn):
             self._day(record, day).returned += sign * record.quantity
             if sign > 0:
-                self.returns.append((record, path, line))
+                self.returns.append((record.id, record.issue, record.store, record.item, path,
+                                     line))
         elif isinstance(record, StockAdjust):
             totals = self._day(record, day)
             totals.adjusted += sign * record.quantity
@@ -128,9 +160,15 @@ class StockBook:
                                     path, line))
         elif isinstance(record, SupplyRequest):
             if sign > 0:
-                self.requests[record.id] = (record, path, line)
+                asked: dict[str, int] = {}
+                for request_line in record.lines:
+                    asked[request_line.item] = asked.get(request_line.item, 0) + \
+                        request_line.quantity
+                self.requests[record.id] = _Request(record.id, record.head, record.unit, asked,
+                                                    path, line)
         elif isinstance(record, Approval) and sign > 0:
-            self.approvals.setdefault(record.request, []).append((record, path, line))
+            self.approvals.append(_Approval(record.id, record.request, record.time.timestamp(),
+                                            record.decision is Decision.APPROVED))
 
     # --- checks --------------------------------------------------------------------------------
 
@@ -153,7 +191,7 @@ class StockBook:
         unknown_reported: set[str] = set()
         for (store, item), by_day in sorted(self.days.items()):
             name, name_en, unit = self._names(item)
-            names = dict(item_name=name, item_name_en=name_en, unit=unit)
+            names: dict[str, Any] = dict(item_name=name, item_name_en=name_en, unit=unit)
             if item not in self.catalogue and item not in unknown_reported:
                 unknown_reported.add(item)
                 totals = by_day[min(by_day)]
@@ -196,32 +234,35 @@ class StockBook:
                 day=date.fromordinal(day), item_name=name, item_name_en=name_en, unit=unit,
                 cause=cause_zh,
                 cause_en=cause_en, quantity=abs(adjust.quantity)))
-        issue_ids = {issue.id for issue, *_ in self.issues}
-        for returned, path, line in self.returns:
-            if returned.issue and returned.issue not in issue_ids and \
-                    returned.id not in reversed_ids:
-                emit(returned.id, finding("return_unknown_issue", path, line, record=returned.id,
-                                          store=returned.store, item=returned.item,
-                                          issue=returned.issue))
+        issue_ids = {issue.id for issue in self.issues}
+        for return_id, issue_id, store, item, path, line in self.returns:
+            if issue_id and issue_id not in issue_ids and return_id not in reversed_ids:
+                emit(return_id, finding("return_unknown_issue", path, line, record=return_id,
+                                        store=store, item=item, issue=issue_id))
         return lines
 
-    def _approved(self, request_id: str, reversed_ids: Collection[str]) -> bool | None:
-        """True approved, False rejected, None not decided; the latest live decision counts."""
-        decisions = [a for a, _p, _l in self.approvals.get(request_id, ())
-                     if a.id not in reversed_ids]
-        if not decisions:
-            return None
-        latest = max(decisions, key=lambda a: (a.time, a.id))
-        return latest.decision is Decision.APPROVED
+    def _decisions(self, reversed_ids: Collection[str]) -> dict[str, bool]:
+        """Request id -> approved (True) or rejected (False); the latest live decision counts."""
+        latest: dict[str, _Approval] = {}
+        for approval in self.approvals:
+            if approval.id in reversed_ids:
+                continue
+            known = latest.get(approval.request)
+            if known is None or (approval.at, approval.id) > (known.at, known.id):
+                latest[approval.request] = approval
+        return {k: a.approved for k, a in latest.items()}
 
     def _check_issues(self, reversed_ids: Collection[str], emit: Emit,
                       in_period: Callable[[int], bool]) -> None:
         issued: dict[tuple[str, str], int] = {}
         unsigned_reported: set[str] = set()
         over_reported: set[tuple[str, str]] = set()
-        for issue, path, line, day in sorted(self.issues, key=lambda x: (x[0].time, x[0].id)):
+        decisions = self._decisions(reversed_ids)
+        self.issues.sort(key=lambda x: (x.at, x.id))
+        for issue in self.issues:
             if issue.id in reversed_ids:
                 continue
+            path, line, day = issue.path, issue.line, issue.day
             reporting = in_period(day)
             name, name_en, unit = self._names(issue.item)
             common: dict[str, Any] = dict(
@@ -229,7 +270,7 @@ class StockBook:
                 item_name=name, item_name_en=name_en, unit=unit,
                           unit_name=issue.unit, quantity=issue.quantity)
             found = self.requests.get(issue.request) if issue.request else None
-            if found is not None and found[0].id in reversed_ids:
+            if found is not None and found.id in reversed_ids:
                 found = None
             why: tuple[str, str] | None = None
             if not issue.request:
@@ -237,14 +278,14 @@ class StockBook:
             elif found is None:
                 why = (f"申请 {issue.request} 不存在", f"request {issue.request} does not exist")
             else:
-                decision = self._approved(issue.request, reversed_ids)
+                decision = decisions.get(issue.request)
                 if decision is None:
                     why = (f"申请 {issue.request} 未经批准", f"request {issue.request} was never "
                            "approved")
                 elif decision is False:
                     why = (f"申请 {issue.request} 未获批准",
                            f"request {issue.request} was rejected")
-                elif issue.item not in {ln.item for ln in found[0].lines}:
+                elif issue.item not in found.lines:
                     why = (f"申请 {issue.request} 不含此物资", f"request {issue.request} does not "
                            "ask for this item")
             if why is not None:
@@ -253,17 +294,17 @@ class StockBook:
                                            **common))
                 continue
             assert found is not None
-            request, request_path, request_line = found
+            request = found
             if not request.head.strip():
                 if request.id not in unsigned_reported and reporting:
                     unsigned_reported.add(request.id)
-                    emit(request.id, finding("unsigned_request", request_path, request_line,
+                    emit(request.id, finding("unsigned_request", request.path, request.line,
                                              record=request.id, unit_name=request.unit,
                                              related=(issue.id,)))
                 continue
             key = (request.id, issue.item)
             issued[key] = issued.get(key, 0) + issue.quantity
-            approved = sum(ln.quantity for ln in request.lines if ln.item == issue.item)
+            approved = request.lines[issue.item]
             if issued[key] > approved and key not in over_reported and reporting:
                 over_reported.add(key)
                 emit(issue.id, finding("over_issue", path, line, request=request.id,
