@@ -23,6 +23,7 @@ seconds and a few hundred megabytes.
 from __future__ import annotations
 
 import gc
+from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
@@ -172,11 +173,53 @@ class _Settlement(NamedTuple):
     line: int
 
 
+class _Column:
+    """The collections of one group, column by column: a million of them fit in little memory.
+
+    Numbers live in typed arrays (8 bytes each instead of a Python object); iterating gives
+    :class:`_Entry` values made on the fly.
+    """
+
+    __slots__ = ("amounts", "at", "community", "files", "households", "ids", "lines", "paths",
+                 "supermarket", "workers")
+
+    def __init__(self, community: str, supermarket: str, paths: list[Path]) -> None:
+        self.community, self.supermarket, self.paths = community, supermarket, paths
+        self.ids: list[str] = []
+        self.households: list[str] = []
+        self.workers: list[str] = []
+        self.amounts = array("q")
+        self.at = array("d")
+        self.files = array("l")
+        self.lines = array("l")
+
+    def append(self, record_id: str, amount: int, at: float, file: int, line: int,
+               household: str, worker: str) -> None:
+        self.ids.append(record_id)
+        self.amounts.append(amount)
+        self.at.append(at)
+        self.files.append(file)
+        self.lines.append(line)
+        self.households.append(household)
+        self.workers.append(worker)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self) -> Iterator[_Entry]:
+        paths, community, supermarket = self.paths, self.community, self.supermarket
+        for record_id, amount, at, file, line, household, worker in zip(
+                self.ids, self.amounts, self.at, self.files, self.lines, self.households,
+                self.workers, strict=True):
+            yield _Entry(record_id, amount, at, paths[file], line, household, worker,
+                         community, supermarket)
+
+
 class _Group:
     __slots__ = ("collections", "invoices", "ious")
 
-    def __init__(self) -> None:
-        self.collections: list[_Entry] = []
+    def __init__(self, community: str, supermarket: str, paths: list[Path]) -> None:
+        self.collections = _Column(community, supermarket, paths)
         self.ious: list[_Entry] = []
         self.invoices: list[tuple[Invoice, Path, int]] = []
 
@@ -230,6 +273,10 @@ class Reconciler:
         self.stock = StockBook(catalogue)
         self._day_cache: dict[int, int] = {}
         self._worker_communities: set[str] = set()
+        self._paths: list[Path] = []
+        self._path_index: dict[Path, int] = {}
+        self._last_path: Path | None = None
+        self._last_index = 0
 
     # --- folding -------------------------------------------------------------------------------
 
@@ -326,12 +373,23 @@ class Reconciler:
         key = (community, supermarket, round_)
         group = self._groups.get(key)
         if group is None:
-            group = self._groups[key] = _Group()
+            group = self._groups[key] = _Group(community, supermarket, self._paths)
         return group
 
+    def _file(self, path: Path) -> int:
+        if path is not self._last_path:
+            index = self._path_index.get(path)
+            if index is None:
+                index = self._path_index[path] = len(self._paths)
+                self._paths.append(path)
+            self._last_path, self._last_index = path, index
+        return self._last_index
+
     def _collection(self, record: Collection, at: float, path: Path, line: int) -> None:
-        entry = self._entry(record, at, path, line)
-        self._group(record.community, record.supermarket, record.round).collections.append(entry)
+        s = self._s
+        self._group(record.community, record.supermarket, record.round).collections.append(
+            record.id, record.amount_fen, at, self._file(path), line, s(record.household),
+            s(record.grid_worker))
         if record.fee_fen:
             self.emit(record.id, finding(
                 "fee", path, line, record=record.id, amount_fen=record.fee_fen,

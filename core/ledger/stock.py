@@ -107,6 +107,7 @@ class StockBook:
 
     def __init__(self, catalogue: Mapping[str, CatalogueItem]) -> None:
         self.catalogue = catalogue
+        self._intern: dict[str, str] = {}
         self.days: dict[tuple[str, str], dict[int, _Day]] = {}
         self.counts: list[tuple[str, str, int, int, str, Path, int]] = []
         self.issues: list[_Issue] = []
@@ -137,9 +138,11 @@ class StockBook:
             totals.issued += sign * record.quantity
             if sign > 0:
                 totals.took_out(record, path, line)
-                self.issues.append(_Issue(record.id, record.time.timestamp(), record.store,
-                                          record.item, record.quantity, record.request,
-                                          record.unit, path, line, day))
+                s = self._intern.setdefault
+                self.issues.append(_Issue(record.id, record.time.timestamp(), s(record.store,
+                                          record.store), s(record.item, record.item),
+                                          record.quantity, s(record.request, record.request),
+                                          s(record.unit, record.unit), path, line, day))
         elif isinstance(record, StockReturn):
             self._day(record, day).returned += sign * record.quantity
             if sign > 0:
@@ -162,12 +165,13 @@ class StockBook:
             if sign > 0:
                 asked: dict[str, int] = {}
                 for request_line in record.lines:
-                    asked[request_line.item] = asked.get(request_line.item, 0) + \
-                        request_line.quantity
+                    item = self._intern.setdefault(request_line.item, request_line.item)
+                    asked[item] = asked.get(item, 0) + request_line.quantity
                 self.requests[record.id] = _Request(record.id, record.head, record.unit, asked,
                                                     path, line)
         elif isinstance(record, Approval) and sign > 0:
-            self.approvals.append(_Approval(record.id, record.request, record.time.timestamp(),
+            request = self._intern.setdefault(record.request, record.request)
+            self.approvals.append(_Approval(record.id, request, record.time.timestamp(),
                                             record.decision is Decision.APPROVED))
 
     # --- checks --------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -232,12 +233,12 @@ import sys, time, resource
 sys.path.insert(0, {root!r})
 import core
 from core import ledger
-t = time.perf_counter()
+t, cpu = time.perf_counter(), time.process_time()
 desk = core.open_desk({desk!r})
 result = ledger.Ledgers(desk).reconcile()
-elapsed = time.perf_counter() - t
+elapsed, cpu = time.perf_counter() - t, time.process_time() - cpu
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(elapsed, rss, result.records, len(result.findings), len(result.problems),
+print(elapsed, cpu, rss, result.records, len(result.findings), len(result.problems),
       len(result.matches), len(result.open_items))
 """
 
@@ -282,10 +283,11 @@ def main() -> int:
         if status != 0:
             print(err, file=sys.stderr)
             return 2
-        inner, _rss, records, findings, problems, matches, open_items = out.split()
+        inner, cpu, _rss, records, findings, problems, matches, open_items = out.split()
         ours = float(inner)
         print(f"baogong reconcile: {int(records):,} records in {ours:.2f} s "
-              f"({int(records) / ours:,.0f} records/s; {wall:.2f} s with interpreter start), "
+              f"({int(records) / ours:,.0f} records/s; {float(cpu):.2f} s of CPU; "
+              f"{wall:.2f} s with interpreter start), "
               f"peak RSS {rss / 2**20:.0f} MiB; {findings} findings, {matches} matches, "
               f"{open_items} open items, {problems} problems")
 
@@ -295,17 +297,21 @@ def main() -> int:
         bean_records = args.bean_records or written
         if bean_records < written:
             bean = _truncate(bean, bean_records)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         bean_wall, bean_rss, _out, bean_err, bean_status = run_child([checker, str(bean)], work)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        bean_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         errors = sum(1 for line in bean_err.splitlines() if line and not line[0].isspace())
         print(f"bean-check exit status {bean_status}, {errors} error lines")
         scale = written / bean_records
         scaled = bean_wall * scale
         note = "" if scale == 1 else (f" (measured on {bean_records:,} records: "
                                       f"{bean_wall:.1f} s, scaled linearly x{scale:.1f})")
-        print(f"bean-check: {written:,} transactions in {scaled:.1f} s, peak RSS "
-              f"{bean_rss / 2**20:.0f} MiB{note}")
+        print(f"bean-check: {written:,} transactions in {scaled:.1f} s "
+              f"({bean_cpu * scale:.1f} s of CPU), peak RSS {bean_rss / 2**20:.0f} MiB{note}")
         print(f"ratio: baogong is {scaled / ours:.1f}x faster than bean-check "
-              f"({scaled / wall:.1f}x counting interpreter start), "
+              f"({scaled / wall:.1f}x counting interpreter start; "
+              f"{bean_cpu * scale / float(cpu):.1f}x in CPU time), "
               f"uses {bean_rss / rss:.1f}x less memory"
               + ("" if scale == 1 else " (memory of the smaller bean-check run)"))
     finally:
