@@ -155,8 +155,11 @@ def search_text(case: Case) -> str:
 
 
 class CaseIndex:
-    def __init__(self, directory: Path, cases_root: Path, zone: tzinfo) -> None:
+    def __init__(
+        self, directory: Path, cases_root: Path, zone: tzinfo, file_mode: int = 0o600
+    ) -> None:
         self.directory = directory
+        self.file_mode = file_mode
         self.cases_root = cases_root
         self.zone = zone
         self._db: sqlite3.Connection | None = None
@@ -164,9 +167,15 @@ class CaseIndex:
     @property
     def db(self) -> sqlite3.Connection:
         if self._db is None:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            # the index repeats names, phones and addresses: as private as the case files
+            if not self.directory.exists():
+                self.directory.mkdir(parents=True, exist_ok=True)
+                self.directory.chmod(0o700 if self.file_mode == 0o600 else 0o2770)
             path = self.directory / "cases.sqlite3"
             self._db = self._connect(path)
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    Path(f"{path}{suffix}").chmod(self.file_mode)
         return self._db
 
     def _connect(self, path: Path) -> sqlite3.Connection:
