@@ -299,18 +299,18 @@ class CaseIndex:
                     case, problems = load(Path(path))
                     self.db.execute("DELETE FROM problems WHERE path = ?", (path,))
                     if case is None:
-                        self.db.execute("DELETE FROM cases WHERE path = ?", (path,))
+                        # a case file is named after its id (decode_case checks), so the id is
+                        # the stem: every delete here goes through the primary key
+                        self.db.execute("DELETE FROM cases WHERE id = ?", (Path(path).stem,))
                         for problem in problems[:1]:
                             self.db.execute(
                                 "INSERT OR REPLACE INTO problems VALUES (?,?,?,?,?)",
                                 (path, key, problem.line, problem.field, problem.message),
                             )
                     else:
-                        self.db.execute("DELETE FROM cases WHERE path = ? AND id != ?",
-                                        (path, case.id))
                         self._put(case, Path(path), stat)
             for vanished in (set(known) | broken) - present:
-                self.db.execute("DELETE FROM cases WHERE path = ?", (vanished,))
+                self.db.execute("DELETE FROM cases WHERE id = ?", (Path(vanished).stem,))
                 self.db.execute("DELETE FROM problems WHERE path = ?", (vanished,))
         return reread
 
