@@ -378,7 +378,7 @@ def new_case(
     department = str(fields.pop("department", "") or category.info.department)
     note = str(fields.pop("note", ""))
     if "items" in fields:
-        fields["items"] = tuple(fields["items"])  # type: ignore[call-overload]
+        fields["items"] = tuple(fields["items"])  # type: ignore[arg-type]
     return Case(
         id=case_id,
         uid=uid or str(uuid.uuid4()),

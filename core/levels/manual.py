@@ -1,0 +1,156 @@
+"""A supervisor's manual level (人工研判): the seeds' "other situations that need handling at this
+level" (其他需要按照该状态进行应急处置的状况).
+
+Each decision is one file under ``levels/decisions/`` at the desk root, created atomically and
+never rewritten (append-only): the files are the audit trail of who set which level, when and why::
+
+    # levels/decisions/20261123-093000-wang.toml
+    level = "III"
+    reason = "超市反映大米断货,群众排队"
+    supervisor = "wang"
+    time = 2026-11-23T09:30:00+08:00
+    district = "hx"          # optional: "" or absent means the whole desk
+
+Only names in ``desk.toml``'s ``supervisors`` may record one. The latest decision that covers a
+district is in force; a manual level raises the computed one and never lowers it, and a decision of
+level ``none`` withdraws an earlier manual level.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from core.atomic import create_atomic
+from core.convert import converter
+from core.levels.signals import Level
+from core.model import check_not_blank
+from core.problems import Problem
+from core.tomlio import dumps, line_of, locate_lines, read_toml, structure
+
+if TYPE_CHECKING:
+    from core.desk import Desk
+
+DECISIONS_DIR = Path("levels") / "decisions"
+_UNSAFE = re.compile(r"[^a-z0-9_-]+")
+
+
+class NotASupervisor(PermissionError):
+    """Only the desk's supervisors (值班长) may set a manual level."""
+
+
+def _check_aware(_instance: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
+    if value.utcoffset() is None:
+        raise ValueError("time must carry a UTC offset, e.g. 2026-11-23T09:30:00+08:00")
+
+
+@attrs.frozen
+class Decision:
+    """A supervisor's manual level, with the reason, their name and the time."""
+
+    level: Level
+    reason: str = attrs.field(validator=check_not_blank)
+    supervisor: str = attrs.field(validator=check_not_blank)
+    time: datetime = attrs.field(validator=_check_aware)
+    district: str = ""
+
+    def covers(self, district: str) -> bool:
+        return not self.district or self.district == district
+
+
+def decisions_dir(root: Path) -> Path:
+    return root / DECISIONS_DIR
+
+
+def encode_decision(decision: Decision) -> bytes:
+    data: dict[str, Any] = converter.unstructure(decision)
+    if not decision.district:
+        data.pop("district")
+    return dumps(data).encode("utf-8")
+
+
+def set_manual_level(
+    desk: Desk,
+    level: Level,
+    *,
+    reason: str,
+    supervisor: str,
+    district: str = "",
+    time: datetime | None = None,
+) -> Decision:
+    """Record ``supervisor``'s manual ``level`` with ``reason``; returns the stored decision.
+
+    Raises :class:`NotASupervisor` if the name is not one of the desk's supervisors and
+    ``ValueError`` for a blank reason or an unknown district.
+    """
+    if supervisor not in desk.settings.supervisors:
+        raise NotASupervisor(
+            f"{supervisor!r} is not a supervisor of this desk "
+            f"(supervisors: {', '.join(desk.settings.supervisors) or 'none'})"
+        )
+    if district and desk.districts and district not in desk.districts:
+        raise ValueError(f"unknown district {district!r}")
+    when = time or datetime.now(desk.settings.zone).replace(microsecond=0)
+    decision = Decision(level=level, reason=reason.strip(), supervisor=supervisor, time=when,
+                        district=district)
+    directory = decisions_dir(desk.root)
+    directory.mkdir(parents=True, exist_ok=True)
+    stem = f"{when.strftime('%Y%m%d-%H%M%S')}-{_UNSAFE.sub('_', supervisor.lower()) or 'x'}"
+    data = encode_decision(decision)
+    for attempt in range(1000):
+        name = f"{stem}.toml" if attempt == 0 else f"{stem}-{attempt}.toml"
+        try:
+            create_atomic(directory / name, data, mode=desk.file_mode)
+        except FileExistsError:
+            continue
+        return decision
+    raise FileExistsError(f"too many decisions named {stem} in {directory}")
+
+
+def load_decisions(
+    root: Path, supervisors: Sequence[str] | None = None
+) -> tuple[list[Decision], list[Problem]]:
+    """Every decision of the desk at ``root``, oldest first, and the problems of unusable files.
+
+    With ``supervisors``, a decision recorded by anyone else is a problem and is not used.
+    """
+    directory = decisions_dir(root)
+    if not directory.is_dir():
+        return [], []
+    decisions: list[Decision] = []
+    problems: list[Problem] = []
+    for path in sorted(directory.glob("*.toml")):
+        if path.name.startswith("."):
+            continue
+        data, text, found = read_toml(path)
+        if data is None:
+            problems.extend(found)
+            continue
+        decision, found = structure(converter, data, Decision, path, text)
+        if decision is None:
+            problems.extend(found)
+            continue
+        if supervisors is not None and decision.supervisor not in supervisors:
+            problems.append(Problem(
+                path, line_of(locate_lines(text), ("supervisor",)),
+                f"{decision.supervisor!r} is not a supervisor of this desk", "supervisor"))
+            continue
+        decisions.append(decision)
+    decisions.sort(key=lambda d: d.time)
+    return decisions, problems
+
+
+def decision_in_force(decisions: Iterable[Decision], district: str = "") -> Decision | None:
+    """The latest decision covering ``district``; ``None`` if there is none or it withdrew."""
+    latest: Decision | None = None
+    for decision in decisions:
+        if decision.covers(district) and (latest is None or decision.time >= latest.time):
+            latest = decision
+    if latest is None or latest.level is Level.NONE:
+        return None
+    return latest
