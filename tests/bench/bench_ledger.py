@@ -14,6 +14,10 @@ load every batch, fold, match, check) and reports seconds, records per second an
 resident memory (``ru_maxrss``). It writes the same movements as a beancount ledger (one
 transaction per record, two postings each, stock as commodities, counts as ``balance``
 assertions) and times ``bean-check`` on it in a child process the same way.
+
+Measured on the 2-core development machine while other benchmarks shared it (load ~4.6), for
+1,000,264 records: baogong 14.7 s (11.7 s CPU), peak RSS 350 MiB; bean-check 183.7 s
+(111.9 s CPU), peak RSS 4,639 MiB: 12.5x faster by the clock, 9.6x by CPU time, 13x less memory.
 """
 
 from __future__ import annotations
