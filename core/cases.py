@@ -15,7 +15,14 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from core.model import PriorityFlag, SlaRules, check_code, check_non_negative, check_phone
+from core.model import (
+    PriorityFlag,
+    SlaRules,
+    check_non_negative,
+    check_optional_code,
+    check_phone,
+)
+from core.problems import InvalidField
 
 SCHEMA_VERSION = 1
 CASE_ID_PATTERN = re.compile(r"^(\d{8})-(\d{4,6})$")
@@ -202,7 +209,9 @@ TRANSITIONS: dict[Action, tuple[frozenset[CaseStatus], CaseStatus | None]] = {
 
 def _check_aware(_instance: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError("time must carry a UTC offset, e.g. 2026-11-23T09:30:00+08:00")
+        raise InvalidField(
+            attribute.name, "time must carry a UTC offset, e.g. 2026-11-23T09:30:00+08:00"
+        )
 
 
 def _check_optional_aware(
@@ -214,14 +223,14 @@ def _check_optional_aware(
 
 def check_case_id(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not CASE_ID_PATTERN.match(value):
-        raise ValueError(f"{value!r} is not a case id (YYYYMMDD-NNNN)")
+        raise InvalidField(attribute.name, f"{value!r} is not a case id (YYYYMMDD-NNNN)")
 
 
 def _check_uid(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     try:
         uuid.UUID(value)
     except ValueError:
-        raise ValueError(f"{value!r} is not a UUID") from None
+        raise InvalidField(attribute.name, f"{value!r} is not a UUID") from None
 
 
 @attrs.frozen
@@ -286,7 +295,7 @@ class Case:
     created_by: str
     status: CaseStatus = CaseStatus.ACCEPTED
     priority: Priority = Priority.NORMAL
-    community: str = attrs.field(default="", validator=attrs.validators.optional(check_code))
+    community: str = attrs.field(default="", validator=check_optional_code)
     household: str = ""
     department: str = ""
     caller: Caller = Caller()
@@ -368,6 +377,8 @@ def new_case(
     kind = category.kind
     department = str(fields.pop("department", "") or category.info.department)
     note = str(fields.pop("note", ""))
+    if "items" in fields:
+        fields["items"] = tuple(fields["items"])  # type: ignore[call-overload]
     return Case(
         id=case_id,
         uid=uid or str(uuid.uuid4()),

@@ -27,6 +27,7 @@ class CheckReport:
     root: Path
     problems: tuple[Problem, ...]
     cases: int
+    opened: bool = True
 
     @property
     def ok(self) -> bool:
@@ -51,7 +52,7 @@ def check_desk(root: Path | str, *, workers: int | None = None) -> CheckReport:
     try:
         desk = Desk.open(root)
     except DeskError as exc:
-        return CheckReport(Path(root), exc.problems, 0)
+        return CheckReport(Path(root), exc.problems, 0, opened=False)
     problems = list(desk.problems)
     for extra in DESK_CHECKS:
         problems.extend(extra(desk))

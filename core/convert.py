@@ -41,7 +41,7 @@ def _structure_date(value: Any, _type: type) -> date:
 def _strict(kind: type, name: str) -> Any:
     def structure(value: Any, _type: type) -> Any:
         # cattrs would happily turn "12" into 12 and 1.9 into 1; a record must say what it means
-        if isinstance(value, bool) or not isinstance(value, kind):
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
             raise ValueError(f"expected {name}, got {type(value).__name__} {value!r}")
         return value
 
@@ -68,15 +68,19 @@ def make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(datetime, lambda v: v)
     converter.register_structure_hook(date, _structure_date)
     converter.register_unstructure_hook(date, lambda v: v)
-    converter.register_structure_hook(int, _strict(int, "a whole number"))
-    converter.register_structure_hook(str, _strict(str, "text"))
-    converter.register_structure_hook(bool, _strict(bool, "true or false"))
+    # by class, like cattrs' own hooks they replace; the enum hooks below are more specific
+    for kind, name in ((int, "a whole number"), (str, "text"), (bool, "true or false")):
+        converter.register_structure_hook(kind, _strict(kind, name))
     converter.register_structure_hook(float, _structure_float)
-    converter.register_structure_hook_func(
-        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
+    # 2.0 is written as 2, so a value read back as a float writes the same bytes again
+    converter.register_unstructure_hook(
+        float, lambda v: int(v) if float(v).is_integer() and abs(v) < 2**53 else v
     )
+    # by class: cattrs' own hook for str would otherwise take a StrEnum by its str base
+    for base in (enum.Enum, enum.StrEnum, enum.IntEnum):
+        converter.register_structure_hook(base, _structure_enum)
     converter.register_unstructure_hook_func(
-        lambda t: t in (frozenset, set) or typing.get_origin(t) in (frozenset, set),
+        lambda t: typing.get_origin(t) in (frozenset, set) or t in (frozenset, set),  # type: ignore[comparison-overlap]
         lambda v: sorted(converter.unstructure(x) for x in v),
     )
     return converter

@@ -96,7 +96,7 @@ class Desk:
 
     @property
     def file_mode(self) -> int:
-        """Case and ledger files hold personal data: private unless the desk is shared by a group."""
+        """Case and ledger files hold personal data: private unless a group shares the desk."""
         return SHARED_FILE_MODE if self.settings.shared_group else PRIVATE_FILE_MODE
 
     @property
@@ -126,6 +126,7 @@ class Desk:
             if not path.exists():
                 continue
             for key, cls in arrays.items():
+                records: list[Any]
                 records, found = load_records(path, key, cls)
                 self.problems.extend(found)
                 target: dict[str, Any] = getattr(self, _ATTRIBUTE[key])

@@ -28,8 +28,8 @@ def migrate(
     where = line_of(locate_lines(text), ("schema_version",))
     if version is None:
         return None, [Problem(path, 1, "required field is missing", "schema_version")]
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        return None, [Problem(path, where, f"expected a positive whole number, got {version!r}",
+    if isinstance(version, bool) or not isinstance(version, int) or version < 0:
+        return None, [Problem(path, where, f"expected a whole number, got {version!r}",
                               "schema_version")]
     if version > target:
         return None, [Problem(path, where,

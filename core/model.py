@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import enum
 import re
+from typing import Any
 from datetime import tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
+
+from core.problems import InvalidField
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 -]{2,22}$")
@@ -18,25 +21,33 @@ PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 -]{2,22}$")
 
 def check_code(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not CODE_PATTERN.match(value):
-        raise ValueError(
+        raise InvalidField(
+            attribute.name,
             f"{value!r} is not a valid code (lower-case letters, digits, '-' and '_', "
             f"at most 64 characters)"
         )
 
 
+def check_optional_code(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if value:
+        check_code(instance, attribute, value)
+
+
 def check_phone(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if value and not PHONE_PATTERN.match(value):
-        raise ValueError(f"{value!r} is not a phone number (digits, spaces, '-', leading '+')")
+        raise InvalidField(
+            attribute.name, f"{value!r} is not a phone number (digits, spaces, '-', leading '+')"
+        )
 
 
 def check_not_blank(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not value.strip():
-        raise ValueError("must not be empty")
+        raise InvalidField(attribute.name, "must not be empty")
 
 
-def check_non_negative(_instance: object, attribute: attrs.Attribute[int], value: float) -> None:
+def check_non_negative(_instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
     if value < 0:
-        raise ValueError(f"must not be negative, got {value}")
+        raise InvalidField(attribute.name, f"must not be negative, got {value}")
 
 
 class PriorityFlag(enum.StrEnum):
@@ -138,7 +149,9 @@ class CatalogueItem:
     @tier.validator
     def _check_tier(self, attribute: attrs.Attribute[int | None], value: int | None) -> None:
         if value is not None and value not in (1, 2, 3):
-            raise ValueError(f"medical supply tier must be 1, 2 or 3, got {value}")
+            raise InvalidField(
+                attribute.name, f"medical supply tier must be 1, 2 or 3, got {value}"
+            )
 
 
 @attrs.frozen
@@ -194,7 +207,10 @@ def check_time_zone(_instance: object, attribute: attrs.Attribute[str], value: s
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Shanghai)")
+        raise InvalidField(
+            attribute.name,
+            f"unknown time zone {value!r} (use an IANA name such as Asia/Shanghai)",
+        ) from None
 
 
 @attrs.frozen
@@ -216,7 +232,9 @@ class DeskSettings:
     @locale.validator
     def _check_locale(self, attribute: attrs.Attribute[str], value: str) -> None:
         if value not in ("zh_CN", "en"):
-            raise ValueError(f"locale must be 'zh_CN' or 'en', got {value!r}")
+            raise InvalidField(
+                attribute.name, f"locale must be 'zh_CN' or 'en', got {value!r}"
+            )
 
     @property
     def zone(self) -> tzinfo:

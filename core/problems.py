@@ -41,3 +41,12 @@ class DeskError(Exception):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
         super().__init__("\n".join(p.render() for p in self.problems) or "desk error")
+
+
+class InvalidField(ValueError):
+    """A validator's complaint about one field, so the error can point at that field's line."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message

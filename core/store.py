@@ -60,9 +60,10 @@ class ConflictError(Exception):
     def __init__(self, current: Case, attempted: Case) -> None:
         self.current = current
         self.attempted = attempted
+        who = current.history[-1].operator if current.history else "?"
         super().__init__(
-            f"case {current.id} was changed by {current.history[-1].operator if current.history else '?'} "
-            f"(revision {current.revision}) since revision {attempted.revision} was loaded"
+            f"case {current.id} was changed by {who} (revision {current.revision}) "
+            f"since revision {attempted.revision} was loaded"
         )
 
 

@@ -21,14 +21,15 @@ from cattrs.errors import (
     IterableValidationError,
 )
 
-from core.problems import Problem
+from core.problems import InvalidField, Problem
 
 T = TypeVar("T")
 KeyPath = tuple[str | int, ...]
 
 _SYNTAX_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*(\]\]?)\s*(#.*)?$")
-_KEY = re.compile(r"^\s*((?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'))*)\s*=")
+_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')"""
+_KEY = re.compile(rf"^\s*({_KEY_PART}(?:\s*\.\s*{_KEY_PART})*)\s*=")
 
 
 def _split_key(raw: str) -> list[str]:
@@ -114,9 +115,9 @@ def parse_toml(path: Path, data: bytes) -> tuple[dict[str, Any] | None, str, lis
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         position = _SYNTAX_POSITION.search(message)
-        line = int(position.group(1)) if position else None
+        syntax_line = int(position.group(1)) if position else None
         message = _SYNTAX_POSITION.sub("", message).strip()
-        return None, text, [Problem(path, line, f"TOML syntax error: {message}")]
+        return None, text, [Problem(path, syntax_line, f"TOML syntax error: {message}")]
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, list[Problem]]:
@@ -142,14 +143,16 @@ def structure_errors(exc: BaseException, path: KeyPath = ()) -> Iterator[tuple[K
         for inner in without:
             yield from structure_errors(inner, path)
     elif isinstance(exc, IterableValidationError):
-        with_notes, without = exc.group_exceptions()
-        for inner, note in with_notes:
-            yield from structure_errors(inner, (*path, note.index))
-        for inner in without:
+        indexed, unindexed = exc.group_exceptions()
+        for inner, item_note in indexed:
+            yield from structure_errors(inner, (*path, item_note.index))
+        for inner in unindexed:
             yield from structure_errors(inner, path)
     elif isinstance(exc, BaseExceptionGroup):
-        for inner in exc.exceptions:
-            yield from structure_errors(inner, path)
+        for member in exc.exceptions:
+            yield from structure_errors(member, path)
+    elif isinstance(exc, InvalidField):
+        yield (*path, exc.field), exc.message
     elif isinstance(exc, KeyError):
         yield path, "required field is missing"
     elif isinstance(exc, cattrs.errors.StructureHandlerNotFoundError):

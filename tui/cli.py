@@ -32,10 +32,12 @@ def _load(name: str) -> ModuleType | None:
     return importlib.import_module(module)
 
 
-def add_desk_argument(parser: argparse.ArgumentParser) -> None:
+def add_desk_argument(parser: argparse.ArgumentParser, *, main: bool = True) -> None:
     parser.add_argument(
         "--desk",
         metavar="DIR",
+        # on a subcommand, an absent --desk must not hide one given before the subcommand
+        default=None if main else argparse.SUPPRESS,
         help="the desk directory (default: your own desk, a copy of the demo desk at first)",
     )
 
@@ -56,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
             continue
         command_parser = sub.add_parser(command, help=module.HELP, description=module.HELP)
         if not any(a.dest == "desk" for a in command_parser._actions):
-            add_desk_argument(command_parser)
+            add_desk_argument(command_parser, main=False)
         module.configure(command_parser)
         command_parser.set_defaults(run=module.run)
     return parser
@@ -73,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
     from tui.app import run_app  # Textual is imported only when the app starts
 
-    return run_app(args)
+    return int(run_app(args))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,29 @@
+"""``baogong check [DESK]``: validate every file of a desk."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from core.check import check_desk
+from tui.deskpath import resolve_desk
+
+HELP = "validate every file of a desk; print each problem as path:line: message"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("desk_dir", nargs="?", metavar="DESK", help="the desk to check")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="processes used to read case files (default: one per core)")
+
+
+def run(args: argparse.Namespace) -> int:
+    root = resolve_desk(args.desk_dir or args.desk)
+    report = check_desk(root, workers=args.jobs)
+    for problem in report.problems:
+        print(problem.render(), file=sys.stdout)
+    if report.problems:
+        print(f"{len(report.problems)} problem(s) in {report.root}", file=sys.stderr)
+        return 1 if report.opened else 2
+    print(f"ok: {report.root}: {report.cases} case files, no problems")
+    return 0
