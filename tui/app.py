@@ -8,12 +8,10 @@ list on top. Other operators' writes are picked up by polling the case index eve
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import Any, ClassVar
 
 from textual.app import App
@@ -25,7 +23,8 @@ from core.index import Query
 from core.model import Household
 from core.problems import DeskError, Problem
 from tui import i18n
-from tui.drafts import Draft, DraftStore
+from tui.deskpath import resolve_desk
+from tui.drafts import DraftStore
 from tui.i18n import _, record_name
 from tui.keys import apply_keymap
 from tui.palette import DeskCommands
@@ -278,24 +277,11 @@ class BaogongApp(App[int]):
 # --- starting from the command line ---------------------------------------------------------
 
 
-def find_desk(requested: str | None) -> Path | None:
-    """--desk, then $BAOGONG_DESK, then the operator's own desk (a copy of the demo desk)."""
-    if requested:
-        return Path(requested)
-    if os.environ.get("BAOGONG_DESK"):
-        return Path(os.environ["BAOGONG_DESK"])
-    try:
-        from core import demo  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    path = demo.user_desk()
-    return Path(path) if path else None
-
-
 def run_app(args: argparse.Namespace) -> int:
-    path = find_desk(getattr(args, "desk", None))
-    if path is None:
-        print("baogong: no desk given; use --desk DIR (or set BAOGONG_DESK)", file=sys.stderr)
+    try:
+        path = resolve_desk(getattr(args, "desk", None))
+    except OSError as exc:
+        print(f"baogong: cannot prepare your desk: {exc}", file=sys.stderr)
         return 2
     try:
         desk = Desk.open(path)

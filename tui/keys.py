@@ -10,7 +10,7 @@ Ids are ``<screen>.<action>``; :func:`binding_ids` lists them all (the README sh
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
@@ -45,7 +45,7 @@ def binding_ids() -> dict[str, Binding]:
     return found
 
 
-def apply_keymap(app: App[object], keys: Mapping[str, str]) -> list[str]:
+def apply_keymap(app: App[Any], keys: Mapping[str, str]) -> list[str]:
     """Remap bindings from the desk's ``[keys]``; returns a message for each unknown id."""
     known = binding_ids()
     problems = [

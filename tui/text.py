@@ -25,7 +25,7 @@ def fit(text: str, width: int) -> str:
 
 
 def duration(seconds: float) -> str:
-    """A short span: ``3h12m``, ``2d04h``, ``45m`` (English) or ``3时12分``, ``2天4时`` (Chinese)."""
+    """A short span: ``3h12m``, ``2d04h``, ``45m``; in Chinese ``3时12分``, ``2天4时``."""
     minutes = int(abs(seconds) // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)

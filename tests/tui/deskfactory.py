@@ -96,17 +96,7 @@ SETTINGS: dict[str, Any] = {
 
 
 def _write(path: Path, data: dict[str, Any]) -> None:
-    path.write_text(dumps(_no_bools(data)), encoding="utf-8")
-
-
-def _no_bools(value: Any) -> Any:
-    # core's converter currently rejects every bool ("expected true or false, got bool"), so
-    # the factory leaves boolean fields at their defaults; the desk settings keep theirs
-    if isinstance(value, dict):
-        return {k: _no_bools(v) for k, v in value.items() if not isinstance(v, bool)}
-    if isinstance(value, list):
-        return [_no_bools(v) for v in value]
-    return value
+    path.write_text(dumps(data), encoding="utf-8")
 
 
 def write_reference(root: Path, settings: dict[str, Any] | None = None) -> None:

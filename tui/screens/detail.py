@@ -210,7 +210,7 @@ class ConflictScreen(ModalScreen[bool | None]):
 class DetailScreen(Screen[None]):
     CSS_PATH = "detail.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="detail.back"),
+        Binding("escape", "back", "Back", show=False, id="detail.back"),
         Binding("d", "act('dispatch')", "Dispatch", id="detail.dispatch"),
         Binding("t", "act('start')", "Started", id="detail.start"),
         Binding("n", "act('note')", "Note", id="detail.note"),
@@ -272,9 +272,10 @@ class DetailScreen(Screen[None]):
         if action != "act":
             return True
         if self.case is None:
-            return None
+            return False
+        # False hides the key: the footer shows only what the case's status allows
         allowed, _target = TRANSITIONS[ACTIONS[str(parameters[0])]]
-        return True if self.case.status in allowed else None
+        return self.case.status in allowed
 
     # --- showing --------------------------------------------------------------------------
 
@@ -341,8 +342,6 @@ class DetailScreen(Screen[None]):
                 what += f" -> {department}"
             if event.evaluation:
                 what += f": {evaluation_name(event.evaluation)}"
-            if event.status and event.action.value not in ("create",):
-                what += f" [{status_name(event.status)}]"
             history.add_row(clock_time(event.time), event.operator,
                             what + (f"  {event.note}" if event.note else ""))
         timeline.update(history)

@@ -45,8 +45,8 @@ from tui.widgets.common import (
     Choice,
     Confirm,
     DeskFooter,
-    Notice,
     NoteArea,
+    Notice,
     Picker,
     PickerField,
     TextField,
@@ -423,7 +423,6 @@ class IntakeScreen(Screen[None]):
         self._fill_if_empty("unit", household.unit)
         self._fill_if_empty("room", household.room)
         flags = self.query_one(FlagsField)
-        # core currently gives residents' flags back as plain strings: normalise them
         known = {PriorityFlag(str(f)) for f in household.flags}
         if known - flags.flags:
             flags.set_flags(flags.flags | known)

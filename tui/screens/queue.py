@@ -70,9 +70,8 @@ class Filters:
 
 
 def status_choices() -> list[Choice]:
-    return [Choice.of(ALL, _("Any")), Choice.of(OPEN, _("Open")), Choice.of(CLOSED, _("Closed"))] + [
-        Choice.of(s.value, status_name(s)) for s in CaseStatus
-    ]
+    head = [Choice.of(ALL, _("Any")), Choice.of(OPEN, _("Open")), Choice.of(CLOSED, _("Closed"))]
+    return head + [Choice.of(s.value, status_name(s)) for s in CaseStatus]
 
 
 def kind_choices() -> list[Choice]:

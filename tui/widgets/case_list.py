@@ -84,7 +84,7 @@ class CaseList(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False, id="list.page_down"),
         Binding("home", "jump(0)", "First", show=False, id="list.first"),
         Binding("end", "jump(-1)", "Last", show=False, id="list.last"),
-        Binding("enter", "open", "Open", id="list.open"),
+        Binding("enter", "open", "View", id="list.open"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "case-list--cursor",

@@ -71,7 +71,10 @@ class Tr(Static):
 
 
 class DeskFooter(Footer):
-    """Textual's footer with the binding descriptions translated."""
+    """Textual's footer with the binding descriptions translated, compact to fit 80 columns."""
+
+    def __init__(self) -> None:
+        super().__init__(compact=True, show_command_palette=False)
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
