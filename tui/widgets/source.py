@@ -112,7 +112,8 @@ class CaseSource:
         flags = str(r[13]).strip(",")
         return CaseRow(
             id=str(r[0]), path=str(r[1]), created=when(r[2]) or datetime.min,
-            updated=when(r[3]) or datetime.min, status=CaseStatus(str(r[4])), kind=CaseKind(str(r[5])),
+            updated=when(r[3]) or datetime.min, status=CaseStatus(str(r[4])),
+            kind=CaseKind(str(r[5])),
             category=Category(str(r[6])), priority=Priority(str(r[7])), community=str(r[8]),
             department=str(r[9]), phone=str(r[10]), name=str(r[11]), address=str(r[12]),
             flags=frozenset(PriorityFlag(f) for f in flags.split(",") if f),
