@@ -87,6 +87,7 @@ class BaogongApp(App[int]):
         self.keymap_problems: list[str] = []
         self.started = self.clock()
         self._households_by_phone: dict[str, list[Household]] | None = None
+        self._data_version = -1
 
     def get_key_display(self, binding: Binding) -> str:
         # spelled out: the symbols Textual uses for some keys are missing from many fonts
@@ -125,6 +126,11 @@ class BaogongApp(App[int]):
         def work() -> None:
             try:
                 changed = reader.refresh()
+                version = reader.data_version()
+                if version != self._data_version:
+                    # another session wrote cases and indexed them itself
+                    self._data_version = version
+                    changed += 1
                 open_count = reader.count(Query(open_only=True))
                 overdue = reader.count(Query(overdue_at=now))
                 problems = reader.problems()

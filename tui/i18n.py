@@ -64,6 +64,11 @@ def _(message: str) -> str:
     return found
 
 
+def chinese(message: str) -> str:
+    """The Chinese of ``message`` whatever the current language (for pinyin search keys)."""
+    return catalogue("zh").get(message, "")
+
+
 def choose_language(requested: str | None, desk_locale: str | None) -> str:
     """The --lang option wins, then the desk's setting, then the environment's locale."""
     if requested in LANGUAGES:

@@ -25,9 +25,11 @@ from core.model import PriorityFlag
 from core.problems import DeskError
 from core.store import CaseNotFound, ConflictError
 from tui.i18n import (
+    EVALUATION_NAMES,
     _,
     action_name,
     category_name,
+    chinese,
     evaluation_name,
     flag_name,
     kind_name,
@@ -77,7 +79,8 @@ class ActionRequest:
 
 
 def evaluation_choices() -> list[Choice]:
-    return [Choice.of(e.value, evaluation_name(e)) for e in Evaluation]
+    return [Choice.of(e.value, evaluation_name(e), chinese(EVALUATION_NAMES[e]))
+            for e in Evaluation]
 
 
 class ActionDialog(ModalScreen[ActionRequest | None]):
@@ -122,7 +125,10 @@ class ActionDialog(ModalScreen[ActionRequest | None]):
             yield Static(f"enter/ctrl+s {_('Save')}   esc {_('Cancel')}", classes="keys")
 
     def on_mount(self) -> None:
-        self.query_one("#note", Input).focus()
+        if self.query("#evaluation"):
+            self.query_one("#evaluation", PickerField).focus()
+        else:
+            self.query_one("#note", Input).focus()
 
     @on(Input.Submitted)
     def _submitted(self) -> None:

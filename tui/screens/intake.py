@@ -30,8 +30,10 @@ from core.model import Household, PriorityFlag
 from core.problems import DeskError
 from tui.drafts import Draft, new_draft_id
 from tui.i18n import (
+    PRIORITY_NAMES,
     _,
     category_name,
+    chinese,
     flag_name,
     kind_name,
     priority_name,
@@ -61,8 +63,8 @@ TEXT_FIELDS = ("phone", "name", "street", "building", "unit", "room")
 
 
 def priority_choices() -> list[Choice]:
-    return [Choice.of(p.value, priority_name(p)) for p in (Priority.NORMAL, Priority.HIGH,
-                                                           Priority.URGENT)]
+    return [Choice.of(p.value, priority_name(p), chinese(PRIORITY_NAMES[p]))
+            for p in (Priority.NORMAL, Priority.HIGH, Priority.URGENT)]
 
 
 def format_quantity(quantity: float) -> str:

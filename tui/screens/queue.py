@@ -17,8 +17,12 @@ from core.cases import CLOSED_STATUSES, CaseKind, CaseStatus, Category
 from core.index import CaseRow, Query
 from core.model import PriorityFlag
 from tui.i18n import (
+    FLAG_NAMES,
+    KIND_NAMES,
+    STATUS_NAMES,
     _,
     category_name,
+    chinese,
     flag_name,
     kind_name,
     record_name,
@@ -70,12 +74,15 @@ class Filters:
 
 
 def status_choices() -> list[Choice]:
-    head = [Choice.of(ALL, _("Any")), Choice.of(OPEN, _("Open")), Choice.of(CLOSED, _("Closed"))]
-    return head + [Choice.of(s.value, status_name(s)) for s in CaseStatus]
+    head = [Choice.of(ALL, _("Any"), chinese("Any")), Choice.of(OPEN, _("Open"), chinese("Open")),
+            Choice.of(CLOSED, _("Closed"), chinese("Closed"))]
+    return head + [Choice.of(s.value, status_name(s), chinese(STATUS_NAMES[s]))
+                   for s in CaseStatus]
 
 
 def kind_choices() -> list[Choice]:
-    return [Choice.of(ALL, _("Any"))] + [Choice.of(k.value, kind_name(k)) for k in CaseKind]
+    return [Choice.of(ALL, _("Any"), chinese("Any"))] + [
+        Choice.of(k.value, kind_name(k), chinese(KIND_NAMES[k])) for k in CaseKind]
 
 
 def category_choices(any_: bool = True) -> list[Choice]:
@@ -88,8 +95,8 @@ def category_choices(any_: bool = True) -> list[Choice]:
 
 
 def flag_choices(any_: bool = True) -> list[Choice]:
-    head = [Choice.of(ALL, _("Any"))] if any_ else []
-    return head + [Choice.of(f.value, flag_name(f)) for f in PriorityFlag]
+    head = [Choice.of(ALL, _("Any"), chinese("Any"))] if any_ else []
+    return head + [Choice.of(f.value, flag_name(f), chinese(FLAG_NAMES[f])) for f in PriorityFlag]
 
 
 class FilterScreen(ModalScreen[Filters | None]):

@@ -62,6 +62,11 @@ class CaseSource:
         with self.lock:
             return self.store.refresh()
 
+    def data_version(self) -> int:
+        """Changes whenever another connection (another session, or this app's writer) commits."""
+        with self.lock:
+            return int(self.store.index.db.execute("PRAGMA data_version").fetchone()[0])
+
     def ids(self, query: Query, order: Order = Order.NEWEST) -> list[str]:
         where, params = query.where()
         sql = f"SELECT id FROM cases{where} ORDER BY {_ORDER_SQL[order]}"
