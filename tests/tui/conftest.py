@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any

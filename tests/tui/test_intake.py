@@ -50,7 +50,8 @@ async def test_known_caller_call_is_saved_with_everything(make_app: AppFactory, 
     assert case.caller.address.render() == "和平路3栋2单元501室"
     assert case.community == "hx-01" and case.household == "hx-01-3-2-501"
     assert case.flags == {PriorityFlag.ELDERLY_ALONE, PriorityFlag.CHRONIC_PATIENT}
-    assert case.items == (ItemLine("rice-5kg", 2, "大米", 3500), ItemLine("oil-5l", 1, "食用油", 6900))
+    assert case.items == (ItemLine("rice-5kg", 2, "大米", 3500),
+                          ItemLine("oil-5l", 1, "食用油", 6900))
     assert case.description == "米和油各一"
     assert case.department == "commerce"
     assert case.created_by == "wang"
