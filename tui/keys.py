@@ -24,15 +24,15 @@ def _classes() -> list[type]:
     from tui.app import BaogongApp
     from tui.screens.detail import ActionDialog, ConflictScreen, DetailScreen
     from tui.screens.handover import HandoverScreen
-    from tui.screens.intake import IntakeScreen, QuantityDialog
+    from tui.screens.intake import IntakeScreen, ItemsField, QuantityDialog
     from tui.screens.problems import ProblemsScreen
     from tui.screens.queue import FilterScreen, QueueScreen
     from tui.widgets.case_list import CaseList
     from tui.widgets.common import Confirm, Notice, Picker, PickerField
 
-    return [BaogongApp, QueueScreen, FilterScreen, CaseList, IntakeScreen, QuantityDialog,
-            DetailScreen, ActionDialog, ConflictScreen, HandoverScreen, ProblemsScreen,
-            Picker, PickerField, Confirm, Notice]
+    return [BaogongApp, QueueScreen, FilterScreen, CaseList, IntakeScreen, ItemsField,
+            QuantityDialog, DetailScreen, ActionDialog, ConflictScreen, HandoverScreen,
+            ProblemsScreen, Picker, PickerField, Confirm, Notice]
 
 
 def binding_ids() -> dict[str, Binding]:
