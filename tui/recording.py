@@ -528,7 +528,7 @@ class ReplayResult:
         return sorted({Path(name).stem for name in self.files if name.startswith("cases/")})
 
 
-CheckpointHook = Callable[[str, "BaogongApp"], Awaitable[None] | None]
+CheckpointHook = Callable[[str, App[Any]], Awaitable[None] | None]
 
 
 class DeskMismatch(Exception):
@@ -808,8 +808,8 @@ def mask_recording(recording: Recording, fields: Iterable[str] = PERSONAL_FIELDS
         new = _mask_char(char, rng, position)
         position += 1
         out.append(attrs.evolve(press, key=new if new != " " else "space", char=new))
-    masked = tuple(sorted(set(recording.session.masked) | fields))
-    return Recording(attrs.evolve(recording.session, masked=masked), tuple(out),
+    names = tuple(sorted(set(recording.session.masked) | fields))
+    return Recording(attrs.evolve(recording.session, masked=names), tuple(out),
                      recording.checkpoint)
 
 
