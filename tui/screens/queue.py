@@ -195,7 +195,7 @@ class QueueScreen(Screen[None]):
         self.filters = Filters()
         self.order = Order.NEWEST
         self.generation = 0
-        self.loading = False
+        self.fetching = False
         self.total = 0
 
     @property
@@ -237,7 +237,7 @@ class QueueScreen(Screen[None]):
         query = self.filters.query(self.desk_app.clock())
         order = self.order
         reader = self.desk_app.reader
-        self.loading = True
+        self.fetching = True
 
         def work() -> None:
             ids = reader.ids(query, order)
@@ -248,7 +248,7 @@ class QueueScreen(Screen[None]):
     def _loaded(self, generation: int, ids: list[str], keep: str | None) -> None:
         if generation != self.generation:
             return  # a newer filter is on its way
-        self.loading = False
+        self.fetching = False
         self.total = len(ids)
         self.query_one(CaseList).set_ids(ids, keep=keep)
         self._update_filter_line()
@@ -286,7 +286,7 @@ class QueueScreen(Screen[None]):
             parts.append(_("Overdue only"))
         shown = ", ".join(parts) if parts else _("All cases")
         order = _("newest first") if self.order is Order.NEWEST else _("needs attention first")
-        count = f"{self.total}" if not self.loading else "..."
+        count = f"{self.total}" if not self.fetching else "..."
         self.query_one("#filter-line", Static).update(
             f"{_('Showing')}: {shown}  |  {order}  |  {count} {_('cases')}"
         )
@@ -302,7 +302,7 @@ class QueueScreen(Screen[None]):
         second = self.query_one("#preview-2", Static)
         if row is None:
             first.update("")
-            second.update(_("No cases match.") if not self.loading else "")
+            second.update(_("No cases match.") if not self.fetching else "")
             return
         app = self.desk_app
         now = app.clock()
