@@ -580,8 +580,11 @@ async def drive(pilot: Pilot[Any], recording: Recording, clock: KeyClock, *,
 
 async def replay(recording: Recording, desk_root: Path, *, real_speed: bool = False,
                  screenshots: bool = False, on_checkpoint: CheckpointHook | None = None,
-                 check_desk: bool = True) -> ReplayResult:
-    """Replay ``recording`` on the desk at ``desk_root`` (a scratch copy: it is written to)."""
+                 check_desk: bool = True, show: bool = False) -> ReplayResult:
+    """Replay ``recording`` on the desk at ``desk_root`` (a scratch copy: it is written to).
+
+    Headless at the recorded size, unless ``show``: then in this terminal, at its size.
+    """
     from core.desk import Desk
     from tui import i18n
 
@@ -594,16 +597,29 @@ async def replay(recording: Recording, desk_root: Path, *, real_speed: bool = Fa
     before = snapshot_files(desk_root)
     desk = Desk.open(desk_root)
     clock = prepare_desk(desk, recording.session)
-    app = make_app(desk, recording, clock=clock)
+    app = make_app(desk, recording, clock=clock, live=show)
+    outcome: dict[str, Any] = {}
+
+    async def autopilot(pilot: Pilot[Any]) -> None:
+        outcome["drive"] = await drive(pilot, recording, clock, real_speed=real_speed,
+                                       screenshots=screenshots, on_checkpoint=on_checkpoint)
+        await asyncio.sleep(1.0)
+        app.exit(0)
+
     started = time.perf_counter()
     try:
-        async with app.run_test(size=recording.session.size) as pilot:
-            screens, count = await drive(pilot, recording, clock, real_speed=real_speed,
-                                         screenshots=screenshots, on_checkpoint=on_checkpoint)
+        if show:
+            await app.run_async(auto_pilot=autopilot)
+        else:
+            async with app.run_test(size=recording.session.size) as pilot:
+                outcome["drive"] = await drive(pilot, recording, clock, real_speed=real_speed,
+                                               screenshots=screenshots,
+                                               on_checkpoint=on_checkpoint)
     finally:
         desk.cases.index.close()
         i18n.set_language("zh")
     seconds = time.perf_counter() - started
+    screens, count = outcome.get("drive", ({}, 0))
     return ReplayResult(produced_files(before, snapshot_files(desk_root)), screens, seconds,
                         count)
 
