@@ -373,7 +373,7 @@ def _pumps(app: App[Any]) -> Iterator[Any]:
 
 
 def busy(app: App[Any]) -> bool:
-    """Whether any message, callback or worker of the app is still pending."""
+    """Whether any message or callback of the app is still queued, or a worker running."""
     if any(not worker.is_finished for worker in app.workers):
         return True
     for pump in _pumps(app):
@@ -384,25 +384,31 @@ def busy(app: App[Any]) -> bool:
     return False
 
 
-async def quiesce(pilot: Pilot[Any], *, rounds: int = 400) -> None:
-    """Wait until the app has handled everything the last key caused (screens, workers)."""
+async def quiesce(pilot: Pilot[Any], *, timeout: float = 30.0) -> None:
+    """Wait until the app has handled everything the last key caused (screens, workers).
+
+    Polls the app's queues (cheap) until nothing is queued, then confirms with one barrier
+    (Pilot's: a callback queued behind every widget's current message, which catches a handler
+    still awaiting, such as a screen being mounted); repeats until a barrier finds nothing new.
+    Much cheaper per key than ``Pilot.pause``, which sleeps until the process looks idle.
+    """
     app = pilot.app
-    quiet = 0
-    for _ in range(rounds):
+    deadline = time.monotonic() + timeout
+    while True:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app did not settle after a key")
+        await asyncio.sleep(0)
+        running = [worker for worker in app.workers if not worker.is_finished]
+        if running:
+            await app.workers.wait_for_complete(running)
+            continue
+        if busy(app):
+            continue
         screen = app.screen
         await pilot._wait_for_screen()
-        if any(not worker.is_finished for worker in app.workers):
-            await app.workers.wait_for_complete()
-            quiet = 0
-            continue
         await asyncio.sleep(0)
         if app.screen is screen and not busy(app):
-            quiet += 1
-            if quiet >= 2:
-                return
-        else:
-            quiet = 0
-    raise TimeoutError("the app did not settle after a key")
+            return
 
 
 def refresh_displays(app: App[Any]) -> None:
@@ -782,6 +788,23 @@ def run_recording(desk_root: Path, record_to: Path, *, operator: str | None = No
         print(f"recorded {len(recorder.keys)} keys and {len(recorder.checkpoints)} "
               f"checkpoint(s) to {record_to}", file=sys.stderr)
     return int(result or 0)
+
+
+def record_from_args(args: Any) -> int:
+    """``baogong --record FILE``: the desk app on the usual desk, recorded to FILE."""
+    import sys
+
+    from tui.deskpath import resolve_desk
+
+    try:
+        root = resolve_desk(getattr(args, "desk", None))
+        return run_recording(root, Path(args.record), operator=getattr(args, "operator", None),
+                             language=getattr(args, "lang", None), source=str(root))
+    except DeskError as exc:
+        print("baogong: cannot open the desk:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem.render()}", file=sys.stderr)
+        return 2
 
 
 # --- masking -------------------------------------------------------------------------------
