@@ -15,12 +15,13 @@ import attrs
 
 from core.desk import Desk
 from core.levels import check_level_files
+from core.packing.templates import desk_check as packing_desk_check
 from core.problems import DeskError, Problem
 from core.store import decode_case
 
 #: checks of the desk files that other parts of core own (levels, packing, ledgers...)
 DeskCheck = Callable[[Desk], Sequence[Problem]]
-DESK_CHECKS: list[DeskCheck] = [check_level_files]
+DESK_CHECKS: list[DeskCheck] = [check_level_files, packing_desk_check]
 
 
 @attrs.frozen

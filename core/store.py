@@ -111,7 +111,8 @@ class CaseStore:
     @property
     def index(self) -> CaseIndex:
         if self._index is None:
-            self._index = CaseIndex(self.desk.root / INDEX_DIR, self.root, self.desk.settings.zone)
+            self._index = CaseIndex(self.desk.root / INDEX_DIR, self.root,
+                                    self.desk.settings.zone, self.desk.file_mode)
         return self._index
 
     def now(self) -> datetime:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -72,6 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             status: int = args.run(args)
         except KeyboardInterrupt:
             return 130
+        except BrokenPipeError:
+            # the reader went away (`baogong ... | head`): not an error worth a traceback
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
         return status
     if getattr(args, "record", None):
         from tui.recording import record_from_args  # issue 7: record this session

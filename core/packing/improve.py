@@ -1,0 +1,245 @@
+"""Improvement under a time limit: a consistent-neighbourhood search on partial solutions.
+
+In the style of Buljubašić and Vasquez (2016): to go from ``m + 1`` bins to ``m``, three bins of
+the last complete solution are emptied into a pool of unassigned items. The other ``m - 2`` bins
+are then repacked one at a time with the best subset of their own items and the pool (the
+"unlimited add/drop" move; a subset-sum over big-integer bitsets in one dimension, a bounded
+depth-first search in two), which shrinks the pool or changes its make-up. Items that leave a bin
+may not go back to it for a while (tabu), and when the pool stops shrinking a random item is kicked
+out of a random bin. As soon as the pool fits in two bins, the ``m`` bins are complete.
+
+Everything is deterministic for a given seed, and the search stops at the deadline or when the
+count meets the lower bound.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Sequence
+
+from core.packing.heuristics import Bins, Instance
+
+
+def improve(
+    inst: Instance,
+    bins: Bins,
+    lower: int,
+    deadline: float,
+    seed: int = 0,
+) -> Bins:
+    """Fewer bins than ``bins`` if the search finds them before ``deadline`` (perf_counter)."""
+    best = [list(b) for b in bins]
+    rng = random.Random(seed)
+    while len(best) > lower and time.perf_counter() < deadline:
+        found = _Search(inst, rng).reach(best, len(best) - 1, deadline)
+        if found is None:
+            break
+        best = found
+    return best
+
+
+class _Search:
+    def __init__(self, inst: Instance, rng: random.Random) -> None:
+        self.inst = inst
+        self.rng = rng
+        self.w1 = inst.w1
+        self.w2 = inst.w2
+        self.c1 = inst.c1
+        self.c2 = inst.c2
+        self.key = inst.key()
+        self.two = inst.c2 > 0
+        self.full = (1 << (inst.c1 + 1)) - 1
+
+    # ---- small exact pieces -------------------------------------------------------------------
+
+    def _subset_1d(self, items: Sequence[int]) -> list[int]:
+        """The subset of ``items`` with the most weight within ``c1`` (later ones dropped first)."""
+        w = self.w1
+        full = self.full
+        reach = 1
+        masks = []
+        for i in items:
+            masks.append(reach)
+            reach |= (reach << w[i]) & full
+        t = reach.bit_length() - 1
+        chosen = []
+        for idx in range(len(items) - 1, -1, -1):
+            if (masks[idx] >> t) & 1:
+                continue
+            chosen.append(items[idx])
+            t -= w[items[idx]]
+        return chosen
+
+    def _subset_2d(self, items: Sequence[int], limit: int = 400) -> list[int]:
+        """A subset of ``items`` with a large key total that fits both capacities (bounded DFS)."""
+        w1, w2, c1, c2, key = self.w1, self.w2, self.c1, self.c2, self.key
+        order = list(items)
+        n = len(order)
+        suffix = [0] * (n + 1)
+        for idx in range(n - 1, -1, -1):
+            suffix[idx] = suffix[idx + 1] + key[order[idx]]
+        best: list[int] = []
+        best_value = -1
+        current: list[int] = []
+        nodes = 0
+
+        def dfs(idx: int, r1: int, r2: int, value: int) -> None:
+            nonlocal best, best_value, nodes
+            nodes += 1
+            if value > best_value:
+                best_value = value
+                best = list(current)
+            if idx == n or nodes > limit or value + suffix[idx] <= best_value:
+                return
+            i = order[idx]
+            if w1[i] <= r1 and w2[i] <= r2:
+                current.append(i)
+                dfs(idx + 1, r1 - w1[i], r2 - w2[i], value + key[i])
+                current.pop()
+            dfs(idx + 1, r1, r2, value)
+
+        dfs(0, c1, c2, 0)
+        return best
+
+    def _split_two(self, pool: Sequence[int]) -> list[list[int]] | None:
+        """The pool split into two bins, or None if it does not fit (or is too hard to tell)."""
+        w1, w2, c1, c2 = self.w1, self.w2, self.c1, self.c2
+        t1 = sum(w1[i] for i in pool)
+        t2 = sum(w2[i] for i in pool)
+        if t1 > 2 * c1 or t2 > 2 * c2:
+            return None
+        if not self.two:
+            if t1 <= c1:
+                return [list(pool), []]
+            reach = 1
+            full = self.full
+            masks = []
+            for i in pool:
+                masks.append(reach)
+                reach |= (reach << w1[i]) & full
+            low = t1 - c1
+            window = reach >> low
+            if window == 0:
+                return None
+            t = low + (window & -window).bit_length() - 1
+            first = []
+            for idx in range(len(pool) - 1, -1, -1):
+                if (masks[idx] >> t) & 1:
+                    continue
+                first.append(pool[idx])
+                t -= w1[pool[idx]]
+            taken = set(first)
+            return [first, [i for i in pool if i not in taken]]
+        order = sorted(pool, key=lambda i: -self.key[i])
+        side: list[int] = [0] * len(order)
+        nodes = 0
+
+        def dfs(idx: int, a1: int, a2: int, b1: int, b2: int) -> bool:
+            nonlocal nodes
+            nodes += 1
+            if idx == len(order):
+                return True
+            if nodes > 2000:
+                return False
+            i = order[idx]
+            if a1 + w1[i] <= c1 and a2 + w2[i] <= c2:
+                side[idx] = 0
+                if dfs(idx + 1, a1 + w1[i], a2 + w2[i], b1, b2):
+                    return True
+            if idx > 0 and b1 + w1[i] <= c1 and b2 + w2[i] <= c2:
+                side[idx] = 1
+                if dfs(idx + 1, a1, a2, b1 + w1[i], b2 + w2[i]):
+                    return True
+            return False
+
+        if not dfs(0, 0, 0, 0, 0):
+            return None
+        return [
+            [order[k] for k in range(len(order)) if side[k] == 0],
+            [order[k] for k in range(len(order)) if side[k] == 1],
+        ]
+
+    # ---- the search ---------------------------------------------------------------------------
+
+    def reach(self, solution: Bins, m: int, deadline: float) -> Bins | None:
+        """``m`` bins holding every item of ``solution`` (which has ``m + 1``), or None."""
+        if m <= 0:
+            return None
+        if m <= 2:
+            pool = [i for b in solution for i in b]
+            split = self._split_two(pool)
+            if split is None:
+                return None
+            used = [b for b in split if b]
+            return used if len(used) <= m else None
+        key = self.key
+        loads = sorted(range(len(solution)), key=lambda b: sum(key[i] for i in solution[b]))
+        removed = set(loads[:3])
+        bins = [list(solution[b]) for b in range(len(solution)) if b not in removed]
+        pool = [i for b in removed for i in solution[b]]
+        w1, w2 = self.w1, self.w2
+        load1 = [sum(w1[i] for i in b) for b in bins]
+        load2 = [sum(w2[i] for i in b) for b in bins]
+        value = [sum(key[i] for i in b) for b in bins]
+        # item -> (the bin it left, the iteration until which it may not go back there)
+        home: dict[int, tuple[int, int]] = {}
+        rng = self.rng
+        nb = len(bins)
+        iteration = 0
+        stale = 0
+        pool_value = sum(key[i] for i in pool)
+        best_pool = pool_value
+        order = list(range(nb))
+        while True:
+            split = self._split_two(pool)
+            if split is not None:
+                return bins + [b for b in split if b]
+            if time.perf_counter() > deadline:
+                return None
+            rng.shuffle(order)
+            improved = False
+            for b in order:
+                iteration += 1
+                allowed = [
+                    i for i in pool if home.get(i, (-1, 0))[0] != b or home[i][1] < iteration
+                ]
+                candidates = bins[b] + allowed
+                rng.shuffle(candidates)
+                chosen = self._subset_2d(candidates) if self.two else self._subset_1d(candidates)
+                new_value = sum(key[i] for i in chosen)
+                if new_value < value[b]:
+                    continue
+                if new_value == value[b] and set(chosen) == set(bins[b]):
+                    continue
+                kept = set(chosen)
+                tenure = 3 + rng.randrange(nb // 4 + 3)
+                for i in bins[b]:
+                    if i not in kept:
+                        home[i] = (b, iteration + tenure)
+                pool = [i for i in pool if i not in kept] + [i for i in bins[b] if i not in kept]
+                pool_value += value[b] - new_value
+                bins[b] = chosen
+                value[b] = new_value
+                load1[b] = sum(w1[i] for i in chosen)
+                load2[b] = sum(w2[i] for i in chosen)
+                if pool_value < best_pool:
+                    best_pool = pool_value
+                    improved = True
+                if len(pool) <= 2 * 40 and (split := self._split_two(pool)) is not None:
+                    return bins + [b2 for b2 in split if b2]
+            if improved:
+                stale = 0
+            else:
+                stale += 1
+            if stale >= 2:
+                stale = 0
+                b = rng.randrange(nb)
+                if bins[b]:
+                    i = bins[b].pop(rng.randrange(len(bins[b])))
+                    value[b] -= key[i]
+                    load1[b] -= w1[i]
+                    load2[b] -= w2[i]
+                    pool.append(i)
+                    pool_value += key[i]
+                    home[i] = (b, iteration + nb)

@@ -1,0 +1,332 @@
+"""Box sizes and pack templates from the desk's ``packing.toml`` (箱规与标准包模板).
+
+When orders explode, the desk switches to standard packs (DOMAIN.md section 6): vegetable packs
+(蔬菜包), standard boxes (标准箱), set packs (套餐包: vegetables, daily goods, condiments, grain
+and oil) and the relief kit "eight ones" (八个一). A template scales with household size from
+per-person daily amounts (seeded from the Chinese Dietary Guidelines 2022) and the round length.
+
+``packing.toml`` (every key optional; the defaults are shown)::
+
+    round_days = 3                 # one delivery round (配送周期), days
+    order_cutoff = "11:00"         # orders in by this time on day 1
+    delivery_day = 3               # delivered on this day of the round...
+    delivery_from = "14:00"        # ...from this time (the afternoon of day 3)
+    separate_chilled = true        # chilled goods (meat, milk) get boxes of their own
+    households_per_courier = 10    # last-mile staffing: one delivery person per 10 households
+
+    [boxes.standard]               # a box size (箱规); referenced by its key
+    name = "标准箱"
+    max_kg = 15.0                  # goods it may hold, kg (> 0)
+    max_l = 40.0                   # and litres (optional)
+    tare_kg = 0.6                  # the empty box, kg
+
+    [daily.vegetables]             # grams per person per day (每人每天)
+    low = 300
+    high = 500                     # templates use the midpoint unless a line says otherwise
+
+    [[template]]
+    code = "veg-pack"              # lower-case code
+    name = "蔬菜包"
+    name_en = "Vegetable pack"
+    kind = "vegetable_pack"        # vegetable_pack | standard_box | set_pack | relief_kit
+    box = "standard"               # a key of [boxes]
+
+    [[template.line]]              # a scaled line: the daily group's grams x people x days,
+    daily = "vegetables"           # spread evenly over these goods, rounded up to whole units
+    goods = ["cabbage-2kg", "potato-2kg"]
+    amount = "mid"                 # low | mid | high (default mid)
+
+    [[template.line]]              # a fixed line: so many units per household...
+    goods = ["thermometer"]
+    quantity = 1
+    per_person = false             # ...or per person when true
+
+Problems are located (path, line, field) like every other desk file; goods codes are checked
+against the catalogue when one is given.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from core.convert import make_converter
+from core.model import CatalogueItem
+from core.packing.boxes import Box
+from core.packing.orders import OrderLine
+from core.problems import Problem
+from core.tomlio import line_of, locate_lines, read_toml, structure
+
+FILE_NAME = "packing.toml"
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+class TemplateKind(enum.StrEnum):
+    VEGETABLE_PACK = "vegetable_pack"  # 蔬菜包
+    STANDARD_BOX = "standard_box"  # 标准箱
+    SET_PACK = "set_pack"  # 套餐包
+    RELIEF_KIT = "relief_kit"  # 八个一
+
+
+class Amount(enum.StrEnum):
+    LOW = "low"
+    MID = "mid"
+    HIGH = "high"
+
+
+@attrs.frozen
+class BoxSpec:
+    """A box size (箱规)."""
+
+    name: str
+    max_kg: float
+    max_l: float | None = None
+    tare_kg: float = 0.0
+
+    def box(self) -> Box:
+        return Box(self.max_kg, self.max_l, self.tare_kg, self.name)
+
+
+@attrs.frozen
+class DailyAmount:
+    """Grams of a food group per person per day, as a recommended range."""
+
+    low: float
+    high: float
+
+    def grams(self, amount: Amount = Amount.MID) -> float:
+        if amount == Amount.LOW:
+            return self.low
+        if amount == Amount.HIGH:
+            return self.high
+        return (self.low + self.high) / 2
+
+
+@attrs.frozen
+class TemplateLine:
+    """A template line: scaled from a daily group, or a fixed quantity."""
+
+    goods: tuple[str, ...]
+    daily: str = ""
+    amount: Amount = Amount.MID
+    quantity: int = 0
+    per_person: bool = False
+
+
+@attrs.frozen
+class PackTemplate:
+    """A standard pack (标准包) that scales with household size."""
+
+    code: str
+    name: str
+    kind: TemplateKind
+    box: str
+    line: tuple[TemplateLine, ...] = ()
+    name_en: str = ""
+
+
+@attrs.frozen
+class PackingConfig:
+    """Everything in ``packing.toml``."""
+
+    round_days: int = 3
+    order_cutoff: str = "11:00"
+    delivery_day: int = 3
+    delivery_from: str = "14:00"
+    separate_chilled: bool = True
+    households_per_courier: int = 10
+    boxes: dict[str, BoxSpec] = attrs.Factory(dict)
+    daily: dict[str, DailyAmount] = attrs.Factory(dict)
+    template: tuple[PackTemplate, ...] = ()
+
+    def templates(self) -> dict[str, PackTemplate]:
+        return {t.code: t for t in self.template}
+
+
+#: Chinese Dietary Guidelines 2022 (中国居民膳食指南2022), grams per adult per day
+DIETARY_GUIDELINES: dict[str, DailyAmount] = {
+    "cereals": DailyAmount(200, 300),  # 谷类
+    "vegetables": DailyAmount(300, 500),  # 蔬菜
+    "fruit": DailyAmount(200, 350),  # 水果
+    "meat_eggs_fish": DailyAmount(120, 200),  # 动物性食物
+    "milk": DailyAmount(300, 300),  # 奶及奶制品
+    "oil": DailyAmount(25, 30),  # 烹调油
+    "salt": DailyAmount(0, 5),  # 盐 < 5 g
+}
+
+DEFAULT_BOXES: dict[str, BoxSpec] = {
+    "standard": BoxSpec("标准箱", 15.0, 40.0, 0.6),
+    "vegetable": BoxSpec("蔬菜箱", 8.0, 25.0, 0.4),
+    "large": BoxSpec("大箱", 25.0, 60.0, 0.9),
+}
+
+
+def default_config() -> PackingConfig:
+    """The configuration a desk without ``packing.toml`` gets."""
+    return PackingConfig(boxes=dict(DEFAULT_BOXES), daily=dict(DIETARY_GUIDELINES))
+
+
+_converter = make_converter()
+
+
+def load_packing_config(desk_root: Path) -> tuple[PackingConfig | None, list[Problem]]:
+    """Read ``desk_root/packing.toml``; the defaults if it is absent, None if it is unusable.
+
+    Daily amounts and boxes not in the file keep their defaults.
+    """
+    path = Path(desk_root) / FILE_NAME
+    if not path.exists():
+        return default_config(), []
+    data, text, problems = read_toml(path)
+    if data is None:
+        return None, problems
+    config, problems = structure(_converter, data, PackingConfig, path, text)
+    if config is None:
+        return None, problems
+    config = attrs.evolve(
+        config,
+        boxes={**DEFAULT_BOXES, **config.boxes},
+        daily={**DIETARY_GUIDELINES, **config.daily},
+    )
+    problems = _check(config, data, path, locate_lines(text), None)
+    return (config if not problems else None), problems
+
+
+def check_packing_config(
+    desk_root: Path, catalogue: Mapping[str, CatalogueItem] | None = None
+) -> list[Problem]:
+    """Every problem in the desk's ``packing.toml`` (none if it is absent).
+
+    With ``catalogue``, goods codes in templates must exist in it.
+    """
+    path = Path(desk_root) / FILE_NAME
+    if not path.exists():
+        return []
+    data, text, problems = read_toml(path)
+    if data is None:
+        return problems
+    config, problems = structure(_converter, data, PackingConfig, path, text)
+    if config is None:
+        return problems
+    config = attrs.evolve(config, boxes={**DEFAULT_BOXES, **config.boxes},
+                          daily={**DIETARY_GUIDELINES, **config.daily})
+    return _check(config, data, path, locate_lines(text), catalogue)
+
+
+def desk_check(desk: Any) -> list[Problem]:
+    """For ``core.check.DESK_CHECKS``: the packing file of an open desk, against its catalogue."""
+    return check_packing_config(desk.root, desk.catalogue or None)
+
+
+def _check(
+    config: PackingConfig,
+    data: dict[str, Any],
+    path: Path,
+    lines: dict[tuple[str | int, ...], int],
+    catalogue: Mapping[str, CatalogueItem] | None,
+) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def bad(key: tuple[str | int, ...], field: str, message: str) -> None:
+        problems.append(Problem(path, line_of(lines, key), message, field))
+
+    for name in ("order_cutoff", "delivery_from"):
+        if not _TIME.match(getattr(config, name)):
+            bad((name,), name, f"{getattr(config, name)!r} is not a time of day (HH:MM)")
+    for name in ("round_days", "delivery_day", "households_per_courier"):
+        if getattr(config, name) < 1:
+            bad((name,), name, "must be at least 1")
+    if config.delivery_day > config.round_days:
+        bad(("delivery_day",), "delivery_day", "must fall within the round")
+    for key, spec in config.boxes.items():
+        if not spec.max_kg > 0:
+            bad(("boxes", key, "max_kg"), f"boxes.{key}.max_kg", "must be positive")
+        if spec.max_l is not None and not spec.max_l > 0:
+            bad(("boxes", key, "max_l"), f"boxes.{key}.max_l", "must be positive")
+        if spec.tare_kg < 0:
+            bad(("boxes", key, "tare_kg"), f"boxes.{key}.tare_kg", "must not be negative")
+    for key, amount in config.daily.items():
+        if amount.low < 0 or amount.high < amount.low:
+            bad(("daily", key), f"daily.{key}", "needs 0 <= low <= high")
+    seen: set[str] = set()
+    for t_index, template in enumerate(config.template):
+        where: tuple[str | int, ...] = ("template", t_index)
+        label = f"template[{t_index}]"
+        if not _CODE.match(template.code):
+            bad((*where, "code"), f"{label}.code", f"{template.code!r} is not a valid code")
+        if template.code in seen:
+            bad((*where, "code"), f"{label}.code", f"duplicate template {template.code!r}")
+        seen.add(template.code)
+        if template.box not in config.boxes:
+            bad((*where, "box"), f"{label}.box", f"unknown box {template.box!r}")
+        if not template.line:
+            bad(where, label, "a template needs at least one [[template.line]]")
+        for l_index, line in enumerate(template.line):
+            at = (*where, "line", l_index)
+            name = f"{label}.line[{l_index}]"
+            if not line.goods:
+                bad(at, f"{name}.goods", "names no goods")
+            if line.daily and line.quantity:
+                bad(at, name, "either daily (scaled) or quantity (fixed), not both")
+            if not line.daily and line.quantity < 1:
+                bad(at, name, "needs daily = \"group\" or quantity >= 1")
+            if line.daily and line.daily not in config.daily:
+                bad((*at, "daily"), f"{name}.daily", f"unknown daily group {line.daily!r}")
+            if catalogue is not None:
+                for code in line.goods:
+                    if code not in catalogue:
+                        bad((*at, "goods"), f"{name}.goods", f"unknown goods {code!r}")
+    del data
+    return problems
+
+
+def expand(
+    template: PackTemplate,
+    config: PackingConfig,
+    catalogue: Mapping[str, CatalogueItem],
+    people: int,
+    days: int | None = None,
+) -> tuple[OrderLine, ...]:
+    """The goods of ``template`` for a household of ``people`` for one round (or ``days``).
+
+    A scaled line's grams (per person per day x people x days) are spread evenly over its
+    goods and rounded up to whole units; a fixed line gives its quantity per household, or per
+    person. Raises KeyError for goods not in the catalogue.
+    """
+    people = max(people, 1)
+    days = config.round_days if days is None else days
+    lines: dict[str, int] = {}
+    for line in template.line:
+        if line.daily:
+            grams = config.daily[line.daily].grams(line.amount) * people * days
+            share = grams / len(line.goods)
+            for code in line.goods:
+                unit_grams = catalogue[code].kg * 1000
+                if share <= 0:
+                    continue
+                count = math.ceil(round(share / unit_grams, 6)) if unit_grams > 0 else 1
+                lines[code] = lines.get(code, 0) + count
+        else:
+            for code in line.goods:
+                catalogue[code]
+                count = line.quantity * (people if line.per_person else 1)
+                lines[code] = lines.get(code, 0) + count
+    return tuple(OrderLine(code, n) for code, n in lines.items())
+
+
+def template_items(
+    template: PackTemplate,
+    config: PackingConfig,
+    catalogue: Iterable[CatalogueItem] | Mapping[str, CatalogueItem],
+    people: int,
+) -> tuple[OrderLine, ...]:
+    """:func:`expand` taking the catalogue as records or a mapping."""
+    table = catalogue if isinstance(catalogue, Mapping) else {c.code: c for c in catalogue}
+    return expand(template, config, table, people)
