@@ -30,7 +30,6 @@ from textual.widgets import DataTable, Input  # noqa: E402
 
 from core.desk import Desk  # noqa: E402
 from core.index import CaseRow, Query  # noqa: E402
-from core.store import decode_case  # noqa: E402
 from tests.tui.deskfactory import START, FakeClock, generate_cases, write_reference  # noqa: E402
 from tui.app import BaogongApp  # noqa: E402
 from tui.i18n import category_name, status_name  # noqa: E402
@@ -54,7 +53,7 @@ def build_desk(root: Path, count: int) -> None:
         path.write_bytes(data)
     written = time.perf_counter()
     desk = Desk.open(root)
-    desk.cases.index.refresh(lambda p: decode_case(p, p.read_bytes()))
+    desk.cases.refresh()
     desk.cases.index.close()
     (root / ".complete").write_text(str(count))
     print(f"generated {count} cases in {written - started:.1f}s, indexed in "

@@ -213,7 +213,8 @@ def generate_cases(count: int, end: datetime = START) -> Iterator[tuple[str, byt
     per_day = 400
     for number in range(count):
         day_index, sequence = divmod(number, per_day)
-        created = end - timedelta(days=day_index, minutes=(per_day - sequence) * 3)
+        midnight = (end - timedelta(days=day_index)).replace(hour=0, minute=0)
+        created = midnight + timedelta(minutes=sequence * 3)  # 400 a day, all within the day
         day = created.strftime("%Y%m%d")
         case_id = f"{day}-{sequence + 1:04d}"
         category = categories[number % len(categories)]

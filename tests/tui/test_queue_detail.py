@@ -271,3 +271,16 @@ async def test_every_screen_fits_80x24_without_ambiguous_width_chrome(
                        if unicodedata.east_asian_width(ch) == "A"}
                 assert not odd, f"{type(app.screen).__name__}: {odd}"
     assert not i18n.missing, f"untranslated: {sorted(i18n.missing)}"
+
+
+async def test_command_palette_runs_screen_actions(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"Handover")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HandoverScreen)
