@@ -384,9 +384,9 @@ def test_operators_over_ssh_write_cases_under_their_own_names_and_outsiders_are_
     # created must not lock the owner out): as the app does, lock, compare-and-swap, rename
     for user, other in (("bgop2", "bgop1"), ("bgop1", "bgop2"), ("bgop1", "bgop1"),
                         ("bgop2", "bgop2")):
-        script = ("import core; d = core.open_desk(%r); c = d.cases.get(%r); "
-                  "d.cases.act(c, core.Action.NOTE, note='colleague')" % (
-                      str(deployment.desk), ids[other]))
+        script = (f"import core; d = core.open_desk({str(deployment.desk)!r}); "
+                  f"c = d.cases.get({ids[other]!r}); "
+                  "d.cases.act(c, core.Action.NOTE, note='colleague')")
         acted = run("runuser", "-u", user, "--", "sh", "-c",
                     f"umask 007; PYTHONPATH={ROOT} {sys.executable} -c \"{script}\"",
                     check=False)
