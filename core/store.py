@@ -235,7 +235,7 @@ class CaseStore:
         path = self.path_for(loaded.id)
         lock_dir = self.desk.root / LOCKS_DIR
         lock_dir.mkdir(exist_ok=True)
-        with exclusive_lock(lock_dir / f"{loaded.id}.lock"):
+        with exclusive_lock(lock_dir / f"{loaded.id}.lock", mode=self.desk.file_mode):
             current, problems = self.load(path)
             if current is None:
                 raise DeskError(problems)
