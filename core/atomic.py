@@ -86,13 +86,17 @@ def create_atomic(path: Path, data: bytes, *, mode: int = PRIVATE_FILE_MODE) -> 
 
 
 @contextlib.contextmanager
-def exclusive_lock(lock_path: Path, *, timeout: float = 10.0) -> Iterator[None]:
-    """Hold an exclusive ``flock`` on ``lock_path`` (created if missing) for the block.
+def exclusive_lock(lock_path: Path, *, timeout: float = 10.0,
+                   mode: int = PRIVATE_FILE_MODE) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``lock_path`` (created with ``mode``) for the block.
+
+    On a desk shared by a group the lock file must be group-writable like the records, or the
+    first operator to lock a case would lock every colleague out of it.
 
     The kernel releases the lock when the process dies, so a crashed writer never leaves a
     record locked.
     """
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, mode)
     try:
         deadline = time.monotonic() + timeout
         delay = 0.001

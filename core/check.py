@@ -14,6 +14,7 @@ from pathlib import Path
 import attrs
 
 from core.desk import Desk
+from core.ledger import check_ledgers
 from core.levels import check_level_files
 from core.packing.templates import desk_check as packing_desk_check
 from core.problems import DeskError, Problem
@@ -21,7 +22,7 @@ from core.store import decode_case
 
 #: checks of the desk files that other parts of core own (levels, packing, ledgers...)
 DeskCheck = Callable[[Desk], Sequence[Problem]]
-DESK_CHECKS: list[DeskCheck] = [check_level_files, packing_desk_check]
+DESK_CHECKS: list[DeskCheck] = [check_level_files, packing_desk_check, check_ledgers]
 
 
 @attrs.frozen

@@ -155,8 +155,11 @@ def search_text(case: Case) -> str:
 
 
 class CaseIndex:
-    def __init__(self, directory: Path, cases_root: Path, zone: tzinfo) -> None:
+    def __init__(
+        self, directory: Path, cases_root: Path, zone: tzinfo, file_mode: int = 0o600
+    ) -> None:
         self.directory = directory
+        self.file_mode = file_mode
         self.cases_root = cases_root
         self.zone = zone
         self._db: sqlite3.Connection | None = None
@@ -164,9 +167,15 @@ class CaseIndex:
     @property
     def db(self) -> sqlite3.Connection:
         if self._db is None:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            # the index repeats names, phones and addresses: as private as the case files
+            if not self.directory.exists():
+                self.directory.mkdir(parents=True, exist_ok=True)
+                self.directory.chmod(0o700 if self.file_mode == 0o600 else 0o2770)
             path = self.directory / "cases.sqlite3"
             self._db = self._connect(path)
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    Path(f"{path}{suffix}").chmod(self.file_mode)
         return self._db
 
     def _connect(self, path: Path) -> sqlite3.Connection:
@@ -290,18 +299,18 @@ class CaseIndex:
                     case, problems = load(Path(path))
                     self.db.execute("DELETE FROM problems WHERE path = ?", (path,))
                     if case is None:
-                        self.db.execute("DELETE FROM cases WHERE path = ?", (path,))
+                        # a case file is named after its id (decode_case checks), so the id is
+                        # the stem: every delete here goes through the primary key
+                        self.db.execute("DELETE FROM cases WHERE id = ?", (Path(path).stem,))
                         for problem in problems[:1]:
                             self.db.execute(
                                 "INSERT OR REPLACE INTO problems VALUES (?,?,?,?,?)",
                                 (path, key, problem.line, problem.field, problem.message),
                             )
                     else:
-                        self.db.execute("DELETE FROM cases WHERE path = ? AND id != ?",
-                                        (path, case.id))
                         self._put(case, Path(path), stat)
             for vanished in (set(known) | broken) - present:
-                self.db.execute("DELETE FROM cases WHERE path = ?", (vanished,))
+                self.db.execute("DELETE FROM cases WHERE id = ?", (Path(vanished).stem,))
                 self.db.execute("DELETE FROM problems WHERE path = ?", (vanished,))
         return reread
 

@@ -25,6 +25,8 @@ def migrate(
     data: dict[str, Any], path: Path, text: str, *, target: int = SCHEMA_VERSION
 ) -> tuple[dict[str, Any] | None, list[Problem]]:
     version = data.get("schema_version")
+    if version == target and not isinstance(version, bool):
+        return {k: v for k, v in data.items() if k != "schema_version"}, []
     where = line_of(locate_lines(text), ("schema_version",))
     if version is None:
         return None, [Problem(path, 1, "required field is missing", "schema_version")]

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import enum
 import re
-from typing import Any
 from datetime import tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs

@@ -111,7 +111,8 @@ class CaseStore:
     @property
     def index(self) -> CaseIndex:
         if self._index is None:
-            self._index = CaseIndex(self.desk.root / INDEX_DIR, self.root, self.desk.settings.zone)
+            self._index = CaseIndex(self.desk.root / INDEX_DIR, self.root,
+                                    self.desk.settings.zone, self.desk.file_mode)
         return self._index
 
     def now(self) -> datetime:
@@ -234,7 +235,7 @@ class CaseStore:
         path = self.path_for(loaded.id)
         lock_dir = self.desk.root / LOCKS_DIR
         lock_dir.mkdir(exist_ok=True)
-        with exclusive_lock(lock_dir / f"{loaded.id}.lock"):
+        with exclusive_lock(lock_dir / f"{loaded.id}.lock", mode=self.desk.file_mode):
             current, problems = self.load(path)
             if current is None:
                 raise DeskError(problems)

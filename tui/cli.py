@@ -78,6 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 0
         return status
+    if getattr(args, "record", None):
+        from tui.recording import record_from_args  # issue 7: record this session
+
+        return record_from_args(args)
     from tui.app import run_app  # Textual is imported only when the app starts
 
     return int(run_app(args))

@@ -13,7 +13,6 @@ import os
 import random
 import shutil
 import sys
-import tempfile
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -31,7 +30,8 @@ FORMAT = 1  # bump when the generated content changes
 
 
 def default_location(cases: int) -> Path:
-    return Path(tempfile.gettempdir()) / f"baogong-bench-desk-{cases}-v{FORMAT}"
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "baogong-bench" / f"desk-{cases}-v{FORMAT}"
 
 
 def generate(cases: int, out: Path | None = None, *, seed: int = 7) -> Path:
@@ -41,6 +41,7 @@ def generate(cases: int, out: Path | None = None, *, seed: int = 7) -> Path:
         return out
     if out.exists():
         shutil.rmtree(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
     copy_demo_desk(out)
     shutil.rmtree(out / "cases")
     desk = core.open_desk(out)

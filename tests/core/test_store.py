@@ -42,9 +42,21 @@ def test_the_id_date_is_the_local_date_of_the_desk(empty_desk: core.Desk) -> Non
     assert case.id.startswith("20261124-")
 
 
-def test_case_files_are_private(empty_desk: core.Desk) -> None:
+def test_case_files_and_the_index_are_private(empty_desk: core.Desk) -> None:
     path = empty_desk.cases.path_for(create(empty_desk).id)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    index = empty_desk.root / ".index"
+    assert stat.S_IMODE(index.stat().st_mode) == 0o700
+    assert stat.S_IMODE((index / "cases.sqlite3").stat().st_mode) == 0o600
+
+
+def test_a_shared_desk_writes_group_readable_files(empty_desk_dir: Path) -> None:
+    settings = empty_desk_dir / "desk.toml"
+    settings.write_text(settings.read_text() + "shared_group = true\n")
+    desk = core.open_desk(empty_desk_dir)
+    path = desk.cases.path_for(create(desk).id)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o660
+    desk.cases.index.close()
 
 
 def test_get_returns_what_was_written(empty_desk: core.Desk) -> None:

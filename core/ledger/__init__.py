@@ -1,0 +1,182 @@
+"""Ledgers and reconciliation (台账与对账).
+
+Every movement of money or goods is one immutable record in a batch file under ``ledgers/``;
+mistakes are corrected with reversing records; a supervisor signs periods off; the reconciler
+matches collections, invoices, receipts, IOUs and settlements, checks prices and stock, and reports
+every finding with its file and line::
+
+    import core
+    from core import ledger
+
+    desk = core.open_desk("fixtures/desk")
+    book = ledger.Ledgers(desk)
+    book.append([ledger.draft(ledger.Collection, time=..., household="hx-01-0001", ...)],
+                operator="li-na")
+    result = book.reconcile(scope=ledger.Scope(community="hx-01"))
+    for finding in result.findings:
+        print(finding.where(desk.root), finding.message("en"), finding.action("en"))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from core.atomic import write_atomic
+from core.convert import converter
+from core.ledger.files import (
+    LEDGERS_DIR,
+    Batch,
+    Draft,
+    PeriodClosedError,
+    batch_paths,
+    draft,
+    read_batch,
+    reversal,
+    write_batch,
+)
+from core.ledger.findings import Finding, Severity, yuan
+from core.ledger.periods import ClosedPeriods, PeriodClose, close_period, load_closes
+from core.ledger.reconcile import (
+    Match,
+    MoneyTotals,
+    OpenItem,
+    Reconciler,
+    Reconciliation,
+    Scope,
+    reconcile,
+)
+from core.ledger.records import (
+    KINDS,
+    Approval,
+    Cause,
+    Collection,
+    Decision,
+    Difference,
+    Fee,
+    Invoice,
+    InvoiceLine,
+    Iou,
+    Receipt,
+    ReceiptLine,
+    Record,
+    RequestLine,
+    Settlement,
+    Source,
+    StockAdjust,
+    StockCount,
+    StockIssue,
+    StockReceipt,
+    StockRecord,
+    StockReturn,
+    SupplyRequest,
+)
+from core.ledger.stock import StockLine
+from core.problems import Problem
+from core.tomlio import dumps
+
+__all__ = [
+    "KINDS", "Approval", "Batch", "Cause", "ClosedPeriods", "Collection", "Decision",
+    "Difference", "Draft", "Fee", "Finding", "Invoice", "InvoiceLine", "Iou", "Ledgers", "Match",
+    "MoneyTotals", "OpenItem", "PeriodClose", "PeriodClosedError", "Receipt", "ReceiptLine",
+    "Reconciler", "Reconciliation", "Record", "RequestLine", "Scope", "Settlement", "Severity",
+    "Source", "StockAdjust", "StockCount", "StockIssue", "StockLine", "StockReceipt",
+    "StockRecord", "StockReturn", "SupplyRequest", "check_ledgers", "draft", "reconcile",
+    "reversal", "write_matches", "yuan",
+]
+
+MATCHES_DIR = "matches"
+
+
+class Ledgers:
+    """The ledgers of one desk: write batches, reverse, close periods, read, reconcile."""
+
+    def __init__(self, desk: Any) -> None:
+        self.desk = desk
+        self.root: Path = desk.root
+
+    def closes(self) -> ClosedPeriods:
+        return load_closes(self.root, self.desk.settings.supervisors)
+
+    def _check_open(self) -> Any:
+        closed = self.closes()
+        zone = self.desk.settings.zone
+
+        def check(record: Record) -> str | None:
+            close = closed.covering(record.time.astimezone(zone).date())
+            if close is None:
+                return None
+            return (f"{record.id}: {record.time:%Y-%m-%d} is in the period {close.name} signed "
+                    f"off by {close.signed_by}; date the correction in an open period")
+
+        return check
+
+    def append(self, drafts: Sequence[Draft], *, operator: str | None = None,
+               recorded: datetime | None = None) -> list[Record]:
+        """Write ``drafts`` as one new batch; refuses records dated in a closed period."""
+        from core.desk import current_operator
+
+        _path, records = write_batch(
+            self.root, drafts, operator=operator or current_operator(),
+            zone=self.desk.settings.zone, recorded=recorded, mode=self.desk.file_mode,
+            check_open=self._check_open())
+        return records
+
+    def reverse(self, record: Record, *, reason: str, time: datetime,
+                operator: str | None = None, recorded: datetime | None = None) -> Record:
+        """Write a reversal of ``record`` dated ``time`` (which must be in an open period)."""
+        return self.append([reversal(record, reason=reason, time=time)], operator=operator,
+                           recorded=recorded)[0]
+
+    def close(self, start: date, end: date, *, signed_by: str, signed: datetime | None = None,
+              note: str = "") -> PeriodClose:
+        """A supervisor signs ``start``..``end`` off (结账)."""
+        signed = signed or datetime.now(self.desk.settings.zone).replace(microsecond=0)
+        return close_period(self.root, start, end, signed_by=signed_by,
+                            supervisors=self.desk.settings.supervisors, signed=signed,
+                            note=note, mode=self.desk.file_mode)
+
+    def batches(self) -> Iterator[Batch]:
+        for path in batch_paths(self.root):
+            yield read_batch(path)
+
+    def records(self) -> Iterator[Record]:
+        for batch in self.batches():
+            yield from batch.records
+
+    def reconcile(self, *, start: date | None = None, end: date | None = None,
+                  scope: Scope | None = None, as_of: datetime | None = None) -> Reconciliation:
+        return reconcile(self.desk, start=start, end=end, scope=scope, as_of=as_of)
+
+
+def write_matches(result: Reconciliation, *, mode: int = 0o600) -> list[Path]:
+    """Write each match as ``ledgers/matches/<match id>.toml``; returns the files that changed.
+
+    A match record is derived from the ledgers, like an index: its id is stable (the first
+    invoice's or IOU's id), so an office can quote it, and a file is rewritten only when the
+    members of its match change.
+    """
+    directory = result.root / LEDGERS_DIR / MATCHES_DIR
+    directory.mkdir(parents=True, exist_ok=True)
+    changed = []
+    for match in result.matches:
+        path = directory / f"{match.id}.toml"
+        data = dumps({"match": converter.unstructure(match)}).encode("utf-8")
+        try:
+            if path.read_bytes() == data:
+                continue
+        except FileNotFoundError:
+            pass
+        write_atomic(path, data, mode=mode)
+        changed.append(path)
+    return changed
+
+
+def check_ledgers(desk: Any) -> list[Problem]:
+    """For ``baogong check``: every problem reading the ledger files and period closes."""
+    problems: list[Problem] = list(load_closes(desk.root, desk.settings.supervisors).problems)
+    for path in batch_paths(desk.root):
+        problems.extend(read_batch(path).problems)
+    return problems

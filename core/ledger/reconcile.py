@@ -1,0 +1,807 @@
+"""The reconciler (对账): money collected vs invoiced vs received, IOUs, markups, stock.
+
+For a period and a scope (a community, a grid worker or a supermarket) it
+
+* groups collections and IOUs by community, supermarket and round and matches each group with the
+  supermarket's invoice for that round (many collections to one invoice) and the invoice with its
+  delivery receipts; every match gets a stable id (``M-`` and the first invoice's id) and is
+  written as a match record; what is left unmatched on either side is an open item with its age;
+* matches IOU settlements with the IOUs they name, allowing partial and combined settlements
+  (``M-`` and the first IOU's id);
+* flags any price above the catalogue's listed price and any fee (不得加价, 不得收取服务费),
+  suspected duplicate collections (same household, amount and day), and what a delivery receipt
+  says went wrong;
+* checks the stock books (:mod:`core.ledger.stock`), reversals, and signed-off periods.
+
+Every finding names a record's file and line and suggests the next action; all are reported.
+
+The reconciler is a fold (:class:`Reconciler`): records are added one at a time as batches are
+read, and only the little each later check needs is kept, so a million records reconcile in a few
+seconds and a few hundred megabytes.
+"""
+
+from __future__ import annotations
+
+import gc
+from array import array
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date, datetime, time, timedelta, tzinfo
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import attrs
+
+from core.ledger.files import Batch, batch_of, batch_paths, path_of_batch, read_batch
+from core.ledger.findings import Finding, Severity, finding, yuan
+from core.ledger.periods import ClosedPeriods, load_closes
+from core.ledger.records import (
+    Collection,
+    Difference,
+    Invoice,
+    Iou,
+    Receipt,
+    Record,
+    Settlement,
+    StockRecord,
+)
+from core.ledger.stock import StockBook, StockLine
+from core.model import CatalogueItem
+from core.problems import Problem
+
+#: a round's invoice is due this many days after the first collection (rounds are every 3 days)
+INVOICE_DUE_DAYS = 3
+#: a delivery receipt is due this many days after the invoice
+RECEIPT_DUE_DAYS = 1
+
+
+@attrs.frozen
+class Scope:
+    """Whose records to report: one community, one grid worker or one supermarket, or all."""
+
+    community: str = ""
+    grid_worker: str = ""
+    supermarket: str = ""
+
+    @property
+    def everything(self) -> bool:
+        return not (self.community or self.grid_worker or self.supermarket)
+
+    def admits(self, community: str = "", supermarket: str = "", grid_worker: str = "") -> bool:
+        return ((not self.community or community == self.community)
+                and (not self.supermarket or supermarket == self.supermarket)
+                and (not self.grid_worker or grid_worker == self.grid_worker))
+
+
+@attrs.frozen
+class OpenItem:
+    """Something on one side with nothing yet on the other (未达账项), and how old it is."""
+
+    kind: str  # collection, iou, invoice (unpaid), delivery (invoice awaiting its receipt)
+    record: str
+    path: Path
+    line: int
+    amount_fen: int
+    since: date
+    age_days: int
+    community: str = ""
+    supermarket: str = ""
+    grid_worker: str = ""
+    household: str = ""
+
+
+@attrs.frozen
+class Match:
+    """Records that belong together (对账匹配), with a stable id."""
+
+    id: str
+    kind: str  # "delivery" (collections + IOUs + invoices + receipts) or "iou" (IOUs + settlements)
+    members: tuple[str, ...]
+    community: str = ""
+    supermarket: str = ""
+    round: str = ""
+    collected_fen: int = 0
+    iou_fen: int = 0
+    invoiced_fen: int = 0
+    received_fen: int = 0
+    settled_fen: int = 0
+    balanced: bool = True
+
+
+@attrs.frozen
+class MoneyTotals:
+    """Money in scope, in fen. ``collected = matched + open``; ``ious = settled + ious_open``."""
+
+    collected: int = 0
+    matched: int = 0
+    open: int = 0
+    invoiced: int = 0
+    received: int = 0
+    ious: int = 0
+    settled: int = 0
+    ious_open: int = 0
+    markup: int = 0
+    fees: int = 0
+
+
+@attrs.frozen
+class Reconciliation:
+    """The result of reconciling a desk's ledgers for a period and a scope."""
+
+    root: Path
+    start: date | None
+    end: date | None
+    scope: Scope
+    as_of: datetime
+    records: int
+    findings: tuple[Finding, ...]
+    open_items: tuple[OpenItem, ...]
+    matches: tuple[Match, ...]
+    money: MoneyTotals
+    stock: tuple[StockLine, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def balanced(self) -> bool:
+        """No findings and no unreadable records."""
+        return not self.findings and not self.problems
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+
+class _Entry(NamedTuple):
+    """What is kept of a collection or an IOU."""
+
+    id: str
+    amount: int
+    at: float
+    path: Path
+    line: int
+    household: str
+    grid_worker: str
+    community: str
+    supermarket: str
+
+
+class _Settlement(NamedTuple):
+    id: str
+    ious: tuple[str, ...]
+    amount_fen: int
+    at: float
+    grid_worker: str
+    path: Path
+    line: int
+
+
+class _Column:
+    """The collections of one group, column by column: a million of them fit in little memory.
+
+    Numbers live in typed arrays (8 bytes each instead of a Python object); iterating gives
+    :class:`_Entry` values made on the fly.
+    """
+
+    __slots__ = ("amounts", "at", "community", "files", "households", "ids", "lines", "paths",
+                 "supermarket", "workers")
+
+    def __init__(self, community: str, supermarket: str, paths: list[Path]) -> None:
+        self.community, self.supermarket, self.paths = community, supermarket, paths
+        self.ids: list[str] = []
+        self.households: list[str] = []
+        self.workers: list[str] = []
+        self.amounts = array("q")
+        self.at = array("d")
+        self.files = array("l")
+        self.lines = array("l")
+
+    def append(self, record_id: str, amount: int, at: float, file: int, line: int,
+               household: str, worker: str) -> None:
+        self.ids.append(record_id)
+        self.amounts.append(amount)
+        self.at.append(at)
+        self.files.append(file)
+        self.lines.append(line)
+        self.households.append(household)
+        self.workers.append(worker)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self) -> Iterator[_Entry]:
+        paths, community, supermarket = self.paths, self.community, self.supermarket
+        for record_id, amount, at, file, line, household, worker in zip(
+                self.ids, self.amounts, self.at, self.files, self.lines, self.households,
+                self.workers, strict=True):
+            yield _Entry(record_id, amount, at, paths[file], line, household, worker,
+                         community, supermarket)
+
+
+class _Group:
+    __slots__ = ("collections", "invoices", "ious")
+
+    def __init__(self, community: str, supermarket: str, paths: list[Path]) -> None:
+        self.collections = _Column(community, supermarket, paths)
+        self.ious: list[_Entry] = []
+        self.invoices: list[tuple[Invoice, Path, int]] = []
+
+
+def id_key(record_id: str) -> tuple[int, int, int]:
+    """Sort key of a record id: day, batch, place (so ``...-10`` sorts after ``...-9``)."""
+    day, _, rest = record_id.partition("-")
+    batch, _, place = rest.partition("-")
+    if day.isdigit() and batch.isdigit() and place.isdigit():
+        return int(day), int(batch), int(place)
+    return (0, 0, 0)
+
+
+class Reconciler:
+    """Fold ledger records into a :class:`Reconciliation`; see the module docstring."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        catalogue: Mapping[str, CatalogueItem],
+        zone: tzinfo,
+        closes: ClosedPeriods | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        scope: Scope | None = None,
+        as_of: datetime | None = None,
+    ) -> None:
+        self.root = root
+        self.catalogue = catalogue
+        self.zone = zone
+        self.closes = closes or ClosedPeriods((), ())
+        self.start, self.end = start, end
+        self.scope = scope or Scope()
+        self.as_of = as_of
+        self._from = datetime.combine(start, time(), zone).timestamp() if start else None
+        self._to = (datetime.combine(end + timedelta(days=1), time(), zone).timestamp()
+                    if end else None)
+        self._windows = [(c, *c.window(zone)) for c in self.closes.closes]
+        self._latest = float("-inf")
+        self._records = 0
+        self._problems: list[Problem] = list(self.closes.problems)
+        self._pending: list[tuple[str, Finding]] = []
+        self._groups: dict[tuple[str, str, str], _Group] = {}
+        self._ious: dict[str, _Entry] = {}
+        self._invoices: dict[str, tuple[Invoice, tuple[str, str, str], Path, int]] = {}
+        self._receipts: list[tuple[Receipt, Path, int]] = []
+        self._settlements: list[_Settlement] = []
+        self._reversed: dict[str, tuple[Record, Path, int]] = {}
+        self._intern: dict[str, str] = {}
+        self.stock = StockBook(catalogue)
+        self._day_cache: dict[int, int] = {}
+        self._worker_communities: set[str] = set()
+        self._paths: list[Path] = []
+        self._path_index: dict[Path, int] = {}
+        self._last_path: Path | None = None
+        self._last_index = 0
+
+    # --- folding -------------------------------------------------------------------------------
+
+    def emit(self, record_id: str, found: Finding) -> None:
+        """Keep a finding; it is dropped at the end if ``record_id`` turns out to be reversed."""
+        self._pending.append((record_id, found))
+
+    def add_batch(self, batch: Batch) -> None:
+        self._problems.extend(batch.problems)
+        add = self.add
+        path = batch.path
+        for record, line in zip(batch.records, batch.lines, strict=True):
+            add(record, path, line)
+
+    def _ordinal(self, at: float) -> int:
+        """The day (in the desk's zone) of POSIX time ``at``, as a date ordinal.
+
+        Cached per quarter hour: every UTC offset in use is a whole number of quarter hours.
+        """
+        quarter = int(at // 900)
+        day = self._day_cache.get(quarter)
+        if day is None:
+            day = datetime.fromtimestamp(quarter * 900, self.zone).date().toordinal()
+            self._day_cache[quarter] = day
+        return day
+
+    def add(self, record: Record, path: Path, line: int) -> None:
+        """Take one record read from ``path`` at ``line``."""
+        self._records += 1
+        at = record.time.timestamp()
+        if at > self._latest:
+            self._latest = at
+        if self._windows:
+            self._check_closed(record, at, path, line)
+        sign = 1
+        if record.reverses:
+            target = record.reverses
+            first = self._reversed.get(target)
+            if first is not None:
+                self.emit("", finding("double_reversal", path, line, record=record.id,
+                                      target=target, first=first[0].id))
+                return
+            self._reversed[target] = (record, path, line)
+            if not isinstance(record, StockRecord):
+                return  # the original is dropped when the books are closed
+            sign = -1
+        if isinstance(record, StockRecord) or record.KIND in ("supply_request", "approval"):
+            self.stock.add(record, path, line, self._ordinal(at), sign)
+            return
+        in_period = (self._from is None or at >= self._from) and (self._to is None or at < self._to)
+        if isinstance(record, Collection):
+            if in_period:
+                self._collection(record, at, path, line)
+        elif isinstance(record, Iou):
+            if self._to is None or at < self._to:  # IOUs stay open across periods until settled
+                entry = self._entry(record, at, path, line)
+                self._ious[record.id] = entry
+                if in_period:
+                    self._group(record.community, record.supermarket, record.round).ious.append(
+                        entry)
+        elif isinstance(record, Settlement):
+            if self._to is None or at < self._to:
+                self._settlements.append(_Settlement(
+                    record.id, record.ious, record.amount_fen, at, self._s(record.grid_worker),
+                    path, line))
+        elif isinstance(record, Invoice):
+            key = (record.community, record.supermarket, record.round)
+            self._invoices[record.id] = (record, key, path, line)
+            if in_period:
+                self._group(*key).invoices.append((record, path, line))
+                self._check_prices(record, path, line)
+        elif isinstance(record, Receipt):
+            self._receipts.append((record, path, line))
+
+    def _check_closed(self, record: Record, at: float, path: Path, line: int) -> None:
+        recorded = record.recorded.timestamp()
+        for close, start, end, signed in self._windows:
+            if start <= at < end and recorded > signed:
+                self.emit(record.id, finding(
+                    "closed_period", path, line, record=record.id,
+                    day=record.time.astimezone(self.zone).date(), period=close.name,
+                    signed=close.signed.isoformat()))
+                return
+
+    def _s(self, value: str) -> str:
+        return self._intern.setdefault(value, value)
+
+    def _entry(self, record: Collection | Iou, at: float, path: Path, line: int) -> _Entry:
+        s = self._s
+        return _Entry(record.id, record.amount_fen, at, path, line, s(record.household),
+                      s(record.grid_worker), s(record.community), s(record.supermarket))
+
+    def _group(self, community: str, supermarket: str, round_: str) -> _Group:
+        key = (community, supermarket, round_)
+        group = self._groups.get(key)
+        if group is None:
+            group = self._groups[key] = _Group(community, supermarket, self._paths)
+        return group
+
+    def _file(self, path: Path) -> int:
+        if path is not self._last_path:
+            index = self._path_index.get(path)
+            if index is None:
+                index = self._path_index[path] = len(self._paths)
+                self._paths.append(path)
+            self._last_path, self._last_index = path, index
+        return self._last_index
+
+    def _collection(self, record: Collection, at: float, path: Path, line: int) -> None:
+        s = self._s
+        self._group(record.community, record.supermarket, record.round).collections.append(
+            record.id, record.amount_fen, at, self._file(path), line, s(record.household),
+            s(record.grid_worker))
+        if record.fee_fen:
+            self.emit(record.id, finding(
+                "fee", path, line, record=record.id, amount_fen=record.fee_fen,
+                community=record.community, supermarket=record.supermarket,
+                grid_worker=record.grid_worker, name="代收服务费 collection fee"))
+
+    def _check_prices(self, invoice: Invoice, path: Path, line: int) -> None:
+        where: dict[str, Any] = dict(community=invoice.community, supermarket=invoice.supermarket)
+        for invoice_line in invoice.lines:
+            item = self.catalogue.get(invoice_line.item)
+            if item is None:
+                self.emit(invoice.id, finding("unknown_item", path, line, record=invoice.id,
+                                              item=invoice_line.item, **where))
+                continue
+            if invoice_line.unit_price_fen > item.price_fen:
+                per_unit = invoice_line.unit_price_fen - item.price_fen
+                self.emit(invoice.id, finding(
+                    "markup", path, line, record=invoice.id, item=item.code,
+                    amount_fen=per_unit * invoice_line.quantity, item_name=item.name,
+                    item_name_en=item.name_en,
+                    unit=item.unit, price=yuan(invoice_line.unit_price_fen),
+                    listed=yuan(item.price_fen), diff=yuan(per_unit), **where))
+        for fee in invoice.fees:
+            self.emit(invoice.id, finding("fee", path, line, record=invoice.id,
+                                          amount_fen=fee.amount_fen, name=fee.name, **where))
+
+    # --- closing the books ---------------------------------------------------------------------
+
+    def finish(self) -> Reconciliation:
+        """Match, check and report; the reconciler should not be used afterwards."""
+        as_of = self.as_of
+        if as_of is None:
+            latest = self._latest if self._latest != float("-inf") else datetime.now().timestamp()
+            as_of = datetime.fromtimestamp(latest, self.zone)
+        self._as_of = as_of.timestamp()
+        self._verify_reversals()
+        reversed_ids = set(self._reversed)
+        open_items: list[OpenItem] = []
+        matches: list[Match] = []
+        money = self._deliveries(reversed_ids, open_items, matches)
+        money = self._settle(reversed_ids, open_items, matches, money)
+        first_day = self.start.toordinal() if self.start else None
+        last_day = self.end.toordinal() if self.end else None
+        stock_lines = self.stock.finish(reversed_ids, self.emit, first_day, last_day)
+        if not self.scope.everything:
+            stock_lines = []
+        for close, path, line in self.closes.rejected:
+            self.emit("", finding("unauthorised_close", path, line, signed_by=close.signed_by))
+        for entry, first in self._duplicates(reversed_ids):
+            self.emit(entry.id, finding(
+                "suspected_duplicate", entry.path, entry.line, record=entry.id,
+                amount_fen=entry.amount, community=entry.community,
+                supermarket=entry.supermarket, grid_worker=entry.grid_worker,
+                household=entry.household, first=first.id, related=(first.id,),
+                day=datetime.fromtimestamp(entry.at, self.zone).date()))
+        findings = sorted(
+            (f for record_id, f in self._pending
+             if record_id not in reversed_ids and self._in_scope(f)),
+            key=Finding.sort_key)
+        markup = sum(f.amount_fen for f in findings if f.code == "markup")
+        fees = sum(f.amount_fen for f in findings if f.code == "fee")
+        money = attrs.evolve(money, markup=markup, fees=fees)
+        problems = sorted(self._problems, key=lambda p: (str(p.path), p.line or 0))
+        return Reconciliation(
+            root=self.root, start=self.start, end=self.end, scope=self.scope, as_of=as_of,
+            records=self._records, findings=tuple(findings),
+            open_items=tuple(open_items),
+            matches=tuple(sorted(matches, key=lambda m: id_key(m.id[2:]))), money=money,
+            stock=tuple(stock_lines), problems=tuple(problems))
+
+    def _duplicates(self, reversed_ids: set[str]) -> Iterator[tuple[_Entry, _Entry]]:
+        """(later, earlier) collections of one household with the same amount on the same day.
+
+        Looked for one community at a time (a household lives in one), so the table of what has
+        been seen stays small.
+        """
+        by_community: dict[str, list[_Group]] = {}
+        for (community, _supermarket, _round), group in self._groups.items():
+            by_community.setdefault(community, []).append(group)
+        ordinal = self._ordinal
+        for _community, groups in sorted(by_community.items()):
+            seen: dict[tuple[str, int, int], _Entry] = {}
+            for group in groups:
+                for entry in group.collections:
+                    if entry.id in reversed_ids:
+                        continue
+                    key = (entry.household, entry.amount, ordinal(entry.at))
+                    first = seen.get(key)
+                    if first is None:
+                        seen[key] = entry
+                    elif (entry.at, id_key(entry.id)) > (first.at, id_key(first.id)):
+                        yield entry, first
+                    else:
+                        seen[key] = entry
+                        yield first, entry
+
+    def _in_scope(self, found: Finding) -> bool:
+        scope = self.scope
+        if scope.everything:
+            return True
+        if found.code.startswith(("reversal_", "double_reversal", "closed_period",
+                                  "unauthorised_close")):
+            return True
+        if found.store:
+            return False  # stock belongs to the desk, not to a community
+        if scope.grid_worker and not found.grid_worker:
+            return bool(found.community) and found.community in self._worker_communities
+        return scope.admits(found.community, found.supermarket,
+                            found.grid_worker if scope.grid_worker else "")
+
+    def _age(self, at: float) -> int:
+        return max(0, int((self._as_of - at) // 86400))
+
+    def _day(self, at: float) -> date:
+        return datetime.fromtimestamp(at, self.zone).date()
+
+    def _deliveries(self, reversed_ids: set[str], open_items: list[OpenItem],
+                    matches: list[Match]) -> MoneyTotals:
+        scope = self.scope
+        collected = matched = open_ = invoiced_total = received_total = 0
+        receipts: dict[str, list[tuple[Receipt, Path, int]]] = {}
+        for receipt, path, line in self._receipts:
+            if receipt.id in reversed_ids:
+                continue
+            if receipt.invoice not in self._invoices:
+                self.emit(receipt.id, finding("unknown_invoice", path, line, record=receipt.id,
+                                              invoice=receipt.invoice))
+                continue
+            receipts.setdefault(receipt.invoice, []).append((receipt, path, line))
+        for (community, supermarket, round_), group in sorted(self._groups.items()):
+            collections = [e for e in group.collections if e.id not in reversed_ids]
+            ious = [e for e in group.ious if e.id not in reversed_ids]
+            invoices = sorted((i for i in group.invoices if i[0].id not in reversed_ids),
+                              key=lambda i: id_key(i[0].id))
+            if scope.grid_worker:
+                mine = [e for e in (*collections, *ious) if e.grid_worker == scope.grid_worker]
+                if not mine:
+                    continue
+                self._worker_communities.add(community)
+                counted = [e for e in collections if e.grid_worker == scope.grid_worker]
+            elif not scope.admits(community, supermarket):
+                continue
+            else:
+                counted = collections
+            where: dict[str, Any] = dict(community=community, supermarket=supermarket)
+            group_collected = sum(e.amount for e in counted)
+            collected += group_collected
+            funded = sum(e.amount for e in collections) + sum(e.amount for e in ious)
+            if not invoices:
+                open_ += group_collected
+                for e in counted:
+                    open_items.append(self._open("collection", e))
+                if collections or ious:
+                    oldest = min((*collections, *ious), key=lambda e: e.at)
+                    age = self._age(oldest.at)
+                    if age > INVOICE_DUE_DAYS:
+                        self.emit("", finding(
+                            "not_invoiced", oldest.path, oldest.line, record=oldest.id,
+                            amount_fen=funded, round=round_, count=len(collections) + len(ious),
+                            age=age, related=tuple(e.id for e in (*collections, *ious)),
+                            **where))
+                continue
+            matched += group_collected
+            first, first_path, first_line = invoices[0]
+            invoiced = sum(i.total_fen for i, _p, _l in invoices)
+            invoiced_total += invoiced
+            received = 0
+            members: list[str] = [e.id for e in (*collections, *ious)]
+            for invoice, path, line in invoices:
+                members.append(invoice.id)
+                got = receipts.get(invoice.id, [])
+                members.extend(r.id for r, _p, _l in got)
+                received += self._compare_receipt(invoice, path, line, got, open_items)
+            received_total += received
+            if not collections and not ious:
+                for invoice, path, line in invoices:
+                    self.emit(invoice.id, finding(
+                        "invoice_not_paid", path, line, record=invoice.id,
+                        amount_fen=invoice.total_fen, round=round_, **where))
+                    open_items.append(OpenItem(
+                        "invoice", invoice.id, path, line, invoice.total_fen,
+                        self._day(invoice.time.timestamp()), self._age(invoice.time.timestamp()),
+                        community, supermarket))
+            elif funded != invoiced:
+                self.emit("", finding(
+                    "collected_invoiced_mismatch", first_path, first_line, record=first.id,
+                    amount_fen=abs(funded - invoiced), round=round_, collected=yuan(funded),
+                    ious=yuan(sum(e.amount for e in ious)), invoiced=yuan(invoiced),
+                    diff=yuan(funded - invoiced), **where))
+            matches.append(Match(
+                id=f"M-{first.id}", kind="delivery",
+                members=tuple(members), community=community,
+                supermarket=supermarket, round=round_,
+                collected_fen=sum(e.amount for e in collections),
+                iou_fen=sum(e.amount for e in ious), invoiced_fen=invoiced,
+                received_fen=received, balanced=funded == invoiced))
+        return MoneyTotals(collected=collected, matched=matched, open=open_,
+                           invoiced=invoiced_total, received=received_total)
+
+    def _open(self, kind: str, e: _Entry, amount: int | None = None) -> OpenItem:
+        return OpenItem(kind, e.id, e.path, e.line, e.amount if amount is None else amount,
+                        self._day(e.at), self._age(e.at), e.community, e.supermarket,
+                        e.grid_worker, e.household)
+
+    def _compare_receipt(self, invoice: Invoice, path: Path, line: int,
+                         receipts: list[tuple[Receipt, Path, int]],
+                         open_items: list[OpenItem]) -> int:
+        """Check what arrived against ``invoice``; returns the value received, in fen."""
+        where: dict[str, Any] = dict(community=invoice.community, supermarket=invoice.supermarket)
+        at = invoice.time.timestamp()
+        if not receipts:
+            open_items.append(OpenItem("delivery", invoice.id, path, line, invoice.goods_fen,
+                                       self._day(at), self._age(at), invoice.community,
+                                       invoice.supermarket))
+            age = self._age(at)
+            if age > RECEIPT_DUE_DAYS:
+                self.emit(invoice.id, finding("not_received", path, line, record=invoice.id,
+                                              round=invoice.round, age=age, **where))
+            return 0
+        invoiced: dict[str, int] = {}
+        price: dict[str, int] = {}
+        for invoice_line in invoice.lines:
+            invoiced[invoice_line.item] = invoiced.get(invoice_line.item, 0) + \
+                invoice_line.quantity
+            price.setdefault(invoice_line.item, invoice_line.unit_price_fen)
+        received: dict[str, int] = {}
+        reasons: dict[str, list[tuple[Difference, str]]] = {}
+        last = receipts[-1]
+        for receipt, _p, _l in receipts:
+            for receipt_line in receipt.lines:
+                received[receipt_line.item] = received.get(receipt_line.item, 0) + \
+                    receipt_line.quantity
+                if receipt_line.difference is not None:
+                    reasons.setdefault(receipt_line.item, []).append(
+                        (receipt_line.difference, receipt_line.substitute))
+        value = 0
+        receipt, receipt_path, receipt_line_no = last
+        for item, quantity in invoiced.items():
+            got = received.get(item, 0)
+            value += min(got, quantity) * price[item]
+            known = self.catalogue.get(item)
+            common: dict[str, Any] = dict(
+                record=receipt.id, item=item, item_name=known.name if known else item,
+                item_name_en=known.name_en if known else item,
+                unit=known.unit if known else "", invoiced=quantity, received=got,
+                received_by=receipt.received_by, related=(invoice.id,), **where)
+            if got == quantity:
+                continue
+            if got > quantity:
+                self.emit(receipt.id, finding("over_delivery", receipt_path, receipt_line_no,
+                                              **common))
+                continue
+            missing = quantity - got
+            given = reasons.get(item)
+            if not given:
+                self.emit(receipt.id, finding("unexplained_difference", receipt_path,
+                                              receipt_line_no, **common))
+                continue
+            difference, substitute = given[0]
+            code = f"{difference.value}_delivery"
+            self.emit(receipt.id, finding(
+                code, receipt_path, receipt_line_no, amount_fen=missing * price[item],
+                quantity=missing, substitute=substitute or "?", **common))
+        return value
+
+    def _settle(self, reversed_ids: set[str], open_items: list[OpenItem], matches: list[Match],
+                money: MoneyTotals) -> MoneyTotals:
+        ious = {k: e for k, e in self._ious.items() if k not in reversed_ids}
+        remaining = {k: e.amount for k, e in ious.items()}
+        parent: dict[str, str] = {}
+
+        def find(x: str) -> str:
+            while parent.get(x, x) != x:
+                x = parent[x]
+            return x
+
+        def union(a: str, b: str) -> None:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb, key=id_key)] = min(ra, rb, key=id_key)
+
+        settled_by: dict[str, int] = {}
+        live = sorted((s for s in self._settlements if s.id not in reversed_ids),
+                      key=lambda s: (s.at, id_key(s.id)))
+        for settlement in live:
+            path, line = settlement.path, settlement.line
+            rest = settlement.amount_fen
+            was_open = 0
+            first_iou: _Entry | None = None
+            for iou_id in settlement.ious:
+                entry = ious.get(iou_id)
+                if entry is None:
+                    self.emit(settlement.id, finding("unknown_iou", path, line,
+                                                     record=settlement.id, iou=iou_id,
+                                                     grid_worker=settlement.grid_worker))
+                    continue
+                first_iou = first_iou or entry
+                was_open += remaining[iou_id]
+                pay = min(rest, remaining[iou_id])
+                remaining[iou_id] -= pay
+                rest -= pay
+                settled_by[settlement.id] = settled_by.get(settlement.id, 0) + pay
+                union(settlement.id, iou_id)
+            if rest > 0:
+                self.emit(settlement.id, finding(
+                    "over_settled", path, line, record=settlement.id,
+                    amount_fen=settlement.amount_fen, open=yuan(was_open), diff=yuan(rest),
+                    grid_worker=settlement.grid_worker,
+                    community=first_iou.community if first_iou else "",
+                    supermarket=first_iou.supermarket if first_iou else ""))
+        components: dict[str, list[str]] = {}
+        for member in {*parent, *parent.values()}:
+            components.setdefault(find(member), []).append(member)
+        scope = self.scope
+        total = settled = still_open = 0
+        for iou_id, entry in ious.items():
+            if not scope.admits(entry.community, entry.supermarket,
+                                entry.grid_worker if scope.grid_worker else ""):
+                continue
+            total += entry.amount
+            settled += entry.amount - remaining[iou_id]
+            if remaining[iou_id] > 0:
+                still_open += remaining[iou_id]
+                open_items.append(self._open("iou", entry, remaining[iou_id]))
+        for members in components.values():
+            iou_ids = sorted((m for m in members if m in ious), key=id_key)
+            if not iou_ids:
+                continue
+            anchor = ious[iou_ids[0]]
+            if not scope.admits(anchor.community, anchor.supermarket,
+                                anchor.grid_worker if scope.grid_worker else ""):
+                continue
+            matches.append(Match(
+                id=f"M-{iou_ids[0]}", kind="iou", members=tuple(sorted(members, key=id_key)),
+                community=anchor.community, supermarket=anchor.supermarket,
+                iou_fen=sum(ious[i].amount for i in iou_ids),
+                settled_fen=sum(settled_by.get(m, 0) for m in members),
+                balanced=all(remaining[i] == 0 for i in iou_ids)))
+        return attrs.evolve(money, ious=total, settled=settled, ious_open=still_open)
+
+    def _verify_reversals(self) -> None:
+        cache: dict[str, dict[str, Record]] = {}
+        for target, (reversal, path, line) in sorted(self._reversed.items()):
+            stem = batch_of(target)
+            original: Record | None = None
+            if stem is not None:
+                records = cache.get(stem)
+                if records is None:
+                    batch_path = path_of_batch(self.root, stem)
+                    batch = read_batch(batch_path) if batch_path.exists() else None
+                    records = {r.id: r for r in batch.records} if batch else {}
+                    cache[stem] = records
+                original = records.get(target)
+            if original is None:
+                self.emit("", finding("reversal_unknown", path, line, record=reversal.id,
+                                      target=target))
+                continue
+            why = ""
+            if type(original) is not type(reversal):
+                why = f"{original.KIND} ≠ {reversal.KIND}"
+            elif original.reverses:
+                why = "reversing a reversal; record the original again instead"
+            else:
+                body, mirror = original.body(), reversal.body()
+                differ = [k for k in body if body[k] != mirror.get(k)]
+                if differ:
+                    why = ", ".join(differ)
+            if why:
+                self.emit("", finding("reversal_mismatch", path, line, record=reversal.id,
+                                      target=target, why=why))
+
+
+def reconcile_records(
+    root: Path,
+    batches: Iterable[Batch],
+    *,
+    catalogue: Mapping[str, CatalogueItem],
+    zone: tzinfo,
+    supervisors: Iterable[str] = (),
+    start: date | None = None,
+    end: date | None = None,
+    scope: Scope | None = None,
+    as_of: datetime | None = None,
+) -> Reconciliation:
+    """Reconcile ``batches`` read from the desk at ``root``."""
+    reconciler = Reconciler(root, catalogue=catalogue, zone=zone,
+                            closes=load_closes(root, tuple(supervisors)), start=start, end=end,
+                            scope=scope, as_of=as_of)
+    # records and what the fold keeps of them hold no reference cycles: the cycle collector
+    # would only walk the growing heap again and again (a third of the time for a million)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for batch in batches:
+            reconciler.add_batch(batch)
+        return reconciler.finish()
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def reconcile(
+    desk: Any,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    scope: Scope | None = None,
+    as_of: datetime | None = None,
+) -> Reconciliation:
+    """Reconcile every ledger of ``desk`` (a :class:`core.desk.Desk`) for a period and a scope."""
+    root: Path = desk.root
+    return reconcile_records(
+        root, (read_batch(p) for p in batch_paths(root)), catalogue=desk.catalogue,
+        zone=desk.settings.zone, supervisors=desk.settings.supervisors, start=start, end=end,
+        scope=scope, as_of=as_of)

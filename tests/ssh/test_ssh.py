@@ -1,0 +1,406 @@
+"""Remote operation over SSH: two operators log in to a real OpenSSH server and take calls.
+
+The test builds the deployment that ``tui/README-ssh.md`` describes, on loopback:
+
+- system users ``bgop1`` and ``bgop2`` in the group ``hotline``, and ``bgout`` who is not;
+- a copy of the demo desk owned by ``root:hotline``, directories ``2770`` (setgid, so new
+  files and directories belong to the group), files ``0660``, ``shared_group = true``;
+- ``/usr/sbin/sshd`` on a free port of 127.0.0.1 with its own host key and config, keys only,
+  and a ``ForceCommand`` wrapper (``umask 007``; the desk app; nothing else) for those accounts;
+- ed25519 keys made with ``ssh-keygen``.
+
+Each operator logs in with ``ssh -tt`` inside a tmux session and types a call; the case files
+must name them (``created_by`` and the history's operator are their login names) and be
+``0660`` in the group. ``bgout`` logs in too and the app cannot open the desk (permission
+denied), and cannot read a case file directly either.
+
+The app must run under SSH with this test's interpreter (``sys.executable``) and this checkout
+on ``PYTHONPATH``. Those may live under a directory the hotline users cannot enter (``/root`` is
+``0700``; a pyenv or CI virtualenv often lives there): the test finds every such directory on
+the way to the interpreter, its libraries, the site-packages and the checkout and grants the
+three test users *traverse only* (``x``) on it with a POSIX ACL, restored exactly at the end
+(``getfacl``/``setfacl --restore``). Nothing else on the machine changes; the users, group,
+sshd and tmux sessions are removed afterwards.
+
+Needs root; installs ``openssh-server``, ``openssh-client`` and ``acl`` with apt if missing
+(``.ci/run`` installs the first two). Skipped, with the reason, only when not root or when they
+truly cannot be installed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import grp
+import os
+import pwd
+import re
+import shutil
+import socket
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core.demo import copy_demo_desk
+
+ROOT = Path(__file__).resolve().parents[2]
+OPERATORS = ("bgop1", "bgop2")
+OUTSIDER = "bgout"
+GROUP = "hotline"
+USERS = (*OPERATORS, OUTSIDER)
+SSHD = "/usr/sbin/sshd"
+
+pytestmark = pytest.mark.slow
+
+
+def run(*command: str, check: bool = True, **options: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, check=check, capture_output=True, text=True,
+                          **options)  # type: ignore[call-overload,no-any-return]
+
+
+def ensure_installed() -> str | None:
+    """Install what is missing; returns why the test cannot run, or None."""
+    if os.geteuid() != 0:
+        return "needs root: it creates system users, a group and runs sshd"
+    needed = []
+    if not Path(SSHD).exists():
+        needed.append("openssh-server")
+    if shutil.which("ssh") is None or shutil.which("ssh-keygen") is None:
+        needed.append("openssh-client")
+    if shutil.which("setfacl") is None:
+        needed.append("acl")
+    if shutil.which("tmux") is None:
+        needed.append("tmux")
+    if needed:
+        if shutil.which("apt-get") is None:
+            return f"{', '.join(needed)} missing and no apt-get to install them"
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        run("apt-get", "update", "-qq", check=False, env=env)
+        result = run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *needed,
+                     check=False, env=env)
+        if result.returncode != 0:
+            return f"cannot install {', '.join(needed)}: {result.stderr.strip()[-300:]}"
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def remove_users() -> None:
+    for user in USERS:
+        with contextlib.suppress(KeyError):
+            pwd.getpwnam(user)
+            run("pkill", "-KILL", "-u", user, check=False)
+            run("userdel", "-r", "-f", user, check=False)
+    with contextlib.suppress(KeyError):
+        grp.getgrnam(GROUP)
+        run("groupdel", GROUP, check=False)
+
+
+# --- letting the hotline users reach this interpreter and checkout ---------------------------
+
+
+def paths_to_reach() -> set[Path]:
+    paths = {ROOT, Path(sys.executable), Path(os.path.realpath(sys.executable)),
+             Path(sys.prefix), Path(sys.base_prefix)}
+    paths |= {Path(p) for p in sys.path if p and Path(p).exists()}
+    return paths
+
+
+def blocked_directories(paths: set[Path]) -> list[Path]:
+    """Every directory on the way to ``paths`` that others may not enter."""
+    blocked: set[Path] = set()
+    for path in paths:
+        for directory in [*reversed(path.parents), path] if path.is_dir() else path.parents:
+            mode = directory.stat().st_mode
+            if stat.S_ISDIR(mode) and not mode & stat.S_IXOTH:
+                blocked.add(directory)
+    return sorted(blocked)
+
+
+@contextlib.contextmanager
+def traverse_granted(directories: list[Path]) -> Iterator[None]:
+    """Let the test users enter (not list) ``directories``; their ACLs are restored after."""
+    saved = {d: run("getfacl", "-p", "--absolute-names", str(d)).stdout for d in directories}
+    try:
+        for directory in directories:
+            for user in USERS:
+                run("setfacl", "-m", f"u:{user}:x", str(directory))
+        yield
+    finally:
+        for directory, acl in saved.items():
+            subprocess.run(["setfacl", "--restore=-"], input=acl, text=True, check=False,
+                           capture_output=True)
+            had_named_entries = re.search(r"^(user|group):[^:]+:", acl, re.M) is not None
+            if not had_named_entries:  # drop the mask entry the grant added
+                subprocess.run(["setfacl", "-b", str(directory)], check=False,
+                               capture_output=True)
+
+
+# --- the deployment --------------------------------------------------------------------------
+
+
+class Deployment:
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.desk = base / "desk"
+        self.port = free_port()
+        self.sshd: subprocess.Popen[bytes] | None = None
+        self.sessions: list[str] = []
+
+    def make_users(self) -> None:
+        remove_users()
+        run("groupadd", GROUP)
+        for user in USERS:
+            groups = ["-G", GROUP] if user in OPERATORS else []
+            run("useradd", "-m", "-s", "/bin/sh", *groups, user)
+            run("usermod", "-p", "*", user)  # no password, but not locked: keys only
+
+    def make_desk(self) -> None:
+        copy_demo_desk(self.desk)
+        settings = self.desk / "desk.toml"
+        settings.write_text(settings.read_text(encoding="utf-8").replace(
+            'locale = "zh_CN"', 'locale = "zh_CN"\nshared_group = true'), encoding="utf-8")
+        gid = grp.getgrnam(GROUP).gr_gid
+        for path in [self.desk, *self.desk.rglob("*")]:
+            os.chown(path, 0, gid)
+            os.chmod(path, 0o2770 if path.is_dir() else 0o660)
+
+    def make_keys(self) -> None:
+        """A host key, and a key pair per user in their own ``~/.ssh/authorized_keys``."""
+        run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(self.base / "host_key"))
+        for user in USERS:
+            key = self.base / f"id_{user}"
+            run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", user, "-f", str(key))
+            account = pwd.getpwnam(user)
+            ssh_dir = Path(account.pw_dir) / ".ssh"
+            ssh_dir.mkdir(mode=0o700, exist_ok=True)
+            authorized = ssh_dir / "authorized_keys"
+            authorized.write_text(key.with_suffix(".pub").read_text())
+            os.chmod(authorized, 0o600)
+            for path in (ssh_dir, authorized):
+                os.chown(path, account.pw_uid, account.pw_gid)
+
+    def write_wrapper(self) -> Path:
+        wrapper = self.base / "hotline-app"
+        wrapper.write_text(
+            "#!/bin/sh\n"
+            "# ForceCommand for hotline accounts: the desk app and nothing else.\n"
+            "umask 007\n"
+            f"export BAOGONG_DESK={self.desk}\n"
+            f"export PYTHONPATH={ROOT}\n"
+            "export LANG=C.UTF-8 TEXTUAL_ANIMATIONS=none\n"
+            f"exec {sys.executable} -m tui.cli --lang en\n", encoding="utf-8")
+        os.chmod(wrapper, 0o755)
+        return wrapper
+
+    def start_sshd(self) -> None:
+        Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
+        config = self.base / "sshd_config"
+        config.write_text("\n".join([
+            f"HostKey {self.base / 'host_key'}",
+            f"PidFile {self.base / 'sshd.pid'}",
+            "AuthorizedKeysFile .ssh/authorized_keys",
+            "PasswordAuthentication no",
+            "KbdInteractiveAuthentication no",
+            "PubkeyAuthentication yes",
+            "PermitRootLogin no",
+            "UsePAM no",
+            f"AllowUsers {' '.join(USERS)}",
+            "X11Forwarding no",
+            "AllowTcpForwarding no",
+            "LogLevel VERBOSE",
+            f"Match User {','.join(USERS)}",
+            f"    ForceCommand {self.write_wrapper()}",
+            "",
+        ]), encoding="utf-8")
+        check = run(SSHD, "-t", "-f", str(config), check=False)
+        assert check.returncode == 0, check.stderr
+        self.log = (self.base / "sshd.log").open("wb")
+        self.sshd = subprocess.Popen(
+            [SSHD, "-D", "-e", "-f", str(config), "-p", str(self.port),
+             "-o", "ListenAddress=127.0.0.1"], stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.1)
+        raise AssertionError(f"sshd did not start: {(self.base / 'sshd.log').read_text()}")
+
+    def login(self, user: str) -> str:
+        """``ssh -tt user@127.0.0.1`` in a new tmux session; returns the session's name."""
+        name = f"bg-ssh-{user}-{uuid.uuid4().hex[:6]}"
+        ssh = (f"ssh -tt -i {self.base / f'id_{user}'} -p {self.port} -o BatchMode=yes "
+               f"-o IdentitiesOnly=yes -o StrictHostKeyChecking=no "
+               f"-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR {user}@127.0.0.1")
+        run("tmux", "new-session", "-d", "-s", name, "-x", "80", "-y", "24",
+            f"env TERM=xterm-256color {ssh}; sleep 60")
+        self.sessions.append(name)
+        return name
+
+    def log_text(self) -> str:
+        path = self.base / "sshd.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def stop(self) -> None:
+        for name in self.sessions:
+            run("tmux", "kill-session", "-t", name, check=False)
+        if self.sshd is not None:
+            self.sshd.terminate()
+            try:
+                self.sshd.wait(10)
+            except subprocess.TimeoutExpired:
+                self.sshd.kill()
+                self.sshd.wait()
+            self.log.close()
+
+
+class Terminal:
+    def __init__(self, session: str) -> None:
+        self.session = session
+
+    def screen(self) -> str:
+        return run("tmux", "capture-pane", "-p", "-t", self.session).stdout
+
+    def wait_for(self, text: str, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} did not appear; the screen shows:\n{screen}")
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            run("tmux", "send-keys", "-t", self.session, key)
+            time.sleep(0.1)
+
+    def type(self, text: str) -> None:
+        run("tmux", "send-keys", "-t", self.session, "-l", text)
+        time.sleep(0.4)
+
+
+@pytest.fixture
+def deployment() -> Iterator[Deployment]:
+    reason = ensure_installed()
+    if reason:
+        pytest.skip(reason)
+    base = Path(tempfile.mkdtemp(prefix="baogong-ssh-", dir="/tmp"))
+    os.chmod(base, 0o755)
+    deployment = Deployment(base)
+    try:
+        deployment.make_users()
+        with traverse_granted(blocked_directories(paths_to_reach())):
+            deployment.make_desk()
+            deployment.make_keys()
+            deployment.start_sshd()
+            yield deployment
+    finally:
+        deployment.stop()
+        remove_users()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def other_of(user: str) -> str:
+    return "bgop2" if user == "bgop1" else "bgop1"
+
+
+def take_call(term: Terminal, phone: str, name: str, description: str) -> None:
+    term.keys("n")
+    term.wait_for("Call time")
+    term.type(phone)
+    term.keys("Tab")
+    term.type(name)
+    term.keys("Tab", "Enter")
+    term.wait_for("pinyin initials")
+    term.type("tingshui")
+    term.keys("Enter")
+    term.wait_for("Water outage")
+    term.keys("Tab", "Tab", "Tab", "Tab", "Tab", "Tab")  # community .. items: on to description
+    term.type(description)
+
+
+def saved_case_id(term: Terminal) -> str:
+    term.keys("C-s")
+    screen = term.wait_for("Read the case number")
+    match = re.search(r"(\d{8}) - (\d{4})", screen)
+    assert match, screen
+    term.keys("Enter")
+    return f"{match.group(1)}-{match.group(2)}"
+
+
+def test_operators_over_ssh_write_cases_under_their_own_names_and_outsiders_are_kept_out(
+        deployment: Deployment) -> None:
+    # one test, not several: the users, group and sshd are machine-wide, so two tests of this
+    # module running at once under xdist would trip over each other
+    first = Terminal(deployment.login("bgop1"))
+    second = Terminal(deployment.login("bgop2"))
+    for term, user in ((first, "bgop1"), (second, "bgop2")):
+        try:
+            screen = term.wait_for("Queue")
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\nsshd log:\n{deployment.log_text()}") from None
+        assert user in screen.splitlines()[0]  # the header shows who is logged in
+    # both calls are taken at the same time, interleaved
+    take_call(first, "13800001111", "Chen", "no water in building 3 since noon")
+    take_call(second, "13800002222", "Zhou", "no water in building 9")
+    ids = {"bgop1": saved_case_id(first), "bgop2": saved_case_id(second)}
+    assert len(set(ids.values())) == 2
+    for term in (first, second):
+        term.wait_for("Queue")
+        term.keys("C-q")
+    gid = grp.getgrnam(GROUP).gr_gid
+    for user, case_id in ids.items():
+        path = deployment.desk / "cases" / case_id[:4] / case_id[4:6] / case_id[6:8] \
+            / f"{case_id}.toml"
+        case = tomllib.loads(path.read_text(encoding="utf-8"))
+        assert case["created_by"] == user
+        assert [e["operator"] for e in case["history"]] == [user]
+        info = path.stat()
+        assert stat.S_IMODE(info.st_mode) == 0o660, oct(info.st_mode)
+        assert info.st_uid == pwd.getpwnam(user).pw_uid and info.st_gid == gid
+        day = path.parent
+        assert stat.S_IMODE(day.stat().st_mode) & 0o2070 == 0o2070  # setgid, group rwx
+        # the colleague can read it; someone outside the group cannot
+        other = "bgop2" if user == "bgop1" else "bgop1"
+        assert run("runuser", "-u", other, "--", "cat", str(path), check=False).returncode == 0
+        refused = run("runuser", "-u", OUTSIDER, "--", "cat", str(path), check=False)
+        assert refused.returncode != 0 and "Permission denied" in refused.stderr
+
+    # a colleague acts on the other's case, then the owner again (the lock file the colleague
+    # created must not lock the owner out): as the app does, lock, compare-and-swap, rename
+    for user, other in (("bgop2", "bgop1"), ("bgop1", "bgop2"), ("bgop1", "bgop1"),
+                        ("bgop2", "bgop2")):
+        script = (f"import core; d = core.open_desk({str(deployment.desk)!r}); "
+                  f"c = d.cases.get({ids[other]!r}); "
+                  "d.cases.act(c, core.Action.NOTE, note='colleague')")
+        acted = run("runuser", "-u", user, "--", "sh", "-c",
+                    f"umask 007; PYTHONPATH={ROOT} {sys.executable} -c \"{script}\"",
+                    check=False)
+        assert acted.returncode == 0, acted.stderr[-600:]
+    for user, case_id in ids.items():
+        path = deployment.desk / "cases" / case_id[:4] / case_id[4:6] / case_id[6:8] \
+            / f"{case_id}.toml"
+        case = tomllib.loads(path.read_text(encoding="utf-8"))
+        assert [e["operator"] for e in case["history"]] == [user, other_of(user), user]
+        assert stat.S_IMODE(path.stat().st_mode) == 0o660
+
+    # an account outside the desk's group logs in: the app cannot open the desk
+    outsider = Terminal(deployment.login(OUTSIDER))
+    screen = outsider.wait_for("cannot open the desk")
+    assert "Permission denied" in screen
+    listing = run("runuser", "-u", OUTSIDER, "--", "ls", str(deployment.desk), check=False)
+    assert listing.returncode != 0 and "Permission denied" in listing.stderr

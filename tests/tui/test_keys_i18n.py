@@ -1,0 +1,45 @@
+"""Every key binding has an id; every message shown has a Chinese translation."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from tui import i18n
+from tui.keys import _classes, binding_ids
+from tui.messages import extract, translated
+
+
+def test_every_binding_has_a_unique_id() -> None:
+    seen: dict[str, str] = {}
+    for cls in _classes():
+        for binding in getattr(cls, "BINDINGS", []):
+            assert isinstance(binding, Binding), f"{cls.__name__}: use Binding(..., id=...)"
+            assert binding.id, f"{cls.__name__}: {binding.key} has no id"
+            assert binding.id not in seen, f"{binding.id} in {cls.__name__} and {seen[binding.id]}"
+            seen[binding.id] = cls.__name__
+    assert "queue.new_call" in binding_ids()
+    assert "items.add" in binding_ids()
+
+
+def test_every_message_is_translated() -> None:
+    have = translated()
+    missing = sorted(set(extract()) - set(have))
+    assert not missing, f"add these to tui/locale/zh_CN/LC_MESSAGES/baogong.po: {missing}"
+
+
+def test_catalogue_has_no_stale_or_empty_entries() -> None:
+    have = translated()
+    found = extract()
+    assert not sorted(set(have) - set(found)), "messages no longer used by the app"
+    assert all(have.values())
+
+
+def test_language_choice() -> None:
+    assert i18n.choose_language("en", "zh_CN") == "en"
+    assert i18n.choose_language(None, "zh_CN") == "zh"
+    assert i18n.choose_language(None, "en") == "en"
+    i18n.set_language("zh")
+    assert i18n._("Overdue") == "超时"
+    i18n.set_language("en")
+    assert i18n._("Overdue") == "Overdue"
+    i18n.set_language("zh")

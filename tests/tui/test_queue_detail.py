@@ -1,0 +1,286 @@
+"""The queue, a case's detail and its actions, conflicts, the live desk, problems, languages."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from core.cases import Action, CaseStatus, Evaluation
+from core.desk import Desk
+from core.store import CaseStore
+from tests.tui.conftest import AppFactory, settle
+from tests.tui.deskfactory import FakeClock
+from tests.tui.screen_text import screen_lines, screen_text
+from tui import i18n
+from tui.screens.detail import ConflictScreen, DetailScreen
+from tui.screens.handover import HandoverScreen
+from tui.screens.problems import ProblemsScreen
+from tui.widgets.case_list import CaseList
+
+
+def visible_ids(app) -> list[str]:
+    return [line.split()[1] if line.startswith(("!", "*")) else line.split()[0]
+            for line in screen_lines(app) if line[2:10].isdigit()]
+
+
+async def test_queue_newest_first_search_and_filters(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        case_list = app.screen.query_one(CaseList)
+        assert case_list.ids[0] == "20261123-0002" and len(case_list.ids) == 8
+        assert "Overdue 2" in screen_lines(app)[0]
+        await pilot.press("slash", *"王淑芬")
+        await settle(pilot)
+        assert case_list.ids == ["20261122-0004"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(case_list.ids) == 8
+        await pilot.press("o")
+        await settle(pilot)
+        assert case_list.ids == ["20261122-0003", "20261122-0001"]
+        await pilot.press("o", "f")
+        await settle(pilot)
+        await pilot.press("down", "enter", *"complaint", "enter")  # kind: complaint
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert case_list.ids == ["20261123-0002", "20261122-0005", "20261122-0003",
+                                 "20261122-0002"]
+        await pilot.press("s")  # needs attention first: the urgent water outage leads
+        await settle(pilot)
+        assert case_list.ids[0] == "20261122-0003" and len(case_list.ids) == 4
+
+
+async def test_search_by_phone_and_address(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        case_list = app.screen.query_one(CaseList)
+        await pilot.press("slash", *"13500000005")
+        await settle(pilot)
+        assert case_list.ids == ["20261122-0005"]
+        app.screen.query_one("#search").value = "新华路7栋"
+        await settle(pilot)
+        assert case_list.ids == ["20261122-0004"]
+
+
+async def test_closed_loop_from_dispatch_to_evaluation(make_app: AppFactory, desk: Desk,
+                                                       clock: FakeClock) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"20261122-0002", "enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        assert "李建国" in screen_text(app)
+        steps = [
+            ("d", ["up", "enter", *"market", "enter", "down", *"转市场监管", "enter"]),
+            ("n", [*"居民再次来电", "enter"]),
+            ("t", ["enter"]),
+            ("r", [*"已约谈超市", "enter"]),
+            ("x", [*"价格已恢复", "enter"]),
+            ("b", ["enter", *"manyi", "enter", "down", *"居民满意", "enter"]),
+        ]
+        for key, keys in steps:
+            clock.advance(minutes=10)
+            await pilot.press(key)
+            await settle(pilot)
+            await pilot.press(*keys)
+            await settle(pilot)
+        case = app.screen.case
+        assert case.status is CaseStatus.EVALUATED
+        assert case.evaluation is Evaluation.SATISFIED
+        await pilot.press("o", *"居民反映又涨价", "enter")
+        await settle(pilot)
+    case = desk.cases.get("20261122-0002")
+    actions = [e.action for e in case.history]
+    assert actions == [Action.CREATE, Action.DISPATCH, Action.NOTE, Action.START, Action.REPLY,
+                       Action.RESOLVE, Action.CALL_BACK, Action.EVALUATE, Action.REOPEN]
+    assert all(e.operator == "wang" for e in case.history[1:])
+    assert case.department == "market_regulation"
+    assert case.status is CaseStatus.REOPENED
+
+
+async def test_chase_only_offered_when_allowed(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_case("20261122-0004")  # resolved
+        await settle(pilot)
+        footer = screen_lines(app)[-1]
+        assert "Call back" in footer and "Chase" not in footer and "Dispatch" not in footer
+        await pilot.press("c")  # not allowed: nothing happens
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+
+
+async def test_conflict_shows_their_change_and_applies_mine(make_app: AppFactory, desk: Desk,
+                                                           desk_root) -> None:
+    app = make_app()
+    other = CaseStore(Desk.open(desk_root))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_case("20261122-0002")
+        await settle(pilot)
+        # meanwhile another operator, in another session, dispatches the same case
+        theirs = other.act(other.get("20261122-0002"), Action.DISPATCH, operator="li",
+                           note="转市场监管局")
+        await pilot.press("n", *"我的备注", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        text = screen_text(app)
+        assert "changed by li" in text and "Accepted -> Dispatched" in text
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+    case = desk.cases.get("20261122-0002")
+    assert case.revision == theirs.revision + 1
+    assert [(e.operator, e.action) for e in case.history[-2:]] == [
+        ("li", Action.DISPATCH), ("wang", Action.NOTE)]
+
+
+async def test_conflict_drop_keeps_theirs(make_app: AppFactory, desk: Desk, desk_root) -> None:
+    app = make_app()
+    other = CaseStore(Desk.open(desk_root))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_case("20261122-0002")
+        await settle(pilot)
+        other.act(other.get("20261122-0002"), Action.RESOLVE, operator="li", note="已处理")
+        await pilot.press("d", "enter", "enter")  # dispatch, department already chosen
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        await pilot.press("d")
+        await settle(pilot)
+        assert app.screen.case.status is CaseStatus.RESOLVED
+    assert desk.cases.get("20261122-0002").history[-1].operator == "li"
+
+
+async def test_cases_from_other_sessions_appear(make_app: AppFactory, desk_root,
+                                                clock: FakeClock) -> None:
+    app = make_app(poll_interval=0.2)
+    other_desk = Desk.open(desk_root)
+    other_desk.cases.clock = clock
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        from core.cases import Caller, Category
+
+        other_desk.cases.create(Category.HOARDING, operator="li",
+                                caller=Caller("钱多", "13100000010"), community="hx-01")
+        for _ in range(20):
+            await pilot.pause(0.1)
+            await settle(pilot)
+            if app.screen.query_one(CaseList).ids[0] == "20261123-0003":
+                break
+        assert app.screen.query_one(CaseList).ids[0] == "20261123-0003"
+        assert "钱多" in screen_text(app)
+
+
+async def test_corrupt_case_file_is_a_problem_and_left_alone(make_app: AppFactory,
+                                                             desk: Desk) -> None:
+    path = desk.cases.path_for("20261122-0005")
+    path.write_text('id = "20261122-0005"\nstatus = [oops\n', encoding="utf-8")
+    before = path.read_bytes()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "Problems 1" in screen_lines(app)[0]
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, ProblemsScreen)
+        text = screen_text(app)
+        assert "cases/2026/11/22/20261122-0005.toml" in text
+        assert "Traceback" not in text
+        await pilot.press("escape")
+        app.open_case("20261122-0005")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "cannot be read" in text and "Traceback" not in text
+        await pilot.press("n", "x", "d")  # no action is offered on an unreadable case
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+    assert path.read_bytes() == before
+
+
+async def test_handover_report(make_app: AppFactory, desk: Desk) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, HandoverScreen)
+        text = screen_text(app)
+        assert "Open cases: 5" in text and "Overdue: 2" in text
+        await pilot.press(*"20261122-0003 停水 下午要回电")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        saved = app.screen.saved_path
+    assert saved is not None and saved.parent == desk.root / "handovers"
+    report = saved.read_text(encoding="utf-8")
+    assert "20261122-0003 停水 下午要回电" in report and "Taken this shift" in report
+    nxt = make_app(language="zh")
+    async with nxt.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert "上一班交代" in screen_text(nxt)
+
+
+async def test_language_switches_at_run_time(make_app: AppFactory) -> None:
+    app = make_app(language="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "工单队列" in screen_lines(app)[0]
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "Queue" in screen_lines(app)[0] and "Groceries" in screen_text(app)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "生活物资" in screen_text(app)
+
+
+async def test_keys_are_remapped_from_the_desk_settings(make_app: AppFactory, desk: Desk) -> None:
+    import attrs
+
+    desk.settings = attrs.evolve(desk.settings, keys={"queue.new_call": "f3",
+                                                      "no.such": "f4"})
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "f3 New call" in screen_lines(app)[-1]
+        await pilot.press("f3")
+        await settle(pilot)
+        from tui.screens.intake import IntakeScreen
+
+        assert isinstance(app.screen, IntakeScreen)
+    assert any("no.such" in p for p in app.keymap_problems)
+
+
+async def test_every_screen_fits_80x24_without_ambiguous_width_chrome(
+        make_app: AppFactory) -> None:
+    for language in ("zh", "en"):
+        app = make_app(language=language)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            for keys in (["f"], ["escape", "n", *"13800000001"], ["escape", "y", "enter"],
+                         ["d"], ["escape", "escape", "h"], ["escape", "p"]):
+                await pilot.press(*keys)
+                await settle(pilot)
+                lines = screen_lines(app)
+                assert len(lines) == 24
+                odd = {ch for line in lines for ch in line
+                       if unicodedata.east_asian_width(ch) == "A"}
+                assert not odd, f"{type(app.screen).__name__}: {odd}"
+    assert not i18n.missing, f"untranslated: {sorted(i18n.missing)}"
+
+
+async def test_command_palette_runs_screen_actions(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"Handover")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HandoverScreen)

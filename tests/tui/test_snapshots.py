@@ -1,0 +1,53 @@
+"""SVG snapshots of every screen, both languages, at 80x24 and 120x40.
+
+One Pilot session per language and size replays a call with named checkpoints. Update with
+``pytest tests/tui/test_snapshots.py --snapshot-update`` and look at the SVGs before committing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tests.tui.conftest import AppFactory, settle
+from tui.app import BaogongApp
+
+SIZES = [(80, 24), (120, 40)]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_screens(make_app: AppFactory, desk, snap: Callable[[BaogongApp, str], None],
+                       language: str, size: tuple[int, int]) -> None:
+    path = desk.cases.path_for("20261122-0006")
+    path.write_text("broken = [\n", encoding="utf-8")  # one problem entry to show
+    app = make_app(language=language)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        snap(app, "1-queue")
+        await pilot.press("f")
+        await settle(pilot)
+        snap(app, "2-filters")
+        await pilot.press("escape", "n", *"13800000001", "tab", "tab", "enter", *"shwz")
+        await settle(pilot)
+        snap(app, "3-category-picker")
+        await pilot.press("enter", "enter", *"dm", "enter", "backspace", "2", "enter", "tab",
+                          *"需要米")
+        await settle(pilot)
+        snap(app, "4-intake")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        snap(app, "5-read-back")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        snap(app, "6-detail")
+        await pilot.press("d")
+        await settle(pilot)
+        snap(app, "7-dispatch")
+        await pilot.press("escape", "escape", "h")
+        await settle(pilot)
+        snap(app, "8-handover")
+        await pilot.press("escape", "p")
+        await settle(pilot)
+        snap(app, "9-problems")

@@ -1,0 +1,315 @@
+"""The operators' desk (接线台): a Textual app over :mod:`core`.
+
+``baogong`` with no subcommand starts it. The app is a stack of screens over one desk: the
+queue at the bottom, a new call (intake), a case's detail, the shift handover and the problem
+list on top. Other operators' writes are picked up by polling the case index every few seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.scrollbar import ScrollBar, ScrollBarRender
+
+from core.desk import Desk, current_operator
+from core.index import Query
+from core.model import Household
+from core.problems import DeskError, Problem
+from tui import i18n
+from tui.deskpath import resolve_desk
+from tui.drafts import DraftStore
+from tui.i18n import _, record_name
+from tui.keys import apply_keymap
+from tui.palette import DeskCommands
+from tui.widgets.common import Choice, Confirm, PickerField
+from tui.widgets.source import CaseSource
+
+ANY = "*"
+
+
+class PlainScrollBarRender(ScrollBarRender):
+    """Scroll bars drawn with spaces only: the block characters have ambiguous width."""
+
+    VERTICAL_BARS: ClassVar[list[str]] = [" "] * 8
+    HORIZONTAL_BARS: ClassVar[list[str]] = [" "] * 8
+
+
+ScrollBar.renderer = PlainScrollBarRender
+
+
+class BaogongApp(App[int]):
+    """The desk app. Everything that makes runs differ (clock, operator, blink) is injectable."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "baogong"
+    COMMANDS: ClassVar[set[Any]] = {DeskCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        Binding("f2", "switch_language", "Language", id="app.language"),
+        Binding("f1", "show_keys", "Keys", show=False, id="app.keys"),
+    ]
+
+    def __init__(
+        self,
+        desk: Desk,
+        *,
+        operator: str | None = None,
+        language: str | None = None,
+        clock: Callable[[], datetime] | None = None,
+        cursor_blink: bool = True,
+        poll_interval: float | None = 2.0,
+        drafts: DraftStore | None = None,
+    ) -> None:
+        super().__init__()
+        self.desk = desk
+        self.operator = operator or current_operator()
+        self.language = i18n.choose_language(language, desk.settings.locale)
+        i18n.set_language(self.language)
+        self.clock: Callable[[], datetime] = clock or desk.cases.now
+        if clock is not None:
+            desk.cases.clock = clock
+        self.cursor_blink = cursor_blink
+        self.poll_interval = poll_interval
+        self.animation_level = "none"
+        self.reader = CaseSource(desk)
+        self.drafts = drafts or DraftStore(desk.root, self.operator)
+        self.open_count = 0
+        self.overdue_count = 0
+        self.problem_count = 0
+        self.case_problems: list[Problem] = []
+        self.keymap_problems: list[str] = []
+        self.started = self.clock()
+        self._households_by_phone: dict[str, list[Household]] | None = None
+        self._data_version = -1
+
+    def get_key_display(self, binding: Binding) -> str:
+        # spelled out: the symbols Textual uses for some keys are missing from many fonts
+        names = {"enter": "enter", "escape": "esc", "slash": "/", "space": "space"}
+        key = binding.key.split(",")[0]
+        return names.get(key) or super().get_key_display(binding)
+
+    # --- start ----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from tui.screens.queue import QueueScreen
+
+        self.keymap_problems = apply_keymap(self, self.desk.settings.keys)
+        self.push_screen(QueueScreen())
+        self.poll(first=True)
+        if self.poll_interval:
+            self.set_interval(self.poll_interval, self.poll)
+        self.set_interval(30, self._tick)
+        for problem in self.keymap_problems:
+            self.notify(problem, severity="warning", timeout=8)
+        self.call_after_refresh(self.offer_drafts)
+
+    def _tick(self) -> None:
+        from tui.widgets.chrome import DeskHeader
+
+        for header in self.screen.query(DeskHeader):
+            header.refresh()
+
+    # --- the live desk --------------------------------------------------------------------
+
+    def poll(self, first: bool = False) -> None:
+        """Re-read changed case files in a worker; update the queue, counters and problems."""
+        reader = self.reader
+        now = self.clock()
+
+        def work() -> None:
+            try:
+                changed = reader.refresh()
+                version = reader.data_version()
+                if version != self._data_version:
+                    # another session wrote cases and indexed them itself
+                    self._data_version = version
+                    changed += 1
+                open_count = reader.count(Query(open_only=True))
+                overdue = reader.count(Query(overdue_at=now))
+                problems = reader.problems()
+            except Exception as exc:  # a disk or index error must not end the shift
+                self.call_from_thread(self.notify, f"{_('Cannot read the cases')}: {exc}",
+                                      severity="error")
+                return
+            self.call_from_thread(self._polled, changed, open_count, overdue, problems, first)
+
+        self.run_worker(work, thread=True, group="poll", exclusive=False, exit_on_error=False)
+
+    def _polled(self, changed: int, open_count: int, overdue: int, problems: list[Problem],
+                first: bool) -> None:
+        from tui.screens.detail import DetailScreen
+        from tui.screens.queue import QueueScreen
+        from tui.widgets.chrome import DeskHeader
+
+        self.case_problems = problems
+        counts = (open_count, overdue, len(problems) + len(self.desk.problems))
+        if counts != (self.open_count, self.overdue_count, self.problem_count):
+            self.open_count, self.overdue_count, self.problem_count = counts
+        for header in self.screen.query(DeskHeader):
+            header.refresh()
+        if changed or first:
+            for screen in self.screen_stack:
+                if isinstance(screen, QueueScreen):
+                    screen.refreshed()
+                if isinstance(screen, DetailScreen):
+                    screen.check_for_changes()
+
+    def after_write(self) -> None:
+        """This operator saved a case: refresh the queue and counters now."""
+        self.poll()
+
+    # --- navigation -----------------------------------------------------------------------
+
+    def new_call(self) -> None:
+        from tui.screens.intake import IntakeScreen
+
+        self.push_screen(IntakeScreen())
+
+    def open_case(self, case_id: str) -> None:
+        from tui.screens.detail import DetailScreen
+
+        self.push_screen(DetailScreen(case_id))
+
+    def open_handover(self) -> None:
+        from tui.screens.handover import HandoverScreen
+
+        self.push_screen(HandoverScreen())
+
+    def open_problems(self) -> None:
+        from tui.screens.problems import ProblemsScreen
+
+        self.push_screen(ProblemsScreen())
+
+    def offer_drafts(self) -> None:
+        """A call left unsaved (a dropped connection, a crash) is offered back."""
+        from tui.screens.intake import IntakeScreen
+
+        drafts, problems = self.drafts.load_all()
+        for problem in problems:
+            self.notify(problem.render(self.desk.root), title=_("Draft not readable"),
+                        severity="error", timeout=10)
+        if not drafts:
+            return
+        draft = drafts[-1]
+
+        def answer(resume: bool | None) -> None:
+            if resume:
+                self.push_screen(IntakeScreen(draft=draft))
+            else:
+                self.drafts.discard(draft)
+
+        when = draft.saved.strftime("%m-%d %H:%M") if draft.saved else "?"
+        question = _("An unsaved call from {when} was kept as a draft. Resume it?").format(
+            when=when)
+        self.push_screen(Confirm(question, yes="Resume", no="Discard"), answer)
+
+    # --- language, keys, quitting ---------------------------------------------------------
+
+    def action_switch_language(self) -> None:
+        self.set_language("en" if self.language == "zh" else "zh")
+
+    def set_language(self, language: str) -> None:
+        self.language = language
+        i18n.set_language(language)
+        for screen in self.screen_stack:
+            for widget in [screen, *screen.walk_children()]:
+                relabel = getattr(widget, "relabel", None)
+                if callable(relabel):
+                    relabel()
+        self.refresh_bindings()
+        self.refresh(layout=True)
+
+    def action_show_keys(self) -> None:
+        if self.screen.query("KeyPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    async def action_quit(self) -> None:
+        from tui.screens.intake import IntakeScreen
+
+        logging = [s for s in self.screen_stack if isinstance(s, IntakeScreen) and s.dirty]
+        if not logging:
+            self.exit(0)
+            return
+        for screen in logging:
+            screen.save_draft()
+
+        def answer(quit_: bool | None) -> None:
+            if quit_:
+                self.exit(0)
+
+        self.push_screen(Confirm(
+            _("A call is being logged and is not saved. Quit anyway? "
+              "It is kept as a draft and offered back next time."),
+            yes="Quit", no="Keep logging"), answer)
+
+    def save_drafts_now(self) -> None:
+        from tui.screens.intake import IntakeScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, IntakeScreen) and screen.dirty:
+                screen.save_draft()
+
+    # --- choices shared by screens -------------------------------------------------------
+
+    def households_by_phone(self) -> dict[str, list[Household]]:
+        if self._households_by_phone is None:
+            self._households_by_phone = self.desk.households_by_phone()
+        return self._households_by_phone
+
+    def community_choices(self) -> list[Choice]:
+        return [Choice.of(c.code, record_name(c, c.code), c.name, c.name_en, c.street)
+                for c in self.desk.communities.values()]
+
+    def community_choices_any(self) -> list[Choice]:
+        return [Choice.of(ANY, _("Any")), *self.community_choices()]
+
+    def department_choices(self) -> list[Choice]:
+        return [Choice.of(d.code, record_name(d, d.code), d.name, d.name_en)
+                for d in self.desk.departments.values()]
+
+    def department_choices_any(self) -> list[Choice]:
+        return [Choice.of(ANY, _("Any")), *self.department_choices()]
+
+
+# --- starting from the command line ---------------------------------------------------------
+
+
+def run_app(args: argparse.Namespace) -> int:
+    try:
+        path = resolve_desk(getattr(args, "desk", None))
+    except OSError as exc:
+        print(f"baogong: cannot prepare your desk: {exc}", file=sys.stderr)
+        return 2
+    try:
+        desk = Desk.open(path)
+    except DeskError as exc:
+        print("baogong: cannot open the desk:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem.render()}", file=sys.stderr)
+        return 2
+    app = BaogongApp(desk, operator=getattr(args, "operator", None),
+                     language=getattr(args, "lang", None))
+
+    def hang_up(_signum: int, _frame: object) -> None:
+        # the SSH connection dropped: keep the call being logged, then leave
+        app.save_drafts_now()
+        app.exit(0)
+
+    previous = signal.signal(signal.SIGHUP, hang_up)
+    try:
+        result = app.run()
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+    return int(result or 0)
+
+
+__all__ = ["BaogongApp", "PickerField", "run_app"]

@@ -1,0 +1,36 @@
+"""Finding things by Chinese name, pinyin initials or code (拼音首字母检索).
+
+An operator types ``dm`` for 大米 (da mi), ``shiy`` for 食用油, or ``rice-5kg``. The pinyin of
+every name is computed once per desk (pypinyin is slow to import and to run) and cached.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pypinyin import Style, lazy_pinyin
+
+
+@cache
+def keys_for(text: str) -> tuple[str, str]:
+    """(initials, full pinyin) of ``text``, lower case, without spaces: 大米 -> ("dm", "dami")."""
+    initials = "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default")).lower()
+    full = "".join(lazy_pinyin(text, errors="default")).lower()
+    return initials, full
+
+
+def search_keys(*texts: str) -> str:
+    """One lower-case string to match typed text against: the texts and their pinyin."""
+    parts: list[str] = []
+    for text in texts:
+        if not text:
+            continue
+        parts.append(text.lower())
+        if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+            parts.extend(keys_for(text))
+    return " ".join(parts)
+
+
+def matches(typed: str, keys: str) -> bool:
+    """Every word typed occurs in ``keys``."""
+    return all(word in keys for word in typed.lower().split())

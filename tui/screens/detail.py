@@ -1,0 +1,411 @@
+"""A case in full (工单详情): every field, the history, and the actions of the closed loop.
+
+Each action is attributed to the operator and saved with compare-and-swap; if another operator
+changed the case meanwhile, the conflict screen shows what changed and the operator chooses to
+apply their action to the latest version or to drop it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+import attrs
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Input, Static
+
+from core.atomic import LockTimeout
+from core.cases import TRANSITIONS, Action, Case, Evaluation, TransitionError
+from core.model import PriorityFlag
+from core.problems import DeskError
+from core.store import CaseNotFound, ConflictError
+from tui.i18n import (
+    EVALUATION_NAMES,
+    _,
+    action_name,
+    category_name,
+    chinese,
+    evaluation_name,
+    flag_name,
+    kind_name,
+    priority_name,
+    record_name,
+    status_name,
+)
+from tui.text import clock_time, time_left
+from tui.widgets.chrome import DeskHeader
+from tui.widgets.common import Choice, DeskFooter, PickerField, TextField, Tr
+
+if TYPE_CHECKING:
+    from tui.app import BaogongApp
+
+#: binding action name -> domain action
+ACTIONS: dict[str, Action] = {
+    "dispatch": Action.DISPATCH,
+    "start": Action.START,
+    "note": Action.NOTE,
+    "reply": Action.REPLY,
+    "chase": Action.CHASE,
+    "resolve": Action.RESOLVE,
+    "call_back": Action.CALL_BACK,
+    "evaluate": Action.EVALUATE,
+    "reopen": Action.REOPEN,
+}
+
+DIALOG_TITLES = {
+    Action.DISPATCH: "Dispatch to a department",
+    Action.START: "Department started work",
+    Action.NOTE: "Add a note",
+    Action.REPLY: "Record the department's reply",
+    Action.CHASE: "Chase the department",
+    Action.RESOLVE: "Resolve the case",
+    Action.CALL_BACK: "Call the caller back",
+    Action.EVALUATE: "Record the caller's evaluation",
+    Action.REOPEN: "Reopen the case",
+}
+
+
+@attrs.frozen
+class ActionRequest:
+    action: Action
+    note: str = ""
+    department: str | None = None
+    evaluation: Evaluation | None = None
+
+
+def evaluation_choices() -> list[Choice]:
+    return [Choice.of(e.value, evaluation_name(e), chinese(EVALUATION_NAMES[e]))
+            for e in Evaluation]
+
+
+class ActionDialog(ModalScreen[ActionRequest | None]):
+    """The note (and department or evaluation) of one action."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "Save", id="action.save"),
+        Binding("escape", "cancel", "Cancel", id="action.cancel"),
+        Binding("down", "app.focus_next", "Next", show=False, id="action.next"),
+        Binding("up", "app.focus_previous", "Previous", show=False, id="action.previous"),
+    ]
+    DEFAULT_CSS = """
+    ActionDialog { align: center middle; }
+    ActionDialog > Vertical { width: 72; max-width: 100%; height: auto; background: $panel;
+                              padding: 0 1; }
+    ActionDialog .title { text-style: bold; margin-bottom: 1; }
+    ActionDialog Horizontal { height: 1; }
+    ActionDialog Tr.label { width: 14; color: $text-muted; }
+    ActionDialog .keys { color: $text-muted; margin-top: 1; }
+    """
+
+    def __init__(self, action: Action, case: Case) -> None:
+        super().__init__()
+        self.action = action
+        self.case = case
+
+    def compose(self) -> ComposeResult:
+        app: BaogongApp = self.app  # type: ignore[assignment]
+        with Vertical():
+            yield Static(f"{_(DIALOG_TITLES[self.action])}  {self.case.id}", classes="title")
+            if self.action is Action.DISPATCH:
+                yield Horizontal(Tr("Department", classes="label"),
+                                 PickerField("Department", app.department_choices,
+                                             self.case.department or None, empty="(choose)",
+                                             id="department"))
+            if self.action in (Action.EVALUATE, Action.CALL_BACK):
+                yield Horizontal(Tr("Evaluation", classes="label"),
+                                 PickerField("Evaluation", evaluation_choices, None,
+                                             empty="(not given)", id="evaluation"))
+            yield Horizontal(Tr("Note", classes="label"),
+                             TextField(placeholder="what was said or done", id="note"))
+            yield Static(f"enter/ctrl+s {_('Save')}   esc {_('Cancel')}", classes="keys")
+
+    def on_mount(self) -> None:
+        if self.query("#evaluation"):
+            self.query_one("#evaluation", PickerField).focus()
+        else:
+            self.query_one("#note", Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        department = evaluation = None
+        if self.query("#department"):
+            department = self.query_one("#department", PickerField).value
+            if not department:
+                self.notify(_("Choose the department"), severity="error")
+                return
+        if self.query("#evaluation"):
+            value = self.query_one("#evaluation", PickerField).value
+            evaluation = Evaluation(value) if value else None
+            if self.action is Action.EVALUATE and evaluation is None:
+                self.notify(_("Choose the caller's evaluation"), severity="error")
+                return
+        note = self.query_one("#note", Input).value.strip()
+        self.dismiss(ActionRequest(self.action, note, department, evaluation))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def describe_changes(loaded: Case, current: Case) -> list[str]:
+    """What another operator changed, in words, for the conflict screen."""
+    lines: list[str] = []
+    if loaded.status != current.status:
+        lines.append(f"{_('Status')}: {status_name(loaded.status)} -> "
+                     f"{status_name(current.status)}")
+    if loaded.department != current.department:
+        lines.append(f"{_('Department')}: {loaded.department} -> {current.department}")
+    if loaded.priority != current.priority:
+        lines.append(f"{_('Priority')}: {priority_name(loaded.priority)} -> "
+                     f"{priority_name(current.priority)}")
+    if loaded.description != current.description:
+        lines.append(f"{_('Description')}: {current.description}")
+    for event in current.history[len(loaded.history):]:
+        lines.append(f"{clock_time(event.time)} {event.operator}: {action_name(event.action)}"
+                     + (f" - {event.note}" if event.note else ""))
+    return lines or [_("(details unchanged; the case was saved again)")]
+
+
+class ConflictScreen(ModalScreen[bool | None]):
+    """Someone else changed the case: show what, and let the operator choose."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "choose(True)", "Apply mine to the latest", id="conflict.apply"),
+        Binding("d,escape", "choose(False)", "Drop mine", id="conflict.drop"),
+    ]
+    DEFAULT_CSS = """
+    ConflictScreen { align: center middle; }
+    ConflictScreen > Vertical { width: 76; max-width: 100%; height: auto; max-height: 100%;
+                                background: $panel; padding: 0 1; }
+    ConflictScreen .title { text-style: bold; color: $warning; }
+    ConflictScreen .keys { color: $text-muted; margin-top: 1; }
+    """
+
+    def __init__(self, loaded: Case, current: Case, request: ActionRequest) -> None:
+        super().__init__()
+        self.loaded = loaded
+        self.current = current
+        self.request = request
+
+    def compose(self) -> ComposeResult:
+        last = self.current.history[-1] if self.current.history else None
+        who = last.operator if last else "?"
+        with Vertical():
+            yield Static(_("{id} was changed by {who} while you were working on it.").format(
+                id=self.current.id, who=who), classes="title")
+            yield Static(_("Their changes:"))
+            yield Static("\n".join(f"  {line}" for line in
+                                   describe_changes(self.loaded, self.current)))
+            yield Static(_("Your action, not saved: {action}").format(
+                action=action_name(self.request.action))
+                + (f" - {self.request.note}" if self.request.note else ""))
+            yield Static(f"a {_('Apply mine to the latest')}   d {_('Drop mine')}",
+                         classes="keys")
+
+    def action_choose(self, apply: bool) -> None:
+        self.dismiss(apply)
+
+
+class DetailScreen(Screen[None]):
+    CSS_PATH = "detail.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", show=False, id="detail.back"),
+        Binding("d", "act('dispatch')", "Dispatch", id="detail.dispatch"),
+        Binding("t", "act('start')", "Started", id="detail.start"),
+        Binding("n", "act('note')", "Note", id="detail.note"),
+        Binding("r", "act('reply')", "Reply", id="detail.reply"),
+        Binding("c", "act('chase')", "Chase", id="detail.chase"),
+        Binding("x", "act('resolve')", "Resolve", id="detail.resolve"),
+        Binding("b", "act('call_back')", "Call back", id="detail.call_back"),
+        Binding("e", "act('evaluate')", "Evaluate", id="detail.evaluate"),
+        Binding("o", "act('reopen')", "Reopen", id="detail.reopen"),
+    ]
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.case: Case | None = None
+        self.error: str = ""
+
+    @property
+    def desk_app(self) -> BaogongApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield DeskHeader("Case")
+        with VerticalScroll(id="detail"):
+            yield Static(id="fields")
+            yield Tr("History", classes="section")
+            yield Static(id="timeline")
+        yield DeskFooter()
+
+    def on_mount(self) -> None:
+        self.load()
+        self.query_one("#detail").focus()
+
+    def load(self) -> None:
+        try:
+            self.case = self.desk_app.desk.cases.get(self.case_id)
+            self.error = ""
+        except CaseNotFound:
+            self.case, self.error = None, _("This case file no longer exists.")
+        except DeskError as exc:
+            self.case = None
+            self.error = _("This case file cannot be read; it is listed under problems "
+                           "and will not be written to.") + "\n" + "\n".join(
+                p.render(self.desk_app.desk.root) for p in exc.problems)
+        self.show()
+        self.refresh_bindings()
+
+    def check_for_changes(self) -> None:
+        """Called when the desk changed: reload if another operator saved this case."""
+        if self.case is None or self.app.screen is not self:
+            return
+        rows = self.desk_app.reader.rows([self.case_id])
+        row = rows.get(self.case_id)
+        if row is not None and row.revision != self.case.revision:
+            self.load()
+            self.notify(_("Updated by another operator"))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action != "act":
+            return True
+        if self.case is None:
+            return False
+        # False hides the key: the footer shows only what the case's status allows
+        allowed, _target = TRANSITIONS[ACTIONS[str(parameters[0])]]
+        return self.case.status in allowed
+
+    # --- showing --------------------------------------------------------------------------
+
+    def show(self) -> None:
+        fields = self.query_one("#fields", Static)
+        timeline = self.query_one("#timeline", Static)
+        case = self.case
+        if case is None:
+            fields.update(Text(self.error, style="bold red"))
+            timeline.update("")
+            return
+        app = self.desk_app
+        desk = app.desk
+        now = app.clock()
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column()
+        left, overdue = time_left(now, case.due)
+        due = f"{clock_time(case.due)}  ({left})" if case.due else ""
+        if not case.is_open:
+            due = clock_time(case.due) if case.due else ""
+        rows: list[tuple[str, str | Text]] = [
+            (_("Case"), Text(f"{case.id}   {status_name(case.status)}", style="bold")),
+            (_("Category"), f"{kind_name(case.kind)} / {category_name(case.category)}"),
+            (_("Priority"), priority_name(case.priority)),
+            (_("Caller"), f"{case.caller.name}  {case.caller.phone}"),
+            (_("Address"), f"{record_name(desk.communities.get(case.community), case.community)}"
+                           f"  {case.caller.address.render()}"),
+        ]
+        if case.flags:
+            rows.append((_("Priority people"), Text(", ".join(
+                flag_name(f) for f in PriorityFlag if f in case.flags), style="bold yellow")))
+        if case.items:
+            rows.append((_("Items"), "; ".join(
+                f"{record_name(desk.catalogue.get(i.code), i.name or i.code)} x{i.quantity:g}"
+                for i in case.items)))
+        rows += [
+            (_("Description"), case.description),
+            (_("Department"), record_name(desk.departments.get(case.department),
+                                          case.department)),
+            (_("Accepted"), f"{clock_time(case.created)}  {case.created_by}"),
+            (_("Due"), Text(due, style="bold red" if overdue and case.is_open else "")),
+        ]
+        if case.callback_due:
+            left, late = time_left(now, case.callback_due)
+            text = f"{clock_time(case.callback_due)}  ({left})" if case.status.value == \
+                "resolved" else clock_time(case.callback_due)
+            rows.append((_("Call back by"), Text(text, style="bold red" if late and
+                                                 case.status.value == "resolved" else "")))
+        if case.evaluation:
+            rows.append((_("Evaluation"), evaluation_name(case.evaluation)))
+        for label, value in rows:
+            grid.add_row(label, value)
+        fields.update(grid)
+        history = Table.grid(padding=(0, 1))
+        history.add_column(no_wrap=True, style="dim")
+        history.add_column(no_wrap=True)
+        history.add_column()
+        for event in case.history:
+            what = action_name(event.action)
+            if event.department:
+                department = record_name(desk.departments.get(event.department),
+                                         event.department)
+                what += f" -> {department}"
+            if event.evaluation:
+                what += f": {evaluation_name(event.evaluation)}"
+            history.add_row(clock_time(event.time), event.operator,
+                            what + (f"  {event.note}" if event.note else ""))
+        timeline.update(history)
+
+    # --- acting ---------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_act(self, name: str) -> None:
+        if self.case is None:
+            return
+        action = ACTIONS[name]
+        loaded = self.case
+
+        def chosen(request: ActionRequest | None) -> None:
+            if request is not None:
+                self.perform(loaded, request)
+
+        self.app.push_screen(ActionDialog(action, loaded), chosen)
+
+    def perform(self, loaded: Case, request: ActionRequest) -> None:
+        app = self.desk_app
+        store = app.desk.cases
+        try:
+            case = store.act(loaded, request.action, operator=app.operator, note=request.note,
+                             department=request.department,
+                             evaluation=(request.evaluation
+                                         if request.action is Action.EVALUATE else None))
+            if request.action is Action.CALL_BACK and request.evaluation is not None:
+                case = store.act(case, Action.EVALUATE, operator=app.operator,
+                                 evaluation=request.evaluation)
+        except ConflictError as conflict:
+            self._conflict(loaded, conflict.current, request)
+            return
+        except TransitionError as exc:
+            self.notify(f"{_('Not possible now')}: {exc}", severity="error")
+            return
+        except (DeskError, LockTimeout, OSError) as exc:
+            self.notify(f"{_('Cannot save')}: {exc}", severity="error")
+            return
+        self.case = case
+        self.show()
+        self.refresh_bindings()
+        self.notify(_("Saved: {action}").format(action=action_name(request.action)))
+        app.after_write()
+
+    def _conflict(self, loaded: Case, current: Case, request: ActionRequest) -> None:
+        def chosen(apply: bool | None) -> None:
+            self.case = current
+            self.show()
+            self.refresh_bindings()
+            if apply:
+                self.perform(current, request)
+            else:
+                self.notify(_("Your action was dropped; showing the latest version."))
+
+        self.app.push_screen(ConflictScreen(loaded, current, request), chosen)
+
+    def relabel(self) -> None:
+        self.show()

@@ -1,0 +1,49 @@
+"""The header line every screen shows: desk, operator, counters, clock."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.i18n import _
+from tui.text import clock_time
+
+if TYPE_CHECKING:
+    from tui.app import BaogongApp
+
+
+class DeskHeader(Static):
+    """``desk | screen | operator | open N | overdue N | problems N | time`` on one line."""
+
+    DEFAULT_CSS = """
+    DeskHeader { dock: top; height: 1; background: $primary; color: $text; }
+    """
+
+    def __init__(self, screen_title: str) -> None:
+        super().__init__()
+        self.screen_title = screen_title
+
+    def render(self) -> Text:
+        app: BaogongApp = self.app  # type: ignore[assignment]
+        settings = app.desk.settings
+        desk_name = settings.name if app.language == "zh" else (settings.name_en or settings.name)
+        right = Text()
+        right.append(f"{app.operator}  ")
+        right.append(f"{_('Open')} {app.open_count}  ")
+        right.append(f"{_('Overdue')} {app.overdue_count}",
+                     style="bold reverse" if app.overdue_count else "")
+        if app.problem_count:
+            right.append(f"  {_('Problems')} {app.problem_count}", style="bold")
+        right.append(f"  {clock_time(app.clock())} ")
+        title = Text(f" {_(self.screen_title)} ", style="bold reverse")
+        width = self.size.width
+        room = width - right.cell_len - title.cell_len - 2
+        name = Text(f" {desk_name}")
+        name.truncate(max(0, room), overflow="crop")
+        gap = max(1, width - title.cell_len - name.cell_len - right.cell_len)
+        return Text.assemble(title, name, " " * gap, right)
+
+    def relabel(self) -> None:
+        self.refresh()

@@ -1,0 +1,307 @@
+"""Widgets shared by the screens: translated labels, compact fields, pickers, dialogs, chrome.
+
+Everything is compact (no borders drawn with box characters, whose width is ambiguous in
+Chinese terminals) and works from the keyboard alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
+
+import attrs
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, OptionList, Static, TextArea
+from textual.widgets._footer import FooterKey
+from textual.widgets.option_list import Option
+
+from tui.i18n import _
+from tui.pinyin import matches, search_keys
+
+
+def _blink(widget: Widget) -> bool:
+    return bool(getattr(widget.app, "cursor_blink", True))
+
+
+class TextField(Input):
+    """A one-line compact input whose placeholder is translated."""
+
+    def __init__(self, value: str = "", *, placeholder: str = "", **kwargs: Any) -> None:
+        super().__init__(value, placeholder=_(placeholder) if placeholder else "",
+                         compact=True, **kwargs)
+        self.msgid = placeholder
+
+    def on_mount(self) -> None:
+        self.cursor_blink = _blink(self)
+
+    def relabel(self) -> None:
+        if self.msgid:
+            self.placeholder = _(self.msgid)
+
+
+class NoteArea(TextArea):
+    """A compact multi-line text box."""
+
+    def __init__(self, text: str = "", **kwargs: Any) -> None:
+        super().__init__(text, compact=True, soft_wrap=True, show_line_numbers=False, **kwargs)
+
+    def on_mount(self) -> None:
+        self.cursor_blink = _blink(self)
+
+
+class Tr(Static):
+    """A label shown in the current language (looked up again on every redraw)."""
+
+    def __init__(self, msgid: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.msgid = msgid
+
+    def render(self) -> Text:
+        return Text(_(self.msgid))
+
+    def relabel(self) -> None:
+        self.refresh(layout=True)
+
+
+class DeskFooter(Footer):
+    """Textual's footer with the binding descriptions translated, compact to fit 80 columns."""
+
+    def __init__(self) -> None:
+        super().__init__(compact=True, show_command_palette=False)
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        seen: set[str] = set()
+        for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            yield FooterKey(
+                binding.key,
+                self.app.get_key_display(binding),
+                _(binding.description),
+                binding.action,
+                disabled=not enabled,
+                tooltip=tooltip,
+            ).data_bind(compact=Footer.compact)
+
+
+@attrs.frozen
+class Choice:
+    """One thing a picker offers: the value returned, the label shown, what typing matches."""
+
+    value: str
+    label: str
+    keys: str = ""
+
+    @classmethod
+    def of(cls, value: str, label: str, *extra: str) -> Choice:
+        return cls(value, label, search_keys(value, label, *extra))
+
+
+class Picker(ModalScreen[str | None]):
+    """Type to narrow (name, pinyin initials or code), arrows to move, enter to pick, esc."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="picker.cancel"),
+        Binding("down", "move(1)", "Down", show=False, id="picker.down"),
+        Binding("up", "move(-1)", "Up", show=False, id="picker.up"),
+        Binding("pagedown", "move(10)", "Page down", show=False, id="picker.page_down"),
+        Binding("pageup", "move(-10)", "Page up", show=False, id="picker.page_up"),
+    ]
+    DEFAULT_CSS = """
+    Picker { align: center middle; }
+    Picker > Vertical {
+        width: 60; max-width: 100%; height: auto; max-height: 90%;
+        background: $panel; padding: 0 1;
+    }
+    Picker .title { text-style: bold; }
+    Picker OptionList { height: auto; max-height: 16; }
+    """
+
+    def __init__(self, title: str, choices: Sequence[Choice], current: str | None = None):
+        super().__init__()
+        self.title_msgid = title
+        self.choices = list(choices)
+        self.current = current
+        self.shown: list[Choice] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(_(self.title_msgid), classes="title")
+            yield TextField(placeholder="Type a name, pinyin initials or code", id="filter")
+            yield OptionList(compact=True, id="options")
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one("#filter", Input).focus()
+
+    def _fill(self, typed: str) -> None:
+        self.shown = [c for c in self.choices if not typed or matches(typed, c.keys)]
+        options = self.query_one("#options", OptionList)
+        options.set_options([Option(c.label, id=str(i)) for i, c in enumerate(self.shown)])
+        if self.shown:
+            index = 0
+            if not typed and self.current is not None:
+                for i, c in enumerate(self.shown):
+                    if c.value == self.current:
+                        index = i
+            options.highlighted = index
+
+    @on(Input.Changed, "#filter")
+    def _typed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _submitted(self) -> None:
+        options = self.query_one("#options", OptionList)
+        if options.highlighted is not None and self.shown:
+            self.dismiss(self.shown[options.highlighted].value)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.shown[int(event.option_id or 0)].value)
+
+    def action_move(self, delta: int) -> None:
+        options = self.query_one("#options", OptionList)
+        if not self.shown:
+            return
+        current = options.highlighted or 0
+        options.highlighted = max(0, min(len(self.shown) - 1, current + delta))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PickerField(Widget, can_focus=True):
+    """A field whose value is picked from a list: enter or space opens the picker."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,space", "pick", "Choose", id="field.pick"),
+    ]
+    DEFAULT_CSS = """
+    PickerField { height: 1; width: 1fr; background: $surface; }
+    PickerField:focus { background: $accent 30%; }
+    """
+
+    class Changed(Message):
+        def __init__(self, field: PickerField, value: str | None) -> None:
+            super().__init__()
+            self.field = field
+            self.value = value
+
+        @property
+        def control(self) -> PickerField:
+            return self.field
+
+    def __init__(self, title: str, choices: Callable[[], Sequence[Choice]],
+                 value: str | None = None, *, empty: str = "(none)", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.title_msgid = title
+        self.choices = choices
+        self.value = value
+        self.empty = empty
+
+    def render(self) -> Text:
+        label = _(self.empty)
+        if self.value is not None:
+            for choice in self.choices():
+                if choice.value == self.value:
+                    label = choice.label
+                    break
+            else:
+                label = self.value
+        return Text(f"[{label}]" if self.has_focus else f" {label}")
+
+    def set_value(self, value: str | None, *, notify: bool = True) -> None:
+        self.value = value
+        self.refresh()
+        if notify:
+            self.post_message(self.Changed(self, value))
+
+    def action_pick(self) -> None:
+        def picked(value: str | None) -> None:
+            if value is not None:
+                self.set_value(value)
+
+        self.app.push_screen(Picker(self.title_msgid, self.choices(), self.value), picked)
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def relabel(self) -> None:
+        self.refresh()
+
+
+class Confirm(ModalScreen[bool]):
+    """A yes/no question: y or enter for yes, n or escape for no."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+    DEFAULT_CSS = """
+    Confirm { align: center middle; }
+    Confirm > Vertical { width: 60; max-width: 100%; height: auto; background: $panel;
+                         padding: 1 2; }
+    Confirm .keys { color: $text-muted; margin-top: 1; }
+    """
+
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.question = question
+        self.yes = yes
+        self.no = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.question)
+            yield Static(f"y {_(self.yes)}    n {_(self.no)}", classes="keys")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class Notice(ModalScreen[None]):
+    """A message that waits for enter or escape."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,escape", "close", "Close", id="notice.close"),
+    ]
+    DEFAULT_CSS = """
+    Notice { align: center middle; }
+    Notice > Vertical { width: 64; max-width: 100%; height: auto; background: $panel;
+                        padding: 1 2; }
+    Notice .big { text-style: bold; color: $success; content-align: center middle;
+                  width: 100%; margin: 1 0; }
+    Notice .keys { color: $text-muted; }
+    """
+
+    def __init__(self, title: str, big: str = "", body: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.big = big
+        self.body = body
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.title_text)
+            if self.big:
+                yield Static(self.big, classes="big")
+            if self.body:
+                yield Static(self.body)
+            yield Static(f"enter {_('Close')}", classes="keys")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,127 @@
+"""Reading the case index for the queue: ordered ids for a filter, rows by id, counters.
+
+The queue never loads all rows: a filter change asks SQLite for the ordered ids only (a few
+megabytes for 100,000 cases, done in a worker thread), and the list fetches the rows it is
+about to draw, a page at a time, by id. Each reader owns its own SQLite connection (the index
+is in WAL mode, so readers never wait for the writer).
+"""
+
+from __future__ import annotations
+
+import enum
+import threading
+from collections.abc import Sequence
+from datetime import UTC, datetime, tzinfo
+
+from core.cases import CLOSED_STATUSES, CaseKind, CaseStatus, Category, Priority
+from core.desk import Desk
+from core.index import CaseRow, Query
+from core.model import PriorityFlag
+from core.problems import Problem
+from core.store import CaseStore
+
+_COLUMNS = (
+    "id, path, created, updated, status, kind, category, priority, community, department, "
+    "phone, name, address, flags, due, callback_due, created_by, revision"
+)
+
+
+class Order(enum.StrEnum):
+    NEWEST = "newest"  # newest first
+    ATTENTION = "attention"  # urgent and priority people first, then the earliest due
+
+
+_ORDER_SQL = {
+    Order.NEWEST: "created DESC, id DESC",
+    Order.ATTENTION: (
+        "is_open DESC, (priority = 'urgent') DESC, (flags != ',,') DESC, "
+        "coalesce(due, '9999') ASC, created DESC"
+    ),
+}
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+class CaseSource:
+    """One reader of a desk's case index. Thread-safe (one lock per reader)."""
+
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+        self.store = CaseStore(desk)
+        self.zone: tzinfo = desk.settings.zone
+        self.lock = threading.Lock()
+
+    def close(self) -> None:
+        with self.lock:
+            self.store.index.close()
+
+    def refresh(self) -> int:
+        """Pick up case files written by anyone since the last refresh (re-reads only changes)."""
+        with self.lock:
+            return self.store.refresh()
+
+    def data_version(self) -> int:
+        """Changes whenever another connection (another session, or this app's writer) commits."""
+        with self.lock:
+            return int(self.store.index.db.execute("PRAGMA data_version").fetchone()[0])
+
+    def ids(self, query: Query, order: Order = Order.NEWEST) -> list[str]:
+        where, params = query.where()
+        sql = f"SELECT id FROM cases{where} ORDER BY {_ORDER_SQL[order]}"
+        with self.lock:
+            return [r[0] for r in self.store.index.db.execute(sql, params)]
+
+    def rows(self, ids: Sequence[str]) -> dict[str, CaseRow]:
+        found: dict[str, CaseRow] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            sql = f"SELECT {_COLUMNS} FROM cases WHERE id IN ({','.join('?' * len(chunk))})"
+            with self.lock:
+                fetched = self.store.index.db.execute(sql, chunk).fetchall()
+            for r in fetched:
+                row = self._row(r)
+                found[row.id] = row
+        return found
+
+    def query(self, query: Query) -> list[CaseRow]:
+        with self.lock:
+            return self.store.query(query)
+
+    def count(self, query: Query) -> int:
+        with self.lock:
+            return self.store.count(query)
+
+    def closed_since(self, since: datetime, limit: int = 500) -> list[CaseRow]:
+        """Cases closed (resolved, called back, evaluated) and last changed since ``since``."""
+        statuses = sorted(s.value for s in CLOSED_STATUSES)
+        sql = (
+            f"SELECT {_COLUMNS} FROM cases WHERE status IN ({','.join('?' * len(statuses))}) "
+            "AND updated >= ? ORDER BY updated DESC LIMIT ?"
+        )
+        with self.lock:
+            fetched = self.store.index.db.execute(sql, [*statuses, _utc(since), limit]).fetchall()
+        return [self._row(r) for r in fetched]
+
+    def problems(self) -> list[Problem]:
+        with self.lock:
+            return self.store.problems()
+
+    def _row(self, r: Sequence[object]) -> CaseRow:
+        def when(value: object) -> datetime | None:
+            if value is None:
+                return None
+            return datetime.fromisoformat(f"{value}+00:00").astimezone(self.zone)
+
+        flags = str(r[13]).strip(",")
+        return CaseRow(
+            id=str(r[0]), path=str(r[1]), created=when(r[2]) or datetime.min,
+            updated=when(r[3]) or datetime.min, status=CaseStatus(str(r[4])),
+            kind=CaseKind(str(r[5])),
+            category=Category(str(r[6])), priority=Priority(str(r[7])), community=str(r[8]),
+            department=str(r[9]), phone=str(r[10]), name=str(r[11]), address=str(r[12]),
+            flags=frozenset(PriorityFlag(f) for f in flags.split(",") if f),
+            due=when(r[14]), callback_due=when(r[15]), created_by=str(r[16]),
+            revision=int(str(r[17])),
+        )
