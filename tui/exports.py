@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from core.atomic import write_atomic
 from core.ledger import Batch, Reconciliation
 from core.ledger.export import ledger_rows, report_tables
+from tui.xlsx import save_workbook
 
 #: Excel's limit; a ledger longer than this continues on a second sheet of the same table
 MAX_ROWS = 1_048_576
@@ -40,11 +40,4 @@ def write_xlsx(result: Reconciliation, path: Path, *, lang: str = "zh",
             count = 1
         sheet.append(row)
         sheets[table] = (sheet, count + 1)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.partial")
-    book.save(temporary)
-    try:
-        write_atomic(path, temporary.read_bytes(), mode=0o644)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return path
+    return save_workbook(book, path)

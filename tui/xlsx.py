@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from core.atomic import write_atomic
 from core.reports.table import Table
@@ -39,7 +40,11 @@ def write_xlsx(tables: Sequence[Table], path: Path, *, lang: str = "zh",
         sheet.append(table.headers(lang))
         for row in table.values(lang):
             sheet.append(row)
-    path = Path(path)
+    return save_workbook(book, Path(path), mode=mode)
+
+
+def save_workbook(book: Any, path: Path, *, mode: int = 0o644) -> Path:
+    """Save an openpyxl workbook to ``path`` atomically: a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.partial")
     try:
