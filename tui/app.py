@@ -182,6 +182,17 @@ class BaogongApp(App[int]):
 
         self.push_screen(HandoverScreen())
 
+    def open_console(self) -> None:
+        """The supervisors' console; operators are told it is for supervisors only."""
+        from tui.screens.console import ConsoleScreen, is_supervisor
+
+        if not is_supervisor(self):
+            self.notify(_("Supervisors only: the console is for the desk's supervisors "
+                          "({names}).").format(names=", ".join(self.desk.settings.supervisors)),
+                        severity="warning", timeout=6)
+            return
+        self.push_screen(ConsoleScreen())
+
     def open_problems(self) -> None:
         from tui.screens.problems import ProblemsScreen
 

@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 
 def _classes() -> list[type]:
     from tui.app import BaogongApp
+    from tui.screens.console import ConsoleScreen, ReasonDialog
+    from tui.screens.console.allocation import AllocationScreen
+    from tui.screens.console.board import BoardScreen
+    from tui.screens.console.reconcile import ReconcileScreen
+    from tui.screens.console.reports import ReportsScreen
+    from tui.screens.console.rounds import RoundsScreen
     from tui.screens.detail import ActionDialog, ConflictScreen, DetailScreen
     from tui.screens.handover import HandoverScreen
     from tui.screens.intake import IntakeScreen, ItemsField, QuantityDialog
@@ -32,7 +38,8 @@ def _classes() -> list[type]:
 
     return [BaogongApp, QueueScreen, FilterScreen, CaseList, IntakeScreen, ItemsField,
             QuantityDialog, DetailScreen, ActionDialog, ConflictScreen, HandoverScreen,
-            ProblemsScreen, Picker, PickerField, Confirm, Notice]
+            ProblemsScreen, Picker, PickerField, Confirm, Notice, ConsoleScreen, ReasonDialog,
+            BoardScreen, AllocationScreen, RoundsScreen, ReconcileScreen, ReportsScreen]
 
 
 def binding_ids() -> dict[str, Binding]:

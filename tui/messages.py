@@ -28,10 +28,13 @@ CALLS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "Confirm": ((1, 2), ("yes", "no")),
     "__init__": ((0,), ()),  # FlagsField's call of PickerField.__init__
     "row": ((0,), ()),  # the screens' label-and-field row helpers
+    "ReasonDialog": ((3,), ()),  # the console's decision dialog: the choice's title
 }
 #: module-level tables whose string values are messages
 TABLES = {"STATUS_NAMES", "KIND_NAMES", "PRIORITY_NAMES", "EVALUATION_NAMES", "FLAG_NAMES",
-          "ACTION_NAMES", "DIALOG_TITLES"}
+          "ACTION_NAMES", "DIALOG_TITLES", "LEVEL_NAMES"}
+#: class attributes holding one message (a console page's title)
+ATTRIBUTES = {"TITLE_MSGID"}
 
 
 def _name(func: ast.expr) -> str:
@@ -72,6 +75,8 @@ def extract(paths: list[Path] | None = None) -> dict[str, str]:
             elif isinstance(node, ast.Assign | ast.AnnAssign):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 names = {t.id for t in targets if isinstance(t, ast.Name)}
+                if names & ATTRIBUTES and node.value is not None:
+                    add(node.value)
                 if names & TABLES and isinstance(node.value, ast.Dict):
                     for value in node.value.values:
                         add(value)

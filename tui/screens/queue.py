@@ -186,6 +186,7 @@ class QueueScreen(Screen[None]):
         Binding("o", "toggle_overdue", "Overdue", id="queue.overdue"),
         Binding("s", "toggle_order", "Sort", id="queue.sort"),
         Binding("h", "handover", "Handover", id="queue.handover"),
+        Binding("b", "console", "Console", id="queue.console"),
         Binding("p", "problems", "Problems", show=False, id="queue.problems"),
         Binding("escape", "clear", "Clear", show=False, id="queue.clear"),
     ]
@@ -376,6 +377,9 @@ class QueueScreen(Screen[None]):
 
     def action_handover(self) -> None:
         self.desk_app.open_handover()
+
+    def action_console(self) -> None:
+        self.desk_app.open_console()
 
     def action_problems(self) -> None:
         self.desk_app.open_problems()

@@ -70,6 +70,10 @@ class Tr(Static):
         self.refresh(layout=True)
 
 
+#: bindings shown in the footer only to the desk's supervisors
+SUPERVISOR_BINDINGS = frozenset({"queue.console"})
+
+
 class DeskFooter(Footer):
     """Textual's footer with the binding descriptions translated, compact to fit 80 columns."""
 
@@ -80,7 +84,12 @@ class DeskFooter(Footer):
         if not self._bindings_ready:
             return
         seen: set[str] = set()
+        operator = getattr(self.app, "operator", "")
+        desk = getattr(self.app, "desk", None)
+        supervisor = desk is not None and operator in desk.settings.supervisors
         for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
+            if binding.id in SUPERVISOR_BINDINGS and not supervisor:
+                continue
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)

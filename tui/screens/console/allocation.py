@@ -1,0 +1,103 @@
+"""The daily medical-supplies allocation (防疫物资调配): sheets, proposal, approval, report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+
+from core.allocation import Proposal, approve, day_report, propose
+from core.levels import NotASupervisor
+from core.reports.table import render_table
+from tui.i18n import _
+from tui.screens.console import ConsolePage, ReasonDialog
+from tui.xlsx import write_xlsx
+
+EXPORTS_DIR = "exports"
+
+
+class AllocationScreen(ConsolePage):
+    CSS_PATH = "allocation.tcss"
+    TITLE_MSGID = "Medical supplies allocation"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "approve", "Approve", id="allocation.approve"),
+        Binding("x", "export", "Export 17:30 report", id="allocation.export"),
+        Binding("escape", "back", "Back", id="allocation.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.proposal: Proposal | None = None
+        self.exported: list[Path] = []
+
+    def body(self) -> Text:
+        app = self.desk_app
+        lang = app.language
+        day = app.clock().astimezone(app.desk.settings.zone).date()
+        self.proposal = p = propose(app.desk, day)
+        out = Text()
+        out.append(_("Requests collected until 11:00 on {day}").format(day=f"{day:%Y-%m-%d}")
+                   + "\n", style="bold")
+        for sheet in (*p.sheets, *p.waiting, *p.unsigned):
+            lines = ", ".join(f"{line.item} {line.quantity}" for line in sheet.request.lines)
+            state = (_("late: tomorrow") if sheet.late else "") if sheet.signed \
+                else _("unsigned: returned")
+            out.append(f"  {sheet.id}  {sheet.request.time:%H:%M}  {sheet.request.unit}  "
+                       f"{_('signed by')} {sheet.request.head or '-'}  {lines}  {state}"
+                       .rstrip() + "\n")
+        if not (p.sheets or p.waiting or p.unsigned):
+            out.append("  " + _("No requests waiting.") + "\n")
+        out.append("\n" + _("Proposal and reasoning") + "\n", style="bold")
+        for reason in p.reasons:
+            out.append(f"{reason.get(lang)}\n")
+        out.append("\n" + _("Proposed issues") + "\n", style="bold")
+        for issue in p.issues:
+            out.append(f"  {issue.request}  {issue.unit}  {issue.item} {issue.quantity}  "
+                       f"{_('from')} {issue.store}\n")
+        if not p.issues:
+            out.append("  " + _("none") + "\n")
+        out.append("\n")
+        out.append(render_table(day_report(app.desk, day), lang))
+        return out
+
+    def action_approve(self) -> None:
+        app = self.desk_app
+        proposal = self.proposal
+        if proposal is None or not proposal.sheets:
+            self.notify(_("Nothing to approve."))
+            return
+
+        def done(answer: tuple[str | None, str] | None) -> None:
+            if answer is None:
+                return
+            try:
+                written = approve(app.desk, proposal, supervisor=app.operator,
+                                  reason=answer[1], when=app.clock())
+            except NotASupervisor:
+                self.notify(_("Supervisors only"), severity="error")
+                return
+            except (ValueError, OSError) as exc:
+                self.notify(f"{_('Cannot save')}: {exc}", severity="error")
+                return
+            self.notify(_("Approved: {n} ledger records written.").format(n=len(written)))
+            self.show()
+
+        summary = _("{sheets} sheets, {issues} issues").format(
+            sheets=len(proposal.sheets), issues=len(proposal.issues))
+        self.app.push_screen(ReasonDialog(_("Approve the allocation"), summary), done)
+
+    def action_export(self) -> None:
+        app = self.desk_app
+        day = app.clock().astimezone(app.desk.settings.zone).date()
+        table = day_report(app.desk, day)
+        path = app.desk.root / EXPORTS_DIR / f"medical-{day:%Y%m%d}.xlsx"
+        try:
+            path.parent.mkdir(exist_ok=True)
+            write_xlsx([table], path, lang=app.language)
+        except OSError as exc:
+            self.notify(f"{_('Cannot save')}: {exc}", severity="error")
+            return
+        self.exported.append(path)
+        self.notify(_("Saved {path}").format(path=path.relative_to(app.desk.root)))

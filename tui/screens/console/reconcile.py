@@ -1,0 +1,151 @@
+"""Reconciliation (对账): run it for a period and scope, browse findings, open the record, sign
+a period off."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+
+from core.ledger import Ledgers, Reconciliation, Scope
+from tui.i18n import _
+from tui.screens.console import ConsolePage, ReasonDialog
+from tui.widgets.common import Choice, Notice
+
+EXCERPT = 6
+
+
+class ReconcileScreen(ConsolePage):
+    CSS_PATH = "reconcile.tcss"
+    TITLE_MSGID = "Reconciliation"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "period", "Period", id="reconcile.period"),
+        Binding("c", "scope", "Scope", id="reconcile.scope"),
+        Binding("j", "move(1)", "Next finding", id="reconcile.next"),
+        Binding("k", "move(-1)", "Previous finding", show=False, id="reconcile.previous"),
+        Binding("enter", "open", "Open record", id="reconcile.open"),
+        Binding("s", "sign_off", "Sign off", id="reconcile.sign_off"),
+        Binding("escape", "back", "Back", id="reconcile.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.end: date | None = None
+        self.start: date | None = None
+        self.community = ""
+        self.result: Reconciliation | None = None
+        self.cursor = 0
+
+    def body(self) -> Text:
+        app = self.desk_app
+        lang = app.language
+        today = app.clock().astimezone(app.desk.settings.zone).date()
+        if self.end is None:
+            self.end = today
+            self.start = today - timedelta(days=6)
+        book = Ledgers(app.desk)
+        self.result = r = book.reconcile(start=self.start, end=self.end,
+                                         scope=Scope(community=self.community),
+                                         as_of=app.clock())
+        out = Text()
+        scope = self.community or _("everything")
+        out.append(f"{_('Period')} {self.start} .. {self.end}   {_('Scope')}: {scope}\n",
+                   style="bold")
+        closes = book.closes()
+        for close in getattr(closes, "closes", ()):
+            out.append("  " + _("Signed off: {name} by {who}").format(
+                name=close.name, who=close.signed_by) + "\n")
+        out.append(_("{records} records, {findings} findings, {open} open items").format(
+            records=r.records, findings=len(r.findings), open=len(r.open_items)) + "\n\n")
+        self.cursor = min(self.cursor, max(len(r.findings) - 1, 0))
+        for number, finding in enumerate(r.findings):
+            mark = "> " if number == self.cursor else "  "
+            style = "reverse" if number == self.cursor else ""
+            out.append(f"{mark}{finding.severity.value:<7} {finding.where(app.desk.root)}\n",
+                       style=style)
+            out.append(f"    {finding.message(lang)}\n")
+            if number == self.cursor:
+                out.append(f"    {finding.action(lang)}\n")
+        if not r.findings:
+            out.append("  " + _("No findings: the ledgers balance.") + "\n")
+        for problem in r.problems:
+            out.append(problem.render(app.desk.root) + "\n", style="bold")
+        return out
+
+    def action_move(self, delta: int) -> None:
+        if self.result and self.result.findings:
+            self.cursor = max(0, min(len(self.result.findings) - 1, self.cursor + delta))
+            self.show()
+
+    def action_open(self) -> None:
+        if not self.result or not self.result.findings:
+            return
+        finding = self.result.findings[self.cursor]
+        excerpt = ""
+        if finding.path is not None and finding.line is not None:
+            try:
+                lines = finding.path.read_text(encoding="utf-8").splitlines()
+            except OSError as exc:
+                excerpt = str(exc)
+            else:
+                first = max(finding.line - 1, 0)
+                excerpt = "\n".join(f"{n:>5}  {text}" for n, text in enumerate(
+                    lines[first:first + EXCERPT], start=first + 1))
+        self.app.push_screen(Notice(finding.where(self.desk_app.desk.root),
+                                    finding.record, excerpt))
+
+    def action_period(self) -> None:
+        def done(answer: tuple[str | None, str] | None) -> None:
+            if answer is None:
+                return
+            try:
+                first, _sep, last = answer[1].replace(" ", "").partition("..")
+                start, end = date.fromisoformat(first), date.fromisoformat(last or first)
+            except ValueError:
+                self.notify(_("Write the period as 2026-11-16..2026-11-22"), severity="error")
+                return
+            self.start, self.end, self.cursor = start, end, 0
+            self.show()
+
+        self.app.push_screen(ReasonDialog(
+            _("Period to reconcile"), _("Write the period as 2026-11-16..2026-11-22")), done)
+
+    def action_scope(self) -> None:
+        choices = [Choice.of("", _("everything")),
+                   *self.desk_app.community_choices()]
+
+        def done(answer: tuple[str | None, str] | None) -> None:
+            if answer is not None:
+                self.community, self.cursor = answer[0] or "", 0
+                self.show()
+
+        self.app.push_screen(ReasonDialog(_("Scope"), _("Why this scope (for the record)"),
+                                          choices, "Community", self.community), done)
+
+    def action_sign_off(self) -> None:
+        app = self.desk_app
+        if self.start is None or self.end is None:
+            return
+        start, end = self.start, self.end
+
+        def done(answer: tuple[str | None, str] | None) -> None:
+            if answer is None:
+                return
+            try:
+                Ledgers(app.desk).close(start, end, signed_by=app.operator, signed=app.clock(),
+                                        note=answer[1])
+            except PermissionError:
+                self.notify(_("Supervisors only"), severity="error")
+                return
+            except (FileExistsError, OSError, ValueError) as exc:
+                self.notify(f"{_('Cannot save')}: {exc}", severity="error")
+                return
+            self.notify(_("Period signed off with your name."))
+            self.show()
+
+        findings = len(self.result.findings) if self.result else 0
+        self.app.push_screen(ReasonDialog(
+            _("Sign off {start} .. {end}").format(start=start, end=end),
+            _("{n} findings are open in this period.").format(n=findings)), done)

@@ -1,0 +1,137 @@
+"""Reports and exports (报表与导出): the daily report (日报), shift and day summaries, CSV, XLSX
+and the Open311 feed, with a progress bar for long exports."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from core.board import signals_for
+from core.reports import (
+    Report,
+    daily_report,
+    day_summary,
+    render_text,
+    service_requests,
+    shift_bounds,
+    shift_summary,
+    write_csv,
+)
+from core.reports.open311 import write_json_array
+from tui.i18n import _
+from tui.screens.console import ConsolePage
+from tui.widgets.chrome import DeskHeader
+from tui.widgets.common import DeskFooter
+from tui.xlsx import write_xlsx
+
+EXPORTS_DIR = "exports"
+KINDS = ("daily", "day", "shift")
+BAR = 30
+
+
+def progress_bar(done: int, total: int, width: int = BAR) -> str:
+    """``[#######.......]  12/40`` in plain ASCII (block characters have ambiguous width)."""
+    filled = width * done // total if total else width
+    return f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+
+
+class ReportsScreen(ConsolePage):
+    CSS_PATH = "reports.tcss"
+    TITLE_MSGID = "Reports and exports"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("t", "next_report", "Next report", id="reports.next"),
+        Binding("c", "export('csv')", "CSV", id="reports.csv"),
+        Binding("x", "export('xlsx')", "XLSX", id="reports.xlsx"),
+        Binding("o", "open311", "Open311", id="reports.open311"),
+        Binding("escape", "back", "Back", id="reports.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kind = KINDS[0]
+        self.saved: list[Path] = []
+
+    def compose(self) -> ComposeResult:
+        yield DeskHeader(self.TITLE_MSGID)
+        yield Static(id="progress")
+        with VerticalScroll(id="body-scroll"):
+            yield Static(id="body")
+        yield DeskFooter()
+
+    def report(self) -> Report:
+        app = self.desk_app
+        desk = app.desk
+        now = app.clock()
+        day = now.astimezone(desk.settings.zone).date()
+        if self.kind == "daily":
+            return daily_report(desk, day, signals=signals_for(desk.root, day), now=now)
+        if self.kind == "day":
+            return day_summary(desk, day, now)
+        start, end = shift_bounds(desk, day)
+        if now < start:
+            start, end = shift_bounds(desk, day - timedelta(days=1), night=True)
+        elif now >= end:
+            start, end = shift_bounds(desk, day, night=True)
+        return shift_summary(desk, start, end, now)
+
+    def body(self) -> str:
+        return render_text(self.report(), self.desk_app.language)
+
+    def action_next_report(self) -> None:
+        self.kind = KINDS[(KINDS.index(self.kind) + 1) % len(KINDS)]
+        self.show()
+
+    def _path(self, suffix: str) -> Path:
+        app = self.desk_app
+        day = app.clock().astimezone(app.desk.settings.zone)
+        directory = app.desk.root / EXPORTS_DIR
+        directory.mkdir(exist_ok=True)
+        return directory / f"{self.kind}-{day:%Y%m%d-%H%M}.{suffix}"
+
+    def action_export(self, fmt: str) -> None:
+        app = self.desk_app
+        try:
+            tables = self.report().tables()
+            path = self._path(fmt)
+            if fmt == "csv":
+                write_csv(tables, path, lang=app.language)
+            else:
+                write_xlsx(tables, path, lang=app.language)
+        except Exception as exc:
+            self.notify(f"{_('Cannot save')}: {exc}", severity="error")
+            return
+        self.saved.append(path)
+        self.notify(_("Saved {path}").format(path=path.relative_to(app.desk.root)))
+
+    def action_open311(self) -> None:
+        """Every case as an Open311 GeoReport v2 JSON array, in a worker, with a progress bar."""
+        app = self.desk_app
+        desk = app.desk
+        path = self._path("json").with_name(f"open311-{app.clock():%Y%m%d-%H%M}.json")
+        bar = self.query_one("#progress", Static)
+        language = app.language
+
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(bar.update, f"Open311 {progress_bar(done, total)}")
+
+        def work() -> None:
+            tmp = path.with_name(path.name + ".tmp")
+            with tmp.open("w", encoding="utf-8") as out:
+                count = write_json_array(service_requests(desk, lang=language,
+                                                          progress=progress), out)
+            tmp.replace(path)
+            self.app.call_from_thread(self._exported, path, count)
+
+        bar.update(f"Open311 {progress_bar(0, 1)}")
+        self.run_worker(work, thread=True, group="export", exit_on_error=False)
+
+    def _exported(self, path: Path, count: int) -> None:
+        self.saved.append(path)
+        self.notify(_("Saved {path}").format(path=path.relative_to(self.desk_app.desk.root))
+                    + f" ({count})")
