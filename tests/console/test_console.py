@@ -1,0 +1,145 @@
+"""Pilot flows of the supervisors' console: roles, set level, approve, sign off, exports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from openpyxl import load_workbook
+
+from core import ledger as L
+from core.allocation import propose
+from core.levels import load_decisions
+from core.rounds import load_rounds, plan_round
+from tests.console.conftest import OPERATOR, SUPERVISOR, ConsoleApp, settle
+from tui.screens.console import ConsoleScreen
+from tui.screens.console.allocation import AllocationScreen
+from tui.screens.console.board import BoardScreen, calls_chart
+from tui.screens.console.reconcile import ReconcileScreen
+from tui.screens.console.reports import ReportsScreen, progress_bar
+from tui.screens.console.rounds import RoundsScreen
+from tui.screens.queue import QueueScreen
+
+
+async def test_operator_is_refused(console_app: ConsoleApp) -> None:
+    app = console_app(operator=OPERATOR)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        footer = " ".join(str(k.render()) for k in app.screen.query("FooterKey"))
+        assert "Console" not in footer
+        await pilot.press("b")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert any("Supervisors only" in str(n.message) for n in app._notifications)
+
+
+async def test_supervisor_sets_level_with_reason(console_app: ConsoleApp, desk) -> None:
+    app = console_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        assert isinstance(app.screen, ConsoleScreen)
+        await pilot.press("1")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+        await pilot.press("l", "enter", *"III", "enter", "tab", *"超市大米断货", "ctrl+s")
+        await settle(pilot)
+    decisions, problems = load_decisions(desk.root, desk.settings.supervisors)
+    assert not problems
+    assert [(d.level.value, d.reason, d.supervisor) for d in decisions] == [
+        ("III", "超市大米断货", SUPERVISOR)]
+
+
+async def test_approve_allocation_writes_issues(console_app: ConsoleApp, desk) -> None:
+    app = console_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("b", "2")
+        await settle(pilot)
+        assert isinstance(app.screen, AllocationScreen)
+        await pilot.press("a", *"按原则调配", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        exported = app.screen.exported[0]
+    records = list(L.Ledgers(desk).records())
+    approvals = [r for r in records if isinstance(r, L.Approval)]
+    issues = [r for r in records if isinstance(r, L.StockIssue)]
+    assert {(a.approved_by, a.note) for a in approvals} == {(SUPERVISOR, "按原则调配")}
+    assert len(approvals) == 3
+    assert sorted((i.unit, i.item, i.store, i.quantity, i.signed_by) for i in issues) == [
+        ("光明社区居委会", "mask-10", "city-depot", 40, "李梅"),
+        ("和平社区居委会", "mask-10", "city-depot", 10, "张强"),
+        ("和平社区居委会", "mask-10", "west-depot", 30, "张强"),
+        ("和平社区居委会", "thermo", "west-depot", 4, "张强"),
+        ("西城医院发热门诊", "mask-10", "west-depot", 70, "王芳"),
+    ]
+    sheet = load_workbook(exported, read_only=True)["medical_day"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0][0] == "item"
+    assert rows[1][:1] + rows[1][2:] == ["mask-10", 0, 0, 0, 0, 0, 150, 0]
+    assert rows[2][:1] + rows[2][2:] == ["thermo", 0, 0, 0, 0, 0, 4, 6]
+
+
+async def test_operator_cannot_approve_even_on_the_screen(console_app: ConsoleApp, desk) -> None:
+    app = console_app(operator=OPERATOR)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(AllocationScreen())  # reached some other way: core still refuses
+        await settle(pilot)
+        await pilot.press("a", *"x", "ctrl+s")
+        await settle(pilot)
+    assert not [r for r in L.Ledgers(desk).records() if isinstance(r, L.Approval)]
+
+
+async def test_reconcile_browse_and_sign_off(console_app: ConsoleApp, desk) -> None:
+    app = console_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("b", "4")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReconcileScreen)
+        assert screen.result is not None
+        await pilot.press("s", *"本周已核对", "ctrl+s")
+        await settle(pilot)
+    closes = L.Ledgers(desk).closes().closes
+    assert [(c.start, c.end, c.signed_by, c.note) for c in closes] == [
+        (date(2026, 11, 17), date(2026, 11, 23), SUPERVISOR, "本周已核对")]
+
+
+async def test_rounds_and_reports_screens(console_app: ConsoleApp, desk) -> None:
+    app = console_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("b", "3")
+        await settle(pilot)
+        assert isinstance(app.screen, RoundsScreen)
+        assert app.screen.plan is not None and app.screen.plan.boxes >= 3
+        await pilot.press("escape", "5")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        await pilot.press("x", "t", "c", "o")
+        await settle(pilot)
+        kinds = sorted(p.suffix for p in screen.saved)
+    assert kinds == [".csv", ".json", ".xlsx"]
+
+
+def test_round_plan_and_proposal_figures(desk) -> None:
+    proposal = propose(desk, date(2026, 11, 23))
+    assert [s.request.unit for s in proposal.waiting] == ["新华社区居委会"]
+    assert [s.request.unit for s in proposal.unsigned] == ["某物业公司"]
+    assert proposal.short() == {(proposal.sheets[0].id, "mask-10"): 20}
+    rounds, problems = load_rounds(desk)
+    assert not problems
+    plan = plan_round(desk, rounds[0])
+    assert [(d.community, d.orders, d.couriers) for d in plan.drops] == [
+        ("hx-01", 1, 1), ("hx-02", 1, 1), ("hx-03", 1, 1)]
+    # rice 2x5 + oil 4.6 + eggs 1.8 = 16.4 kg: two boxes of at most 15 kg
+    assert plan.packings[0].count == 2 and plan.lower_bound <= plan.boxes
+
+
+def test_text_helpers() -> None:
+    assert calls_chart([0, 5, 10], width=10) == ["", "#####", "##########"]
+    assert progress_bar(3, 10, width=10) == "[###.......] 3/10"
