@@ -160,9 +160,16 @@ def _live(records: Iterable[Record]) -> list[Record]:
 
 
 def collect(desk: Desk, day: date, records: Iterable[Record] | None = None) -> list[Sheet]:
-    """Every undecided sheet recorded up to ``day`` (those after 11:00 on ``day`` marked late)."""
+    """Every undecided sheet recorded up to ``day`` (those after 11:00 on ``day`` marked late).
+
+    Decided means approved or refused, or already issued on (an issue without approval is the
+    reconciler's diversion finding, never a second allocation).
+    """
     live = _live(Ledgers(desk).records() if records is None else records)
     decided = {r.request for r in live if isinstance(r, Approval)}
+    # a sheet stock was already issued on without approval is for the reconciler (diversion),
+    # not for another allocation
+    decided |= {r.request for r in live if isinstance(r, StockIssue) and r.request}
     zone = desk.settings.zone
     cutoff = datetime.combine(day, CUTOFF, zone)
     profiles = load_profiles(desk.root)

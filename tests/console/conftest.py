@@ -10,8 +10,6 @@ import pytest
 
 from core import ledger as L
 from core.desk import Desk
-from tui import i18n
-from tui.app import BaogongApp
 from core.ledger.files import write_batch
 from tests.tui.conftest import (  # noqa: F401 (fixtures and the async hook)
     desk_root,
@@ -20,6 +18,8 @@ from tests.tui.conftest import (  # noqa: F401 (fixtures and the async hook)
     snap,
 )
 from tests.tui.deskfactory import ZONE, FakeClock, make_desk, uid_sequence
+from tui import i18n
+from tui.app import BaogongApp
 
 SUPERVISOR = "zhao"
 OPERATOR = "wang"
@@ -118,7 +118,7 @@ def clock(console_clock: FakeClock) -> FakeClock:
 
 
 @pytest.fixture
-def desk(desk_root: Path, clock: FakeClock) -> Iterator[Desk]:
+def desk(desk_root: Path, clock: FakeClock) -> Iterator[Desk]:  # noqa: F811
     desk = make_desk(desk_root, clock)
     add_console_files(desk)
     yield desk

@@ -51,7 +51,7 @@ class RoundsScreen(ConsolePage):
             trips=plan.loads.count, staff=plan.couriers) + "\n\n")
         out.append(_("Supermarkets: orders against capacity") + "\n", style="bold")
         for volume in plan.volumes:
-            name = record_name(desk.supermarkets.get(volume.supermarket), volume.supermarket)
+            name = record_name(desk.supermarkets.get(volume.supermarket), volume.supermarket or "-")
             switch = _("standard packs") if volume.over else _("household orders")
             out.append(f"  {name}: {volume.orders} / {volume.capacity or '-'}  {switch}\n",
                        style="bold" if volume.over else "")
