@@ -40,6 +40,8 @@ CREATE TABLE IF NOT EXISTS cases (
 );
 CREATE INDEX IF NOT EXISTS cases_created ON cases (created DESC, id DESC);
 CREATE INDEX IF NOT EXISTS cases_day_dir ON cases (day_dir);
+-- searching as the operator types scans this narrow index in list order, not the wide rows
+CREATE INDEX IF NOT EXISTS cases_search ON cases (created DESC, id DESC, search);
 CREATE TABLE IF NOT EXISTS problems (
     path TEXT PRIMARY KEY, day_dir TEXT NOT NULL, line INTEGER, field TEXT, message TEXT NOT NULL
 );
