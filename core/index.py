@@ -40,6 +40,8 @@ CREATE TABLE IF NOT EXISTS cases (
 );
 CREATE INDEX IF NOT EXISTS cases_created ON cases (created DESC, id DESC);
 CREATE INDEX IF NOT EXISTS cases_day_dir ON cases (day_dir);
+-- searching as the operator types scans this narrow index in list order, not the wide rows
+CREATE INDEX IF NOT EXISTS cases_search ON cases (created DESC, id DESC, search);
 CREATE TABLE IF NOT EXISTS problems (
     path TEXT PRIMARY KEY, day_dir TEXT NOT NULL, line INTEGER, field TEXT, message TEXT NOT NULL
 );
@@ -160,6 +162,9 @@ class CaseIndex:
     ) -> None:
         self.directory = directory
         self.file_mode = file_mode
+        #: bumped by every write through this connection (other connections' commits show in
+        #: ``PRAGMA data_version`` instead), so readers can tell when cached results went stale
+        self.generation = 0
         self.cases_root = cases_root
         self.zone = zone
         self._db: sqlite3.Connection | None = None
@@ -212,6 +217,7 @@ class CaseIndex:
             with self._transaction():
                 self._put(case, path, stat)
                 self.db.execute("DELETE FROM problems WHERE path = ?", (str(path),))
+            self.generation += 1
         except (OSError, sqlite3.Error):
             pass  # the file is written; the next refresh picks it up
 
@@ -260,6 +266,7 @@ class CaseIndex:
                 continue
             scanned_at = time.time_ns()
             reread += self._refresh_dir(day_dir, load)
+            self.generation += 1
             clean = mtime_ns if scanned_at - mtime_ns > RACY_WINDOW_NS else -1
             self.db.execute("INSERT OR REPLACE INTO dirs VALUES (?, ?)", (key, clean))
         for gone in set(known_dirs) - seen_dirs:
@@ -267,6 +274,7 @@ class CaseIndex:
                 for table in ("cases", "problems"):
                     self.db.execute(f"DELETE FROM {table} WHERE day_dir = ?", (gone,))
                 self.db.execute("DELETE FROM dirs WHERE path = ?", (gone,))
+            self.generation += 1
         return reread
 
     def _refresh_dir(self, day_dir: Path, load: Loader) -> int:

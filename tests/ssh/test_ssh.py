@@ -1,6 +1,6 @@
 """Remote operation over SSH: two operators log in to a real OpenSSH server and take calls.
 
-The test builds the deployment that ``tui/README-ssh.md`` describes, on loopback:
+The test builds the deployment that the README's "Remote operation over SSH" describes, on loopback:
 
 - system users ``bgop1`` and ``bgop2`` in the group ``hotline``, and ``bgout`` who is not;
 - a copy of the demo desk owned by ``root:hotline``, directories ``2770`` (setgid, so new

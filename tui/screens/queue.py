@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
@@ -197,6 +198,8 @@ class QueueScreen(Screen[None]):
         self.order = Order.NEWEST
         self.generation = 0
         self.fetching = False
+        self._in_flight = False
+        self._waiting_keep: str | None = None
         self.total = 0
 
     @property
@@ -232,23 +235,46 @@ class QueueScreen(Screen[None]):
     # --- loading --------------------------------------------------------------------------
 
     def reload(self, keep: str | None = None) -> None:
-        """Ask the index (in a worker thread) for the ids matching the filter."""
+        """Ask the index (in a worker thread) for the ids matching the filter.
+
+        At most one query runs at a time: while one is running, a newer request only replaces
+        the waiting one, so typing fast never queues up queries for text already gone.
+        """
         self.generation += 1
+        self.fetching = True
+        self._waiting_keep = keep
+        if not self._in_flight:
+            self._start_fetch()
+
+    def _start_fetch(self) -> None:
         generation = self.generation
+        keep = self._waiting_keep
         query = self.filters.query(self.desk_app.clock())
         order = self.order
         reader = self.desk_app.reader
-        self.fetching = True
+        self._in_flight = True
 
         def work() -> None:
-            ids = reader.ids(query, order)
+            try:
+                ids = reader.ids(query, order)
+            except sqlite3.Error as exc:
+                self.app.call_from_thread(self._fetch_failed, exc)
+                return
             self.app.call_from_thread(self._loaded, generation, ids, keep)
 
         self.run_worker(work, thread=True, group="reload", exit_on_error=False)
 
+    def _fetch_failed(self, exc: Exception) -> None:
+        self._in_flight = False
+        self.fetching = False
+        self.app.notify(_("The case index could not be read: {error}").format(error=exc),
+                        severity="error")
+
     def _loaded(self, generation: int, ids: list[str], keep: str | None) -> None:
+        self._in_flight = False
         if generation != self.generation:
-            return  # a newer filter is on its way
+            self._start_fetch()  # the filter changed meanwhile: ask for the latest one
+            return
         self.fetching = False
         self.total = len(ids)
         self.query_one(CaseList).set_ids(ids, keep=keep)

@@ -4,6 +4,12 @@ The queue never loads all rows: a filter change asks SQLite for the ordered ids 
 megabytes for 100,000 cases, done in a worker thread), and the list fetches the rows it is
 about to draw, a page at a time, by id. Each reader owns its own SQLite connection (the index
 is in WAL mode, so readers never wait for the writer).
+
+Searching as the operator types asks the same question again with one more character each time,
+so the ids and search text under the other filters are kept in memory for as long as the index
+does not change (``PRAGMA data_version``), and each keystroke is a substring scan in Python: a
+few milliseconds for 100,000 cases, against tens for SQLite's ``LIKE``. It matches what
+``Query.where`` asks of SQLite: every word, lower-cased, somewhere in the case's search text.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ import enum
 import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
+
+import attrs
 
 from core.cases import CLOSED_STATUSES, CaseKind, CaseStatus, Category, Priority
 from core.desk import Desk
@@ -52,6 +60,8 @@ class CaseSource:
         self.store = CaseStore(desk)
         self.zone: tzinfo = desk.settings.zone
         self.lock = threading.Lock()
+        self._search_key: tuple[object, ...] | None = None
+        self._search_rows: list[tuple[str, str]] = []
 
     def close(self) -> None:
         with self.lock:
@@ -68,10 +78,30 @@ class CaseSource:
             return int(self.store.index.db.execute("PRAGMA data_version").fetchone()[0])
 
     def ids(self, query: Query, order: Order = Order.NEWEST) -> list[str]:
-        where, params = query.where()
-        sql = f"SELECT id FROM cases{where} ORDER BY {_ORDER_SQL[order]}"
+        words = query.text.lower().split()
+        if not words or query.limit is not None:
+            where, params = query.where()
+            sql = f"SELECT id FROM cases{where} ORDER BY {_ORDER_SQL[order]}"
+            with self.lock:
+                return [r[0] for r in self.store.index.db.execute(sql, params)]
+        rows = self._searchable(attrs.evolve(query, text=""), order)
+        if len(words) == 1:
+            word = words[0]
+            return [case_id for case_id, text in rows if word in text]
+        return [case_id for case_id, text in rows if all(w in text for w in words)]
+
+    def _searchable(self, base: Query, order: Order) -> list[tuple[str, str]]:
+        """``(id, search text)`` of the cases ``base`` selects, in order; cached per index state."""
         with self.lock:
-            return [r[0] for r in self.store.index.db.execute(sql, params)]
+            db = self.store.index.db
+            version = int(db.execute("PRAGMA data_version").fetchone()[0])
+            key = (base, order, version, self.store.index.generation)
+            if key != self._search_key:
+                where, params = base.where()
+                sql = f"SELECT id, search FROM cases{where} ORDER BY {_ORDER_SQL[order]}"
+                self._search_rows = db.execute(sql, params).fetchall()
+                self._search_key = key
+            return self._search_rows
 
     def rows(self, ids: Sequence[str]) -> dict[str, CaseRow]:
         found: dict[str, CaseRow] = {}
