@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from core.packing.orders import HouseholdOrder, OrderLine, OrderPacker, OrderPacking, Payment
-from core.packing.templates import PackingConfig, default_config, expand, load_packing_config
+from core.packing.templates import PackingConfig, expand, load_packing_config
 from core.packing.vehicles import (
     LoadPlan,
     Milestone,
@@ -216,7 +216,6 @@ def plan_round(desk: Desk, round_: Round, *, time_limit: float = 0.5,
         config, problems = load_packing_config(desk.root)
         if config is None:
             raise DeskError(problems)
-    config = config or default_config()
     zone = desk.settings.zone
     schedule = round_schedule(round_.day_one, zone, config.round_days, config.order_cutoff,
                               config.delivery_day, config.delivery_from)
