@@ -11,7 +11,7 @@ import contextlib
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
@@ -26,6 +26,12 @@ INDEX_FORMAT = 1
 RACY_WINDOW_NS = 2_000_000_000
 
 Loader = Callable[[Path], tuple[Case | None, list[Problem]]]
+
+#: the columns :meth:`CaseIndex.row` reads, in order
+ROW_COLUMNS = (
+    "id, path, created, updated, status, kind, category, priority, community, department, "
+    "phone, name, address, flags, due, callback_due, created_by, revision"
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -324,15 +330,11 @@ class CaseIndex:
 
     def query(self, query: Query) -> list[CaseRow]:
         where, params = query.where()
-        sql = (
-            "SELECT id, path, created, updated, status, kind, category, priority, community, "
-            "department, phone, name, address, flags, due, callback_due, created_by, revision "
-            f"FROM cases{where} ORDER BY created DESC, id DESC"
-        )
+        sql = f"SELECT {ROW_COLUMNS} FROM cases{where} ORDER BY created DESC, id DESC"
         if query.limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params = [*params, query.limit, query.offset]
-        return [self._row(r) for r in self.db.execute(sql, params)]
+        return [self.row(r) for r in self.db.execute(sql, params)]
 
     def ids(self, query: Query) -> list[str]:
         where, params = query.where()
@@ -350,7 +352,8 @@ class CaseIndex:
                 "SELECT path, line, field, message FROM problems ORDER BY path")
         ]
 
-    def _row(self, r: tuple[object, ...]) -> CaseRow:
+    def row(self, r: Sequence[object]) -> CaseRow:
+        """A :class:`CaseRow` from the columns of :data:`ROW_COLUMNS`, in that order."""
         def when(value: object) -> datetime | None:
             if value is None:
                 return None

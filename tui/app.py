@@ -310,8 +310,14 @@ def run_app(args: argparse.Namespace) -> int:
     app = BaogongApp(desk, operator=getattr(args, "operator", None),
                      language=getattr(args, "lang", None))
 
+    return run_keeping_drafts(app)
+
+
+def run_keeping_drafts(app: BaogongApp) -> int:
+    """Run the app; if the terminal hangs up (a dropped SSH connection), keep the call being
+    logged as a draft before leaving."""
+
     def hang_up(_signum: int, _frame: object) -> None:
-        # the SSH connection dropped: keep the call being logged, then leave
         app.save_drafts_now()
         app.exit(0)
 

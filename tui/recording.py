@@ -748,11 +748,11 @@ def run_recording(desk_root: Path, record_to: Path, *, operator: str | None = No
     ``f12`` takes a checkpoint. The recording is written even if the app ends with an error.
     """
     import shutil
-    import signal
     import sys
 
     from core.desk import Desk, current_operator
     from tui import i18n
+    from tui.app import run_keeping_drafts
 
     identity = desk_identity(desk_root, source or str(desk_root))
     desk = Desk.open(desk_root)
@@ -774,15 +774,9 @@ def run_recording(desk_root: Path, record_to: Path, *, operator: str | None = No
         print(f"baogong: note: {len(drafts)} unsaved draft(s) will be offered back; a replay "
               "starts without them and will differ", file=sys.stderr)
 
-    def hang_up(_signum: int, _frame: object) -> None:
-        app.save_drafts_now()
-        app.exit(0)
-
-    previous = signal.signal(signal.SIGHUP, hang_up)
     try:
-        result = app.run()
+        result = run_keeping_drafts(app)
     finally:
-        signal.signal(signal.SIGHUP, previous)
         desk.cases.index.close()
         save_recording(recorder.recording(), record_to, mode=desk.file_mode)
         print(f"recorded {len(recorder.keys)} keys and {len(recorder.checkpoints)} "

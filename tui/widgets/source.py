@@ -21,17 +21,13 @@ from datetime import UTC, datetime, tzinfo
 
 import attrs
 
-from core.cases import CLOSED_STATUSES, CaseKind, CaseStatus, Category, Priority
+from core.cases import CLOSED_STATUSES
 from core.desk import Desk
-from core.index import CaseRow, Query
-from core.model import PriorityFlag
+from core.index import ROW_COLUMNS, CaseRow, Query
 from core.problems import Problem
 from core.store import CaseStore
 
-_COLUMNS = (
-    "id, path, created, updated, status, kind, category, priority, community, department, "
-    "phone, name, address, flags, due, callback_due, created_by, revision"
-)
+_COLUMNS = ROW_COLUMNS
 
 
 class Order(enum.StrEnum):
@@ -111,7 +107,7 @@ class CaseSource:
             with self.lock:
                 fetched = self.store.index.db.execute(sql, chunk).fetchall()
             for r in fetched:
-                row = self._row(r)
+                row = self.store.index.row(r)
                 found[row.id] = row
         return found
 
@@ -132,26 +128,8 @@ class CaseSource:
         )
         with self.lock:
             fetched = self.store.index.db.execute(sql, [*statuses, _utc(since), limit]).fetchall()
-        return [self._row(r) for r in fetched]
+        return [self.store.index.row(r) for r in fetched]
 
     def problems(self) -> list[Problem]:
         with self.lock:
             return self.store.problems()
-
-    def _row(self, r: Sequence[object]) -> CaseRow:
-        def when(value: object) -> datetime | None:
-            if value is None:
-                return None
-            return datetime.fromisoformat(f"{value}+00:00").astimezone(self.zone)
-
-        flags = str(r[13]).strip(",")
-        return CaseRow(
-            id=str(r[0]), path=str(r[1]), created=when(r[2]) or datetime.min,
-            updated=when(r[3]) or datetime.min, status=CaseStatus(str(r[4])),
-            kind=CaseKind(str(r[5])),
-            category=Category(str(r[6])), priority=Priority(str(r[7])), community=str(r[8]),
-            department=str(r[9]), phone=str(r[10]), name=str(r[11]), address=str(r[12]),
-            flags=frozenset(PriorityFlag(f) for f in flags.split(",") if f),
-            due=when(r[14]), callback_due=when(r[15]), created_by=str(r[16]),
-            revision=int(str(r[17])),
-        )
