@@ -49,6 +49,7 @@ from pathlib import Path
 import pytest
 
 from core.demo import copy_demo_desk
+from tests.terminal import Terminal
 
 ROOT = Path(__file__).resolve().parents[2]
 OPERATORS = ("bgop1", "bgop2")
@@ -266,31 +267,9 @@ class Deployment:
             self.log.close()
 
 
-class Terminal:
-    def __init__(self, session: str) -> None:
-        self.session = session
-
-    def screen(self) -> str:
-        return run("tmux", "capture-pane", "-p", "-t", self.session).stdout
-
-    def wait_for(self, text: str, timeout: float = 30) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} did not appear; the screen shows:\n{screen}")
-
-    def keys(self, *keys: str) -> None:
-        for key in keys:
-            run("tmux", "send-keys", "-t", self.session, key)
-            time.sleep(0.1)
-
-    def type(self, text: str) -> None:
-        run("tmux", "send-keys", "-t", self.session, "-l", text)
-        time.sleep(0.4)
+def ssh_terminal(session: str) -> Terminal:
+    """A terminal logged in over SSH: slower to answer than a local one."""
+    return Terminal(session, timeout=30, key_pause=0.1, type_pause=0.4)
 
 
 @pytest.fixture
@@ -346,8 +325,8 @@ def test_operators_over_ssh_write_cases_under_their_own_names_and_outsiders_are_
         deployment: Deployment) -> None:
     # one test, not several: the users, group and sshd are machine-wide, so two tests of this
     # module running at once under xdist would trip over each other
-    first = Terminal(deployment.login("bgop1"))
-    second = Terminal(deployment.login("bgop2"))
+    first = ssh_terminal(deployment.login("bgop1"))
+    second = ssh_terminal(deployment.login("bgop2"))
     for term, user in ((first, "bgop1"), (second, "bgop2")):
         try:
             screen = term.wait_for("Queue")
@@ -399,7 +378,7 @@ def test_operators_over_ssh_write_cases_under_their_own_names_and_outsiders_are_
         assert stat.S_IMODE(path.stat().st_mode) == 0o660
 
     # an account outside the desk's group logs in: the app cannot open the desk
-    outsider = Terminal(deployment.login(OUTSIDER))
+    outsider = ssh_terminal(deployment.login(OUTSIDER))
     screen = outsider.wait_for("cannot open the desk")
     assert "Permission denied" in screen
     listing = run("runuser", "-u", OUTSIDER, "--", "ls", str(deployment.desk), check=False)

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
 import sys
 import time
 import uuid
@@ -18,55 +16,16 @@ from pathlib import Path
 import pytest
 
 from core.desk import Desk
+from tests.terminal import TMUX, Terminal
 from tests.tui.deskfactory import make_desk
 
 ROOT = Path(__file__).resolve().parents[2]
-TMUX = shutil.which("tmux")
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(TMUX is None, reason="tmux is not installed: cannot run the real app "
                                             "in a terminal (apt-get install tmux)"),
 ]
-
-
-class Terminal:
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def tmux(self, *args: str) -> str:
-        return subprocess.run([TMUX or "tmux", *args], check=True, capture_output=True,
-                              text=True).stdout
-
-    def start(self, command: list[str], env: dict[str, str]) -> None:
-        exports = " ".join(f"{k}={v}" for k, v in env.items())
-        shell = f"cd {ROOT} && env {exports} {' '.join(command)}; sleep 30"
-        self.tmux("new-session", "-d", "-s", self.name, "-x", "80", "-y", "24", shell)
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", self.name)
-
-    def wait_for(self, text: str, timeout: float = 20) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} did not appear; the screen shows:\n{screen}")
-
-    def keys(self, *keys: str) -> None:
-        for key in keys:
-            self.tmux("send-keys", "-t", self.name, key)
-            time.sleep(0.08)
-
-    def type(self, text: str) -> None:
-        self.tmux("send-keys", "-t", self.name, "-l", text)
-        time.sleep(0.3)
-
-    def kill(self) -> None:
-        subprocess.run([TMUX or "tmux", "kill-session", "-t", self.name], capture_output=True)
 
 
 @pytest.fixture
@@ -88,7 +47,7 @@ def test_a_whole_call_typed_in_tmux_is_written_to_disk(tmp_path: Path,
     root = tmp_path / "desk"
     make_desk(root).cases.index.close()
     command, env = app_command(root)
-    terminal.start(command, env)
+    terminal.start(command, env, ROOT)
     terminal.wait_for("Queue")
     terminal.wait_for("20261123-0002")
     terminal.keys("n")
@@ -135,7 +94,7 @@ def test_a_dropped_connection_keeps_the_call(tmp_path: Path, terminal: Terminal)
     root = tmp_path / "desk"
     make_desk(root).cases.index.close()
     command, env = app_command(root)
-    terminal.start(command, env)
+    terminal.start(command, env, ROOT)
     terminal.wait_for("20261123-0002")
     terminal.keys("n")
     terminal.wait_for("Call time")
@@ -147,7 +106,7 @@ def test_a_dropped_connection_keeps_the_call(tmp_path: Path, terminal: Terminal)
     time.sleep(0.5)
     again = Terminal(terminal.name + "b")
     try:
-        again.start(command, env)
+        again.start(command, env, ROOT)
         again.wait_for("unsaved call")
         again.keys("y")
         again.wait_for("13600000004")
