@@ -6,17 +6,20 @@ from datetime import date
 
 from openpyxl import load_workbook
 
+import core
 from core import ledger as L
 from core.allocation import propose
+from core.ledger.files import write_batch
 from core.levels import load_decisions
 from core.rounds import load_rounds, plan_round
-from tests.console.conftest import OPERATOR, SUPERVISOR, ConsoleApp, settle
+from tests.console.conftest import OPERATOR, STORE, SUPERVISOR, ConsoleApp, at, settle
 from tui.screens.console import ConsoleScreen
 from tui.screens.console.allocation import AllocationScreen
 from tui.screens.console.board import BoardScreen, calls_chart
 from tui.screens.console.reconcile import ReconcileScreen
 from tui.screens.console.reports import ReportsScreen, progress_bar
 from tui.screens.console.rounds import RoundsScreen
+from tui.screens.detail import DetailScreen
 from tui.screens.queue import QueueScreen
 
 
@@ -143,3 +146,57 @@ def test_round_plan_and_proposal_figures(desk) -> None:
 def test_text_helpers() -> None:
     assert calls_chart([0, 5, 10], width=10) == ["", "#####", "##########"]
     assert progress_bar(3, 10, width=10) == "[###.......] 3/10"
+
+
+async def test_reconcile_findings_period_and_record(console_app: ConsoleApp, desk) -> None:
+    # masks handed to a unit with no request sheet at all: possible diversion (挪用)
+    write_batch(desk.root, [
+        L.draft(L.StockIssue, time=at(10, 0), store=STORE, item="mask-10", quantity=5,
+                unit="某物业公司", signed_by="门卫")], operator="keeper.liu",
+        zone=desk.settings.zone, recorded=at(10, 5), mode=0o600)
+    app = console_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("b", "4")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReconcileScreen) and screen.result is not None
+        findings = screen.result.findings
+        assert [f.code for f in findings] == ["diversion"]
+        await pilot.press("j", "k")
+        assert screen.cursor == 0
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = "\n".join(str(w.render()) for w in app.screen.query("Static"))
+        first = findings[0]
+        assert first.path is not None and first.line is not None
+        assert f"{first.line:>5}  " in shown  # the record's own line from its file
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("p", *"2026-11-22..2026-11-22", "ctrl+s")
+        await settle(pilot)
+        assert (screen.start, screen.end) == (date(2026, 11, 22), date(2026, 11, 22))
+        assert screen.result is not None and screen.result.findings == ()  # before the issue
+
+
+async def test_board_evidence_opens_the_supporting_case(console_app: ConsoleApp, desk) -> None:
+    # a surge of shortage calls from one community this morning
+    made = [desk.cases.create(core.Category.SHORTAGE, operator="wang", community="hx-02",
+                              created=at(8, minute), description="超市买不到鸡蛋")
+            for minute in range(0, 60, 10)]
+    app = console_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("b", "1")
+        await settle(pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen) and board.current is not None
+        evidence = [i for area in board.current.report.areas for surge in area.evidence
+                    for i in surge.case_ids]
+        assert set(evidence) >= {case.id for case in made}
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        assert app.screen.case_id in evidence
