@@ -224,8 +224,9 @@ class OrderPacker:
         bins: list[list[_Unit]] = []
         r1: list[int] = []
         r2: list[int] = []
-        for members in groups.values():
-            start = len(bins)
+
+        def first_fit_decreasing(members: list[_Unit], start: int) -> None:
+            """Place ``members`` into the boxes from ``start`` on, opening boxes as needed."""
             members.sort(reverse=True)
             for unit in members:
                 a, b = unit[1], unit[2]
@@ -239,20 +240,11 @@ class OrderPacker:
                     bins.append([unit])
                     r1.append(c1 - a)
                     r2.append(c2 - b)
+
+        for members in groups.values():
+            first_fit_decreasing(members, len(bins))  # a class only shares its own boxes
         if loose is not None:
-            loose.sort(reverse=True)
-            for unit in loose:
-                a, b = unit[1], unit[2]
-                for j in range(len(bins)):
-                    if a <= r1[j] and b <= r2[j]:
-                        bins[j].append(unit)
-                        r1[j] -= a
-                        r2[j] -= b
-                        break
-                else:
-                    bins.append([unit])
-                    r1.append(c1 - a)
-                    r2.append(c2 - b)
+            first_fit_decreasing(loose, 0)  # unclassed goods fit wherever there is room
         if len(bins) <= 1:
             return bins, len(bins), None
         lower = self._l1(units)
