@@ -40,6 +40,13 @@ def check_phone(_instance: object, attribute: attrs.Attribute[str], value: str) 
         )
 
 
+def check_tier(_instance: object, attribute: attrs.Attribute[int | None],
+               value: int | None) -> None:
+    """Medical supply tiers (防疫物资分级) are 1, 2 or 3."""
+    if value is not None and value not in (1, 2, 3):
+        raise InvalidField(attribute.name, f"medical supply tier must be 1, 2 or 3, got {value}")
+
+
 def check_not_blank(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not value.strip():
         raise InvalidField(attribute.name, "must not be empty")
@@ -141,17 +148,10 @@ class CatalogueItem:
     kg: float = attrs.field(validator=check_non_negative)
     litres: float = attrs.field(validator=check_non_negative)
     price_fen: int = attrs.field(validator=check_non_negative)
-    tier: int | None = attrs.field(default=None)
+    tier: int | None = attrs.field(default=None, validator=check_tier)
     chilled: bool = False
     chemical: bool = False
     necessity: bool = False
-
-    @tier.validator
-    def _check_tier(self, attribute: attrs.Attribute[int | None], value: int | None) -> None:
-        if value is not None and value not in (1, 2, 3):
-            raise InvalidField(
-                attribute.name, f"medical supply tier must be 1, 2 or 3, got {value}"
-            )
 
 
 @attrs.frozen

@@ -1,8 +1,10 @@
 """Structuring with validator errors located at their own key.
 
-An attrs validator runs inside ``__init__``, so when cattrs reports its error it only knows the
-record, not the field: the problem would point at the table's line. Here each field's validator
-is first run on its own value, so a bad value names its key and line.
+Validators that raise :class:`core.problems.InvalidField` are located by
+:func:`core.tomlio.structure` already, but only once every field's type converts (cattrs builds
+the record last). For a
+signals file, which people write by hand, each field's validator is first run on its own value,
+so an out-of-range value is reported together with any type errors in the same file.
 """
 
 from __future__ import annotations

@@ -61,14 +61,14 @@ import enum
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
 from core.convert import converter
 from core.levels.classifier import TOLERANCE
-from core.model import CatalogueItem
-from core.problems import Problem
+from core.model import CatalogueItem, check_non_negative, check_tier
+from core.problems import InvalidField, Problem
 from core.tomlio import line_of, locate_lines, read_toml, structure
 
 if TYPE_CHECKING:
@@ -90,27 +90,18 @@ KIND_NAMES = {
 }
 
 
-def check_non_negative(_instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
-    if value < 0:
-        raise ValueError(f"must not be negative, got {value}")
-
-
 def _check_months(_instance: object, attribute: attrs.Attribute[tuple[int, ...]],
                   value: tuple[int, ...]) -> None:
     for month in value:
         if not 1 <= month <= 12:
-            raise ValueError(f"months are 1 to 12, got {month}")
+            raise InvalidField(attribute.name, f"months are 1 to 12, got {month}")
 
 
 def _check_response(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if not 0 <= value <= 4:
-        raise ValueError(f"public-health response level is 1 to 4, or 0 for none; got {value}")
-
-
-def _check_tier(_instance: object, attribute: attrs.Attribute[int | None],
-                value: int | None) -> None:
-    if value is not None and value not in (1, 2, 3):
-        raise ValueError(f"medical supply tier must be 1, 2 or 3, got {value}")
+        raise InvalidField(
+            attribute.name, f"public-health response level is 1 to 4, or 0 for none; got {value}"
+        )
 
 
 @attrs.frozen
@@ -143,7 +134,7 @@ class MedicalItem:
     target: int = attrs.field(validator=check_non_negative)
     stock: int = attrs.field(default=0, validator=check_non_negative)
     raised_target: int | None = None
-    tier: int | None = attrs.field(default=None, validator=_check_tier)
+    tier: int | None = attrs.field(default=None, validator=check_tier)
     name: str = ""
 
 

@@ -14,6 +14,8 @@ import math
 
 import attrs
 
+from core.problems import InvalidField
+
 
 class Level(enum.StrEnum):
     """Emergency level for daily necessities (应急状态分级); ``I`` is the most severe."""
@@ -91,18 +93,19 @@ MAX_RISE = 10.0
 
 def check_rise(_instance: object, attribute: attrs.Attribute[float], value: float) -> None:
     if not math.isfinite(value):
-        raise ValueError(f"must be a finite number, got {value}")
+        raise InvalidField(attribute.name, f"must be a finite number, got {value}")
     if value < -1.0:
-        raise ValueError(f"a price cannot fall by more than 100% (got {value})")
+        raise InvalidField(attribute.name, f"a price cannot fall by more than 100% (got {value})")
     if value > MAX_RISE:
-        raise ValueError(
+        raise InvalidField(
+            attribute.name,
             f"{value} would be a rise of {value:.0%}; rises are fractions (0.25 is +25%)"
         )
 
 
 def check_days(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if value < 0:
-        raise ValueError(f"must not be negative, got {value}")
+        raise InvalidField(attribute.name, f"must not be negative, got {value}")
 
 
 #: the keys of the ``[signals]`` table of a signals file, in order; scripts rely on them

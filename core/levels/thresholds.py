@@ -57,7 +57,7 @@ import attrs
 
 from core.convert import converter
 from core.levels.signals import MAX_RISE
-from core.problems import Problem
+from core.problems import InvalidField, Problem
 from core.tomlio import line_of, locate_lines, parse_toml, read_toml, structure
 
 LEVELS_FILE = "levels.toml"
@@ -65,14 +65,15 @@ LEVELS_FILE = "levels.toml"
 
 def _positive_rise(_instance: object, attribute: attrs.Attribute[float], value: float) -> None:
     if not 0 < value <= MAX_RISE:
-        raise ValueError(
+        raise InvalidField(
+            attribute.name,
             f"must be a fraction above 0 and at most {MAX_RISE:g} (0.2 is +20%), got {value}"
         )
 
 
 def _positive(_instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
     if not value > 0:
-        raise ValueError(f"must be above 0, got {value}")
+        raise InvalidField(attribute.name, f"must be above 0, got {value}")
 
 
 @attrs.frozen
