@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import gc
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping, Set
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -206,13 +207,24 @@ class _Column:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def entry(self, index: int) -> _Entry:
+        return _Entry(self.ids[index], self.amounts[index], self.at[index],
+                      self.paths[self.files[index]], self.lines[index], self.households[index],
+                      self.workers[index], self.community, self.supermarket)
+
     def __iter__(self) -> Iterator[_Entry]:
-        paths, community, supermarket = self.paths, self.community, self.supermarket
-        for record_id, amount, at, file, line, household, worker in zip(
-                self.ids, self.amounts, self.at, self.files, self.lines, self.households,
-                self.workers, strict=True):
-            yield _Entry(record_id, amount, at, paths[file], line, household, worker,
-                         community, supermarket)
+        return map(self.entry, range(len(self.ids)))
+
+    def live(self, reversed_ids: Set[str]) -> _Column:
+        """This column without the entries in ``reversed_ids`` (itself when it has none)."""
+        if not reversed_ids or reversed_ids.isdisjoint(self.ids):
+            return self
+        kept = _Column(self.community, self.supermarket, self.paths)
+        for index, record_id in enumerate(self.ids):
+            if record_id not in reversed_ids:
+                kept.append(record_id, self.amounts[index], self.at[index], self.files[index],
+                            self.lines[index], self.households[index], self.workers[index])
+        return kept
 
 
 class _Group:
@@ -466,25 +478,41 @@ class Reconciler:
         Looked for one community at a time (a household lives in one), so the table of what has
         been seen stays small.
         """
-        by_community: dict[str, list[_Group]] = {}
+        by_community: dict[str, list[_Column]] = {}
         for (community, _supermarket, _round), group in self._groups.items():
-            by_community.setdefault(community, []).append(group)
+            by_community.setdefault(community, []).append(group.collections.live(reversed_ids))
+        day_cache = self._day_cache
         ordinal = self._ordinal
-        for _community, groups in sorted(by_community.items()):
-            seen: dict[tuple[str, int, int], _Entry] = {}
-            for group in groups:
-                for entry in group.collections:
-                    if entry.id in reversed_ids:
-                        continue
-                    key = (entry.household, entry.amount, ordinal(entry.at))
-                    first = seen.get(key)
-                    if first is None:
-                        seen[key] = entry
-                    elif (entry.at, id_key(entry.id)) > (first.at, id_key(first.id)):
-                        yield entry, first
-                    else:
-                        seen[key] = entry
-                        yield first, entry
+
+        def day_of(at: float) -> int:
+            day = day_cache.get(int(at // 900))
+            return ordinal(at) if day is None else day
+
+        for _community, columns in sorted(by_community.items()):
+            # a collection is known by its place among the community's collections
+            seen: dict[tuple[str, int, int], int] = {}
+            claim = seen.setdefault
+            starts: list[int] = []
+            place = 0
+            for column in columns:
+                starts.append(place)
+                for key in zip(column.households, column.amounts, map(day_of, column.at),
+                               strict=True):
+                    first = claim(key, place)
+                    if first != place:
+                        earlier = self._at_place(columns, starts, first)
+                        entry = column.entry(place - starts[-1])
+                        if (entry.at, id_key(entry.id)) > (earlier.at, id_key(earlier.id)):
+                            yield entry, earlier
+                        else:
+                            seen[key] = place
+                            yield earlier, entry
+                    place += 1
+
+    @staticmethod
+    def _at_place(columns: list[_Column], starts: list[int], place: int) -> _Entry:
+        which = bisect_right(starts, place) - 1
+        return columns[which].entry(place - starts[which])
 
     def _in_scope(self, found: Finding) -> bool:
         scope = self.scope
@@ -520,51 +548,54 @@ class Reconciler:
                 continue
             receipts.setdefault(receipt.invoice, []).append((receipt, path, line))
         for (community, supermarket, round_), group in sorted(self._groups.items()):
-            collections = [e for e in group.collections if e.id not in reversed_ids]
+            # collections stay in their column: entries are made only for what is reported
+            column = group.collections.live(reversed_ids)
             ious = [e for e in group.ious if e.id not in reversed_ids]
             invoices = sorted((i for i in group.invoices if i[0].id not in reversed_ids),
                               key=lambda i: id_key(i[0].id))
+            counted: Iterable[int]
             if scope.grid_worker:
-                mine = [e for e in (*collections, *ious) if e.grid_worker == scope.grid_worker]
-                if not mine:
+                counted = [i for i, w in enumerate(column.workers) if w == scope.grid_worker]
+                if not counted and all(e.grid_worker != scope.grid_worker for e in ious):
                     continue
                 self._worker_communities.add(community)
-                counted = [e for e in collections if e.grid_worker == scope.grid_worker]
+                group_collected = sum(column.amounts[i] for i in counted)
             elif not scope.admits(community, supermarket):
                 continue
             else:
-                counted = collections
+                counted = range(len(column))
+                group_collected = sum(column.amounts)
             where: dict[str, Any] = dict(community=community, supermarket=supermarket)
-            group_collected = sum(e.amount for e in counted)
             collected += group_collected
-            funded = sum(e.amount for e in collections) + sum(e.amount for e in ious)
+            collections_fen = sum(column.amounts)
+            ious_fen = sum(e.amount for e in ious)
+            funded = collections_fen + ious_fen
             if not invoices:
                 open_ += group_collected
-                for e in counted:
-                    open_items.append(self._open("collection", e))
-                if collections or ious:
-                    oldest = min((*collections, *ious), key=lambda e: e.at)
+                for index in counted:
+                    open_items.append(self._open("collection", column.entry(index)))
+                if column or ious:
+                    oldest = min((*column, *ious), key=lambda e: e.at)
                     age = self._age(oldest.at)
                     if age > INVOICE_DUE_DAYS:
                         self.emit("", finding(
                             "not_invoiced", oldest.path, oldest.line, record=oldest.id,
-                            amount_fen=funded, round=round_, count=len(collections) + len(ious),
-                            age=age, related=tuple(e.id for e in (*collections, *ious)),
-                            **where))
+                            amount_fen=funded, round=round_, count=len(column) + len(ious),
+                            age=age, related=(*column.ids, *(e.id for e in ious)), **where))
                 continue
             matched += group_collected
             first, first_path, first_line = invoices[0]
             invoiced = sum(i.total_fen for i, _p, _l in invoices)
             invoiced_total += invoiced
             received = 0
-            members: list[str] = [e.id for e in (*collections, *ious)]
+            members: list[str] = [*column.ids, *(e.id for e in ious)]
             for invoice, path, line in invoices:
                 members.append(invoice.id)
                 got = receipts.get(invoice.id, [])
                 members.extend(r.id for r, _p, _l in got)
                 received += self._compare_receipt(invoice, path, line, got, open_items)
             received_total += received
-            if not collections and not ious:
+            if not column and not ious:
                 for invoice, path, line in invoices:
                     self.emit(invoice.id, finding(
                         "invoice_not_paid", path, line, record=invoice.id,
@@ -577,14 +608,13 @@ class Reconciler:
                 self.emit("", finding(
                     "collected_invoiced_mismatch", first_path, first_line, record=first.id,
                     amount_fen=abs(funded - invoiced), round=round_, collected=yuan(funded),
-                    ious=yuan(sum(e.amount for e in ious)), invoiced=yuan(invoiced),
+                    ious=yuan(ious_fen), invoiced=yuan(invoiced),
                     diff=yuan(funded - invoiced), **where))
             matches.append(Match(
                 id=f"M-{first.id}", kind="delivery",
                 members=tuple(members), community=community,
                 supermarket=supermarket, round=round_,
-                collected_fen=sum(e.amount for e in collections),
-                iou_fen=sum(e.amount for e in ious), invoiced_fen=invoiced,
+                collected_fen=collections_fen, iou_fen=ious_fen, invoiced_fen=invoiced,
                 received_fen=received, balanced=funded == invoiced))
         return MoneyTotals(collected=collected, matched=matched, open=open_,
                            invoiced=invoiced_total, received=received_total)
