@@ -44,6 +44,7 @@ from core.ledger.records import (
     Record,
     Settlement,
     StockRecord,
+    id_key,
 )
 from core.ledger.stock import StockBook, StockLine
 from core.model import CatalogueItem
@@ -234,15 +235,6 @@ class _Group:
         self.collections = _Column(community, supermarket, paths)
         self.ious: list[_Entry] = []
         self.invoices: list[tuple[Invoice, Path, int]] = []
-
-
-def id_key(record_id: str) -> tuple[int, int, int]:
-    """Sort key of a record id: day, batch, place (so ``...-10`` sorts after ``...-9``)."""
-    day, _, rest = record_id.partition("-")
-    batch, _, place = rest.partition("-")
-    if day.isdigit() and batch.isdigit() and place.isdigit():
-        return int(day), int(batch), int(place)
-    return (0, 0, 0)
 
 
 class Reconciler:
@@ -660,14 +652,14 @@ class Reconciler:
         for item, quantity in invoiced.items():
             got = received.get(item, 0)
             value += min(got, quantity) * price[item]
+            if got == quantity:
+                continue
             known = self.catalogue.get(item)
             common: dict[str, Any] = dict(
                 record=receipt.id, item=item, item_name=known.name if known else item,
                 item_name_en=known.name_en if known else item,
                 unit=known.unit if known else "", invoiced=quantity, received=got,
                 received_by=receipt.received_by, related=(invoice.id,), **where)
-            if got == quantity:
-                continue
             if got > quantity:
                 self.emit(receipt.id, finding("over_delivery", receipt_path, receipt_line_no,
                                               **common))
@@ -699,7 +691,9 @@ class Reconciler:
         def union(a: str, b: str) -> None:
             ra, rb = find(a), find(b)
             if ra != rb:
-                parent[max(ra, rb, key=id_key)] = min(ra, rb, key=id_key)
+                if id_key(ra) > id_key(rb):
+                    ra, rb = rb, ra
+                parent[rb] = ra
 
         settled_by: dict[str, int] = {}
         live = sorted((s for s in self._settlements if s.id not in reversed_ids),

@@ -49,6 +49,16 @@ HEAD_FIELDS = ("id", "uid", "time", "recorded", "operator")
 TAIL_FIELDS = ("reverses", "reason", "note")
 
 
+def id_key(record_id: str) -> tuple[int, int, int]:
+    """Sort key of a record id: day, batch, place (so ``...-10`` sorts after ``...-9``)."""
+    parts = record_id.split("-")
+    if len(parts) == 3:
+        day, batch, place = parts
+        if day.isdigit() and batch.isdigit() and place.isdigit():
+            return int(day), int(batch), int(place)
+    return (0, 0, 0)
+
+
 def check_record_id(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not RECORD_ID_PATTERN.match(value):
         raise ValueError(f"{value!r} is not a ledger record id (YYYYMMDD-NNNN-K)")

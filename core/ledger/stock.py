@@ -34,6 +34,7 @@ from core.ledger.records import (
     StockReceipt,
     StockReturn,
     SupplyRequest,
+    id_key,
 )
 from core.model import CatalogueItem
 
@@ -252,7 +253,8 @@ class StockBook:
             if approval.id in reversed_ids:
                 continue
             known = latest.get(approval.request)
-            if known is None or (approval.at, approval.id) > (known.at, known.id):
+            if known is None or ((approval.at, id_key(approval.id))
+                                 > (known.at, id_key(known.id))):
                 latest[approval.request] = approval
         return {k: a.approved for k, a in latest.items()}
 
@@ -262,17 +264,12 @@ class StockBook:
         unsigned_reported: set[str] = set()
         over_reported: set[tuple[str, str]] = set()
         decisions = self._decisions(reversed_ids)
-        self.issues.sort(key=lambda x: (x.at, x.id))
+        self.issues.sort(key=lambda x: (x.at, id_key(x.id)))
         for issue in self.issues:
             if issue.id in reversed_ids:
                 continue
             path, line, day = issue.path, issue.line, issue.day
             reporting = in_period(day)
-            name, name_en, unit = self._names(issue.item)
-            common: dict[str, Any] = dict(
-                record=issue.id, store=issue.store, item=issue.item, day=date.fromordinal(day),
-                item_name=name, item_name_en=name_en, unit=unit,
-                          unit_name=issue.unit, quantity=issue.quantity)
             found = self.requests.get(issue.request) if issue.request else None
             if found is not None and found.id in reversed_ids:
                 found = None
@@ -295,7 +292,7 @@ class StockBook:
             if why is not None:
                 if reporting:
                     emit(issue.id, finding("diversion", path, line, why=why[0], why_en=why[1],
-                                           **common))
+                                           **self._issue_details(issue)))
                 continue
             assert found is not None
             request = found
@@ -312,4 +309,11 @@ class StockBook:
             if issued[key] > approved and key not in over_reported and reporting:
                 over_reported.add(key)
                 emit(issue.id, finding("over_issue", path, line, request=request.id,
-                                       approved=approved, issued=issued[key], **common))
+                                       approved=approved, issued=issued[key],
+                                       **self._issue_details(issue)))
+
+    def _issue_details(self, issue: _Issue) -> dict[str, Any]:
+        name, name_en, unit = self._names(issue.item)
+        return dict(record=issue.id, store=issue.store, item=issue.item,
+                    day=date.fromordinal(issue.day), item_name=name, item_name_en=name_en,
+                    unit=unit, unit_name=issue.unit, quantity=issue.quantity)

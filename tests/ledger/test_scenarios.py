@@ -174,6 +174,20 @@ def test_over_issue_against_an_approved_request(book: Book) -> None:
     assert codes(book.reconcile()) == Counter({"over_issue": 1})
 
 
+def test_latest_decision_in_one_second_is_the_later_place_in_its_batch(book: Book) -> None:
+    """Ten decisions written together: the tenth (``...-10``) is the latest, not the ninth."""
+    stock_opening(book)
+    request = book.one(L.SupplyRequest, time=book.at(0, 10), unit="甲", head="甲主任",
+                       lines=(L.RequestLine(item="mask-kn95-10", quantity=5),))
+    decisions = [L.Decision.REJECTED] * 9 + [L.Decision.APPROVED]
+    written = book.write(*(L.draft(L.Approval, time=book.at(0, 11), request=request.id,
+                                   approved_by="zhou.min", decision=d) for d in decisions))
+    assert written[-1].id.endswith("-10")
+    book.one(L.StockIssue, time=book.at(0, 15), store="depot", item="mask-kn95-10",
+             quantity=5, request=request.id, unit="甲", signed_by="y")
+    assert book.reconcile().findings == ()
+
+
 def test_lost_thermometer(book: Book) -> None:
     """Seed: reusable items (体温计) are recovered; one that is lost is reported."""
     stock_opening(book)
