@@ -23,12 +23,21 @@ seconds and a few hundred megabytes.
 from __future__ import annotations
 
 import gc
+import multiprocessing
+import os
+import pickle
+import sys
+import tempfile
+import threading
+import traceback
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Set
+from contextlib import ExitStack, contextmanager
 from datetime import date, datetime, time, timedelta, tzinfo
+from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import IO, Any, NamedTuple
 
 import attrs
 
@@ -37,7 +46,6 @@ from core.ledger.findings import Finding, Severity, finding, yuan
 from core.ledger.periods import ClosedPeriods, load_closes
 from core.ledger.records import (
     Collection,
-    Difference,
     Invoice,
     Iou,
     Receipt,
@@ -175,6 +183,33 @@ class _Settlement(NamedTuple):
     line: int
 
 
+class _Invoice(NamedTuple):
+    """What is kept of an invoice in the period: its lines as (item, quantity, unit price)."""
+
+    id: str
+    at: float
+    round: str
+    lines: tuple[tuple[str, int, int], ...]
+    total_fen: int
+    path: Path
+    line: int
+
+    @property
+    def goods_fen(self) -> int:
+        return sum(quantity * price for _item, quantity, price in self.lines)
+
+
+class _Receipt(NamedTuple):
+    """What is kept of a delivery receipt: lines as (item, quantity, difference, substitute)."""
+
+    id: str
+    invoice: str
+    lines: tuple[tuple[str, int, str, str], ...]
+    received_by: str
+    path: Path
+    line: int
+
+
 class _Column:
     """The collections of one group, column by column: a million of them fit in little memory.
 
@@ -216,6 +251,33 @@ class _Column:
     def __iter__(self) -> Iterator[_Entry]:
         return map(self.entry, range(len(self.ids)))
 
+    def extend(self, later: _Column, file_offset: int) -> None:
+        """Append ``later``'s entries; its file numbers count from ``file_offset`` here."""
+        self.ids.extend(later.ids)
+        self.amounts.extend(later.amounts)
+        self.at.extend(later.at)
+        self.files.extend(array("l", (file + file_offset for file in later.files)))
+        self.lines.extend(later.lines)
+        self.households.extend(later.households)
+        self.workers.extend(later.workers)
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        # ids are joined into one text and names numbered: a column pickles as a few big objects
+        # instead of a million small ones; its files are numbers the receiver shifts
+        households, household_codes = _numbered(self.households)
+        workers, worker_codes = _numbered(self.workers)
+        return (self.community, self.supermarket, "\n".join(self.ids), households,
+                household_codes, workers, worker_codes, self.amounts, self.at, self.files,
+                self.lines)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        (self.community, self.supermarket, ids, households, household_codes, workers,
+         worker_codes, self.amounts, self.at, self.files, self.lines) = state
+        self.ids = ids.split("\n") if ids else []
+        self.households = [households[code] for code in household_codes]
+        self.workers = [workers[code] for code in worker_codes]
+        self.paths = []
+
     def live(self, reversed_ids: Set[str]) -> _Column:
         """This column without the entries in ``reversed_ids`` (itself when it has none)."""
         if not reversed_ids or reversed_ids.isdisjoint(self.ids):
@@ -228,13 +290,20 @@ class _Column:
         return kept
 
 
+def _numbered(values: list[str]) -> tuple[list[str], array[int]]:
+    """(the distinct values in order of appearance, each value's number in that list)."""
+    numbers: dict[str, int] = {}
+    codes = array("l", [numbers.setdefault(value, len(numbers)) for value in values])
+    return list(numbers), codes
+
+
 class _Group:
     __slots__ = ("collections", "invoices", "ious")
 
     def __init__(self, community: str, supermarket: str, paths: list[Path]) -> None:
         self.collections = _Column(community, supermarket, paths)
         self.ious: list[_Entry] = []
-        self.invoices: list[tuple[Invoice, Path, int]] = []
+        self.invoices: list[_Invoice] = []
 
 
 class Reconciler:
@@ -265,12 +334,12 @@ class Reconciler:
         self._windows = [(c, *c.window(zone)) for c in self.closes.closes]
         self._latest = float("-inf")
         self._records = 0
-        self._problems: list[Problem] = list(self.closes.problems)
+        self._problems: list[Problem] = []
         self._pending: list[tuple[str, Finding]] = []
         self._groups: dict[tuple[str, str, str], _Group] = {}
         self._ious: dict[str, _Entry] = {}
-        self._invoices: dict[str, tuple[Invoice, tuple[str, str, str], Path, int]] = {}
-        self._receipts: list[tuple[Receipt, Path, int]] = []
+        self._invoice_ids: set[str] = set()
+        self._receipts: list[_Receipt] = []
         self._settlements: list[_Settlement] = []
         self._reversed: dict[str, tuple[Record, Path, int]] = {}
         self._intern: dict[str, str] = {}
@@ -281,8 +350,79 @@ class Reconciler:
         self._path_index: dict[Path, int] = {}
         self._last_path: Path | None = None
         self._last_index = 0
+        self._merged_offset = 0
 
     # --- folding -------------------------------------------------------------------------------
+
+    def parts(self) -> Iterator[tuple[str, Any]]:
+        """What the fold gathered, in parts to :meth:`merge_part` into the reconciler of the
+        batch files before these. Each part is let go of once taken, and the reconciler is left
+        empty, ready to fold the files that come next."""
+        yield "head", (self._records, self._latest, self._problems, self._pending, self._paths,
+                       self._reversed, self._invoice_ids)
+        self._records, self._latest = 0, float("-inf")
+        self._problems, self._pending, self._paths = [], [], []
+        self._reversed, self._invoice_ids = {}, set()
+        self._path_index, self._last_path, self._intern = {}, None, {}
+        yield "groups", list(self._groups.items())
+        self._groups = {}
+        yield "ious", self._ious
+        self._ious = {}
+        yield "receipts", self._receipts
+        self._receipts = []
+        yield "settlements", self._settlements
+        self._settlements = []
+        yield from self.stock.parts()
+
+    def merge(self, later: Reconciler) -> None:
+        """Take in what ``later`` folded from the batch files that come after this one's."""
+        for part in later.parts():
+            self.merge_part(part)
+
+    def merge_part(self, part: tuple[str, Any]) -> None:
+        """Take in one of :meth:`parts` of a reconciler of the batch files after this one's.
+
+        The result is the same as folding all the files here, in order: lists are appended in
+        file order, and a record reversed in both parts is a double reversal of the later one.
+        """
+        name, value = part
+        if name == "head":
+            records, latest, problems, pending, paths, reversed_, invoice_ids = value
+            self._records += records
+            self._latest = max(self._latest, latest)
+            self._problems.extend(problems)
+            self._pending.extend(pending)
+            self._merged_offset = len(self._paths)
+            for path in paths:
+                self._path_index[path] = len(self._paths)
+                self._paths.append(path)
+            self._last_path = None
+            self._invoice_ids.update(invoice_ids)
+            for target, (record, path, line) in reversed_.items():
+                first = self._reversed.get(target)
+                if first is None:
+                    self._reversed[target] = (record, path, line)
+                else:
+                    self.emit("", finding("double_reversal", path, line, record=record.id,
+                                          target=target, first=first[0].id))
+        elif name == "groups":
+            s = self._s
+            for key, group in value:
+                mine = self._group(*key)
+                later = group.collections
+                later.households = [s(h) for h in later.households]
+                later.workers = [s(w) for w in later.workers]
+                mine.collections.extend(later, self._merged_offset)
+                mine.ious.extend(group.ious)
+                mine.invoices.extend(group.invoices)
+        elif name == "ious":
+            self._ious.update(value)
+        elif name == "receipts":
+            self._receipts.extend(value)
+        elif name == "settlements":
+            self._settlements.extend(value)
+        else:
+            self.stock.merge_part(part)
 
     def emit(self, record_id: str, found: Finding) -> None:
         """Keep a finding; it is dropped at the end if ``record_id`` turns out to be reversed."""
@@ -315,7 +455,6 @@ class Reconciler:
             self._latest = at
         if self._windows:
             self._check_closed(record, at, path, line)
-        sign = 1
         if record.reverses:
             target = record.reverses
             first = self._reversed.get(target)
@@ -323,12 +462,12 @@ class Reconciler:
                 self.emit("", finding("double_reversal", path, line, record=record.id,
                                       target=target, first=first[0].id))
                 return
+            # the original is dropped (money) or taken back out of the stock book (stock) when
+            # the books are closed, so that the fold does not depend on the order of the files
             self._reversed[target] = (record, path, line)
-            if not isinstance(record, StockRecord):
-                return  # the original is dropped when the books are closed
-            sign = -1
+            return
         if isinstance(record, StockRecord) or record.KIND in ("supply_request", "approval"):
-            self.stock.add(record, path, line, self._ordinal(at), sign)
+            self.stock.add(record, path, line, self._ordinal(at))
             return
         in_period = (self._from is None or at >= self._from) and (self._to is None or at < self._to)
         if isinstance(record, Collection):
@@ -347,13 +486,19 @@ class Reconciler:
                     record.id, record.ious, record.amount_fen, at, self._s(record.grid_worker),
                     path, line))
         elif isinstance(record, Invoice):
-            key = (record.community, record.supermarket, record.round)
-            self._invoices[record.id] = (record, key, path, line)
+            self._invoice_ids.add(record.id)
             if in_period:
-                self._group(*key).invoices.append((record, path, line))
+                self._group(record.community, record.supermarket, record.round).invoices.append(
+                    _Invoice(record.id, at, record.round,
+                             tuple((ln.item, ln.quantity, ln.unit_price_fen)
+                                   for ln in record.lines), record.total_fen, path, line))
                 self._check_prices(record, path, line)
         elif isinstance(record, Receipt):
-            self._receipts.append((record, path, line))
+            self._receipts.append(_Receipt(
+                record.id, record.invoice,
+                tuple((ln.item, ln.quantity, ln.difference.value if ln.difference else "",
+                       ln.substitute) for ln in record.lines),
+                record.received_by, path, line))
 
     def _check_closed(self, record: Record, at: float, path: Path, line: int) -> None:
         recorded = record.recorded.timestamp()
@@ -431,6 +576,10 @@ class Reconciler:
         self._as_of = as_of.timestamp()
         self._verify_reversals()
         reversed_ids = set(self._reversed)
+        for reversal, at_path, at_line in self._reversed.values():
+            if isinstance(reversal, StockRecord):
+                self.stock.add(reversal, at_path, at_line,
+                               self._ordinal(reversal.time.timestamp()), -1)
         open_items: list[OpenItem] = []
         matches: list[Match] = []
         money = self._deliveries(reversed_ids, open_items, matches)
@@ -456,7 +605,8 @@ class Reconciler:
         markup = sum(f.amount_fen for f in findings if f.code == "markup")
         fees = sum(f.amount_fen for f in findings if f.code == "fee")
         money = attrs.evolve(money, markup=markup, fees=fees)
-        problems = sorted(self._problems, key=lambda p: (str(p.path), p.line or 0))
+        problems = sorted((*self.closes.problems, *self._problems),
+                          key=lambda p: (str(p.path), p.line or 0))
         return Reconciliation(
             root=self.root, start=self.start, end=self.end, scope=self.scope, as_of=as_of,
             records=self._records, findings=tuple(findings),
@@ -465,7 +615,7 @@ class Reconciler:
             stock=tuple(stock_lines), problems=tuple(problems))
 
     def _duplicates(self, reversed_ids: set[str]) -> Iterator[tuple[_Entry, _Entry]]:
-        """(later, earlier) collections of one household with the same amount on the same day.
+        """(later, earliest) collections of one household with the same amount on the same day.
 
         Looked for one community at a time (a household lives in one), so the table of what has
         been seen stays small.
@@ -480,10 +630,14 @@ class Reconciler:
             day = day_cache.get(int(at // 900))
             return ordinal(at) if day is None else day
 
+        def earliest(entry: _Entry) -> tuple[float, tuple[int, int, int]]:
+            return entry.at, id_key(entry.id)
+
         for _community, columns in sorted(by_community.items()):
             # a collection is known by its place among the community's collections
             seen: dict[tuple[str, int, int], int] = {}
             claim = seen.setdefault
+            repeated: dict[tuple[str, int, int], list[int]] = {}
             starts: list[int] = []
             place = 0
             for column in columns:
@@ -492,14 +646,13 @@ class Reconciler:
                                strict=True):
                     first = claim(key, place)
                     if first != place:
-                        earlier = self._at_place(columns, starts, first)
-                        entry = column.entry(place - starts[-1])
-                        if (entry.at, id_key(entry.id)) > (earlier.at, id_key(earlier.id)):
-                            yield entry, earlier
-                        else:
-                            seen[key] = place
-                            yield earlier, entry
+                        repeated.setdefault(key, [first]).append(place)
                     place += 1
+            for places in repeated.values():
+                entries = sorted((self._at_place(columns, starts, p) for p in places),
+                                 key=earliest)
+                for entry in entries[1:]:
+                    yield entry, entries[0]
 
     @staticmethod
     def _at_place(columns: list[_Column], starts: list[int], place: int) -> _Entry:
@@ -530,21 +683,21 @@ class Reconciler:
                     matches: list[Match]) -> MoneyTotals:
         scope = self.scope
         collected = matched = open_ = invoiced_total = received_total = 0
-        receipts: dict[str, list[tuple[Receipt, Path, int]]] = {}
-        for receipt, path, line in self._receipts:
+        receipts: dict[str, list[_Receipt]] = {}
+        for receipt in self._receipts:
             if receipt.id in reversed_ids:
                 continue
-            if receipt.invoice not in self._invoices:
-                self.emit(receipt.id, finding("unknown_invoice", path, line, record=receipt.id,
-                                              invoice=receipt.invoice))
+            if receipt.invoice not in self._invoice_ids:
+                self.emit(receipt.id, finding("unknown_invoice", receipt.path, receipt.line,
+                                              record=receipt.id, invoice=receipt.invoice))
                 continue
-            receipts.setdefault(receipt.invoice, []).append((receipt, path, line))
+            receipts.setdefault(receipt.invoice, []).append(receipt)
         for (community, supermarket, round_), group in sorted(self._groups.items()):
             # collections stay in their column: entries are made only for what is reported
             column = group.collections.live(reversed_ids)
             ious = [e for e in group.ious if e.id not in reversed_ids]
-            invoices = sorted((i for i in group.invoices if i[0].id not in reversed_ids),
-                              key=lambda i: id_key(i[0].id))
+            invoices = sorted((i for i in group.invoices if i.id not in reversed_ids),
+                              key=lambda i: id_key(i.id))
             counted: Iterable[int]
             if scope.grid_worker:
                 counted = [i for i, w in enumerate(column.workers) if w == scope.grid_worker]
@@ -576,29 +729,28 @@ class Reconciler:
                             age=age, related=(*column.ids, *(e.id for e in ious)), **where))
                 continue
             matched += group_collected
-            first, first_path, first_line = invoices[0]
-            invoiced = sum(i.total_fen for i, _p, _l in invoices)
+            first = invoices[0]
+            invoiced = sum(i.total_fen for i in invoices)
             invoiced_total += invoiced
             received = 0
             members: list[str] = [*column.ids, *(e.id for e in ious)]
-            for invoice, path, line in invoices:
+            for invoice in invoices:
                 members.append(invoice.id)
                 got = receipts.get(invoice.id, [])
-                members.extend(r.id for r, _p, _l in got)
-                received += self._compare_receipt(invoice, path, line, got, open_items)
+                members.extend(r.id for r in got)
+                received += self._compare_receipt(invoice, where, got, open_items)
             received_total += received
             if not column and not ious:
-                for invoice, path, line in invoices:
+                for invoice in invoices:
                     self.emit(invoice.id, finding(
-                        "invoice_not_paid", path, line, record=invoice.id,
+                        "invoice_not_paid", invoice.path, invoice.line, record=invoice.id,
                         amount_fen=invoice.total_fen, round=round_, **where))
                     open_items.append(OpenItem(
-                        "invoice", invoice.id, path, line, invoice.total_fen,
-                        self._day(invoice.time.timestamp()), self._age(invoice.time.timestamp()),
-                        community, supermarket))
+                        "invoice", invoice.id, invoice.path, invoice.line, invoice.total_fen,
+                        self._day(invoice.at), self._age(invoice.at), community, supermarket))
             elif funded != invoiced:
                 self.emit("", finding(
-                    "collected_invoiced_mismatch", first_path, first_line, record=first.id,
+                    "collected_invoiced_mismatch", first.path, first.line, record=first.id,
                     amount_fen=abs(funded - invoiced), round=round_, collected=yuan(funded),
                     ious=yuan(ious_fen), invoiced=yuan(invoiced),
                     diff=yuan(funded - invoiced), **where))
@@ -616,16 +768,14 @@ class Reconciler:
                         self._day(e.at), self._age(e.at), e.community, e.supermarket,
                         e.grid_worker, e.household)
 
-    def _compare_receipt(self, invoice: Invoice, path: Path, line: int,
-                         receipts: list[tuple[Receipt, Path, int]],
-                         open_items: list[OpenItem]) -> int:
+    def _compare_receipt(self, invoice: _Invoice, where: dict[str, Any],
+                         receipts: list[_Receipt], open_items: list[OpenItem]) -> int:
         """Check what arrived against ``invoice``; returns the value received, in fen."""
-        where: dict[str, Any] = dict(community=invoice.community, supermarket=invoice.supermarket)
-        at = invoice.time.timestamp()
+        path, line, at = invoice.path, invoice.line, invoice.at
         if not receipts:
             open_items.append(OpenItem("delivery", invoice.id, path, line, invoice.goods_fen,
-                                       self._day(at), self._age(at), invoice.community,
-                                       invoice.supermarket))
+                                       self._day(at), self._age(at), where["community"],
+                                       where["supermarket"]))
             age = self._age(at)
             if age > RECEIPT_DUE_DAYS:
                 self.emit(invoice.id, finding("not_received", path, line, record=invoice.id,
@@ -633,22 +783,19 @@ class Reconciler:
             return 0
         invoiced: dict[str, int] = {}
         price: dict[str, int] = {}
-        for invoice_line in invoice.lines:
-            invoiced[invoice_line.item] = invoiced.get(invoice_line.item, 0) + \
-                invoice_line.quantity
-            price.setdefault(invoice_line.item, invoice_line.unit_price_fen)
+        for item, quantity, unit_price in invoice.lines:
+            invoiced[item] = invoiced.get(item, 0) + quantity
+            price.setdefault(item, unit_price)
         received: dict[str, int] = {}
-        reasons: dict[str, list[tuple[Difference, str]]] = {}
-        last = receipts[-1]
-        for receipt, _p, _l in receipts:
-            for receipt_line in receipt.lines:
-                received[receipt_line.item] = received.get(receipt_line.item, 0) + \
-                    receipt_line.quantity
-                if receipt_line.difference is not None:
-                    reasons.setdefault(receipt_line.item, []).append(
-                        (receipt_line.difference, receipt_line.substitute))
+        reasons: dict[str, list[tuple[str, str]]] = {}
+        for receipt in receipts:
+            for item, quantity, difference, substitute in receipt.lines:
+                received[item] = received.get(item, 0) + quantity
+                if difference:
+                    reasons.setdefault(item, []).append((difference, substitute))
+        receipt = receipts[-1]
+        receipt_path, receipt_line_no = receipt.path, receipt.line
         value = 0
-        receipt, receipt_path, receipt_line_no = last
         for item, quantity in invoiced.items():
             got = received.get(item, 0)
             value += min(got, quantity) * price[item]
@@ -671,7 +818,7 @@ class Reconciler:
                                               receipt_line_no, **common))
                 continue
             difference, substitute = given[0]
-            code = f"{difference.value}_delivery"
+            code = f"{difference}_delivery"
             self.emit(receipt.id, finding(
                 code, receipt_path, receipt_line_no, amount_fen=missing * price[item],
                 quantity=missing, substitute=substitute or "?", **common))
@@ -786,6 +933,13 @@ class Reconciler:
                                       target=target, why=why))
 
 
+#: below this many bytes of batch files (about 45,000 records) the ledgers are read in one
+#: process: passing a part from one process to another costs more than reading it twice as fast
+PARALLEL_BYTES = 16 * 2**20
+#: more processes than this would spend what they save on merging their parts
+MAX_WORKERS = 4
+
+
 def reconcile_records(
     root: Path,
     batches: Iterable[Batch],
@@ -798,21 +952,14 @@ def reconcile_records(
     scope: Scope | None = None,
     as_of: datetime | None = None,
 ) -> Reconciliation:
-    """Reconcile ``batches`` read from the desk at ``root``."""
+    """Reconcile ``batches`` read from the desk at ``root``, in this process."""
     reconciler = Reconciler(root, catalogue=catalogue, zone=zone,
                             closes=load_closes(root, tuple(supervisors)), start=start, end=end,
                             scope=scope, as_of=as_of)
-    # records and what the fold keeps of them hold no reference cycles: the cycle collector
-    # would only walk the growing heap again and again (a third of the time for a million)
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with _cycles_not_collected():
         for batch in batches:
             reconciler.add_batch(batch)
         return reconciler.finish()
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def reconcile(
@@ -822,10 +969,150 @@ def reconcile(
     end: date | None = None,
     scope: Scope | None = None,
     as_of: datetime | None = None,
+    workers: int | None = None,
 ) -> Reconciliation:
-    """Reconcile every ledger of ``desk`` (a :class:`core.desk.Desk`) for a period and a scope."""
+    """Reconcile every ledger of ``desk`` (a :class:`core.desk.Desk`) for a period and a scope.
+
+    Large ledgers (:data:`PARALLEL_BYTES` and more) are read by up to ``workers`` processes
+    (default: one per CPU this process may use, at most :data:`MAX_WORKERS`) when this process can
+    fork them safely (on Linux, with no other thread running): each folds a run of consecutive
+    batch files and the parts are merged in file order, so the result is the same as reading them
+    all here. ``workers=1`` reads them all here.
+    """
     root: Path = desk.root
-    return reconcile_records(
-        root, (read_batch(p) for p in batch_paths(root)), catalogue=desk.catalogue,
-        zone=desk.settings.zone, supervisors=desk.settings.supervisors, start=start, end=end,
+    settings: dict[str, Any] = dict(
+        catalogue=desk.catalogue, zone=desk.settings.zone,
+        closes=load_closes(root, tuple(desk.settings.supervisors)), start=start, end=end,
         scope=scope, as_of=as_of)
+    paths = list(batch_paths(root))
+    reconciler = Reconciler(root, **settings)
+    shares = _shares(paths, _usable_cpus() if workers is None else workers)
+    with _cycles_not_collected():
+        if len(shares) > 1 and _can_fork():
+            _fold_in_processes(reconciler, shares, settings)
+        else:
+            _fold(reconciler, paths)
+        return reconciler.finish()
+
+
+def _fold(reconciler: Reconciler, paths: Iterable[Path]) -> None:
+    for path in paths:
+        reconciler.add_batch(read_batch(path))
+
+
+def _can_fork() -> bool:
+    """Whether worker processes may be forked from this one.
+
+    Forked, because a spawned worker would import the caller's main module again (a script
+    without an ``if __name__ == "__main__"`` guard would run twice); and only from a process with
+    one thread, because a fork copies locks other threads may hold (an app's threads, say).
+    """
+    return (sys.platform == "linux" and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods())
+
+
+def _fold_in_processes(reconciler: Reconciler, shares: list[list[Path]],
+                       settings: dict[str, Any]) -> None:
+    """Fold the first share here and every other in a forked process, then merge in order.
+
+    A worker folds a few files at a time and writes what it gathered, pickled (a fifth of the
+    size of the objects), to a temporary file, so neither it nor this process holds a second copy
+    of its share; this process reads the parts back once it has folded the files before theirs.
+    """
+    context = multiprocessing.get_context("fork")
+    workers: list[tuple[BaseProcess, IO[bytes]]] = []
+    with ExitStack() as cleanup:
+        cleanup.callback(_stop, workers)
+        for share in shares[1:]:
+            parts: IO[bytes] = cleanup.enter_context(
+                tempfile.TemporaryFile(prefix="baogong-reconcile-"))
+            worker: BaseProcess = context.Process(target=_fold_share, daemon=True,
+                                     args=(parts.fileno(), reconciler.root, settings, share))
+            worker.start()
+            workers.append((worker, parts))
+        _fold(reconciler, shares[0])
+        for worker, parts in workers:
+            worker.join()
+            parts.seek(0)
+            while True:
+                try:
+                    part = pickle.load(parts)
+                except EOFError:
+                    part = ("failed", f"it ended with exit code {worker.exitcode}")
+                if part[0] == "end":
+                    break
+                if part[0] == "failed":
+                    raise RuntimeError(f"a process reading ledger files failed: {part[1]}")
+                reconciler.merge_part(part)
+
+
+def _stop(workers: list[tuple[BaseProcess, IO[bytes]]]) -> None:
+    for worker, _parts in workers:
+        if worker.is_alive():
+            worker.kill()
+        worker.join()
+
+
+#: a worker writes what it has gathered after folding this many bytes of batch files
+SEND_BYTES = 8 * 2**20
+
+
+def _fold_share(writing: int, root: Path, settings: dict[str, Any], paths: list[Path]) -> None:
+    """In a worker process: fold ``paths``, writing the parts gathered every few files."""
+    with open(writing, "wb", closefd=False) as stream:
+        try:
+            reconciler = Reconciler(root, **settings)
+            with _cycles_not_collected():
+                folded = 0
+                for index, path in enumerate(paths):
+                    reconciler.add_batch(read_batch(path))
+                    folded += path.stat().st_size
+                    if folded >= SEND_BYTES or index == len(paths) - 1:
+                        for part in reconciler.parts():
+                            pickle.dump(part, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                        folded = 0
+            pickle.dump(("end", None), stream)
+        except Exception:  # a bug: tell the parent what it was; it raises
+            pickle.dump(("failed", traceback.format_exc()), stream)
+
+
+def _usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _shares(paths: list[Path], workers: int) -> list[list[Path]]:
+    """``paths`` cut into at most ``workers`` runs of about the same number of bytes."""
+    sizes = []
+    for path in paths:
+        try:
+            sizes.append(path.stat().st_size)
+        except OSError:
+            sizes.append(0)  # read_batch reports it
+    total = sum(sizes)
+    count = max(1, min(workers, MAX_WORKERS, len(paths)))
+    if count == 1 or total < PARALLEL_BYTES:
+        return [paths]
+    shares: list[list[Path]] = [[]]
+    done = 0
+    for path, size in zip(paths, sizes, strict=True):
+        if done >= total * len(shares) / count and len(shares) < count:
+            shares.append([])
+        shares[-1].append(path)
+        done += size
+    return shares
+
+
+@contextmanager
+def _cycles_not_collected() -> Iterator[None]:
+    """Records and what the fold keeps of them hold no reference cycles: the cycle collector
+    would only walk the growing heap again and again (a third of the time for a million)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
