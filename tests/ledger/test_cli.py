@@ -29,6 +29,13 @@ def test_demo_desk_has_findings(demo_copy: Path, capsys: pytest.CaptureFixture[s
     assert "ledgers/2026/11/" in out and "→ next:" in out
 
 
+def test_jobs(demo_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["reconcile", "--desk", str(demo_copy), "--json", "--jobs", "1"]) == 1
+    assert len(json.loads(capsys.readouterr().out)["findings"]) == 4
+    assert main(["reconcile", "--desk", str(demo_copy), "--jobs", "0"]) == 2
+    assert "--jobs must be at least 1" in capsys.readouterr().err
+
+
 def test_chinese_report(demo_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["reconcile", "--desk", str(demo_copy), "--lang", "zh"]) == 1
     out = capsys.readouterr().out

@@ -58,6 +58,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="write the same as one XLSX workbook")
     parser.add_argument("--write-matches", action="store_true",
                         help="write match records to ledgers/matches/")
+    parser.add_argument("--jobs", type=int, default=None, metavar="N",
+                        help="read large ledgers with up to N processes (default: one per CPU)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -80,7 +82,11 @@ def run(args: argparse.Namespace) -> int:
         if value and value not in known:
             print(f"unknown {name} {value!r}", file=sys.stderr)
             return 2
-    result = book.reconcile(start=args.start, end=args.end, scope=scope, as_of=args.as_of)
+    if args.jobs is not None and args.jobs < 1:
+        print("--jobs must be at least 1", file=sys.stderr)
+        return 2
+    result = book.reconcile(start=args.start, end=args.end, scope=scope, as_of=args.as_of,
+                            workers=args.jobs)
     if args.json:
         json.dump(to_json(result), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
