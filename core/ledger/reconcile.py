@@ -17,7 +17,9 @@ Every finding names a record's file and line and suggests the next action; all a
 
 The reconciler is a fold (:class:`Reconciler`): records are added one at a time as batches are
 read, and only the little each later check needs is kept, so a million records reconcile in a few
-seconds and a few hundred megabytes.
+seconds and a few hundred megabytes. A fold of consecutive batch files can be handed over in
+parts and merged into the fold of the files before them with the same result, which is how
+:func:`reconcile` reads large ledgers in several processes.
 """
 
 from __future__ import annotations
@@ -373,11 +375,6 @@ class Reconciler:
         yield "settlements", self._settlements
         self._settlements = []
         yield from self.stock.parts()
-
-    def merge(self, later: Reconciler) -> None:
-        """Take in what ``later`` folded from the batch files that come after this one's."""
-        for part in later.parts():
-            self.merge_part(part)
 
     def merge_part(self, part: tuple[str, Any]) -> None:
         """Take in one of :meth:`parts` of a reconciler of the batch files after this one's.
