@@ -10,14 +10,20 @@ It generates N records (money and stock, in the proportions of a busy district: 
 IOUs and settlements, invoices of ~10 lines and their receipts, stock receipts, requests,
 approvals, issues, returns, adjustments and daily counts) into a temporary desk with the library's
 own batch writer, then reconciles them in a child process (``baogong reconcile`` semantics:
-load every batch, fold, match, check) and reports seconds, records per second and the child's peak
-resident memory (``ru_maxrss``). It writes the same movements as a beancount ledger (one
-transaction per record, two postings each, stock as commodities, counts as ``balance``
-assertions) and times ``bean-check`` on it in a child process the same way.
+load every batch, fold, match, check), once as the library chooses (one forked process per CPU
+on a large ledger) and once in one process. It reports seconds, records per second, the CPU time
+of every process and the peak memory of the whole process tree (sampled every 10 ms). It writes
+the same movements as a beancount ledger (one transaction per record, two postings each, stock
+as commodities, counts as ``balance`` assertions) and measures ``bean-check`` on it the same
+way.
 
-Measured on the 2-core development machine while other benchmarks shared it (load ~4.6), for
-1,000,264 records: baogong 14.7 s (11.7 s CPU), peak RSS 350 MiB; bean-check 183.7 s
-(111.9 s CPU), peak RSS 4,639 MiB: 12.5x faster by the clock, 9.6x by CPU time, 13x less memory.
+Measured for 1,000,264 records (132 batch files, 349 MB) on the 2-core development machine:
+
+- quiet: default (one forked process per CPU) 7.26 s (12.33 s CPU in all processes), one process
+  11.52 s; bean-check 111.9 s and 4,640 MiB against our 339 MiB: 15.4x faster by the clock
+  (9.7x in one process), 9.1x less CPU time, 13.7x less memory.
+- with about 30% of the CPU stolen by neighbours: default 13.89 s (22.22 s CPU), one process
+  20.37 s; bean-check 180.0 s: 13.0x faster by the clock (8.8x in one process), 7.8x less CPU.
 """
 
 from __future__ import annotations
