@@ -12,11 +12,18 @@ import contextlib
 import errno
 import fcntl
 import os
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 PRIVATE_FILE_MODE = 0o600
+
+#: a write takes milliseconds: a temporary file this old belongs to a writer that was stopped
+STALE_TEMPORARY_SECONDS = 3600.0
+
+#: ``.NAME.PID.NANOSECONDS.ATTEMPT.tmp``, as :func:`_mkstemp` names them
+_TEMPORARY_NAME = re.compile(r"\..+\.\d+\.\d+\.\d+\.tmp")
 
 
 class LockTimeout(TimeoutError):
@@ -57,6 +64,30 @@ def _mkstemp(path: Path) -> tuple[int, str]:
         except FileExistsError:
             continue
     raise FileExistsError(errno.EEXIST, "cannot create a temporary file", str(path))
+
+
+def leftover_temporaries(root: Path, *, older_than: float = STALE_TEMPORARY_SECONDS,
+                         now: float | None = None) -> list[Path]:
+    """Temporary files below ``root`` left by writes that never finished, oldest name first.
+
+    A writer stopped between writing its temporary file and moving it into place (killed, or
+    the machine lost power) leaves it behind. The record it was replacing is whole, and what the
+    temporary holds was never saved, so removing it loses nothing. Files younger than
+    ``older_than`` seconds are left alone: their writer may still be at work.
+    """
+    limit = (time.time() if now is None else now) - older_than
+    found: list[Path] = []
+    for directory, _dirs, names in os.walk(root):
+        for name in names:
+            if not _TEMPORARY_NAME.fullmatch(name):
+                continue
+            path = Path(directory, name)
+            try:
+                if path.lstat().st_mtime <= limit:
+                    found.append(path)
+            except FileNotFoundError:  # its writer finished or cleaned up meanwhile
+                continue
+    return sorted(found)
 
 
 def write_atomic(path: Path, data: bytes, *, mode: int = PRIVATE_FILE_MODE) -> None:

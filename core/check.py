@@ -13,6 +13,7 @@ from pathlib import Path
 
 import attrs
 
+from core.atomic import leftover_temporaries
 from core.desk import Desk
 from core.ledger import check_ledgers
 from core.levels import check_level_files
@@ -31,6 +32,9 @@ class CheckReport:
     problems: tuple[Problem, ...]
     cases: int
     opened: bool = True
+    #: temporary files of interrupted writes (removed when ``sweep`` was asked for)
+    leftovers: tuple[Path, ...] = ()
+    swept: bool = False
 
     @property
     def ok(self) -> bool:
@@ -50,8 +54,13 @@ def _check_batch(paths: Sequence[str]) -> list[Problem]:
     return problems
 
 
-def check_desk(root: Path | str, *, workers: int | None = None) -> CheckReport:
-    """Validate the desk at ``root``: settings, reference data, every case file."""
+def check_desk(root: Path | str, *, workers: int | None = None,
+               sweep: bool = False) -> CheckReport:
+    """Validate the desk at ``root``: settings, reference data, every case file.
+
+    Temporary files left by interrupted writes are listed in the report, and removed when
+    ``sweep`` is true; they hold nothing that was saved, so they are not problems.
+    """
     try:
         desk = Desk.open(root)
     except DeskError as exc:
@@ -70,4 +79,14 @@ def check_desk(root: Path | str, *, workers: int | None = None) -> CheckReport:
     else:
         problems.extend(_check_batch(paths))
     problems.sort(key=lambda p: (str(p.path), p.line or 0))
-    return CheckReport(desk.root, tuple(problems), len(paths))
+    leftovers = leftover_temporaries(desk.root)
+    if sweep:
+        for path in leftovers:
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                problems.append(Problem(path, None, f"cannot remove: {exc.strerror or exc}"))
+    return CheckReport(desk.root, tuple(problems), len(paths), leftovers=tuple(leftovers),
+                       swept=sweep)

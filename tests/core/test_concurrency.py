@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import core
+from core.atomic import leftover_temporaries
 from core.store import decode_case
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,4 +125,6 @@ def test_a_writer_killed_mid_write_leaves_a_whole_file(empty_desk: core.Desk) ->
     leftovers = [p.name for p in path.parent.iterdir() if p.name != path.name]
     # a killed writer may leave its temporary file; it is hidden and never read as a case
     assert all(name.startswith(".") and name.endswith(".tmp") for name in leftovers)
+    assert leftover_temporaries(empty_desk.root, older_than=0) == sorted(
+        path.parent / name for name in leftovers)
     assert core.open_desk(empty_desk.root).cases.get(case.id) == case

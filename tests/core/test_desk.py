@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 import core
+from core.atomic import STALE_TEMPORARY_SECONDS, leftover_temporaries
 from core.check import check_desk
 from core.demo import demo_desk_path
 from tui.cli import main
@@ -112,6 +115,48 @@ def test_check_with_several_processes_finds_the_same(demo_desk_dir: Path) -> Non
     report = check_desk(demo_desk_dir, workers=2)
     assert len([p for p in report.problems if p.path == victim]) == 1
     assert len(report.problems) == 2101  # each copy's file name disagrees with its id
+
+
+def _leftover(beside: Path, age: float) -> Path:
+    """A temporary file like the one a writer killed mid-write leaves, ``age`` seconds old."""
+    path = beside.with_name(f".{beside.name}.4242.{time.monotonic_ns()}.0.tmp")
+    path.write_bytes(beside.read_bytes()[:100])
+    then = time.time() - age
+    os.utime(path, (then, then))
+    return path
+
+
+def test_leftover_temporaries_are_old_hidden_temporary_files(tmp_path: Path) -> None:
+    case_file = tmp_path / "cases" / "20261116-0001.toml"
+    case_file.parent.mkdir(parents=True)
+    case_file.write_text('id = "20261116-0001"\n')
+    old = _leftover(case_file, STALE_TEMPORARY_SECONDS + 60)
+    _leftover(case_file, 5)  # its writer may still be at work
+    (tmp_path / "cases" / ".notes.tmp").write_text("not one of ours")
+    (tmp_path / "cases" / "plan.tmp").write_text("not hidden")
+    assert leftover_temporaries(tmp_path) == [old]
+    assert len(leftover_temporaries(tmp_path, older_than=0)) == 2
+
+
+def test_check_lists_leftover_temporaries_and_sweep_removes_only_them(
+    demo_desk_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case_file = sorted((demo_desk_dir / "cases").rglob("*.toml"))[3]
+    before = case_file.read_bytes()
+    stale = _leftover(case_file, 2 * STALE_TEMPORARY_SECONDS)
+    young = _leftover(case_file, 1)
+    assert main(["check", "--jobs", "1", str(demo_desk_dir)]) == 0  # nothing saved is lost
+    captured = capsys.readouterr()
+    assert captured.out.startswith("ok: ")
+    assert f"{stale}: temporary file left by an interrupted write" in captured.err
+    assert "`baogong check --sweep` removes them" in captured.err
+    assert stale.exists() and str(young) not in captured.err
+
+    assert main(["check", "--jobs", "1", "--sweep", str(demo_desk_dir)]) == 0
+    assert "removed 1 temporary file(s)" in capsys.readouterr().out
+    assert not stale.exists() and young.exists()
+    assert case_file.read_bytes() == before
+    assert check_desk(demo_desk_dir, workers=1).leftovers == ()
 
 
 def test_check_of_a_missing_desk_exits_2(tmp_path: Path) -> None:
