@@ -200,3 +200,29 @@ async def test_board_evidence_opens_the_supporting_case(console_app: ConsoleApp,
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
         assert app.screen.case_id in evidence
+
+
+async def test_reconcile_scope_narrows_the_money_findings(console_app: ConsoleApp, desk) -> None:
+    # the same household paying the same amount twice in a day: a suspected duplicate in hx-02
+    twice = [L.draft(L.Collection, time=at(9, minute), household="hx-02-1-1-101",
+                     community="hx-02", supermarket="west-mart", round="r1123",
+                     order=f"r1123-00{minute}", grid_worker="grid.hx02.1", amount_fen=4200)
+             for minute in (10, 40)]
+    write_batch(desk.root, twice, operator="grid.hx02.1", zone=desk.settings.zone,
+                recorded=at(10, 0), mode=0o600)
+    app = console_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("b", "4")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReconcileScreen) and screen.result is not None
+        assert "suspected_duplicate" in {f.code for f in screen.result.findings}
+        await pilot.press("c", "enter", *"hx-02", "enter", "tab", *"核对光明社区", "ctrl+s")
+        await settle(pilot)
+        assert screen.community == "hx-02"
+        assert [f.code for f in screen.result.findings] == ["suspected_duplicate"]
+        await pilot.press("c", "enter", *"hx-01", "enter", "tab", *"核对和平社区", "ctrl+s")
+        await settle(pilot)
+        assert screen.community == "hx-01"
+        assert "suspected_duplicate" not in {f.code for f in screen.result.findings}
