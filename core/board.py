@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from core.index import Query
+from core.levels.signals import Level
 from core.reports.daily import DailyReport, daily_report
 from core.reports.summary import HotSpot, day_summary
 
@@ -90,5 +91,21 @@ def situation(desk: Desk, now: datetime) -> Situation:
                      summary.hot_spots, tuple(signals))
 
 
+def district_levels(desk: Desk, day: date, now: datetime | None = None) -> dict[str, Level]:
+    """The emergency level of each high-risk district on ``day``, as the daily report has it.
+
+    A district the report does not assess (no market signals for the day and no manual level)
+    is left out. Raises :class:`core.problems.DeskError` like the daily report.
+    """
+    report = daily_report(desk, day, signals=signals_for(desk.root, day), now=now)
+    levels: dict[str, Level] = {}
+    for area in report.areas:
+        if area.level.level is not None:
+            # "" is the whole desk, reported as one area when no district is marked high-risk
+            for district in [area.district] if area.district else list(desk.districts):
+                levels[district] = area.level.level
+    return levels
+
+
 __all__ = ["SIGNALS_DIR", "DepartmentLoad", "Situation", "calls_per_hour", "department_loads",
-           "signals_for", "situation"]
+           "district_levels", "signals_for", "situation"]

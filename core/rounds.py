@@ -19,19 +19,24 @@ A round's household orders, as the grid workers total them, live in one file per
 order into labelled boxes, loads the boxes on vehicles (city -> district transfer station ->
 community drop point) with a manifest per drop point, counts the delivery staff (one per ten
 households) and switches a supermarket to standard packs (标准包) when its orders outgrow its
-``daily_order_capacity``.
+``daily_order_capacity``. Given the emergency level of each district, it rations the orders of
+districts at the level ``packing.toml``'s ``[ration]`` starts from (:mod:`core.packing.rationing`):
+what is packed, labelled and charged is the household's share.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from core.levels.signals import Level
 from core.packing.orders import HouseholdOrder, OrderLine, OrderPacker, OrderPacking, Payment
+from core.packing.rationing import RationCut, RationTable, ration_order
 from core.packing.templates import PackingConfig, expand, load_packing_config
 from core.packing.vehicles import (
     LoadPlan,
@@ -192,6 +197,13 @@ class RoundPlan:
     drops: tuple[Drop, ...]
     loads: LoadPlan
     lower_bound: int  # boxes
+    #: the emergency level of each district of the round, where one was given
+    levels: dict[str, Level] = attrs.Factory(dict)
+    #: districts whose orders were rationed per person
+    rationed: tuple[str, ...] = ()
+    #: districts at a rationing level (II by default) while packing.toml sets no [ration]
+    ration_missing: tuple[str, ...] = ()
+    cuts: tuple[RationCut, ...] = ()
 
     @property
     def boxes(self) -> int:
@@ -210,12 +222,25 @@ def order_amount(desk: Desk, order: HouseholdOrder) -> int:
 
 
 def plan_round(desk: Desk, round_: Round, *, time_limit: float = 0.5,
-               config: PackingConfig | None = None) -> RoundPlan:
-    """Pack, label and load ``round_``; supermarkets over capacity get standard packs."""
+               config: PackingConfig | None = None,
+               levels: Mapping[str, Level | None] | None = None) -> RoundPlan:
+    """Pack, label and load ``round_``; supermarkets over capacity get standard packs.
+
+    ``levels`` maps districts to their emergency level (see :func:`core.board.district_levels`);
+    orders in districts at the ration's level are cut to each household's share.
+    """
     if config is None:
         config, problems = load_packing_config(desk.root)
         if config is None:
             raise DeskError(problems)
+    district_of = {code: c.district for code, c in desk.communities.items()}
+    in_force = {d: level for d, level in (levels or {}).items()
+                if level is not None and d in {district_of.get(o.community) for o in round_.orders}}
+    ration = config.ration
+    # without a ration table, the seeds' level (II) still says where one is missing
+    at_ration_level = sorted(d for d, level in in_force.items()
+                             if (ration or RationTable()).applies_at(level))
+    rationed = at_ration_level if ration is not None else []
     zone = desk.settings.zone
     schedule = round_schedule(round_.day_one, zone, config.round_days, config.order_cutoff,
                               config.delivery_day, config.delivery_from)
@@ -231,11 +256,15 @@ def plan_round(desk: Desk, round_: Round, *, time_limit: float = 0.5,
     over = {v.supermarket for v in volumes if v.over}
     template = config.templates().get(STANDARD_PACK)
     orders = []
+    cuts: list[RationCut] = []
     for order in round_.orders:
+        household = desk.households.get(order.household)
+        people = household.size if household is not None else 1
         if supermarket_of.get(order.id, "") in over and template is not None:
-            household = desk.households.get(order.household)
-            people = household.size if household is not None else 1
             order = attrs.evolve(order, lines=expand(template, config, desk.catalogue, people))
+        if ration is not None and district_of.get(order.community) in rationed:
+            order, cut = ration_order(order, people, ration, desk.catalogue)
+            cuts.extend(cut)
         orders.append(order)
     spec = config.boxes["standard"]
     packer = OrderPacker(desk.catalogue, spec.box(), config.separate_chilled)
@@ -264,8 +293,12 @@ def plan_round(desk: Desk, round_: Round, *, time_limit: float = 0.5,
             couriers_needed(households, config.households_per_courier),
             sum(order_amount(desk, o) for o, _p in members)))
     return RoundPlan(round_, schedule, volumes, packings, tuple(drops), loads,
-                     sum(p.lower_bound for p in packings))
+                     sum(p.lower_bound for p in packings), levels=in_force,
+                     rationed=tuple(rationed),
+                     ration_missing=tuple(at_ration_level) if ration is None else (),
+                     cuts=tuple(cuts))
 
 
-__all__ = ["ROUNDS_DIR", "STANDARD_PACK", "TRUCK", "VAN", "Drop", "Round", "RoundPlan",
-           "Volume", "load_rounds", "order_amount", "plan_round", "read_round", "round_paths"]
+__all__ = ["ROUNDS_DIR", "STANDARD_PACK", "TRUCK", "VAN", "Drop", "RationCut", "RationTable",
+           "Round", "RoundPlan", "Volume", "load_rounds", "order_amount", "plan_round",
+           "read_round", "round_paths"]

@@ -37,8 +37,11 @@ from core.packing.rationing import (
     Claim,
     FrontLine,
     MedicalRequest,
+    RationCut,
+    RationTable,
     allocate_medical,
     ration,
+    ration_order,
 )
 from core.packing.solver import Solution, lower_bound, solve
 from core.packing.templates import (
@@ -79,6 +82,8 @@ __all__ = [
     "PackingConfig",
     "Parcel",
     "Payment",
+    "RationCut",
+    "RationTable",
     "Solution",
     "TooBigError",
     "Vehicle",
@@ -96,6 +101,7 @@ __all__ = [
     "pack_items",
     "plan_loads",
     "ration",
+    "ration_order",
     "round_schedule",
     "solve",
     "totals",

@@ -1,5 +1,26 @@
-"""Rationing scarce stock per person (按人定量供应) at emergency levels II and I, and medical
-supplies by urgency (DOMAIN.md sections 3 and 5).
+"""Rationing per person (按人定量供应) at emergency levels II and I, and medical supplies by
+urgency (DOMAIN.md sections 3 and 5).
+
+:func:`ration_order` cuts one household's group-buying order down to its share while its district
+is at the rationing level. The desk sets the ration in ``packing.toml``; without a ``[ration]``
+table nothing is rationed::
+
+    [ration]
+    from_level = "II"              # rationing starts at this level (the seeds: II)
+
+    [ration.per_person_kg]         # kg per person per delivery round, by goods category
+    grain_oil = 3.0                # 粮油
+    meat = 1.0                     # 肉
+    eggs = 1.0                     # 蛋
+    milk = 3.0                     # 奶
+    vegetables = 4.5               # 蔬菜
+    salt = 0.1                     # 食盐
+
+The share is ``people x kg``: for each rationed category the order keeps whole units, heaviest
+first, while the household is still below its share; the unit that reaches the share is kept
+whole. Goods come in bags and trays, so a share smaller than a bag still buys one bag (nobody is
+left without rice or salt), and no household gets more than its share plus one unit. Categories
+without a ration and goods missing from the catalogue are left as ordered.
 
 :func:`ration` shares whole units of one scarce good: front-line units first (in the order given,
 up to what they ask), then priority people (each gets their quota), then every community
@@ -19,6 +40,10 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 import attrs
+
+from core.levels.signals import Level
+from core.model import CatalogueItem, GoodsCategory
+from core.packing.orders import HouseholdOrder, OrderLine
 
 
 @attrs.frozen
@@ -188,3 +213,72 @@ def allocate_medical(
         got = request.quantity - need
         why.append(f"{request.unit} ({reason}): asked {request.quantity}, issued {got}")
     return issues, left, why
+
+
+@attrs.frozen
+class RationTable:
+    """How much of each necessity one person may have in one delivery round."""
+
+    per_person_kg: dict[GoodsCategory, float] = attrs.Factory(dict)
+    from_level: Level = Level.II
+
+    def applies_at(self, level: Level | None) -> bool:
+        return level is not None and level.rank >= self.from_level.rank
+
+
+@attrs.frozen
+class RationCut:
+    """One order line cut down to the household's share."""
+
+    order: str
+    household: str
+    code: str
+    category: GoodsCategory
+    ordered: int
+    kept: int
+    share_kg: float  # people x the ration of the category
+
+
+def ration_order(
+    order: HouseholdOrder,
+    people: int,
+    ration: RationTable,
+    catalogue: Mapping[str, CatalogueItem],
+) -> tuple[HouseholdOrder, tuple[RationCut, ...]]:
+    """``order`` cut to the share of a household of ``people``, and the lines that were cut."""
+    people = max(people, 1)
+    units: dict[GoodsCategory, list[tuple[float, int, str]]] = {}
+    for position, line in enumerate(order.lines):
+        item = catalogue.get(line.code)
+        if item is None or item.category not in ration.per_person_kg:
+            continue
+        units.setdefault(item.category, []).extend(
+            (item.kg, position, line.code) for _ in range(line.quantity))
+    kept: dict[str, int] = {}
+    shares: dict[str, tuple[GoodsCategory, float]] = {}
+    for category, wanted in units.items():
+        share = ration.per_person_kg[category] * people
+        total = 0.0
+        for kg, _position, code in sorted(wanted, key=lambda unit: (-unit[0], unit[1])):
+            shares[code] = (category, share)
+            # the slack keeps 3 x 1.5 kg from passing a 4.5 kg share by a rounding error
+            if total < share - 1e-9:
+                total += kg
+                kept[code] = kept.get(code, 0) + 1
+    lines: list[OrderLine] = []
+    cuts: list[RationCut] = []
+    for line in order.lines:
+        if line.code not in shares:
+            lines.append(line)
+            continue
+        keep = min(kept.get(line.code, 0), line.quantity)
+        kept[line.code] = kept.get(line.code, 0) - keep
+        if keep:
+            lines.append(attrs.evolve(line, quantity=keep))
+        if keep < line.quantity:
+            category, share = shares[line.code]
+            cuts.append(RationCut(order.id, order.household, line.code, category,
+                                  line.quantity, keep, round(share, 3)))
+    if not cuts:
+        return order, ()
+    return attrs.evolve(order, lines=tuple(lines)), tuple(cuts)

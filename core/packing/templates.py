@@ -41,6 +41,11 @@ per-person daily amounts (seeded from the Chinese Dietary Guidelines 2022) and t
     quantity = 1
     per_person = false             # ...or per person when true
 
+    [ration]                       # rationing per person from level II (core.packing.rationing)
+    from_level = "II"
+    [ration.per_person_kg]         # kg per person per round, by goods category
+    grain_oil = 4.0
+
 Problems are located (path, line, field) like every other desk file; goods codes are checked
 against the catalogue when one is given.
 """
@@ -60,6 +65,7 @@ from core.convert import make_converter
 from core.model import CatalogueItem
 from core.packing.boxes import Box
 from core.packing.orders import OrderLine
+from core.packing.rationing import RationTable
 from core.problems import Problem
 from core.tomlio import line_of, locate_lines, read_toml, structure
 
@@ -145,6 +151,7 @@ class PackingConfig:
     boxes: dict[str, BoxSpec] = attrs.Factory(dict)
     daily: dict[str, DailyAmount] = attrs.Factory(dict)
     template: tuple[PackTemplate, ...] = ()
+    ration: RationTable | None = None  # none: nothing is rationed, whatever the level
 
     def templates(self) -> dict[str, PackTemplate]:
         return {t.code: t for t in self.template}
@@ -255,6 +262,15 @@ def _check(
     for key, amount in config.daily.items():
         if amount.low < 0 or amount.high < amount.low:
             bad(("daily", key), f"daily.{key}", "needs 0 <= low <= high")
+    if config.ration is not None:
+        if config.ration.from_level.rank == 0:
+            bad(("ration", "from_level"), "ration.from_level", "must be a level: IV, III, II or I")
+        if not config.ration.per_person_kg:
+            bad(("ration",), "ration.per_person_kg", "names no goods category to ration")
+        for category, kg in config.ration.per_person_kg.items():
+            if not (math.isfinite(kg) and kg > 0):
+                bad(("ration", "per_person_kg", category.value),
+                    f"ration.per_person_kg.{category.value}", "must be a positive number of kg")
     seen: set[str] = set()
     for t_index, template in enumerate(config.template):
         where: tuple[str | int, ...] = ("template", t_index)

@@ -10,7 +10,7 @@ import core
 from core import ledger as L
 from core.allocation import propose
 from core.ledger.files import write_batch
-from core.levels import load_decisions
+from core.levels import Level, load_decisions, set_manual_level
 from core.rounds import load_rounds, plan_round
 from tests.console.conftest import OPERATOR, STORE, SUPERVISOR, ConsoleApp, at, settle
 from tui.screens.console import ConsoleScreen
@@ -226,3 +226,40 @@ async def test_reconcile_scope_narrows_the_money_findings(console_app: ConsoleAp
         await settle(pilot)
         assert screen.community == "hx-01"
         assert "suspected_duplicate" not in {f.code for f in screen.result.findings}
+
+
+async def test_rounds_page_says_where_orders_are_rationed(console_app: ConsoleApp, desk) -> None:
+    def rounds_page() -> str:
+        return str(app.screen.query_one("#body").render())
+
+    app = console_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("b", "3")
+        await settle(pilot)
+        assert "Rationing per person: not in force (not assessed)" in rounds_page()
+    set_manual_level(desk, Level.II, reason="大量集中抢购", supervisor=SUPERVISOR, time=at(9))
+    app = console_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("b", "3")
+        await settle(pilot)
+        assert ("Rationing per person: West district at level II or above, but packing.toml "
+                "sets no [ration]") in rounds_page()
+    (desk.root / "packing.toml").write_text(
+        '[ration]\nfrom_level = "II"\n[ration.per_person_kg]\ngrain_oil = 1.0\n',
+        encoding="utf-8")
+    app = console_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("b", "3")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RoundsScreen) and screen.plan is not None
+        cuts = screen.plan.cuts
+        # one person, 1 kg of grain and oil: the first 5 kg bag of rice and nothing else
+        assert [(c.code, c.ordered, c.kept) for c in cuts] == [("rice-5kg", 2, 1), ("oil-5l", 1, 0)]
+        orders = len({c.order for c in cuts})
+        assert (f"Rationing per person: in force in West district: {len(cuts)} lines cut in "
+                f"{orders} orders") in rounds_page()
+        assert "  r1123-0001 Rice 2 -> 1  share 1 kg" in rounds_page()
