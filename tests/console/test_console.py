@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 
 from openpyxl import load_workbook
 
 import core
 from core import ledger as L
 from core.allocation import propose
+from core.demo import copy_demo_desk
 from core.ledger.files import write_batch
 from core.levels import Level, load_decisions, set_manual_level
 from core.rounds import load_rounds, plan_round
 from tests.console.conftest import OPERATOR, STORE, SUPERVISOR, ConsoleApp, at, settle
+from tests.tui.deskfactory import FakeClock
+from tui.app import BaogongApp
 from tui.screens.console import ConsoleScreen
 from tui.screens.console.allocation import AllocationScreen
 from tui.screens.console.board import BoardScreen, calls_chart
@@ -220,11 +224,11 @@ async def test_reconcile_scope_narrows_the_money_findings(console_app: ConsoleAp
         assert "suspected_duplicate" in {f.code for f in screen.result.findings}
         await pilot.press("c", "enter", *"hx-02", "enter", "tab", *"核对光明社区", "ctrl+s")
         await settle(pilot)
-        assert screen.community == "hx-02"
+        assert screen.scope == L.Scope(community="hx-02")
         assert [f.code for f in screen.result.findings] == ["suspected_duplicate"]
         await pilot.press("c", "enter", *"hx-01", "enter", "tab", *"核对和平社区", "ctrl+s")
         await settle(pilot)
-        assert screen.community == "hx-01"
+        assert screen.scope == L.Scope(community="hx-01")
         assert "suspected_duplicate" not in {f.code for f in screen.result.findings}
 
 
@@ -263,3 +267,39 @@ async def test_rounds_page_says_where_orders_are_rationed(console_app: ConsoleAp
         assert (f"Rationing per person: in force in West district: {len(cuts)} lines cut in "
                 f"{orders} orders") in rounds_page()
         assert "  r1123-0001 Rice 2 -> 1  share 1 kg" in rounds_page()
+
+
+async def test_reconcile_scope_takes_a_supermarket_or_a_grid_worker(tmp_path: Path) -> None:
+    desk = core.open_desk(copy_demo_desk(tmp_path / "desk"))
+    supervisor = desk.settings.supervisors[0]
+    app = BaogongApp(desk, operator=supervisor, language="en",
+                     clock=FakeClock(datetime(2026, 11, 22, 20, 0, tzinfo=desk.settings.zone)),
+                     cursor_blink=False, poll_interval=None)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("b", "4")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, ReconcileScreen) and screen.result is not None
+            assert len(screen.result.findings) == 4  # the demo week's findings, all scopes
+            # the 0.50 yuan markup was yonghui's; the short delivery hualian's
+            for typed, code, label in [("yonghui", "markup", "Supermarket"),
+                                       ("hualian", "short_delivery", "Supermarket")]:
+                await pilot.press("c", "enter", *typed, "enter", "tab", *"查超市", "ctrl+s")
+                await settle(pilot)
+                assert screen.scope == L.Scope(supermarket=typed)
+                assert [f.code for f in screen.result.findings] == [code]
+                assert f"Scope: {label} " in str(screen.query_one("#body").render())
+            await pilot.press("c", "enter", *"grid.binhe.2", "enter", "tab", *"查网格员",
+                              "ctrl+s")
+            await settle(pilot)
+            assert screen.scope == L.Scope(grid_worker="grid.binhe.2")
+            items = screen.result.open_items
+            assert items and all(item.grid_worker == "grid.binhe.2" for item in items)
+            assert "Scope: Grid worker grid.binhe.2" in str(screen.query_one("#body").render())
+            await pilot.press("c", "enter", *"everything", "enter", "tab", *"全部", "ctrl+s")
+            await settle(pilot)
+            assert screen.scope == L.Scope() and len(screen.result.findings) == 4
+    finally:
+        desk.cases.index.close()

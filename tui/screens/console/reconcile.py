@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import ClassVar
 
+import attrs
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from core.ledger import Ledgers, Reconciliation, Scope
-from tui.i18n import _
+from tui.i18n import _, record_name
 from tui.screens.console import ConsolePage, ReasonDialog
 from tui.widgets.common import Choice, Notice
 
@@ -34,7 +35,7 @@ class ReconcileScreen(ConsolePage):
         super().__init__()
         self.end: date | None = None
         self.start: date | None = None
-        self.community = ""
+        self.scope = Scope()
         self.result: Reconciliation | None = None
         self.cursor = 0
 
@@ -47,12 +48,10 @@ class ReconcileScreen(ConsolePage):
             self.start = today - timedelta(days=6)
         book = Ledgers(app.desk)
         self.result = r = book.reconcile(start=self.start, end=self.end,
-                                         scope=Scope(community=self.community),
-                                         as_of=app.clock())
+                                         scope=self.scope, as_of=app.clock())
         out = Text()
-        scope = self.community or _("everything")
-        out.append(f"{_('Period')} {self.start} .. {self.end}   {_('Scope')}: {scope}\n",
-                   style="bold")
+        out.append(f"{_('Period')} {self.start} .. {self.end}   "
+                   f"{_('Scope')}: {self.scope_label()}\n", style="bold")
         closes = book.closes()
         for close in getattr(closes, "closes", ()):
             out.append("  " + _("Signed off: {name} by {who}").format(
@@ -112,17 +111,53 @@ class ReconcileScreen(ConsolePage):
         self.app.push_screen(ReasonDialog(
             _("Period to reconcile"), _("Write the period as 2026-11-16..2026-11-22")), done)
 
+    def scope_label(self) -> str:
+        desk = self.desk_app.desk
+        scope = self.scope
+        if scope.community:
+            community = desk.communities.get(scope.community)
+            return f"{_('Community')} {record_name(community, scope.community)}"
+        if scope.supermarket:
+            supermarket = desk.supermarkets.get(scope.supermarket)
+            return f"{_('Supermarket')} {record_name(supermarket, scope.supermarket)}"
+        if scope.grid_worker:
+            return f"{_('Grid worker')} {scope.grid_worker}"
+        return _("everything")
+
+    def scope_choices(self) -> list[Choice]:
+        """Everything, each community, each supermarket and each community's grid workers."""
+        desk = self.desk_app.desk
+        choices = [Choice.of("", _("everything"))]
+        for code, community in desk.communities.items():
+            name = record_name(community, code)
+            choices.append(Choice.of(f"community:{code}", f"{_('Community')} {name}",
+                                     community.name, community.name_en))
+        for code, supermarket in desk.supermarkets.items():
+            name = record_name(supermarket, code)
+            choices.append(Choice.of(f"supermarket:{code}", f"{_('Supermarket')} {name}",
+                                     supermarket.name, supermarket.name_en))
+        for code, community in desk.communities.items():
+            for worker in community.grid_workers:
+                choices.append(Choice.of(
+                    f"grid_worker:{worker}",
+                    f"{_('Grid worker')} {worker} ({record_name(community, code)})",
+                    community.name))
+        return choices
+
     def action_scope(self) -> None:
-        choices = [Choice.of("", _("everything")),
-                   *self.desk_app.community_choices()]
+        scope = self.scope
+        current = next((f"{kind}:{value}" for kind, value in attrs.asdict(scope).items()
+                        if value), "")
 
         def done(answer: tuple[str | None, str] | None) -> None:
             if answer is not None:
-                self.community, self.cursor = answer[0] or "", 0
+                kind, _sep, value = (answer[0] or "").partition(":")
+                self.scope = Scope(**{kind: value}) if value else Scope()
+                self.cursor = 0
                 self.show()
 
         self.app.push_screen(ReasonDialog(_("Scope"), _("Why this scope (for the record)"),
-                                          choices, "Community", self.community), done)
+                                          self.scope_choices(), "Scope", current), done)
 
     def action_sign_off(self) -> None:
         app = self.desk_app
