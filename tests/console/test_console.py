@@ -13,7 +13,7 @@ from core.allocation import propose
 from core.demo import copy_demo_desk
 from core.ledger.files import write_batch
 from core.levels import Level, load_decisions, set_manual_level
-from core.rounds import load_rounds, plan_round
+from core.rounds import RoundPlan, load_rounds, plan_round
 from tests.console.conftest import OPERATOR, STORE, SUPERVISOR, ConsoleApp, at, settle
 from tests.tui.deskfactory import FakeClock
 from tui.app import BaogongApp
@@ -232,41 +232,35 @@ async def test_reconcile_scope_narrows_the_money_findings(console_app: ConsoleAp
         assert "suspected_duplicate" not in {f.code for f in screen.result.findings}
 
 
-async def test_rounds_page_says_where_orders_are_rationed(console_app: ConsoleApp, desk) -> None:
-    def rounds_page() -> str:
-        return str(app.screen.query_one("#body").render())
-
-    app = console_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("b", "3")
-        await settle(pilot)
-        assert "Rationing per person: not in force (not assessed)" in rounds_page()
-    set_manual_level(desk, Level.II, reason="大量集中抢购", supervisor=SUPERVISOR, time=at(9))
-    app = console_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("b", "3")
-        await settle(pilot)
-        assert ("Rationing per person: West district at level II or above, but packing.toml "
-                "sets no [ration]") in rounds_page()
-    (desk.root / "packing.toml").write_text(
-        '[ration]\nfrom_level = "II"\n[ration.per_person_kg]\ngrain_oil = 1.0\n',
-        encoding="utf-8")
+async def _rounds_page(console_app: ConsoleApp) -> tuple[str, RoundPlan | None]:
+    """The rounds page's text and plan, opened from the queue in a new app."""
     app = console_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("b", "3")
         await settle(pilot)
         screen = app.screen
-        assert isinstance(screen, RoundsScreen) and screen.plan is not None
-        cuts = screen.plan.cuts
-        # one person, 1 kg of grain and oil: the first 5 kg bag of rice and nothing else
-        assert [(c.code, c.ordered, c.kept) for c in cuts] == [("rice-5kg", 2, 1), ("oil-5l", 1, 0)]
-        orders = len({c.order for c in cuts})
-        assert (f"Rationing per person: in force in West district: {len(cuts)} lines cut in "
-                f"{orders} orders") in rounds_page()
-        assert "  r1123-0001 Rice 2 -> 1  share 1 kg" in rounds_page()
+        assert isinstance(screen, RoundsScreen)
+        return str(screen.query_one("#body").render()), screen.plan
+
+
+async def test_rounds_page_says_where_orders_are_rationed(console_app: ConsoleApp, desk) -> None:
+    text, _plan = await _rounds_page(console_app)
+    assert "Rationing per person: not in force (not assessed)" in text
+    set_manual_level(desk, Level.II, reason="大量集中抢购", supervisor=SUPERVISOR, time=at(9))
+    text, _plan = await _rounds_page(console_app)
+    assert ("Rationing per person: West district at level II or above, but packing.toml sets no "
+            "[ration]") in text
+    (desk.root / "packing.toml").write_text(
+        '[ration]\nfrom_level = "II"\n[ration.per_person_kg]\ngrain_oil = 1.0\n',
+        encoding="utf-8")
+    text, plan = await _rounds_page(console_app)
+    assert plan is not None
+    # one person, 1 kg of grain and oil: the first 5 kg bag of rice and nothing else
+    assert [(c.code, c.ordered, c.kept) for c in plan.cuts] == [
+        ("rice-5kg", 2, 1), ("oil-5l", 1, 0)]
+    assert "Rationing per person: in force in West district: 2 lines cut in 1 orders" in text
+    assert "  r1123-0001 Rice 2 -> 1  share 1 kg" in text
 
 
 async def test_reconcile_scope_takes_a_supermarket_or_a_grid_worker(tmp_path: Path) -> None:
