@@ -28,10 +28,14 @@ from core.cases import (
     CaseKind,
     CaseStatus,
     Category,
+    Details,
+    Edit,
     Evaluation,
+    FieldChange,
     ItemLine,
     Priority,
     TransitionError,
+    plan_edit,
 )
 from core.desk import Desk
 from core.index import CaseRow, Query
@@ -54,9 +58,10 @@ from core.store import CaseNotFound, CaseStore, ConflictError
 __all__ = [
     "Action", "Address", "Caller", "Case", "CaseEvent", "CaseKind", "CaseNotFound", "CaseRow",
     "CaseStatus", "CaseStore", "CatalogueItem", "Category", "Community", "ConflictError",
-    "Department", "Desk", "DeskError", "DeskSettings", "District", "Evaluation", "GoodsCategory",
-    "Household", "ItemLine", "Priority", "PriorityFlag", "Problem", "Query", "Resident",
-    "SlaRules", "Supermarket", "TransitionError", "open_desk",
+    "Department", "Desk", "DeskError", "DeskSettings", "Details", "District", "Edit",
+    "Evaluation", "FieldChange", "GoodsCategory", "Household", "ItemLine", "Priority",
+    "PriorityFlag", "Problem", "Query", "Resident", "SlaRules", "Supermarket",
+    "TransitionError", "open_desk", "plan_edit",
 ]
 
 
