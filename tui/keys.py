@@ -28,7 +28,7 @@ def _classes() -> list[type]:
     from tui.screens.console.reconcile import ReconcileScreen
     from tui.screens.console.reports import ReportsScreen
     from tui.screens.console.rounds import RoundsScreen
-    from tui.screens.detail import ActionDialog, ConflictScreen, DetailScreen
+    from tui.screens.detail import ActionDialog, ConflictScreen, DetailScreen, EditDialog
     from tui.screens.handover import HandoverScreen
     from tui.screens.intake import IntakeScreen, ItemsField, QuantityDialog
     from tui.screens.problems import ProblemsScreen
@@ -37,9 +37,10 @@ def _classes() -> list[type]:
     from tui.widgets.common import Confirm, Notice, Picker, PickerField
 
     return [BaogongApp, QueueScreen, FilterScreen, CaseList, IntakeScreen, ItemsField,
-            QuantityDialog, DetailScreen, ActionDialog, ConflictScreen, HandoverScreen,
-            ProblemsScreen, Picker, PickerField, Confirm, Notice, ConsoleScreen, ReasonDialog,
-            BoardScreen, AllocationScreen, RoundsScreen, ReconcileScreen, ReportsScreen]
+            QuantityDialog, DetailScreen, ActionDialog, EditDialog, ConflictScreen,
+            HandoverScreen, ProblemsScreen, Picker, PickerField, Confirm, Notice, ConsoleScreen,
+            ReasonDialog, BoardScreen, AllocationScreen, RoundsScreen, ReconcileScreen,
+            ReportsScreen]
 
 
 def binding_ids() -> dict[str, Binding]:

@@ -1,4 +1,4 @@
-"""SVG snapshots of every screen, both languages, at 80x24 and 120x40.
+"""SVG snapshots of every screen, both languages, at 80x24 and 120x40, and of the edit dialog.
 
 One Pilot session per language and size replays a call with named checkpoints. Update with
 ``pytest tests/tui/test_snapshots.py --snapshot-update`` and look at the SVGs before committing.
@@ -51,3 +51,19 @@ async def test_screens(make_app: AppFactory, desk, snap: Callable[[BaogongApp, s
         await pilot.press("escape", "p")
         await settle(pilot)
         snap(app, "9-problems")
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_edit_dialog(make_app: AppFactory, snap: Callable[[BaogongApp, str], None],
+                           language: str) -> None:
+    app = make_app(language=language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_case("20261122-0001")
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        snap(app, "1-edit")
+        await pilot.press("ctrl+u", *"138-abc", "ctrl+s")
+        await settle(pilot)
+        snap(app, "2-bad-phone")

@@ -2,7 +2,9 @@
 
 Each action is attributed to the operator and saved with compare-and-swap; if another operator
 changed the case meanwhile, the conflict screen shows what changed and the operator chooses to
-apply their action to the latest version or to drop it.
+apply their action to the latest version or to drop it. A correction of the case's details
+(caller, address, community, priority, description) is one more action: applied to the latest
+version it changes only the fields the operator corrected.
 """
 
 from __future__ import annotations
@@ -17,12 +19,23 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Input, Static
+from textual.widgets import Input, Static, TextArea
 
 from core.atomic import LockTimeout
-from core.cases import TRANSITIONS, Action, Case, Evaluation, TransitionError
+from core.cases import (
+    TRANSITIONS,
+    Action,
+    Case,
+    Details,
+    Edit,
+    Evaluation,
+    Priority,
+    TransitionError,
+    plan_edit,
+    rebase_details,
+)
 from core.model import PriorityFlag
-from core.problems import DeskError
+from core.problems import DeskError, InvalidField
 from core.store import CaseNotFound, ConflictError
 from tui.i18n import (
     EVALUATION_NAMES,
@@ -37,9 +50,10 @@ from tui.i18n import (
     record_name,
     status_name,
 )
+from tui.screens.intake import priority_choices
 from tui.text import clock_time, time_left
 from tui.widgets.chrome import DeskHeader
-from tui.widgets.common import Choice, DeskFooter, PickerField, TextField, Tr
+from tui.widgets.common import Choice, DeskFooter, NoteArea, PickerField, TextField, Tr
 
 if TYPE_CHECKING:
     from tui.app import BaogongApp
@@ -55,6 +69,7 @@ ACTIONS: dict[str, Action] = {
     "call_back": Action.CALL_BACK,
     "evaluate": Action.EVALUATE,
     "reopen": Action.REOPEN,
+    "edit": Action.EDIT,
 }
 
 DIALOG_TITLES = {
@@ -67,15 +82,25 @@ DIALOG_TITLES = {
     Action.CALL_BACK: "Call the caller back",
     Action.EVALUATE: "Record the caller's evaluation",
     Action.REOPEN: "Reopen the case",
+    Action.EDIT: "Correct the case's details",
 }
 
 
 @attrs.frozen
 class ActionRequest:
+    """What the operator asked for in a dialog, kept until it is saved (or dropped).
+
+    An edit carries the details the operator saw (``seen``) and the ones they want, so that it can
+    be carried over to a newer version of the case; its ``note`` is the planned change, shown if
+    saving meets a conflict.
+    """
+
     action: Action
     note: str = ""
     department: str | None = None
     evaluation: Evaluation | None = None
+    seen: Details | None = None
+    wanted: Details | None = None
 
 
 def evaluation_choices() -> list[Choice]:
@@ -154,6 +179,157 @@ class ActionDialog(ModalScreen[ActionRequest | None]):
         self.dismiss(None)
 
 
+def note_language(app: BaogongApp) -> str:
+    """Notes written into a case file speak the desk's language, whoever is at the keyboard."""
+    return "en" if app.desk.settings.locale == "en" else "zh"
+
+
+def plan_for(app: BaogongApp, case: Case, wanted: Details) -> Edit | None:
+    desk = app.desk
+    return plan_edit(case, wanted, rules=desk.settings.sla, communities=desk.communities,
+                     lang=note_language(app))
+
+
+def one_line(note: str) -> str:
+    """A note of several lines (an edit's changes) on one line."""
+    return "; ".join(line for line in note.splitlines() if line)
+
+
+#: Details field -> the dialog row whose error line reports it
+EDIT_ROWS = {"name": "caller", "phone": "caller", "street": "address", "building": "address",
+             "unit": "address", "room": "address", "community": "community",
+             "priority": "priority", "description": "description"}
+EDIT_TEXT_FIELDS = ("phone", "name", "street", "building", "unit", "room")
+
+
+class EditDialog(ModalScreen[ActionRequest | None]):
+    """Correct a case's details, prefilled with the case as it is; errors show beside the field."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "Save", id="edit.save"),
+        Binding("escape", "cancel", "Cancel", id="edit.cancel"),
+        Binding("down", "app.focus_next", "Next", show=False, id="edit.next"),
+        Binding("up", "app.focus_previous", "Previous", show=False, id="edit.previous"),
+    ]
+    DEFAULT_CSS = """
+    EditDialog { align: center middle; }
+    EditDialog > Vertical { width: 76; max-width: 100%; height: auto; max-height: 100%;
+                            background: $panel; padding: 0 1; }
+    EditDialog .title { text-style: bold; margin-bottom: 1; }
+    EditDialog Horizontal { height: 1; }
+    EditDialog Tr.label { width: 14; color: $text-muted; }
+    EditDialog Tr.label2 { width: auto; color: $text-muted; padding: 0 1; }
+    EditDialog TextField { width: 1fr; }
+    EditDialog #street { margin-right: 1; }
+    EditDialog #building, EditDialog #unit { max-width: 8; margin-right: 1; }
+    EditDialog #room { max-width: 8; }
+    EditDialog #description-row { height: 3; }
+    EditDialog #description { height: 3; }
+    EditDialog .error { display: none; color: $error; text-style: bold; padding-left: 14; }
+    EditDialog .error.shown { display: block; }
+    EditDialog .keys { color: $text-muted; margin-top: 1; }
+    """
+
+    def __init__(self, case: Case) -> None:
+        super().__init__()
+        self.case = case
+        self.seen = Details.of(case)
+
+    def compose(self) -> ComposeResult:
+        app: BaogongApp = self.app  # type: ignore[assignment]
+        seen = self.seen
+        with Vertical():
+            yield Static(f"{_(DIALOG_TITLES[Action.EDIT])}  {self.case.id}", classes="title")
+            yield Horizontal(Tr("Caller phone", classes="label"),
+                             TextField(seen.phone, placeholder="phone number", id="phone"),
+                             Tr("Name", classes="label2"),
+                             TextField(seen.name, placeholder="name", id="name"))
+            yield Static(id="caller-error", classes="error")
+            yield Horizontal(Tr("Address", classes="label"),
+                             TextField(seen.street, placeholder="street", id="street"),
+                             TextField(seen.building, placeholder="bldg", id="building"),
+                             TextField(seen.unit, placeholder="unit", id="unit"),
+                             TextField(seen.room, placeholder="room", id="room"))
+            yield Static(id="address-error", classes="error")
+            yield Horizontal(Tr("Community", classes="label"),
+                             PickerField("Community", app.community_choices,
+                                         seen.community or None, empty="(choose)",
+                                         id="community"))
+            yield Static(id="community-error", classes="error")
+            yield Horizontal(Tr("Priority", classes="label"),
+                             PickerField("Priority", priority_choices, seen.priority.value,
+                                         id="priority"))
+            yield Static(id="priority-error", classes="error")
+            yield Horizontal(Tr("Description", classes="label"),
+                             NoteArea(seen.description, id="description"),
+                             id="description-row")
+            yield Static(id="description-error", classes="error")
+            yield Static(f"ctrl+s {_('Save')}   esc {_('Cancel')}", classes="keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#phone", Input).focus()
+
+    @on(Input.Submitted)
+    def _next_field(self) -> None:
+        self.focus_next()
+
+    def wanted(self) -> Details:
+        """The details in the form; :class:`InvalidField` for one that cannot be."""
+        seen = self.seen
+
+        def text(name: str) -> str:
+            typed = self.query_one(f"#{name}", Input).value
+            before = str(getattr(seen, name))
+            # surrounding blanks are tidied away, but an untouched field stays as it was
+            return before if typed.strip() == before.strip() else typed.strip()
+
+        description = self.query_one("#description", TextArea).text
+        if description.strip() == seen.description.strip():
+            description = seen.description
+        else:
+            description = description.strip()
+        priority = self.query_one("#priority", PickerField).value
+        return Details(**{name: text(name) for name in EDIT_TEXT_FIELDS},
+                       community=self.query_one("#community", PickerField).value or "",
+                       priority=Priority(priority) if priority else seen.priority,
+                       description=description)
+
+    def show_error(self, error: InvalidField) -> None:
+        messages = {
+            "phone": _("'{value}' is not a phone number (digits, spaces, '-', a leading '+')"),
+            "community": _("This desk has no community {value}"),
+        }
+        row = EDIT_ROWS.get(error.field, "description")
+        for line in self.query(".error"):
+            line.remove_class("shown")
+        field = self.query(f"#{error.field}") if error.field in EDIT_ROWS else None
+        value = getattr(field.first(), "value", "") if field else ""
+        message = messages.get(error.field, error.message).format(value=value)
+        line = self.query_one(f"#{row}-error", Static)
+        line.update(message)
+        line.add_class("shown")
+        if error.field in EDIT_ROWS:
+            self.query_one(f"#{error.field}").focus()
+
+    def action_submit(self) -> None:
+        app: BaogongApp = self.app  # type: ignore[assignment]
+        try:
+            wanted = self.wanted()
+            edit = plan_for(app, self.case, wanted)
+        except InvalidField as error:
+            self.show_error(error)
+            return
+        if edit is None:
+            self.notify(_("Nothing was changed"))
+            self.dismiss(None)
+            return
+        self.dismiss(ActionRequest(Action.EDIT, one_line(edit.note), seen=self.seen,
+                                   wanted=wanted))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 def describe_changes(loaded: Case, current: Case) -> list[str]:
     """What another operator changed, in words, for the conflict screen."""
     lines: list[str] = []
@@ -169,7 +345,7 @@ def describe_changes(loaded: Case, current: Case) -> list[str]:
         lines.append(f"{_('Description')}: {current.description}")
     for event in current.history[len(loaded.history):]:
         lines.append(f"{clock_time(event.time)} {event.operator}: {action_name(event.action)}"
-                     + (f" - {event.note}" if event.note else ""))
+                     + (f" - {one_line(event.note)}" if event.note else ""))
     return lines or [_("(details unchanged; the case was saved again)")]
 
 
@@ -226,6 +402,7 @@ class DetailScreen(Screen[None]):
         Binding("b", "act('call_back')", "Call back", id="detail.call_back"),
         Binding("e", "act('evaluate')", "Evaluate", id="detail.evaluate"),
         Binding("o", "act('reopen')", "Reopen", id="detail.reopen"),
+        Binding("m", "act('edit')", "Edit", id="detail.edit"),
     ]
 
     def __init__(self, case_id: str) -> None:
@@ -367,16 +544,23 @@ class DetailScreen(Screen[None]):
             if request is not None:
                 self.perform(loaded, request)
 
-        self.app.push_screen(ActionDialog(action, loaded), chosen)
+        dialog = EditDialog(loaded) if action is Action.EDIT else ActionDialog(action, loaded)
+        self.app.push_screen(dialog, chosen)
 
     def perform(self, loaded: Case, request: ActionRequest) -> None:
         app = self.desk_app
         store = app.desk.cases
         try:
-            case = store.act(loaded, request.action, operator=app.operator, note=request.note,
-                             department=request.department,
-                             evaluation=(request.evaluation
-                                         if request.action is Action.EVALUATE else None))
+            if request.action is Action.EDIT:
+                edited = self._edit(loaded, request)
+                if edited is None:
+                    return
+                case = edited
+            else:
+                case = store.act(loaded, request.action, operator=app.operator,
+                                 note=request.note, department=request.department,
+                                 evaluation=(request.evaluation
+                                             if request.action is Action.EVALUATE else None))
             if request.action is Action.CALL_BACK and request.evaluation is not None:
                 case = store.act(case, Action.EVALUATE, operator=app.operator,
                                  evaluation=request.evaluation)
@@ -386,7 +570,7 @@ class DetailScreen(Screen[None]):
         except TransitionError as exc:
             self.notify(f"{_('Not possible now')}: {exc}", severity="error")
             return
-        except (DeskError, LockTimeout, OSError) as exc:
+        except (DeskError, LockTimeout, OSError, ValueError) as exc:
             self.notify(f"{_('Cannot save')}: {exc}", severity="error")
             return
         self.case = case
@@ -394,6 +578,24 @@ class DetailScreen(Screen[None]):
         self.refresh_bindings()
         self.notify(_("Saved: {action}").format(action=action_name(request.action)))
         app.after_write()
+
+    def _edit(self, loaded: Case, request: ActionRequest) -> Case | None:
+        """Save the corrections of an edit request on ``loaded``; None if there are none left."""
+        app = self.desk_app
+        if request.seen is None or request.wanted is None:
+            raise ValueError("an edit needs the details seen and wanted")
+        # only what the operator corrected: a newer version keeps everyone else's changes
+        wanted = rebase_details(request.seen, request.wanted, Details.of(loaded))
+        edit = plan_for(app, loaded, wanted)
+        if edit is None:
+            self.case = loaded
+            self.show()
+            self.refresh_bindings()
+            self.notify(_("The case already has these details; nothing was saved."))
+            return None
+        case: Case = app.desk.cases.act(loaded, Action.EDIT, operator=app.operator,
+                                        note=edit.note, changes=edit.changes)
+        return case
 
     def _conflict(self, loaded: Case, current: Case, request: ActionRequest) -> None:
         def chosen(apply: bool | None) -> None:
