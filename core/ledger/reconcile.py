@@ -344,6 +344,9 @@ class Reconciler:
         self._receipts: list[_Receipt] = []
         self._settlements: list[_Settlement] = []
         self._reversed: dict[str, tuple[Record, Path, int]] = {}
+        #: reversals of a record already reversed (target, reversal, path, line): reported at the
+        #: end, against the first reversal of all the files, whichever part it was folded in
+        self._reversed_again: list[tuple[str, Record, Path, int]] = []
         self._intern: dict[str, str] = {}
         self.stock = StockBook(catalogue)
         self._day_cache: dict[int, int] = {}
@@ -361,10 +364,10 @@ class Reconciler:
         batch files before these. Each part is let go of once taken, and the reconciler is left
         empty, ready to fold the files that come next."""
         yield "head", (self._records, self._latest, self._problems, self._pending, self._paths,
-                       self._reversed, self._invoice_ids)
+                       self._reversed, self._reversed_again, self._invoice_ids)
         self._records, self._latest = 0, float("-inf")
         self._problems, self._pending, self._paths = [], [], []
-        self._reversed, self._invoice_ids = {}, set()
+        self._reversed, self._reversed_again, self._invoice_ids = {}, [], set()
         self._path_index, self._last_path, self._intern = {}, None, {}
         yield "groups", list(self._groups.items())
         self._groups = {}
@@ -384,7 +387,7 @@ class Reconciler:
         """
         name, value = part
         if name == "head":
-            records, latest, problems, pending, paths, reversed_, invoice_ids = value
+            records, latest, problems, pending, paths, reversed_, again, invoice_ids = value
             self._records += records
             self._latest = max(self._latest, latest)
             self._problems.extend(problems)
@@ -396,12 +399,11 @@ class Reconciler:
             self._last_path = None
             self._invoice_ids.update(invoice_ids)
             for target, (record, path, line) in reversed_.items():
-                first = self._reversed.get(target)
-                if first is None:
-                    self._reversed[target] = (record, path, line)
+                if target in self._reversed:
+                    self._reversed_again.append((target, record, path, line))
                 else:
-                    self.emit("", finding("double_reversal", path, line, record=record.id,
-                                          target=target, first=first[0].id))
+                    self._reversed[target] = (record, path, line)
+            self._reversed_again.extend(again)
         elif name == "groups":
             s = self._s
             for key, group in value:
@@ -454,10 +456,8 @@ class Reconciler:
             self._check_closed(record, at, path, line)
         if record.reverses:
             target = record.reverses
-            first = self._reversed.get(target)
-            if first is not None:
-                self.emit("", finding("double_reversal", path, line, record=record.id,
-                                      target=target, first=first[0].id))
+            if target in self._reversed:
+                self._reversed_again.append((target, record, path, line))
                 return
             # the original is dropped (money) or taken back out of the stock book (stock) when
             # the books are closed, so that the fold does not depend on the order of the files
@@ -572,6 +572,9 @@ class Reconciler:
             as_of = datetime.fromtimestamp(latest, self.zone)
         self._as_of = as_of.timestamp()
         self._verify_reversals()
+        for target, record, path, line in self._reversed_again:
+            self.emit("", finding("double_reversal", path, line, record=record.id, target=target,
+                                  first=self._reversed[target][0].id))
         reversed_ids = set(self._reversed)
         for reversal, at_path, at_line in self._reversed.values():
             if isinstance(reversal, StockRecord):

@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import attrs
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import core
@@ -250,6 +250,10 @@ def reversal_of(record: L.Record, n: int) -> L.Record:
 @given(st.lists(money_event, max_size=25), st.lists(stock_event, max_size=25),
        st.lists(st.integers(0, 49), max_size=3), st.booleans(),
        st.lists(st.integers(0, 60), max_size=3))
+# a record reversed in the first run and twice more in the second: both later reversals are
+# double reversals of the first run's
+@example([("collection", 0, "r1", 1, 0)], [("receipt", "mask-kn95-10", 1, 0)], [0, 0, 0], False,
+         [60])
 def test_folding_in_runs_and_merging_equals_folding_once(
         money: list[tuple[str, int, str, int, int]], stock: list[tuple[str, str, int, int]],
         reversed_picks: list[int], twice: bool, cuts: list[int]) -> None:
