@@ -572,9 +572,9 @@ class Reconciler:
             as_of = datetime.fromtimestamp(latest, self.zone)
         self._as_of = as_of.timestamp()
         self._verify_reversals()
-        for target, record, path, line in self._reversed_again:
-            self.emit("", finding("double_reversal", path, line, record=record.id, target=target,
-                                  first=self._reversed[target][0].id))
+        for target, again, again_path, again_line in self._reversed_again:
+            self.emit("", finding("double_reversal", again_path, again_line, record=again.id,
+                                  target=target, first=self._reversed[target][0].id))
         reversed_ids = set(self._reversed)
         for reversal, at_path, at_line in self._reversed.values():
             if isinstance(reversal, StockRecord):
