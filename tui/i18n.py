@@ -16,6 +16,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from core.cases import Action, CaseKind, CaseStatus, Category, Evaluation, Priority
+from core.levels.signals import Level
 from core.model import PriorityFlag
 
 LANGUAGES = ("zh", "en")
@@ -144,6 +145,13 @@ ACTION_NAMES = {
     Action.EVALUATE: "Evaluation",
     Action.REOPEN: "Reopened",
 }
+LEVEL_NAMES = {
+    Level.NONE: "No emergency level",
+    Level.IV: "Level IV (general)",
+    Level.III: "Level III (tense)",
+    Level.II: "Level II (urgent)",
+    Level.I: "Level I (extreme)",
+}
 
 
 def status_name(status: CaseStatus) -> str:
@@ -173,6 +181,10 @@ def flag_marks(flags: frozenset[PriorityFlag]) -> str:
 
 def action_name(action: Action) -> str:
     return _(ACTION_NAMES[action])
+
+
+def level_name(level: Level) -> str:
+    return _(LEVEL_NAMES[level])
 
 
 def category_name(category: Category) -> str:

@@ -10,17 +10,10 @@ from textual.binding import Binding, BindingType
 from core.board import Situation, situation
 from core.levels import Level, NotASupervisor, set_manual_level
 from core.levels.reserves import KIND_NAMES
-from tui.i18n import _, record_name
+from tui.i18n import _, level_name, record_name
 from tui.screens.console import ConsolePage, ReasonDialog
 from tui.widgets.common import Choice, Picker
 
-LEVEL_NAMES = {
-    Level.NONE: "No emergency level",
-    Level.IV: "Level IV (general)",
-    Level.III: "Level III (tense)",
-    Level.II: "Level II (urgent)",
-    Level.I: "Level I (extreme)",
-}
 BAR_WIDTH = 10  # rows of the calls-per-hour chart are at most this many cells of "#"
 
 
@@ -52,7 +45,7 @@ class BoardScreen(ConsolePage):
         out = Text()
         for area in s.report.areas:
             figure = area.level
-            level = _(LEVEL_NAMES[figure.level]) if figure.level else _("not assessed")
+            level = level_name(figure.level) if figure.level else _("not assessed")
             out.append(f"{area.name.get(lang)}  ", style="bold")
             out.append(f" {level} ", style="bold reverse")
             out.append("\n")
@@ -103,7 +96,7 @@ class BoardScreen(ConsolePage):
 
     def action_set_level(self) -> None:
         app = self.desk_app
-        choices = [Choice.of(level.value, _(LEVEL_NAMES[level])) for level in Level]
+        choices = [Choice.of(level.value, level_name(level)) for level in Level]
 
         def done(answer: tuple[str | None, str] | None) -> None:
             if answer is None or answer[0] is None:

@@ -9,13 +9,12 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from core.board import district_levels
-from core.ledger import yuan
 from core.levels import Level
 from core.problems import DeskError
 from core.rounds import RoundPlan, load_rounds, plan_round
-from tui.i18n import _, record_name
+from tui.i18n import _
+from tui.roundview import round_lines
 from tui.screens.console import ConsolePage
-from tui.screens.console.board import LEVEL_NAMES
 
 LABELS_SHOWN = 6
 CUTS_SHOWN = 8
@@ -56,69 +55,12 @@ class RoundsScreen(ConsolePage):
                 or levels != self.levels):
             self.plan = plan_round(desk, rounds[0], levels=levels)
             self.levels = levels
-        plan = self.plan
-        out.append(f"{_('Round')} {plan.round.code}  ", style="bold")
-        out.append(_("orders close {cutoff}, delivered {delivery}").format(
-            cutoff=f"{plan.schedule[0].when:%m-%d %H:%M}",
-            delivery=f"{plan.schedule[4].when:%m-%d %H:%M}") + "\n")
-        out.append(_("{orders} orders, {boxes} boxes (lower bound {bound}), {trips} vehicle "
-                     "loads, {staff} delivery staff").format(
-            orders=len(plan.round.orders), boxes=plan.boxes, bound=plan.lower_bound,
-            trips=plan.loads.count, staff=plan.couriers) + "\n\n")
-        self._rationing(out, plan)
-        out.append(_("Supermarkets: orders against capacity") + "\n", style="bold")
-        for volume in plan.volumes:
-            name = record_name(desk.supermarkets.get(volume.supermarket), volume.supermarket or "-")
-            switch = _("standard packs") if volume.over else _("household orders")
-            out.append(f"  {name}: {volume.orders} / {volume.capacity or '-'}  {switch}\n",
-                       style="bold" if volume.over else "")
-        out.append("\n" + _("Per community") + "\n", style="bold")
-        for drop in plan.drops:
-            name = record_name(desk.communities.get(drop.community), drop.community)
-            out.append(f"  {name}: {drop.orders} {_('orders')}  {drop.boxes} {_('boxes')}  "
-                       f"{drop.couriers} {_('staff')}  {yuan(drop.amount_fen)}\n")
-        out.append("\n" + _("Manifests per drop point") + "\n", style="bold")
-        for place, stops in plan.loads.manifest().items():
-            trips = ", ".join(f"#{n} {len(stop.parcels)}" for n, stop in stops)
-            out.append(f"  {place}: {trips}\n")
-        if self.show_labels:
-            out.append("\n" + _("Labels") + "\n", style="bold")
-            for packing in plan.packings[:LABELS_SHOWN]:
-                for box in packing.boxes:
-                    for line in box.label.lines():
-                        out.append(f"  {line.replace('×', ' x')}\n")
-                    out.append("\n")
+        for line in round_lines(desk, self.plan, cuts_shown=CUTS_SHOWN,
+                                labels_shown=LABELS_SHOWN if self.show_labels else 0):
+            for text, style in line:
+                out.append(text, style=style)
+            out.append("\n")
         return out
-
-    def _rationing(self, out: Text, plan: RoundPlan) -> None:
-        desk = self.desk_app.desk
-
-        def district(code: str) -> str:
-            return record_name(desk.districts.get(code), code)
-
-        out.append(_("Rationing per person") + ": ", style="bold")
-        levels = ", ".join(f"{district(code)} {_(LEVEL_NAMES[level])}"
-                           for code, level in sorted(plan.levels.items()))
-        if plan.ration_missing:
-            out.append(_("{districts} at level II or above, but packing.toml sets no [ration]")
-                       .format(districts=", ".join(map(district, plan.ration_missing))) + "\n",
-                       style="bold")
-        elif not plan.rationed:
-            out.append(_("not in force") + (f"; {levels}\n" if levels
-                                             else f" ({_('not assessed')})\n"))
-        else:
-            orders = len({cut.order for cut in plan.cuts})
-            out.append(_("in force in {districts}: {lines} lines cut in {orders} orders").format(
-                districts=", ".join(map(district, plan.rationed)), lines=len(plan.cuts),
-                orders=orders) + "\n")
-            for cut in plan.cuts[:CUTS_SHOWN]:
-                name = record_name(desk.catalogue.get(cut.code), cut.code)
-                out.append(f"  {cut.order} {name} {cut.ordered} -> {cut.kept}  "
-                           + _("share {kg} kg").format(kg=f"{cut.share_kg:g}") + "\n")
-            if len(plan.cuts) > CUTS_SHOWN:
-                out.append("  " + _("and {n} more").format(n=len(plan.cuts) - CUTS_SHOWN)
-                           + "\n")
-        out.append("\n")
 
     def action_labels(self) -> None:
         self.show_labels = not self.show_labels
