@@ -299,6 +299,35 @@ def plan_round(desk: Desk, round_: Round, *, time_limit: float = 0.5,
                      cuts=tuple(cuts))
 
 
+def plan_json(plan: RoundPlan) -> dict[str, Any]:
+    """``plan`` as plain data for scripts and ``baogong round --json``."""
+    return {
+        "round": plan.round.code,
+        "day_one": plan.round.day_one.isoformat(),
+        "file": str(plan.round.path),
+        "schedule": [{"when": m.when.isoformat(), "what": m.what} for m in plan.schedule],
+        "orders": len(plan.round.orders),
+        "boxes": plan.boxes,
+        "lower_bound": plan.lower_bound,
+        "couriers": plan.couriers,
+        "levels": {district: level.value for district, level in sorted(plan.levels.items())},
+        "rationed": list(plan.rationed),
+        "ration_missing": list(plan.ration_missing),
+        "cuts": [attrs.asdict(cut) for cut in plan.cuts],
+        "supermarkets": [{**attrs.asdict(v), "standard_packs": v.over} for v in plan.volumes],
+        "drops": [attrs.asdict(drop) for drop in plan.drops],
+        "trips": [
+            {"number": number, "leg": trip.leg, "district": trip.district,
+             "vehicle": trip.vehicle, "kg": trip.kg,
+             "stops": [attrs.asdict(stop) for stop in trip.stops]}
+            for number, trip in enumerate(plan.loads.trips, start=1)
+        ],
+        "vehicle_lower_bound": plan.loads.lower_bound,
+        "labels": [attrs.asdict(box.label) for packing in plan.packings
+                   for box in packing.boxes],
+    }
+
+
 __all__ = ["ROUNDS_DIR", "STANDARD_PACK", "TRUCK", "VAN", "Drop", "RationCut", "RationTable",
-           "Round", "RoundPlan", "Volume", "load_rounds", "order_amount", "plan_round",
-           "read_round", "round_paths"]
+           "Round", "RoundPlan", "Volume", "load_rounds", "order_amount", "plan_json",
+           "plan_round", "read_round", "round_paths"]

@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "check": "check",
     "classify": "classify",
     "pack": "pack",
+    "round": "round",
     "reconcile": "reconcile",
     "export": "export",
     "replay": "replay",

@@ -1,0 +1,90 @@
+"""``baogong round``: a delivery round planned from the command line, rationing included."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+import core
+from core.demo import copy_demo_desk
+from core.levels import Level, set_manual_level
+from tui.cli import main
+
+DAY = "2026-11-23"  # the demo desk has market signals for this day: Hexi is at level III
+
+
+@pytest.fixture
+def desk_dir(tmp_path: Path) -> Path:
+    return copy_demo_desk(tmp_path / "desk")
+
+
+def test_the_newest_round_in_english(desk_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["round", "--desk", str(desk_dir), "--day", DAY, "--lang", "en"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "Round r1125  orders close 11-25 11:00, delivered 11-27 14:00"
+    assert out[1].startswith("99 orders, 147 boxes (lower bound 147), ")
+    assert "Rationing per person: not in force; Hexi District Level III (tense)" in out
+    assert "Per community" in out and "Manifests per drop point" in out
+    assert not any("WX1125-0001" in line for line in out)  # labels only when asked for
+
+
+def test_labels_and_chinese_by_round_code_or_file(
+    desk_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["round", "r1125", "--desk", str(desk_dir), "--day", DAY, "--labels"]) == 0
+    by_code = capsys.readouterr().out
+    assert by_code.startswith("轮次 r1125  11-25 11:00 截单")
+    assert "\n按人定量供应: 未实行; 河西区 III级（紧张）\n" in by_code
+    assert "WX1125-0001" in by_code and "WX1125-0099" in by_code  # every order's labels
+    path = desk_dir / "rounds" / "r1125.toml"
+    assert main(["round", str(path), "--desk", str(desk_dir), "--day", DAY, "--labels"]) == 0
+    assert capsys.readouterr().out == by_code
+
+
+def test_json_at_level_two_carries_the_cuts(
+    desk_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    desk = core.open_desk(desk_dir)
+    supervisor = desk.settings.supervisors[0]
+    set_manual_level(desk, Level.II, reason="大量集中抢购，米面油断档", supervisor=supervisor,
+                     district="hexi", time=datetime(2026, 11, 23, 8, 0, tzinfo=desk.settings.zone))
+    assert main(["round", "--desk", str(desk_dir), "--day", DAY, "--json"]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    assert plan["round"] == "r1125" and plan["levels"] == {"hexi": "II"}
+    assert plan["rationed"] == ["hexi"] and plan["ration_missing"] == []
+    hexi = {code for code, c in desk.communities.items() if c.district == "hexi"}
+    community_of = {d["community"] for d in plan["drops"]}
+    assert plan["cuts"] and hexi <= community_of
+    assert all(cut["kept"] < cut["ordered"] for cut in plan["cuts"])
+    assert {cut["category"] for cut in plan["cuts"]} <= {
+        "grain_oil", "meat", "eggs", "milk", "vegetables", "salt"}
+    assert len(plan["labels"]) == plan["boxes"]
+    assert sum(len(stop["parcels"]) for trip in plan["trips"] for stop in trip["stops"]
+               if trip["leg"] == "station->drop") == plan["boxes"]
+    # the next day has no signals and the decision still stands: rationing still applies
+    assert main(["round", "--desk", str(desk_dir), "--day", "2026-11-24", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["rationed"] == ["hexi"]
+
+
+def test_unusable_input_exits_2_naming_the_file(
+    desk_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["round", "r0101", "--desk", str(desk_dir)]) == 2
+    assert "rounds: no readable round 'r0101'" in capsys.readouterr().err
+    broken = desk_dir / "rounds" / "r1125.toml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace(
+        'household = "h0001"', 'household = "nobody"', 1), encoding="utf-8")
+    assert main(["round", "--desk", str(desk_dir)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("rounds/r1125.toml:") and "nobody" in err
+    assert main(["round", str(broken), "--desk", str(desk_dir)]) == 2
+    assert "nobody" in capsys.readouterr().err
+    copy_demo_desk(desk_dir.parent / "again")
+    signals = desk_dir.parent / "again" / "signals" / f"{DAY}.toml"
+    signals.write_text("[[goods\n", encoding="utf-8")
+    assert main(["round", "--desk", str(desk_dir.parent / "again"), "--day", DAY]) == 2
+    assert f"signals/{DAY}.toml:1" in capsys.readouterr().err
+    assert main(["round", "--desk", str(desk_dir.parent / "nowhere")]) == 2

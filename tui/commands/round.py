@@ -1,0 +1,105 @@
+"""``baogong round [ROUND]``: plan a group-buying delivery round (配送轮次) from the command line.
+
+Prints what the console's rounds page shows, every ration cut included: the schedule, boxes,
+rationing per person where a district is at the ration's level on ``--day`` (default today), each
+supermarket's orders against its capacity, each community's orders, boxes, staff and amount, and
+the manifest per drop point; ``--labels`` adds every box label, ``--json`` prints the plan for
+scripts (:func:`core.rounds.plan_json`).
+
+Exit status: 0 when the round was planned; 2 when the desk, the round or a file the levels rest
+on cannot be used (each problem printed on stderr as ``path:line: message``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+from core.board import district_levels
+from core.desk import Desk
+from core.problems import DeskError, Problem
+from core.rounds import Round, load_rounds, plan_json, plan_round, read_round
+from tui import i18n
+from tui.deskpath import resolve_desk
+from tui.roundview import plain, round_lines
+
+HELP = "plan a delivery round (配送轮次): boxes, rationing, staff, vehicle loads and labels"
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("round", nargs="?", metavar="ROUND",
+                        help="a round's code (r1125) or file; default: the newest in rounds/")
+    parser.add_argument("--day", type=_date, metavar="DATE",
+                        help="the day whose emergency levels decide rationing (default today)")
+    parser.add_argument("--labels", action="store_true", help="print every box label")
+    parser.add_argument("--json", action="store_true", help="print JSON for scripts")
+    parser.add_argument("--lang", choices=["zh", "en"],
+                        help="language (default: the desk's locale)")
+    parser.add_argument("--time-limit", type=float, default=0.5, metavar="S",
+                        help="seconds the packer may search (default 0.5)")
+
+
+def _fail(problems: list[Problem] | tuple[Problem, ...], root: Path | None = None) -> int:
+    for problem in problems:
+        print(problem.render(root), file=sys.stderr)
+    return 2
+
+
+def _choose(desk: Desk, wanted: str | None) -> tuple[Round | None, list[Problem]]:
+    """The round asked for (by code or file), or the newest, with the problems met on the way."""
+    if wanted and (wanted.endswith(".toml") or "/" in wanted):
+        try:
+            return read_round(desk, Path(wanted)), []
+        except DeskError as exc:
+            return None, list(exc.problems)
+    rounds, problems = load_rounds(desk)
+    if wanted:
+        rounds = [r for r in rounds if r.code == wanted]
+        if not rounds:
+            return None, [*problems, Problem(desk.root / "rounds", None,
+                                             f"no readable round {wanted!r}")]
+    if not rounds:
+        return None, [*problems, Problem(desk.root / "rounds", None,
+                                         "no rounds: put the orders of a round in rounds/")]
+    return rounds[0], problems
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        desk = Desk.open(resolve_desk(args.desk))
+    except DeskError as exc:
+        return _fail(exc.problems)
+    round_, problems = _choose(desk, args.round)
+    if round_ is None:
+        return _fail(problems, desk.root)
+    for problem in problems:  # other round files that cannot be read: say so, plan this one
+        print(problem.render(desk.root), file=sys.stderr)
+    now = datetime.now(desk.settings.zone)
+    day = args.day or now.date()
+    try:
+        levels = district_levels(desk, day, now if day == now.date() else None)
+        plan = plan_round(desk, round_, time_limit=args.time_limit, levels=levels)
+    except DeskError as exc:
+        return _fail(exc.problems, desk.root)
+    if args.json:
+        json.dump(plan_json(plan), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    before = i18n.language()
+    i18n.set_language(args.lang or ("en" if desk.settings.locale == "en" else "zh"))
+    try:
+        text = plain(round_lines(desk, plan, labels_shown=None if args.labels else 0))
+    finally:
+        i18n.set_language(before)
+    sys.stdout.write(text)
+    return 0
