@@ -234,8 +234,9 @@ def plan_round(desk: Desk, round_: Round, *, time_limit: float = 0.5,
         if config is None:
             raise DeskError(problems)
     district_of = {code: c.district for code, c in desk.communities.items()}
+    served = {district_of.get(o.community) for o in round_.orders}
     in_force = {d: level for d, level in (levels or {}).items()
-                if level is not None and d in {district_of.get(o.community) for o in round_.orders}}
+                if level is not None and d in served}
     ration = config.ration
     # without a ration table, the seeds' level (II) still says where one is missing
     at_ration_level = sorted(d for d, level in in_force.items()

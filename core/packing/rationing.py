@@ -247,38 +247,37 @@ def ration_order(
 ) -> tuple[HouseholdOrder, tuple[RationCut, ...]]:
     """``order`` cut to the share of a household of ``people``, and the lines that were cut."""
     people = max(people, 1)
-    units: dict[GoodsCategory, list[tuple[float, int, str]]] = {}
+    rationed: dict[GoodsCategory, list[int]] = {}  # category -> positions of its lines
     for position, line in enumerate(order.lines):
         item = catalogue.get(line.code)
-        if item is None or item.category not in ration.per_person_kg:
-            continue
-        units.setdefault(item.category, []).extend(
-            (item.kg, position, line.code) for _ in range(line.quantity))
-    kept: dict[str, int] = {}
-    shares: dict[str, tuple[GoodsCategory, float]] = {}
-    for category, wanted in units.items():
+        if item is not None and item.category in ration.per_person_kg:
+            rationed.setdefault(item.category, []).append(position)
+    kept: dict[int, tuple[int, GoodsCategory, float]] = {}  # position -> units, category, share
+    for category, positions in rationed.items():
         share = ration.per_person_kg[category] * people
         total = 0.0
-        for kg, _position, code in sorted(wanted, key=lambda unit: (-unit[0], unit[1])):
-            shares[code] = (category, share)
-            # the slack keeps 3 x 1.5 kg from passing a 4.5 kg share by a rounding error
-            if total < share - 1e-9:
-                total += kg
-                kept[code] = kept.get(code, 0) + 1
+        for position in sorted(positions, key=lambda p: (-catalogue[order.lines[p].code].kg, p)):
+            line = order.lines[position]
+            kg = catalogue[line.code].kg
+            # units are taken while the household is below its share (the slack keeps 3 x 1.5 kg
+            # from passing a 4.5 kg share by a rounding error)
+            room = share - 1e-9 - total
+            units = 0 if room <= 0 else line.quantity if kg <= 0 else \
+                min(line.quantity, math.ceil(room / kg))
+            total += units * kg
+            kept[position] = (units, category, share)
     lines: list[OrderLine] = []
     cuts: list[RationCut] = []
-    for line in order.lines:
-        if line.code not in shares:
+    for position, line in enumerate(order.lines):
+        if position not in kept:
             lines.append(line)
             continue
-        keep = min(kept.get(line.code, 0), line.quantity)
-        kept[line.code] = kept.get(line.code, 0) - keep
-        if keep:
-            lines.append(attrs.evolve(line, quantity=keep))
-        if keep < line.quantity:
-            category, share = shares[line.code]
+        units, category, share = kept[position]
+        if units:
+            lines.append(line if units == line.quantity else attrs.evolve(line, quantity=units))
+        if units < line.quantity:
             cuts.append(RationCut(order.id, order.household, line.code, category,
-                                  line.quantity, keep, round(share, 3)))
+                                  line.quantity, units, round(share, 3)))
     if not cuts:
         return order, ()
     return attrs.evolve(order, lines=tuple(lines)), tuple(cuts)
