@@ -108,6 +108,16 @@ class Query:
     limit: int | None = None
     offset: int = 0
 
+    @classmethod
+    def past_due(cls, now: datetime) -> Query:
+        """Open cases past their due time (办理超时)."""
+        return cls(open_only=True, overdue_at=now)
+
+    @classmethod
+    def late_callbacks(cls, now: datetime) -> Query:
+        """Resolved cases whose caller was not called back in time (回访超时)."""
+        return cls(status=frozenset({CaseStatus.RESOLVED}), overdue_at=now)
+
     def where(self) -> tuple[str, list[object]]:
         clauses: list[str] = []
         params: list[object] = []

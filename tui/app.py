@@ -81,7 +81,8 @@ class BaogongApp(App[int]):
         self.reader = CaseSource(desk)
         self.drafts = drafts or DraftStore(desk.root, self.operator)
         self.open_count = 0
-        self.overdue_count = 0
+        self.overdue_count = 0  # open cases past due
+        self.late_callback_count = 0  # resolved cases not called back in time
         self.problem_count = 0
         self.case_problems: list[Problem] = []
         self.keymap_problems: list[str] = []
@@ -131,27 +132,27 @@ class BaogongApp(App[int]):
                     # another session wrote cases and indexed them itself
                     self._data_version = version
                     changed += 1
-                open_count = reader.count(Query(open_only=True))
-                overdue = reader.count(Query(overdue_at=now))
+                counts = (reader.count(Query(open_only=True)),
+                          reader.count(Query.past_due(now)),
+                          reader.count(Query.late_callbacks(now)))
                 problems = reader.problems()
             except Exception as exc:  # a disk or index error must not end the shift
                 self.call_from_thread(self.notify, f"{_('Cannot read the cases')}: {exc}",
                                       severity="error")
                 return
-            self.call_from_thread(self._polled, changed, open_count, overdue, problems, first)
+            self.call_from_thread(self._polled, changed, counts, problems, first)
 
         self.run_worker(work, thread=True, group="poll", exclusive=False, exit_on_error=False)
 
-    def _polled(self, changed: int, open_count: int, overdue: int, problems: list[Problem],
+    def _polled(self, changed: int, counts: tuple[int, int, int], problems: list[Problem],
                 first: bool) -> None:
         from tui.screens.detail import DetailScreen
         from tui.screens.queue import QueueScreen
         from tui.widgets.chrome import DeskHeader
 
         self.case_problems = problems
-        counts = (open_count, overdue, len(problems) + len(self.desk.problems))
-        if counts != (self.open_count, self.overdue_count, self.problem_count):
-            self.open_count, self.overdue_count, self.problem_count = counts
+        self.open_count, self.overdue_count, self.late_callback_count = counts
+        self.problem_count = len(problems) + len(self.desk.problems)
         for header in self.screen.query(DeskHeader):
             header.refresh()
         if changed or first:

@@ -297,3 +297,19 @@ def test_no_temporary_files_are_left_behind(empty_desk: core.Desk) -> None:
     leftovers = [p for p in empty_desk.cases.root.rglob("*") if p.name.endswith(".tmp")]
     assert leftovers == []
     assert os.listdir(empty_desk.cases.path_for(case.id).parent) == [f"{case.id}.toml"]
+
+
+def test_overdue_work_and_late_call_backs_split_the_overdue_cases(demo_desk_dir: Path) -> None:
+    desk = core.open_desk(demo_desk_dir)
+    now = datetime(2026, 11, 23, 20, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    store = desk.cases
+    store.refresh()
+    past_due = store.query(core.Query.past_due(now))
+    late = store.query(core.Query.late_callbacks(now))
+    assert past_due and late
+    assert all(row.is_open and row.due is not None and row.due < now for row in past_due)
+    assert all(row.status is core.CaseStatus.RESOLVED and row.callback_due is not None
+               and row.callback_due < now for row in late)
+    overdue = {row.id for row in store.query(core.Query(overdue_at=now))}
+    assert overdue == {row.id for row in past_due} | {row.id for row in late}
+    assert len(past_due) <= store.count(core.Query(open_only=True))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import timedelta
 
 from core.cases import Action, CaseStatus, Evaluation
 from core.desk import Desk
@@ -48,6 +49,29 @@ async def test_queue_newest_first_search_and_filters(make_app: AppFactory) -> No
         await pilot.press("s")  # needs attention first: the urgent water outage leads
         await settle(pilot)
         assert case_list.ids[0] == "20261122-0003" and len(case_list.ids) == 4
+
+
+async def test_late_call_backs_are_counted_apart_from_overdue_work(
+    make_app: AppFactory, desk: Desk, clock: FakeClock
+) -> None:
+    # a case resolved two days ago whose caller was never called back (the rule: within a day)
+    overdue_case = desk.cases.get("20261122-0001")
+    desk.cases.act(overdue_case, Action.RESOLVE, operator="li", note="已送达",
+                   time=clock() - timedelta(days=2))
+    app = make_app()
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        header = screen_lines(app)[0]
+        assert "Overdue 1  Call-backs late 1" in header  # was "Overdue 2", one of them open
+        assert (app.overdue_count, app.late_callback_count) == (1, 1)
+        await pilot.press("o")  # overdue only: both, each marked "!"
+        await settle(pilot)
+        assert app.screen.query_one(CaseList).ids == ["20261122-0003", "20261122-0001"]
+        desk.cases.act(desk.cases.get("20261122-0001"), Action.CALL_BACK, operator="li",
+                       evaluation=Evaluation.SATISFIED, time=clock())
+        app.poll()
+        await settle(pilot)
+        assert "Call-backs late" not in screen_lines(app)[0]
 
 
 async def test_search_by_phone_and_address(make_app: AppFactory) -> None:

@@ -99,7 +99,8 @@ class HandoverScreen(Screen[None]):
         start = self.shift_start(now)
         path, _when = last_handover(app.desk.root)
         open_count = reader.count(Query(open_only=True))
-        overdue_count = reader.count(Query(overdue_at=now))
+        overdue_count = reader.count(Query.past_due(now))
+        late_callbacks = reader.count(Query.late_callbacks(now))
         taken = reader.query(Query(since=start))
         closed = reader.closed_since(start)
         overdue = reader.query(Query(overdue_at=now, limit=LISTED))
@@ -117,7 +118,8 @@ class HandoverScreen(Screen[None]):
             f"{_('Shift')}: {clock_time(start)} - {clock_time(now)}   "
             f"{_('Operator')}: {app.operator}",
             "",
-            f"{_('Open cases')}: {open_count}   {_('Overdue')}: {overdue_count}",
+            f"{_('Open cases')}: {open_count}   {_('Overdue')}: {overdue_count}   "
+            f"{_('Call-backs late')}: {late_callbacks}",
             f"{_('Taken this shift')}: {len(taken)} ({_('by you')}: {len(mine)})   "
             f"{_('Closed this shift')}: {len(closed)}",
         ]
@@ -125,7 +127,7 @@ class HandoverScreen(Screen[None]):
         if earlier:
             out += ["", f"{_('From the previous shift')}:", *(f"  {t}" for t in
                                                               earlier.splitlines())]
-        out += ["", f"{_('Overdue')} ({_('first {n}').format(n=LISTED)}):"]
+        out += ["", f"{_('Overdue and late call-backs')} ({_('first {n}').format(n=LISTED)}):"]
         out += [line(r) for r in overdue] or [f"  {_('none')}"]
         out += ["", f"{_('Taken this shift')}:"]
         out += [line(r) for r in taken[:LISTED]] or [f"  {_('none')}"]

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 
 class DeskHeader(Static):
-    """``desk | screen | operator | open N | overdue N | problems N | time`` on one line."""
+    """``screen | desk | operator | open N | overdue N | call-backs late N | problems N | time``
+    on one line; the counters of nothing to do are left out, but open and overdue."""
 
     DEFAULT_CSS = """
     DeskHeader { dock: top; height: 1; background: $primary; color: $text; }
@@ -34,6 +35,8 @@ class DeskHeader(Static):
         right.append(f"{_('Open')} {app.open_count}  ")
         right.append(f"{_('Overdue')} {app.overdue_count}",
                      style="bold reverse" if app.overdue_count else "")
+        if app.late_callback_count:
+            right.append(f"  {_('Call-backs late')} {app.late_callback_count}", style="bold")
         if app.problem_count:
             right.append(f"  {_('Problems')} {app.problem_count}", style="bold")
         right.append(f"  {clock_time(app.clock())} ")
