@@ -76,7 +76,8 @@ def department_loads(desk: Desk, now: datetime) -> tuple[DepartmentLoad, ...]:
     loads = []
     for code in desk.departments:
         open_ = store.count(Query(department=code, open_only=True))
-        overdue = store.count(Query(department=code, overdue_at=now))
+        # a late call-back is the hotline's to make, not the department's
+        overdue = store.count(Query(department=code, open_only=True, overdue_at=now))
         loads.append(DepartmentLoad(code, open_, overdue))
     return tuple(sorted(loads, key=lambda d: (-d.overdue, -d.open, d.department)))
 

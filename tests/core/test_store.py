@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import core
+from core.board import department_loads
 from core.cases import Case, CaseEvent
 from core.migrations import MIGRATIONS
 from core.store import CaseNotFound, ConflictError, decode_case, encode_case
@@ -313,3 +314,7 @@ def test_overdue_work_and_late_call_backs_split_the_overdue_cases(demo_desk_dir:
     overdue = {row.id for row in store.query(core.Query(overdue_at=now))}
     assert overdue == {row.id for row in past_due} | {row.id for row in late}
     assert len(past_due) <= store.count(core.Query(open_only=True))
+    # the board's overdue per department is the departments' open work past due
+    loads = department_loads(desk, now)
+    assert sum(load.overdue for load in loads) == len(
+        [row for row in past_due if row.department in desk.departments])
