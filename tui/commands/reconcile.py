@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from core.desk import Desk
@@ -17,16 +17,10 @@ from core.ledger import Ledgers, Scope, write_matches
 from core.ledger.export import to_json, write_ledger_csv, write_report_csv
 from core.ledger.report import render_text
 from core.problems import DeskError
+from tui.commands import iso_date
 from tui.deskpath import resolve_desk
 
 HELP = "reconcile money and stock ledgers (对账): collected vs invoiced vs received, IOUs, stock"
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _datetime(text: str) -> datetime:
@@ -42,9 +36,9 @@ def _datetime(text: str) -> datetime:
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--lang", choices=["zh", "en"], help="language of the report")
-    parser.add_argument("--from", dest="start", type=_date, metavar="DATE",
+    parser.add_argument("--from", dest="start", type=iso_date, metavar="DATE",
                         help="first day of the period (YYYY-MM-DD)")
-    parser.add_argument("--to", dest="end", type=_date, metavar="DATE",
+    parser.add_argument("--to", dest="end", type=iso_date, metavar="DATE",
                         help="last day of the period (YYYY-MM-DD)")
     parser.add_argument("--as-of", type=_datetime, metavar="TIME",
                         help="age open items as of this time (default: the latest record)")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from core.board import district_levels
@@ -23,23 +23,17 @@ from core.desk import Desk
 from core.problems import DeskError, Problem
 from core.rounds import Round, load_rounds, plan_json, plan_round, read_round
 from tui import i18n
+from tui.commands import iso_date
 from tui.deskpath import resolve_desk
 from tui.roundview import plain, round_lines
 
 HELP = "plan a delivery round (配送轮次): boxes, rationing, staff, vehicle loads and labels"
 
 
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
-
-
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("round", nargs="?", metavar="ROUND",
                         help="a round's code (r1125) or file; default: the newest in rounds/")
-    parser.add_argument("--day", type=_date, metavar="DATE",
+    parser.add_argument("--day", type=iso_date, metavar="DATE",
                         help="the day whose emergency levels decide rationing (default today)")
     parser.add_argument("--labels", action="store_true", help="print every box label")
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")
