@@ -977,7 +977,8 @@ def reconcile(
     (default: one per CPU this process may use, at most :data:`MAX_WORKERS`) when this process can
     fork them safely (on Linux, with no other thread running): each folds a run of consecutive
     batch files and the parts are merged in file order, so the result is the same as reading them
-    all here. ``workers=1`` reads them all here.
+    all here. ``workers=1`` reads them all here. A worker that fails raises
+    :class:`WorkerFailed`, and nothing of the result is returned.
     """
     root: Path = desk.root
     settings: dict[str, Any] = dict(
@@ -1042,8 +1043,20 @@ def _fold_in_processes(reconciler: Reconciler, shares: list[list[Path]],
                 if part[0] == "end":
                     break
                 if part[0] == "failed":
-                    raise RuntimeError(f"a process reading ledger files failed: {part[1]}")
+                    raise WorkerFailed(part[1])
                 reconciler.merge_part(part)
+
+
+class WorkerFailed(RuntimeError):
+    """A process reading a share of the ledger files failed; nothing of the result is kept.
+
+    The message names what went wrong in one line; ``details`` holds the worker's traceback.
+    """
+
+    def __init__(self, details: str) -> None:
+        lines = [line for line in details.strip().splitlines() if line.strip()]
+        super().__init__(f"a process reading ledger files failed: {lines[-1] if lines else '?'}")
+        self.details = details
 
 
 def _stop(workers: list[tuple[BaseProcess, IO[bytes]]]) -> None:

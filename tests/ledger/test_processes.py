@@ -95,3 +95,20 @@ helper.join()
 print(R._can_fork())
 """)
     assert done.stdout.split() == ["False", "True"], done.stderr
+
+
+def test_the_command_says_a_worker_failed_in_one_line_and_exits_2() -> None:
+    done = run("""
+real = R.read_batch
+def failing(path):
+    if os.getpid() != parent:
+        raise OSError("disk on fire")
+    return real(path)
+R.read_batch = failing
+from tui.cli import main
+sys.exit(main(["reconcile", "--desk", str(desk.root), "--jobs", "2"]))
+""")
+    assert done.returncode == 2
+    assert done.stdout == ""  # nothing half-read is reported
+    assert done.stderr.strip() == ("cannot reconcile: a process reading ledger files failed: "
+                                   "OSError: disk on fire (try --jobs 1)")

@@ -15,6 +15,7 @@ from pathlib import Path
 from core.desk import Desk
 from core.ledger import Ledgers, Scope, write_matches
 from core.ledger.export import to_json, write_ledger_csv, write_report_csv
+from core.ledger.reconcile import WorkerFailed
 from core.ledger.report import render_text
 from core.problems import DeskError
 from tui.commands import iso_date
@@ -79,8 +80,12 @@ def run(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("--jobs must be at least 1", file=sys.stderr)
         return 2
-    result = book.reconcile(start=args.start, end=args.end, scope=scope, as_of=args.as_of,
-                            workers=args.jobs)
+    try:
+        result = book.reconcile(start=args.start, end=args.end, scope=scope, as_of=args.as_of,
+                                workers=args.jobs)
+    except WorkerFailed as exc:  # nothing half-read is reported; --jobs 1 reads in one process
+        print(f"cannot reconcile: {exc} (try --jobs 1)", file=sys.stderr)
+        return 2
     if args.json:
         json.dump(to_json(result), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
