@@ -6,6 +6,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from openpyxl import load_workbook
+from textual.pilot import Pilot
 
 import core
 from core import ledger as L
@@ -25,6 +26,16 @@ from tui.screens.console.reports import ReportsScreen, progress_bar
 from tui.screens.console.rounds import RoundsScreen
 from tui.screens.detail import DetailScreen
 from tui.screens.queue import QueueScreen
+
+
+async def open_reconcile(app: BaogongApp, pilot: Pilot[None]) -> ReconcileScreen:
+    """The reconciliation page, opened from the queue through the console, with its result."""
+    await settle(pilot)
+    await pilot.press("b", "4")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, ReconcileScreen) and screen.result is not None
+    return screen
 
 
 async def test_operator_is_refused(console_app: ConsoleApp) -> None:
@@ -102,12 +113,7 @@ async def test_operator_cannot_approve_even_on_the_screen(console_app: ConsoleAp
 async def test_reconcile_browse_and_sign_off(console_app: ConsoleApp, desk) -> None:
     app = console_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("b", "4")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ReconcileScreen)
-        assert screen.result is not None
+        await open_reconcile(app, pilot)
         await pilot.press("s", *"本周已核对", "ctrl+s")
         await settle(pilot)
     closes = L.Ledgers(desk).closes().closes
@@ -160,11 +166,7 @@ async def test_reconcile_findings_period_and_record(console_app: ConsoleApp, des
         zone=desk.settings.zone, recorded=at(10, 5), mode=0o600)
     app = console_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("b", "4")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ReconcileScreen) and screen.result is not None
+        screen = await open_reconcile(app, pilot)
         findings = screen.result.findings
         assert [f.code for f in findings] == ["diversion"]
         await pilot.press("j", "k")
@@ -216,11 +218,7 @@ async def test_reconcile_scope_narrows_the_money_findings(console_app: ConsoleAp
                 recorded=at(10, 0), mode=0o600)
     app = console_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("b", "4")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ReconcileScreen) and screen.result is not None
+        screen = await open_reconcile(app, pilot)
         assert "suspected_duplicate" in {f.code for f in screen.result.findings}
         await pilot.press("c", "enter", *"hx-02", "enter", "tab", *"核对光明社区", "ctrl+s")
         await settle(pilot)
@@ -271,11 +269,7 @@ async def test_reconcile_scope_takes_a_supermarket_or_a_grid_worker(tmp_path: Pa
                      cursor_blink=False, poll_interval=None)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            await pilot.press("b", "4")
-            await settle(pilot)
-            screen = app.screen
-            assert isinstance(screen, ReconcileScreen) and screen.result is not None
+            screen = await open_reconcile(app, pilot)
             assert len(screen.result.findings) == 4  # the demo week's findings, all scopes
             # the 0.50 yuan markup was yonghui's; the short delivery hualian's
             for typed, code, label in [("yonghui", "markup", "Supermarket"),

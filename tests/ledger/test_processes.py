@@ -27,6 +27,17 @@ parent = os.getpid()
 """
 
 
+#: a share read in a worker process fails (the parent's own share reads fine)
+FAILING_WORKER = """
+real = R.read_batch
+def failing(path):
+    if os.getpid() != parent:
+        raise OSError("disk on fire")
+    return real(path)
+R.read_batch = failing
+"""
+
+
 def run(body: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", PRELUDE + body], capture_output=True,
                           text=True, timeout=60, cwd=ROOT)
@@ -49,13 +60,7 @@ print(json.dumps([len(shares), R._can_fork(), alone == together, len(alone.findi
 
 
 def test_a_worker_that_fails_is_reported_not_ignored() -> None:
-    done = run("""
-real = R.read_batch
-def failing(path):
-    if os.getpid() != parent:
-        raise OSError("disk on fire")
-    return real(path)
-R.read_batch = failing
+    done = run(FAILING_WORKER + """
 try:
     R.reconcile(desk, workers=2)
 except RuntimeError as exc:
@@ -98,13 +103,7 @@ print(R._can_fork())
 
 
 def test_the_command_says_a_worker_failed_in_one_line_and_exits_2() -> None:
-    done = run("""
-real = R.read_batch
-def failing(path):
-    if os.getpid() != parent:
-        raise OSError("disk on fire")
-    return real(path)
-R.read_batch = failing
+    done = run(FAILING_WORKER + """
 from tui.cli import main
 sys.exit(main(["reconcile", "--desk", str(desk.root), "--jobs", "2"]))
 """)
