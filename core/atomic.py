@@ -68,7 +68,7 @@ def _mkstemp(path: Path) -> tuple[int, str]:
 
 def leftover_temporaries(root: Path, *, older_than: float = STALE_TEMPORARY_SECONDS,
                          now: float | None = None) -> list[Path]:
-    """Temporary files below ``root`` left by writes that never finished, oldest name first.
+    """Temporary files below ``root`` left by writes that never finished, sorted by path.
 
     A writer stopped between writing its temporary file and moving it into place (killed, or
     the machine lost power) leaves it behind. The record it was replacing is whole, and what the

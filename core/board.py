@@ -77,7 +77,7 @@ def department_loads(desk: Desk, now: datetime) -> tuple[DepartmentLoad, ...]:
     for code in desk.departments:
         open_ = store.count(Query(department=code, open_only=True))
         # a late call-back is the hotline's to make, not the department's
-        overdue = store.count(Query(department=code, open_only=True, overdue_at=now))
+        overdue = store.count(attrs.evolve(Query.past_due(now), department=code))
         loads.append(DepartmentLoad(code, open_, overdue))
     return tuple(sorted(loads, key=lambda d: (-d.overdue, -d.open, d.department)))
 
