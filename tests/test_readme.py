@@ -35,3 +35,13 @@ def test_top_level_is_what_the_design_card_lists() -> None:
     top = {name.split("/")[0] for name in tracked}
     assert top <= {"pyproject.toml", "core", "tui", "fixtures", "tests", "README.md", ".ci",
                    ".gitignore"}
+
+
+def test_the_reliability_table_names_tests_that_exist() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Reliability") : readme.index("## Benchmarks")]
+    named = set(re.findall(r"`(test_\w+)`", section))
+    defined = {name for path in (ROOT / "tests").rglob("test_*.py")
+               for name in re.findall(r"^def (test_\w+)", path.read_text(encoding="utf-8"), re.M)}
+    assert len(named) >= 5
+    assert named <= defined

@@ -9,17 +9,23 @@ those copies must fail them.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+import core
 
-pytestmark = [pytest.mark.slow, pytest.mark.reliability]
+ROOT = Path(__file__).resolve().parents[2]
+ZONE = ZoneInfo("Asia/Shanghai")
+
+pytestmark = pytest.mark.reliability
 
 
 def stress(command: str, desk: Path, *options: str) -> dict[str, Any]:
@@ -32,6 +38,7 @@ def stress(command: str, desk: Path, *options: str) -> dict[str, Any]:
     return report
 
 
+@pytest.mark.slow
 def test_one_revision_saved_by_four_processes_at_once_has_exactly_one_winner(
     empty_desk_dir: Path,
 ) -> None:
@@ -42,6 +49,7 @@ def test_one_revision_saved_by_four_processes_at_once_has_exactly_one_winner(
     assert report["revision"] == rounds + 1
 
 
+@pytest.mark.slow
 def test_four_processes_updating_one_case_lose_no_update(empty_desk_dir: Path) -> None:
     workers, updates = 4, 8
     report = stress("contend", empty_desk_dir, "--workers", str(workers),
@@ -53,6 +61,7 @@ def test_four_processes_updating_one_case_lose_no_update(empty_desk_dir: Path) -
     assert report["conflicts"] > 0  # they really collided, and retrying resolved it
 
 
+@pytest.mark.slow
 def test_four_processes_creating_at_once_get_every_number_once(empty_desk_dir: Path) -> None:
     workers, each = 4, 20
     report = stress("create", empty_desk_dir, "--workers", str(workers), "--each", str(each))
@@ -65,6 +74,7 @@ def test_four_processes_creating_at_once_get_every_number_once(empty_desk_dir: P
     assert report["collisions"] > 0  # they really raced for the same numbers
 
 
+@pytest.mark.slow
 def test_two_hundred_kills_leave_whole_files_and_every_acknowledged_write(
     empty_desk_dir: Path,
 ) -> None:
@@ -76,3 +86,38 @@ def test_two_hundred_kills_leave_whole_files_and_every_acknowledged_write(
     assert report["creates_acknowledged"] > 0 and report["notes_acknowledged"] > 0
     # kills landed between a write and its acknowledgement, not only between writes
     assert report["unacknowledged_writes"] > 0
+
+
+def test_the_directory_is_flushed_after_a_case_file_is_moved_in(
+    empty_desk: core.Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the directory's fsync a power cut can lose the new name, file written or not."""
+    events: list[tuple[str, str]] = []
+    real_fsync, real_link, real_replace = os.fsync, os.link, os.replace
+
+    def fsync(fd: int) -> None:
+        target = os.readlink(f"/proc/self/fd/{fd}")
+        events.append(("fsync directory" if os.path.isdir(target) else "fsync file", target))
+        real_fsync(fd)
+
+    def link(source: str, destination: str) -> None:
+        events.append(("link", str(destination)))
+        real_link(source, destination)
+
+    def replace(source: str, destination: str) -> None:
+        events.append(("rename", str(destination)))
+        real_replace(source, destination)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "link", link)
+    monkeypatch.setattr(os, "replace", replace)
+    case = empty_desk.cases.create(core.Category.GROCERIES, operator="wang",
+                                   created=datetime(2026, 11, 23, 10, 0, tzinfo=ZONE))
+    path = empty_desk.cases.path_for(case.id)
+    empty_desk.cases.act(case, core.Action.NOTE, operator="wang", note="回访")
+    moves = [(kind, Path(target)) for kind, target in events if not kind.startswith("fsync f")]
+    assert moves == [("link", path), ("fsync directory", path.parent),
+                     ("rename", path), ("fsync directory", path.parent)]
+    # each file was flushed before it was moved in
+    assert [kind for kind, _ in events] == ["fsync file", "link", "fsync directory",
+                                            "fsync file", "rename", "fsync directory"]
