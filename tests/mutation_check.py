@@ -162,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
             status, failing, ran = run_tests(copy)
             if status == 1 and failing:
                 caught += 1
-                verdict = f"caught by {len(failing)} failing tests of {ran}"
+                verdict = (f"caught by {len(failing)} failing test"
+                           f"{'s' if len(failing) > 1 else ''} of {ran}")
             else:
                 verdict = f"NOT caught: pytest exited {status}, {len(failing)} of {ran} failed"
             print(f"mutation {mutation.name} ({mutation.breaks}, {places} call"
