@@ -291,7 +291,7 @@ class KillLoop:
         desk.cases.index.close()
         self.seen: dict[str, tuple[int, int, int]] = {}
         self.notes: dict[str, Counter[str]] = {}
-        self.descriptions: dict[str, str] = {}
+        self.tags: dict[str, str] = {}  # case id -> the tag its description starts with
         self.uids: dict[str, str] = {}
         self.acknowledged_creates: dict[str, str] = {}
         self.acknowledged_notes: dict[str, set[str]] = {case_id: set() for case_id in self.hot}
@@ -322,7 +322,7 @@ class KillLoop:
             "creates_acknowledged": len(self.acknowledged_creates),
             "notes_acknowledged": sum(len(n) for n in self.acknowledged_notes.values()),
             "unacknowledged_writes": self.unacknowledged_writes,
-            "files_read": self.files_read, "cases": len(self.descriptions),
+            "files_read": self.files_read, "cases": len(self.tags),
             "temporaries_left": len(core.atomic.leftover_temporaries(self.root, older_than=0)),
             "torn": self.torn, "seen_torn": self.seen_torn, "lost": self.lost,
             "duplicates": self.duplicates, "gaps": self.gaps, "writer_errors": self.writer_errors,
@@ -339,7 +339,7 @@ class KillLoop:
                 if round_number % 4 == 2:
                     watched = self.directory / f"{hot_id}.toml"
                 else:
-                    watched = self.directory / f"{DAY}-{len(self.descriptions) + 1:04d}.toml"
+                    watched = self.directory / f"{DAY}-{len(self.tags) + 1:04d}.toml"
                 if _kill_when_written(pid, watched, timeout=0.2) == "empty":
                     self.seen_torn.append(f"kill {round_number}: a reader saw an empty case file")
             os.kill(pid, signal.SIGKILL)
@@ -378,12 +378,12 @@ class KillLoop:
             if self.uids.setdefault(case.uid, case.id) != case.id:
                 self.duplicates.append(f"{where}: {case.id} has the uid of {self.uids[case.uid]}")
             tag = case.description.split(" ")[0]
-            if case.id not in self.descriptions and tag != "hot":
-                if tag in self.descriptions.values():
+            if case.id not in self.tags and tag != "hot":
+                if tag in self.tags.values():
                     self.duplicates.append(f"{where}: {case.id} repeats {tag}")
                 if case.id not in self.acknowledged_creates:
                     self.unacknowledged_writes += 1
-            self.descriptions[case.id] = tag
+            self.tags[case.id] = tag
             notes = Counter(e.note.split(" ")[0] for e in case.history[1:])
             previous = self.notes.get(case.id, Counter())
             self.unacknowledged_writes += len(
@@ -393,14 +393,14 @@ class KillLoop:
             if twice:
                 self.duplicates.append(f"{where}: {case.id} holds notes {twice} twice")
         for case_id, tag in self.acknowledged_creates.items():
-            if self.descriptions.get(case_id) != tag:
+            if self.tags.get(case_id) != tag:
                 self.lost.append(f"{where}: acknowledged case {case_id} ({tag}) is "
-                                 f"{self.descriptions.get(case_id, 'missing')}")
+                                 f"{self.tags.get(case_id, 'missing')}")
         for case_id, tags in self.acknowledged_notes.items():
             missing = sorted(tags - set(self.notes.get(case_id, Counter())))
             if missing:
                 self.lost.append(f"{where}: acknowledged notes {missing} of {case_id} are gone")
-        numbers = sorted(int(case_id.split("-")[1]) for case_id in self.descriptions)
+        numbers = sorted(int(case_id.split("-")[1]) for case_id in self.tags)
         if numbers != list(range(1, len(numbers) + 1)):
             self.gaps.append(f"{where}: case numbers are not 1..{len(numbers)}")
 
@@ -411,7 +411,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("race", "contend", "create", "kill"):
         command = commands.add_parser(name)
         command.add_argument("desk")
-        command.add_argument("--workers", type=int, default=4)
+        if name != "kill":
+            command.add_argument("--workers", type=int, default=4)
     commands.choices["race"].add_argument("--rounds", type=int, default=8)
     commands.choices["contend"].add_argument("--updates", type=int, default=8)
     commands.choices["create"].add_argument("--each", type=int, default=20)
