@@ -344,3 +344,20 @@ def test_a_case_id_with_a_newline_or_other_digits_has_no_path(tmp_path: Path) ->
     for bad in ("20261116-0001\n", "２０２６１１１６-0001"):
         with pytest.raises(CaseNotFound):
             case_path(tmp_path, bad)
+
+
+def test_the_issues_fifo_neither_hangs_check_nor_empties_the_queue(demo_desk_dir: Path) -> None:
+    cases = all_cases(demo_desk_dir)
+    fifo_path = demo_desk_dir / "cases" / "2026" / "11" / "16" / "20261116-0996.toml"
+    os.mkfifo(fifo_path)
+    result = baogong("check", str(demo_desk_dir))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stdout.splitlines() == [
+        f"{fifo_path}: is not a regular file (a FIFO); only regular files are read"]
+    desk = core.open_desk(demo_desk_dir)
+    try:
+        desk.cases.refresh()
+        assert desk.cases.count() == cases
+        assert [p.path for p in desk.cases.problems()] == [fifo_path]
+    finally:
+        desk.cases.index.close()
