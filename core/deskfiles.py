@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import enum
 import errno
+import functools
 import os
 import stat
 from pathlib import Path
@@ -68,8 +69,13 @@ def size_limits() -> dict[FileKind, int]:
 
     Raises ``ValueError`` naming the variable if it is not ``kind=MiB[,kind=MiB...]``.
     """
+    return dict(_parse_limits(os.environ.get(LIMITS_VARIABLE, "")))
+
+
+@functools.lru_cache(maxsize=4)
+def _parse_limits(setting: str) -> dict[FileKind, int]:
     limits = {kind: mib * MIB for kind, mib in DEFAULT_LIMITS_MIB.items()}
-    setting = os.environ.get(LIMITS_VARIABLE, "").strip()
+    setting = setting.strip()
     if not setting:
         return limits
     kinds = ", ".join(FileKind)
@@ -93,7 +99,7 @@ def read_desk_file(path: Path, kind: FileKind = FileKind.DESK) -> bytes:
     :class:`FileRefused` for everything else that stops it being read.
     """
     try:
-        limit = size_limits()[kind]
+        limit = _parse_limits(os.environ.get(LIMITS_VARIABLE, ""))[kind]
     except ValueError as exc:
         raise FileRefused(Problem(path, None, f"not read: {exc}")) from None
     try:
