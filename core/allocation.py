@@ -28,7 +28,7 @@ explanation says so.
 
 from __future__ import annotations
 
-import tomllib
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
@@ -55,6 +55,7 @@ from core.levels.plans import Text
 from core.packing.rationing import MedicalRequest, allocate_medical
 from core.problems import DeskError, Problem
 from core.reports.table import Column, Table
+from core.tomlio import read_toml
 
 if TYPE_CHECKING:
     from core.desk import Desk
@@ -81,13 +82,11 @@ def load_profiles(root: Path) -> dict[str, UnitProfile]:
     Raises :class:`DeskError` naming the file and line of every problem.
     """
     path = root / ALLOCATION_FILE
-    if not path.exists():
+    if not os.path.lexists(path):
         return {}
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise DeskError([Problem(path, getattr(exc, "lineno", None), str(exc))]) from exc
+    data, text, read_problems = read_toml(path)
+    if data is None:
+        raise DeskError(read_problems)
     problems: list[Problem] = []
     found: dict[str, UnitProfile] = {}
     lines = text.splitlines()

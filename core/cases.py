@@ -28,7 +28,7 @@ from core.model import (
 from core.problems import InvalidField
 
 SCHEMA_VERSION = 1
-CASE_ID_PATTERN = re.compile(r"^(\d{8})-(\d{4,6})$")
+CASE_ID_PATTERN = re.compile(r"^(\d{8})-(\d{4,6})\Z", re.ASCII)
 
 
 class CaseKind(enum.StrEnum):

@@ -13,17 +13,40 @@ from pathlib import Path
 
 import attrs
 
+from core.allocation import load_profiles
 from core.atomic import leftover_temporaries
+from core.board import SIGNALS_DIR
 from core.desk import Desk
+from core.deskfiles import find_links, link_problem
 from core.ledger import check_ledgers
-from core.levels import check_level_files
+from core.levels import DEFAULT_THRESHOLDS, check_level_files, desk_thresholds, read_signals
 from core.packing.templates import desk_check as packing_desk_check
 from core.problems import DeskError, Problem
-from core.store import decode_case
+from core.rounds import load_rounds
+from core.store import load_case
 
 #: checks of the desk files that other parts of core own (levels, packing, ledgers...)
 DeskCheck = Callable[[Desk], Sequence[Problem]]
-DESK_CHECKS: list[DeskCheck] = [check_level_files, packing_desk_check, check_ledgers]
+
+
+def check_plans(desk: Desk) -> list[Problem]:
+    """Problems of the allocation plan, the delivery rounds and the market signals files."""
+    problems: list[Problem] = []
+    try:
+        load_profiles(desk.root)
+    except DeskError as exc:
+        problems.extend(exc.problems)
+    problems.extend(load_rounds(desk)[1])
+    thresholds = desk_thresholds(desk.root)[0] or DEFAULT_THRESHOLDS
+    directory = desk.root / SIGNALS_DIR
+    if directory.is_dir():
+        for path in sorted(directory.glob("*.toml")):
+            problems.extend(read_signals(path, thresholds)[1])
+    return problems
+
+
+DESK_CHECKS: list[DeskCheck] = [check_level_files, packing_desk_check, check_ledgers,
+                                check_plans]
 
 
 @attrs.frozen
@@ -44,13 +67,7 @@ class CheckReport:
 def _check_batch(paths: Sequence[str]) -> list[Problem]:
     problems: list[Problem] = []
     for name in paths:
-        path = Path(name)
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            problems.append(Problem(path, None, f"cannot read: {exc.strerror or exc}"))
-            continue
-        problems.extend(decode_case(path, raw)[1])
+        problems.extend(load_case(Path(name))[1])
     return problems
 
 
@@ -66,6 +83,7 @@ def check_desk(root: Path | str, *, workers: int | None = None,
     except DeskError as exc:
         return CheckReport(Path(root), exc.problems, 0, opened=False)
     problems = list(desk.problems)
+    problems.extend(link_problem(path) for path in find_links(desk.root))
     for extra in DESK_CHECKS:
         problems.extend(extra(desk))
     paths = [str(p) for p in desk.cases.paths()]

@@ -27,6 +27,7 @@ import attrs
 from core.atomic import PRIVATE_FILE_MODE
 from core.cases import Category
 from core.convert import converter
+from core.deskfiles import read_or_problem
 from core.model import (
     CatalogueItem,
     Community,
@@ -123,7 +124,7 @@ class Desk:
     def _load_reference_data(self) -> None:
         for file_name, arrays in REFERENCE_FILES.items():
             path = self.root / file_name
-            if not path.exists():
+            if not os.path.lexists(path):
                 continue
             for key, cls in arrays.items():
                 records: list[Any]
@@ -183,9 +184,10 @@ _ATTRIBUTE = {
 
 
 def _lines(path: Path) -> dict[tuple[str | int, ...], int]:
+    data, _problem = read_or_problem(path)
     try:
-        return locate_lines(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
+        return locate_lines(data.decode("utf-8")) if data is not None else {}
+    except UnicodeDecodeError:
         return {}
 
 

@@ -314,7 +314,7 @@ class CaseIndex:
                     path = entry.path
                     present.add(path)
                     try:
-                        stat = entry.stat()
+                        stat = entry.stat(follow_symlinks=False)  # a link is refused by load
                     except FileNotFoundError:
                         continue
                     if known.get(path) == (stat.st_ino, stat.st_size, stat.st_mtime_ns):

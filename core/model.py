@@ -15,8 +15,8 @@ import attrs
 
 from core.problems import InvalidField
 
-CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 -]{2,22}$")
+CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\Z")
+PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 -]{2,22}\Z")
 
 
 def check_code(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:

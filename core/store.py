@@ -34,6 +34,7 @@ from core.cases import (
     new_case,
 )
 from core.convert import converter
+from core.deskfiles import FileKind, make_directories, read_or_problem
 from core.index import CaseIndex, CaseRow, Query
 from core.migrations import migrate
 from core.problems import DeskError, Problem
@@ -86,6 +87,14 @@ def decode_case(path: Path, raw: bytes) -> tuple[Case | None, list[Problem]]:
     return case, problems
 
 
+def load_case(path: Path) -> tuple[Case | None, list[Problem]]:
+    """Read and decode one case file (see :func:`core.deskfiles.read_desk_file`)."""
+    raw, problem = read_or_problem(path, FileKind.CASE)
+    if raw is None:
+        return None, [problem] if problem else []
+    return decode_case(path, raw)
+
+
 def case_path(root: Path, case_id: str) -> Path:
     """Where case ``case_id`` lives; rejects anything that is not a case id (no path tricks)."""
     match = CASE_ID_PATTERN.match(case_id)
@@ -126,13 +135,7 @@ class CaseStore:
     # --- reading ------------------------------------------------------------------------------
 
     def load(self, path: Path) -> tuple[Case | None, list[Problem]]:
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            return None, [Problem(path, None, "file not found")]
-        except OSError as exc:
-            return None, [Problem(path, None, f"cannot read: {exc.strerror or exc}")]
-        return decode_case(path, raw)
+        return load_case(path)
 
     def get(self, case_id: str) -> Case:
         """The case with this id; :class:`CaseNotFound`, or :class:`DeskError` if it is corrupt."""
@@ -210,7 +213,7 @@ class CaseStore:
             fields["department"] = self.desk.department_for(category)
         day = created.astimezone(self.desk.settings.zone).strftime("%Y%m%d")
         directory = self.root / day[:4] / day[4:6] / day[6:8]
-        directory.mkdir(parents=True, exist_ok=True)
+        make_directories(self.desk.root, directory)
         uid = self.uid_factory() if self.uid_factory else None
         sequence = _highest_sequence(directory, day) + 1
         while True:
@@ -234,7 +237,7 @@ class CaseStore:
             raise ValueError("a case's id and uid never change")
         path = self.path_for(loaded.id)
         lock_dir = self.desk.root / LOCKS_DIR
-        lock_dir.mkdir(exist_ok=True)
+        make_directories(self.desk.root, lock_dir)
         with exclusive_lock(lock_dir / f"{loaded.id}.lock", mode=self.desk.file_mode):
             current, problems = self.load(path)
             if current is None:
@@ -286,6 +289,6 @@ def _highest_sequence(directory: Path, day: str) -> int:
             name = entry.name
             if name.startswith(prefix) and name.endswith(".toml"):
                 digits = name[len(prefix) : -5]
-                if digits.isdigit():
+                if digits.isascii() and digits.isdigit():
                     highest = max(highest, int(digits))
     return highest

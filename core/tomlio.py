@@ -21,6 +21,7 @@ from cattrs.errors import (
     IterableValidationError,
 )
 
+from core.deskfiles import FileKind, read_or_problem
 from core.problems import InvalidField, Problem
 
 T = TypeVar("T")
@@ -112,22 +113,62 @@ def parse_toml(path: Path, data: bytes) -> tuple[dict[str, Any] | None, str, lis
         return None, text, [Problem(path, 1, "file is empty")]
     try:
         return tomllib.loads(text), text, []
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        position = _SYNTAX_POSITION.search(message)
-        syntax_line = int(position.group(1)) if position else None
-        message = _SYNTAX_POSITION.sub("", message).strip()
-        return None, text, [Problem(path, syntax_line, f"TOML syntax error: {message}")]
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        return None, text, [syntax_problem(path, text, exc)]
 
 
-def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, list[Problem]]:
-    """Read and parse a TOML file; a missing or unreadable file is a problem, not an exception."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None, "", [Problem(path, None, "file not found")]
-    except OSError as exc:
-        return None, "", [Problem(path, None, f"cannot read: {exc.strerror or exc}")]
+def syntax_problem(path: Path, text: str, exc: tomllib.TOMLDecodeError | RecursionError
+                   ) -> Problem:
+    """What ``tomllib`` could not parse in ``text``, at its line.
+
+    An unexpected end of the document (a truncated file) is placed on the last line, and values
+    nested deeper than the parser can follow on the line where they get too deep.
+    """
+    if isinstance(exc, RecursionError):
+        return Problem(path, nesting_line(text),
+                       f"TOML syntax error: values nested more than {MAX_NESTING} deep")
+    message = str(exc)
+    position = _SYNTAX_POSITION.search(message)
+    line = int(position.group(1)) if position else None
+    if line is None and "end of document" in message:
+        line = max(1, len(text.splitlines()))
+    message = _SYNTAX_POSITION.sub("", message).replace("(at end of document)", "").strip()
+    return Problem(path, line, f"TOML syntax error: {message}")
+
+
+#: deeper than any desk file is written; ``tomllib`` runs out of stack a few hundred levels down
+MAX_NESTING = 100
+
+_NESTING_TOKEN = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}\n]')
+
+
+def nesting_line(text: str) -> int | None:
+    """The line where arrays and inline tables first nest more than :data:`MAX_NESTING` deep."""
+    depth = 0
+    line = 1
+    for token in _NESTING_TOKEN.finditer(text):
+        value = token.group()
+        if value in ("[", "{"):
+            depth += 1
+            if depth > MAX_NESTING:
+                return line
+        elif value in ("]", "}"):
+            depth -= 1
+        line += value.count("\n")
+    return None
+
+
+def read_toml(path: Path, kind: FileKind = FileKind.DESK
+              ) -> tuple[dict[str, Any] | None, str, list[Problem]]:
+    """Read and parse a TOML file; a missing, refused or unreadable file is a problem.
+
+    The file is read with :func:`core.deskfiles.read_desk_file`: no links, regular files only,
+    within the size limit of its ``kind``.
+    """
+    data, problem = read_or_problem(path, kind)
+    if data is None:
+        return None, "", [problem] if problem else []
     return parse_toml(path, data)
 
 

@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 
 from core.atomic import write_atomic
+from core.deskfiles import make_directories, read_or_problem
 from core.problems import Problem
 
 DRAFTS_DIR = ".drafts"
@@ -40,6 +41,7 @@ def new_draft_id() -> str:
 class DraftStore:
     def __init__(self, desk_root: Path, operator: str) -> None:
         safe = _SAFE.sub("_", operator) or "operator"
+        self.desk_root = desk_root
         self.directory = desk_root / DRAFTS_DIR / safe
 
     def path(self, draft: Draft) -> Path:
@@ -47,7 +49,7 @@ class DraftStore:
 
     def save(self, draft: Draft, now: datetime) -> None:
         draft.saved = now
-        self.directory.mkdir(parents=True, exist_ok=True)
+        make_directories(self.desk_root, self.directory)
         data = {
             "id": draft.id,
             "saved": now.isoformat(),
@@ -66,8 +68,12 @@ class DraftStore:
         if not self.directory.is_dir():
             return drafts, problems
         for path in sorted(self.directory.glob("*.json")):
+            raw, problem = read_or_problem(path)
+            if raw is None:
+                problems.extend([problem] if problem else [])
+                continue
             try:
-                data = json.loads(path.read_text(encoding="utf-8"))
+                data = json.loads(raw.decode("utf-8"))
                 draft = Draft(
                     id=path.stem,
                     fields=dict(data["fields"]),
@@ -75,7 +81,7 @@ class DraftStore:
                     started=(datetime.fromisoformat(data["started"])
                              if data.get("started") else None),
                 )
-            except (OSError, ValueError, KeyError, TypeError) as exc:
+            except (ValueError, KeyError, TypeError, RecursionError) as exc:
                 problems.append(Problem(path, None, f"cannot read the draft: {exc}"))
                 continue
             drafts.append(draft)

@@ -89,6 +89,7 @@ from textual.widgets import Input, TextArea
 
 from core.atomic import write_atomic
 from core.convert import converter
+from core.deskfiles import read_or_problem
 from core.problems import DeskError, Problem
 from core.tomlio import dumps, parse_toml, structure
 
@@ -305,7 +306,9 @@ def desk_fingerprint(root: Path) -> str:
     for path in _fingerprint_paths(root):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        data, problem = read_or_problem(path)
+        content = data if data is not None else (problem.message if problem else "").encode()
+        digest.update(hashlib.sha256(content).digest())
     return f"sha256:{digest.hexdigest()}"
 
 
@@ -322,7 +325,9 @@ def snapshot_files(root: Path) -> dict[str, bytes]:
         relative = path.relative_to(root)
         if relative.parts[0] in IGNORED_DIRS or not path.is_file() or path.name.endswith(".tmp"):
             continue
-        files[relative.as_posix()] = path.read_bytes()
+        data, _problem = read_or_problem(path)
+        if data is not None:  # a link or an oversized file is not part of the desk
+            files[relative.as_posix()] = data
     return files
 
 

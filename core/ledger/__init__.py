@@ -26,6 +26,7 @@ from typing import Any
 
 from core.atomic import write_atomic
 from core.convert import converter
+from core.deskfiles import make_directories, read_or_problem
 from core.ledger.files import (
     LEDGERS_DIR,
     Batch,
@@ -162,16 +163,14 @@ def write_matches(result: Reconciliation, *, mode: int = 0o600) -> list[Path]:
     members of its match change.
     """
     directory = result.root / LEDGERS_DIR / MATCHES_DIR
-    directory.mkdir(parents=True, exist_ok=True)
+    make_directories(result.root, directory)
     changed = []
     for match in result.matches:
         path = directory / f"{match.id}.toml"
         data = dumps({"match": converter.unstructure(match)}).encode("utf-8")
-        try:
-            if path.read_bytes() == data:
-                continue
-        except FileNotFoundError:
-            pass
+        current, _problem = read_or_problem(path)
+        if current == data:
+            continue
         write_atomic(path, data, mode=mode)
         changed.append(path)
     return changed

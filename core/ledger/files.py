@@ -54,6 +54,7 @@ import attrs
 
 from core.atomic import PRIVATE_FILE_MODE, create_atomic
 from core.convert import converter
+from core.deskfiles import FileKind, make_directories, read_or_problem
 from core.ledger.records import (
     KINDS,
     RECORD_ID_PATTERN,
@@ -70,7 +71,7 @@ from core.ledger.records import (
 )
 from core.model import check_code, check_not_blank
 from core.problems import Problem
-from core.tomlio import line_of, locate_lines, render_path, structure_errors
+from core.tomlio import line_of, locate_lines, render_path, structure_errors, syntax_problem
 
 LEDGERS_DIR = "ledgers"
 SCHEMA_VERSION = 1
@@ -189,7 +190,7 @@ def write_batch(
         raise ValueError("recorded time must carry a UTC offset")
     day = recorded.astimezone(zone).date()
     directory = batch_directory(root, day)
-    directory.mkdir(parents=True, exist_ok=True)
+    make_directories(root, directory)
     uid_factory = uid_factory or (lambda: str(uuid.uuid4()))
     uids = [str(d.fields.get("uid") or uid_factory()) for d in drafts]
     sequence = _highest_sequence(directory) + 1
@@ -221,7 +222,7 @@ def _highest_sequence(directory: Path) -> int:
             name = entry.name
             if name.endswith(".toml") and not name.startswith("."):
                 digits = name[9:-5]
-                if digits.isdigit():
+                if digits.isascii() and digits.isdigit():
                     highest = max(highest, int(digits))
     return highest
 
@@ -262,10 +263,9 @@ def _digit_dirs(path: Path) -> list[Path]:
 
 def read_batch(path: Path) -> Batch:
     """Read one batch: the fast path for files this module wrote, else the exact one."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return Batch(path, (), (), (Problem(path, None, f"cannot read: {exc.strerror or exc}"),))
+    data, problem = read_or_problem(path, FileKind.LEDGER)
+    if data is None:
+        return Batch(path, (), (), (problem,) if problem else ())
     return decode_batch(path, data)
 
 
@@ -315,12 +315,8 @@ def _read_fast(path: Path, text: str) -> Batch | None:
 def _read_exact(path: Path, text: str) -> Batch:
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        position = re.search(r"\(at line (\d+), column (\d+)\)", message)
-        line = int(position.group(1)) if position else None
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", message).strip()
-        return Batch(path, (), (), (Problem(path, line, f"TOML syntax error: {message}"),))
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        return Batch(path, (), (), (syntax_problem(path, text, exc),))
     located = locate_lines(text)
     problems: list[Problem] = []
     version = data.get("schema_version")

@@ -28,6 +28,7 @@ import attrs
 
 from core.atomic import create_atomic
 from core.convert import converter
+from core.deskfiles import make_directories
 from core.levels.signals import Level
 from core.model import check_not_blank
 from core.problems import Problem
@@ -99,7 +100,7 @@ def set_manual_level(
     decision = Decision(level=level, reason=reason.strip(), supervisor=supervisor, time=when,
                         district=district)
     directory = decisions_dir(desk.root)
-    directory.mkdir(parents=True, exist_ok=True)
+    make_directories(desk.root, directory)
     stem = f"{when.strftime('%Y%m%d-%H%M%S')}-{_UNSAFE.sub('_', supervisor.lower()) or 'x'}"
     data = encode_decision(decision)
     for attempt in range(1000):

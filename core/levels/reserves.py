@@ -58,6 +58,7 @@ Medical supply tiers (the seeds' 一级/二级/三级保供物资):
 from __future__ import annotations
 
 import enum
+import os
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -265,7 +266,7 @@ def medical_lines(medical: Medical, catalogue: Mapping[str, CatalogueItem]) -> l
 
 def load_reserves(path: Path) -> tuple[Reserves | None, list[Problem]]:
     """``reserves.toml`` at ``path``; ``None`` (no problem) if there is no such file."""
-    if not path.exists():
+    if not os.path.lexists(path):
         return None, []
     data, text, problems = read_toml(path)
     if data is None:
@@ -287,7 +288,8 @@ def check_reserves(desk: Desk) -> list[Problem]:
     reserves, problems = load_reserves(path)
     if reserves is None:
         return problems
-    lines = locate_lines(path.read_text(encoding="utf-8"))
+    _data, text, _found = read_toml(path)
+    lines = locate_lines(text)
     for index, line in enumerate(reserves.stock):
         if line.district and desk.districts and line.district not in desk.districts:
             problems.append(Problem(path, line_of(lines, ("stock", index, "district")),

@@ -48,6 +48,7 @@ errors, each reported with its file and line.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
@@ -219,7 +220,7 @@ def parse_thresholds(path: Path, raw: bytes) -> tuple[Thresholds | None, list[Pr
 
 def load_thresholds(path: Path) -> tuple[Thresholds | None, list[Problem]]:
     """Thresholds from ``path``; the defaults if the file does not exist."""
-    if not path.exists():
+    if not os.path.lexists(path):
         return DEFAULT_THRESHOLDS, []
     data, text, problems = read_toml(path)
     if data is None:

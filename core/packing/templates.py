@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import enum
 import math
+import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -70,8 +71,8 @@ from core.problems import Problem
 from core.tomlio import line_of, locate_lines, read_toml, structure
 
 FILE_NAME = "packing.toml"
-_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d\Z", re.ASCII)
+_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\Z")
 
 
 class TemplateKind(enum.StrEnum):
@@ -189,7 +190,7 @@ def load_packing_config(desk_root: Path) -> tuple[PackingConfig | None, list[Pro
     Daily amounts and boxes not in the file keep their defaults.
     """
     path = Path(desk_root) / FILE_NAME
-    if not path.exists():
+    if not os.path.lexists(path):
         return default_config(), []
     data, text, problems = read_toml(path)
     if data is None:
@@ -214,7 +215,7 @@ def check_packing_config(
     With ``catalogue``, goods codes in templates must exist in it.
     """
     path = Path(desk_root) / FILE_NAME
-    if not path.exists():
+    if not os.path.lexists(path):
         return []
     data, text, problems = read_toml(path)
     if data is None:

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from core.desk import Desk
+from core.deskfiles import named_file
 from core.levels import (
     LEVELS_FILE,
     RESERVES_FILE,
@@ -39,7 +40,7 @@ from core.levels import (
     reserve_cover,
 )
 from core.problems import DeskError, Problem
-from core.tomlio import line_of, locate_lines
+from core.tomlio import line_of, locate_lines, read_toml
 
 HELP = "classify market signals into an emergency level (应急状态分级) and show the plan"
 
@@ -79,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
         classifier = Classifier(thresholds)
     else:
         classifier = Classifier()
-    reading, problems = read_signals(Path(args.signals), classifier.thresholds)
+    signals = named_file(args.signals)
+    reading, problems = read_signals(signals, classifier.thresholds)
     if reading is None:
         return _fail(problems)
     report = Report(
@@ -91,9 +93,9 @@ def run(args: argparse.Namespace) -> int:
         if problems:
             return _fail(problems)
         if reading.district and desk.districts and reading.district not in desk.districts:
-            lines = locate_lines(Path(args.signals).read_text(encoding="utf-8"))
+            lines = locate_lines(read_toml(signals)[1])
             return _fail([Problem(
-                Path(args.signals), line_of(lines, ("district",)),
+                signals, line_of(lines, ("district",)),
                 f"unknown district {reading.district!r} (this desk has: "
                 f"{', '.join(sorted(desk.districts))})", "district")])
         manual = decision_in_force(decisions, reading.district)

@@ -14,6 +14,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from core.deskfiles import named_file
 from core.packing import Packing, pack_items
 from core.packing.itemfile import read_item_file
 
@@ -37,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     if args.time_limit < 0:
         print("baogong pack: --time-limit must not be negative", file=sys.stderr)
         return 2
-    parsed, problems = read_item_file(args.items)
+    parsed, problems = read_item_file(named_file(args.items))
     if parsed is None:
         for problem in problems:
             print(problem.render(), file=sys.stderr)

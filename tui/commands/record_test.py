@@ -27,7 +27,7 @@ from core.demo import copy_demo_desk
 HELP = "record a call on the demo desk into fixtures/sessions/NAME.toml and snapshot it as a test"
 
 DEFAULT_START = "2026-11-23T09:00:00+08:00"
-NAME = re.compile(r"^[a-z0-9_]+$")
+NAME = re.compile(r"^[a-z0-9_]+\Z")
 SOURCE_ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -18,7 +18,9 @@ from textual.screen import Screen
 from textual.widgets import Static, TextArea
 
 from core.atomic import write_atomic
+from core.deskfiles import make_directories, read_or_problem
 from core.index import CaseRow, Query
+from core.problems import DeskError
 from tui.i18n import _, category_name, flag_marks, status_name
 from tui.text import clock_time, time_left
 from tui.widgets.chrome import DeskHeader
@@ -51,9 +53,10 @@ def last_handover(root: Path) -> tuple[Path | None, datetime | None]:
 def previous_notes(path: Path | None) -> str:
     if path is None:
         return ""
+    raw, _problem = read_or_problem(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = raw.decode("utf-8") if raw is not None else ""
+    except UnicodeDecodeError:
         return ""
     marker = "\n--- notes ---\n"
     return text.split(marker, 1)[1].strip() if marker in text else ""
@@ -148,10 +151,10 @@ class HandoverScreen(Screen[None]):
         safe = "".join(ch if ch.isalnum() else "_" for ch in app.operator)
         path = directory / f"{now.strftime('%Y%m%d-%H%M')}-{safe}.txt"
         try:
-            directory.mkdir(exist_ok=True)
+            make_directories(app.desk.root, directory)
             write_atomic(path, (self.report(notes) + "\n").encode("utf-8"),
                          mode=app.desk.file_mode)
-        except OSError as exc:
+        except (OSError, DeskError) as exc:
             self.notify(f"{_('Cannot save')}: {exc}", severity="error")
             return
         self.saved_path = path

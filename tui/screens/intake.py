@@ -333,7 +333,7 @@ class IntakeScreen(Screen[None]):
         self.draft.fields = self.fields()
         try:
             self.desk_app.drafts.save(self.draft, self.desk_app.clock())
-        except OSError as exc:
+        except (OSError, DeskError) as exc:  # DeskError: .drafts is a link
             self.notify(f"{_('Cannot save the draft')}: {exc}", severity="error")
 
     @on(Input.Changed)

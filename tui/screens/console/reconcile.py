@@ -10,6 +10,7 @@ import attrs
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
+from core.deskfiles import FileKind, read_or_problem
 from core.ledger import Ledgers, Reconciliation, Scope
 from tui.i18n import _, record_name
 from tui.screens.console import ConsolePage, ReasonDialog
@@ -84,11 +85,11 @@ class ReconcileScreen(ConsolePage):
         finding = self.result.findings[self.cursor]
         excerpt = ""
         if finding.path is not None and finding.line is not None:
-            try:
-                lines = finding.path.read_text(encoding="utf-8").splitlines()
-            except OSError as exc:
-                excerpt = str(exc)
+            raw, problem = read_or_problem(finding.path, FileKind.LEDGER)
+            if raw is None:
+                excerpt = problem.message if problem else ""
             else:
+                lines = raw.decode("utf-8", errors="replace").splitlines()
                 first = max(finding.line - 1, 0)
                 excerpt = "\n".join(f"{n:>5}  {text}" for n, text in enumerate(
                     lines[first:first + EXCERPT], start=first + 1))
