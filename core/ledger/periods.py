@@ -20,7 +20,7 @@ import os
 import re
 import stat
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
@@ -193,10 +193,13 @@ def close_period(
 
 def seal(root: Path, start: date, end: date, zone: tzinfo) -> tuple[SealedFile, ...]:
     """Every batch file holding a record dated ``start``..``end`` in ``zone``, and every one with
-    a problem (it may hold such a record), with the SHA-256 of the bytes read.
+    a problem that mentions a day of the period (it may hold such a record), with the SHA-256 of
+    the bytes read.
 
     ``OSError`` naming the file if one cannot be read at all: a period is not sealed blind.
     """
+    # a time is written with its own UTC offset: its date in the file may be a day either side
+    mentions = _mentions_a_day(start - timedelta(days=1), end + timedelta(days=1))
     sealed = []
     for path in batch_paths(root):
         try:
@@ -204,12 +207,25 @@ def seal(root: Path, start: date, end: date, zone: tzinfo) -> tuple[SealedFile, 
         except OSError as exc:
             raise OSError(f"cannot seal the period: cannot read {path}: "
                           f"{exc.strerror or exc}") from exc
+        if not mentions(data):
+            continue  # no record of the period: not worth parsing (most files of a big desk)
         batch = decode_batch(path, data)
         if batch.problems or any(start <= record.time.astimezone(zone).date() <= end
                                  for record in batch.records):
             sealed.append(SealedFile(file=path.relative_to(root).as_posix(),
                                      sha256=hashlib.sha256(data).hexdigest()))
     return tuple(sealed)
+
+
+def _mentions_a_day(first: date, last: date) -> Callable[[bytes], bool]:
+    """Whether a file's bytes mention a date ``first``..``last`` at all (a fast search).
+
+    Only such a file can hold a record of those days; another mention (a ``recorded`` time, a
+    note) costs no more than parsing a file that does.
+    """
+    days = [(first + timedelta(days=n)).isoformat().encode()
+            for n in range((last - first).days + 1)]
+    return lambda data: any(day in data for day in days)
 
 
 def seal_breaches(root: Path, close: PeriodClose) -> list[tuple[SealedFile, str]]:

@@ -345,6 +345,7 @@ class Reconciler:
              None if c.sealed is None else frozenset(root / f.file for f in c.sealed))
             for c in self.closes.closes]
         self._unsealed_reported: set[tuple[str, Path]] = set()
+        self._sealed_last: tuple[Path, object] | None = None
         self._latest = float("-inf")
         self._records = 0
         self._problems: list[Problem] = []
@@ -512,17 +513,22 @@ class Reconciler:
         for close, start, end, signed, sealed in self._windows:
             if not start <= at < end:
                 continue
-            day = record.time.astimezone(self.zone).date()
             if sealed is not None:
                 # the seal says which files the period had: no clock is trusted
-                if path not in sealed and (close.name, path) not in self._unsealed_reported:
+                if self._sealed_last == (path, close):
+                    return  # the record before, in the same sealed file
+                if path in sealed:
+                    self._sealed_last = (path, close)
+                elif (close.name, path) not in self._unsealed_reported:
                     self._unsealed_reported.add((close.name, path))
                     self.emit("", finding(
-                        "sealed_file_added", path, line, record=record.id, day=day,
-                        period=close.name, file=self._shown(path)))
+                        "sealed_file_added", path, line, record=record.id,
+                        day=record.time.astimezone(self.zone).date(), period=close.name,
+                        file=self._shown(path)))
             elif record.recorded.timestamp() > signed:
                 self.emit(record.id, finding(
-                    "closed_period", path, line, record=record.id, day=day, period=close.name,
+                    "closed_period", path, line, record=record.id,
+                    day=record.time.astimezone(self.zone).date(), period=close.name,
                     signed=close.signed.isoformat()))
             return
 

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 import tomllib
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -76,6 +76,16 @@ def test_sign_off_seals_every_file_holding_a_record_of_the_period(book: Book) ->
         "file": "ledgers/2026/11/16/20261116-0001.toml",
         "sha256": sealed["ledgers/2026/11/16/20261116-0001.toml"]}
     assert seal_findings(book.reconcile()) == []
+
+
+def test_a_record_written_in_another_offset_is_sealed_by_its_date_on_the_desk(book: Book
+                                                                              ) -> None:
+    # 20:00 UTC on the 15th is 04:00 on the 16th in Beijing; written down days before
+    early = datetime(2026, 11, 15, 20, tzinfo=UTC)
+    draft = L.draft(L.Collection, **{**order(book, "h0001", 100).fields, "time": early})
+    book.ledgers.append([draft], operator="x", recorded=datetime(2026, 11, 10, 9, tzinfo=UTC))
+    book.ledgers.close(FIRST, LAST, signed_by="zhou.min", signed=book.at(3, 9))
+    assert set(sealed_files(book)) == {"ledgers/2026/11/10/20261110-0001.toml"}
 
 
 def test_a_period_with_no_records_is_sealed_empty(book: Book) -> None:
