@@ -11,7 +11,11 @@ For a period and a scope (a community, a grid worker or a supermarket) it
 * flags any price above the catalogue's listed price and any fee (不得加价, 不得收取服务费),
   suspected duplicate collections (same household, amount and day), and what a delivery receipt
   says went wrong;
-* checks the stock books (:mod:`core.ledger.stock`), reversals, and signed-off periods.
+* checks the stock books (:mod:`core.ledger.stock`), reversals, and signed-off periods: every
+  file of a period's seal unchanged, no other file holding a record of the period.
+
+A reversal takes effect on its own date: reconciling a period that ends before it counts the
+record it reverses, so a signed-off period keeps the figures and findings it had.
 
 Every finding names a record's file and line and suggests the next action; all are reported.
 
