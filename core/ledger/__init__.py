@@ -34,12 +34,19 @@ from core.ledger.files import (
     PeriodClosedError,
     batch_paths,
     draft,
+    ledger_lock,
     read_batch,
     reversal,
     write_batch,
 )
 from core.ledger.findings import Finding, Severity, yuan
-from core.ledger.periods import ClosedPeriods, PeriodClose, close_period, load_closes
+from core.ledger.periods import (
+    ClosedPeriods,
+    PeriodClose,
+    SealedFile,
+    close_period,
+    load_closes,
+)
 from core.ledger.reconcile import (
     Match,
     MoneyTotals,
@@ -82,7 +89,8 @@ __all__ = [
     "KINDS", "Approval", "Batch", "Cause", "ClosedPeriods", "Collection", "Decision",
     "Difference", "Draft", "Fee", "Finding", "Invoice", "InvoiceLine", "Iou", "Ledgers", "Match",
     "MoneyTotals", "OpenItem", "PeriodClose", "PeriodClosedError", "Receipt", "ReceiptLine",
-    "Reconciler", "Reconciliation", "Record", "RequestLine", "Scope", "Settlement", "Severity",
+    "Reconciler", "Reconciliation", "Record", "RequestLine", "Scope", "SealedFile", "Settlement",
+    "Severity",
     "Source", "StockAdjust", "StockCount", "StockIssue", "StockLine", "StockReceipt",
     "StockRecord", "StockReturn", "SupplyRequest", "check_ledgers", "draft", "reconcile",
     "reversal", "write_matches", "yuan",
@@ -116,28 +124,38 @@ class Ledgers:
 
     def append(self, drafts: Sequence[Draft], *, operator: str | None = None,
                recorded: datetime | None = None) -> list[Record]:
-        """Write ``drafts`` as one new batch; refuses records dated in a closed period."""
+        """Write ``drafts`` as one new batch; refuses records dated in a closed period.
+
+        The closes are read and the batch written under the ledger lock, which a sign-off also
+        holds: a batch is written before its period's seal or refused after it.
+        """
         from core.desk import current_operator
 
-        _path, records = write_batch(
-            self.root, drafts, operator=operator or current_operator(),
-            zone=self.desk.settings.zone, recorded=recorded, mode=self.desk.file_mode,
-            check_open=self._check_open())
+        operator = operator or current_operator()
+        with ledger_lock(self.root, mode=self.desk.file_mode):
+            _path, records = write_batch(
+                self.root, drafts, operator=operator, zone=self.desk.settings.zone,
+                recorded=recorded, mode=self.desk.file_mode, check_open=self._check_open())
         return records
 
     def reverse(self, record: Record, *, reason: str, time: datetime,
                 operator: str | None = None, recorded: datetime | None = None) -> Record:
-        """Write a reversal of ``record`` dated ``time`` (which must be in an open period)."""
+        """Write a reversal of ``record`` dated ``time`` (which must be in an open period).
+
+        The reversal takes effect on ``time``: a period ending before it still counts
+        ``record``, so a signed-off period keeps its figures.
+        """
         return self.append([reversal(record, reason=reason, time=time)], operator=operator,
                            recorded=recorded)[0]
 
     def close(self, start: date, end: date, *, signed_by: str, signed: datetime | None = None,
               note: str = "") -> PeriodClose:
-        """A supervisor signs ``start``..``end`` off (结账)."""
-        signed = signed or datetime.now(self.desk.settings.zone).replace(microsecond=0)
+        """A supervisor signs ``start``..``end`` off (结账) and seals it (see
+        :mod:`core.ledger.periods`)."""
         return close_period(self.root, start, end, signed_by=signed_by,
-                            supervisors=self.desk.settings.supervisors, signed=signed,
-                            note=note, mode=self.desk.file_mode)
+                            supervisors=self.desk.settings.supervisors,
+                            zone=self.desk.settings.zone, signed=signed, note=note,
+                            mode=self.desk.file_mode)
 
     def batches(self) -> Iterator[Batch]:
         for path in batch_paths(self.root):

@@ -4,6 +4,7 @@ Layout under the desk::
 
     ledgers/YYYY/MM/DD/YYYYMMDD-NNNN.toml    one batch: the records written together that day
     ledgers/periods/START--END.toml          a period signed off (core.ledger.periods)
+    ledgers/.lock                            the ledger lock: appends and sign-offs take turns
     ledgers/matches/M-....toml               match records written by the reconciler (derived)
 
 A batch is a TOML document whose ``record`` array holds one inline table per line::
@@ -46,13 +47,14 @@ import types
 import typing
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from core.atomic import PRIVATE_FILE_MODE, create_atomic
+from core.atomic import PRIVATE_FILE_MODE, create_atomic, exclusive_lock
 from core.convert import converter
 from core.deskfiles import FileKind, make_directories, read_or_problem
 from core.ledger.records import (
@@ -75,6 +77,23 @@ from core.tomlio import line_of, locate_lines, render_path, structure_errors, sy
 
 LEDGERS_DIR = "ledgers"
 SCHEMA_VERSION = 1
+LOCK_NAME = ".lock"
+#: a sign-off reads every batch to seal its period: a million records take a few seconds
+LEDGER_LOCK_SECONDS = 30.0
+
+
+def ledger_lock(root: Path, *, mode: int = PRIVATE_FILE_MODE,
+                timeout: float = LEDGER_LOCK_SECONDS) -> AbstractContextManager[None]:
+    """The desk-wide ledger lock (``ledgers/.lock``), held to append a batch or sign a period off.
+
+    An append checks that no period covering its records is closed and writes its batch while
+    holding it, and a sign-off seals its period and writes the close while holding it, so a
+    batch is either in the seal or was checked against the close: none lands in a period after
+    its sign-off. ``mode`` is the desk's file mode: on a shared desk every writer opens it.
+    """
+    directory = root / LEDGERS_DIR
+    directory.mkdir(parents=True, exist_ok=True)
+    return exclusive_lock(directory / LOCK_NAME, timeout=timeout, mode=mode)
 
 # --- writing -----------------------------------------------------------------------------------
 
@@ -181,7 +200,8 @@ def write_batch(
     The batch takes the next free sequence number of the day it is recorded on; if another writer
     takes that name first, it tries the next one. Raises ``ValueError`` (from the record classes)
     for an invalid draft and :class:`PeriodClosedError` if ``check_open`` objects to a record,
-    before anything is written.
+    before anything is written. The check holds only if the caller holds :func:`ledger_lock`
+    from reading the closes to the end of the write (:meth:`core.ledger.Ledgers.append` does).
     """
     if not drafts:
         raise ValueError("a batch needs at least one record")

@@ -298,6 +298,33 @@ MESSAGES: dict[str, tuple[Severity, str, str, str, str]] = {
         "a closed period takes no new records: reverse this one and record the correction dated "
         "in an open period",
     ),
+    "sealed_file_changed": (
+        Severity.ERROR,
+        "台账文件 {file} 在期间 {period} 结账封存后被改动 ({why})",
+        "ledger file {file} has changed since the period {period} was signed off and sealed "
+        "({why_en})",
+        "台账文件不得修改: 从备份恢复封存时的文件 (SHA-256 {sha256}), 查明谁改的; "
+        "更正一律用冲正记录, 记在未结账期间",
+        "ledger files are never edited: restore the file as sealed (SHA-256 {sha256}) from a "
+        "backup and find out who changed it; corrections are reversals dated in an open period",
+    ),
+    "sealed_file_removed": (
+        Severity.ERROR,
+        "期间 {period} 结账封存的台账文件 {file} 已不存在",
+        "ledger file {file}, sealed when the period {period} was signed off, is gone",
+        "从备份恢复该文件 (SHA-256 {sha256}), 查明谁删的",
+        "restore the file (SHA-256 {sha256}) from a backup and find out who removed it",
+    ),
+    "sealed_file_added": (
+        Severity.ERROR,
+        "台账文件 {file} 不在期间 {period} 的结账封存中, 却有 {day} 的记录 {record}",
+        "ledger file {file} is not in the seal of the period {period}, yet holds {record} "
+        "dated {day}",
+        "结账后不得补录: 查明谁写的, 把该文件移出 ledgers/ 另行保管, "
+        "其中的记录改在未结账期间重新录入",
+        "a signed-off period takes no new records: find out who wrote the file, move it out of "
+        "ledgers/ for safekeeping and record its entries again dated in an open period",
+    ),
     "unauthorised_close": (
         Severity.ERROR,
         "结账签字人 {signed_by} 不是值班长 (desk.toml 中 supervisors)",

@@ -2,14 +2,25 @@
 
 A close is one file, ``ledgers/periods/START--END.toml``, created atomically so a period is signed
 off once. Only a close signed by one of the desk's supervisors (``desk.toml`` ``supervisors``)
-counts. After it, a record dated inside the period but recorded after the signature is an error:
-corrections are reversing records dated in an open period.
+counts. After it, a record dated inside the period is an error: corrections are reversing records
+dated in an open period, and a reversal takes effect on its own date.
+
+A sign-off seals its period: while holding the ledger lock (:func:`core.ledger.files.ledger_lock`,
+which every append also holds) it reads every batch file and writes the SHA-256 of each one
+holding a record dated in the period (or one it cannot read) into the close, as ``[[sealed]]``
+tables. The reconciler reports a sealed file changed or removed, and a batch file outside the seal
+holding a record dated in the period. Closes written before seals existed have no ``sealed``
+field; for them a record counts as late when its ``recorded`` time is after the signature.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import re
+import stat
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
@@ -17,7 +28,7 @@ import attrs
 
 from core.atomic import PRIVATE_FILE_MODE, create_atomic
 from core.convert import converter
-from core.ledger.files import LEDGERS_DIR
+from core.ledger.files import LEDGERS_DIR, batch_paths, decode_batch, ledger_lock
 from core.ledger.records import check_aware, check_uid
 from core.model import check_not_blank
 from core.problems import Problem
@@ -25,10 +36,38 @@ from core.tomlio import dumps, read_toml, structure
 
 PERIODS_DIR = "periods"
 
+#: a batch file's path from the desk's root, the only kind of file a seal may name
+SEALED_FILE_PATTERN = re.compile(
+    rf"{LEDGERS_DIR}/[0-9]{{4}}/[0-9]{{2}}/[0-9]{{2}}/[0-9]{{8}}-[0-9]{{4,6}}\.toml\Z")
+_SHA256_PATTERN = re.compile(r"[0-9a-f]{64}\Z")
+
+
+def _check_sealed_file(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not SEALED_FILE_PATTERN.match(value):
+        raise ValueError(f"{value!r} is not a batch file under {LEDGERS_DIR}/ "
+                         f"({LEDGERS_DIR}/YYYY/MM/DD/YYYYMMDD-NNNN.toml)")
+
+
+def _check_sha256(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not _SHA256_PATTERN.match(value):
+        raise ValueError(f"{value!r} is not a SHA-256 digest (64 lowercase hex digits)")
+
+
+@attrs.frozen(kw_only=True)
+class SealedFile:
+    """A batch file as it was when its period was signed off (封存): its path and digest."""
+
+    file: str = attrs.field(validator=_check_sealed_file)
+    sha256: str = attrs.field(validator=_check_sha256)
+
 
 @attrs.frozen(kw_only=True)
 class PeriodClose:
-    """A period signed off by a supervisor (结账签字)."""
+    """A period signed off by a supervisor (结账签字).
+
+    ``sealed`` lists the batch files of the period and their digests; ``None`` for a close
+    written before sign-offs sealed their period.
+    """
 
     start: date
     end: date
@@ -36,6 +75,7 @@ class PeriodClose:
     signed: datetime = attrs.field(validator=check_aware)
     uid: str = attrs.field(validator=check_uid)
     note: str = ""
+    sealed: tuple[SealedFile, ...] | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
@@ -123,17 +163,104 @@ def close_period(
     *,
     signed_by: str,
     supervisors: Sequence[str],
-    signed: datetime,
+    zone: tzinfo,
+    signed: datetime | None = None,
     note: str = "",
     mode: int = PRIVATE_FILE_MODE,
 ) -> PeriodClose:
-    """Sign off ``start``..``end`` (inclusive); ``PermissionError`` if the signer is no supervisor,
-    ``FileExistsError`` if the period was already closed."""
+    """Sign off ``start``..``end`` (inclusive) and seal it; ``PermissionError`` if the signer is
+    no supervisor, ``FileExistsError`` if the period was already closed.
+
+    Holds the ledger lock while it seals the period and writes the close, so no append can slip
+    a record into the period in between. ``signed`` defaults to now, taken under the lock.
+    """
     if signed_by not in supervisors:
         raise PermissionError(f"{signed_by!r} is not a supervisor of this desk")
-    close = PeriodClose(start=start, end=end, signed_by=signed_by, signed=signed,
-                        uid=str(uuid.uuid4()), note=note)
+    if end < start:
+        raise ValueError(f"period ends ({end}) before it starts ({start})")
     path = close_path(root, start, end)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    create_atomic(path, dumps(converter.unstructure(close)).encode("utf-8"), mode=mode)
+    with ledger_lock(root, mode=mode):
+        if path.exists():
+            raise FileExistsError(f"{path.name}: the period is already signed off")
+        sealed = seal(root, start, end, zone)
+        signed = signed or datetime.now(zone).replace(microsecond=0)
+        close = PeriodClose(start=start, end=end, signed_by=signed_by, signed=signed,
+                            uid=str(uuid.uuid4()), note=note, sealed=sealed)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        create_atomic(path, dumps(converter.unstructure(close)).encode("utf-8"), mode=mode)
     return close
+
+
+def seal(root: Path, start: date, end: date, zone: tzinfo) -> tuple[SealedFile, ...]:
+    """Every batch file holding a record dated ``start``..``end`` in ``zone``, and every one with
+    a problem that mentions a day of the period (it may hold such a record), with the SHA-256 of
+    the bytes read.
+
+    ``OSError`` naming the file if one cannot be read at all: a period is not sealed blind.
+    """
+    # a time is written with its own UTC offset: its date in the file may be a day either side
+    mentions = _mentions_a_day(start - timedelta(days=1), end + timedelta(days=1))
+    sealed = []
+    for path in batch_paths(root):
+        try:
+            data = read_regular_file(path)
+        except OSError as exc:
+            raise OSError(f"cannot seal the period: cannot read {path}: "
+                          f"{exc.strerror or exc}") from exc
+        if not mentions(data):
+            continue  # no record of the period: not worth parsing (most files of a big desk)
+        batch = decode_batch(path, data)
+        if batch.problems or any(start <= record.time.astimezone(zone).date() <= end
+                                 for record in batch.records):
+            sealed.append(SealedFile(file=path.relative_to(root).as_posix(),
+                                     sha256=hashlib.sha256(data).hexdigest()))
+    return tuple(sealed)
+
+
+def _mentions_a_day(first: date, last: date) -> Callable[[bytes], bool]:
+    """Whether a file's bytes mention a date ``first``..``last`` at all (a fast search).
+
+    Only such a file can hold a record of those days; another mention (a ``recorded`` time, a
+    note) costs no more than parsing a file that does.
+    """
+    days = [(first + timedelta(days=n)).isoformat().encode()
+            for n in range((last - first).days + 1)]
+    return lambda data: any(day in data for day in days)
+
+
+def seal_breaches(root: Path, close: PeriodClose) -> list[tuple[SealedFile, str]]:
+    """The files of ``close``'s seal that are gone (``"removed"``), differ (``"changed"``) or are
+    no longer a regular file that can be read (``"unreadable"``)."""
+    breaches: list[tuple[SealedFile, str]] = []
+    for sealed in close.sealed or ():
+        path = root / sealed.file
+        if not os.path.lexists(path):
+            breaches.append((sealed, "removed"))
+            continue
+        digest = file_digest(path)
+        if digest is None:
+            breaches.append((sealed, "unreadable"))
+        elif digest != sealed.sha256:
+            breaches.append((sealed, "changed"))
+    return breaches
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of ``path`` if it is a regular file; ``OSError`` for a link, FIFO or device.
+
+    Opened without following a symbolic link and without blocking on a FIFO, so a file put in
+    a batch's place cannot make a sign-off or a reconciliation hang or read another file.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        return stream.read()
+
+
+def file_digest(path: Path) -> str | None:
+    """The SHA-256 of regular file ``path``, or None if it cannot be read as one."""
+    try:
+        return hashlib.sha256(read_regular_file(path)).hexdigest()
+    except OSError:
+        return None

@@ -11,7 +11,11 @@ For a period and a scope (a community, a grid worker or a supermarket) it
 * flags any price above the catalogue's listed price and any fee (不得加价, 不得收取服务费),
   suspected duplicate collections (same household, amount and day), and what a delivery receipt
   says went wrong;
-* checks the stock books (:mod:`core.ledger.stock`), reversals, and signed-off periods.
+* checks the stock books (:mod:`core.ledger.stock`), reversals, and signed-off periods: every
+  file of a period's seal unchanged, no other file holding a record of the period.
+
+A reversal takes effect on its own date: reconciling a period that ends before it counts the
+record it reverses, so a signed-off period keeps the figures and findings it had.
 
 Every finding names a record's file and line and suggests the next action; all are reported.
 
@@ -45,7 +49,7 @@ import attrs
 
 from core.ledger.files import Batch, batch_of, batch_paths, path_of_batch, read_batch
 from core.ledger.findings import Finding, Severity, finding, yuan
-from core.ledger.periods import ClosedPeriods, load_closes
+from core.ledger.periods import ClosedPeriods, load_closes, seal_breaches
 from core.ledger.records import (
     Collection,
     Invoice,
@@ -59,6 +63,12 @@ from core.ledger.records import (
 from core.ledger.stock import StockBook, StockLine
 from core.model import CatalogueItem
 from core.problems import Problem
+
+#: why a sealed file counts as changed, in Chinese and English
+_BREACHES = {
+    "changed": ("SHA-256 不符", "its SHA-256 differs"),
+    "unreadable": ("已不是可读的普通文件", "it is no longer a regular file that can be read"),
+}
 
 #: a round's invoice is due this many days after the first collection (rounds are every 3 days)
 INVOICE_DUE_DAYS = 3
@@ -333,7 +343,13 @@ class Reconciler:
         self._from = datetime.combine(start, time(), zone).timestamp() if start else None
         self._to = (datetime.combine(end + timedelta(days=1), time(), zone).timestamp()
                     if end else None)
-        self._windows = [(c, *c.window(zone)) for c in self.closes.closes]
+        #: (close, start, end, signed, the sealed files or None for a close without a seal)
+        self._windows = [
+            (c, *c.window(zone),
+             None if c.sealed is None else frozenset(root / f.file for f in c.sealed))
+            for c in self.closes.closes]
+        self._unsealed_reported: set[tuple[str, Path]] = set()
+        self._sealed_last: tuple[Path, object] | None = None
         self._latest = float("-inf")
         self._records = 0
         self._problems: list[Problem] = []
@@ -498,14 +514,33 @@ class Reconciler:
                 record.received_by, path, line))
 
     def _check_closed(self, record: Record, at: float, path: Path, line: int) -> None:
-        recorded = record.recorded.timestamp()
-        for close, start, end, signed in self._windows:
-            if start <= at < end and recorded > signed:
+        for close, start, end, signed, sealed in self._windows:
+            if not start <= at < end:
+                continue
+            if sealed is not None:
+                # the seal says which files the period had: no clock is trusted
+                if self._sealed_last == (path, close):
+                    return  # the record before, in the same sealed file
+                if path in sealed:
+                    self._sealed_last = (path, close)
+                elif (close.name, path) not in self._unsealed_reported:
+                    self._unsealed_reported.add((close.name, path))
+                    self.emit("", finding(
+                        "sealed_file_added", path, line, record=record.id,
+                        day=record.time.astimezone(self.zone).date(), period=close.name,
+                        file=self._shown(path)))
+            elif record.recorded.timestamp() > signed:
                 self.emit(record.id, finding(
                     "closed_period", path, line, record=record.id,
                     day=record.time.astimezone(self.zone).date(), period=close.name,
                     signed=close.signed.isoformat()))
-                return
+            return
+
+    def _shown(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
 
     def _s(self, value: str) -> str:
         return self._intern.setdefault(value, value)
@@ -575,7 +610,9 @@ class Reconciler:
         for target, again, again_path, again_line in self._reversed_again:
             self.emit("", finding("double_reversal", again_path, again_line, record=again.id,
                                   target=target, first=self._reversed[target][0].id))
-        reversed_ids = set(self._reversed)
+        # a reversal takes effect on its own date: one dated after the period does not touch it
+        reversed_ids = {target for target, (reversal, _path, _line) in self._reversed.items()
+                        if self._to is None or reversal.time.timestamp() < self._to}
         for reversal, at_path, at_line in self._reversed.values():
             if isinstance(reversal, StockRecord):
                 self.stock.add(reversal, at_path, at_line,
@@ -591,6 +628,7 @@ class Reconciler:
             stock_lines = []
         for close, path, line in self.closes.rejected:
             self.emit("", finding("unauthorised_close", path, line, signed_by=close.signed_by))
+        self._check_seals()
         for entry, first in self._duplicates(reversed_ids):
             self.emit(entry.id, finding(
                 "suspected_duplicate", entry.path, entry.line, record=entry.id,
@@ -613,6 +651,15 @@ class Reconciler:
             open_items=tuple(open_items),
             matches=tuple(sorted(matches, key=lambda m: id_key(m.id[2:]))), money=money,
             stock=tuple(stock_lines), problems=tuple(problems))
+
+    def _check_seals(self) -> None:
+        for close in self.closes.closes:
+            for sealed, breach in seal_breaches(self.root, close):
+                why, why_en = _BREACHES.get(breach, ("", ""))
+                self.emit("", finding(
+                    "sealed_file_removed" if breach == "removed" else "sealed_file_changed",
+                    self.root / sealed.file, None, file=sealed.file, period=close.name,
+                    sha256=sealed.sha256, why=why, why_en=why_en))
 
     def _duplicates(self, reversed_ids: set[str]) -> Iterator[tuple[_Entry, _Entry]]:
         """(later, earliest) collections of one household with the same amount on the same day.
@@ -664,7 +711,7 @@ class Reconciler:
         if scope.everything:
             return True
         if found.code.startswith(("reversal_", "double_reversal", "closed_period",
-                                  "unauthorised_close")):
+                                  "unauthorised_close", "sealed_file_")):
             return True
         if found.store:
             return False  # stock belongs to the desk, not to a community
