@@ -1,9 +1,14 @@
-"""Crash-safe file writes and per-record locks.
+"""Crash-safe file writes, directories and locks with the desk's modes.
 
 A record is written to a temporary file in the same directory, flushed to disk, then moved into
 place with ``rename`` (replace) or ``link`` (create, failing if the name is taken); finally the
 directory itself is flushed so the new name survives a power cut. A reader therefore sees the old
 file or the new one, never a torn or empty one.
+
+Modes never come from the umask: every file is given its mode with ``fchmod`` before it gets its
+name, and every directory :func:`make_directories` creates is given :func:`directory_mode` right
+after ``mkdir``. On a desk shared by a group an operator whose umask is ``022`` (or ``077``) still
+leaves files ``0660`` and directories ``2770`` that every colleague in the group can write.
 """
 
 from __future__ import annotations
@@ -18,6 +23,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 PRIVATE_FILE_MODE = 0o600
+PRIVATE_DIRECTORY_MODE = 0o700
+#: setgid: what is created inside belongs to the desk's group, not the creator's primary group
+SHARED_DIRECTORY_MODE = 0o2770
+
+#: how long to wait for a colleague who has just created a directory to give it its mode
+_DIRECTORY_MODE_WAIT = 1.0
 
 #: a write takes milliseconds: a temporary file this old belongs to a writer that was stopped
 STALE_TEMPORARY_SECONDS = 3600.0
@@ -36,6 +47,54 @@ def fsync_directory(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def directory_mode(file_mode: int) -> int:
+    """The mode of a directory holding files of ``file_mode``: ``2770`` when the group may
+    write the files (a shared desk), else ``0700``."""
+    return SHARED_DIRECTORY_MODE if file_mode & 0o020 else PRIVATE_DIRECTORY_MODE
+
+
+def make_directories(path: Path, *, mode: int = PRIVATE_FILE_MODE) -> None:
+    """``mkdir -p path`` for files of ``mode``: each directory created gets
+    :func:`directory_mode` whatever the umask; existing directories are left as they are.
+
+    A directory is created ``0700`` and then opened up with ``fchmod`` (through a descriptor, so
+    a name swapped for a symbolic link in between is not followed). A colleague who finds it in
+    the instant between the two waits (up to a second) for the mode instead of failing to write
+    into it.
+    """
+    wanted = directory_mode(mode)
+    missing: list[Path] = []
+    current = path
+    while not current.is_dir() and current.parent != current:
+        missing.append(current)
+        current = current.parent
+    for directory in reversed(missing):
+        try:
+            os.mkdir(directory, PRIVATE_DIRECTORY_MODE)
+        except FileExistsError:
+            _await_directory_mode(directory, wanted)
+            continue
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        try:
+            os.fchmod(fd, wanted)
+        finally:
+            os.close(fd)
+
+
+def _await_directory_mode(directory: Path, wanted: int) -> None:
+    """Wait briefly while ``directory``, just created by someone else, lacks ``wanted``."""
+    deadline = time.monotonic() + _DIRECTORY_MODE_WAIT
+    permissions = wanted & 0o777
+    while time.monotonic() < deadline:
+        try:
+            info = os.stat(directory)
+        except FileNotFoundError:
+            return
+        if info.st_mode & permissions == permissions or time.time() - info.st_ctime > 5:
+            return
+        time.sleep(0.005)
 
 
 def _write_temporary(path: Path, data: bytes, mode: int) -> Path:
@@ -116,18 +175,36 @@ def create_atomic(path: Path, data: bytes, *, mode: int = PRIVATE_FILE_MODE) -> 
     fsync_directory(path.parent)
 
 
+def _open_lock_file(lock_path: Path, mode: int) -> int:
+    """Open ``lock_path``, creating it with ``mode`` (never the umask's) if it is missing.
+
+    A missing lock file is made like a record, with :func:`create_atomic`: it appears under its
+    name with its final mode, so no colleague can open it in between and find it unwritable.
+    """
+    try:
+        return os.open(lock_path, os.O_RDWR | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        pass
+    with contextlib.suppress(FileExistsError):
+        create_atomic(lock_path, b"", mode=mode)
+    return os.open(lock_path, os.O_RDWR | os.O_NOFOLLOW)
+
+
 @contextlib.contextmanager
 def exclusive_lock(lock_path: Path, *, timeout: float = 10.0,
                    mode: int = PRIVATE_FILE_MODE) -> Iterator[None]:
     """Hold an exclusive ``flock`` on ``lock_path`` (created with ``mode``) for the block.
 
     On a desk shared by a group the lock file must be group-writable like the records, or the
-    first operator to lock a case would lock every colleague out of it.
+    first operator to lock a case would lock every colleague out of it: it is created with
+    ``mode`` whatever the umask. Lock files are never removed (a removed lock file lets a writer
+    waiting on the old one and a newcomer on a new one both "hold" the lock), so callers lock a
+    fixed set of files (see :func:`core.store.lock_path`).
 
     The kernel releases the lock when the process dies, so a crashed writer never leaves a
     record locked.
     """
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, mode)
+    fd = _open_lock_file(lock_path, mode)
     try:
         deadline = time.monotonic() + timeout
         delay = 0.001

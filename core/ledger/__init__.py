@@ -24,8 +24,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from core.atomic import write_atomic
+from core.atomic import make_directories, write_atomic
 from core.convert import converter
+from core.identity import acting_name, require_supervisor, supervisors
 from core.ledger.files import (
     LEDGERS_DIR,
     Batch,
@@ -98,7 +99,7 @@ class Ledgers:
         self.root: Path = desk.root
 
     def closes(self) -> ClosedPeriods:
-        return load_closes(self.root, self.desk.settings.supervisors)
+        return load_closes(self.root, supervisors(self.desk))
 
     def _check_open(self) -> Any:
         closed = self.closes()
@@ -115,11 +116,12 @@ class Ledgers:
 
     def append(self, drafts: Sequence[Draft], *, operator: str | None = None,
                recorded: datetime | None = None) -> list[Record]:
-        """Write ``drafts`` as one new batch; refuses records dated in a closed period."""
-        from core.desk import current_operator
+        """Write ``drafts`` as one new batch; refuses records dated in a closed period.
 
+        The batch names the process's OS account; ``operator`` may only repeat it, or name
+        someone else on a training desk (:func:`core.identity.acting_name`)."""
         _path, records = write_batch(
-            self.root, drafts, operator=operator or current_operator(),
+            self.root, drafts, operator=acting_name(self.desk, operator),
             zone=self.desk.settings.zone, recorded=recorded, mode=self.desk.file_mode,
             check_open=self._check_open())
         return records
@@ -130,12 +132,17 @@ class Ledgers:
         return self.append([reversal(record, reason=reason, time=time)], operator=operator,
                            recorded=recorded)[0]
 
-    def close(self, start: date, end: date, *, signed_by: str, signed: datetime | None = None,
-              note: str = "") -> PeriodClose:
-        """A supervisor signs ``start``..``end`` off (结账)."""
+    def close(self, start: date, end: date, *, signed_by: str | None = None,
+              signed: datetime | None = None, note: str = "") -> PeriodClose:
+        """The acting supervisor signs ``start``..``end`` off (结账).
+
+        The signer is the process's OS account; ``signed_by`` may only repeat it, or name
+        someone else on a training desk. :class:`~core.identity.NotASupervisor` (a
+        ``PermissionError``) for anyone who is not one of the desk's supervisors."""
+        signed_by = require_supervisor(self.desk, signed_by)
         signed = signed or datetime.now(self.desk.settings.zone).replace(microsecond=0)
         return close_period(self.root, start, end, signed_by=signed_by,
-                            supervisors=self.desk.settings.supervisors, signed=signed,
+                            supervisors=supervisors(self.desk), signed=signed,
                             note=note, mode=self.desk.file_mode)
 
     def batches(self) -> Iterator[Batch]:
@@ -162,7 +169,7 @@ def write_matches(result: Reconciliation, *, mode: int = 0o600) -> list[Path]:
     members of its match change.
     """
     directory = result.root / LEDGERS_DIR / MATCHES_DIR
-    directory.mkdir(parents=True, exist_ok=True)
+    make_directories(directory, mode=mode)
     changed = []
     for match in result.matches:
         path = directory / f"{match.id}.toml"
@@ -179,7 +186,7 @@ def write_matches(result: Reconciliation, *, mode: int = 0o600) -> list[Path]:
 
 def check_ledgers(desk: Any) -> list[Problem]:
     """For ``baogong check``: every problem reading the ledger files and period closes."""
-    problems: list[Problem] = list(load_closes(desk.root, desk.settings.supervisors).problems)
+    problems: list[Problem] = list(load_closes(desk.root, supervisors(desk)).problems)
     for path in batch_paths(desk.root):
         problems.extend(read_batch(path).problems)
     return problems

@@ -52,7 +52,7 @@ from typing import Any
 
 import attrs
 
-from core.atomic import PRIVATE_FILE_MODE, create_atomic
+from core.atomic import PRIVATE_FILE_MODE, create_atomic, make_directories
 from core.convert import converter
 from core.ledger.records import (
     KINDS,
@@ -189,7 +189,7 @@ def write_batch(
         raise ValueError("recorded time must carry a UTC offset")
     day = recorded.astimezone(zone).date()
     directory = batch_directory(root, day)
-    directory.mkdir(parents=True, exist_ok=True)
+    make_directories(directory, mode=mode)
     uid_factory = uid_factory or (lambda: str(uuid.uuid4()))
     uids = [str(d.fields.get("uid") or uid_factory()) for d in drafts]
     sequence = _highest_sequence(directory) + 1

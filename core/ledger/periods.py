@@ -15,7 +15,7 @@ from pathlib import Path
 
 import attrs
 
-from core.atomic import PRIVATE_FILE_MODE, create_atomic
+from core.atomic import PRIVATE_FILE_MODE, create_atomic, make_directories
 from core.convert import converter
 from core.ledger.files import LEDGERS_DIR
 from core.ledger.records import check_aware, check_uid
@@ -134,6 +134,6 @@ def close_period(
     close = PeriodClose(start=start, end=end, signed_by=signed_by, signed=signed,
                         uid=str(uuid.uuid4()), note=note)
     path = close_path(root, start, end)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_directories(path.parent, mode=mode)
     create_atomic(path, dumps(converter.unstructure(close)).encode("utf-8"), mode=mode)
     return close

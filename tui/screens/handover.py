@@ -17,7 +17,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static, TextArea
 
-from core.atomic import write_atomic
+from core.atomic import make_directories, write_atomic
 from core.index import CaseRow, Query
 from tui.i18n import _, category_name, flag_marks, status_name
 from tui.text import clock_time, time_left
@@ -148,7 +148,7 @@ class HandoverScreen(Screen[None]):
         safe = "".join(ch if ch.isalnum() else "_" for ch in app.operator)
         path = directory / f"{now.strftime('%Y%m%d-%H%M')}-{safe}.txt"
         try:
-            directory.mkdir(exist_ok=True)
+            make_directories(directory, mode=app.desk.file_mode)
             write_atomic(path, (self.report(notes) + "\n").encode("utf-8"),
                          mode=app.desk.file_mode)
         except OSError as exc:
