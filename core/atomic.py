@@ -18,6 +18,7 @@ import errno
 import fcntl
 import os
 import re
+import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +27,7 @@ PRIVATE_FILE_MODE = 0o600
 PRIVATE_DIRECTORY_MODE = 0o700
 #: setgid: what is created inside belongs to the desk's group, not the creator's primary group
 SHARED_DIRECTORY_MODE = 0o2770
+PUBLIC_DIRECTORY_MODE = 0o755
 
 #: how long to wait for a colleague who has just created a directory to give it its mode
 _DIRECTORY_MODE_WAIT = 1.0
@@ -51,8 +53,13 @@ def fsync_directory(directory: Path) -> None:
 
 def directory_mode(file_mode: int) -> int:
     """The mode of a directory holding files of ``file_mode``: ``2770`` when the group may
-    write the files (a shared desk), else ``0700``."""
-    return SHARED_DIRECTORY_MODE if file_mode & 0o020 else PRIVATE_DIRECTORY_MODE
+    write the files (a shared desk), ``0755`` when anyone may read them (a public export),
+    else ``0700``."""
+    if file_mode & 0o020:
+        return SHARED_DIRECTORY_MODE
+    if file_mode & 0o004:
+        return PUBLIC_DIRECTORY_MODE
+    return PRIVATE_DIRECTORY_MODE
 
 
 def make_directories(path: Path, *, mode: int = PRIVATE_FILE_MODE) -> None:
@@ -81,6 +88,30 @@ def make_directories(path: Path, *, mode: int = PRIVATE_FILE_MODE) -> None:
             os.fchmod(fd, wanted)
         finally:
             os.close(fd)
+
+
+def not_shared(root: Path) -> list[tuple[Path, int]]:
+    """``(path, mode)`` of every path below ``root`` (itself included) that keeps the group
+    sharing it out, sorted: a directory that is not setgid with group ``rwx``, a file the group
+    cannot read, a lock or index file (under ``.locks``/``.index``) it cannot write.
+
+    Typically left by an earlier version or another tool under a restrictive umask. Symbolic
+    links are not followed."""
+    wanted_directory = SHARED_DIRECTORY_MODE | 0o070
+    found: list[tuple[Path, int]] = []
+    for directory, _dirs, names in os.walk(root):
+        written_in_place = Path(directory).relative_to(root).parts[:1] in ((".locks",),
+                                                                          (".index",))
+        wanted_file = 0o060 if written_in_place else 0o040
+        for path in (Path(directory), *(Path(directory, name) for name in names)):
+            try:
+                mode = path.lstat().st_mode
+            except FileNotFoundError:
+                continue
+            if (stat.S_ISDIR(mode) and mode & wanted_directory != wanted_directory) or (
+                    stat.S_ISREG(mode) and mode & wanted_file != wanted_file):
+                found.append((path, stat.S_IMODE(mode)))
+    return sorted(found)
 
 
 def _await_directory_mode(directory: Path, wanted: int) -> None:

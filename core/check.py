@@ -13,7 +13,7 @@ from pathlib import Path
 
 import attrs
 
-from core.atomic import leftover_temporaries
+from core.atomic import leftover_temporaries, not_shared
 from core.desk import Desk
 from core.ledger import check_ledgers
 from core.levels import check_level_files
@@ -23,7 +23,21 @@ from core.store import decode_case
 
 #: checks of the desk files that other parts of core own (levels, packing, ledgers...)
 DeskCheck = Callable[[Desk], Sequence[Problem]]
-DESK_CHECKS: list[DeskCheck] = [check_level_files, packing_desk_check, check_ledgers]
+
+
+def check_shared_modes(desk: Desk) -> list[Problem]:
+    """On a ``shared_group`` desk, every directory the group cannot write into and every file
+    it cannot use (see :func:`core.atomic.not_shared`)."""
+    if not desk.settings.shared_group:
+        return []
+    return [Problem(path, None, f"mode {mode:04o}: this shared desk's group cannot use it, so "
+                                f"colleagues are locked out; its owner should run chmod "
+                                f"{'2770' if path.is_dir() else '0660'} on it")
+            for path, mode in not_shared(desk.root)]
+
+
+DESK_CHECKS: list[DeskCheck] = [check_level_files, packing_desk_check, check_ledgers,
+                                check_shared_modes]
 
 
 @attrs.frozen

@@ -38,6 +38,8 @@ def shared_desk(tmp_path: Path, umask: int) -> Iterator[core.Desk]:
     root.mkdir()
     (root / "desk.toml").write_text(
         MINIMAL_SETTINGS + 'shared_group = true\nsupervisors = ["zhou.min"]\n', encoding="utf-8")
+    root.chmod(0o2770)  # as the README sets a shared desk up
+    (root / "desk.toml").chmod(0o660)
     desk = core.open_desk(root)
     yield desk
     desk.cases.index.close()
@@ -83,6 +85,8 @@ def test_a_lock_file_is_born_with_the_desks_mode(tmp_path: Path, umask: int) -> 
     make_directories(tmp_path / "private" / "deeper", mode=0o600)
     assert stat.S_IMODE((tmp_path / "private").stat().st_mode) == 0o700
     assert stat.S_IMODE((tmp_path / "private" / "deeper").stat().st_mode) == 0o700
+    make_directories(tmp_path / "public", mode=0o644)
+    assert stat.S_IMODE((tmp_path / "public").stat().st_mode) == 0o755
 
 
 def test_locks_stay_bounded_however_many_cases_are_updated(empty_desk: core.Desk) -> None:
@@ -96,3 +100,17 @@ def test_locks_stay_bounded_however_many_cases_are_updated(empty_desk: core.Desk
     stripes = {lock_path(Path("x"), case.id).name for case in cases}
     assert len(stripes) > LOCK_STRIPES // 2  # the ids are spread over the stripes
     assert all(empty_desk.cases.get(c.id).revision == 2 for c in cases)
+
+
+def test_check_reports_what_a_shared_desks_group_cannot_write(shared_desk: core.Desk) -> None:
+    from core.check import check_desk
+
+    case = shared_desk.cases.create(core.Category.RUMOUR, operator="li.na", created=T)
+    assert check_desk(shared_desk.root).ok
+    day = shared_desk.cases.path_for(case.id).parent
+    day.chmod(0o2755)  # as an earlier version left it under umask 022
+    shared_desk.cases.path_for(case.id).chmod(0o600)
+    problems = [(p.path, p.message) for p in check_desk(shared_desk.root).problems]
+    assert [path for path, _ in problems] == [day, shared_desk.cases.path_for(case.id)]
+    assert "mode 2755" in problems[0][1] and "chmod 2770" in problems[0][1]
+    assert "mode 0600" in problems[1][1] and "chmod 0660" in problems[1][1]

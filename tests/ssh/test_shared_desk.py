@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 
+from core.atomic import not_shared
 from core.demo import copy_demo_desk
 from tests.osusers import (
     blocked_directories,
@@ -160,6 +161,7 @@ def test_colleagues_with_any_umask_keep_working_on_each_others_cases(desk: Path)
         if stat.S_IMODE(info.st_mode) != wanted or info.st_gid != gid:
             wrong[str(path.relative_to(desk))] = (oct(stat.S_IMODE(info.st_mode)), info.st_gid)
     assert wrong == {}
+    assert not_shared(desk) == []  # what baogong check reports on a shared desk
 
 
 def test_identity_is_the_account_and_only_supervisors_act_as_supervisors(desk: Path) -> None:
