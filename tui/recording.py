@@ -789,6 +789,7 @@ def record_from_args(args: Any) -> int:
     """``baogong --record FILE``: the desk app on the usual desk, recorded to FILE."""
     import sys
 
+    from core.identity import NotTheOperator
     from tui.deskpath import resolve_desk
 
     try:
@@ -799,6 +800,9 @@ def record_from_args(args: Any) -> int:
         print("baogong: cannot open the desk:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem.render()}", file=sys.stderr)
+        return 2
+    except NotTheOperator as exc:
+        print(f"baogong: --operator: {exc}", file=sys.stderr)
         return 2
 
 

@@ -131,3 +131,9 @@ def test_the_app_refuses_operator_on_a_desk_that_is_not_for_training(
     assert started.returncode == 2
     assert f"runs as {ME!r} and cannot act as 'zhou.min'" in started.stderr
     assert "--operator" in started.stderr and "training = true" in started.stderr
+    recorded = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "--desk", str(real_desk.root), "--operator",
+         "zhou.min", "--record", str(real_desk.root / "session.toml")], capture_output=True,
+        text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert recorded.returncode == 2 and "cannot act as 'zhou.min'" in recorded.stderr
+    assert not (real_desk.root / "session.toml").exists()
