@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from core.identity import require_supervisor
 from core.ledger import (
     Approval,
     Decision,
@@ -50,7 +51,6 @@ from core.ledger import (
     SupplyRequest,
     draft,
 )
-from core.levels.manual import NotASupervisor
 from core.levels.plans import Text
 from core.packing.rationing import MedicalRequest, allocate_medical
 from core.problems import DeskError, Problem
@@ -319,17 +319,16 @@ def propose(desk: Desk, day: date, *, at: datetime | None = None,
 # --- 3. approval -------------------------------------------------------------------------------
 
 
-def approve(desk: Desk, proposal: Proposal, *, supervisor: str, reason: str,
+def approve(desk: Desk, proposal: Proposal, *, supervisor: str | None = None, reason: str,
             when: datetime) -> list[Record]:
     """Record the supervisor's approval (name and reason) and the issues, in one batch.
 
-    A sheet that gets nothing is recorded as not approved, with the same reason. Raises
-    :class:`NotASupervisor` for anyone not in ``desk.toml``'s supervisors, ``ValueError``
-    without a reason.
+    A sheet that gets nothing is recorded as not approved, with the same reason. The
+    supervisor is the process's OS account (``supervisor`` names someone else only on a
+    training desk). Raises :class:`NotASupervisor` for anyone who is not one of the desk's
+    supervisors, ``ValueError`` without a reason.
     """
-    if supervisor not in desk.settings.supervisors:
-        raise NotASupervisor(f"{supervisor!r} is not a supervisor of this desk; only "
-                             f"{', '.join(desk.settings.supervisors) or 'nobody'} may approve")
+    supervisor = require_supervisor(desk, supervisor)
     if not reason.strip():
         raise ValueError("an approval needs a reason")
     drafts = []
@@ -398,10 +397,10 @@ def day_report(desk: Desk, day: date, records: Sequence[Record] | None = None) -
               "source: the day's stock receipts and issues in ledgers/ (reversals netted)"),))
 
 
-def role_check(desk: Desk, operator: str) -> None:
-    """Raise :class:`NotASupervisor` unless ``operator`` is one of the desk's supervisors."""
-    if operator not in desk.settings.supervisors:
-        raise NotASupervisor(f"{operator!r} is not a supervisor of this desk")
+def role_check(desk: Desk, operator: str | None = None) -> None:
+    """Raise :class:`NotASupervisor` unless the acting account (``operator`` on a training
+    desk) is one of the desk's supervisors; see :func:`core.identity.require_supervisor`."""
+    require_supervisor(desk, operator)
 
 
 __all__ = ["ALLOCATION_FILE", "CUTOFF", "REPORT_AT", "Proposal", "ProposedIssue", "Sheet",

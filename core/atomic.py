@@ -1,9 +1,14 @@
-"""Crash-safe file writes and per-record locks.
+"""Crash-safe file writes, directories and locks with the desk's modes.
 
 A record is written to a temporary file in the same directory, flushed to disk, then moved into
 place with ``rename`` (replace) or ``link`` (create, failing if the name is taken); finally the
 directory itself is flushed so the new name survives a power cut. A reader therefore sees the old
 file or the new one, never a torn or empty one.
+
+Modes never come from the umask: every file is given its mode with ``fchmod`` before it gets its
+name, and every directory :func:`make_directories` creates is given :func:`directory_mode` right
+after ``mkdir``. On a desk shared by a group an operator whose umask is ``022`` (or ``077``) still
+leaves files ``0660`` and directories ``2770`` that every colleague in the group can write.
 """
 
 from __future__ import annotations
@@ -13,11 +18,19 @@ import errno
 import fcntl
 import os
 import re
+import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 PRIVATE_FILE_MODE = 0o600
+PRIVATE_DIRECTORY_MODE = 0o700
+#: setgid: what is created inside belongs to the desk's group, not the creator's primary group
+SHARED_DIRECTORY_MODE = 0o2770
+PUBLIC_DIRECTORY_MODE = 0o755
+
+#: how long to wait for a colleague who has just created a directory to give it its mode
+_DIRECTORY_MODE_WAIT = 1.0
 
 #: a write takes milliseconds: a temporary file this old belongs to a writer that was stopped
 STALE_TEMPORARY_SECONDS = 3600.0
@@ -36,6 +49,89 @@ def fsync_directory(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def directory_mode(file_mode: int) -> int:
+    """The mode of a directory holding files of ``file_mode``: ``2770`` when the group may
+    write the files (a shared desk), ``0755`` when anyone may read them (a public export),
+    else ``0700``."""
+    if file_mode & 0o020:
+        return SHARED_DIRECTORY_MODE
+    if file_mode & 0o004:
+        return PUBLIC_DIRECTORY_MODE
+    return PRIVATE_DIRECTORY_MODE
+
+
+def make_directories(path: Path, *, mode: int = PRIVATE_FILE_MODE) -> None:
+    """``mkdir -p path`` for files of ``mode``: each directory created gets
+    :func:`directory_mode` whatever the umask; existing directories are left as they are.
+
+    A directory is created ``0700`` and then opened up with ``fchmod`` (through a descriptor, so
+    a name swapped for a symbolic link in between is not followed). A colleague who finds it in
+    the instant between the two waits (up to a second) for the mode instead of failing to write
+    into it.
+    """
+    missing: list[Path] = []
+    current = path
+    while not current.is_dir() and current.parent != current:
+        missing.append(current)
+        current = current.parent
+    for directory in reversed(missing):
+        make_directory(directory, mode=mode)
+
+
+def make_directory(directory: Path, *, mode: int = PRIVATE_FILE_MODE) -> None:
+    """Create one directory for files of ``mode`` (see :func:`make_directories`); if it exists
+    already, wait briefly for the colleague who made it to give it its mode."""
+    wanted = directory_mode(mode)
+    try:
+        os.mkdir(directory, PRIVATE_DIRECTORY_MODE)
+    except FileExistsError:
+        _await_directory_mode(directory, wanted)
+        return
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        os.fchmod(fd, wanted)
+    finally:
+        os.close(fd)
+
+
+def not_shared(root: Path) -> list[tuple[Path, int]]:
+    """``(path, mode)`` of every path below ``root`` (itself included) that keeps the group
+    sharing it out, sorted: a directory that is not setgid with group ``rwx``, a file the group
+    cannot read, a lock or index file (under ``.locks``/``.index``) it cannot write.
+
+    Typically left by an earlier version or another tool under a restrictive umask. Symbolic
+    links are not followed."""
+    wanted_directory = SHARED_DIRECTORY_MODE | 0o070
+    found: list[tuple[Path, int]] = []
+    for directory, _dirs, names in os.walk(root):
+        written_in_place = Path(directory).relative_to(root).parts[:1] in ((".locks",),
+                                                                          (".index",))
+        wanted_file = 0o060 if written_in_place else 0o040
+        for path in (Path(directory), *(Path(directory, name) for name in names)):
+            try:
+                mode = path.lstat().st_mode
+            except FileNotFoundError:
+                continue
+            if (stat.S_ISDIR(mode) and mode & wanted_directory != wanted_directory) or (
+                    stat.S_ISREG(mode) and mode & wanted_file != wanted_file):
+                found.append((path, stat.S_IMODE(mode)))
+    return sorted(found)
+
+
+def _await_directory_mode(directory: Path, wanted: int) -> None:
+    """Wait briefly while ``directory``, just created by someone else, lacks ``wanted``."""
+    deadline = time.monotonic() + _DIRECTORY_MODE_WAIT
+    permissions = wanted & 0o777
+    while time.monotonic() < deadline:
+        try:
+            info = os.stat(directory)
+        except FileNotFoundError:
+            return
+        if info.st_mode & permissions == permissions or time.time() - info.st_ctime > 5:
+            return
+        time.sleep(0.005)
 
 
 def _write_temporary(path: Path, data: bytes, mode: int) -> Path:
@@ -116,18 +212,36 @@ def create_atomic(path: Path, data: bytes, *, mode: int = PRIVATE_FILE_MODE) -> 
     fsync_directory(path.parent)
 
 
+def _open_lock_file(lock_path: Path, mode: int) -> int:
+    """Open ``lock_path``, creating it with ``mode`` (never the umask's) if it is missing.
+
+    A missing lock file is made like a record, with :func:`create_atomic`: it appears under its
+    name with its final mode, so no colleague can open it in between and find it unwritable.
+    """
+    try:
+        return os.open(lock_path, os.O_RDWR | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        pass
+    with contextlib.suppress(FileExistsError):
+        create_atomic(lock_path, b"", mode=mode)
+    return os.open(lock_path, os.O_RDWR | os.O_NOFOLLOW)
+
+
 @contextlib.contextmanager
 def exclusive_lock(lock_path: Path, *, timeout: float = 10.0,
                    mode: int = PRIVATE_FILE_MODE) -> Iterator[None]:
     """Hold an exclusive ``flock`` on ``lock_path`` (created with ``mode``) for the block.
 
     On a desk shared by a group the lock file must be group-writable like the records, or the
-    first operator to lock a case would lock every colleague out of it.
+    first operator to lock a case would lock every colleague out of it: it is created with
+    ``mode`` whatever the umask. Lock files are never removed (a removed lock file lets a writer
+    waiting on the old one and a newcomer on a new one both "hold" the lock), so callers lock a
+    fixed set of files (see :func:`core.store.lock_path`).
 
     The kernel releases the lock when the process dies, so a crashed writer never leaves a
     record locked.
     """
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, mode)
+    fd = _open_lock_file(lock_path, mode)
     try:
         deadline = time.monotonic() + timeout
         delay = 0.001

@@ -14,7 +14,7 @@ from pathlib import Path
 import attrs
 
 from core.allocation import load_profiles
-from core.atomic import leftover_temporaries
+from core.atomic import leftover_temporaries, not_shared
 from core.board import SIGNALS_DIR
 from core.desk import Desk
 from core.deskfiles import find_links, link_problem
@@ -45,8 +45,19 @@ def check_plans(desk: Desk) -> list[Problem]:
     return problems
 
 
+def check_shared_modes(desk: Desk) -> list[Problem]:
+    """On a ``shared_group`` desk, every directory the group cannot write into and every file
+    it cannot use (see :func:`core.atomic.not_shared`)."""
+    if not desk.settings.shared_group:
+        return []
+    return [Problem(path, None, f"mode {mode:04o}: this shared desk's group cannot use it, so "
+                                f"colleagues are locked out; its owner should run chmod "
+                                f"{'2770' if path.is_dir() else '0660'} on it")
+            for path, mode in not_shared(desk.root)]
+
+
 DESK_CHECKS: list[DeskCheck] = [check_level_files, packing_desk_check, check_ledgers,
-                                check_plans]
+                                check_plans, check_shared_modes]
 
 
 @attrs.frozen

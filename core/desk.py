@@ -2,7 +2,8 @@
 
 Layout::
 
-    desk.toml           settings: name, time zone, locale, SLA rules, supervisors, routing, keys
+    desk.toml           settings: name, time zone, locale, SLA rules, supervisors (and their OS
+                        group), shared_group, training, routing, keys
     departments.toml    [[department]]
     communities.toml    [[district]] and [[community]]
     supermarkets.toml   [[supermarket]]
@@ -16,7 +17,6 @@ missing or unusable ``desk.toml`` makes a desk impossible to open.
 
 from __future__ import annotations
 
-import getpass
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -28,6 +28,7 @@ from core.atomic import PRIVATE_FILE_MODE
 from core.cases import Category
 from core.convert import converter
 from core.deskfiles import read_or_problem
+from core.identity import group_exists, os_account
 from core.model import (
     CatalogueItem,
     Community,
@@ -56,11 +57,9 @@ REFERENCE_FILES: dict[str, dict[str, type]] = {
 
 
 def current_operator() -> str:
-    """The operator a change is attributed to by default: the login name."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return f"uid{os.getuid()}"
+    """The operator a change is attributed to: the process's OS account (see
+    :mod:`core.identity`), never ``LOGNAME`` or ``USER``."""
+    return os_account()
 
 
 @attrs.define
@@ -170,6 +169,12 @@ class Desk:
             if self.departments and department not in self.departments:
                 problems.append(Problem(settings_path, where, f"unknown department {department!r}",
                                         f"routing.{category}"))
+        group = self.settings.supervisor_group
+        if group and not group_exists(group):
+            problems.append(Problem(
+                settings_path, line_of(lines, ("supervisor_group",)),
+                f"no group {group!r} on this system: nobody is a supervisor through it",
+                "supervisor_group"))
         return problems
 
 

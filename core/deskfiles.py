@@ -16,7 +16,7 @@ changed with the environment variable ``BAOGONG_FILE_LIMITS``, e.g. ``case=16,le
 (MiB per kind; kinds not named keep their default). A refused file is a :class:`FileRefused`
 carrying a :class:`~core.problems.Problem` with the path and the reason.
 
-Writes stay inside the desk the same way: :func:`make_directories` creates a record's directory
+Writes stay inside the desk the same way: :func:`make_desk_directories` creates a record's directory
 one level at a time below the desk and refuses a link on the way, so a linked day directory
 cannot send a caller's name and phone to another place; ``baogong check`` lists every link in a
 desk (:func:`find_links`).
@@ -33,6 +33,7 @@ from pathlib import Path
 
 import attrs
 
+from core.atomic import PRIVATE_FILE_MODE, make_directory
 from core.problems import DeskError, Problem
 
 
@@ -157,8 +158,10 @@ def named_file(path: Path | str) -> Path:
     return path.parent.resolve() / path.name
 
 
-def make_directories(root: Path, directory: Path) -> None:
-    """Create ``directory`` and its missing parents, all below ``root``, none through a link.
+def make_desk_directories(root: Path, directory: Path, *, mode: int = PRIVATE_FILE_MODE) -> None:
+    """Create ``directory`` and its missing parents, all below ``root``, none through a link,
+    each with the desk's directory mode for files of ``mode`` whatever the umask
+    (:func:`core.atomic.make_directory`).
 
     Raises :class:`~core.problems.DeskError` naming the link (or the file in the way) and saying
     nothing was written; ``root`` itself is the desk, opened resolved.
@@ -172,11 +175,10 @@ def make_directories(root: Path, directory: Path) -> None:
     for part in parts:
         current = current / part
         try:
-            os.mkdir(current)
-            continue
-        except FileExistsError:
-            pass
-        info = os.lstat(current)
+            info = os.lstat(current)
+        except FileNotFoundError:
+            make_directory(current, mode=mode)
+            info = os.lstat(current)  # a link swapped in meanwhile is refused below
         if stat.S_ISLNK(info.st_mode):
             problem = link_problem(current)
             raise DeskError([attrs.evolve(problem, message=f"{problem.message}; nothing was "

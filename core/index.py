@@ -17,6 +17,7 @@ from pathlib import Path
 
 import attrs
 
+from core.atomic import create_atomic, make_directories
 from core.cases import Case, CaseKind, CaseStatus, Category, Priority
 from core.model import PriorityFlag
 from core.problems import Problem
@@ -189,9 +190,7 @@ class CaseIndex:
     def db(self) -> sqlite3.Connection:
         if self._db is None:
             # the index repeats names, phones and addresses: as private as the case files
-            if not self.directory.exists():
-                self.directory.mkdir(parents=True, exist_ok=True)
-                self.directory.chmod(0o700 if self.file_mode == 0o600 else 0o2770)
+            make_directories(self.directory, mode=self.file_mode)
             path = self.directory / "cases.sqlite3"
             self._db = self._connect(path)
             for suffix in ("", "-wal", "-shm"):
@@ -201,6 +200,11 @@ class CaseIndex:
 
     def _connect(self, path: Path) -> sqlite3.Connection:
         for _attempt in range(2):
+            if not path.exists():
+                # made with the desk's mode before SQLite opens it: SQLite gives its -wal and
+                # -shm files the database file's mode, so none of them follows the umask
+                with contextlib.suppress(FileExistsError):
+                    create_atomic(path, b"", mode=self.file_mode)
             db = sqlite3.connect(path, timeout=30, isolation_level=None,
                                  check_same_thread=False)
             try:

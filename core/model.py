@@ -224,7 +224,9 @@ class DeskSettings:
     hotline: str = ""
     complaint_line: str = ""
     supervisors: tuple[str, ...] = ()
+    supervisor_group: str = ""
     shared_group: bool = False
+    training: bool = False
     sla: SlaRules = SlaRules()
     routing: dict[str, str] = attrs.Factory(dict)
     keys: dict[str, str] = attrs.Factory(dict)

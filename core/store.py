@@ -3,9 +3,11 @@
 Files live at ``cases/YYYY/MM/DD/YYYYMMDD-NNNN.toml``. Ids are the intake date (in the desk's
 time zone) and a daily sequence number an operator can read aloud; a new case takes the next free
 number by creating its file with ``link``, which fails if another writer took that name first, so
-many writers need no server to agree. Updates hold a per-case lock and compare the revision they
-loaded with the one on disk (compare-and-swap): an operator who edited a stale copy gets a
-:class:`ConflictError` carrying both versions instead of overwriting a colleague's work.
+many writers need no server to agree. Updates hold the case's lock (one of a fixed set of lock
+files, see :func:`lock_path`) and compare the revision they loaded with the one on disk
+(compare-and-swap): an operator who edited a stale copy gets a :class:`ConflictError` carrying both
+versions instead of overwriting a colleague's work. Every change is attributed to the process's OS
+account (:mod:`core.identity`).
 
 A file that cannot be read or validated is reported as a :class:`~core.problems.Problem` and is
 never written to. The SQLite index under ``.index/`` is derived data for fast listing and search;
@@ -14,6 +16,7 @@ delete it and it is rebuilt from the files.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -34,7 +37,8 @@ from core.cases import (
     new_case,
 )
 from core.convert import converter
-from core.deskfiles import FileKind, make_directories, read_or_problem
+from core.deskfiles import FileKind, make_desk_directories, read_or_problem
+from core.identity import acting_name
 from core.index import CaseIndex, CaseRow, Query
 from core.migrations import migrate
 from core.problems import DeskError, Problem
@@ -46,6 +50,9 @@ if TYPE_CHECKING:
 CASES_DIR = "cases"
 LOCKS_DIR = ".locks"
 INDEX_DIR = ".index"
+
+#: how many lock files ``.locks/`` holds at most; see :func:`lock_path`
+LOCK_STRIPES = 64
 
 
 class CaseNotFound(KeyError):
@@ -102,6 +109,23 @@ def case_path(root: Path, case_id: str) -> Path:
         raise CaseNotFound(f"{case_id!r} is not a case id (YYYYMMDD-NNNN)")
     day = match.group(1)
     return root / day[:4] / day[4:6] / day[6:8] / f"{case_id}.toml"
+
+
+def lock_path(locks: Path, case_id: str) -> Path:
+    """The lock file an update of ``case_id`` holds: one of :data:`LOCK_STRIPES` files in
+    ``locks``, chosen by a hash of the id, so ``.locks/`` never grows past that many.
+
+    Why a fixed set: a lock file per case would have to be removed after use to keep the
+    directory bounded, and removing a file others may be waiting on breaks ``flock`` (a waiter
+    wakes holding the removed file while a newcomer locks a new one of the same name: two
+    writers at once). Locking the case file itself fails differently: an update replaces the
+    file by ``rename``, so the next writer opens a different inode than the one still locked.
+    Stripe files are created once, with the desk's mode, and never removed. Two cases that share
+    a stripe only wait for each other for the milliseconds of a save; no code holds two case
+    locks at once, so sharing cannot deadlock.
+    """
+    digest = hashlib.sha256(case_id.encode("utf-8")).digest()
+    return locks / f"case-{int.from_bytes(digest[:4], 'big') % LOCK_STRIPES:02d}.lock"
 
 
 @attrs.define
@@ -204,16 +228,17 @@ class CaseStore:
         created: datetime | None = None,
         **fields: Any,
     ) -> Case:
-        """Accept a new case: allocate its id, write its file, index it."""
-        from core.desk import current_operator
+        """Accept a new case: allocate its id, write its file, index it.
 
+        ``operator`` must be the process's own account unless the desk is a training desk
+        (:func:`core.identity.acting_name`)."""
         created = created or self.now()
-        operator = operator or current_operator()
+        operator = acting_name(self.desk, operator)
         if "department" not in fields or not fields["department"]:
             fields["department"] = self.desk.department_for(category)
         day = created.astimezone(self.desk.settings.zone).strftime("%Y%m%d")
         directory = self.root / day[:4] / day[4:6] / day[6:8]
-        make_directories(self.desk.root, directory)
+        make_desk_directories(self.desk.root, directory, mode=self.desk.file_mode)
         uid = self.uid_factory() if self.uid_factory else None
         sequence = _highest_sequence(directory, day) + 1
         while True:
@@ -232,13 +257,18 @@ class CaseStore:
             return case
 
     def save(self, loaded: Case, changed: Case) -> Case:
-        """Write ``changed`` over ``loaded`` if nobody changed the file since it was loaded."""
+        """Write ``changed`` over ``loaded`` if nobody changed the file since it was loaded.
+
+        The history entries ``changed`` adds must name the process's own account unless the
+        desk is a training desk (:class:`core.identity.NotTheOperator`)."""
         if changed.id != loaded.id or changed.uid != loaded.uid:
             raise ValueError("a case's id and uid never change")
+        for event in changed.history[len(loaded.history):]:
+            acting_name(self.desk, event.operator)
         path = self.path_for(loaded.id)
         lock_dir = self.desk.root / LOCKS_DIR
-        make_directories(self.desk.root, lock_dir)
-        with exclusive_lock(lock_dir / f"{loaded.id}.lock", mode=self.desk.file_mode):
+        make_desk_directories(self.desk.root, lock_dir, mode=self.desk.file_mode)
+        with exclusive_lock(lock_path(lock_dir, loaded.id), mode=self.desk.file_mode):
             current, problems = self.load(path)
             if current is None:
                 raise DeskError(problems)
@@ -263,10 +293,8 @@ class CaseStore:
         time: datetime | None = None,
     ) -> Case:
         """Take ``action`` on ``case`` (as loaded) and save it; see :func:`core.cases.apply`."""
-        from core.desk import current_operator
-
         changed = apply(
-            case, action, operator=operator or current_operator(), time=time or self.now(),
+            case, action, operator=acting_name(self.desk, operator), time=time or self.now(),
             rules=self.desk.settings.sla, note=note, department=department,
             evaluation=evaluation, changes=changes,
         )

@@ -16,7 +16,9 @@ settings.register_profile(
 settings.register_profile("dev", max_examples=30, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
-MINIMAL_SETTINGS = 'name = "测试热线台"\nname_en = "Test desk"\ntime_zone = "Asia/Shanghai"\n'
+#: a training desk: the tests act as many operators from one account (core.identity)
+MINIMAL_SETTINGS = ('name = "测试热线台"\nname_en = "Test desk"\ntime_zone = "Asia/Shanghai"\n'
+                    "training = true\n")
 
 
 @pytest.fixture

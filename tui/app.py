@@ -18,7 +18,8 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.scrollbar import ScrollBar, ScrollBarRender
 
-from core.desk import Desk, current_operator
+from core.desk import Desk
+from core.identity import NotTheOperator, acting_name, describe_supervisors
 from core.index import Query
 from core.model import Household
 from core.problems import DeskError, Problem
@@ -69,7 +70,8 @@ class BaogongApp(App[int]):
     ) -> None:
         super().__init__()
         self.desk = desk
-        self.operator = operator or current_operator()
+        #: the OS account; another name only on a training desk (:mod:`core.identity`)
+        self.operator = acting_name(desk, operator)
         self.language = i18n.choose_language(language, desk.settings.locale)
         i18n.set_language(self.language)
         self.clock: Callable[[], datetime] = clock or desk.cases.now
@@ -79,7 +81,7 @@ class BaogongApp(App[int]):
         self.poll_interval = poll_interval
         self.animation_level = "none"
         self.reader = CaseSource(desk)
-        self.drafts = drafts or DraftStore(desk.root, self.operator)
+        self.drafts = drafts or DraftStore(desk.root, self.operator, mode=desk.file_mode)
         self.open_count = 0
         self.overdue_count = 0  # open cases past due
         self.late_callback_count = 0  # resolved cases not called back in time
@@ -189,7 +191,7 @@ class BaogongApp(App[int]):
 
         if not is_supervisor(self):
             self.notify(_("Supervisors only: the console is for the desk's supervisors "
-                          "({names}).").format(names=", ".join(self.desk.settings.supervisors)),
+                          "({names}).").format(names=describe_supervisors(self.desk)),
                         severity="warning", timeout=6)
             return
         self.push_screen(ConsoleScreen())
@@ -308,8 +310,12 @@ def run_app(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(f"  {problem.render()}", file=sys.stderr)
         return 2
-    app = BaogongApp(desk, operator=getattr(args, "operator", None),
-                     language=getattr(args, "lang", None))
+    try:
+        app = BaogongApp(desk, operator=getattr(args, "operator", None),
+                         language=getattr(args, "lang", None))
+    except NotTheOperator as exc:
+        print(f"baogong: --operator: {exc}", file=sys.stderr)
+        return 2
 
     return run_keeping_drafts(app)
 

@@ -18,8 +18,8 @@ from typing import Any
 
 import attrs
 
-from core.atomic import write_atomic
-from core.deskfiles import make_directories, read_or_problem
+from core.atomic import PRIVATE_FILE_MODE, write_atomic
+from core.deskfiles import make_desk_directories, read_or_problem
 from core.problems import Problem
 
 DRAFTS_DIR = ".drafts"
@@ -39,24 +39,27 @@ def new_draft_id() -> str:
 
 
 class DraftStore:
-    def __init__(self, desk_root: Path, operator: str) -> None:
+    def __init__(self, desk_root: Path, operator: str, *, mode: int = PRIVATE_FILE_MODE) -> None:
         safe = _SAFE.sub("_", operator) or "operator"
         self.desk_root = desk_root
         self.directory = desk_root / DRAFTS_DIR / safe
+        #: the desk's file mode: on a shared desk ``.drafts/`` must stay open to every operator
+        self.mode = mode
 
     def path(self, draft: Draft) -> Path:
         return self.directory / f"{draft.id}.json"
 
     def save(self, draft: Draft, now: datetime) -> None:
         draft.saved = now
-        make_directories(self.desk_root, self.directory)
+        make_desk_directories(self.desk_root, self.directory, mode=self.mode)
         data = {
             "id": draft.id,
             "saved": now.isoformat(),
             "started": draft.started.isoformat() if draft.started else None,
             "fields": draft.fields,
         }
-        write_atomic(self.path(draft), json.dumps(data, ensure_ascii=False, indent=1).encode())
+        write_atomic(self.path(draft), json.dumps(data, ensure_ascii=False, indent=1).encode(),
+                     mode=self.mode)
 
     def discard(self, draft: Draft) -> None:
         self.path(draft).unlink(missing_ok=True)

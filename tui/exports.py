@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from core.atomic import PRIVATE_FILE_MODE
 from core.ledger import Batch, Reconciliation
 from core.ledger.export import ledger_rows, report_tables
 from tui.xlsx import save_workbook
@@ -20,7 +21,7 @@ MAX_ROWS = 1_048_576
 
 
 def write_xlsx(result: Reconciliation, path: Path, *, lang: str = "zh",
-               batches: Iterable[Batch] = ()) -> Path:
+               batches: Iterable[Batch] = (), mode: int = PRIVATE_FILE_MODE) -> Path:
     """Write the reconciliation's tables, then one sheet per ledger table, to ``path``."""
     from openpyxl import Workbook  # imported here: only this export needs it
 
@@ -40,4 +41,4 @@ def write_xlsx(result: Reconciliation, path: Path, *, lang: str = "zh",
             count = 1
         sheet.append(row)
         sheets[table] = (sheet, count + 1)
-    return save_workbook(book, path)
+    return save_workbook(book, path, mode=mode)

@@ -87,7 +87,7 @@ from textual import events
 from textual.app import App
 from textual.widgets import Input, TextArea
 
-from core.atomic import write_atomic
+from core.atomic import make_directories, write_atomic
 from core.convert import converter
 from core.deskfiles import read_or_problem
 from core.problems import DeskError, Problem
@@ -283,7 +283,7 @@ def load_recording(path: Path | str) -> Recording:
 def save_recording(recording: Recording, path: Path | str, *, mode: int = 0o600) -> None:
     """Write a recording atomically (``0600`` by default: it may hold personal data)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_directories(path.parent, mode=mode)
     write_atomic(path, dumps_recording(recording).encode("utf-8"), mode=mode)
 
 
@@ -755,7 +755,8 @@ def run_recording(desk_root: Path, record_to: Path, *, operator: str | None = No
     import shutil
     import sys
 
-    from core.desk import Desk, current_operator
+    from core.desk import Desk
+    from core.identity import acting_name
     from tui import i18n
     from tui.app import run_keeping_drafts
 
@@ -767,7 +768,7 @@ def run_recording(desk_root: Path, record_to: Path, *, operator: str | None = No
     if size is None:
         columns, rows = shutil.get_terminal_size((80, 24))
         size = (columns, rows)
-    recorder = Recorder(size=size, language=language, operator=operator or current_operator(),
+    recorder = Recorder(size=size, language=language, operator=acting_name(desk, operator),
                         start=start, uid_seed=random.SystemRandom().randrange(2**31),
                         desk=identity, title=title)
     prepare_desk(desk, recorder.info)
@@ -793,6 +794,7 @@ def record_from_args(args: Any) -> int:
     """``baogong --record FILE``: the desk app on the usual desk, recorded to FILE."""
     import sys
 
+    from core.identity import NotTheOperator
     from tui.deskpath import resolve_desk
 
     try:
@@ -803,6 +805,9 @@ def record_from_args(args: Any) -> int:
         print("baogong: cannot open the desk:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem.render()}", file=sys.stderr)
+        return 2
+    except NotTheOperator as exc:
+        print(f"baogong: --operator: {exc}", file=sys.stderr)
         return 2
 
 

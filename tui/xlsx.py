@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from core.atomic import write_atomic
+from core.atomic import make_directories, write_atomic
 from core.reports.table import Table
 
 ABOUT_SHEET = "about"
@@ -45,7 +45,7 @@ def write_xlsx(tables: Sequence[Table], path: Path, *, lang: str = "zh",
 
 def save_workbook(book: Any, path: Path, *, mode: int = 0o644) -> Path:
     """Save an openpyxl workbook to ``path`` atomically: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_directories(path.parent, mode=mode)
     temporary = path.with_name(f".{path.name}.partial")
     try:
         book.save(temporary)

@@ -26,7 +26,8 @@ from typing import Any
 
 from core.atomic import write_atomic
 from core.convert import converter
-from core.deskfiles import make_directories, read_or_problem
+from core.deskfiles import make_desk_directories, read_or_problem
+from core.identity import acting_name, require_supervisor, supervisors
 from core.ledger.files import (
     LEDGERS_DIR,
     Batch,
@@ -107,7 +108,7 @@ class Ledgers:
         self.root: Path = desk.root
 
     def closes(self) -> ClosedPeriods:
-        return load_closes(self.root, self.desk.settings.supervisors)
+        return load_closes(self.root, supervisors(self.desk))
 
     def _check_open(self) -> Any:
         closed = self.closes()
@@ -127,11 +128,11 @@ class Ledgers:
         """Write ``drafts`` as one new batch; refuses records dated in a closed period.
 
         The closes are read and the batch written under the ledger lock, which a sign-off also
-        holds: a batch is written before its period's seal or refused after it.
+        holds: a batch is written before its period's seal or refused after it. The batch names
+        the process's OS account; ``operator`` may only repeat it, or name someone else on a
+        training desk (:func:`core.identity.acting_name`).
         """
-        from core.desk import current_operator
-
-        operator = operator or current_operator()
+        operator = acting_name(self.desk, operator)
         with ledger_lock(self.root, mode=self.desk.file_mode):
             _path, records = write_batch(
                 self.root, drafts, operator=operator, zone=self.desk.settings.zone,
@@ -148,12 +149,17 @@ class Ledgers:
         return self.append([reversal(record, reason=reason, time=time)], operator=operator,
                            recorded=recorded)[0]
 
-    def close(self, start: date, end: date, *, signed_by: str, signed: datetime | None = None,
-              note: str = "") -> PeriodClose:
-        """A supervisor signs ``start``..``end`` off (结账) and seals it (see
-        :mod:`core.ledger.periods`)."""
+    def close(self, start: date, end: date, *, signed_by: str | None = None,
+              signed: datetime | None = None, note: str = "") -> PeriodClose:
+        """The acting supervisor signs ``start``..``end`` off (结账) and seals it (see
+        :mod:`core.ledger.periods`).
+
+        The signer is the process's OS account; ``signed_by`` may only repeat it, or name
+        someone else on a training desk. :class:`~core.identity.NotASupervisor` (a
+        ``PermissionError``) for anyone who is not one of the desk's supervisors."""
+        signed_by = require_supervisor(self.desk, signed_by)
         return close_period(self.root, start, end, signed_by=signed_by,
-                            supervisors=self.desk.settings.supervisors,
+                            supervisors=supervisors(self.desk),
                             zone=self.desk.settings.zone, signed=signed, note=note,
                             mode=self.desk.file_mode)
 
@@ -181,7 +187,7 @@ def write_matches(result: Reconciliation, *, mode: int = 0o600) -> list[Path]:
     members of its match change.
     """
     directory = result.root / LEDGERS_DIR / MATCHES_DIR
-    make_directories(result.root, directory)
+    make_desk_directories(result.root, directory, mode=mode)
     changed = []
     for match in result.matches:
         path = directory / f"{match.id}.toml"
@@ -196,7 +202,7 @@ def write_matches(result: Reconciliation, *, mode: int = 0o600) -> list[Path]:
 
 def check_ledgers(desk: Any) -> list[Problem]:
     """For ``baogong check``: every problem reading the ledger files and period closes."""
-    problems: list[Problem] = list(load_closes(desk.root, desk.settings.supervisors).problems)
+    problems: list[Problem] = list(load_closes(desk.root, supervisors(desk)).problems)
     for path in batch_paths(desk.root):
         problems.extend(read_batch(path).problems)
     return problems

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import enum
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 
 import attrs
 
+from core.atomic import PRIVATE_FILE_MODE, make_directories
 from core.ledger.files import Batch
 from core.ledger.findings import SEVERITY_NAMES, yuan
 from core.ledger.reconcile import Reconciliation
@@ -115,10 +117,13 @@ def _relative(path: Path | None, base: Path | None) -> str:
     return str(path)
 
 
-def write_ledger_csv(batches: Iterable[Batch], directory: Path, base: Path | None = None
-                     ) -> list[Path]:
-    """One CSV per record kind (and per kind of record line) in ``directory``; returns them."""
-    directory.mkdir(parents=True, exist_ok=True)
+def write_ledger_csv(batches: Iterable[Batch], directory: Path, base: Path | None = None, *,
+                     mode: int = PRIVATE_FILE_MODE) -> list[Path]:
+    """One CSV per record kind (and per kind of record line) in ``directory``; returns them.
+
+    Files get ``mode`` (the desk's file mode: they hold households and amounts), whatever the
+    umask."""
+    make_directories(directory, mode=mode)
     files: dict[str, Any] = {}
     writers: dict[str, Any] = {}
     try:
@@ -126,6 +131,7 @@ def write_ledger_csv(batches: Iterable[Batch], directory: Path, base: Path | Non
             writer = writers.get(table)
             if writer is None:
                 handle = (directory / f"{table}.csv").open("w", encoding=CSV_ENCODING, newline="")
+                os.fchmod(handle.fileno(), mode)
                 files[table] = handle
                 writer = writers[table] = csv.writer(handle)
                 writer.writerow(header)
@@ -172,13 +178,16 @@ def report_tables(result: Reconciliation, lang: str = "zh") -> dict[str, Table]:
             "stock": stock, "money": money, "problems": problems}
 
 
-def write_report_csv(result: Reconciliation, directory: Path, lang: str = "zh") -> list[Path]:
-    """``findings.csv``, ``open_items.csv``, ``matches.csv``, ``stock.csv``... in ``directory``."""
-    directory.mkdir(parents=True, exist_ok=True)
+def write_report_csv(result: Reconciliation, directory: Path, lang: str = "zh", *,
+                     mode: int = PRIVATE_FILE_MODE) -> list[Path]:
+    """``findings.csv``, ``open_items.csv``, ``matches.csv``, ``stock.csv``... in ``directory``,
+    with ``mode`` whatever the umask."""
+    make_directories(directory, mode=mode)
     written = []
     for name, (header, rows) in report_tables(result, lang).items():
         path = directory / f"{name}.csv"
         with path.open("w", encoding=CSV_ENCODING, newline="") as handle:
+            os.fchmod(handle.fileno(), mode)
             writer = csv.writer(handle)
             writer.writerow(header)
             writer.writerows(rows)

@@ -56,7 +56,7 @@ import attrs
 
 from core.atomic import PRIVATE_FILE_MODE, create_atomic, exclusive_lock
 from core.convert import converter
-from core.deskfiles import FileKind, make_directories, read_or_problem
+from core.deskfiles import FileKind, make_desk_directories, read_or_problem
 from core.ledger.records import (
     KINDS,
     RECORD_ID_PATTERN,
@@ -92,7 +92,7 @@ def ledger_lock(root: Path, *, mode: int = PRIVATE_FILE_MODE,
     its sign-off. ``mode`` is the desk's file mode: on a shared desk every writer opens it.
     """
     directory = root / LEDGERS_DIR
-    directory.mkdir(parents=True, exist_ok=True)
+    make_desk_directories(root, directory, mode=mode)
     return exclusive_lock(directory / LOCK_NAME, timeout=timeout, mode=mode)
 
 # --- writing -----------------------------------------------------------------------------------
@@ -210,7 +210,7 @@ def write_batch(
         raise ValueError("recorded time must carry a UTC offset")
     day = recorded.astimezone(zone).date()
     directory = batch_directory(root, day)
-    make_directories(root, directory)
+    make_desk_directories(root, directory, mode=mode)
     uid_factory = uid_factory or (lambda: str(uuid.uuid4()))
     uids = [str(d.fields.get("uid") or uid_factory()) for d in drafts]
     sequence = _highest_sequence(directory) + 1

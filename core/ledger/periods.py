@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import stat
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -28,6 +27,7 @@ import attrs
 
 from core.atomic import PRIVATE_FILE_MODE, create_atomic
 from core.convert import converter
+from core.deskfiles import FileKind, FileRefused, make_desk_directories, read_desk_file
 from core.ledger.files import LEDGERS_DIR, batch_paths, decode_batch, ledger_lock
 from core.ledger.records import check_aware, check_uid
 from core.model import check_not_blank
@@ -186,7 +186,7 @@ def close_period(
         signed = signed or datetime.now(zone).replace(microsecond=0)
         close = PeriodClose(start=start, end=end, signed_by=signed_by, signed=signed,
                             uid=str(uuid.uuid4()), note=note, sealed=sealed)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_desk_directories(root, path.parent, mode=mode)
         create_atomic(path, dumps(converter.unstructure(close)).encode("utf-8"), mode=mode)
     return close
 
@@ -246,16 +246,12 @@ def seal_breaches(root: Path, close: PeriodClose) -> list[tuple[SealedFile, str]
 
 
 def read_regular_file(path: Path) -> bytes:
-    """The bytes of ``path`` if it is a regular file; ``OSError`` for a link, FIFO or device.
-
-    Opened without following a symbolic link and without blocking on a FIFO, so a file put in
-    a batch's place cannot make a sign-off or a reconciliation hang or read another file.
-    """
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    with os.fdopen(fd, "rb") as stream:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(f"{path} is not a regular file")
-        return stream.read()
+    """The bytes of batch file ``path`` as every desk file is read (:mod:`core.deskfiles`: no
+    link followed, no FIFO waited on, the ledger size limit); ``OSError`` for anything else."""
+    try:
+        return read_desk_file(path, FileKind.LEDGER)
+    except FileRefused as exc:
+        raise OSError(exc.problem.message) from None
 
 
 def file_digest(path: Path) -> str | None:

@@ -47,6 +47,7 @@ from typing import IO, Any, NamedTuple
 
 import attrs
 
+from core import identity
 from core.ledger.files import Batch, batch_of, batch_paths, path_of_batch, read_batch
 from core.ledger.findings import Finding, Severity, finding, yuan
 from core.ledger.periods import ClosedPeriods, load_closes, seal_breaches
@@ -1030,7 +1031,7 @@ def reconcile(
     root: Path = desk.root
     settings: dict[str, Any] = dict(
         catalogue=desk.catalogue, zone=desk.settings.zone,
-        closes=load_closes(root, tuple(desk.settings.supervisors)), start=start, end=end,
+        closes=load_closes(root, identity.supervisors(desk)), start=start, end=end,
         scope=scope, as_of=as_of)
     paths = list(batch_paths(root))
     reconciler = Reconciler(root, **settings)

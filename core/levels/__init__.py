@@ -16,6 +16,7 @@ supervisor's manual level; reserve cover and medical supply tiers::
 
 from __future__ import annotations
 
+from core.identity import NotASupervisor
 from core.levels.check import check_level_files
 from core.levels.classifier import (
     RULES,
@@ -38,7 +39,6 @@ from core.levels.derive import (
 from core.levels.evidence import EVIDENCE_CATEGORIES, Surge, desk_surges, find_surges
 from core.levels.manual import (
     Decision,
-    NotASupervisor,
     decision_in_force,
     load_decisions,
     set_manual_level,

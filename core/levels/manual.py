@@ -11,9 +11,10 @@ never rewritten (append-only): the files are the audit trail of who set which le
     time = 2026-11-23T09:30:00+08:00
     district = "hx"          # optional: "" or absent means the whole desk
 
-Only names in ``desk.toml``'s ``supervisors`` may record one. The latest decision that covers a
-district is in force; a manual level raises the computed one and never lowers it, and a decision of
-level ``none`` withdraws an earlier manual level.
+Only the desk's supervisors may record one, as themselves
+(:func:`core.identity.require_supervisor`). The latest decision that covers a district is in
+force; a manual level raises the computed one and never lowers it, and a decision of level
+``none`` withdraws an earlier manual level.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ import attrs
 
 from core.atomic import create_atomic
 from core.convert import converter
-from core.deskfiles import make_directories
+from core.deskfiles import make_desk_directories
+from core.identity import require_supervisor
 from core.levels.signals import Level
 from core.model import check_not_blank
 from core.problems import Problem
@@ -39,10 +41,6 @@ if TYPE_CHECKING:
 
 DECISIONS_DIR = Path("levels") / "decisions"
 _UNSAFE = re.compile(r"[^a-z0-9_-]+")
-
-
-class NotASupervisor(PermissionError):
-    """Only the desk's supervisors (值班长) may set a manual level."""
 
 
 def _check_aware(_instance: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
@@ -80,27 +78,27 @@ def set_manual_level(
     level: Level,
     *,
     reason: str,
-    supervisor: str,
+    supervisor: str | None = None,
     district: str = "",
     time: datetime | None = None,
 ) -> Decision:
-    """Record ``supervisor``'s manual ``level`` with ``reason``; returns the stored decision.
+    """Record the acting supervisor's manual ``level`` with ``reason``; returns the stored
+    decision.
 
-    Raises :class:`NotASupervisor` if the name is not one of the desk's supervisors and
+    The supervisor is the process's OS account; ``supervisor`` may only repeat it, or name
+    someone else on a training desk (:func:`core.identity.require_supervisor`). Raises
+    :class:`NotASupervisor` for anyone who is not one of the desk's supervisors,
+    :class:`~core.identity.NotTheOperator` for a name that is not the caller's, and
     ``ValueError`` for a blank reason or an unknown district.
     """
-    if supervisor not in desk.settings.supervisors:
-        raise NotASupervisor(
-            f"{supervisor!r} is not a supervisor of this desk "
-            f"(supervisors: {', '.join(desk.settings.supervisors) or 'none'})"
-        )
+    supervisor = require_supervisor(desk, supervisor)
     if district and desk.districts and district not in desk.districts:
         raise ValueError(f"unknown district {district!r}")
     when = time or datetime.now(desk.settings.zone).replace(microsecond=0)
     decision = Decision(level=level, reason=reason.strip(), supervisor=supervisor, time=when,
                         district=district)
     directory = decisions_dir(desk.root)
-    make_directories(desk.root, directory)
+    make_desk_directories(desk.root, directory, mode=desk.file_mode)
     stem = f"{when.strftime('%Y%m%d-%H%M%S')}-{_UNSAFE.sub('_', supervisor.lower()) or 'x'}"
     data = encode_decision(decision)
     for attempt in range(1000):

@@ -42,6 +42,7 @@ import attrs
 
 from core.cases import CaseKind, Category
 from core.convert import converter
+from core.identity import supervisors
 from core.levels.classifier import Classifier, FiredRule
 from core.levels.derive import PriceSeries, weekly_rise
 from core.levels.evidence import EVIDENCE_KINDS, Surge, find_surges
@@ -414,7 +415,7 @@ def daily_report(
     problems.extend(found)
     reserves, found = load_reserves(desk.root / RESERVES_FILE)
     problems.extend(found)
-    decisions, found = load_decisions(desk.root, desk.settings.supervisors)
+    decisions, found = load_decisions(desk.root, supervisors(desk))
     problems.extend(found)
     sources: list[SignalsSource] = []
     if thresholds is not None:

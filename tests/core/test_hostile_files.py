@@ -29,7 +29,7 @@ from core.deskfiles import (
     LIMITS_VARIABLE,
     FileKind,
     FileRefused,
-    make_directories,
+    make_desk_directories,
     read_desk_file,
 )
 from core.ledger.files import read_batch
@@ -306,11 +306,11 @@ def test_make_directories_refuses_a_link_and_a_path_outside(tmp_path: Path) -> N
     (tmp_path / "other").mkdir()
     (root / "a" / "b").symlink_to(tmp_path / "other")
     with pytest.raises(DeskError, match="is a symbolic link"):
-        make_directories(root, root / "a" / "b" / "c")
+        make_desk_directories(root, root / "a" / "b" / "c")
     assert not (tmp_path / "other" / "c").exists()
     with pytest.raises(DeskError, match="is outside the desk"):
-        make_directories(root, tmp_path / "other")
-    make_directories(root, root / "x" / "y")
+        make_desk_directories(root, tmp_path / "other")
+    make_desk_directories(root, root / "x" / "y")
     assert (root / "x" / "y").is_dir()
 
 

@@ -11,6 +11,7 @@ SETTINGS = '''name = "测试热线台"
 name_en = "Test desk"
 time_zone = "Asia/Shanghai"
 supervisors = ["zhou.min"]
+training = true
 '''
 
 COMMUNITIES = '''[[district]]

@@ -46,6 +46,7 @@ FILES = {
 name_en = "Test desk"
 time_zone = "Asia/Shanghai"
 supervisors = ["zhou.min"]
+training = true
 ''',
     "departments.toml": '''[[department]]
 code = "commerce"

@@ -29,8 +29,8 @@ truly cannot be installed.
 
 from __future__ import annotations
 
-import contextlib
 import grp
+import json
 import os
 import pwd
 import re
@@ -49,21 +49,27 @@ from pathlib import Path
 import pytest
 
 from core.demo import copy_demo_desk
+from tests.osusers import (
+    ROOT,
+    blocked_directories,
+    machine_lock,
+    paths_to_reach,
+    remove_accounts,
+    run,
+    run_python_as,
+    traverse_granted,
+)
 from tests.terminal import Terminal
 
-ROOT = Path(__file__).resolve().parents[2]
 OPERATORS = ("bgop1", "bgop2")
+#: the desk's one supervisor (desk.toml ``supervisors``); bgop1 is an operator only
+SUPERVISOR = "bgop2"
 OUTSIDER = "bgout"
 GROUP = "hotline"
 USERS = (*OPERATORS, OUTSIDER)
 SSHD = "/usr/sbin/sshd"
 
 pytestmark = pytest.mark.slow
-
-
-def run(*command: str, check: bool = True, **options: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command, check=check, capture_output=True, text=True,
-                          **options)  # type: ignore[call-overload,no-any-return]
 
 
 def ensure_installed() -> str | None:
@@ -98,54 +104,7 @@ def free_port() -> int:
 
 
 def remove_users() -> None:
-    for user in USERS:
-        with contextlib.suppress(KeyError):
-            pwd.getpwnam(user)
-            run("pkill", "-KILL", "-u", user, check=False)
-            run("userdel", "-r", "-f", user, check=False)
-    with contextlib.suppress(KeyError):
-        grp.getgrnam(GROUP)
-        run("groupdel", GROUP, check=False)
-
-
-# --- letting the hotline users reach this interpreter and checkout ---------------------------
-
-
-def paths_to_reach() -> set[Path]:
-    paths = {ROOT, Path(sys.executable), Path(os.path.realpath(sys.executable)),
-             Path(sys.prefix), Path(sys.base_prefix)}
-    paths |= {Path(p) for p in sys.path if p and Path(p).exists()}
-    return paths
-
-
-def blocked_directories(paths: set[Path]) -> list[Path]:
-    """Every directory on the way to ``paths`` that others may not enter."""
-    blocked: set[Path] = set()
-    for path in paths:
-        for directory in [*reversed(path.parents), path] if path.is_dir() else path.parents:
-            mode = directory.stat().st_mode
-            if stat.S_ISDIR(mode) and not mode & stat.S_IXOTH:
-                blocked.add(directory)
-    return sorted(blocked)
-
-
-@contextlib.contextmanager
-def traverse_granted(directories: list[Path]) -> Iterator[None]:
-    """Let the test users enter (not list) ``directories``; their ACLs are restored after."""
-    saved = {d: run("getfacl", "-p", "--absolute-names", str(d)).stdout for d in directories}
-    try:
-        for directory in directories:
-            for user in USERS:
-                run("setfacl", "-m", f"u:{user}:x", str(directory))
-        yield
-    finally:
-        for directory, acl in saved.items():
-            subprocess.run(["setfacl", "--restore=-"], input=acl, text=True, check=False,
-                           capture_output=True)
-            had_named_entries = re.search(r"^(user|group):[^:]+:", acl, re.M) is not None
-            if not had_named_entries:  # drop the mask entry the grant added
-                subprocess.run(["setfacl", "-b", str(directory)], check=False,
-                               capture_output=True)
+    remove_accounts(USERS, (GROUP,))
 
 
 # --- the deployment --------------------------------------------------------------------------
@@ -170,8 +129,12 @@ class Deployment:
     def make_desk(self) -> None:
         copy_demo_desk(self.desk)
         settings = self.desk / "desk.toml"
-        settings.write_text(settings.read_text(encoding="utf-8").replace(
-            'locale = "zh_CN"', 'locale = "zh_CN"\nshared_group = true'), encoding="utf-8")
+        text = settings.read_text(encoding="utf-8")
+        text = re.sub(r"supervisors = \[[^]]*\]", f'supervisors = ["{SUPERVISOR}"]', text)
+        text = text.replace("training = true", "training = false")
+        settings.write_text(text.replace('locale = "zh_CN"',
+                                         'locale = "zh_CN"\nshared_group = true'),
+                            encoding="utf-8")
         gid = grp.getgrnam(GROUP).gr_gid
         for path in [self.desk, *self.desk.rglob("*")]:
             os.chown(path, 0, gid)
@@ -280,17 +243,18 @@ def deployment() -> Iterator[Deployment]:
     base = Path(tempfile.mkdtemp(prefix="baogong-ssh-", dir="/tmp"))
     os.chmod(base, 0o755)
     deployment = Deployment(base)
-    try:
-        deployment.make_users()
-        with traverse_granted(blocked_directories(paths_to_reach())):
-            deployment.make_desk()
-            deployment.make_keys()
-            deployment.start_sshd()
-            yield deployment
-    finally:
-        deployment.stop()
-        remove_users()
-        shutil.rmtree(base, ignore_errors=True)
+    with machine_lock():
+        try:
+            deployment.make_users()
+            with traverse_granted(blocked_directories(paths_to_reach()), USERS):
+                deployment.make_desk()
+                deployment.make_keys()
+                deployment.start_sshd()
+                yield deployment
+        finally:
+            deployment.stop()
+            remove_users()
+            shutil.rmtree(base, ignore_errors=True)
 
 
 def other_of(user: str) -> str:
@@ -321,6 +285,41 @@ def saved_case_id(term: Terminal) -> str:
     return f"{match.group(1)}-{match.group(2)}"
 
 
+SUPERVISOR_ACTIONS = """
+import json, sys
+from datetime import date
+import core
+from core.ledger import Ledgers
+from core.levels import Level, set_manual_level
+desk = core.open_desk(sys.argv[1])
+day = date(2026, 11, 20)
+attempts = {
+    "level as zhou.min": lambda: set_manual_level(desk, Level.II, reason="排队",
+                                                  supervisor="zhou.min"),
+    "level": lambda: set_manual_level(desk, Level.II, reason="排队"),
+    "close as zhou.min": lambda: Ledgers(desk).close(day, day, signed_by="zhou.min"),
+    "close": lambda: Ledgers(desk).close(day, day),
+}
+outcome = {}
+for name, attempt in attempts.items():
+    try:
+        attempt()
+        outcome[name] = "done"
+    except PermissionError as exc:
+        outcome[name] = type(exc).__name__
+print(json.dumps(outcome))
+"""
+
+
+def supervisor_actions(user: str, desk: Path) -> dict[str, str]:
+    """What ``user`` gets trying a supervisor's actions, claiming to be ``zhou.min`` too."""
+    done = run_python_as(user, SUPERVISOR_ACTIONS, str(desk),
+                         env={"LOGNAME": "zhou.min", "USER": "zhou.min"})
+    assert done.returncode == 0, done.stderr[-600:]
+    outcome: dict[str, str] = json.loads(done.stdout)
+    return outcome
+
+
 def test_operators_over_ssh_write_cases_under_their_own_names_and_outsiders_are_kept_out(
         deployment: Deployment) -> None:
     # one test, not several: the users, group and sshd are machine-wide, so two tests of this
@@ -338,6 +337,9 @@ def test_operators_over_ssh_write_cases_under_their_own_names_and_outsiders_are_
     take_call(second, "13800002222", "Zhou", "no water in building 9")
     ids = {"bgop1": saved_case_id(first), "bgop2": saved_case_id(second)}
     assert len(set(ids.values())) == 2
+    first.wait_for("Queue")
+    first.keys("b")  # the console: bgop1 is no supervisor
+    first.wait_for("Supervisors only")
     for term in (first, second):
         term.wait_for("Queue")
         term.keys("C-q")
@@ -375,6 +377,23 @@ def test_operators_over_ssh_write_cases_under_their_own_names_and_outsiders_are_
             / f"{case_id}.toml"
         case = tomllib.loads(path.read_text(encoding="utf-8"))
         assert [e["operator"] for e in case["history"]] == [user, other_of(user), user]
+        assert stat.S_IMODE(path.stat().st_mode) == 0o660
+
+    # an operator cannot set a level or sign a period off, not even by giving a supervisor's
+    # name (LOGNAME, USER, an argument); the supervisor can, and it is recorded under their login
+    refused = supervisor_actions("bgop1", deployment.desk)
+    assert refused == {"level as zhou.min": "NotTheOperator", "level": "NotASupervisor",
+                       "close as zhou.min": "NotTheOperator", "close": "NotASupervisor"}
+    assert supervisor_actions(SUPERVISOR, deployment.desk) == {
+        "level as zhou.min": "NotTheOperator", "level": "done",
+        "close as zhou.min": "NotTheOperator", "close": "done"}
+    decisions = list((deployment.desk / "levels" / "decisions").glob("*.toml"))
+    assert [tomllib.loads(p.read_text(encoding="utf-8"))["supervisor"] for p in decisions] \
+        == [SUPERVISOR]
+    close = deployment.desk / "ledgers" / "periods" / "2026-11-20--2026-11-20.toml"
+    assert tomllib.loads(close.read_text(encoding="utf-8"))["signed_by"] == SUPERVISOR
+    for path in (*decisions, close):
+        assert path.stat().st_uid == pwd.getpwnam(SUPERVISOR).pw_uid
         assert stat.S_IMODE(path.stat().st_mode) == 0o660
 
     # an account outside the desk's group logs in: the app cannot open the desk

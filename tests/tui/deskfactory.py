@@ -89,6 +89,7 @@ SETTINGS: dict[str, Any] = {
     "locale": "zh_CN",
     "hotline": "12345",
     "supervisors": ["zhao"],
+    "training": True,
     "sla": {"request_hours": 24.0, "complaint_days": 3.0},
     "routing": {"ordering_help": "street"},
     "keys": {},

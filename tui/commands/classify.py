@@ -20,6 +20,7 @@ from pathlib import Path
 
 from core.desk import Desk
 from core.deskfiles import named_file
+from core.identity import supervisors
 from core.levels import (
     LEVELS_FILE,
     RESERVES_FILE,
@@ -89,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         derived=reading.derived, thresholds_source=thresholds_source,
     )
     if desk is not None:
-        decisions, problems = load_decisions(desk.root, desk.settings.supervisors)
+        decisions, problems = load_decisions(desk.root, supervisors(desk))
         if problems:
             return _fail(problems)
         if reading.district and desk.districts and reading.district not in desk.districts:

@@ -93,12 +93,14 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(render_text(result, lang))
     try:
         if args.csv:
-            write_report_csv(result, args.csv, lang)
-            write_ledger_csv(book.batches(), args.csv / "ledgers", desk.root)
+            write_report_csv(result, args.csv, lang, mode=desk.file_mode)
+            write_ledger_csv(book.batches(), args.csv / "ledgers", desk.root,
+                             mode=desk.file_mode)
         if args.xlsx:
             from tui.exports import write_xlsx
 
-            write_xlsx(result, args.xlsx, lang=lang, batches=book.batches())
+            write_xlsx(result, args.xlsx, lang=lang, batches=book.batches(),
+                       mode=desk.file_mode)
         if args.write_matches:
             write_matches(result, mode=desk.file_mode)
     except OSError as exc:

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Static, TextArea
 
 from core.atomic import write_atomic
-from core.deskfiles import make_directories, read_or_problem
+from core.deskfiles import make_desk_directories, read_or_problem
 from core.index import CaseRow, Query
 from core.problems import DeskError
 from tui.i18n import _, category_name, flag_marks, status_name
@@ -151,7 +151,7 @@ class HandoverScreen(Screen[None]):
         safe = "".join(ch if ch.isalnum() else "_" for ch in app.operator)
         path = directory / f"{now.strftime('%Y%m%d-%H%M')}-{safe}.txt"
         try:
-            make_directories(app.desk.root, directory)
+            make_desk_directories(app.desk.root, directory, mode=app.desk.file_mode)
             write_atomic(path, (self.report(notes) + "\n").encode("utf-8"),
                          mode=app.desk.file_mode)
         except (OSError, DeskError) as exc:

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 
 class DeskHeader(Static):
     """``screen | desk | operator | open N | overdue N | call-backs late N | problems N | time``
-    on one line; the counters of nothing to do are left out, but open and overdue."""
+    on one line; the counters of nothing to do are left out, but open and overdue. On a training
+    desk, where the operator's name is not checked against the system, ``培训 TRAINING`` stands
+    before it."""
 
     DEFAULT_CSS = """
     DeskHeader { dock: top; height: 1; background: $primary; color: $text; }
@@ -31,6 +33,9 @@ class DeskHeader(Static):
         settings = app.desk.settings
         desk_name = settings.name if app.language == "zh" else (settings.name_en or settings.name)
         right = Text()
+        if settings.training:
+            right.append(f" {_('Training')} ", style="bold reverse")
+            right.append(" ")
         right.append(f"{app.operator}  ")
         right.append(f"{_('Open')} {app.open_count}  ")
         right.append(f"{_('Overdue')} {app.overdue_count}",

@@ -22,6 +22,7 @@ from textual.widgets import Footer, Input, OptionList, Static, TextArea
 from textual.widgets._footer import FooterKey
 from textual.widgets.option_list import Option
 
+from core.identity import is_supervisor
 from tui.i18n import _
 from tui.pinyin import matches, search_keys
 
@@ -86,7 +87,7 @@ class DeskFooter(Footer):
         seen: set[str] = set()
         operator = getattr(self.app, "operator", "")
         desk = getattr(self.app, "desk", None)
-        supervisor = desk is not None and operator in desk.settings.supervisors
+        supervisor = desk is not None and is_supervisor(desk, operator)
         for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
             if binding.id in SUPERVISOR_BINDINGS and not supervisor:
                 continue

@@ -1,9 +1,9 @@
 """The supervisors' console (值班长控制台): issue 8.
 
 Reached from the queue with ``b``, only by the desk's supervisors (``desk.toml``'s
-``supervisors``); an operator pressing the key is told so and nothing opens. Every supervisor
-decision is also checked in :mod:`core` (``NotASupervisor``), so a screen reached some other way
-still cannot act for an operator.
+``supervisors`` and ``supervisor_group``, see :mod:`core.identity`); an operator pressing the
+key is told so and nothing opens. Every supervisor decision is also checked in :mod:`core`
+(``NotASupervisor``), so a screen reached some other way still cannot act for an operator.
 
 Screens: the situation board, the daily medical allocation, the delivery rounds, reconciliation
 and reports. Each is a thin shell over :mod:`core.board`, :mod:`core.allocation`,
@@ -22,6 +22,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
+from core import identity
 from tui.i18n import _
 from tui.widgets.chrome import DeskHeader
 from tui.widgets.common import Choice, DeskFooter, PickerField, TextField, Tr
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 
 def is_supervisor(app: BaogongApp) -> bool:
-    return app.operator in app.desk.settings.supervisors
+    return identity.is_supervisor(app.desk, app.operator)
 
 
 def lang(app: BaogongApp) -> str:

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from core.allocation import Proposal, approve, day_report, propose
+from core.atomic import make_directories
 from core.levels import NotASupervisor
 from core.reports.table import render_table
 from tui.i18n import _
@@ -94,8 +95,8 @@ class AllocationScreen(ConsolePage):
         table = day_report(app.desk, day)
         path = app.desk.root / EXPORTS_DIR / f"medical-{day:%Y%m%d}.xlsx"
         try:
-            path.parent.mkdir(exist_ok=True)
-            write_xlsx([table], path, lang=app.language)
+            make_directories(path.parent, mode=app.desk.file_mode)
+            write_xlsx([table], path, lang=app.language, mode=app.desk.file_mode)
         except OSError as exc:
             self.notify(f"{_('Cannot save')}: {exc}", severity="error")
             return

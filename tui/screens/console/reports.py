@@ -3,6 +3,7 @@ and the Open311 feed, with a progress bar for long exports."""
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 from typing import ClassVar
@@ -12,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from core.atomic import make_directories
 from core.board import signals_for
 from core.reports import (
     Report,
@@ -91,7 +93,7 @@ class ReportsScreen(ConsolePage):
         app = self.desk_app
         day = app.clock().astimezone(app.desk.settings.zone)
         directory = app.desk.root / EXPORTS_DIR
-        directory.mkdir(exist_ok=True)
+        make_directories(directory, mode=app.desk.file_mode)
         return directory / f"{self.kind}-{day:%Y%m%d-%H%M}.{suffix}"
 
     def action_export(self, fmt: str) -> None:
@@ -100,9 +102,9 @@ class ReportsScreen(ConsolePage):
             tables = self.report().tables()
             path = self._path(fmt)
             if fmt == "csv":
-                write_csv(tables, path, lang=app.language)
+                write_csv(tables, path, lang=app.language, mode=app.desk.file_mode)
             else:
-                write_xlsx(tables, path, lang=app.language)
+                write_xlsx(tables, path, lang=app.language, mode=app.desk.file_mode)
         except Exception as exc:
             self.notify(f"{_('Cannot save')}: {exc}", severity="error")
             return
@@ -123,6 +125,7 @@ class ReportsScreen(ConsolePage):
         def work() -> None:
             tmp = path.with_name(path.name + ".tmp")
             with tmp.open("w", encoding="utf-8") as out:
+                os.fchmod(out.fileno(), desk.file_mode)
                 count = write_json_array(service_requests(desk, lang=language,
                                                           progress=progress), out)
             tmp.replace(path)
