@@ -302,7 +302,8 @@ if role == "close":
     print("closed")
 else:
     written = 0
-    while written < {most}:
+    stop = time.monotonic() + {seconds}
+    while time.monotonic() < stop:
         draft = L.draft(L.Collection, time=datetime(2026, 11, 17, 9, tzinfo=zone),
                         household="h" + role, community="jinxiu", supermarket="hualian",
                         round="r1116", order=role + "-" + str(written),
@@ -310,19 +311,23 @@ else:
         try:
             book.append([draft], operator="grid.jinxiu.1")
         except L.PeriodClosedError:
+            print(written, "refused")
             break
         written += 1
-    print(written)
+    else:
+        print(written, "never refused")
 """
 
 APPENDERS = 4
-MOST = 400
+#: appenders write until the sign-off refuses them, for at most this long (a loaded machine may
+#: take seconds to start the closing process)
+SECONDS = 90
 
 
 def test_no_record_lands_in_a_period_after_its_sign_off(book: Book, tmp_path: Path) -> None:
     root = book.desk.root
     barrier = tmp_path / "go"
-    script = RACER.format(root=str(ROOT), most=MOST)
+    script = RACER.format(root=str(ROOT), seconds=SECONDS)
     roles = [str(n) for n in range(APPENDERS)] + ["close"]
     racers = [subprocess.Popen([sys.executable, "-c", script, str(root), role, str(barrier),
                                 "0.5"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -333,18 +338,19 @@ def test_no_record_lands_in_a_period_after_its_sign_off(book: Book, tmp_path: Pa
             assert datetime.now() < deadline, "racers did not start"
             assert all(r.poll() is None for r in racers), racers[0].communicate()
         barrier.touch()  # all released at the same instant
-        outputs = [r.communicate(timeout=120) for r in racers]
+        outputs = [r.communicate(timeout=SECONDS + 60) for r in racers]
     finally:
         for racer in racers:
             if racer.poll() is None:
                 racer.kill()
     for racer, (_out, err) in zip(racers, outputs, strict=True):
         assert racer.returncode == 0, err
-    written = {role: int(out) for role, (out, _err)
+    reports = {role: out.split() for role, (out, _err)
                in zip(roles[:-1], outputs[:-1], strict=True)}
-    # the close came while the appenders were writing: each was refused before its last
-    assert all(count < MOST for count in written.values()), written
-    assert sum(1 for count in written.values() if count) >= 2, written
+    written = {role: int(report[0]) for role, report in reports.items()}
+    # the close came while the appenders were writing: each was refused in the end
+    assert all(report[1:] == ["refused"] for report in reports.values()), reports
+    assert sum(written.values()) > 0, written  # (a polled flock is not fair: one may starve)
 
     on_disk = files_dated_in(root, FIRST, LAST)
     assert len(on_disk) == sum(written.values())  # nothing lost, nothing doubled
