@@ -64,14 +64,43 @@ async def test_late_call_backs_are_counted_apart_from_overdue_work(
         header = screen_lines(app)[0]
         assert "Overdue 1  Call-backs late 1" in header  # was "Overdue 2", one of them open
         assert (app.overdue_count, app.late_callback_count) == (1, 1)
-        await pilot.press("o")  # overdue only: both, each marked "!"
+        await pilot.press("o")  # overdue only: open work past due, not the late call-back
         await settle(pilot)
-        assert app.screen.query_one(CaseList).ids == ["20261122-0003", "20261122-0001"]
+        assert app.screen.query_one(CaseList).ids == ["20261122-0003"]
+        await pilot.press("o", "f", *["down"] * 6, "enter", *"hfcs", "enter", "ctrl+s")
+        await settle(pilot)  # the filter's late call-backs: the resolved case only
+        assert app.screen.query_one(CaseList).ids == ["20261122-0001"]
+        await pilot.press("escape")
+        await settle(pilot)
         desk.cases.act(desk.cases.get("20261122-0001"), Action.CALL_BACK, operator="li",
                        evaluation=Evaluation.SATISFIED, time=clock())
         app.poll()
         await settle(pilot)
         assert "Call-backs late" not in screen_lines(app)[0]
+
+
+async def test_called_back_cases_are_not_shown_overdue(
+    make_app: AppFactory, desk: Desk, clock: FakeClock
+) -> None:
+    # resolved, called back and evaluated nine days ago, on time: nothing is late any more
+    case = desk.cases.get("20261122-0001")
+    then = clock() - timedelta(days=9)
+    case = desk.cases.act(case, Action.RESOLVE, operator="li", note="已送达", time=then)
+    desk.cases.act(case, Action.CALL_BACK, operator="li", evaluation=Evaluation.SATISFIED,
+                   time=then + timedelta(hours=1))
+    late = desk.cases.get("20261122-0003")  # resolved two days ago and never called back
+    desk.cases.act(late, Action.RESOLVE, operator="li", note="已恢复",
+                   time=clock() - timedelta(days=2))
+    app = make_app()
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        rows = {line[2:15]: line for line in screen_lines(app) if line[2:10].isdigit()}
+        assert rows["20261122-0001"].startswith(" ") and "over" not in rows["20261122-0001"]
+        assert rows["20261122-0003"].startswith("~") and "over" in rows["20261122-0003"]
+        assert not any(line.startswith("!") for line in rows.values())
+        await pilot.press("slash", *"20261122-0001")
+        await settle(pilot)
+        assert "Due" not in screen_lines(app)[-2] and "over" not in screen_lines(app)[-2]
 
 
 async def test_search_by_phone_and_address(make_app: AppFactory) -> None:
