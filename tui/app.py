@@ -92,7 +92,8 @@ class BaogongApp(App[int]):
 
     def get_key_display(self, binding: Binding) -> str:
         # spelled out: the symbols Textual uses for some keys are missing from many fonts
-        names = {"enter": "enter", "escape": "esc", "slash": "/", "space": "space"}
+        names = {"enter": "enter", "escape": "esc", "slash": "/", "space": "space",
+                 "pagedown": "pgdn", "pageup": "pgup"}
         key = binding.key.split(",")[0]
         return names.get(key) or super().get_key_display(binding)
 

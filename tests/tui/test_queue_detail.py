@@ -153,6 +153,53 @@ async def test_closed_loop_from_dispatch_to_evaluation(make_app: AppFactory, des
     assert case.status is CaseStatus.REOPENED
 
 
+LONG_NOTE = "居民说家里老人行动不便，楼道灯也坏了，希望社区派人上门看看。" * 4
+
+
+def add_long_history(desk: Desk, case_id: str = "20261122-0001", notes: int = 12) -> None:
+    case = desk.cases.get(case_id)
+    case = desk.cases.act(case, Action.NOTE, operator="li", note=LONG_NOTE)
+    for i in range(notes):
+        case = desk.cases.act(case, Action.NOTE, operator="li", note=f"第{i + 1}次回电")
+
+
+async def test_detail_shows_long_notes_in_full_and_scrolls_with_a_hint(
+        make_app: AppFactory, desk: Desk) -> None:
+    add_long_history(desk)
+    app = make_app(language="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_case("20261122-0001")
+        await settle(pilot)
+        lines = screen_lines(app)
+        assert "…" not in "".join(lines)
+        assert "pgdn" in lines[-1]  # the footer says how to read on
+        assert "下面还有" in lines[-2] and "pgdn" in lines[-2]
+        seen = "".join(line.strip() for line in lines)
+        for _page in range(4):
+            await pilot.press("pagedown")
+            await settle(pilot)
+            seen += "".join(line.strip() for line in screen_lines(app))
+        assert LONG_NOTE in seen  # every character of the note, wrapped over several lines
+        assert "第12次回电" in screen_text(app)  # the last entry is reached
+        assert "下面还有" not in screen_lines(app)[-2]
+        await pilot.press("k", "k")
+        await settle(pilot)
+        assert "下面还有 2 行" in screen_lines(app)[-2]
+        await pilot.press("j")
+        await settle(pilot)
+        assert "下面还有 1 行" in screen_lines(app)[-2]
+
+
+async def test_a_short_case_has_no_scroll_hint(make_app: AppFactory) -> None:
+    app = make_app(language="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_case("20261122-0002")
+        await settle(pilot)
+        assert "pgdn" not in screen_text(app) and "more lines below" not in screen_text(app)
+
+
 async def test_chase_only_offered_when_allowed(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
