@@ -34,3 +34,23 @@ def search_keys(*texts: str) -> str:
 def matches(typed: str, keys: str) -> bool:
     """Every word typed occurs in ``keys``."""
     return all(word in keys for word in typed.lower().split())
+
+
+def rank(typed: str, keys: str) -> int:
+    """How well ``typed`` matches ``keys`` (lower is better), for ordering what matches.
+
+    A typed word equal to one of the keys' words (``bmy`` is exactly 不满意's initials) ranks
+    before one that starts a word (``bm`` for 不满意), and that before one found inside a word
+    (``bmy`` inside 基本满意's ``jbmy``). The worst word of what was typed decides.
+    """
+    words = keys.split()
+    worst = 0
+    for typed_word in typed.lower().split():
+        if typed_word in words:
+            score = 0
+        elif any(word.startswith(typed_word) for word in words):
+            score = 1
+        else:
+            score = 2
+        worst = max(worst, score)
+    return worst

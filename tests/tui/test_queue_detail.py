@@ -200,6 +200,50 @@ async def test_a_short_case_has_no_scroll_hint(make_app: AppFactory) -> None:
         assert "pgdn" not in screen_text(app) and "more lines below" not in screen_text(app)
 
 
+def test_an_exact_initials_match_ranks_first() -> None:
+    from tui.pinyin import rank
+    from tui.screens.detail import evaluation_choices
+
+    keys = {c.value: c.keys for c in evaluation_choices()}
+    assert rank("bmy", keys["unsatisfied"]) < rank("bmy", keys["basically_satisfied"])
+    assert rank("bm", keys["unsatisfied"]) < rank("bmy", keys["basically_satisfied"])
+
+
+async def test_typing_bmy_picks_unsatisfied_and_offers_reopen_and_chase(
+        make_app: AppFactory, desk: Desk) -> None:
+    app = make_app(language="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_case("20261122-0004")  # resolved
+        await settle(pilot)
+        await pilot.press("b", "enter", *"bmy", "enter", "down", *"还是没收到", "enter")
+        await settle(pilot)
+        assert "来电人不满意。现在重新办理并催办" in screen_text(app)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+    case = desk.cases.get("20261122-0004")
+    assert case.history[-3].evaluation is Evaluation.UNSATISFIED  # not 基本满意
+    assert [e.action for e in case.history[-4:]] == [Action.CALL_BACK, Action.EVALUATE,
+                                                     Action.REOPEN, Action.CHASE]
+    assert case.history[-2].note == "还是没收到" and case.status is CaseStatus.CHASED
+
+
+async def test_declining_the_reopen_leaves_the_case_evaluated(make_app: AppFactory,
+                                                               desk: Desk) -> None:
+    app = make_app(language="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_case("20261122-0004")
+        await settle(pilot)
+        await pilot.press("b", "enter", *"unsat", "enter", "down", "enter")
+        await settle(pilot)
+        assert "Reopen the case and chase" in screen_text(app)
+        await pilot.press("n")
+        await settle(pilot)
+    assert desk.cases.get("20261122-0004").status is CaseStatus.EVALUATED
+
+
 async def test_chase_only_offered_when_allowed(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

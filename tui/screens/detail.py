@@ -54,7 +54,15 @@ from tui.i18n import (
 from tui.screens.intake import priority_choices
 from tui.text import clock_time, time_left
 from tui.widgets.chrome import DeskHeader
-from tui.widgets.common import Choice, DeskFooter, NoteArea, PickerField, TextField, Tr
+from tui.widgets.common import (
+    Choice,
+    Confirm,
+    DeskFooter,
+    NoteArea,
+    PickerField,
+    TextField,
+    Tr,
+)
 
 if TYPE_CHECKING:
     from tui.app import BaogongApp
@@ -611,6 +619,48 @@ class DetailScreen(Screen[None]):
         self.show()
         self.refresh_bindings()
         self.notify(_("Saved: {action}").format(action=action_name(request.action)))
+        app.after_write()
+        if request.action in (Action.EVALUATE, Action.CALL_BACK) and \
+                case.evaluation is Evaluation.UNSATISFIED:
+            self.offer_reopen(case, request.note)
+
+    def offer_reopen(self, evaluated: Case, said: str) -> None:
+        """An unsatisfied caller: reopen the case and chase the department, on one key."""
+        department = record_name(self.desk_app.desk.departments.get(evaluated.department),
+                                 evaluated.department)
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.reopen_and_chase(evaluated, said)
+
+        self.app.push_screen(Confirm(
+            _("The caller is not satisfied. Reopen the case and chase {department} now?")
+            .format(department=department), yes="Reopen and chase", no="Not now"), answer)
+
+    def reopen_and_chase(self, evaluated: Case, said: str) -> None:
+        app = self.desk_app
+        store = app.desk.cases
+        english = note_language(app) == "en"
+        reopen_note = said or ("The caller is not satisfied" if english else "来电人不满意")
+        chase_note = ("Chased: the caller is not satisfied" if english
+                      else "来电人不满意，催办承办单位")
+        try:
+            case = store.act(evaluated, Action.REOPEN, operator=app.operator, note=reopen_note)
+            case = store.act(case, Action.CHASE, operator=app.operator, note=chase_note)
+        except ConflictError as conflict:
+            self.case = conflict.current
+            self.show()
+            self.refresh_bindings()
+            self.notify(_("Another operator changed the case meanwhile; nothing was reopened. "
+                          "Showing the latest version."), severity="warning")
+            return
+        except (TransitionError, DeskError, LockTimeout, OSError, ValueError) as exc:
+            self.notify(f"{_('Cannot save')}: {exc}", severity="error")
+            return
+        self.case = case
+        self.show()
+        self.refresh_bindings()
+        self.notify(_("Reopened and chased"))
         app.after_write()
 
     def _edit(self, loaded: Case, request: ActionRequest) -> Case | None:

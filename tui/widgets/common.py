@@ -23,7 +23,7 @@ from textual.widgets._footer import FooterKey
 from textual.widgets.option_list import Option
 
 from tui.i18n import _
-from tui.pinyin import matches, search_keys
+from tui.pinyin import matches, rank, search_keys
 
 
 def _blink(widget: Widget) -> bool:
@@ -155,6 +155,9 @@ class Picker(ModalScreen[str | None]):
 
     def _fill(self, typed: str) -> None:
         self.shown = [c for c in self.choices if not typed or matches(typed, c.keys)]
+        if typed:
+            # an exact match first (typing bmy picks 不满意, not 基本满意); otherwise list order
+            self.shown.sort(key=lambda c: rank(typed, c.keys))
         options = self.query_one("#options", OptionList)
         options.set_options([Option(c.label, id=str(i)) for i, c in enumerate(self.shown)])
         if self.shown:
