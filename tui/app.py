@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.scrollbar import ScrollBar, ScrollBarRender
 
 from core.desk import Desk, current_operator
@@ -28,7 +29,7 @@ from tui.drafts import DraftStore
 from tui.i18n import _, record_name
 from tui.keys import apply_keymap
 from tui.palette import DeskCommands
-from tui.widgets.common import Choice, Confirm, PickerField
+from tui.widgets.common import Choice, Confirm, PickerField, is_supervisor
 from tui.widgets.source import CaseSource
 
 ANY = "*"
@@ -186,7 +187,7 @@ class BaogongApp(App[int]):
 
     def open_console(self) -> None:
         """The supervisors' console; operators are told it is for supervisors only."""
-        from tui.screens.console import ConsoleScreen, is_supervisor
+        from tui.screens.console import ConsoleScreen
 
         if not is_supervisor(self):
             self.notify(_("Supervisors only: the console is for the desk's supervisors "
@@ -238,6 +239,12 @@ class BaogongApp(App[int]):
                     relabel()
         self.refresh_bindings()
         self.refresh(layout=True)
+
+    def action_command_palette(self) -> None:
+        """The palette, its prompt in the current language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(CommandPalette(placeholder=_("Search for commands"),
+                                            id="--command-palette"))
 
     def action_show_keys(self) -> None:
         if self.screen.query("KeyPanel"):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 from datetime import timedelta
 
+from textual.widgets import OptionList
+
 from core.cases import Action, CaseStatus, Evaluation
 from core.desk import Desk
 from core.store import CaseStore
@@ -415,6 +417,56 @@ async def test_every_screen_fits_80x24_without_ambiguous_width_chrome(
                        if unicodedata.east_asian_width(ch) == "A"}
                 assert not odd, f"{type(app.screen).__name__}: {odd}"
     assert not i18n.missing, f"untranslated: {sorted(i18n.missing)}"
+
+
+async def test_queue_search_finds_a_caller_by_pinyin_initials(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        case_list = app.screen.query_one(CaseList)
+        await pilot.press("slash", *"wsf")  # 王淑芬
+        await settle(pilot)
+        assert case_list.ids == ["20261122-0004"]
+        await pilot.press(*" xhl")  # and 新华路 in her address, typed as words
+        await settle(pilot)
+        assert case_list.ids == []  # initials are for the caller's name, not the address
+        app.screen.query_one("#search").value = "wsf 302"
+        await settle(pilot)
+        assert case_list.ids == ["20261122-0004"]
+        app.screen.query_one("#search").value = "zl"  # 赵磊
+        await settle(pilot)
+        assert case_list.ids == ["20261122-0005"]
+
+
+async def test_command_palette_finds_by_pinyin_and_speaks_chinese(make_app: AppFactory) -> None:
+    app = make_app(language="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert "搜索命令" in screen_text(app) and "Search for commands" not in screen_text(app)
+        await pilot.press(*"jjb")  # 交接班
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HandoverScreen)
+
+
+async def test_command_palette_offers_the_console_to_supervisors_only(
+        make_app: AppFactory) -> None:
+    for operator, offered in (("wang", False), ("zhao", True)):
+        app = make_app(language="en")
+        app.operator = operator
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("ctrl+p")
+            await settle(pilot)
+            await pilot.press(*"Cons")
+            await settle(pilot)
+            options = app.screen.query_one(OptionList)
+            prompts = [str(options.get_option_at_index(i).prompt)
+                       for i in range(options.option_count)]
+            assert any("Console" in p for p in prompts) is offered, (operator, prompts)
 
 
 async def test_command_palette_runs_screen_actions(make_app: AppFactory) -> None:

@@ -70,8 +70,19 @@ class Tr(Static):
         self.refresh(layout=True)
 
 
-#: bindings shown in the footer only to the desk's supervisors
+#: bindings offered (footer, command palette) only to the desk's supervisors
 SUPERVISOR_BINDINGS = frozenset({"queue.console"})
+
+
+def is_supervisor(app: object) -> bool:
+    """Whether the operator at the keyboard is one of the desk's supervisors."""
+    desk = getattr(app, "desk", None)
+    return desk is not None and getattr(app, "operator", "") in desk.settings.supervisors
+
+
+def offered(app: object, binding: Binding) -> bool:
+    """Whether ``binding`` is offered to this operator (the console is for supervisors)."""
+    return binding.id not in SUPERVISOR_BINDINGS or is_supervisor(app)
 
 
 class DeskFooter(Footer):
@@ -84,11 +95,8 @@ class DeskFooter(Footer):
         if not self._bindings_ready:
             return
         seen: set[str] = set()
-        operator = getattr(self.app, "operator", "")
-        desk = getattr(self.app, "desk", None)
-        supervisor = desk is not None and operator in desk.settings.supervisors
         for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
-            if binding.id in SUPERVISOR_BINDINGS and not supervisor:
+            if not offered(self.app, binding):
                 continue
             if not binding.show or binding.action in seen:
                 continue

@@ -30,10 +30,6 @@ if TYPE_CHECKING:
     from tui.app import BaogongApp
 
 
-def is_supervisor(app: BaogongApp) -> bool:
-    return app.operator in app.desk.settings.supervisors
-
-
 def lang(app: BaogongApp) -> str:
     return app.language
 
