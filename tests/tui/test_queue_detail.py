@@ -218,10 +218,10 @@ async def test_typing_bmy_picks_unsatisfied_and_offers_reopen_and_chase(
         await settle(pilot)
         app.open_case("20261122-0004")  # resolved
         await settle(pilot)
-        await pilot.press("b", "enter", *"bmy", "enter", "down", *"还是没收到", "enter")
+        await pilot.press("b", "enter", *"bmy", "enter")
         await settle(pilot)
-        assert "来电人不满意。现在重新办理并催办" in screen_text(app)
-        await pilot.press("y")
+        assert "随后" in screen_text(app)  # offered with 不满意, in the same dialog
+        await pilot.press("down", *"还是没收到", "down", "enter", *"cxbl", "enter", "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
     case = desk.cases.get("20261122-0004")
@@ -231,17 +231,20 @@ async def test_typing_bmy_picks_unsatisfied_and_offers_reopen_and_chase(
     assert case.history[-2].note == "还是没收到" and case.status is CaseStatus.CHASED
 
 
-async def test_declining_the_reopen_leaves_the_case_evaluated(make_app: AppFactory,
-                                                               desk: Desk) -> None:
+async def test_reopening_is_not_offered_for_a_satisfied_caller_nor_by_default(
+        make_app: AppFactory, desk: Desk) -> None:
     app = make_app(language="en")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.open_case("20261122-0004")
         await settle(pilot)
-        await pilot.press("b", "enter", *"unsat", "enter", "down", "enter")
+        await pilot.press("b", "enter", *"satisfied", "enter")
         await settle(pilot)
-        assert "Reopen the case and chase" in screen_text(app)
-        await pilot.press("n")
+        assert "Then" not in screen_text(app)  # satisfied: nothing to reopen
+        await pilot.press("enter", *"unsat", "enter")
+        await settle(pilot)
+        assert "Then" in screen_text(app)
+        await pilot.press("down", "enter")  # the note, saved as it is: left evaluated
         await settle(pilot)
     assert desk.cases.get("20261122-0004").status is CaseStatus.EVALUATED
 

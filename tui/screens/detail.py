@@ -56,7 +56,6 @@ from tui.text import clock_time, time_left
 from tui.widgets.chrome import DeskHeader
 from tui.widgets.common import (
     Choice,
-    Confirm,
     DeskFooter,
     NoteArea,
     PickerField,
@@ -66,6 +65,9 @@ from tui.widgets.common import (
 
 if TYPE_CHECKING:
     from tui.app import BaogongApp
+
+KEEP = "keep"
+REOPEN = "reopen"
 
 #: binding action name -> domain action
 ACTIONS: dict[str, Action] = {
@@ -110,6 +112,13 @@ class ActionRequest:
     evaluation: Evaluation | None = None
     seen: Details | None = None
     wanted: Details | None = None
+    reopen: bool = False  # an unsatisfied evaluation: reopen the case and chase, at once
+
+
+def then_choices() -> list[Choice]:
+    return [Choice.of(KEEP, _("Leave it evaluated"), chinese("Leave it evaluated")),
+            Choice.of(REOPEN, _("Reopen and chase the department"),
+                      chinese("Reopen and chase the department"))]
 
 
 def evaluation_choices() -> list[Choice]:
@@ -156,13 +165,27 @@ class ActionDialog(ModalScreen[ActionRequest | None]):
                                              empty="(not given)", id="evaluation"))
             yield Horizontal(Tr("Note", classes="label"),
                              TextField(placeholder="what was said or done", id="note"))
+            if self.action in (Action.EVALUATE, Action.CALL_BACK):
+                # offered once the caller is unsatisfied; after the note, so typing runs on
+                yield Horizontal(Tr("Then", classes="label"),
+                                 PickerField("Then", then_choices, KEEP, id="then"),
+                                 id="then-row")
             yield Static(f"enter/ctrl+s {_('Save')}   esc {_('Cancel')}", classes="keys")
 
     def on_mount(self) -> None:
         if self.query("#evaluation"):
             self.query_one("#evaluation", PickerField).focus()
+            self.query_one("#then-row").display = False
         else:
             self.query_one("#note", Input).focus()
+
+    @on(PickerField.Changed, "#evaluation")
+    def _evaluated(self, event: PickerField.Changed) -> None:
+        unsatisfied = event.value == Evaluation.UNSATISFIED.value
+        self.query_one("#then-row").display = unsatisfied
+        if unsatisfied:
+            self.notify(_("The caller is not satisfied: choose Then to reopen the case and "
+                          "chase the department in the same step"), timeout=6)
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -182,7 +205,9 @@ class ActionDialog(ModalScreen[ActionRequest | None]):
                 self.notify(_("Choose the caller's evaluation"), severity="error")
                 return
         note = self.query_one("#note", Input).value.strip()
-        self.dismiss(ActionRequest(self.action, note, department, evaluation))
+        reopen = evaluation is Evaluation.UNSATISFIED and bool(self.query("#then")) and \
+            self.query_one("#then", PickerField).value == REOPEN
+        self.dismiss(ActionRequest(self.action, note, department, evaluation, reopen=reopen))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -620,22 +645,8 @@ class DetailScreen(Screen[None]):
         self.refresh_bindings()
         self.notify(_("Saved: {action}").format(action=action_name(request.action)))
         app.after_write()
-        if request.action in (Action.EVALUATE, Action.CALL_BACK) and \
-                case.evaluation is Evaluation.UNSATISFIED:
-            self.offer_reopen(case, request.note)
-
-    def offer_reopen(self, evaluated: Case, said: str) -> None:
-        """An unsatisfied caller: reopen the case and chase the department, on one key."""
-        department = record_name(self.desk_app.desk.departments.get(evaluated.department),
-                                 evaluated.department)
-
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self.reopen_and_chase(evaluated, said)
-
-        self.app.push_screen(Confirm(
-            _("The caller is not satisfied. Reopen the case and chase {department} now?")
-            .format(department=department), yes="Reopen and chase", no="Not now"), answer)
+        if request.reopen and case.evaluation is Evaluation.UNSATISFIED:
+            self.reopen_and_chase(case, request.note)
 
     def reopen_and_chase(self, evaluated: Case, said: str) -> None:
         app = self.desk_app
