@@ -29,7 +29,7 @@ from tui.drafts import DraftStore
 from tui.i18n import _, record_name
 from tui.keys import apply_keymap
 from tui.palette import DeskCommands
-from tui.widgets.common import Choice, Confirm, PickerField, is_supervisor
+from tui.widgets.common import Choice, Confirm, DeskKeyPanel, PickerField, is_supervisor
 from tui.widgets.source import CaseSource
 
 ANY = "*"
@@ -155,8 +155,10 @@ class BaogongApp(App[int]):
         self.case_problems = problems
         self.open_count, self.overdue_count, self.late_callback_count = counts
         self.problem_count = len(problems) + len(self.desk.problems)
-        for header in self.screen.query(DeskHeader):
-            header.refresh()
+        # every screen's header: the one under a dialog (the read-back after a save) too
+        for screen in self.screen_stack:
+            for header in screen.query(DeskHeader):
+                header.refresh()
         if changed or first:
             for screen in self.screen_stack:
                 if isinstance(screen, QueueScreen):
@@ -247,10 +249,11 @@ class BaogongApp(App[int]):
                                             id="--command-palette"))
 
     def action_show_keys(self) -> None:
-        if self.screen.query("KeyPanel"):
-            self.action_hide_help_panel()
+        panels = self.screen.query(DeskKeyPanel)
+        if panels:
+            panels.remove()
         else:
-            self.action_show_help_panel()
+            self.screen.mount(DeskKeyPanel())
 
     async def action_quit(self) -> None:
         from tui.screens.intake import IntakeScreen

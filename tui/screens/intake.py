@@ -522,7 +522,7 @@ class IntakeScreen(Screen[None]):
 
         for screen in app.screen_stack:
             if isinstance(screen, QueueScreen):
-                screen.reload(keep=case.id)
+                screen.show_case(case.id)
         app.after_write()
         spaced = f"{case.id[:8]} - {case.id[9:]}"
         app.push_screen(Notice(

@@ -298,6 +298,15 @@ class QueueScreen(Screen[None]):
         self._update_filter_line()
         self._update_columns()
 
+    def show_case(self, case_id: str) -> None:
+        """Show and select a case just saved: a search or filter that hides it is cleared."""
+        if self.filters.active or self.filters.text:
+            self.filters = Filters()
+            self.query_one("#search", Input).value = ""
+            self._update_filter_line()
+        self.query_one(CaseList).forget({case_id})
+        self.reload(keep=case_id)
+
     def refreshed(self, changed: set[str] | None = None) -> None:
         """Other operators wrote cases: drop cached rows and ask again."""
         case_list = self.query_one(CaseList)
@@ -372,6 +381,8 @@ class QueueScreen(Screen[None]):
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
+        if event.value == self.filters.text:
+            return  # cleared together with the filters (show_case): already reloading
         self.filters = attrs.evolve(self.filters, text=event.value)
         self.reload()
 

@@ -27,7 +27,7 @@ from core.cases import Priority
 from core.desk import Desk
 from core.index import CaseRow
 from tui.i18n import _, category_name, flag_marks, language, record_name, status_name
-from tui.text import fit, time_left
+from tui.text import fit, fit_label, time_left
 from tui.widgets.source import CaseSource
 
 ROW_CACHE = 5000
@@ -48,6 +48,8 @@ COLUMNS: list[tuple[str, str, int | None]] = [
     ("phone", "Phone", 12),
     ("text", "Address", None),
 ]
+#: columns of names, shortened by whole words when too long
+_LABELS = {"status", "category", "community", "department"}
 #: columns dropped, in this order, when the terminal is narrow
 _DROP_ORDER = ["phone", "department", "community"]
 
@@ -242,7 +244,8 @@ class CaseList(ScrollView, can_focus=True):
             "phone": row.phone,
             "text": row.address,
         }
-        text = " ".join(fit(values[k], w) for k, w in layout(width))
+        text = " ".join(fit_label(values[k], w) if k in _LABELS else fit(values[k], w)
+                        for k, w in layout(width))
         style = base + style
         if selected:
             style += self.get_component_rich_style("case-list--cursor")

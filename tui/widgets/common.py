@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 import attrs
+from rich.cells import cell_len
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -18,7 +20,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, OptionList, Static, TextArea
+from textual.widgets import Footer, Input, KeyPanel, OptionList, Static, TextArea
 from textual.widgets._footer import FooterKey
 from textual.widgets.option_list import Option
 
@@ -85,6 +87,10 @@ def offered(app: object, binding: Binding) -> bool:
     return binding.id not in SUPERVISOR_BINDINGS or is_supervisor(app)
 
 
+#: keys of every screen, the first to leave a footer too narrow for all
+_GLOBAL_KEYS = frozenset({"app.quit", "app.language"})
+
+
 class DeskFooter(Footer):
     """Textual's footer with the binding descriptions translated, compact to fit 80 columns."""
 
@@ -95,12 +101,18 @@ class DeskFooter(Footer):
         if not self._bindings_ready:
             return
         seen: set[str] = set()
+        shown: list[tuple[Binding, bool, str]] = []
+        keys_binding: Binding | None = None
         for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
+            if binding.id == "app.keys":
+                keys_binding = binding
             if not offered(self.app, binding):
                 continue
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
+            shown.append((binding, enabled, tooltip))
+        for binding, enabled, tooltip in self._fitting(shown, keys_binding):
             yield FooterKey(
                 binding.key,
                 self.app.get_key_display(binding),
@@ -109,6 +121,64 @@ class DeskFooter(Footer):
                 disabled=not enabled,
                 tooltip=tooltip,
             ).data_bind(compact=Footer.compact)
+
+    def _fitting(self, shown: list[tuple[Binding, bool, str]],
+                 keys_binding: Binding | None) -> list[tuple[Binding, bool, str]]:
+        """The keys that fit the line whole: when they do not, the keys every screen has
+        (quit, language) give way to ``f1 Keys``, which lists them all, then the last ones go."""
+        width = self.app.size.width
+
+        def cells(items: list[tuple[Binding, bool, str]]) -> int:
+            return sum(cell_len(self.app.get_key_display(b)) + cell_len(_(b.description)) + 2
+                       for b, _e, _t in items)
+
+        if cells(shown) <= width:
+            return shown
+        kept = [item for item in shown if item[0].id not in _GLOBAL_KEYS]
+        if keys_binding is not None:
+            help_item = (Binding(keys_binding.key, keys_binding.action, "Keys",
+                                 id=keys_binding.id), True, "")
+            while kept and cells([*kept, help_item]) > width:
+                kept.pop()
+            return [*kept, help_item]
+        while kept and cells(kept) > width:
+            kept.pop()
+        return kept
+
+
+class DeskKeys(Widget):
+    """Every key of the current screen (the desk's own bindings, each with an id), translated."""
+
+    DEFAULT_CSS = """
+    DeskKeys { width: auto; height: auto; }
+    """
+
+    def render(self) -> Table:
+        table = Table.grid(padding=(0, 1))
+        table.add_column(justify="right", style="bold")
+        table.add_column()
+        seen: set[str] = set()
+        for _node, binding, _enabled, _tooltip in self.screen.active_bindings.values():
+            # Textual's own bindings (cursor keys inside a field...) carry no id
+            if not binding.id or binding.system or not offered(self.app, binding):
+                continue
+            if binding.action in seen or not binding.description:
+                continue
+            seen.add(binding.action)
+            table.add_row(self.app.get_key_display(binding), _(binding.description))
+        return table
+
+
+class DeskKeyPanel(KeyPanel):
+    """The f1 panel: Textual's key panel listing :class:`DeskKeys` instead."""
+
+    # no line drawn at its edge: the box characters have ambiguous width in Chinese terminals
+    DEFAULT_CSS = """
+    DeskKeyPanel { border-left: none; background: $panel; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield DeskKeys()
 
 
 @attrs.frozen
