@@ -366,12 +366,74 @@ async def test_handover_report(make_app: AppFactory, desk: Desk) -> None:
     assert saved is not None and saved.parent == desk.root / "handovers"
     report = saved.read_text(encoding="utf-8")
     assert "20261122-0003 停水 下午要回电" in report and "Taken this shift" in report
-    nxt = make_app(language="zh")
-    async with nxt.run_test(size=(80, 24)) as pilot:
+    assert saved.name == "20261123-0800-wang.txt"  # the day shift's, by its start
+
+
+async def test_handover_covers_the_desk_shift_and_the_next_shift_acknowledges_it(
+        make_app: AppFactory, desk: Desk, clock: FakeClock) -> None:
+    clock.now = clock.now.replace(hour=19, minute=40)  # near the end of the day shift
+    app = make_app(language="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("h")
         await settle(pilot)
-        assert "上一班交代" in screen_text(nxt)
+        assert "班次: 白班  11-23 08:00 - 11-23 20:00" in screen_text(app)
+        await pilot.press(*"0003停水要回电", "ctrl+s")
+        await settle(pilot)
+        saved = app.screen.saved_path
+    assert saved == desk.root / "handovers" / "20261123-0800-wang.txt"
+    text = saved.read_text(encoding="utf-8")
+    assert "--- 给下一班的交代 ---\n0003停水要回电" in text and "--- notes ---" not in text
+    clock.advance(minutes=35)  # 20:15: the night shift has begun
+    night = make_app(language="zh")
+    night.operator = "li"
+    async with night.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        shown = screen_text(night)
+        assert "上一班交代 (白班, wang)" in shown and "0003停水要回电" in shown
+        assert "尚未确认接班" in shown and "^a 确认接班" in screen_lines(night)[-1]
+        await pilot.press("ctrl+a")
+        await settle(pilot)
+        assert "接班确认: li  2026-11-23 20:15" in screen_text(night)
+        assert "确认接班" not in screen_lines(night)[-1]  # signed: the key is gone
+        await pilot.press("ctrl+a")  # not offered again: nothing more is written
+        await settle(pilot)
+    text = saved.read_text(encoding="utf-8")
+    assert text.endswith("--- 接班确认 ---\nli  2026-11-23 20:15\n")
+    assert text.count("li  2026-11-23") == 1
+    clock.advance(minutes=5)  # the day operator saves the report again: the receipt stays
+    again = make_app(language="zh")
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press(*"补充", "ctrl+s")
+        await settle(pilot)
+    text = saved.read_text(encoding="utf-8")
+    assert "补充" in text and "li  2026-11-23 20:15" in text
+
+
+def test_two_receipts_at_once_both_stay(tmp_path) -> None:
+    import threading
+    from datetime import datetime
+
+    from tui.screens.handover import acknowledge, read_handover
+
+    path = tmp_path / "20261123-0800-wang.txt"
+    path.write_text("交接班\n\n--- 给下一班的交代 ---\n注意停水\n", encoding="utf-8")
+    moment = datetime(2026, 11, 23, 20, 15)
+    threads = [threading.Thread(target=acknowledge, args=(path, name, moment),
+                                kwargs={"lock": tmp_path / "handovers.lock", "mode": 0o600})
+               for name in ("li", "zhao", "sun")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    notes, receipts = read_handover(path)
+    assert notes == "注意停水"
+    assert sorted(r.split()[0] for r in receipts) == ["li", "sun", "zhao"]
 
 
 async def test_language_switches_at_run_time(make_app: AppFactory) -> None:
