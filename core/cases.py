@@ -236,6 +236,16 @@ def _check_uid(_instance: object, attribute: attrs.Attribute[str], value: str) -
         raise InvalidField(attribute.name, f"{value!r} is not a UUID") from None
 
 
+#: the longest description a case takes (诉求内容), in characters: what a caller says, not a file
+MAX_DESCRIPTION = 2000
+
+
+def check_description(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if len(value) > MAX_DESCRIPTION:
+        raise InvalidField(attribute.name, f"the description is {len(value)} characters long; "
+                                           f"at most {MAX_DESCRIPTION} are kept")
+
+
 @attrs.frozen
 class Address:
     """Where the caller lives, down to the room (楼栋/单元/房号)."""
@@ -304,7 +314,7 @@ class Case:
     caller: Caller = Caller()
     flags: frozenset[PriorityFlag] = frozenset()
     items: tuple[ItemLine, ...] = ()
-    description: str = ""
+    description: str = attrs.field(default="", validator=check_description)
     due: datetime | None = attrs.field(default=None, validator=_check_optional_aware)
     callback_due: datetime | None = attrs.field(default=None, validator=_check_optional_aware)
     evaluation: Evaluation | None = None
@@ -484,7 +494,7 @@ class Details:
     room: str = ""
     community: str = attrs.field(default="", validator=check_optional_code)
     priority: Priority = attrs.field(default=Priority.NORMAL, validator=_check_priority)
-    description: str = ""
+    description: str = attrs.field(default="", validator=check_description)
 
     @classmethod
     def of(cls, case: Case) -> Details:

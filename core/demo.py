@@ -8,6 +8,7 @@ copy wherever the caller wants one.
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -22,7 +23,22 @@ def demo_desk_path() -> Path:
     raise FileNotFoundError("the demo desk is not installed with this copy of baogong")
 
 
-def copy_demo_desk(target: Path) -> Path:
-    """Copy the demo desk to ``target`` (which must not exist yet) and return it."""
-    shutil.copytree(demo_desk_path(), target, ignore=_IGNORED)
+def copy_demo_desk(target: Path, *, yesterday: date | None = None) -> Path:
+    """Copy the demo desk to ``target`` (which must not exist yet) and return it.
+
+    With ``yesterday``, the copy's week of calls is moved to end that day
+    (:func:`core.demodates.move_demo_week`); it is prepared beside ``target`` and renamed into
+    place, so an interrupted copy never leaves a half-moved desk.
+    """
+    if yesterday is None:
+        shutil.copytree(demo_desk_path(), target, ignore=_IGNORED)
+        return target
+    from core.demodates import move_demo_week
+
+    scratch = target.with_name(f".{target.name}.preparing")
+    if scratch.exists():
+        shutil.rmtree(scratch)
+    shutil.copytree(demo_desk_path(), scratch, ignore=_IGNORED)
+    move_demo_week(scratch, yesterday)
+    scratch.rename(target)
     return target

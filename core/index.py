@@ -84,8 +84,15 @@ class CaseRow:
         return self.status.is_open
 
     def is_overdue(self, now: datetime) -> bool:
-        if self.status.is_open:
-            return self.due is not None and now > self.due
+        """Open work past its due time, or a resolved case whose call-back is late."""
+        return self.is_past_due(now) or self.is_callback_late(now)
+
+    def is_past_due(self, now: datetime) -> bool:
+        """Open work past its due time (办理超时); closed cases never are."""
+        return self.status.is_open and self.due is not None and now > self.due
+
+    def is_callback_late(self, now: datetime) -> bool:
+        """Resolved, and the caller not called back by the call-back time (回访超时)."""
         return self.status is CaseStatus.RESOLVED and self.callback_due is not None and (
             now > self.callback_due
         )

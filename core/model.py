@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from core.problems import InvalidField
+from core.shifts import DEFAULT_SHIFTS, ShiftTime, check_shifts
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\Z")
 PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 -]{2,22}\Z")
@@ -230,6 +231,8 @@ class DeskSettings:
     sla: SlaRules = SlaRules()
     routing: dict[str, str] = attrs.Factory(dict)
     keys: dict[str, str] = attrs.Factory(dict)
+    #: ``[[shifts]]`` in desk.toml (班次); see :mod:`core.shifts`
+    shifts: tuple[ShiftTime, ...] = attrs.field(default=DEFAULT_SHIFTS, validator=check_shifts)
 
     @locale.validator
     def _check_locale(self, attribute: attrs.Attribute[str], value: str) -> None:

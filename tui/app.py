@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.scrollbar import ScrollBar, ScrollBarRender
 
 from core.desk import Desk
@@ -29,7 +30,7 @@ from tui.drafts import DraftStore
 from tui.i18n import _, record_name
 from tui.keys import apply_keymap
 from tui.palette import DeskCommands
-from tui.widgets.common import Choice, Confirm, PickerField
+from tui.widgets.common import Choice, Confirm, DeskKeyPanel, PickerField, is_supervisor
 from tui.widgets.source import CaseSource
 
 ANY = "*"
@@ -94,7 +95,8 @@ class BaogongApp(App[int]):
 
     def get_key_display(self, binding: Binding) -> str:
         # spelled out: the symbols Textual uses for some keys are missing from many fonts
-        names = {"enter": "enter", "escape": "esc", "slash": "/", "space": "space"}
+        names = {"enter": "enter", "escape": "esc", "slash": "/", "space": "space",
+                 "pagedown": "pgdn", "pageup": "pgup"}
         key = binding.key.split(",")[0]
         return names.get(key) or super().get_key_display(binding)
 
@@ -155,8 +157,10 @@ class BaogongApp(App[int]):
         self.case_problems = problems
         self.open_count, self.overdue_count, self.late_callback_count = counts
         self.problem_count = len(problems) + len(self.desk.problems)
-        for header in self.screen.query(DeskHeader):
-            header.refresh()
+        # every screen's header: the one under a dialog (the read-back after a save) too
+        for screen in self.screen_stack:
+            for header in screen.query(DeskHeader):
+                header.refresh()
         if changed or first:
             for screen in self.screen_stack:
                 if isinstance(screen, QueueScreen):
@@ -187,7 +191,7 @@ class BaogongApp(App[int]):
 
     def open_console(self) -> None:
         """The supervisors' console; operators are told it is for supervisors only."""
-        from tui.screens.console import ConsoleScreen, is_supervisor
+        from tui.screens.console import ConsoleScreen
 
         if not is_supervisor(self):
             self.notify(_("Supervisors only: the console is for the desk's supervisors "
@@ -240,11 +244,18 @@ class BaogongApp(App[int]):
         self.refresh_bindings()
         self.refresh(layout=True)
 
+    def action_command_palette(self) -> None:
+        """The palette, its prompt in the current language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(CommandPalette(placeholder=_("Search for commands"),
+                                            id="--command-palette"))
+
     def action_show_keys(self) -> None:
-        if self.screen.query("KeyPanel"):
-            self.action_hide_help_panel()
+        panels = self.screen.query(DeskKeyPanel)
+        if panels:
+            panels.remove()
         else:
-            self.action_show_help_panel()
+            self.screen.mount(DeskKeyPanel())
 
     async def action_quit(self) -> None:
         from tui.screens.intake import IntakeScreen

@@ -15,9 +15,18 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from core.cases import Action, CaseKind, CaseStatus, Category, Evaluation, Priority
+from core.cases import (
+    MAX_DESCRIPTION,
+    Action,
+    CaseKind,
+    CaseStatus,
+    Category,
+    Evaluation,
+    Priority,
+)
 from core.levels.signals import Level
 from core.model import PriorityFlag
+from core.problems import InvalidField
 
 LANGUAGES = ("zh", "en")
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -200,3 +209,20 @@ def record_name(record: object | None, fallback: str) -> str:
     if _language == "en":
         return str(getattr(record, "name_en", "") or name)
     return name
+
+
+#: a field core refused -> what the operator is told, in the UI's language
+FIELD_MESSAGES = {
+    "phone": "'{value}' is not a phone number (digits, spaces, '-', a leading '+')",
+    "community": "This desk has no community {value}",
+    "description": "The description is {length} characters long; at most {limit} are kept. "
+                   "Shorten it.",
+}
+
+
+def field_error(error: InvalidField, value: str) -> str:
+    """Core's complaint about a field typed as ``value``, in the current language."""
+    template = FIELD_MESSAGES.get(error.field)
+    if template is None:
+        return error.message
+    return _(template).format(value=value, length=len(value), limit=MAX_DESCRIPTION)

@@ -24,6 +24,29 @@ def fit(text: str, width: int) -> str:
     return "".join(out) + " " * (width - used)
 
 
+#: words that make no sense at the end of a shortened label
+_DANGLING = {"and", "or", "of", "for", "the", "to", "in", "/", "-"}
+
+
+def fit_label(text: str, width: int) -> str:
+    """``text`` in ``width`` cells like :func:`fit`, but an English label too long for its
+    column loses whole words ("Groceries and daily goods" -> "Groceries"), never half a word;
+    a single word that does not fit is cut and ends in a dot. Chinese is cropped as by fit."""
+    if cell_len(text) <= width or not text.isascii() or width < 2:
+        return fit(text, width)
+    words = text.split()
+    kept: list[str] = []
+    for word in words:
+        if cell_len(" ".join([*kept, word])) > width:
+            break
+        kept.append(word)
+    while kept and kept[-1].lower() in _DANGLING:
+        kept.pop()
+    if not kept:
+        return fit(words[0][: width - 1] + ".", width)
+    return fit(" ".join(kept), width)
+
+
 def duration(seconds: float) -> str:
     """A short span: ``3h12m``, ``2d04h``, ``45m``; in Chinese ``3时12分``, ``2天4时``."""
     minutes = int(abs(seconds) // 60)

@@ -45,7 +45,6 @@ from core.reports.open311 import (
 )
 from core.reports.render import Report, render_text
 from core.reports.summary import (
-    SHIFT_HOURS,
     Counts,
     DaySummary,
     HotSpot,
@@ -61,7 +60,7 @@ from core.reports.table import CSV_ENCODING, Cell, Column, Table, csv_text, rend
 from core.reports.timeline import CaseState, state_at
 
 __all__ = [
-    "CSV_ENCODING", "OPEN311_FIELDS", "SHIFT_HOURS", "AreaReport", "CaseState",
+    "CSV_ENCODING", "OPEN311_FIELDS", "AreaReport", "CaseState",
     "CategoryDemand", "Cell", "Column", "Counts", "DailyReport", "DaySummary", "GoodsDemand",
     "HotSpot", "LevelFigure", "OperatorCounts", "PriceLine", "Report", "ShiftSummary", "Table",
     "Totals", "case_rows", "cases_table", "csv_text", "daily_report", "day_bounds",

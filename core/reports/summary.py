@@ -43,13 +43,10 @@ from core.reports.names import (
 )
 from core.reports.table import Column, Table
 from core.reports.timeline import Touched, cases_for_period, events_between, state_in
+from core.shifts import shifts_on
 
 if TYPE_CHECKING:
     from core.desk import Desk
-
-#: the desk's default shifts: day 08:00-20:00, night 20:00-08:00 (a shift is named by its start)
-SHIFT_HOURS = (8, 20)
-
 
 @attrs.frozen
 class Counts:
@@ -371,14 +368,11 @@ def day_bounds(desk: Desk, day: date) -> tuple[datetime, datetime]:
 
 
 def shift_bounds(desk: Desk, day: date, night: bool = False) -> tuple[datetime, datetime]:
-    """The day shift (08:00-20:00) or the night shift (20:00-08:00 next day) starting on ``day``."""
-    zone = desk.settings.zone
-    first, second = SHIFT_HOURS
-    if night:
-        return (datetime.combine(day, time(second), tzinfo=zone),
-                datetime.combine(day + timedelta(days=1), time(first), tzinfo=zone))
-    return (datetime.combine(day, time(first), tzinfo=zone),
-            datetime.combine(day, time(second), tzinfo=zone))
+    """The first shift starting on ``day`` (the day shift, 08:00-20:00 by default) or, with
+    ``night``, the last (20:00-08:00 next day); the shifts are the desk's (:mod:`core.shifts`)."""
+    on_day = shifts_on(desk.settings.shifts, day, desk.settings.zone)
+    shift = on_day[-1] if night else on_day[0]
+    return shift.start, shift.end
 
 
 def _check_period(start: datetime, end: datetime) -> None:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import core
 from core.cases import (
+    MAX_DESCRIPTION,
     Action,
     Address,
     Caller,
@@ -108,6 +109,26 @@ def test_a_bad_phone_names_the_field() -> None:
     with pytest.raises(InvalidField) as caught:
         plan(case, phone="12")
     assert caught.value.field == "phone"
+
+
+def test_a_description_over_the_limit_names_the_field_everywhere() -> None:
+    long = "需" * (MAX_DESCRIPTION + 1)
+    with pytest.raises(InvalidField) as caught:
+        make(description=long)
+    assert caught.value.field == "description" and "2001 characters" in str(caught.value)
+    with pytest.raises(InvalidField) as caught:
+        plan(make(), description=long)
+    assert caught.value.field == "description"
+    assert make(description="需" * MAX_DESCRIPTION).description == "需" * MAX_DESCRIPTION
+
+
+def test_a_case_file_with_a_too_long_description_is_a_problem_naming_the_line() -> None:
+    text = encode_case(make()).decode("utf-8").replace(
+        'description = "需要米和油"', f'description = "{"米" * (MAX_DESCRIPTION + 1)}"')
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith("description"))
+    case, problems = decode_case(Path("20261123-0001.toml"), text.encode("utf-8"))
+    assert case is None
+    assert [(p.field, p.line) for p in problems] == [("description", line)]
 
 
 def test_an_unknown_community_names_the_field_and_the_code() -> None:

@@ -83,6 +83,23 @@ async def test_a_bad_phone_is_shown_beside_the_field_and_nothing_is_written(
     assert desk.cases.get(CASE).caller.phone == "13911112222"
 
 
+async def test_a_description_over_the_limit_is_refused_with_a_message(
+        make_app: AppFactory, desk: Desk) -> None:
+    path = desk.cases.path_for(CASE)
+    before = path.read_bytes()
+    app = make_app(language="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await open_edit(app, pilot)
+        dialog.query_one("#description").text = "米" * 2500  # a paste of 2,500 characters
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog
+        text = screen_text(app)
+        assert "诉求内容有 2500 字，最多只能保存 2000 字" in text.replace("\n", "")
+        assert dialog.focused is dialog.query_one("#description")
+    assert path.read_bytes() == before
+
+
 async def test_escape_and_an_unchanged_form_write_nothing(make_app: AppFactory,
                                                           desk: Desk) -> None:
     path = desk.cases.path_for(CASE)

@@ -67,3 +67,43 @@ async def test_edit_dialog(make_app: AppFactory, snap: Callable[[BaogongApp, str
         await pilot.press("ctrl+u", *"138-abc", "ctrl+s")
         await settle(pilot)
         snap(app, "2-bad-phone")
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_detail_long_text(make_app: AppFactory, desk,
+                                snap: Callable[[BaogongApp, str], None], language: str,
+                                size: tuple[int, int]) -> None:
+    from tests.tui.test_queue_detail import add_long_history
+
+    add_long_history(desk)
+    app = make_app(language=language)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        app.open_case("20261122-0001")
+        await settle(pilot)
+        snap(app, "1-top")
+        await pilot.press("end")
+        await settle(pilot)
+        snap(app, "2-end")
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_handover_received(make_app: AppFactory, desk, clock,
+                                 snap: Callable[[BaogongApp, str], None], language: str,
+                                 size: tuple[int, int]) -> None:
+    handovers = desk.root / "handovers"
+    handovers.mkdir()
+    (handovers / "20261122-2000-li.txt").write_text(
+        "交接班\n\n--- 给下一班的交代 ---\n20261122-0003 停水，上午回电\n和平社区米面已到\n",
+        encoding="utf-8")
+    app = make_app(language=language)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        snap(app, "1-to-acknowledge")
+        await pilot.press("ctrl+a")
+        await settle(pilot)
+        snap(app, "2-acknowledged")

@@ -40,7 +40,7 @@ from core.reports import (
     write_csv,
     write_json_array,
 )
-from core.reports.summary import SHIFT_HOURS
+from core.shifts import shift_at
 from tui.deskpath import resolve_desk
 
 HELP = "export the Open311 feed, supervisors' reports (日报/交接班/日汇总) and the case list"
@@ -73,8 +73,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     report.add_argument("--date", metavar="D",
                         help="the day (YYYY-MM-DD; default today; for shift: the shift now)")
     report.add_argument("--night", action="store_true",
-                        help=f"shift: the night shift starting on --date "
-                             f"({SHIFT_HOURS[1]:02d}:00-{SHIFT_HOURS[0]:02d}:00)")
+                        help="shift: the last shift starting on --date (the night shift, "
+                             "20:00-08:00 by default; the shifts are desk.toml's [[shifts]])")
     report.add_argument("--from", dest="start", metavar="TIME",
                         help="shift: the start time (ISO 8601), instead of --date")
     report.add_argument("--to", dest="end", metavar="TIME", help="shift: the end time")
@@ -169,13 +169,8 @@ def _now(desk: Desk, args: argparse.Namespace) -> datetime:
 
 
 def current_shift(desk: Desk, now: datetime) -> tuple[datetime, datetime]:
-    local = now.astimezone(desk.settings.zone)
-    first, second = SHIFT_HOURS
-    if local.hour >= second:
-        return shift_bounds(desk, local.date(), night=True)
-    if local.hour < first:
-        return shift_bounds(desk, local.date() - timedelta(days=1), night=True)
-    return shift_bounds(desk, local.date())
+    shift = shift_at(desk.settings.shifts, now, desk.settings.zone)
+    return shift.start, shift.end
 
 
 # --- open311 -----------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from tui.i18n import (
     category_name,
     chinese,
     evaluation_name,
+    field_error,
     flag_name,
     kind_name,
     priority_name,
@@ -53,10 +54,20 @@ from tui.i18n import (
 from tui.screens.intake import priority_choices
 from tui.text import clock_time, time_left
 from tui.widgets.chrome import DeskHeader
-from tui.widgets.common import Choice, DeskFooter, NoteArea, PickerField, TextField, Tr
+from tui.widgets.common import (
+    Choice,
+    DeskFooter,
+    NoteArea,
+    PickerField,
+    TextField,
+    Tr,
+)
 
 if TYPE_CHECKING:
     from tui.app import BaogongApp
+
+KEEP = "keep"
+REOPEN = "reopen"
 
 #: binding action name -> domain action
 ACTIONS: dict[str, Action] = {
@@ -101,6 +112,13 @@ class ActionRequest:
     evaluation: Evaluation | None = None
     seen: Details | None = None
     wanted: Details | None = None
+    reopen: bool = False  # an unsatisfied evaluation: reopen the case and chase, at once
+
+
+def then_choices() -> list[Choice]:
+    return [Choice.of(KEEP, _("Leave it evaluated"), chinese("Leave it evaluated")),
+            Choice.of(REOPEN, _("Reopen and chase the department"),
+                      chinese("Reopen and chase the department"))]
 
 
 def evaluation_choices() -> list[Choice]:
@@ -147,13 +165,27 @@ class ActionDialog(ModalScreen[ActionRequest | None]):
                                              empty="(not given)", id="evaluation"))
             yield Horizontal(Tr("Note", classes="label"),
                              TextField(placeholder="what was said or done", id="note"))
+            if self.action in (Action.EVALUATE, Action.CALL_BACK):
+                # offered once the caller is unsatisfied; after the note, so typing runs on
+                yield Horizontal(Tr("Then", classes="label"),
+                                 PickerField("Then", then_choices, KEEP, id="then"),
+                                 id="then-row")
             yield Static(f"enter/ctrl+s {_('Save')}   esc {_('Cancel')}", classes="keys")
 
     def on_mount(self) -> None:
         if self.query("#evaluation"):
             self.query_one("#evaluation", PickerField).focus()
+            self.query_one("#then-row").display = False
         else:
             self.query_one("#note", Input).focus()
+
+    @on(PickerField.Changed, "#evaluation")
+    def _evaluated(self, event: PickerField.Changed) -> None:
+        unsatisfied = event.value == Evaluation.UNSATISFIED.value
+        self.query_one("#then-row").display = unsatisfied
+        if unsatisfied:
+            self.notify(_("The caller is not satisfied: choose Then to reopen the case and "
+                          "chase the department in the same step"), timeout=6)
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -173,7 +205,9 @@ class ActionDialog(ModalScreen[ActionRequest | None]):
                 self.notify(_("Choose the caller's evaluation"), severity="error")
                 return
         note = self.query_one("#note", Input).value.strip()
-        self.dismiss(ActionRequest(self.action, note, department, evaluation))
+        reopen = evaluation is Evaluation.UNSATISFIED and bool(self.query("#then")) and \
+            self.query_one("#then", PickerField).value == REOPEN
+        self.dismiss(ActionRequest(self.action, note, department, evaluation, reopen=reopen))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -295,16 +329,13 @@ class EditDialog(ModalScreen[ActionRequest | None]):
                        description=description)
 
     def show_error(self, error: InvalidField) -> None:
-        messages = {
-            "phone": _("'{value}' is not a phone number (digits, spaces, '-', a leading '+')"),
-            "community": _("This desk has no community {value}"),
-        }
         row = EDIT_ROWS.get(error.field, "description")
         for line in self.query(".error"):
             line.remove_class("shown")
         field = self.query(f"#{error.field}") if error.field in EDIT_ROWS else None
-        value = getattr(field.first(), "value", "") if field else ""
-        message = messages.get(error.field, error.message).format(value=value)
+        widget = field.first() if field else None
+        value = widget.text if isinstance(widget, TextArea) else getattr(widget, "value", "")
+        message = field_error(error, str(value or ""))
         line = self.query_one(f"#{row}-error", Static)
         line.update(message)
         line.add_class("shown")
@@ -403,6 +434,14 @@ class DetailScreen(Screen[None]):
         Binding("e", "act('evaluate')", "Evaluate", id="detail.evaluate"),
         Binding("o", "act('reopen')", "Reopen", id="detail.reopen"),
         Binding("m", "act('edit')", "Edit", id="detail.edit"),
+        # the case and its history scroll: long notes are shown in full, wrapped
+        Binding("pagedown", "scroll('page_down')", "More", priority=True,
+                id="detail.page_down"),
+        Binding("pageup", "scroll('page_up')", "Back up", show=False, id="detail.page_up"),
+        Binding("j", "scroll('down')", "Line down", show=False, id="detail.line_down"),
+        Binding("k", "scroll('up')", "Line up", show=False, id="detail.line_up"),
+        Binding("home", "scroll('home')", "Top", show=False, id="detail.top"),
+        Binding("end", "scroll('end')", "Bottom", show=False, id="detail.bottom"),
     ]
 
     def __init__(self, case_id: str) -> None:
@@ -421,11 +460,34 @@ class DetailScreen(Screen[None]):
             yield Static(id="fields")
             yield Tr("History", classes="section")
             yield Static(id="timeline")
+        yield Static(id="more")
         yield DeskFooter()
 
     def on_mount(self) -> None:
         self.load()
-        self.query_one("#detail").focus()
+        scroll = self.query_one("#detail", VerticalScroll)
+        scroll.focus()
+        self.watch(scroll, "scroll_y", self._scrolled, init=False)
+        self.watch(scroll, "virtual_size", self._scrolled, init=False)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._scrolled)
+
+    def _scrolled(self) -> None:
+        """The line under the case says how much is below, and how to read it."""
+        scroll = self.query_one("#detail", VerticalScroll)
+        below = max(0, round(scroll.max_scroll_y - scroll.scroll_y))
+        more = self.query_one("#more", Static)
+        more.update(_("{n} more lines below: pgdn or j to read on").format(n=below)
+                    if below else "")
+        self.refresh_bindings()
+
+    def action_scroll(self, how: str) -> None:
+        scroll = self.query_one("#detail", VerticalScroll)
+        moves = {"page_down": scroll.scroll_page_down, "page_up": scroll.scroll_page_up,
+                 "down": scroll.scroll_down, "up": scroll.scroll_up,
+                 "home": scroll.scroll_home, "end": scroll.scroll_end}
+        moves[how](animate=False)
 
     def load(self) -> None:
         try:
@@ -452,6 +514,10 @@ class DetailScreen(Screen[None]):
             self.notify(_("Updated by another operator"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "scroll" and parameters == ("page_down",):
+            # shown in the footer only while there is more to read
+            scrolls = self.query("#detail")
+            return bool(scrolls) and scrolls.first().max_scroll_y > 0
         if action != "act":
             return True
         if self.case is None:
@@ -475,7 +541,7 @@ class DetailScreen(Screen[None]):
         now = app.clock()
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="dim", no_wrap=True)
-        grid.add_column()
+        grid.add_column(overflow="fold")  # Chinese has no spaces to wrap at: fold anywhere
         left, overdue = time_left(now, case.due)
         due = f"{clock_time(case.due)}  ({left})" if case.due else ""
         if not case.is_open:
@@ -516,7 +582,7 @@ class DetailScreen(Screen[None]):
         history = Table.grid(padding=(0, 1))
         history.add_column(no_wrap=True, style="dim")
         history.add_column(no_wrap=True)
-        history.add_column()
+        history.add_column(overflow="fold")  # a note in full, wrapped
         for event in case.history:
             what = action_name(event.action)
             if event.department:
@@ -528,6 +594,7 @@ class DetailScreen(Screen[None]):
             history.add_row(clock_time(event.time), event.operator,
                             what + (f"  {event.note}" if event.note else ""))
         timeline.update(history)
+        self.call_after_refresh(self._scrolled)
 
     # --- acting ---------------------------------------------------------------------------
 
@@ -577,6 +644,34 @@ class DetailScreen(Screen[None]):
         self.show()
         self.refresh_bindings()
         self.notify(_("Saved: {action}").format(action=action_name(request.action)))
+        app.after_write()
+        if request.reopen and case.evaluation is Evaluation.UNSATISFIED:
+            self.reopen_and_chase(case, request.note)
+
+    def reopen_and_chase(self, evaluated: Case, said: str) -> None:
+        app = self.desk_app
+        store = app.desk.cases
+        english = note_language(app) == "en"
+        reopen_note = said or ("The caller is not satisfied" if english else "来电人不满意")
+        chase_note = ("Chased: the caller is not satisfied" if english
+                      else "来电人不满意，催办承办单位")
+        try:
+            case = store.act(evaluated, Action.REOPEN, operator=app.operator, note=reopen_note)
+            case = store.act(case, Action.CHASE, operator=app.operator, note=chase_note)
+        except ConflictError as conflict:
+            self.case = conflict.current
+            self.show()
+            self.refresh_bindings()
+            self.notify(_("Another operator changed the case meanwhile; nothing was reopened. "
+                          "Showing the latest version."), severity="warning")
+            return
+        except (TransitionError, DeskError, LockTimeout, OSError, ValueError) as exc:
+            self.notify(f"{_('Cannot save')}: {exc}", severity="error")
+            return
+        self.case = case
+        self.show()
+        self.refresh_bindings()
+        self.notify(_("Reopened and chased"))
         app.after_write()
 
     def _edit(self, loaded: Case, request: ActionRequest) -> Case | None:

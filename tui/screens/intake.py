@@ -27,13 +27,14 @@ from core.cases import Address, Caller, Category, ItemLine, Priority
 from core.desk import normalise_phone
 from core.index import Query
 from core.model import Household, PriorityFlag
-from core.problems import DeskError
+from core.problems import DeskError, InvalidField
 from tui.drafts import Draft, new_draft_id
 from tui.i18n import (
     PRIORITY_NAMES,
     _,
     category_name,
     chinese,
+    field_error,
     flag_name,
     kind_name,
     priority_name,
@@ -500,6 +501,12 @@ class IntakeScreen(Screen[None]):
                 department=self._picked("department") or app.desk.department_for(category),
                 priority=self._picked("priority") or Priority.NORMAL.value,
             )
+        except InvalidField as exc:
+            typed = self.query(f"#{exc.field}")
+            widget = typed.first() if typed else None
+            value = widget.text if isinstance(widget, TextArea) else getattr(widget, "value", "")
+            self.notify(f"{_('Cannot save')}: {field_error(exc, str(value))}", severity="error")
+            return
         except ValueError as exc:
             self.notify(f"{_('Cannot save')}: {exc}", severity="error")
             return
@@ -515,7 +522,7 @@ class IntakeScreen(Screen[None]):
 
         for screen in app.screen_stack:
             if isinstance(screen, QueueScreen):
-                screen.reload(keep=case.id)
+                screen.show_case(case.id)
         app.after_write()
         spaced = f"{case.id[:8]} - {case.id[9:]}"
         app.push_screen(Notice(

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 ALL = "*"
 OPEN = "open"
 CLOSED = "closed"
+LATE_CALLBACKS = "late-callbacks"
 
 
 @attrs.frozen
@@ -53,7 +54,8 @@ class Filters:
     community: str | None = None
     department: str | None = None
     flag: PriorityFlag | None = None
-    overdue: bool = False
+    overdue: bool = False  # open work past its due time
+    late_callbacks: bool = False  # resolved cases whose call-back is late
     text: str = ""
 
     def query(self, now: datetime) -> Query:
@@ -62,11 +64,18 @@ class Filters:
             statuses = frozenset(CLOSED_STATUSES)
         elif self.status not in (None, OPEN):
             statuses = frozenset({CaseStatus(self.status)})
-        return Query(
-            status=statuses, kind=self.kind, category=self.category, community=self.community,
-            department=self.department, flags=frozenset({self.flag}) if self.flag else None,
-            open_only=self.status == OPEN, overdue_at=now if self.overdue else None,
-            text=self.text,
+        base = Query(open_only=self.status == OPEN)
+        if self.overdue:
+            base = Query.past_due(now)
+        elif self.late_callbacks:
+            base = Query.late_callbacks(now)
+        if base.status is not None:
+            statuses = base.status if statuses is None else statuses & base.status
+        return attrs.evolve(
+            base, status=statuses, kind=self.kind, category=self.category,
+            community=self.community, department=self.department,
+            flags=frozenset({self.flag}) if self.flag else None,
+            open_only=base.open_only or self.status == OPEN, text=self.text,
         )
 
     @property
@@ -93,6 +102,12 @@ def category_choices(any_: bool = True) -> list[Choice]:
                   c.info.name_en)
         for c in Category
     ]
+
+
+def overdue_choices() -> list[Choice]:
+    return [Choice.of("no", _("No"), chinese("No")),
+            Choice.of("yes", _("Open work past due"), chinese("Open work past due")),
+            Choice.of(LATE_CALLBACKS, _("Call-backs late"), chinese("Call-backs late"))]
 
 
 def flag_choices(any_: bool = True) -> list[Choice]:
@@ -145,8 +160,9 @@ class FilterScreen(ModalScreen[Filters | None]):
             yield row("Priority people", PickerField("Priority people", flag_choices,
                                                      f.flag or ALL, id="f-flag"))
             yield row("Overdue only", PickerField(
-                "Overdue only", lambda: [Choice.of("no", _("No")), Choice.of("yes", _("Yes"))],
-                "yes" if f.overdue else "no", id="f-overdue"))
+                "Overdue only", overdue_choices,
+                "yes" if f.overdue else LATE_CALLBACKS if f.late_callbacks else "no",
+                id="f-overdue"))
             yield Static(f"enter {_('Choose')}   ctrl+s {_('Apply')}   ctrl+r {_('Clear all')}"
                          f"   esc {_('Cancel')}", classes="keys")
 
@@ -166,6 +182,7 @@ class FilterScreen(ModalScreen[Filters | None]):
             department=self._value("f-department"),
             flag=PriorityFlag(flag) if flag else None,
             overdue=self._value("f-overdue") == "yes",
+            late_callbacks=self._value("f-overdue") == LATE_CALLBACKS,
             text=self.filters.text,
         ))
 
@@ -281,6 +298,15 @@ class QueueScreen(Screen[None]):
         self._update_filter_line()
         self._update_columns()
 
+    def show_case(self, case_id: str) -> None:
+        """Show and select a case just saved: a search or filter that hides it is cleared."""
+        if self.filters.active or self.filters.text:
+            self.filters = Filters()
+            self.query_one("#search", Input).value = ""
+            self._update_filter_line()
+        self.query_one(CaseList).forget({case_id})
+        self.reload(keep=case_id)
+
     def refreshed(self, changed: set[str] | None = None) -> None:
         """Other operators wrote cases: drop cached rows and ask again."""
         case_list = self.query_one(CaseList)
@@ -311,6 +337,8 @@ class QueueScreen(Screen[None]):
             parts.append(flag_name(f.flag))
         if f.overdue:
             parts.append(_("Overdue only"))
+        if f.late_callbacks:
+            parts.append(_("Call-backs late"))
         shown = ", ".join(parts) if parts else _("All cases")
         order = _("newest first") if self.order is Order.NEWEST else _("needs attention first")
         count = f"{self.total}" if not self.fetching else "..."
@@ -336,10 +364,14 @@ class QueueScreen(Screen[None]):
         department = record_name(app.desk.departments.get(row.department), row.department)
         community = record_name(app.desk.communities.get(row.community), row.community)
         first.update(f"{row.id}  {row.name} {row.phone}  {community} {row.address}")
-        due = row.due if row.is_open else row.callback_due
-        left, overdue = time_left(now, due)
-        due_text = f"{_('Due')} {clock_time(due)} ({left})" if due and (row.is_open or overdue) \
-            else ""
+        if row.is_open:
+            left, _late = time_left(now, row.due)
+            due_text = f"{_('Due')} {clock_time(row.due)} ({left})" if row.due else ""
+        elif row.status is CaseStatus.RESOLVED and row.callback_due:
+            left, _late = time_left(now, row.callback_due)
+            due_text = f"{_('Call back by')} {clock_time(row.callback_due)} ({left})"
+        else:
+            due_text = ""
         flags = ", ".join(flag_name(f) for f in PriorityFlag if f in row.flags)
         second.update(
             f"{status_name(row.status)}  {department}  {due_text}  {flags}".rstrip()
@@ -349,6 +381,8 @@ class QueueScreen(Screen[None]):
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
+        if event.value == self.filters.text:
+            return  # cleared together with the filters (show_case): already reloading
         self.filters = attrs.evolve(self.filters, text=event.value)
         self.reload()
 
@@ -392,7 +426,8 @@ class QueueScreen(Screen[None]):
         self.app.push_screen(FilterScreen(self.filters), chosen)
 
     def action_toggle_overdue(self) -> None:
-        self.filters = attrs.evolve(self.filters, overdue=not self.filters.overdue)
+        self.filters = attrs.evolve(self.filters, overdue=not self.filters.overdue,
+                                    late_callbacks=False)
         self._update_filter_line()
         self.reload()
 

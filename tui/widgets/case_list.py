@@ -27,7 +27,7 @@ from core.cases import Priority
 from core.desk import Desk
 from core.index import CaseRow
 from tui.i18n import _, category_name, flag_marks, language, record_name, status_name
-from tui.text import fit, time_left
+from tui.text import fit, fit_label, time_left
 from tui.widgets.source import CaseSource
 
 ROW_CACHE = 5000
@@ -48,6 +48,8 @@ COLUMNS: list[tuple[str, str, int | None]] = [
     ("phone", "Phone", 12),
     ("text", "Address", None),
 ]
+#: columns of names, shortened by whole words when too long
+_LABELS = {"status", "category", "community", "department"}
 #: columns dropped, in this order, when the terminal is narrow
 _DROP_ORDER = ["phone", "department", "community"]
 
@@ -91,6 +93,7 @@ class CaseList(ScrollView, can_focus=True):
         "case-list--overdue",
         "case-list--priority",
         "case-list--closed",
+        "case-list--late-callback",
         "case-list--loading",
     }
     DEFAULT_CSS = """
@@ -100,6 +103,7 @@ class CaseList(ScrollView, can_focus=True):
     CaseList > .case-list--overdue { color: $error; text-style: bold; }
     CaseList > .case-list--priority { color: $warning; }
     CaseList > .case-list--closed { color: $text-muted; }
+    CaseList > .case-list--late-callback { color: $warning; }
     CaseList > .case-list--loading { color: $text-disabled; }
     """
 
@@ -207,19 +211,25 @@ class CaseList(ScrollView, can_focus=True):
             text = fit(f"  {case_id}", width)
             style = base + self.get_component_rich_style("case-list--loading")
             return Strip([Segment(text, style)], width)
+        # overdue is open work past its due time; a late call-back is marked apart, not red
+        late_callback = row.is_callback_late(now)
         left, overdue = time_left(now, row.due if row.is_open else row.callback_due)
-        if not row.is_open and not overdue:
+        overdue = overdue and row.is_open
+        if not row.is_open and not late_callback:
             left = ""
         priority = bool(row.flags) or row.priority is Priority.URGENT
         if overdue:
             style = self.get_component_rich_style("case-list--overdue")
+        elif late_callback:
+            style = self.get_component_rich_style("case-list--late-callback")
         elif not row.is_open:
             style = self.get_component_rich_style("case-list--closed")
         elif priority:
             style = self.get_component_rich_style("case-list--priority")
         else:
             style = Style()
-        mark = "!" if overdue else ("*" if priority and row.is_open else " ")
+        mark = "!" if overdue else "~" if late_callback else (
+            "*" if priority and row.is_open else " ")
         values = {
             "mark": mark,
             "id": row.id,
@@ -234,7 +244,8 @@ class CaseList(ScrollView, can_focus=True):
             "phone": row.phone,
             "text": row.address,
         }
-        text = " ".join(fit(values[k], w) for k, w in layout(width))
+        text = " ".join(fit_label(values[k], w) if k in _LABELS else fit(values[k], w)
+                        for k, w in layout(width))
         style = base + style
         if selected:
             style += self.get_component_rich_style("case-list--cursor")

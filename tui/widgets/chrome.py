@@ -49,7 +49,8 @@ class DeskHeader(Static):
         width = self.size.width
         room = width - right.cell_len - title.cell_len - 2
         name = Text(f" {desk_name}")
-        name.truncate(max(0, room), overflow="crop")
+        if name.cell_len > room:
+            name = Text("")  # the whole name or none: "Hexi D" helps nobody
         gap = max(1, width - title.cell_len - name.cell_len - right.cell_len)
         return Text.assemble(title, name, " " * gap, right)
 

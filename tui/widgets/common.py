@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 import attrs
+from rich.cells import cell_len
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -18,13 +20,13 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, OptionList, Static, TextArea
+from textual.widgets import Footer, Input, KeyPanel, OptionList, Static, TextArea
 from textual.widgets._footer import FooterKey
 from textual.widgets.option_list import Option
 
-from core.identity import is_supervisor
+from core import identity
 from tui.i18n import _
-from tui.pinyin import matches, search_keys
+from tui.pinyin import matches, rank, search_keys
 
 
 def _blink(widget: Widget) -> bool:
@@ -71,8 +73,23 @@ class Tr(Static):
         self.refresh(layout=True)
 
 
-#: bindings shown in the footer only to the desk's supervisors
+#: bindings offered (footer, command palette) only to the desk's supervisors
 SUPERVISOR_BINDINGS = frozenset({"queue.console"})
+
+
+def is_supervisor(app: object) -> bool:
+    """Whether the operator at the keyboard is one of the desk's supervisors."""
+    desk = getattr(app, "desk", None)
+    return desk is not None and identity.is_supervisor(desk, getattr(app, "operator", ""))
+
+
+def offered(app: object, binding: Binding) -> bool:
+    """Whether ``binding`` is offered to this operator (the console is for supervisors)."""
+    return binding.id not in SUPERVISOR_BINDINGS or is_supervisor(app)
+
+
+#: keys of every screen, the first to leave a footer too narrow for all
+_GLOBAL_KEYS = frozenset({"app.quit", "app.language"})
 
 
 class DeskFooter(Footer):
@@ -85,15 +102,18 @@ class DeskFooter(Footer):
         if not self._bindings_ready:
             return
         seen: set[str] = set()
-        operator = getattr(self.app, "operator", "")
-        desk = getattr(self.app, "desk", None)
-        supervisor = desk is not None and is_supervisor(desk, operator)
+        shown: list[tuple[Binding, bool, str]] = []
+        keys_binding: Binding | None = None
         for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
-            if binding.id in SUPERVISOR_BINDINGS and not supervisor:
+            if binding.id == "app.keys":
+                keys_binding = binding
+            if not offered(self.app, binding):
                 continue
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
+            shown.append((binding, enabled, tooltip))
+        for binding, enabled, tooltip in self._fitting(shown, keys_binding):
             yield FooterKey(
                 binding.key,
                 self.app.get_key_display(binding),
@@ -102,6 +122,64 @@ class DeskFooter(Footer):
                 disabled=not enabled,
                 tooltip=tooltip,
             ).data_bind(compact=Footer.compact)
+
+    def _fitting(self, shown: list[tuple[Binding, bool, str]],
+                 keys_binding: Binding | None) -> list[tuple[Binding, bool, str]]:
+        """The keys that fit the line whole: when they do not, the keys every screen has
+        (quit, language) give way to ``f1 Keys``, which lists them all, then the last ones go."""
+        width = self.app.size.width
+
+        def cells(items: list[tuple[Binding, bool, str]]) -> int:
+            return sum(cell_len(self.app.get_key_display(b)) + cell_len(_(b.description)) + 2
+                       for b, _e, _t in items)
+
+        if cells(shown) <= width:
+            return shown
+        kept = [item for item in shown if item[0].id not in _GLOBAL_KEYS]
+        if keys_binding is not None:
+            help_item = (Binding(keys_binding.key, keys_binding.action, "Keys",
+                                 id=keys_binding.id), True, "")
+            while kept and cells([*kept, help_item]) > width:
+                kept.pop()
+            return [*kept, help_item]
+        while kept and cells(kept) > width:
+            kept.pop()
+        return kept
+
+
+class DeskKeys(Widget):
+    """Every key of the current screen (the desk's own bindings, each with an id), translated."""
+
+    DEFAULT_CSS = """
+    DeskKeys { width: auto; height: auto; }
+    """
+
+    def render(self) -> Table:
+        table = Table.grid(padding=(0, 1))
+        table.add_column(justify="right", style="bold")
+        table.add_column()
+        seen: set[str] = set()
+        for _node, binding, _enabled, _tooltip in self.screen.active_bindings.values():
+            # Textual's own bindings (cursor keys inside a field...) carry no id
+            if not binding.id or binding.system or not offered(self.app, binding):
+                continue
+            if binding.action in seen or not binding.description:
+                continue
+            seen.add(binding.action)
+            table.add_row(self.app.get_key_display(binding), _(binding.description))
+        return table
+
+
+class DeskKeyPanel(KeyPanel):
+    """The f1 panel: Textual's key panel listing :class:`DeskKeys` instead."""
+
+    # no line drawn at its edge: the box characters have ambiguous width in Chinese terminals
+    DEFAULT_CSS = """
+    DeskKeyPanel { border-left: none; background: $panel; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield DeskKeys()
 
 
 @attrs.frozen
@@ -156,6 +234,9 @@ class Picker(ModalScreen[str | None]):
 
     def _fill(self, typed: str) -> None:
         self.shown = [c for c in self.choices if not typed or matches(typed, c.keys)]
+        if typed:
+            # an exact match first (typing bmy picks 不满意, not 基本满意); otherwise list order
+            self.shown.sort(key=lambda c: rank(typed, c.keys))
         options = self.query_one("#options", OptionList)
         options.set_options([Option(c.label, id=str(i)) for i, c in enumerate(self.shown)])
         if self.shown:

@@ -9,7 +9,9 @@ Searching as the operator types asks the same question again with one more chara
 so the ids and search text under the other filters are kept in memory for as long as the index
 does not change (``PRAGMA data_version``), and each keystroke is a substring scan in Python: a
 few milliseconds for 100,000 cases, against tens for SQLite's ``LIKE``. It matches what
-``Query.where`` asks of SQLite: every word, lower-cased, somewhere in the case's search text.
+``Query.where`` asks of SQLite: every word, lower-cased, somewhere in the case's search text;
+here a word of Latin letters also matches the pinyin initials of the caller's name (``wxy`` finds
+王秀英, every reading of a character with several), which SQLite's index does not hold.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from core.desk import Desk
 from core.index import ROW_COLUMNS, CaseRow, Query
 from core.problems import Problem
 from core.store import CaseStore
+from tui.pinyin import initials
 
 _COLUMNS = ROW_COLUMNS
 
@@ -57,7 +60,7 @@ class CaseSource:
         self.zone: tzinfo = desk.settings.zone
         self.lock = threading.Lock()
         self._search_key: tuple[object, ...] | None = None
-        self._search_rows: list[tuple[str, str]] = []
+        self._search_rows: list[tuple[str, str, str]] = []
 
     def close(self) -> None:
         with self.lock:
@@ -81,20 +84,27 @@ class CaseSource:
             with self.lock:
                 return [r[0] for r in self.store.index.db.execute(sql, params)]
         rows = self._searchable(attrs.evolve(query, text=""), order)
-        if len(words) == 1:
-            word = words[0]
-            return [case_id for case_id, text in rows if word in text]
-        return [case_id for case_id, text in rows if all(w in text for w in words)]
+        # a word of Latin letters may be the initials of the caller's name (wxy: 王秀英)
+        spoken = [w for w in words if w.isascii() and w.isalpha()]
+        if not spoken:
+            if len(words) == 1:
+                word = words[0]
+                return [case_id for case_id, text, _name in rows if word in text]
+            return [case_id for case_id, text, _name in rows if all(w in text for w in words)]
+        return [case_id for case_id, text, name in rows
+                if all(w in text or (w in spoken and w in initials(name)) for w in words)]
 
-    def _searchable(self, base: Query, order: Order) -> list[tuple[str, str]]:
-        """``(id, search text)`` of the cases ``base`` selects, in order; cached per index state."""
+    def _searchable(self, base: Query, order: Order) -> list[tuple[str, str, str]]:
+        """``(id, search text, caller's name)`` of the cases ``base`` selects, in order; cached
+        per index state."""
         with self.lock:
             db = self.store.index.db
             version = int(db.execute("PRAGMA data_version").fetchone()[0])
             key = (base, order, version, self.store.index.generation)
             if key != self._search_key:
                 where, params = base.where()
-                sql = f"SELECT id, search FROM cases{where} ORDER BY {_ORDER_SQL[order]}"
+                sql = (f"SELECT id, search, name FROM cases{where} "
+                       f"ORDER BY {_ORDER_SQL[order]}")
                 self._search_rows = db.execute(sql, params).fetchall()
                 self._search_key = key
             return self._search_rows

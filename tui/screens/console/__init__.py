@@ -22,17 +22,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
-from core import identity
 from tui.i18n import _
 from tui.widgets.chrome import DeskHeader
 from tui.widgets.common import Choice, DeskFooter, PickerField, TextField, Tr
 
 if TYPE_CHECKING:
     from tui.app import BaogongApp
-
-
-def is_supervisor(app: BaogongApp) -> bool:
-    return identity.is_supervisor(app.desk, app.operator)
 
 
 def lang(app: BaogongApp) -> str:

@@ -4,7 +4,6 @@ and the Open311 feed, with a progress bar for long exports."""
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 from pathlib import Path
 from typing import ClassVar
 
@@ -21,11 +20,11 @@ from core.reports import (
     day_summary,
     render_text,
     service_requests,
-    shift_bounds,
     shift_summary,
     write_csv,
 )
 from core.reports.open311 import write_json_array
+from core.shifts import shift_at
 from tui.i18n import _
 from tui.screens.console import ConsolePage
 from tui.widgets.chrome import DeskHeader
@@ -75,12 +74,8 @@ class ReportsScreen(ConsolePage):
             return daily_report(desk, day, signals=signals_for(desk.root, day), now=now)
         if self.kind == "day":
             return day_summary(desk, day, now)
-        start, end = shift_bounds(desk, day)
-        if now < start:
-            start, end = shift_bounds(desk, day - timedelta(days=1), night=True)
-        elif now >= end:
-            start, end = shift_bounds(desk, day, night=True)
-        return shift_summary(desk, start, end, now)
+        shift = shift_at(desk.settings.shifts, now, desk.settings.zone)
+        return shift_summary(desk, shift.start, shift.end, now)
 
     def body(self) -> str:
         return render_text(self.report(), self.desk_app.language)
