@@ -17,6 +17,7 @@ only its categories may carry. Prices are integer fen (分), as everywhere in th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import attrs
@@ -157,3 +158,47 @@ def describe(price: PriceReport | None, shortfall: DeliveryShortfall | None,
                          f"cash relief for {relief.persons}")
         parts.append(("、" if zh else ", ").join(asked))
     return "; ".join(parts)
+
+
+_YUAN = re.compile(r"^[¥￥]?\s*(\d{1,9})(?:\.(\d{1,2}))?\s*(?:元)?$")
+_MISSING_PART = re.compile(r"^(.+?)\s*(?:[×xX*＊]\s*(\d+(?:\.\d+)?))?$")
+
+
+def parse_yuan(text: str, field: str) -> int | None:
+    """Money as an operator types it (``32``, ``32.5``, ``¥32.50``, ``32元``) in fen; None when
+    blank. :class:`InvalidField` names ``field`` for anything else."""
+    text = text.strip()
+    if not text:
+        return None
+    found = _YUAN.match(text)
+    if found is None:
+        raise InvalidField(field, f"{text!r} is not an amount in yuan, e.g. 32.50")
+    whole, cents = found.group(1), (found.group(2) or "").ljust(2, "0")
+    return int(whole) * 100 + int(cents)
+
+
+def parse_missing(text: str) -> tuple[MissingLine, ...]:
+    """Missing goods as typed, ``eggs-30×1、大米5kg×2`` (``x`` or ``*`` also), one of each when
+    no count is given. :class:`InvalidField` (``missing``) for a count that is not positive."""
+    lines: list[MissingLine] = []
+    for part in re.split(r"[、,，;；\n]+", text):
+        part = part.strip()
+        if not part:
+            continue
+        found = _MISSING_PART.match(part)
+        assert found is not None  # the pattern matches any non-blank text
+        quantity = float(found.group(2)) if found.group(2) else 1.0
+        if quantity <= 0:
+            raise InvalidField("missing", f"{part!r}: the count must be more than 0")
+        lines.append(MissingLine(found.group(1).strip(), quantity))
+    return tuple(lines)
+
+
+def format_missing(missing: tuple[MissingLine, ...]) -> str:
+    """The inverse of :func:`parse_missing`."""
+    return "、".join(f"{m.code}×{m.quantity:g}" for m in missing)
+
+
+def format_yuan(fen: int | None) -> str:
+    """The inverse of :func:`parse_yuan`: ``""`` for None, else ``32.50``."""
+    return "" if fen is None else f"{fen // 100}.{fen % 100:02d}"

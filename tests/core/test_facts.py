@@ -159,3 +159,30 @@ def test_facts_are_searchable_and_exported(demo_desk: core.Desk) -> None:
     facts_at = [c.key for c in table.columns].index("facts")
     [row] = [r for r in table.rows if r[0] == case.id]
     assert row[facts_at].zh == "xinjiayi pork-500g 32.00元（原16.00元） +100%"
+
+
+@pytest.mark.parametrize(("typed", "fen"), [("32", 3200), ("32.5", 3250), ("¥32.50", 3250),
+                                            ("32元", 3200), ("0.05", 5), ("", None)])
+def test_money_as_typed(typed: str, fen: int | None) -> None:
+    from core.facts import format_yuan, parse_yuan
+    assert parse_yuan(typed, "price_fen") == fen
+    if fen is not None:
+        assert parse_yuan(format_yuan(fen), "price_fen") == fen
+
+
+@pytest.mark.parametrize("typed", ["abc", "-3", "3.255", "3,50", "1e5"])
+def test_money_that_is_not_money_names_the_field(typed: str) -> None:
+    from core.facts import parse_yuan
+    with pytest.raises(InvalidField) as refused:
+        parse_yuan(typed, "paid_fen")
+    assert refused.value.field == "paid_fen"
+
+
+def test_missing_goods_as_typed() -> None:
+    from core.facts import format_missing, parse_missing
+    lines = parse_missing("eggs-30×1、大米5kg x 2, 酱油")
+    assert lines == (core.MissingLine("eggs-30", 1), core.MissingLine("大米5kg", 2),
+                     core.MissingLine("酱油", 1))
+    assert parse_missing(format_missing(lines)) == lines
+    with pytest.raises(InvalidField):
+        parse_missing("鸡蛋×0")
