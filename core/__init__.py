@@ -38,6 +38,7 @@ from core.cases import (
     plan_edit,
 )
 from core.desk import Desk
+from core.facts import DeliveryShortfall, MissingLine, PriceReport, ReliefRequest
 from core.index import CaseRow, Query
 from core.model import (
     CatalogueItem,
@@ -58,10 +59,11 @@ from core.store import CaseNotFound, CaseStore, ConflictError
 __all__ = [
     "Action", "Address", "Caller", "Case", "CaseEvent", "CaseKind", "CaseNotFound", "CaseRow",
     "CaseStatus", "CaseStore", "CatalogueItem", "Category", "Community", "ConflictError",
-    "Department", "Desk", "DeskError", "DeskSettings", "Details", "District", "Edit",
-    "Evaluation", "FieldChange", "GoodsCategory", "Household", "ItemLine", "Priority",
-    "PriorityFlag", "Problem", "Query", "Resident", "SlaRules", "Supermarket",
-    "TransitionError", "open_desk", "plan_edit",
+    "DeliveryShortfall", "Department", "Desk", "DeskError", "DeskSettings", "Details",
+    "District", "Edit", "Evaluation", "FieldChange", "GoodsCategory", "Household", "ItemLine",
+    "MissingLine", "PriceReport", "Priority", "PriorityFlag", "Problem", "Query",
+    "ReliefRequest", "Resident", "SlaRules", "Supermarket", "TransitionError", "open_desk",
+    "plan_edit",
 ]
 
 

@@ -14,9 +14,11 @@ import re
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 import attrs
 
+from core.facts import DeliveryShortfall, PriceReport, ReliefRequest, facts_field
 from core.model import (
     Community,
     PriorityFlag,
@@ -28,6 +30,7 @@ from core.model import (
 from core.problems import InvalidField
 
 SCHEMA_VERSION = 1
+_Facts = TypeVar("_Facts", PriceReport | None, DeliveryShortfall | None, ReliefRequest | None)
 CASE_ID_PATTERN = re.compile(r"^(\d{8})-(\d{4,6})\Z", re.ASCII)
 
 
@@ -296,9 +299,21 @@ class CaseEvent:
     evaluation: Evaluation | None = None
 
 
+def _check_facts(instance: Case, attribute: attrs.Attribute[_Facts], value: _Facts) -> None:
+    if value is not None and facts_field(instance.category.value) != attribute.name:
+        raise InvalidField(
+            attribute.name,
+            f"a {instance.category.value} case takes no [{attribute.name}] facts",
+        )
+
+
 @attrs.frozen
 class Case:
-    """A hotline case (工单)."""
+    """A hotline case (工单).
+
+    ``price``, ``shortfall`` and ``relief`` are the structured facts (:mod:`core.facts`) of
+    price complaints, short deliveries and relief requests; other categories carry none.
+    """
 
     id: str = attrs.field(validator=check_case_id)
     uid: str = attrs.field(validator=_check_uid)
@@ -315,6 +330,9 @@ class Case:
     flags: frozenset[PriorityFlag] = frozenset()
     items: tuple[ItemLine, ...] = ()
     description: str = attrs.field(default="", validator=check_description)
+    price: PriceReport | None = attrs.field(default=None, validator=_check_facts)
+    shortfall: DeliveryShortfall | None = attrs.field(default=None, validator=_check_facts)
+    relief: ReliefRequest | None = attrs.field(default=None, validator=_check_facts)
     due: datetime | None = attrs.field(default=None, validator=_check_optional_aware)
     callback_due: datetime | None = attrs.field(default=None, validator=_check_optional_aware)
     evaluation: Evaluation | None = None

@@ -19,10 +19,11 @@ import attrs
 
 from core.atomic import create_atomic, make_directories
 from core.cases import Case, CaseKind, CaseStatus, Category, Priority
+from core.facts import search_terms as facts_search_terms
 from core.model import PriorityFlag
 from core.problems import Problem
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 #: file system timestamps are coarse: a directory modified this recently is scanned again next time
 RACY_WINDOW_NS = 2_000_000_000
 
@@ -176,6 +177,7 @@ def search_text(case: Case) -> str:
         case.id, _digits(case.caller.phone), case.caller.name, case.caller.address.render(),
         case.community, case.department, case.description, info.name, info.name_en,
         case.created_by, *(line.name or line.code for line in case.items),
+        *facts_search_terms(case.price, case.shortfall, case.relief),
     ]
     return " ".join(p for p in parts if p).lower()
 

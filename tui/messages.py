@@ -32,7 +32,8 @@ CALLS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
 }
 #: module-level tables whose string values are messages
 TABLES = {"STATUS_NAMES", "KIND_NAMES", "PRIORITY_NAMES", "EVALUATION_NAMES", "FLAG_NAMES",
-          "ACTION_NAMES", "DIALOG_TITLES", "LEVEL_NAMES", "FIELD_MESSAGES"}
+          "ACTION_NAMES", "DIALOG_TITLES", "LEVEL_NAMES", "FIELD_MESSAGES", "FACTS_TITLES",
+          "FACT_LABELS", "FACT_PLACEHOLDERS", "FACT_MESSAGES"}
 #: class attributes holding one message (a console page's title)
 ATTRIBUTES = {"TITLE_MSGID"}
 

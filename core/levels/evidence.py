@@ -9,6 +9,10 @@ rate over the ``baseline_days`` before the window. It is a surge when both hold:
 - at least ``ratio`` times the baseline's count for a period as long as the window
   (a community with no such calls in the baseline needs only ``min_cases``).
 
+A price complaint taken without the caller's community still counts when its facts name a
+designated supermarket (:class:`core.facts.PriceReport`): its prices are those of every
+community the supermarket serves, so it counts in each community of the supermarket's zone.
+
 A surge is evidence shown to the supervisor with the cases behind it; it never changes the level
 by itself. A supervisor who agrees records a manual level (:mod:`core.levels.manual`) or updates
 the signals.
@@ -16,8 +20,9 @@ the signals.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
@@ -81,19 +86,26 @@ def find_surges(
     now: datetime,
     rule: EvidenceRule = DEFAULT_THRESHOLDS.evidence,
     communities: Mapping[str, Community] | None = None,
+    places: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Surge]:
-    """The surges among ``rows`` (cases of any category; others are ignored), largest first."""
+    """The surges among ``rows`` (cases of any category; others are ignored), largest first.
+
+    ``places`` gives the communities of cases taken without one (case id -> community codes),
+    e.g. the zone of the supermarket a price complaint names (:func:`evidence_places`).
+    """
     window_start = now - timedelta(hours=rule.window_hours)
     baseline_start = window_start - timedelta(days=rule.baseline_days)
     in_window: dict[str, list[CaseRow]] = {}
     in_baseline: dict[str, int] = {}
     for row in rows:
-        if row.category not in EVIDENCE_CATEGORIES or not row.community:
+        if row.category not in EVIDENCE_CATEGORIES:
             continue
-        if window_start <= row.created <= now:
-            in_window.setdefault(row.community, []).append(row)
-        elif baseline_start <= row.created < window_start:
-            in_baseline[row.community] = in_baseline.get(row.community, 0) + 1
+        codes = (row.community,) if row.community else (places or {}).get(row.id, ())
+        for code in codes:
+            if window_start <= row.created <= now:
+                in_window.setdefault(code, []).append(row)
+            elif baseline_start <= row.created < window_start:
+                in_baseline[code] = in_baseline.get(code, 0) + 1
     scale = rule.window_hours / (rule.baseline_days * 24)
     surges: list[Surge] = []
     for code, found in in_window.items():
@@ -134,7 +146,23 @@ def desk_surges(
     since = now - timedelta(hours=rule.window_hours, days=rule.baseline_days)
     desk.cases.refresh()
     rows = desk.cases.query(Query(since=since))
-    surges = find_surges(rows, now, rule, desk.communities)
+    surges = find_surges(rows, now, rule, desk.communities, evidence_places(desk, rows))
     if district:
         surges = [s for s in surges if s.district == district]
     return surges
+
+
+def evidence_places(desk: Desk, rows: Iterable[CaseRow]) -> dict[str, tuple[str, ...]]:
+    """The communities of evidence cases taken without one, from the supermarket their price
+    facts name (case id -> the supermarket's zone). Only those few case files are read."""
+    places: dict[str, tuple[str, ...]] = {}
+    for row in rows:
+        if row.community or row.category not in EVIDENCE_CATEGORIES:
+            continue
+        case, _problems = desk.cases.load(Path(row.path))
+        if case is None or case.price is None or not case.price.supermarket:
+            continue
+        supermarket = desk.supermarkets.get(case.price.supermarket)
+        if supermarket is not None and supermarket.zone:
+            places[row.id] = supermarket.zone
+    return places

@@ -8,9 +8,11 @@ seconds. Personal data (the caller's name, phone and address) is left out unless
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.cases import CaseKind
+from core.facts import describe, facts_field
 from core.index import CaseRow, Query
 from core.levels.plans import Text
 from core.reports.names import STATUS_NAMES, category_name
@@ -43,6 +45,7 @@ COLUMNS = (
     Column("overdue", "超期", "overdue"),
     Column("created_by", "受理人", "taken by"),
     Column("updated", "最后办理", "last action"),
+    Column("facts", "诉求要素", "facts"),
 )
 PERSONAL_COLUMNS = (
     Column("caller", "来电人", "caller"),
@@ -63,9 +66,19 @@ def case_rows(desk: Desk, since: datetime | None = None,
 
 def cases_table(desk: Desk, rows: list[CaseRow], now: datetime, *,
                 personal: bool = False) -> Table:
-    """One row per case; ``overdue`` is judged at ``now``."""
+    """One row per case; ``overdue`` is judged at ``now``.
+
+    The facts of price complaints, short deliveries and relief requests (:mod:`core.facts`) are
+    not in the index: only those cases' files are read for them.
+    """
     out: list[tuple[Cell, ...]] = []
     for r in rows:
+        facts: Cell = ""
+        if facts_field(r.category.value) is not None:
+            case, _problems = desk.cases.load(Path(r.path))
+            if case is not None:
+                facts = Text(describe(case.price, case.shortfall, case.relief, "zh"),
+                             describe(case.price, case.shortfall, case.relief, "en"))
         department = desk.departments.get(r.department)
         community = desk.communities.get(r.community)
         zh, en = STATUS_NAMES[r.status]
@@ -75,7 +88,7 @@ def cases_table(desk: Desk, rows: list[CaseRow], now: datetime, *,
             Text(community.name, community.name_en) if community else r.community,
             Text(department.name, department.name_en) if department else r.department,
             " ".join(sorted(f.value for f in r.flags)), r.due, r.callback_due,
-            r.is_overdue(now), r.created_by, r.updated,
+            r.is_overdue(now), r.created_by, r.updated, facts,
         ]
         if personal:
             cells.extend([r.name, r.phone, r.address])

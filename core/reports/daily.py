@@ -45,7 +45,7 @@ from core.convert import converter
 from core.identity import supervisors
 from core.levels.classifier import Classifier, FiredRule
 from core.levels.derive import PriceSeries, weekly_rise
-from core.levels.evidence import EVIDENCE_KINDS, Surge, find_surges
+from core.levels.evidence import EVIDENCE_KINDS, Surge, evidence_places, find_surges
 from core.levels.manual import Decision, decision_in_force, load_decisions
 from core.levels.plans import Text
 from core.levels.reserves import (
@@ -446,7 +446,8 @@ def daily_report(
     as_of = min(end, now or desk.cases.now())
     touched = list(cases_for_period(desk, start, end))
     rows = [t.row for t in touched]
-    surges = find_surges(rows, as_of, thresholds.evidence, desk.communities)
+    surges = find_surges(rows, as_of, thresholds.evidence, desk.communities,
+                         evidence_places(desk, rows))
     population = desk_population(desk)
     covers = reserve_cover(reserves, population, day) if reserves is not None else []
     classifier = Classifier(thresholds)

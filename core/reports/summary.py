@@ -31,7 +31,7 @@ import attrs
 
 from core.cases import Action, Category
 from core.index import CaseRow
-from core.levels.evidence import EVIDENCE_KINDS, find_surges
+from core.levels.evidence import EVIDENCE_KINDS, evidence_places, find_surges
 from core.levels.plans import Text
 from core.levels.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from core.reports.names import (
@@ -332,13 +332,16 @@ def day_summary(desk: Desk, day: date, now: datetime | None = None,
     per_hour = [0] * 24
     zone = desk.settings.zone
     spots: dict[str, Counter[str]] = {}
+    places = evidence_places(desk, tally.evidence_rows)
     for row in tally.taken_rows:
         per_hour[row.created.astimezone(zone).hour] += 1
         kind = row.category.info.evidence
-        if kind is not None and row.community:
-            spots.setdefault(row.community, Counter())[kind] += 1
+        if kind is None:
+            continue
+        for code in (row.community,) if row.community else places.get(row.id, ()):
+            spots.setdefault(code, Counter())[kind] += 1
     surging = {s.community for s in find_surges(tally.evidence_rows, as_of, thresholds.evidence,
-                                                desk.communities)}
+                                                desk.communities, places)}
     hot = [
         HotSpot(
             community=code, name=community_name(desk, code),
