@@ -34,6 +34,7 @@ from core.cases import (
     plan_edit,
     rebase_details,
 )
+from core.facts import facts_field
 from core.model import PriorityFlag
 from core.problems import DeskError, InvalidField
 from core.store import CaseNotFound, ConflictError
@@ -51,6 +52,7 @@ from tui.i18n import (
     record_name,
     status_name,
 )
+from tui.screens.facts import FactsDialog, FactsResult, describe_facts, facts_line, facts_of
 from tui.screens.intake import priority_choices
 from tui.text import clock_time, time_left
 from tui.widgets.chrome import DeskHeader
@@ -434,6 +436,7 @@ class DetailScreen(Screen[None]):
         Binding("e", "act('evaluate')", "Evaluate", id="detail.evaluate"),
         Binding("o", "act('reopen')", "Reopen", id="detail.reopen"),
         Binding("m", "act('edit')", "Edit", id="detail.edit"),
+        Binding("f", "facts", "Facts", id="detail.facts"),
         # the case and its history scroll: long notes are shown in full, wrapped
         Binding("pagedown", "scroll('page_down')", "More", priority=True,
                 id="detail.page_down"),
@@ -518,6 +521,8 @@ class DetailScreen(Screen[None]):
             # shown in the footer only while there is more to read
             scrolls = self.query("#detail")
             return bool(scrolls) and scrolls.first().max_scroll_y > 0
+        if action == "facts":
+            return self.case is not None and facts_field(self.case.category.value) is not None
         if action != "act":
             return True
         if self.case is None:
@@ -561,6 +566,12 @@ class DetailScreen(Screen[None]):
             rows.append((_("Items"), "; ".join(
                 f"{record_name(desk.catalogue.get(i.code), i.name or i.code)} x{i.quantity:g}"
                 for i in case.items)))
+        kind = facts_field(case.category.value)
+        facts = facts_of(case, kind) if kind else None
+        if facts is not None:
+            rows.append((_("Facts"), facts_line(facts)))
+        elif kind:
+            rows.append((_("Facts"), Text(_("not taken down yet: f to add"), style="dim")))
         rows += [
             (_("Description"), case.description),
             (_("Department"), record_name(desk.departments.get(case.department),
@@ -672,6 +683,51 @@ class DetailScreen(Screen[None]):
         self.show()
         self.refresh_bindings()
         self.notify(_("Reopened and chased"))
+        app.after_write()
+
+    def action_facts(self) -> None:
+        """Add or correct the case's facts (a price complaint's shop and prices...)."""
+        loaded = self.case
+        kind = facts_field(loaded.category.value) if loaded is not None else None
+        if loaded is None or kind is None:
+            return
+
+        def chosen(result: FactsResult | None) -> None:
+            if result is not None:
+                self.save_facts(loaded, result)
+
+        self.app.push_screen(FactsDialog(kind, facts_of(loaded, kind)), chosen)
+
+    def save_facts(self, loaded: Case, result: FactsResult) -> None:
+        """An ``edit`` event with the facts before and after, saved with compare-and-swap."""
+        app = self.desk_app
+        if getattr(loaded, result.kind) == result.facts:
+            self.notify(_("Nothing was changed"))
+            return
+        lang = note_language(app)
+        old = facts_of(loaded, result.kind)
+        before = describe_facts(old, lang) if old is not None else ""
+        after = describe_facts(result.facts, lang) if result.facts is not None else ""
+        name = "诉求要素" if lang == "zh" else "facts"
+        empty = "（无）" if lang == "zh" else "(none)"
+        note = f"{name} {before or empty} -> {after or empty}"
+        try:
+            case = app.desk.cases.act(loaded, Action.EDIT, operator=app.operator, note=note,
+                                      changes={result.kind: result.facts})
+        except ConflictError as conflict:
+            self.case = conflict.current
+            self.show()
+            self.refresh_bindings()
+            self.notify(_("Another operator changed the case meanwhile; nothing was saved. "
+                          "Showing the latest version."), severity="warning")
+            return
+        except (TransitionError, DeskError, LockTimeout, OSError, ValueError) as exc:
+            self.notify(f"{_('Cannot save')}: {exc}", severity="error")
+            return
+        self.case = case
+        self.show()
+        self.refresh_bindings()
+        self.notify(_("Saved: {action}").format(action=_("Facts")))
         app.after_write()
 
     def _edit(self, loaded: Case, request: ActionRequest) -> Case | None:

@@ -80,14 +80,19 @@ def facts_of(case: Case, kind: str) -> Facts | None:
     return value if isinstance(value, PriceReport | DeliveryShortfall | ReliefRequest) else None
 
 
-def facts_line(facts: Facts) -> str:
-    """The facts on one line in the current language."""
+def describe_facts(facts: Facts, lang: str) -> str:
+    """The facts on one line in ``lang`` ("zh" or "en")."""
     return describe(
         facts if isinstance(facts, PriceReport) else None,
         facts if isinstance(facts, DeliveryShortfall) else None,
         facts if isinstance(facts, ReliefRequest) else None,
-        "zh" if language() == "zh" else "en",
+        lang,
     )
+
+
+def facts_line(facts: Facts) -> str:
+    """The facts on one line in the current language."""
+    return describe_facts(facts, "zh" if language() == "zh" else "en")
 
 
 @attrs.frozen
