@@ -29,3 +29,8 @@ def resolve_desk(given: str | None) -> Path:
         desk.parent.mkdir(parents=True, exist_ok=True)
         copy_demo_desk(desk)
     return desk
+
+
+def user_log_dir() -> Path:
+    """Where ``baogong`` writes the details of an internal error (the platform's user log dir)."""
+    return Path(platformdirs.user_log_dir("baogong", appauthor=False))

@@ -18,7 +18,7 @@ from core.ledger.export import to_json, write_ledger_csv, write_report_csv
 from core.ledger.reconcile import WorkerFailed
 from core.ledger.report import render_text
 from core.problems import DeskError
-from tui.commands import iso_date
+from tui.commands import MAX_JOBS, iso_date, jobs
 from tui.deskpath import resolve_desk
 
 HELP = "reconcile money and stock ledgers (对账): collected vs invoiced vs received, IOUs, stock"
@@ -53,8 +53,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="write the same as one XLSX workbook")
     parser.add_argument("--write-matches", action="store_true",
                         help="write match records to ledgers/matches/")
-    parser.add_argument("--jobs", type=int, default=None, metavar="N",
-                        help="read large ledgers with up to N processes (default: one per CPU)")
+    parser.add_argument("--jobs", type=jobs, default=None, metavar="N",
+                        help=f"read large ledgers with up to N processes (default: one per CPU, "
+                             f"at most {MAX_JOBS})")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,9 +78,6 @@ def run(args: argparse.Namespace) -> int:
         if value and value not in known:
             print(f"unknown {name} {value!r}", file=sys.stderr)
             return 2
-    if args.jobs is not None and args.jobs < 1:
-        print("--jobs must be at least 1", file=sys.stderr)
-        return 2
     try:
         result = book.reconcile(start=args.start, end=args.end, scope=scope, as_of=args.as_of,
                                 workers=args.jobs)
