@@ -162,7 +162,7 @@ class _Units:
         raw2: list[int] = []
         for item in items:  # sizes are scaled once per item, not once per copy
             a, b = grams(item.kg), grams(item.litres) if self.volume else 0
-            if a > c1 or b > c2 and self.volume:
+            if a > c1 or (self.volume and b > c2):
                 raise TooBigError(item, box)
             units.extend([item] * item.count)
             raw1.extend([a] * item.count)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from datetime import date
+from pathlib import Path
 
 
 def iso_date(text: str) -> date:
@@ -48,3 +50,27 @@ def jobs(text: str) -> int:
     if not 1 <= value <= MAX_JOBS:
         raise argparse.ArgumentTypeError(f"{text!r}: give from 1 to {MAX_JOBS} processes")
     return value
+
+
+def output_problem(path: Path, *, directory: bool = False) -> str | None:
+    """Why ``path`` cannot be written as an output file (or ``directory``), or None.
+
+    An output goes into a directory that exists: a mistyped path is reported rather than
+    created. The write itself may still fail (no permission, disk full): callers catch
+    :class:`OSError` and report it with :func:`cannot_write`.
+    """
+    parent = path.parent
+    if not parent.is_dir():
+        return f"no directory {parent} (create it first)"
+    if not directory and path.is_dir():
+        return "is a directory: give a file name"
+    if directory and path.exists() and not path.is_dir():
+        return "exists and is not a directory"
+    return None
+
+
+def cannot_write(command: str, exc: OSError, output: str | None = None) -> int:
+    """Report a failed write of ``output`` in one line (``baogong CMD: cannot write ...``); 2."""
+    where = output or exc.filename or ""
+    print(f"baogong {command}: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
+    return 2
