@@ -102,6 +102,19 @@ def test_time_limits_are_finite_seconds(
     assert f"--time-limit: '{value}'" in err
 
 
+def test_round_refuses_a_huge_quantity(run: Run, demo_desk_dir: Path) -> None:
+    """A mistyped quantity of 1,000,000,000 once kept `round` packing for minutes."""
+    orders = demo_desk_dir / "rounds" / "r1125.toml"
+    text = orders.read_text(encoding="utf-8")
+    orders.write_text(text.replace('{ code = "cabbage-2kg", quantity = 1 }',
+                                   '{ code = "cabbage-2kg", quantity = 1000000000 }', 1),
+                      encoding="utf-8")
+    status, _, err = run("round", "r1125", "--desk", str(demo_desk_dir))
+    assert status == 2
+    assert ("r1125.toml:12: order.lines: order r1125-0001: quantity of cabbage-2kg must be a "
+            "whole number from 1 to 100") in err
+
+
 @pytest.mark.parametrize("command", ["check", "reconcile"])
 @pytest.mark.parametrize("value", ["0", "-1", "1000000000", "nan", "1.5"])
 def test_jobs_are_a_whole_number_within_the_ceiling(
