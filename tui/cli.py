@@ -107,7 +107,7 @@ def internal_error(command: str, exc: Exception, argv: Sequence[str] | None) -> 
                f"arguments: {list(sys.argv[1:] if argv is None else argv)!r}\n"
                f"python: {sys.version.split()[0]}\n\n"
                + "".join(traceback.format_exception(exc)))
-    name = f"error-{stamp:%Y%m%dT%H%M%S}-{os.getpid()}.log"
+    name = f"error-{stamp:%Y%m%dT%H%M%S.%f}-{os.getpid()}.log"
     log: Path | None = None
     for directory in (user_log_dir(), Path(tempfile.gettempdir())):
         try:
