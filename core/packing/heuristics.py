@@ -169,12 +169,15 @@ def best_fit_decreasing(inst: Instance, deadline: float | None = None) -> Bins:
     return best_fit(inst, decreasing(inst), deadline)
 
 
-def constructive(inst: Instance, deadline: float | None = None) -> Bins:
+def constructive(
+    inst: Instance, deadline: float | None = None, ffd: Bins | None = None
+) -> Bins:
     """The best of a few quick constructions (FFD first, so the result is never worse).
 
-    The others are tried only while ``deadline`` has not passed.
+    ``ffd`` is the FFD packing if the caller has it already. The others are tried only while
+    ``deadline`` has not passed.
     """
-    best = first_fit_decreasing(inst, deadline)
+    best = first_fit_decreasing(inst, deadline) if ffd is None else ffd
     constructions: list[Callable[[], Bins]] = [lambda: best_fit_decreasing(inst, deadline)]
     if inst.c2:
         k_max = [max(a * inst.c2, b * inst.c1) for a, b in zip(inst.w1, inst.w2, strict=True)]

@@ -81,11 +81,14 @@ def solve(
         raise ValueError("an item is larger than the bin")
     if inst.n == 0:
         return Solution([], 0, 0)
-    lower = lower_bound(inst, bound_deadline(end, construct_by))
+    # the bound and the alternatives to FFD are extras: they stop soon after the time limit,
+    # FFD itself (the baseline) only at construct_by
+    extras_by = bound_deadline(end, construct_by)
+    lower = lower_bound(inst, extras_by)
     ffd = first_fit_decreasing(inst, construct_by)
     bins: Bins = ffd
-    if len(bins) > lower and time.perf_counter() < construct_by:
-        bins = constructive(inst, construct_by)
+    if len(bins) > lower and time.perf_counter() < extras_by:
+        bins = constructive(inst, extras_by, ffd)
         if len(bins) > len(ffd):
             bins = ffd
     if len(bins) > lower and end > time.perf_counter():
