@@ -60,6 +60,10 @@ TRUCK = Vehicle("truck", 2000.0, 12000.0)
 VAN = Vehicle("van", 600.0, 3000.0)
 _ORDER_KEYS = {"id", "household", "payment", "payment_ref", "lines"}
 
+#: the most of one goods a household may order in a round (one line of an order): every unit is
+#: packed, so a mistyped quantity must not stall the round
+MAX_QUANTITY = 100
+
 
 @attrs.frozen
 class Round:
@@ -125,9 +129,11 @@ def read_round(desk: Desk, path: Path) -> Round:
             item, quantity = line.get("code"), line.get("quantity", 1)
             if item not in desk.catalogue:
                 bad((*at, "lines"), "order.lines", f"order {order_id}: unknown goods {item!r}")
-            elif not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+            elif (not isinstance(quantity, int) or isinstance(quantity, bool)
+                  or not 0 < quantity <= MAX_QUANTITY):
                 bad((*at, "lines"), "order.lines",
-                    f"order {order_id}: quantity of {item} must be a whole number above 0")
+                    f"order {order_id}: quantity of {item} must be a whole number from 1 to "
+                    f"{MAX_QUANTITY}")
             else:
                 order_lines.append(OrderLine(item, quantity))
         if not order_lines:

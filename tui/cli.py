@@ -11,7 +11,11 @@ import importlib
 import importlib.util
 import os
 import sys
+import tempfile
+import traceback
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
 from types import ModuleType
 
 #: subcommand -> module in tui.commands implementing it
@@ -25,6 +29,10 @@ COMMANDS: dict[str, str] = {
     "replay": "replay",
     "record-test": "record_test",
 }
+
+#: exit status of a command that failed inside baogong (EX_SOFTWARE): not 1 (findings) nor 2
+#: (unusable input); the details go to a log file named on stderr
+INTERNAL_ERROR = 70
 
 
 def _load(name: str) -> ModuleType | None:
@@ -78,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             # the reader went away (`baogong ... | head`): not an error worth a traceback
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 0
+        except Exception as exc:  # a bug: one line for the user, the traceback in a log file
+            return internal_error(args.command, exc, argv)
         return status
     if getattr(args, "record", None):
         from tui.recording import record_from_args  # issue 7: record this session
@@ -86,6 +96,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tui.app import run_app  # Textual is imported only when the app starts
 
     return int(run_app(args))
+
+
+def internal_error(command: str, exc: Exception, argv: Sequence[str] | None) -> int:
+    """Write ``exc``'s traceback to a log file, say so in one line and return INTERNAL_ERROR."""
+    from tui.deskpath import user_log_dir
+
+    stamp = datetime.now(UTC)
+    details = (f"baogong {command}: internal error at {stamp.isoformat()}\n"
+               f"arguments: {list(sys.argv[1:] if argv is None else argv)!r}\n"
+               f"python: {sys.version.split()[0]}\n\n"
+               + "".join(traceback.format_exception(exc)))
+    name = f"error-{stamp:%Y%m%dT%H%M%S.%f}-{os.getpid()}.log"
+    log: Path | None = None
+    for directory in (user_log_dir(), Path(tempfile.gettempdir())):
+        try:
+            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            candidate = directory / name
+            # the arguments may name callers' files: readable by this user only, never overwritten
+            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(details)
+        except OSError:
+            continue
+        log = candidate
+        break
+    where = f"details in {log}" if log is not None else "no log file could be written"
+    summary = str(exc).splitlines()[0] if str(exc) else ""
+    print(f"baogong {command}: internal error ({type(exc).__name__}"
+          f"{': ' + summary if summary else ''}); {where}", file=sys.stderr)
+    return INTERNAL_ERROR
 
 
 if __name__ == "__main__":

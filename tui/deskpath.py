@@ -40,3 +40,8 @@ def demo_yesterday() -> date:
     settings, _problems = load_settings(demo_desk_path() / "desk.toml")
     zone = settings.zone if settings is not None else ZoneInfo("Asia/Shanghai")
     return datetime.now(zone).date() - timedelta(days=1)
+
+
+def user_log_dir() -> Path:
+    """Where ``baogong`` writes the details of an internal error (the platform's user log dir)."""
+    return Path(platformdirs.user_log_dir("baogong", appauthor=False))

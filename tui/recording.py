@@ -16,6 +16,7 @@ The recording format (TOML, format version 1)::
     start = 2026-11-23T09:00:00+08:00   # the desk's clock at t = 0 (offset-aware)
     uid_seed = 7                        # case UUIDs come from this seed
     duration = 312.4                    # seconds from the start to the end of the session
+    keys = 1342                         # how many [[key]] entries follow (a cut file is refused)
     masked = ["name", "phone"]          # fields whose typed text was masked on export, if any
 
     [session.desk]
@@ -36,6 +37,12 @@ The recording format (TOML, format version 1)::
     [[checkpoint]]                      # screen snapshots taken during replay
     t = 4.2                             # after every key with t <= 4.2
     name = "intake"
+
+Limits, checked on loading (each breach is a problem with its line): ``size`` from
+:data:`MIN_SIZE` to :data:`MAX_SIZE`; every ``t`` and ``duration`` a finite number of seconds
+from 0 to :data:`MAX_SECONDS`, keys in time order and none after ``duration``; at most
+:data:`MAX_KEYS` keys; at least one key, and exactly ``keys`` of them when the session says how
+many (older recordings do not).
 
 Determinism. The app's clock during a recorded session is the clock of the *key stream*: the
 start time plus the whole seconds elapsed at the last key delivered (``KeyClock``). Everything the
@@ -74,10 +81,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import math
 import random
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -91,7 +99,7 @@ from core.atomic import make_directories, write_atomic
 from core.convert import converter
 from core.deskfiles import read_or_problem
 from core.problems import DeskError, Problem
-from core.tomlio import dumps, parse_toml, structure
+from core.tomlio import KeyPath, dumps, line_of, locate_lines, parse_toml, structure
 
 if TYPE_CHECKING:
     from textual.pilot import Pilot
@@ -113,6 +121,13 @@ FINGERPRINT_FILES = ("desk.toml", "departments.toml", "communities.toml", "super
 FINGERPRINT_DIRS = ("cases", "handovers")
 #: derived or private directories a replay never reports
 IGNORED_DIRS = frozenset({".index", ".locks", ".drafts"})
+#: the terminal sizes a recording may have (columns, rows)
+MIN_SIZE = (40, 12)
+MAX_SIZE = (500, 200)
+#: the longest session a recording may hold (a day), seconds
+MAX_SECONDS = 86_400.0
+#: the most keys a recording may hold
+MAX_KEYS = 200_000
 
 
 # --- the recording as data -----------------------------------------------------------------
@@ -139,6 +154,7 @@ class SessionInfo:
     title: str = ""
     duration: float = 0.0
     masked: tuple[str, ...] = ()
+    keys: int | None = None  # how many keys the file holds; None in recordings made before
 
     @language.validator
     def _check_language(self, _attribute: object, value: str) -> None:
@@ -219,9 +235,10 @@ def dumps_recording(recording: Recording) -> str:
         del session["masked"]
     if not recording.session.title:
         del session["title"]
+    session["keys"] = len(recording.key)
     ordered = {k: session[k] for k in (
         "format", "title", "size", "language", "operator", "start", "uid_seed", "duration",
-        "masked", "desk") if k in session}
+        "keys", "masked", "desk") if k in session}
     out = ["# baogong session recording; the format is described in tui/recording.py\n",
            dumps({"session": ordered})]
     for press in recording.key:
@@ -253,18 +270,64 @@ def loads_recording(path: Path, raw: bytes) -> tuple[Recording | None, list[Prob
     recording, problems = structure(converter, data, Recording, path, text)
     if recording is None:
         return None, problems
+    found = _check_limits(recording, path, locate_lines(text))
+    if found:
+        return None, found
+    # the count is the file's check on itself; the recording in memory holds the keys
+    return attrs.evolve(recording, session=attrs.evolve(recording.session, keys=None)), []
+
+
+def _check_limits(
+    recording: Recording, path: Path, lines: Mapping[KeyPath, int]
+) -> list[Problem]:
+    """Every number of a recording in range, its keys in order and all there."""
+    session = recording.session
     found: list[Problem] = []
+
+    def problem(where: KeyPath, field: str, message: str) -> None:
+        found.append(Problem(path, line_of(lines, where), message, field))
+
+    def seconds(value: float) -> str | None:
+        if not math.isfinite(value):
+            return f"must be a finite number of seconds, got {value}"
+        if not 0 <= value <= MAX_SECONDS:
+            return f"must be from 0 to {MAX_SECONDS:g} seconds, got {value:g}"
+        return None
+
+    columns, rows = session.size
+    if not (MIN_SIZE[0] <= columns <= MAX_SIZE[0] and MIN_SIZE[1] <= rows <= MAX_SIZE[1]):
+        problem(("session", "size"), "session.size",
+                f"must be from {MIN_SIZE[0]}x{MIN_SIZE[1]} to {MAX_SIZE[0]}x{MAX_SIZE[1]}, "
+                f"got {columns}x{rows}")
+    if (wrong := seconds(session.duration)) is not None:
+        problem(("session", "duration"), "session.duration", wrong)
+    if len(recording.key) > MAX_KEYS:
+        problem(("key",), "key", f"{len(recording.key)} keys: a recording holds at most "
+                                 f"{MAX_KEYS}")
+    if session.keys is not None and session.keys != len(recording.key):
+        problem(("session", "keys"), "session.keys",
+                f"the session recorded {session.keys} keys but the file holds "
+                f"{len(recording.key)}: it is cut short or edited")
+    elif not recording.key:
+        problem(("session",), "key", "no keys: the recording is empty or cut short")
     last = 0.0
     for index, press in enumerate(recording.key):
         where = f"key[{index}]"
         if (press.paste is None) == (not press.key):
-            found.append(Problem(path, None, "give either key or paste", where))
+            problem(("key", index), where, "give either key or paste")
+        if (wrong := seconds(press.t)) is not None:
+            problem(("key", index, "t"), f"{where}.t", wrong)
+            continue
         if press.t < last:
-            found.append(Problem(path, None, f"t goes backwards ({press.t} < {last})", where))
+            problem(("key", index, "t"), f"{where}.t", f"t goes backwards ({press.t} < {last})")
+        if math.isfinite(session.duration) and press.t > session.duration:
+            problem(("key", index, "t"), f"{where}.t",
+                    f"t is after the end of the session ({press.t} > {session.duration})")
         last = max(last, press.t)
-    if found:
-        return None, found
-    return recording, []
+    for index, checkpoint in enumerate(recording.checkpoint):
+        if (wrong := seconds(checkpoint.t)) is not None:
+            problem(("checkpoint", index, "t"), f"checkpoint[{index}].t", wrong)
+    return found
 
 
 def load_recording(path: Path | str) -> Recording:

@@ -5,7 +5,7 @@
     district = "hx"            # optional: the district observed
     date = 2026-11-23          # optional: the day observed (default: the last day of the data)
 
-    [signals]                  # every key optional; a missing one is calm
+    [signals]                  # all six keys, each given here or derived from the data below
     grain_oil_weekly_rise = 0.22   # fraction: 0.22 is +22%
     lean_pork_weekly_rise = 0.05
     panic_buying = "wide"          # none | wide | large | concentrated
@@ -26,7 +26,8 @@
     daily_kg = 1200
 
 A signal given in ``[signals]`` is used as given; a missing one is derived from ``[[price]]`` and
-``[[stock]]`` when they hold data for the day (see :mod:`core.levels.derive`), else it is calm.
+``[[stock]]`` when they hold data for the day (see :mod:`core.levels.derive`). A signal neither
+given nor derived is a problem: a file that forgot ``tight_days`` must not read as calm.
 """
 
 from __future__ import annotations
@@ -107,7 +108,16 @@ def signals_from_data(
                 given["stockout"] = any(is_stockout(s, day) for s in raw.stock)
                 derived.append("stockout")
     signals, problems = structure_located(given, Signals, path, text, ("signals",))
-    if signals is None:
+    missing = [key for key in SIGNAL_KEYS if key not in given]
+    if missing:
+        lines = locate_lines(text)
+        at = line_of(lines, ("signals",)) if raw.signals is not None else 1
+        derivable = {"grain_oil_weekly_rise": "[[price]] data", "lean_pork_weekly_rise":
+                     "[[price]] data", "tight_days": "[[stock]] data", "stockout": "[[stock]] data"}
+        problems = [*problems, *(Problem(path, at, "missing signal: give it in [signals]" + (
+            f" or {derivable[key]} for the day" if key in derivable else ""), f"signals.{key}")
+            for key in missing)]
+    if signals is None or problems:
         return None, problems
     derived.sort(key=SIGNAL_KEYS.index)
     return SignalsReading(signals, raw.district, day, tuple(derived)), []

@@ -13,11 +13,15 @@ Every result reports how many boxes (or vehicles) it used, a proved lower bound 
 
 from core.packing.bounds import l1, l2, vector_bound
 from core.packing.boxes import (
+    MAX_BOX_KG,
+    MAX_BOX_LITRES,
+    MAX_COPIES,
     Box,
     Item,
     PackedBox,
     Packing,
     TooBigError,
+    TooManyCopiesError,
     ffd_boxes,
     pack_items,
 )
@@ -62,6 +66,9 @@ from core.packing.vehicles import (
 )
 
 __all__ = [
+    "MAX_BOX_KG",
+    "MAX_BOX_LITRES",
+    "MAX_COPIES",
     "Allocation",
     "Box",
     "BoxSpec",
@@ -86,6 +93,7 @@ __all__ = [
     "RationTable",
     "Solution",
     "TooBigError",
+    "TooManyCopiesError",
     "Vehicle",
     "allocate_medical",
     "check_packing_config",

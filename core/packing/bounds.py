@@ -6,6 +6,7 @@ weights and volumes to integers (grams, millilitres) so that comparisons are exa
 
 from __future__ import annotations
 
+import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
@@ -69,14 +70,19 @@ def _conflict_bound(
     c2: int,
     order: Sequence[int],
     small: Sequence[int] = (),
+    deadline: float | None = None,
 ) -> int:
     """Pairwise-incompatible items need a bin each; the rest must fit in the room they leave.
 
     ``order`` lists the candidates (items over half a bin in some dimension) greedily; at most
-    one item of ``small`` can join, since two small items always fit together.
+    one item of ``small`` can join, since two small items always fit together. Past ``deadline``
+    (perf_counter) the clique stops growing: any clique gives a valid bound, a smaller one a
+    weaker bound.
     """
     clique: list[int] = []
     for i in order:
+        if deadline is not None and time.perf_counter() > deadline:
+            break
         a, b = w1[i], w2[i]
         for j in clique:
             if a + w1[j] <= c1 and b + w2[j] <= c2:
@@ -84,6 +90,8 @@ def _conflict_bound(
         else:
             clique.append(i)
     for i in small:
+        if deadline is not None and time.perf_counter() > deadline:
+            break
         a, b = w1[i], w2[i]
         if all(a + w1[j] > c1 or b + w2[j] > c2 for j in clique):
             clique.append(i)
@@ -103,14 +111,20 @@ def _conflict_bound(
 
 
 def vector_bound(
-    w1: Sequence[int], w2: Sequence[int], c1: int, c2: int, thorough: bool = True
+    w1: Sequence[int],
+    w2: Sequence[int],
+    c1: int,
+    c2: int,
+    thorough: bool = True,
+    deadline: float | None = None,
 ) -> int:
     """A lower bound for two-dimensional vector packing.
 
     The maximum of L2 in each dimension and of a conflict bound: items that pairwise cannot share
     a bin (too heavy together or too bulky together) each need their own bin, and the other items
     must fit in the room those bins leave, in each dimension. The conflicting items are chosen
-    greedily in four orders, or only by normalised size unless ``thorough``.
+    greedily in four orders, or only by normalised size unless ``thorough``; past ``deadline``
+    (perf_counter) the search for them stops early and the bound is a weaker, still valid one.
     """
     n = len(w1)
     if n == 0:
@@ -132,6 +146,8 @@ def vector_bound(
             lambda i: w2[i],
         )
         for key in keys if thorough else keys[:1]:
+            if deadline is not None and time.perf_counter() > deadline:
+                break
             order = sorted(large, key=key, reverse=True)
-            best = max(best, _conflict_bound(w1, w2, c1, c2, order, small))
+            best = max(best, _conflict_bound(w1, w2, c1, c2, order, small, deadline))
     return best

@@ -8,7 +8,8 @@ each normalised by its capacity in two (kept integral as ``w1*c2 + w2*c1``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
@@ -50,18 +51,40 @@ class Instance:
 def decreasing(inst: Instance, key: Sequence[int] | None = None) -> list[int]:
     """Item indices by non-increasing ``key`` (ties by index, so runs are reproducible)."""
     k = inst.key() if key is None else key
-    return sorted(range(inst.n), key=lambda i: (-k[i], i))
+    return by_decreasing(range(inst.n), k)
 
 
-def first_fit(inst: Instance, order: Sequence[int]) -> Bins:
-    """Each item in ``order`` goes into the first open bin with room in both dimensions."""
+def by_decreasing(indices: Iterable[int], key: Sequence[int]) -> list[int]:
+    """``indices`` (ascending) by non-increasing ``key``, ties kept in index order."""
+    negated = [-k for k in key]
+    return sorted(indices, key=negated.__getitem__)  # a stable sort keeps ties by index
+
+
+def past(deadline: float | None) -> bool:
+    """Whether ``deadline`` (a :func:`time.perf_counter` value, or None for none) has passed."""
+    return deadline is not None and time.perf_counter() > deadline
+
+
+#: items placed between two looks at the clock in a construction's loop
+CLOCK_EVERY = 64
+
+
+def first_fit(inst: Instance, order: Sequence[int], deadline: float | None = None) -> Bins:
+    """Each item in ``order`` goes into the first open bin with room in both dimensions.
+
+    Once ``deadline`` has passed, the remaining items are placed by next fit (only the newest bin
+    is tried), so the construction ends in time on any number of items.
+    """
     w1, w2, c1, c2 = inst.w1, inst.w2, inst.c1, inst.c2
     bins: Bins = []
     r1: list[int] = []
     r2: list[int] = []
-    for i in order:
+    late = False
+    for count, i in enumerate(order):
+        if not late and count % CLOCK_EVERY == 0:
+            late = past(deadline)
         a, b = w1[i], w2[i]
-        for j in range(len(bins)):
+        for j in range(len(bins) - 1 if late and bins else 0, len(bins)):
             if a <= r1[j] and b <= r2[j]:
                 bins[j].append(i)
                 r1[j] -= a
@@ -74,19 +97,23 @@ def first_fit(inst: Instance, order: Sequence[int]) -> Bins:
     return bins
 
 
-def first_fit_decreasing(inst: Instance) -> Bins:
-    """First fit decreasing (FFD), the baseline every result is compared with."""
+def first_fit_decreasing(inst: Instance, deadline: float | None = None) -> Bins:
+    """First fit decreasing (FFD), the baseline every result is compared with.
+
+    Past ``deadline`` the rest of the items go by next fit decreasing (see :func:`first_fit`).
+    """
     if inst.c2 == 0:
-        return _ffd_1d(inst.w1, inst.c1)
-    return first_fit(inst, decreasing(inst))
+        return _ffd_1d(inst.w1, inst.c1, deadline)
+    return first_fit(inst, decreasing(inst), deadline)
 
 
-def _ffd_1d(w: Sequence[int], c: int) -> Bins:
-    order = sorted(range(len(w)), key=lambda i: (-w[i], i))
+def _ffd_1d(w: Sequence[int], c: int, deadline: float | None = None) -> Bins:
+    order = by_decreasing(range(len(w)), w)
     bins: Bins = []
     room: list[int] = []
     live: list[int] = []  # bins that can still take the smallest item
     smallest = w[order[-1]] if order else 0  # sorted decreasing: the last item is the smallest
+    late = False
     for count, i in enumerate(order):
         a = w[i]
         for j in live:
@@ -98,22 +125,31 @@ def _ffd_1d(w: Sequence[int], c: int) -> Bins:
             bins.append([i])
             room.append(c - a)
             live.append(len(bins) - 1)
-        if count % 64 == 63:
+        if count % CLOCK_EVERY == CLOCK_EVERY - 1:
             live = [j for j in live if room[j] >= smallest]
+            if late or past(deadline):
+                late = True
+                live = live[-1:]  # next fit from here on
     return bins
 
 
-def best_fit(inst: Instance, order: Sequence[int]) -> Bins:
-    """Each item goes into the open bin it leaves with the least room (normalised)."""
+def best_fit(inst: Instance, order: Sequence[int], deadline: float | None = None) -> Bins:
+    """Each item goes into the open bin it leaves with the least room (normalised).
+
+    Past ``deadline`` only the newest bin is tried (next fit), as in :func:`first_fit`.
+    """
     w1, w2, c1, c2 = inst.w1, inst.w2, inst.c1, inst.c2
     bins: Bins = []
     r1: list[int] = []
     r2: list[int] = []
-    for i in order:
+    late = False
+    for count, i in enumerate(order):
+        if not late and count % CLOCK_EVERY == 0:
+            late = past(deadline)
         a, b = w1[i], w2[i]
         best = -1
         best_room = 0
-        for j in range(len(bins)):
+        for j in range(len(bins) - 1 if late and bins else 0, len(bins)):
             if a <= r1[j] and b <= r2[j]:
                 room = (r1[j] - a) * c2 + (r2[j] - b) * c1 if c2 else r1[j] - a
                 if best < 0 or room < best_room:
@@ -129,19 +165,29 @@ def best_fit(inst: Instance, order: Sequence[int]) -> Bins:
     return bins
 
 
-def best_fit_decreasing(inst: Instance) -> Bins:
-    return best_fit(inst, decreasing(inst))
+def best_fit_decreasing(inst: Instance, deadline: float | None = None) -> Bins:
+    return best_fit(inst, decreasing(inst), deadline)
 
 
-def constructive(inst: Instance) -> Bins:
-    """The best of a few quick constructions (FFD first, so the result is never worse)."""
-    best = first_fit_decreasing(inst)
-    candidates = [best_fit_decreasing(inst)]
+def constructive(
+    inst: Instance, deadline: float | None = None, ffd: Bins | None = None
+) -> Bins:
+    """The best of a few quick constructions (FFD first, so the result is never worse).
+
+    ``ffd`` is the FFD packing if the caller has it already. The others are tried only while
+    ``deadline`` has not passed.
+    """
+    best = first_fit_decreasing(inst, deadline) if ffd is None else ffd
+    constructions: list[Callable[[], Bins]] = [lambda: best_fit_decreasing(inst, deadline)]
     if inst.c2:
         k_max = [max(a * inst.c2, b * inst.c1) for a, b in zip(inst.w1, inst.w2, strict=True)]
         by_max = decreasing(inst, k_max)
-        candidates += [first_fit(inst, by_max), best_fit(inst, by_max)]
-    for bins in candidates:
+        constructions += [lambda: first_fit(inst, by_max, deadline),
+                          lambda: best_fit(inst, by_max, deadline)]
+    for construct in constructions:
+        if past(deadline):
+            break
+        bins = construct()
         if len(bins) < len(best):
             best = bins
     return best

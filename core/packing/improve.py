@@ -200,6 +200,8 @@ class _Search:
             rng.shuffle(order)
             improved = False
             for b in order:
+                if time.perf_counter() > deadline:
+                    return None
                 iteration += 1
                 allowed = [
                     i for i in pool if home.get(i, (-1, 0))[0] != b or home[i][1] < iteration

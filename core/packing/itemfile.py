@@ -3,22 +3,25 @@
 The file::
 
     [box]
-    max_kg = 10          # what one box may hold, kg (required, > 0)
-    max_l = 30           # and litres (optional; without it volume is not checked)
+    max_kg = 10          # what one box may hold, kg (required, > 0, at most MAX_BOX_KG)
+    max_l = 30           # and litres (optional, at most MAX_BOX_LITRES; without it volume
+                         # is not checked)
 
     [[items]]
     id = "rice-5kg"      # any text; repeated in the output once per copy
     kg = 5               # weight of one copy (>= 0)
     l = 6.5              # volume of one copy, litres (optional, default 0)
-    count = 2            # copies (optional, default 1)
+    count = 2            # copies (optional, default 1; all counts together at most MAX_COPIES)
     class = "food"       # optional; items of different classes never share a box
 
-Unknown keys, wrong types, negative sizes and items that cannot fit an empty box are problems
-(path, line, field, message); :func:`read_item_file` returns all of them together.
+Unknown keys, wrong types, numbers that are not finite (``nan``, ``inf``), negative sizes, counts
+over the ceiling and items that cannot fit an empty box are problems (path, line, field, message);
+:func:`read_item_file` returns all of them together.
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +29,15 @@ import attrs
 from cattrs.gen import make_dict_structure_fn, override
 
 from core.convert import make_converter
-from core.packing.boxes import Box, Item, grams, grams_down
+from core.packing.boxes import (
+    MAX_BOX_KG,
+    MAX_BOX_LITRES,
+    MAX_COPIES,
+    Box,
+    Item,
+    grams,
+    grams_down,
+)
 from core.problems import Problem
 from core.tomlio import line_of, locate_lines, read_toml, structure
 
@@ -90,6 +101,7 @@ def read_item_file(path: Path) -> tuple[ItemFile | None, list[Problem]]:
         )
         rows = []
     items: list[Item] = []
+    copies = 0
     for index, row in enumerate(rows):
         r, found = structure(_converter, row, _ItemRow, path, text, ("items", index))
         problems.extend(found)
@@ -100,6 +112,13 @@ def read_item_file(path: Path) -> tuple[ItemFile | None, list[Problem]]:
                 items.append(Item(r.id, r.kg, r.l, r.count, r.kind))
                 if box_row is not None:
                     problems.extend(_check_fits(path, lines, index, r, box_row))
+                copies += r.count
+                if copies > MAX_COPIES and copies - r.count <= MAX_COPIES:
+                    at = line_of(lines, ("items", index, "count")) or line_of(
+                        lines, ("items", index))
+                    problems.append(Problem(
+                        path, at, f"the counts add up to more than {MAX_COPIES} copies, the most "
+                        "one packing holds", f"items[{index}].count"))
     if problems:
         return None, sorted(problems, key=lambda p: (p.line or 0, p.field or ""))
     assert box_row is not None
@@ -111,12 +130,17 @@ Lines = dict[tuple[str | int, ...], int]
 
 def _check_box(path: Path, lines: Lines, box: _BoxRow) -> list[Problem]:
     found = []
-    if not box.max_kg > 0:
-        at = line_of(lines, ("box", "max_kg"))
-        found.append(Problem(path, at, f"must be positive, got {box.max_kg:g}", "box.max_kg"))
-    if box.max_l is not None and not box.max_l > 0:
-        at = line_of(lines, ("box", "max_l"))
-        found.append(Problem(path, at, f"must be positive, got {box.max_l:g}", "box.max_l"))
+    for name, value, ceiling in (("max_kg", box.max_kg, MAX_BOX_KG),
+                                 ("max_l", box.max_l, MAX_BOX_LITRES)):
+        if value is None:
+            continue
+        message = ""
+        if not math.isfinite(value):
+            message = f"must be a finite number, got {value}"
+        elif not 0 < value <= ceiling:
+            message = f"must be positive and at most {ceiling:g}, got {value:g}"
+        if message:
+            found.append(Problem(path, line_of(lines, ("box", name)), message, f"box.{name}"))
     return found
 
 
@@ -129,12 +153,16 @@ def _check_item(path: Path, lines: Lines, index: int, row: _ItemRow) -> list[Pro
 
     if not row.id.strip():
         problem("id", "must not be empty")
-    if row.kg < 0:
-        problem("kg", f"must not be negative, got {row.kg:g}")
-    if row.l < 0:
-        problem("l", f"must not be negative, got {row.l:g}")
+    for name, value in (("kg", row.kg), ("l", row.l)):
+        if not math.isfinite(value):
+            problem(name, f"must be a finite number, got {value}")
+        elif value < 0:
+            problem(name, f"must not be negative, got {value:g}")
     if row.count < 1:
         problem("count", f"must be at least 1, got {row.count}")
+    elif row.count > MAX_COPIES:
+        problem("count", f"must be at most {MAX_COPIES} (the most one packing holds), "
+                         f"got {row.count}")
     return found
 
 

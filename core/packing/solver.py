@@ -28,31 +28,67 @@ class Solution:
         return self.count - self.lower_bound
 
 
-def lower_bound(inst: Instance) -> int:
+#: constructions (first fit decreasing and the others) may run this long past the search's time
+#: limit, and at least this long: a short limit still gives a real FFD, even on a busy machine
+MIN_CONSTRUCTION_SECONDS = 1.0
+#: the search for a better lower bound may run this long past the time limit
+BOUND_SECONDS = 0.25
+
+
+def construction_deadline(end: float, time_limit: float) -> float:
+    """When constructions switch to next fit: ``time_limit`` (at least a second) after ``end``.
+
+    The search for fewer boxes stops at ``end``; the quick constructions every result is compared
+    with finish in their own time on any usual list, and only a list too long for them meets
+    this deadline. A call therefore returns within about twice its time limit on any input.
+    """
+    return end + max(time_limit, MIN_CONSTRUCTION_SECONDS)
+
+
+def bound_deadline(end: float, construct_by: float) -> float:
+    """When the search for a better lower bound stops: soon after ``end``, so that on a list too
+    long for it the constructions still get their time."""
+    return min(construct_by, end + BOUND_SECONDS)
+
+
+def lower_bound(inst: Instance, deadline: float | None = None) -> int:
+    """A proved lower bound (a weaker one when the deadline cuts the conflict search short)."""
     if inst.c2 > 0:
-        return vector_bound(inst.w1, inst.w2, inst.c1, inst.c2)
+        return vector_bound(inst.w1, inst.w2, inst.c1, inst.c2, deadline=deadline)
     return l2(inst.w1, inst.c1)
 
 
 def solve(
-    inst: Instance, time_limit: float = 1.0, seed: int = 0, deadline: float | None = None
+    inst: Instance,
+    time_limit: float = 1.0,
+    seed: int = 0,
+    deadline: float | None = None,
+    construct_by: float | None = None,
 ) -> Solution:
     """Pack ``inst`` into as few bins as the time allows; never more than FFD.
 
     The search stops when the count meets the lower bound, after ``time_limit`` seconds, or at
-    ``deadline`` (a :func:`time.perf_counter` value), whichever comes first.
+    ``deadline`` (a :func:`time.perf_counter` value), whichever comes first. Every loop looks at
+    the clock: on a list too long for the time given, the bound stops early (it stays a proved
+    bound) and the constructions finish by next fit at ``construct_by`` (a perf_counter value,
+    default :func:`construction_deadline`), so the call returns in time on any input.
     """
     start = time.perf_counter()
     end = start + time_limit if deadline is None else min(deadline, start + time_limit)
+    if construct_by is None:
+        construct_by = construction_deadline(end, max(end - start, 0.0))
     if not inst.fits_alone():
         raise ValueError("an item is larger than the bin")
     if inst.n == 0:
         return Solution([], 0, 0)
-    lower = lower_bound(inst)
-    ffd = first_fit_decreasing(inst)
+    # the bound and the alternatives to FFD are extras: they stop soon after the time limit,
+    # FFD itself (the baseline) only at construct_by
+    extras_by = bound_deadline(end, construct_by)
+    lower = lower_bound(inst, extras_by)
+    ffd = first_fit_decreasing(inst, construct_by)
     bins: Bins = ffd
-    if len(bins) > lower:
-        bins = constructive(inst)
+    if len(bins) > lower and time.perf_counter() < extras_by:
+        bins = constructive(inst, extras_by, ffd)
         if len(bins) > len(ffd):
             bins = ffd
     if len(bins) > lower and end > time.perf_counter():

@@ -26,9 +26,12 @@ Every record carries every field of the GeoReport v2 service request list, in th
 **Personal data.** GeoReport v2 is meant for public feeds, so no caller's name, phone number or
 exact address is written, nor priority-people flags, household ids or operator names. The free-text
 description is the one field that may still carry them: the caller's own name, the names of the
-residents of the case's household and every run of 7 or more digits (phone numbers, ids) are
-replaced by ``***``. That masking cannot catch a name it does not know, so review a feed before
-publishing it, or export with ``descriptions=False``.
+residents of the case's household, every run of 7 or more digits however it is grouped (phone
+numbers such as ``139.1234.5678``, ``+86 139-1234-5678``, ids) and every room with what leads to
+it (``3栋2单元401``, ``3号楼2单元401室``, ``3-2-401``, ``401室``, ``Room 401``) are replaced by
+``***``. A building or unit without a room (``3号楼2单元``) is kept: it names many households.
+That masking cannot catch a name it does not know, so review a feed before publishing it, or
+export with ``descriptions=False``.
 """
 
 from __future__ import annotations
@@ -61,18 +64,32 @@ DATETIME_FIELDS: tuple[str, ...] = ("requested_datetime", "updated_datetime",
                                     "expected_datetime")
 STATUSES = frozenset({"open", "closed"})
 MASK = "***"
-_DIGITS = re.compile(r"(?:\+?\d[\d -]{5,}\d)")
+#: a digit run, grouped by spaces, dots, dashes or brackets (half- or full-width)
+_DIGITS = re.compile(r"\+?[(（]?\d[\d \u00a0\u3000.．\-－()（）]{5,}\d")
+_BUILDING = r"\d+\s*(?:号楼|栋|幢|座|号)"
+_UNIT = r"\d+\s*(?:单元|门)"
+_ROOM_WORD = r"(?:\s*(?:室|号|房|户))?"
+_SEPARATOR = r"[\s,，、\-－]*"
+#: a room: after a unit (and building), after a building, named 室/房, or building-unit-room
+_ROOMS = re.compile(
+    rf"(?:{_BUILDING}{_SEPARATOR})?{_UNIT}{_SEPARATOR}\d+{_ROOM_WORD}"
+    rf"|{_BUILDING}{_SEPARATOR}\d{{3,4}}{_ROOM_WORD}"
+    r"|\d+\s*(?:室|房间|房)"
+    r"|(?<![\d.])\d{1,3}\s*[-－]\s*\d{1,2}\s*[-－]\s*\d{2,4}(?![\d.])"
+    r"|(?i:\b(?:room|rm|apt|flat)\.?\s*#?\s*\d+)"
+)
 
 
 Progress = Callable[[int, int], None]
 
 
 def mask_personal(text: str, names: Sequence[str]) -> str:
-    """``text`` with the given names and every run of 7 or more digits replaced by ``***``."""
+    """``text`` with the given names, digit runs of 7 or more digits and rooms as ``***``."""
     for name in sorted({n.strip() for n in names if len(n.strip()) >= 2}, key=len, reverse=True):
         text = text.replace(name, MASK)
-    return _DIGITS.sub(lambda m: MASK if sum(c.isdigit() for c in m.group()) >= 7
+    text = _DIGITS.sub(lambda m: MASK if sum(c.isdigit() for c in m.group()) >= 7
                        else m.group(), text)
+    return _ROOMS.sub(MASK, text)
 
 
 def _hours(value: float) -> str:

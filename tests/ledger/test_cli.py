@@ -32,8 +32,10 @@ def test_demo_desk_has_findings(demo_copy: Path, capsys: pytest.CaptureFixture[s
 def test_jobs(demo_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["reconcile", "--desk", str(demo_copy), "--json", "--jobs", "1"]) == 1
     assert len(json.loads(capsys.readouterr().out)["findings"]) == 4
-    assert main(["reconcile", "--desk", str(demo_copy), "--jobs", "0"]) == 2
-    assert "--jobs must be at least 1" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exited:
+        main(["reconcile", "--desk", str(demo_copy), "--jobs", "0"])
+    assert exited.value.code == 2
+    assert "--jobs: '0': give from 1 to 64 processes" in capsys.readouterr().err
 
 
 def test_chinese_report(demo_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:

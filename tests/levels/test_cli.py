@@ -13,6 +13,15 @@ from tui.cli import main
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 TENSE = FIXTURES / "signals" / "tense.toml"
 FROM_DATA = FIXTURES / "signals" / "from_data.toml"
+#: a complete [signals] table, all calm
+CALM = """[signals]
+grain_oil_weekly_rise = 0.0
+lean_pork_weekly_rise = 0.0
+panic_buying = "none"
+tight_days = 0
+persistently_tight = false
+stockout = false
+"""
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -101,6 +110,46 @@ def test_malformed_files(
     assert err.startswith(expected), err
 
 
+@pytest.mark.parametrize("key", ["grain_oil_weekly_rise", "lean_pork_weekly_rise",
+                                 "panic_buying", "tight_days", "persistently_tight", "stockout"])
+def test_a_missing_signal_is_an_error_not_calm(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = "".join(line + "\n" for line in CALM.splitlines() if not line.startswith(key))
+    Path("s.toml").write_text(text, encoding="utf-8")
+    status, out, err = run(capsys, "s.toml")
+    assert status == 2 and out == ""
+    assert err.startswith(f"s.toml:1: signals.{key}: missing signal: give it in [signals]"), err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+def test_an_empty_signals_table_names_every_missing_signal(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("s.toml").write_text("[signals]\n", encoding="utf-8")
+    status, out, err = run(capsys, "s.toml")
+    assert status == 2 and out == ""
+    assert [line.split(": ")[1] for line in err.splitlines()] == [
+        "signals.grain_oil_weekly_rise", "signals.lean_pork_weekly_rise", "signals.panic_buying",
+        "signals.tight_days", "signals.persistently_tight", "signals.stockout"]
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("nan", "must be a finite number, got nan"), ("inf", "must be a finite number, got inf"),
+    ("-inf", "must be a finite number, got -inf")])
+def test_a_signal_that_is_not_finite_is_an_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    value: str, message: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = CALM.replace("grain_oil_weekly_rise = 0.0", f"grain_oil_weekly_rise = {value}")
+    Path("s.toml").write_text(text, encoding="utf-8")
+    status, _, err = run(capsys, "s.toml")
+    assert status == 2 and f"s.toml:2: signals.grain_oil_weekly_rise: {message}" in err, err
+
+
 def test_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     status, _, err = run(capsys, str(tmp_path / "nope.toml"))
     assert status == 2 and "nope.toml: file not found" in err
@@ -136,7 +185,7 @@ def test_unknown_district_for_the_desk(
 ) -> None:
     desk = shutil.copytree(FIXTURES / "desk", tmp_path / "desk")
     signals = tmp_path / "s.toml"
-    signals.write_text('district = "atlantis"\n[signals]\ntight_days = 1\n', encoding="utf-8")
+    signals.write_text('district = "atlantis"\n' + CALM, encoding="utf-8")
     status, _, err = run(capsys, "--desk", str(desk), str(signals))
     assert status == 2 and "s.toml:1: district: unknown district 'atlantis'" in err
 

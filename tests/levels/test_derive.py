@@ -87,8 +87,10 @@ def test_signals_file_derives_what_it_does_not_say() -> None:
     text = b"""
 date = 2026-11-23
 [signals]
+grain_oil_weekly_rise = 0.0
 panic_buying = "wide"
 tight_days = 12
+persistently_tight = false
 
 [[price]]
 group = "lean_pork"

@@ -210,6 +210,6 @@ def test_replay_command_refuses_a_different_desk_and_masks(tmp_path: Path,
     assert main(["replay", str(recording), "--export-masked", str(out)]) == 0
     masked = load_recording(out)
     phone = "".join(k.key for k in masked.keys if k.field == "phone")
-    assert phone[:3] == "139" and phone != "13900553416" and len(phone) == 11
+    assert phone[:3] == "138" and phone != "13800000061" and len(phone) == 11
     assert masked.session.masked and len(masked.keys) == len(load_recording(recording).keys)
     assert replay_command.HELP

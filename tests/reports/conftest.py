@@ -185,6 +185,13 @@ stock = 40
 SIGNALS = '''district = "hr"
 date = 2026-11-20
 
+[signals]  # the grain and oil rise is derived from the prices below
+lean_pork_weekly_rise = 0.0
+panic_buying = "none"
+tight_days = 0
+persistently_tight = false
+stockout = false
+
 [[price]]
 group = "grain_oil"
 item = "rice-5kg"

@@ -24,6 +24,7 @@ def run(*argv: str) -> int:
 def test_open311_file(small: SmallDesk, tmp_path: Path, capsys: pytest.CaptureFixture[str]
                       ) -> None:
     out = tmp_path / "feed" / "open311.json"
+    out.parent.mkdir()  # an export goes into a directory that exists
     root = str(small.desk.root)
     assert run("open311", "--desk", root, "--out", str(out), "--since", "2026-11-20",
                "--until", "2026-11-20") == 0

@@ -6,6 +6,9 @@ import io
 import json
 from datetime import datetime
 
+import attrs
+import pytest
+
 import core
 from core.reports import (
     OPEN311_FIELDS,
@@ -95,6 +98,35 @@ def test_no_personal_data(small: SmallDesk) -> None:
 def test_mask_personal() -> None:
     assert mask_personal("王芳说 010-6601 2345 不通", ["王芳", ""]) == "***说 *** 不通"
     assert mask_personal("3号楼2单元，买5袋米", []) == "3号楼2单元，买5袋米"
+
+
+@pytest.mark.parametrize(("text", "masked"), [
+    ("回电139.1234.5678", "回电***"),
+    ("回电 139 1234 5678。", "回电 ***。"),
+    ("+86 139-1234-5678", "***"),
+    ("+86.139.1234.5678", "***"),
+    ("电话１３９１２３４５６７８", "电话***"),
+    ("住3栋2单元401，独居", "住***，独居"),
+    ("3号楼2单元401室漏水", "***漏水"),
+    ("住在3-2-401", "住在***"),
+    ("3栋 2单元 401", "***"),
+    ("2单元501的老人", "***的老人"),
+    ("401室没人接", "***没人接"),
+    ("lives in Room 401", "lives in ***"),
+    ("买5袋米和2桶油，共3件", "买5袋米和2桶油，共3件"),
+    ("白菜从3.5元涨到4.2元", "白菜从3.5元涨到4.2元"),
+    ("3号楼2单元的住户都缺米", "3号楼2单元的住户都缺米"),
+])
+def test_mask_phones_however_grouped_and_rooms(text: str, masked: str) -> None:
+    assert mask_personal(text, []) == masked
+
+
+def test_a_feed_holds_no_dotted_phone_nor_room(small: SmallDesk) -> None:
+    store = small.desk.cases
+    case = store.get(small.ids["C3"])
+    store.save(case, attrs.evolve(case, description="住3栋2单元401，电话139.8765.4321，或3-2-402"))
+    c3 = next(r for r in feed(small.desk) if r["service_request_id"] == small.ids["C3"])
+    assert c3["description"] == "住***，电话***，或***"
 
 
 def test_since_until_and_progress(small: SmallDesk) -> None:

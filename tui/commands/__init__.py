@@ -1,13 +1,18 @@
 """``baogong`` subcommands, one module each.
 
 A command module defines ``HELP`` (one line), ``configure(parser)`` to add its arguments and
-``run(args) -> int`` returning the exit status: 0 all good, 1 findings, 2 unusable input.
+``run(args) -> int`` returning the exit status: 0 all good, 1 findings, 2 unusable input (or an
+output that cannot be written). An exception escaping ``run`` is a bug: :func:`tui.cli.main`
+logs it and exits with :data:`tui.cli.INTERNAL_ERROR`.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+import sys
 from datetime import date
+from pathlib import Path
 
 
 def iso_date(text: str) -> date:
@@ -16,3 +21,56 @@ def iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+#: the longest a command may be told to search (``--time-limit``), seconds
+MAX_TIME_LIMIT = 3600.0
+#: the most worker processes a command may be told to start (``--jobs``)
+MAX_JOBS = 64
+
+
+def time_limit(text: str) -> float:
+    """A ``--time-limit``: a finite number of seconds from 0 to :data:`MAX_TIME_LIMIT`."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or not 0 <= value <= MAX_TIME_LIMIT:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give seconds from 0 to {MAX_TIME_LIMIT:g}") from None
+    return value
+
+
+def jobs(text: str) -> int:
+    """A ``--jobs``: a whole number of processes from 1 to :data:`MAX_JOBS`."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"{text!r}: give from 1 to {MAX_JOBS} processes")
+    return value
+
+
+def output_problem(path: Path, *, directory: bool = False) -> str | None:
+    """Why ``path`` cannot be written as an output file (or ``directory``), or None.
+
+    An output goes into a directory that exists: a mistyped path is reported rather than
+    created. The write itself may still fail (no permission, disk full): callers catch
+    :class:`OSError` and report it with :func:`cannot_write`.
+    """
+    parent = path.parent
+    if not parent.is_dir():
+        return f"no directory {parent} (create it first)"
+    if not directory and path.is_dir():
+        return "is a directory: give a file name"
+    if directory and path.exists() and not path.is_dir():
+        return "exists and is not a directory"
+    return None
+
+
+def cannot_write(command: str, exc: OSError, output: str | None = None) -> int:
+    """Report a failed write of ``output`` in one line (``baogong CMD: cannot write ...``); 2."""
+    where = output or exc.filename or ""
+    print(f"baogong {command}: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
+    return 2

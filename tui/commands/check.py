@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from core.check import check_desk
+from tui.commands import MAX_JOBS, jobs
 from tui.deskpath import resolve_desk
 
 HELP = "validate every file of a desk; print each problem as path:line: message"
@@ -13,8 +14,9 @@ HELP = "validate every file of a desk; print each problem as path:line: message"
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("desk_dir", nargs="?", metavar="DESK", help="the desk to check")
-    parser.add_argument("--jobs", type=int, default=None,
-                        help="processes used to read case files (default: one per core)")
+    parser.add_argument("--jobs", type=jobs, default=None,
+                        help=f"processes used to read case files (default: one per core, at "
+                             f"most {MAX_JOBS})")
     parser.add_argument("--sweep", action="store_true",
                         help="remove the temporary files that interrupted writes left behind")
 

@@ -9,7 +9,8 @@
 Every subcommand takes ``--desk DIR``. Without ``--csv``/``--xlsx`` a report prints as text.
 Times are the desk's: a date means midnight in its time zone, ``--until DATE`` includes that day.
 Exit status: 0 written, 2 when the desk or an input file cannot be used (each problem printed as
-``path:line: message``) or an argument is wrong.
+``path:line: message``), an argument is wrong or the output cannot be written (a directory, a
+directory that does not exist, no permission: one line naming the path; nothing is created).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from core.reports import (
     write_json_array,
 )
 from core.shifts import shift_at
+from tui.commands import cannot_write, output_problem
 from tui.deskpath import resolve_desk
 
 HELP = "export the Open311 feed, supervisors' reports (日报/交接班/日汇总) and the case list"
@@ -114,6 +116,11 @@ def _output_arguments(parser: argparse.ArgumentParser, *, text: bool = True) -> 
 
 
 def run(args: argparse.Namespace) -> int:
+    for option in ("out", "csv", "xlsx"):
+        value = getattr(args, option, None)
+        if value and value != "-" and (wrong := output_problem(Path(value))) is not None:
+            print(f"baogong export: --{option} {value}: {wrong}", file=sys.stderr)
+            return 2
     try:
         desk = Desk.open(resolve_desk(args.desk))
     except DeskError as exc:
@@ -127,6 +134,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     except DeskError as exc:
         return _fail(exc.problems)
+    except OSError as exc:
+        outputs = [getattr(args, o, None) for o in ("out", "csv", "xlsx")]
+        return cannot_write("export", exc, next((o for o in outputs if o and o != "-"), None))
     finally:
         desk.cases.index.close()
 
@@ -205,7 +215,6 @@ class AtomicText:
         self.name = ""
 
     def __enter__(self) -> IO[str]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, self.name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
                                          dir=self.path.parent)
         os.fchmod(fd, self.mode)

@@ -3,7 +3,9 @@
 Prints a table of boxes (weight, volume, class, contents) with the box count, the lower bound and
 the gap; ``--json`` prints ``{"count", "lower_bound", "gap", "ffd_count", "boxes"}`` where
 ``boxes`` is a list of lists of item ids (an item with ``count = 3`` appears three times). A file
-that cannot be used gives ``path:line: message`` lines on stderr and exit status 2.
+that cannot be used (numbers that are not finite, out of range, or counts over the ceiling
+:data:`core.packing.MAX_COPIES` included) gives ``path:line: message`` lines on stderr and exit
+status 2.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from core.deskfiles import named_file
 from core.packing import Packing, pack_items
 from core.packing.itemfile import read_item_file
+from tui.commands import MAX_TIME_LIMIT, time_limit
 
 HELP = "pack an item list (TOML) into as few boxes as possible"
 
@@ -27,17 +30,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--time-limit",
         metavar="SECONDS",
-        type=float,
+        type=time_limit,
         default=1.0,
-        help="stop searching for fewer boxes after this long (default 1)",
+        help=f"stop searching for fewer boxes after this long (default 1, at most "
+             f"{MAX_TIME_LIMIT:g}); the command ends within about twice this",
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed of the search")
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.time_limit < 0:
-        print("baogong pack: --time-limit must not be negative", file=sys.stderr)
-        return 2
     parsed, problems = read_item_file(named_file(args.items))
     if parsed is None:
         for problem in problems:

@@ -1,7 +1,8 @@
 """``baogong reconcile``: reconcile a desk's ledgers and report every finding.
 
 Exit status: 0 everything balances, 1 there are findings, 2 the desk or a ledger file could not be
-read (each problem is printed on stderr as ``path:line: message``).
+read (each problem is printed on stderr as ``path:line: message``) or an output cannot be written
+(``--xlsx`` and ``--csv`` go into a directory that exists).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from core.ledger.export import to_json, write_ledger_csv, write_report_csv
 from core.ledger.reconcile import WorkerFailed
 from core.ledger.report import render_text
 from core.problems import DeskError
-from tui.commands import iso_date
+from tui.commands import MAX_JOBS, cannot_write, iso_date, jobs, output_problem
 from tui.deskpath import resolve_desk
 
 HELP = "reconcile money and stock ledgers (对账): collected vs invoiced vs received, IOUs, stock"
@@ -53,11 +54,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="write the same as one XLSX workbook")
     parser.add_argument("--write-matches", action="store_true",
                         help="write match records to ledgers/matches/")
-    parser.add_argument("--jobs", type=int, default=None, metavar="N",
-                        help="read large ledgers with up to N processes (default: one per CPU)")
+    parser.add_argument("--jobs", type=jobs, default=None, metavar="N",
+                        help=f"read large ledgers with up to N processes (default: one per CPU, "
+                             f"at most {MAX_JOBS})")
 
 
 def run(args: argparse.Namespace) -> int:
+    for option, value, is_dir in (("--csv", args.csv, True), ("--xlsx", args.xlsx, False)):
+        if value and (wrong := output_problem(value, directory=is_dir)) is not None:
+            print(f"baogong reconcile: {option} {value}: {wrong}", file=sys.stderr)
+            return 2
     root = resolve_desk(args.desk)
     try:
         desk = Desk.open(root)
@@ -77,9 +83,6 @@ def run(args: argparse.Namespace) -> int:
         if value and value not in known:
             print(f"unknown {name} {value!r}", file=sys.stderr)
             return 2
-    if args.jobs is not None and args.jobs < 1:
-        print("--jobs must be at least 1", file=sys.stderr)
-        return 2
     try:
         result = book.reconcile(start=args.start, end=args.end, scope=scope, as_of=args.as_of,
                                 workers=args.jobs)
@@ -104,8 +107,7 @@ def run(args: argparse.Namespace) -> int:
         if args.write_matches:
             write_matches(result, mode=desk.file_mode)
     except OSError as exc:
-        print(f"{exc.filename or ''}: cannot write: {exc.strerror or exc}", file=sys.stderr)
-        return 2
+        return cannot_write("reconcile", exc)
     for problem in result.problems:
         print(problem.render(desk.root), file=sys.stderr)
     if result.problems:

@@ -8,7 +8,9 @@ this terminal instead of headless. ``--export-masked OUT`` writes a copy of the 
 caller's personal data masked (see :mod:`tui.recording`) and replays nothing.
 
 Exit status: 0 replayed; 2 the recording or the desk cannot be used (including a desk whose
-contents differ from the recorded fingerprint, unless ``--force``).
+contents differ from the recorded fingerprint, unless ``--force``, and a recording with numbers
+out of range or cut short: see the limits in :mod:`tui.recording`), or an output cannot be
+written.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 
 from core.demo import copy_demo_desk
 from core.problems import DeskError
+from tui.commands import cannot_write, output_problem
 
 HELP = "replay a recorded session on a scratch copy of its desk and list the cases it produced"
 
@@ -59,9 +62,17 @@ def run(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(problem.render(Path.cwd()), file=sys.stderr)
         return 2
+    for option, value, is_dir in (("--export-masked", args.export_masked, False),
+                                  ("--screens", args.screens, True),
+                                  ("--keep", args.keep, True)):
+        if value and (wrong := output_problem(Path(value), directory=is_dir)) is not None:
+            return _fail(f"{option} {value}: {wrong}")
     if args.export_masked:
         fields = rec.PERSONAL_FIELDS | (rec.TEXT_FIELDS if args.mask_text else frozenset())
-        rec.save_recording(rec.mask_recording(recording, fields), args.export_masked)
+        try:
+            rec.save_recording(rec.mask_recording(recording, fields), args.export_masked)
+        except OSError as exc:
+            return cannot_write("replay", exc, args.export_masked)
         print(f"masked {', '.join(sorted(fields))}: {args.export_masked}")
         return 0
     given = getattr(args, "desk", None)
@@ -78,11 +89,14 @@ def run(args: argparse.Namespace) -> int:
         scratch_parent = Path(tempfile.mkdtemp(prefix="baogong-replay-"))
         target = scratch_parent / "desk"
     try:
-        if given:
-            shutil.copytree(Path(given).expanduser(), target,
-                            ignore=shutil.ignore_patterns(".index", ".locks", ".drafts", "*.tmp"))
-        else:
-            copy_demo_desk(target)
+        try:
+            if given:
+                shutil.copytree(Path(given).expanduser(), target, ignore=shutil.ignore_patterns(
+                    ".index", ".locks", ".drafts", "*.tmp"))
+            else:
+                copy_demo_desk(target)
+        except OSError as exc:
+            return _fail(f"cannot make the scratch desk at {target}: {exc.strerror or exc}")
         print(rec.describe(recording))
         try:
             result = asyncio.run(rec.replay(
@@ -97,9 +111,12 @@ def run(args: argparse.Namespace) -> int:
                 print(f"file {target / name}")
         if args.screens:
             directory = Path(args.screens)
-            directory.mkdir(parents=True, exist_ok=True)
-            for index, (name, svg) in enumerate(result.screens.items(), start=1):
-                (directory / f"{index:02d}-{name}.svg").write_text(svg, encoding="utf-8")
+            try:
+                directory.mkdir(exist_ok=True)
+                for index, (name, svg) in enumerate(result.screens.items(), start=1):
+                    (directory / f"{index:02d}-{name}.svg").write_text(svg, encoding="utf-8")
+            except OSError as exc:
+                return cannot_write("replay", exc, str(directory))
             print(f"{len(result.screens)} checkpoint screen(s) in {directory}")
         speed = "real speed" if args.real_speed else "as fast as possible"
         print(f"replayed {result.keys} keys of a {recording.session.duration:.0f} s session in "

@@ -23,7 +23,7 @@ from core.desk import Desk
 from core.problems import DeskError, Problem
 from core.rounds import Round, load_rounds, plan_json, plan_round, read_round
 from tui import i18n
-from tui.commands import iso_date
+from tui.commands import MAX_TIME_LIMIT, iso_date, time_limit
 from tui.deskpath import resolve_desk
 from tui.roundview import plain, round_lines
 
@@ -39,8 +39,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")
     parser.add_argument("--lang", choices=["zh", "en"],
                         help="language (default: the desk's locale)")
-    parser.add_argument("--time-limit", type=float, default=0.5, metavar="S",
-                        help="seconds the packer may search (default 0.5)")
+    parser.add_argument("--time-limit", type=time_limit, default=0.5, metavar="S",
+                        help=f"seconds the packer may search (default 0.5, at most "
+                             f"{MAX_TIME_LIMIT:g})")
 
 
 def _fail(problems: list[Problem] | tuple[Problem, ...], root: Path | None = None) -> int:
