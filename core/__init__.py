@@ -35,6 +35,8 @@ from core.cases import (
     ItemLine,
     Priority,
     TransitionError,
+    due_time,
+    effective_priority,
     plan_edit,
 )
 from core.desk import Desk
@@ -52,6 +54,7 @@ from core.model import (
     SlaRules,
     Supermarket,
 )
+from core.phones import InvalidPhone, PhoneKind, check_caller_phone, normalize_phone, phone_kind
 from core.problems import DeskError, Problem
 from core.store import CaseNotFound, CaseStore, ConflictError
 
@@ -59,9 +62,10 @@ __all__ = [
     "Action", "Address", "Caller", "Case", "CaseEvent", "CaseKind", "CaseNotFound", "CaseRow",
     "CaseStatus", "CaseStore", "CatalogueItem", "Category", "Community", "ConflictError",
     "Department", "Desk", "DeskError", "DeskSettings", "Details", "District", "Edit",
-    "Evaluation", "FieldChange", "GoodsCategory", "Household", "ItemLine", "Priority",
-    "PriorityFlag", "Problem", "Query", "Resident", "SlaRules", "Supermarket",
-    "TransitionError", "open_desk", "plan_edit",
+    "Evaluation", "FieldChange", "GoodsCategory", "Household", "InvalidPhone", "ItemLine",
+    "PhoneKind", "Priority", "PriorityFlag", "Problem", "Query", "Resident", "SlaRules",
+    "Supermarket", "TransitionError", "check_caller_phone", "due_time", "effective_priority",
+    "normalize_phone", "open_desk", "phone_kind", "plan_edit",
 ]
 
 

@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
 from core.cases import Address, Caller, Category, ItemLine, Priority
-from core.desk import normalise_phone
+from core.phones import normalize_phone
 from core.index import Query
 from core.model import Household, PriorityFlag
 from core.problems import DeskError
@@ -376,7 +376,7 @@ class IntakeScreen(Screen[None]):
     # --- a known caller -------------------------------------------------------------------
 
     def _lookup_phone(self, phone: str) -> None:
-        digits = normalise_phone(phone)
+        digits = normalize_phone(phone)
         known = self.query_one("#known", Static)
         history = self.query_one("#history", Static)
         if len(digits) < 7:
@@ -412,7 +412,7 @@ class IntakeScreen(Screen[None]):
         app = self.desk_app
         self.household = household.id
         caller = next((r for r in household.residents
-                       if normalise_phone(r.phone) == digits), None)
+                       if normalize_phone(r.phone) == digits), None)
         caller = caller or (household.residents[0] if household.residents else None)
         if caller is not None:
             self._fill_if_empty("name", caller.name)
@@ -453,7 +453,7 @@ class IntakeScreen(Screen[None]):
             warning.update("")
             return
         app = self.desk_app
-        digits = normalise_phone(self._field("phone"))
+        digits = normalize_phone(self._field("phone"))
         found: dict[str, str] = {}
         if len(digits) >= 7:
             for row in app.reader.query(Query(phone=digits, category=Category(category),
