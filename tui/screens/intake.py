@@ -24,9 +24,9 @@ from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
 from core.cases import Address, Caller, Category, ItemLine, Priority
-from core.phones import normalize_phone
 from core.index import Query
 from core.model import Household, PriorityFlag
+from core.phones import normalize_phone
 from core.problems import DeskError
 from tui.drafts import Draft, new_draft_id
 from tui.i18n import (
