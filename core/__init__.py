@@ -37,9 +37,17 @@ from core.cases import (
     TransitionError,
     due_time,
     effective_priority,
+    plan_call,
     plan_edit,
 )
 from core.desk import Desk
+from core.duplicates import (
+    KnownCaller,
+    RepeatCall,
+    RepeatReason,
+    find_repeat_calls,
+    known_caller,
+)
 from core.index import CaseRow, Query
 from core.model import (
     CatalogueItem,
@@ -63,9 +71,10 @@ __all__ = [
     "CaseStatus", "CaseStore", "CatalogueItem", "Category", "Community", "ConflictError",
     "Department", "Desk", "DeskError", "DeskSettings", "Details", "District", "Edit",
     "Evaluation", "FieldChange", "GoodsCategory", "Household", "InvalidPhone", "ItemLine",
-    "PhoneKind", "Priority", "PriorityFlag", "Problem", "Query", "Resident", "SlaRules",
-    "Supermarket", "TransitionError", "check_caller_phone", "due_time", "effective_priority",
-    "normalize_phone", "open_desk", "phone_kind", "plan_edit",
+    "KnownCaller", "PhoneKind", "Priority", "PriorityFlag", "Problem", "Query", "RepeatCall",
+    "RepeatReason", "Resident", "SlaRules", "Supermarket", "TransitionError",
+    "check_caller_phone", "due_time", "effective_priority", "find_repeat_calls",
+    "known_caller", "normalize_phone", "open_desk", "phone_kind", "plan_call", "plan_edit",
 ]
 
 

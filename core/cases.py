@@ -174,6 +174,7 @@ class Action(enum.StrEnum):
     CALL_BACK = "call_back"
     EVALUATE = "evaluate"
     REOPEN = "reopen"
+    CALL = "call"  # the caller phoned again about this case (再次来电)
 
 
 _OPEN_WORK = frozenset(
@@ -193,6 +194,9 @@ TRANSITIONS: dict[Action, tuple[frozenset[CaseStatus], CaseStatus | None]] = {
     Action.CREATE: (frozenset(), CaseStatus.ACCEPTED),
     Action.EDIT: (_ANY, None),
     Action.NOTE: (_ANY, None),
+    # a repeat call is recorded whatever the status; on a closed case reopening it is a separate
+    # decision (Action.REOPEN), taken by whoever reads the call
+    Action.CALL: (_ANY, None),
     Action.DISPATCH: (_OPEN_WORK, CaseStatus.DISPATCHED),
     Action.START: (
         frozenset({CaseStatus.DISPATCHED, CaseStatus.CHASED, CaseStatus.REOPENED,
@@ -490,6 +494,35 @@ def apply(
     )
     updates["history"] = (*case.history, event)
     return attrs.evolve(case, **updates)  # type: ignore[arg-type]
+
+
+def plan_call(
+    case: Case,
+    *,
+    time: datetime,
+    rules: SlaRules,
+    priority: Priority = Priority.NORMAL,
+    flags: frozenset[PriorityFlag] = frozenset(),
+) -> dict[str, object]:
+    """The ``changes`` a repeat call (:attr:`Action.CALL`) makes to ``case``.
+
+    What the new call tells can only raise the case: its priority-people ``flags`` are added,
+    and its ``priority`` (after flags, :func:`effective_priority`) is kept if more urgent. When
+    an open case is raised, its due time becomes the earlier of the old one and the one the
+    raised case would get if accepted at ``time``. Nothing raised: no changes.
+    """
+    merged = case.flags | flags
+    raised = more_urgent(case.priority, effective_priority(priority, merged))
+    changes: dict[str, object] = {}
+    if merged != case.flags:
+        changes["flags"] = merged
+    if raised is not case.priority:
+        changes["priority"] = raised
+    if changes and case.is_open:
+        due = due_time(rules, case.kind, raised, time, merged)
+        if case.due is None or due < case.due:
+            changes["due"] = due
+    return changes
 
 
 # --- correcting a case's details (工单信息更正) -------------------------------------------------
