@@ -33,8 +33,9 @@ from textual.message_pump import MessagePump
 from textual.widget import Widget
 
 #: a held key is let go after this long even if the app never looks settled (a widget animating
-#: without end): late is better than lost
-MAX_HOLD = 2.0
+#: without end): late is better than never, but a key let go too early may land in the wrong
+#: field, so this is far beyond what any key takes, even on a loaded machine
+MAX_HOLD = 10.0
 #: how often the app is looked at while keys are held
 POLL = 0.001
 

@@ -18,6 +18,7 @@ as a draft a moment after every change.
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -333,6 +334,7 @@ class IntakeScreen(Screen[None]):
         self.household: str = ""
         self.started: datetime | None = draft.started if draft else None
         self._draft_timer: Timer | None = None
+        self._last_change = 0.0
         #: open cases this call may repeat, newest first
         self.repeats: list[RepeatCall] = []
         #: the operator pressed ctrl+s once over the repeat warning: the next one saves
@@ -434,9 +436,17 @@ class IntakeScreen(Screen[None]):
         if self.restoring:
             return
         self.dirty = True
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(DRAFT_DELAY, self.save_draft)
+        self._last_change = time.monotonic()
+        if self._draft_timer is None:  # one timer for a burst of changes, not one per key
+            self._draft_timer = self.set_timer(DRAFT_DELAY, self._draft_due)
+
+    def _draft_due(self) -> None:
+        self._draft_timer = None
+        quiet_for = time.monotonic() - self._last_change
+        if quiet_for < DRAFT_DELAY:
+            self._draft_timer = self.set_timer(DRAFT_DELAY - quiet_for, self._draft_due)
+            return
+        self.save_draft()
 
     def save_draft(self) -> None:
         if not self.dirty or not self.is_attached:
@@ -514,8 +524,11 @@ class IntakeScreen(Screen[None]):
         known = self._known(phone)
         if known is None:
             new = len("".join(ch for ch in phone if ch.isdigit())) >= 7
-            known_line.update(_("New caller") if new else "")
-            history.update("")
+            shown = _("New caller") if new else ""
+            if str(known_line.content) != shown:
+                known_line.update(shown)
+            if str(history.content):
+                history.update("")
             return
         self._fill_from(known)
         known_line.update(_("Registered household") if known.registered else _("Called before"))
@@ -572,8 +585,10 @@ class IntakeScreen(Screen[None]):
         repeats = find_repeat_calls(
             self.desk_app.reader, phone=self._field("phone"), address=self._address(),
             category=Category(category)) if category else []
-        if [r.row.id for r in repeats] != [r.row.id for r in self.repeats]:
-            self.save_warned = False
+        if [r.row.id for r in repeats] == [r.row.id for r in self.repeats]:
+            self.repeats = repeats
+            return  # nothing new to say: no repaint, no footer rebuilt, on every key
+        self.save_warned = False
         self.repeats = repeats
         self._show_warning()
         self.refresh_bindings()
@@ -703,6 +718,7 @@ class IntakeScreen(Screen[None]):
         self.dirty = False
         if self._draft_timer is not None:
             self._draft_timer.stop()
+            self._draft_timer = None
         app.drafts.discard(self.draft)
         app.pop_screen()
         from tui.screens.queue import QueueScreen
@@ -732,4 +748,5 @@ class IntakeScreen(Screen[None]):
         self._tick()
         self._lookup_phone(self._field("phone"))
         self._check_duplicates()
+        self._show_warning()
         self._show_due()
