@@ -111,8 +111,11 @@ def test_five_calls_typed_without_pauses_are_saved_field_by_field(
            "TEXTUAL_ANIMATIONS": "none", "HOME": str(home),
            "XDG_DATA_HOME": str(home / ".local" / "share"),
            "XDG_CONFIG_HOME": str(home / ".config"), "BAOGONG_DESK": ""}
-    terminal.start([sys.executable, "-m", "tui.cli", "--lang", "en", "--operator", "burst"],
-                   env, ROOT)
+    exports = " ".join(f"{k}={v}" for k, v in env.items())
+    # the session outlives the app by ten minutes, so that a crash's traceback stays readable
+    terminal.tmux("new-session", "-d", "-s", terminal.name, "-x", "80", "-y", "24",
+                  f"cd {ROOT} && env {exports} {sys.executable} -m tui.cli --lang en "
+                  f"--operator burst; sleep 600")
     terminal.wait_for("Queue")
     saved: list[tuple[Call, str]] = []
     for call in CALLS:
