@@ -35,9 +35,19 @@ from core.cases import (
     ItemLine,
     Priority,
     TransitionError,
+    due_time,
+    effective_priority,
+    plan_call,
     plan_edit,
 )
 from core.desk import Desk
+from core.duplicates import (
+    KnownCaller,
+    RepeatCall,
+    RepeatReason,
+    find_repeat_calls,
+    known_caller,
+)
 from core.facts import DeliveryShortfall, MissingLine, PriceReport, ReliefRequest
 from core.index import CaseRow, Query
 from core.model import (
@@ -53,6 +63,7 @@ from core.model import (
     SlaRules,
     Supermarket,
 )
+from core.phones import InvalidPhone, PhoneKind, check_caller_phone, normalize_phone, phone_kind
 from core.problems import DeskError, Problem
 from core.store import CaseNotFound, CaseStore, ConflictError
 
@@ -60,10 +71,12 @@ __all__ = [
     "Action", "Address", "Caller", "Case", "CaseEvent", "CaseKind", "CaseNotFound", "CaseRow",
     "CaseStatus", "CaseStore", "CatalogueItem", "Category", "Community", "ConflictError",
     "DeliveryShortfall", "Department", "Desk", "DeskError", "DeskSettings", "Details",
-    "District", "Edit", "Evaluation", "FieldChange", "GoodsCategory", "Household", "ItemLine",
-    "MissingLine", "PriceReport", "Priority", "PriorityFlag", "Problem", "Query",
-    "ReliefRequest", "Resident", "SlaRules", "Supermarket", "TransitionError", "open_desk",
-    "plan_edit",
+    "District", "Edit", "Evaluation", "FieldChange", "GoodsCategory", "Household",
+    "InvalidPhone", "ItemLine", "KnownCaller", "MissingLine", "PhoneKind", "PriceReport",
+    "Priority", "PriorityFlag", "Problem", "Query", "ReliefRequest", "RepeatCall",
+    "RepeatReason", "Resident", "SlaRules", "Supermarket", "TransitionError",
+    "check_caller_phone", "due_time", "effective_priority", "find_repeat_calls", "known_caller",
+    "normalize_phone", "open_desk", "phone_kind", "plan_call", "plan_edit",
 ]
 
 

@@ -27,6 +27,7 @@ from core.model import (
     check_optional_code,
     check_phone,
 )
+from core.phones import check_caller_phone, normalize_phone
 from core.problems import InvalidField
 
 SCHEMA_VERSION = 1
@@ -176,6 +177,7 @@ class Action(enum.StrEnum):
     CALL_BACK = "call_back"
     EVALUATE = "evaluate"
     REOPEN = "reopen"
+    CALL = "call"  # the caller phoned again about this case (再次来电)
 
 
 _OPEN_WORK = frozenset(
@@ -195,6 +197,9 @@ TRANSITIONS: dict[Action, tuple[frozenset[CaseStatus], CaseStatus | None]] = {
     Action.CREATE: (frozenset(), CaseStatus.ACCEPTED),
     Action.EDIT: (_ANY, None),
     Action.NOTE: (_ANY, None),
+    # a repeat call is recorded whatever the status; on a closed case reopening it is a separate
+    # decision (Action.REOPEN), taken by whoever reads the call
+    Action.CALL: (_ANY, None),
     Action.DISPATCH: (_OPEN_WORK, CaseStatus.DISPATCHED),
     Action.START: (
         frozenset({CaseStatus.DISPATCHED, CaseStatus.CHASED, CaseStatus.REOPENED,
@@ -367,10 +372,15 @@ def due_time(
     created: datetime,
     flags: frozenset[PriorityFlag] = frozenset(),
 ) -> datetime:
-    """When a new case falls due under the desk's SLA rules (办理时限)."""
-    if priority is Priority.URGENT and rules.urgent_same_day:
-        end_of_day = created.replace(hour=23, minute=59, second=59, microsecond=0)
-        return max(end_of_day, created + timedelta(hours=rules.urgent_min_hours))
+    """When a case accepted at ``created`` falls due under the desk's SLA rules (办理时限).
+
+    Each thing known about the call can only bring the deadline forward, never push it back:
+    the kind's time limit first; a 紧急 (high) priority or any priority-people flag caps it at
+    ``priority_people_hours``; a 特急 (urgent) one caps it again at the end of the day (at least
+    ``urgent_min_hours`` away, so a call at 23:30 still gets them), or at ``urgent_min_hours``
+    when the desk has no same-day rule. So an urgent case is never due after a high one, a high
+    one never after a normal one, and flags never make a case due later.
+    """
     if kind is CaseKind.COMPLAINT:
         due = created + timedelta(days=rules.complaint_days)
     elif kind is CaseKind.REQUEST:
@@ -379,9 +389,33 @@ def due_time(
         due = created + timedelta(hours=rules.rumour_hours)
     else:
         due = created + timedelta(hours=rules.inquiry_hours)
-    if flags or priority is Priority.HIGH:
+    if flags or priority in (Priority.HIGH, Priority.URGENT):
         due = min(due, created + timedelta(hours=rules.priority_people_hours))
+    if priority is Priority.URGENT:
+        soonest = created + timedelta(hours=rules.urgent_min_hours)
+        if rules.urgent_same_day:
+            end_of_day = created.replace(hour=23, minute=59, second=59, microsecond=0)
+            due = min(due, max(end_of_day, soonest))
+        else:
+            due = min(due, soonest)
     return due
+
+
+#: most urgent first
+PRIORITY_ORDER = (Priority.URGENT, Priority.HIGH, Priority.NORMAL)
+
+
+def effective_priority(priority: Priority, flags: frozenset[PriorityFlag] | set[PriorityFlag]
+                       ) -> Priority:
+    """The priority a case is saved with: priority people (特殊群体) make a normal call 紧急."""
+    if flags and priority is Priority.NORMAL:
+        return Priority.HIGH
+    return priority
+
+
+def more_urgent(first: Priority, second: Priority) -> Priority:
+    """The more urgent of two priorities."""
+    return min(first, second, key=PRIORITY_ORDER.index)
 
 
 def callback_due_time(rules: SlaRules, resolved: datetime) -> datetime:
@@ -400,16 +434,22 @@ def new_case(
     uid: str | None = None,
     **fields: object,
 ) -> Case:
-    """A freshly accepted case with its due time and a ``create`` event."""
+    """A freshly accepted case with its due time and a ``create`` event.
+
+    The caller's phone must be a Chinese number and is stored normalized (see
+    :mod:`core.phones`); :class:`~core.phones.InvalidPhone` otherwise.
+    """
     priority = Priority(str(fields.pop("priority", Priority.NORMAL)))
     flags = frozenset(PriorityFlag(str(f)) for f in fields.pop("flags", ()))  # type: ignore[attr-defined]
-    if flags and priority is Priority.NORMAL:
-        priority = Priority.HIGH
+    priority = effective_priority(priority, flags)
     kind = category.kind
     department = str(fields.pop("department", "") or category.info.department)
     note = str(fields.pop("note", ""))
     if "items" in fields:
         fields["items"] = tuple(fields["items"])  # type: ignore[arg-type]
+    caller = fields.get("caller")
+    if isinstance(caller, Caller) and caller.phone:
+        fields["caller"] = attrs.evolve(caller, phone=check_caller_phone(caller.phone))
     return Case(
         id=case_id,
         uid=uid or str(uuid.uuid4()),
@@ -482,6 +522,35 @@ def apply(
     )
     updates["history"] = (*case.history, event)
     return attrs.evolve(case, **updates)  # type: ignore[arg-type]
+
+
+def plan_call(
+    case: Case,
+    *,
+    time: datetime,
+    rules: SlaRules,
+    priority: Priority = Priority.NORMAL,
+    flags: frozenset[PriorityFlag] = frozenset(),
+) -> dict[str, object]:
+    """The ``changes`` a repeat call (:attr:`Action.CALL`) makes to ``case``.
+
+    What the new call tells can only raise the case: its priority-people ``flags`` are added,
+    and its ``priority`` (after flags, :func:`effective_priority`) is kept if more urgent. When
+    an open case is raised, its due time becomes the earlier of the old one and the one the
+    raised case would get if accepted at ``time``. Nothing raised: no changes.
+    """
+    merged = case.flags | flags
+    raised = more_urgent(case.priority, effective_priority(priority, merged))
+    changes: dict[str, object] = {}
+    if merged != case.flags:
+        changes["flags"] = merged
+    if raised is not case.priority:
+        changes["priority"] = raised
+    if changes and case.is_open:
+        due = due_time(rules, case.kind, raised, time, merged)
+        if case.due is None or due < case.due:
+            changes["due"] = due
+    return changes
 
 
 # --- correcting a case's details (工单信息更正) -------------------------------------------------
@@ -579,12 +648,18 @@ def plan_edit(
     """How to give ``case`` the ``wanted`` details; None when they are the case's own.
 
     Raises :class:`~core.problems.InvalidField` (a ValueError naming the field) for a bad phone
-    number or a community the desk does not have. A new priority on an open case moves its due
-    time, counted from when the case was accepted (or last reopened) under the desk's ``rules``.
+    number (:class:`~core.phones.InvalidPhone`, in both languages) or a community the desk does
+    not have. A new phone number is stored normalized (:func:`~core.phones.normalize_phone`).
+    A new priority on an open case moves its due time, counted from when the case was accepted
+    (or last reopened) under the desk's ``rules``.
     The note lists each change on a line, ``电话 13800000000 -> 13900000000``, with the names of
     ``lang`` ("zh" or "en"); :func:`apply` attributes it to the operator.
     """
     attrs.validate(wanted)
+    if normalize_phone(wanted.phone) == normalize_phone(case.caller.phone):
+        wanted = attrs.evolve(wanted, phone=case.caller.phone)  # the same number, retyped
+    else:
+        wanted = attrs.evolve(wanted, phone=check_caller_phone(wanted.phone))
     if wanted.community and wanted.community != case.community \
             and wanted.community not in communities:
         raise InvalidField("community", f"unknown community {wanted.community!r}")

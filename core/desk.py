@@ -38,6 +38,7 @@ from core.model import (
     Household,
     Supermarket,
 )
+from core.phones import normalize_phone
 from core.problems import DeskError, Problem
 from core.tomlio import line_of, locate_lines, read_toml, structure, structure_list
 
@@ -113,11 +114,12 @@ class Desk:
         return self.settings.routing.get(category.value, category.info.department)
 
     def households_by_phone(self) -> dict[str, list[Household]]:
+        """Households by the normalized phone numbers of the household and its residents."""
         found: dict[str, list[Household]] = {}
         for household in self.households.values():
             phones = {household.phone, *(r.phone for r in household.residents)}
             for phone in phones - {""}:
-                found.setdefault(normalise_phone(phone), []).append(household)
+                found.setdefault(normalize_phone(phone), []).append(household)
         return found
 
     def _load_reference_data(self) -> None:
@@ -194,10 +196,6 @@ def _lines(path: Path) -> dict[tuple[str | int, ...], int]:
         return locate_lines(data.decode("utf-8")) if data is not None else {}
     except UnicodeDecodeError:
         return {}
-
-
-def normalise_phone(phone: str) -> str:
-    return "".join(ch for ch in phone if ch.isdigit())
 
 
 def load_settings(path: Path) -> tuple[DeskSettings | None, list[Problem]]:

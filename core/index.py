@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -21,9 +22,10 @@ from core.atomic import create_atomic, make_directories
 from core.cases import Case, CaseKind, CaseStatus, Category, Priority
 from core.facts import search_terms as facts_search_terms
 from core.model import PriorityFlag
+from core.phones import normalize_phone
 from core.problems import Problem
 
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3  # 2: phones normalized (core.phones); 3: the facts searched (core.facts)
 #: file system timestamps are coarse: a directory modified this recently is scanned again next time
 RACY_WINDOW_NS = 2_000_000_000
 
@@ -152,14 +154,16 @@ class Query:
             params.extend([now, now])
         if self.phone:
             clauses.append("phone = ?")
-            params.append(_digits(self.phone))
+            params.append(normalize_phone(self.phone))
         if self.since is not None:
             clauses.append("created >= ?")
             params.append(_utc(self.since))
-        for term in self.text.lower().split():
-            clauses.append("search LIKE ? ESCAPE '\\'")
-            escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            params.append(f"%{escaped}%")
+        for alternatives in search_terms(self.text):
+            clauses.append("(" + " OR ".join(["search LIKE ? ESCAPE '\\'"] * len(alternatives))
+                           + ")")
+            for term in alternatives:
+                escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                params.append(f"%{escaped}%")
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
@@ -167,16 +171,30 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def _digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
+_PHONE_LIKE = re.compile(r"^\+?[0-9][0-9().-]*[0-9]$")
+
+
+def search_terms(text: str) -> list[tuple[str, ...]]:
+    """The words of a search, each with what may stand for it: a word that looks like a phone
+    number (``0551-62881234``, ``+86-138...``) also matches the number's normalized digits, as
+    the index keeps them. A case matches when every word matches one of its alternatives."""
+    terms: list[tuple[str, ...]] = []
+    for word in text.lower().split():
+        if _PHONE_LIKE.match(word):
+            digits = normalize_phone(word)
+            if digits and digits != word:
+                terms.append((word, digits))
+                continue
+        terms.append((word,))
+    return terms
 
 
 def search_text(case: Case) -> str:
     info = case.category.info
     parts = [
-        case.id, _digits(case.caller.phone), case.caller.name, case.caller.address.render(),
-        case.community, case.department, case.description, info.name, info.name_en,
-        case.created_by, *(line.name or line.code for line in case.items),
+        case.id, normalize_phone(case.caller.phone), case.caller.name,
+        case.caller.address.render(), case.community, case.department, case.description,
+        info.name, info.name_en, case.created_by, *(line.name or line.code for line in case.items),
         *facts_search_terms(case.price, case.shortfall, case.relief),
     ]
     return " ".join(p for p in parts if p).lower()
@@ -268,7 +286,8 @@ class CaseIndex:
                 case.id, case.uid, str(path), str(path.parent), _utc(case.created),
                 _utc(case.updated), case.status.value, case.kind.value, case.category.value,
                 case.priority.value, case.community, case.department,
-                _digits(case.caller.phone), case.caller.name, case.caller.address.render(),
+                normalize_phone(case.caller.phone), case.caller.name,
+                case.caller.address.render(),
                 "," + ",".join(sorted(f.value for f in case.flags)) + ",",
                 _utc(case.due) if case.due else None,
                 _utc(case.callback_due) if case.callback_due else None,

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
@@ -30,6 +31,7 @@ from tui.drafts import DraftStore
 from tui.i18n import _, record_name
 from tui.keys import apply_keymap
 from tui.palette import DeskCommands
+from tui.typeahead import ReleasedKey, TypeAhead
 from tui.widgets.common import Choice, Confirm, DeskKeyPanel, PickerField, is_supervisor
 from tui.widgets.source import CaseSource
 
@@ -92,6 +94,7 @@ class BaogongApp(App[int]):
         self.started = self.clock()
         self._households_by_phone: dict[str, list[Household]] | None = None
         self._data_version = -1
+        self.type_ahead = TypeAhead(self)
 
     def get_key_display(self, binding: Binding) -> str:
         # spelled out: the symbols Textual uses for some keys are missing from many fonts
@@ -99,6 +102,16 @@ class BaogongApp(App[int]):
                  "pagedown": "pgdn", "pageup": "pgup"}
         key = binding.key.split(",")[0]
         return names.get(key) or super().get_key_display(binding)
+
+    # --- keys typed ahead (tui.typeahead) -------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if self.type_ahead.hold(event):
+            return  # delivered, in order, once the keys before it are handled
+        await super().on_event(event)
+
+    async def on_released_key(self, message: ReleasedKey) -> None:
+        await super().on_event(message.event)
 
     # --- start ----------------------------------------------------------------------------
 

@@ -153,6 +153,7 @@ ACTION_NAMES = {
     Action.CALL_BACK: "Called back",
     Action.EVALUATE: "Evaluation",
     Action.REOPEN: "Reopened",
+    Action.CALL: "Called again",
 }
 LEVEL_NAMES = {
     Level.NONE: "No emergency level",

@@ -30,14 +30,14 @@ def _classes() -> list[type]:
     from tui.screens.console.rounds import RoundsScreen
     from tui.screens.detail import ActionDialog, ConflictScreen, DetailScreen, EditDialog
     from tui.screens.handover import HandoverScreen
-    from tui.screens.intake import IntakeScreen, ItemsField, QuantityDialog
+    from tui.screens.intake import FlagsPicker, IntakeScreen, ItemsField, QuantityDialog
     from tui.screens.problems import ProblemsScreen
     from tui.screens.queue import FilterScreen, QueueScreen
     from tui.widgets.case_list import CaseList
     from tui.widgets.common import Confirm, Notice, Picker, PickerField
 
     return [BaogongApp, QueueScreen, FilterScreen, CaseList, IntakeScreen, ItemsField,
-            QuantityDialog, DetailScreen, ActionDialog, EditDialog, ConflictScreen,
+            QuantityDialog, FlagsPicker, DetailScreen, ActionDialog, EditDialog, ConflictScreen,
             HandoverScreen, ProblemsScreen, Picker, PickerField, Confirm, Notice, ConsoleScreen,
             ReasonDialog, BoardScreen, AllocationScreen, RoundsScreen, ReconcileScreen,
             ReportsScreen]

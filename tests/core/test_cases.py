@@ -51,7 +51,10 @@ def test_priority_people_raise_priority_and_shorten_the_due_time() -> None:
 def test_sla_due_times_follow_the_rules() -> None:
     assert due_time(RULES, CaseKind.COMPLAINT, Priority.NORMAL, T0) == T0 + timedelta(days=3)
     assert due_time(RULES, CaseKind.RUMOUR, Priority.NORMAL, T0) == T0 + timedelta(hours=4)
-    assert due_time(RULES, CaseKind.REQUEST, Priority.URGENT, T0) == T0.replace(
+    # urgent: by the end of the day, but never later than a high priority (12 hours)
+    assert due_time(RULES, CaseKind.REQUEST, Priority.URGENT, T0) == T0 + timedelta(hours=12)
+    evening = T0.replace(hour=15)
+    assert due_time(RULES, CaseKind.REQUEST, Priority.URGENT, evening) == evening.replace(
         hour=23, minute=59, second=59)
     late = T0.replace(hour=23, minute=0)
     assert due_time(RULES, CaseKind.REQUEST, Priority.URGENT, late) == late + timedelta(hours=2)

@@ -66,12 +66,12 @@ def test_a_session_recorded_in_a_terminal_replays_to_the_same_case(
         wait_for(session, "Call time")
         type_("13800000022")  # the demo desk household of 武建国
         wait_for(session, "Registered household")
-        keys("Tab", "Tab", "Enter")
+        keys(*["Tab"] * 7, "Enter")  # past name, community and address to the category
         wait_for(session, "pinyin initials")
         type_("dgdb")
         keys("Enter")
         wait_for(session, "Request /")
-        keys("F12", "Enter")
+        keys("F12", "Tab", "Tab", "Enter")  # past priority and flags to the items
         wait_for(session, "Add an item")
         type_("rice-5kg")
         keys("Enter")

@@ -267,12 +267,12 @@ def take_call(term: Terminal, phone: str, name: str, description: str) -> None:
     term.type(phone)
     term.keys("Tab")
     term.type(name)
-    term.keys("Tab", "Enter")
+    term.keys("Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Enter")  # community, address: category
     term.wait_for("pinyin initials")
     term.type("tingshui")
     term.keys("Enter")
     term.wait_for("Water outage")
-    term.keys("Tab", "Tab", "Tab", "Tab", "Tab", "Tab")  # community .. items: on to description
+    term.keys("Tab", "Tab", "Tab")  # priority, flags, items: on to the description
     term.type(description)
 
 

@@ -140,7 +140,9 @@ async def test_every_field_moves_with_up_and_down_and_a_new_priority_moves_the_d
     assert case.history[-1].note.splitlines() == [
         "姓名 李建国 -> 李建国 张", "房号 101 -> 102", "社区 光明社区 -> 新华社区",
         "优先级 一般 -> 特急", "诉求内容 超市鸡蛋一天涨了一倍 -> 超市鸡蛋一天涨了一倍 有老人"]
-    assert case.due == case.created.replace(hour=23, minute=59, second=59)  # urgent: same day
+    # urgent: the same day, and never later than high (12 hours from acceptance)
+    assert case.due == min(case.created.replace(hour=23, minute=59, second=59),
+                           case.created + timedelta(hours=12))
 
 
 async def test_a_concurrent_change_leads_to_the_conflict_screen_and_keeps_theirs(

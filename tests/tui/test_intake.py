@@ -27,19 +27,28 @@ async def test_known_caller_call_is_saved_with_everything(make_app: AppFactory, 
         intake = app.screen
         assert intake.query_one("#building").value == "3"
         assert intake.query_one("#room").value == "501"
-        # category by pinyin initials of 生活物资 (shwz)
-        await pilot.press("tab", "tab", "enter", *"shwz", "enter")
+        # past the name, community and address the household filled in (7 tabs), to the category,
+        # picked by pinyin initials of 生活物资 (shwz)
+        await pilot.press(*["tab"] * 7, "enter", *"shwz", "enter")
         await settle(pilot)
         assert intake.query_one("#category", PickerField).value == "groceries"
         # department suggested from the routing table
         assert intake.query_one("#department", PickerField).value == "commerce"
-        # community was filled from the household, so focus went on to the items
+        # the choice moves on to the priority, shown as saved: the household's flags make it high
+        assert intake.query_one("#priority").has_focus
+        assert "High (priority people)" in screen_text(app)
+        await pilot.press("tab", "tab")  # past the flags, to the items
         await pilot.press("enter", *"dm", "enter")  # 大米 by pinyin initials
         await pilot.press("backspace", "2", "enter")
         await pilot.press("enter", *"oil-5l", "enter", "enter")  # cooking oil by code, 1
         await settle(pilot)
         assert "Rice 5kg袋 x2" in screen_text(app)
         await pilot.press("tab", *"米和油各一")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        # her groceries case of yesterday is still open: the first ctrl+s only asks
+        assert isinstance(app.screen, IntakeScreen)
+        assert "ctrl+s again saves a new case" in screen_text(app)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, Notice)
@@ -64,7 +73,7 @@ async def test_duplicate_warning_for_same_phone_and_category(make_app: AppFactor
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("n", *"13900000002", "tab", "tab", "enter", *"htjg", "enter")
+        await pilot.press("n", *"13900000002", *["tab"] * 7, "enter", *"htjg", "enter")
         await settle(pilot)
         assert "Possible duplicate" in screen_text(app)
         assert "20261122-0002" in screen_text(app)
@@ -74,7 +83,8 @@ async def test_department_can_be_changed(make_app: AppFactory, desk) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("n", *"13500000009", "tab", *"赵", "tab", "enter", *"tingshui", "enter")
+        await pilot.press("n", *"13500000009", "tab", *"赵", *["tab"] * 6, "enter", *"tingshui",
+                          "enter")
         await settle(pilot)
         intake = app.screen
         assert intake.query_one("#department", PickerField).value == "urban_management"

@@ -29,14 +29,18 @@ async def test_screens(make_app: AppFactory, desk, snap: Callable[[BaogongApp, s
         await pilot.press("f")
         await settle(pilot)
         snap(app, "2-filters")
-        await pilot.press("escape", "n", *"13800000001", "tab", "tab", "enter", *"shwz")
+        # past the name, community and address the household filled in, to the category
+        await pilot.press("escape", "n", *"13800000001", *["tab"] * 7, "enter", *"shwz")
         await settle(pilot)
         snap(app, "3-category-picker")
+        await pilot.press("enter", "tab", "enter", "down", "space")  # priority, flags
+        await settle(pilot)
+        snap(app, "3-flags-picker")
         await pilot.press("enter", "enter", *"dm", "enter", "backspace", "2", "enter", "tab",
                           *"需要米")
         await settle(pilot)
-        snap(app, "4-intake")
-        await pilot.press("ctrl+s")
+        snap(app, "4-intake")  # her open groceries case: the repeat-call warning
+        await pilot.press("ctrl+s", "ctrl+s")  # asks once, then saves a new case
         await settle(pilot)
         snap(app, "5-read-back")
         await pilot.press("enter", "enter")

@@ -54,12 +54,12 @@ def test_a_whole_call_typed_in_tmux_is_written_to_disk(tmp_path: Path,
     terminal.wait_for("Call time")
     terminal.type("13800000001")
     terminal.wait_for("Registered household")
-    terminal.keys("Tab", "Tab", "Enter")
+    terminal.keys(*["Tab"] * 7, "Enter")  # past name, community and address to the category
     terminal.wait_for("pinyin initials")
     terminal.type("shwz")
     terminal.keys("Enter")
     terminal.wait_for("Groceries")
-    terminal.keys("Enter")  # the community came from the household: on to the items
+    terminal.keys("Tab", "Tab", "Enter")  # past priority and flags to the items
     terminal.wait_for("Add an item")
     terminal.type("dm")
     terminal.keys("Enter")
@@ -70,6 +70,8 @@ def test_a_whole_call_typed_in_tmux_is_written_to_disk(tmp_path: Path,
     terminal.wait_for("x3")
     terminal.keys("Tab")
     terminal.type("需要米，腿脚不便")
+    terminal.keys("C-s")
+    terminal.wait_for("ctrl+s again saves a new case")  # her groceries case is still open
     terminal.keys("C-s")
     screen = terminal.wait_for("Read the case number")
     match = re.search(r"(\d{8}) - (\d{4})", screen)

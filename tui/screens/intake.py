@@ -1,15 +1,24 @@
 """A new call (受理来电): a keyboard-only form that follows the conversation.
 
 Phone first: a known household or earlier caller is found at once and fills in the name,
-address, community and priority flags. Then category (which sets the kind), priority, flags,
-community and address, the items asked for (picked from the catalogue by name, pinyin initials
-or code, with a quantity), the description, and the department suggested by the desk's routing.
-ctrl+s saves and shows the case id to read back to the caller. The form is kept as a draft a
-moment after every change.
+address, community and priority flags (from the register, else from their latest case). Then,
+field after field in the order of the call (tab, enter or a choice moves on): community and
+address, category (which sets the kind), priority, priority people (several, space to tick), the
+items asked for (picked from the catalogue by name, pinyin initials or code, with a quantity),
+the description, and the department suggested by the desk's routing. The priority shown is the
+one that will be saved (priority people make a normal call 紧急) and the due time beside the flags
+follows it.
+
+When an open case of the same category has this phone or address, the warning names it:
+ctrl+r adds this call to that case's history (a ``call`` event that may raise its priority,
+flags and due time) instead of opening a second case, and ctrl+s asks once more before saving a
+new case anyway. ctrl+s saves and shows the case id to read back to the caller. The form is kept
+as a draft a moment after every change.
 """
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -21,13 +30,25 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
 
-from core.cases import Address, Caller, Category, ItemLine, Priority
-from core.desk import normalise_phone
-from core.index import Query
+from core.cases import (
+    Action,
+    Address,
+    Caller,
+    Category,
+    ItemLine,
+    Priority,
+    due_time,
+    effective_priority,
+    plan_call,
+)
+from core.duplicates import KnownCaller, RepeatCall, find_repeat_calls, known_caller
 from core.model import Household, PriorityFlag
+from core.phones import InvalidPhone, check_caller_phone
 from core.problems import DeskError, InvalidField
+from core.store import ConflictError
 from tui.drafts import Draft, new_draft_id
 from tui.i18n import (
     PRIORITY_NAMES,
@@ -37,6 +58,7 @@ from tui.i18n import (
     field_error,
     flag_name,
     kind_name,
+    language,
     priority_name,
     record_name,
     status_name,
@@ -176,11 +198,70 @@ class ItemsField(Widget, can_focus=True):
         self.refresh(layout=True)
 
 
+class _NoSpaceField(TextField):
+    """The flags picker's filter: space ticks a flag instead of typing (names need none)."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return key != "space" and super().check_consume_key(key, character)
+
+
+class FlagsPicker(Picker):
+    """Priority people: several at once. Type to narrow, space ticks or unticks the highlighted
+    one, enter confirms the ticked ones, escape leaves them as they were. Dismissed with the
+    ticked values joined by commas (``""`` for none)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "tick", "Tick", priority=True, id="flags.tick"),
+    ]
+
+    def __init__(self, title: str, choices: list[Choice], ticked: set[str]) -> None:
+        super().__init__(title, choices)
+        self.ticked = set(ticked)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(_(self.title_msgid), classes="title")
+            yield _NoSpaceField(placeholder="Type a name, pinyin initials or code", id="filter")
+            yield OptionList(compact=True, id="options")
+            yield Static(f"space {_('Tick')}   enter {_('Confirm')}   esc {_('Cancel')}",
+                         classes="keys")
+
+    def _fill(self, typed: str) -> None:
+        super()._fill(typed)
+        self._redraw()
+
+    def _redraw(self) -> None:
+        options = self.query_one("#options", OptionList)
+        highlighted = options.highlighted
+        options.set_options([
+            Option(Text(("[x] " if c.value in self.ticked else "[ ] ") + c.label), id=str(i))
+            for i, c in enumerate(self.shown)])
+        if self.shown:
+            options.highlighted = highlighted if highlighted is not None else 0
+
+    def action_tick(self) -> None:
+        options = self.query_one("#options", OptionList)
+        if options.highlighted is None or not self.shown:
+            return
+        self.ticked ^= {self.shown[options.highlighted].value}
+        self._redraw()
+
+    @on(Input.Submitted, "#filter")
+    def _confirm_typed(self, event: Input.Submitted) -> None:
+        event.prevent_default()  # not the single pick of Picker's handler
+        self.dismiss(",".join(sorted(self.ticked)))
+
+    @on(OptionList.OptionSelected)
+    def _confirm_selected(self, event: OptionList.OptionSelected) -> None:
+        event.prevent_default()
+        self.dismiss(",".join(sorted(self.ticked)))
+
+
 class FlagsField(PickerField):
-    """Priority flags: each pick toggles one flag."""
+    """Priority flags (特殊群体): enter opens a list to tick several."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__("Priority people (pick to add or remove)",
+        super().__init__("Priority people (space to tick, enter to confirm)",
                          lambda: flag_choices(any_=False), None, **kwargs)
         self.flags: set[PriorityFlag] = set()
 
@@ -195,12 +276,41 @@ class FlagsField(PickerField):
 
     def action_pick(self) -> None:
         def picked(value: str | None) -> None:
-            if value is not None:
-                self.flags ^= {PriorityFlag(value)}
-                self.refresh()
-                self.post_message(self.Changed(self, value))
+            if value is None:
+                return
+            self.flags = {PriorityFlag(v) for v in value.split(",") if v}
+            self.refresh()
+            self.post_message(self.Changed(self, value))
 
-        self.app.push_screen(Picker(self.title_msgid, self.choices()), picked)
+        self.app.push_screen(FlagsPicker(self.title_msgid, list(self.choices()),
+                                         {f.value for f in self.flags}), picked)
+
+
+class PriorityField(PickerField):
+    """The priority chosen, shown as it will be saved: priority people make a normal call 紧急."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("Priority", priority_choices, Priority.NORMAL.value, **kwargs)
+        self.flags: frozenset[PriorityFlag] = frozenset()
+
+    @property
+    def chosen(self) -> Priority:
+        return Priority(self.value or Priority.NORMAL.value)
+
+    @property
+    def saved(self) -> Priority:
+        """What the case will be saved with."""
+        return effective_priority(self.chosen, self.flags)
+
+    def render(self) -> Text:
+        label = priority_name(self.saved)
+        if self.saved is not self.chosen:
+            label = f"{label} ({_('priority people')})"
+        return Text(f"[{label}]" if self.has_focus else f" {label}")
+
+    def set_flags(self, flags: set[PriorityFlag]) -> None:
+        self.flags = frozenset(flags)
+        self.refresh()
 
 
 class IntakeScreen(Screen[None]):
@@ -209,6 +319,7 @@ class IntakeScreen(Screen[None]):
     CSS_PATH = "intake.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save case", id="intake.save"),
+        Binding("ctrl+r", "join", "Add to open case", id="intake.join"),
         Binding("escape", "cancel", "Cancel call", id="intake.cancel"),
         Binding("down", "app.focus_next", "Next field", show=False, id="intake.next"),
         Binding("up", "app.focus_previous", "Previous field", show=False,
@@ -224,6 +335,11 @@ class IntakeScreen(Screen[None]):
         self.household: str = ""
         self.started: datetime | None = draft.started if draft else None
         self._draft_timer: Timer | None = None
+        self._last_change = 0.0
+        #: open cases this call may repeat, newest first
+        self.repeats: list[RepeatCall] = []
+        #: the operator pressed ctrl+s once over the repeat warning: the next one saves
+        self.save_warned = False
 
     @property
     def desk_app(self) -> BaogongApp:
@@ -243,12 +359,6 @@ class IntakeScreen(Screen[None]):
             yield row("Caller phone", TextField(placeholder="phone number", id="phone"),
                       Tr("Name", classes="label2"), TextField(placeholder="name", id="name"))
             yield Static(id="history", classes="note")
-            yield row("Category", PickerField("Category", lambda: category_choices(any_=False),
-                                              empty="(choose)", id="category"),
-                      Tr("Priority", classes="label2"),
-                      PickerField("Priority", priority_choices, Priority.NORMAL.value,
-                                  id="priority"))
-            yield row("Priority people", FlagsField(id="flags"))
             yield row("Community", PickerField("Community", app.community_choices,
                                                empty="(choose)", id="community"))
             yield row("Address",
@@ -256,6 +366,10 @@ class IntakeScreen(Screen[None]):
                       TextField(placeholder="bldg", id="building"),
                       TextField(placeholder="unit", id="unit"),
                       TextField(placeholder="room", id="room"), id="address-row")
+            yield row("Category", PickerField("Category", lambda: category_choices(any_=False),
+                                              empty="(choose)", id="category"),
+                      Tr("Priority", classes="label2"), PriorityField(id="priority"))
+            yield row("Priority people", FlagsField(id="flags"), Static(id="due"))
             yield row("Items", ItemsField(id="items"))
             yield row("Description", NoteArea(id="description"), id="description-row")
             yield row("Department", PickerField("Department", app.department_choices,
@@ -311,8 +425,7 @@ class IntakeScreen(Screen[None]):
         for name in ("category", "priority", "community", "department"):
             value = fields.get(name)
             self.query_one(f"#{name}", PickerField).set_value(value, notify=False)
-        self.query_one(FlagsField).set_flags(
-            {PriorityFlag(f) for f in fields.get("flags", []) if f in PriorityFlag})
+        self._set_flags({PriorityFlag(f) for f in fields.get("flags", []) if f in PriorityFlag})
         self.query_one(ItemsField).lines = [(str(c), float(q)) for c, q in fields.get("items", [])]
         self.query_one("#description", TextArea).text = str(fields.get("description") or "")
         self.department_touched = bool(fields.get("department_touched"))
@@ -324,9 +437,17 @@ class IntakeScreen(Screen[None]):
         if self.restoring:
             return
         self.dirty = True
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(DRAFT_DELAY, self.save_draft)
+        self._last_change = time.monotonic()
+        if self._draft_timer is None:  # one timer for a burst of changes, not one per key
+            self._draft_timer = self.set_timer(DRAFT_DELAY, self._draft_due)
+
+    def _draft_due(self) -> None:
+        self._draft_timer = None
+        quiet_for = time.monotonic() - self._last_change
+        if quiet_for < DRAFT_DELAY:
+            self._draft_timer = self.set_timer(DRAFT_DELAY - quiet_for, self._draft_due)
+            return
+        self.save_draft()
 
     def save_draft(self) -> None:
         if not self.dirty or not self.is_attached:
@@ -362,46 +483,65 @@ class IntakeScreen(Screen[None]):
                 self.query_one("#department", PickerField).set_value(
                     self.desk_app.desk.department_for(category), notify=False)
             self._check_duplicates()
+        if field_id == "flags":
+            self._set_flags(self.query_one(FlagsField).flags)
         if field_id == "department":
             self.department_touched = True
+        self._show_due()
         self._changed()
-        if field_id == "category":
-            # the caller goes on to where and what: skip priority and flags (tab back to them)
-            if self._picked("community") is None:
-                self.query_one("#community", PickerField).focus()
-            else:
-                self.query_one(ItemsField).focus()
-        elif field_id in ("priority", "community", "department"):
-            self.focus_next()
+        if field_id in ("category", "priority", "flags", "community", "department"):
+            self.focus_next()  # the form's order is the call's: category, priority, flags...
+
+    def _set_flags(self, flags: set[PriorityFlag]) -> None:
+        self.query_one(FlagsField).set_flags(flags)
+        self.query_one(PriorityField).set_flags(flags)
+        self._show_due()
+
+    def _show_due(self) -> None:
+        """The due time the case would get if saved now (办理时限), beside the flags."""
+        category = self._picked("category")
+        due_line = self.query_one("#due", Static)
+        if not category:
+            due_line.update("")
+            return
+        app = self.desk_app
+        priority = self.query_one(PriorityField)
+        due = due_time(app.desk.settings.sla, Category(category).kind, priority.saved,
+                       app.clock(), frozenset(priority.flags))
+        due_line.update(f"{_('Due')} {due.strftime('%m-%d %H:%M')}")
 
     # --- a known caller -------------------------------------------------------------------
 
-    def _lookup_phone(self, phone: str) -> None:
-        digits = normalise_phone(phone)
-        known = self.query_one("#known", Static)
-        history = self.query_one("#history", Static)
-        if len(digits) < 7:
-            known.update("")
-            history.update("")
-            return
+    def _known(self, phone: str) -> KnownCaller | None:
         app = self.desk_app
-        households = app.households_by_phone().get(digits, [])
-        rows = app.reader.query(Query(phone=digits, limit=3))
-        if households:
-            self._fill_from_household(households[0], digits)
-            known.update(_("Registered household"))
-        elif rows:
-            self._fill_if_empty("name", rows[0].name)
-            if self._picked("community") is None and rows[0].community:
-                self.query_one("#community", PickerField).set_value(rows[0].community,
-                                                                    notify=False)
-            known.update(_("Called before"))
-        else:
-            known.update(_("New caller"))
-        lines = [self._describe_household(households[0])] if households else []
-        if rows:
+        return known_caller(
+            phone, cases=app.reader, households=app.households_by_phone(),
+            streets={code: c.street for code, c in app.desk.communities.items()},
+            load=app.reader.store.get)
+
+    def _lookup_phone(self, phone: str) -> None:
+        known_line = self.query_one("#known", Static)
+        history = self.query_one("#history", Static)
+        known = self._known(phone)
+        if known is None:
+            new = len("".join(ch for ch in phone if ch.isdigit())) >= 7
+            shown = _("New caller") if new else ""
+            if str(known_line.content) != shown:
+                known_line.update(shown)
+            if str(history.content):
+                history.update("")
+            return
+        self._fill_from(known)
+        known_line.update(_("Registered household") if known.registered else _("Called before"))
+        lines = []
+        if known.registered:
+            household = self.desk_app.desk.households.get(known.household)
+            if household is not None:
+                lines.append(self._describe_household(household))
+        if known.earlier:
             lines.append(_("Earlier") + ": " + "; ".join(
-                f"{r.id} {category_name(r.category)} {status_name(r.status)}" for r in rows))
+                f"{r.id} {category_name(r.category)} {status_name(r.status)}"
+                for r in known.earlier))
         history.update("\n".join(lines))
 
     def _fill_if_empty(self, name: str, value: str) -> None:
@@ -409,26 +549,20 @@ class IntakeScreen(Screen[None]):
         if not field.value.strip() and value:
             field.value = value
 
-    def _fill_from_household(self, household: Household, digits: str) -> None:
-        app = self.desk_app
-        self.household = household.id
-        caller = next((r for r in household.residents
-                       if normalise_phone(r.phone) == digits), None)
-        caller = caller or (household.residents[0] if household.residents else None)
-        if caller is not None:
-            self._fill_if_empty("name", caller.name)
-        community = app.desk.communities.get(household.community)
-        if self._picked("community") is None:
-            self.query_one("#community", PickerField).set_value(household.community,
-                                                                notify=False)
-        self._fill_if_empty("street", community.street if community else "")
-        self._fill_if_empty("building", household.building)
-        self._fill_if_empty("unit", household.unit)
-        self._fill_if_empty("room", household.room)
-        flags = self.query_one(FlagsField)
-        known = {PriorityFlag(str(f)) for f in household.flags}
-        if known - flags.flags:
-            flags.set_flags(flags.flags | known)
+    def _fill_from(self, known: KnownCaller) -> None:
+        """Carry over what is known: fields already typed are kept, flags are added."""
+        if known.household:
+            self.household = known.household
+        self._fill_if_empty("name", known.name)
+        if self._picked("community") is None and known.community:
+            self.query_one("#community", PickerField).set_value(known.community, notify=False)
+        address = known.address
+        for name, value in (("street", address.street), ("building", address.building),
+                            ("unit", address.unit), ("room", address.room)):
+            self._fill_if_empty(name, value)
+        flags = self.query_one(FlagsField).flags
+        if set(known.flags) - flags:
+            self._set_flags(flags | set(known.flags))
 
     def _describe_household(self, household: Household) -> str:
         app = self.desk_app
@@ -441,36 +575,88 @@ class IntakeScreen(Screen[None]):
         text = f"{community} {people}"
         return f"{text} [{flags}]" if flags else text
 
-    # --- duplicates -----------------------------------------------------------------------
+    # --- repeat calls -----------------------------------------------------------------------
 
     def _address(self) -> Address:
         return Address(self._field("street"), self._field("building"), self._field("unit"),
                        self._field("room"))
 
     def _check_duplicates(self) -> None:
-        warning = self.query_one("#warning", Static)
         category = self._picked("category")
-        if not category:
+        repeats = find_repeat_calls(
+            self.desk_app.reader, phone=self._field("phone"), address=self._address(),
+            category=Category(category)) if category else []
+        if [r.row.id for r in repeats] == [r.row.id for r in self.repeats]:
+            self.repeats = repeats
+            return  # nothing new to say: no repaint, no footer rebuilt, on every key
+        self.save_warned = False
+        self.repeats = repeats
+        self._show_warning()
+        self.refresh_bindings()
+
+    def _show_warning(self) -> None:
+        warning = self.query_one("#warning", Static)
+        if not self.repeats:
             warning.update("")
             return
+        ids = ", ".join(r.row.id for r in self.repeats)
+        text = _("Possible duplicate: open case of this category for this phone or "
+                 "address: {ids}").format(ids=ids)
+        text += "\n" + _("ctrl+r adds this call to {id}").format(id=self.repeats[0].row.id)
+        if self.save_warned:
+            text += "; " + _("ctrl+s again saves a new case")
+        warning.update(text)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "join":
+            return bool(self.repeats)
+        return True
+
+    def action_join(self) -> None:
+        """Add this call to the open case it repeats (再次来电) instead of a new case."""
+        if not self.repeats:
+            return
+        if len(self.repeats) == 1:
+            self._join(self.repeats[0].row.id)
+            return
+        choices = [Choice.of(r.row.id, f"{r.row.id}  {r.row.name} {r.row.address}")
+                   for r in self.repeats]
+
+        def picked(case_id: str | None) -> None:
+            if case_id is not None:
+                self._join(case_id)
+
+        self.app.push_screen(Picker("Add this call to which case?", choices), picked)
+
+    def _join(self, case_id: str) -> None:
         app = self.desk_app
-        digits = normalise_phone(self._field("phone"))
-        found: dict[str, str] = {}
-        if len(digits) >= 7:
-            for row in app.reader.query(Query(phone=digits, category=Category(category),
-                                              open_only=True, limit=5)):
-                found[row.id] = row.id
-        address = self._address().render()
-        if address and (self._field("building") or self._field("room")):
-            for row in app.reader.query(Query(text=address, category=Category(category),
-                                              open_only=True, limit=5)):
-                if row.address == address:
-                    found[row.id] = row.id
-        if found:
-            warning.update(_("Possible duplicate: open case of this category for this phone or "
-                             "address: {ids}").format(ids=", ".join(found)))
-        else:
-            warning.update("")
+        store = app.desk.cases
+        note = self.query_one("#description", TextArea).text.strip()
+        priority = self.query_one(PriorityField)
+        saved = None
+        for _attempt in range(2):  # a colleague's change in between: read it again, once
+            try:
+                case = store.get(case_id)
+                now = app.clock()
+                changes = plan_call(case, time=now, rules=app.desk.settings.sla,
+                                    priority=priority.chosen, flags=frozenset(priority.flags))
+                saved = store.act(case, Action.CALL, operator=app.operator, note=note,
+                                  changes=changes, time=now)
+                break
+            except ConflictError:
+                continue
+            except (OSError, KeyError, ValueError, DeskError) as exc:
+                self.notify(f"{_('Cannot save')}: {exc}", severity="error")
+                return
+        if saved is None:
+            self.notify(_("Cannot save") + f": {case_id}", severity="error")
+            return
+        self._finish(saved.id)
+        app.push_screen(Notice(
+            _("This call was added to the open case. Read its number back to the caller:"),
+            f"{saved.id[:8]} - {saved.id[9:]}",
+            f"{kind_name(saved.kind)} / {category_name(saved.category)}"
+            f"  {_('Due')} {saved.due.strftime('%m-%d %H:%M') if saved.due else ''}"))
 
     # --- saving ---------------------------------------------------------------------------
 
@@ -481,6 +667,19 @@ class IntakeScreen(Screen[None]):
             self.notify(_("Choose the category first"), severity="error")
             self.query_one("#category", PickerField).focus()
             return
+        try:
+            phone = check_caller_phone(self._field("phone"))
+        except InvalidPhone as error:
+            self.notify(f"{_('Cannot save')}: {error.explain(language())}", severity="error")
+            self.query_one("#phone", Input).focus()
+            return
+        self._check_duplicates()
+        if self.repeats and not self.save_warned:
+            self.save_warned = True
+            self._show_warning()
+            self.notify(_("This may repeat {id}: ctrl+r adds the call to it, ctrl+s again saves "
+                          "a new case.").format(id=self.repeats[0].row.id), severity="warning")
+            return
         category = Category(category_value)
         items = []
         for code, quantity in self.query_one(ItemsField).lines:
@@ -488,7 +687,7 @@ class IntakeScreen(Screen[None]):
             items.append(ItemLine(code, quantity, item.name if item else "",
                                   item.price_fen if item else None))
         try:
-            caller = Caller(self._field("name"), self._field("phone"), self._address())
+            caller = Caller(self._field("name"), phone, self._address())
             case = app.desk.cases.create(
                 category,
                 operator=app.operator,
@@ -499,8 +698,11 @@ class IntakeScreen(Screen[None]):
                 items=tuple(items),
                 description=self.query_one("#description", TextArea).text.strip(),
                 department=self._picked("department") or app.desk.department_for(category),
-                priority=self._picked("priority") or Priority.NORMAL.value,
+                priority=self.query_one(PriorityField).chosen.value,
             )
+        except InvalidPhone as error:
+            self.notify(f"{_('Cannot save')}: {error.explain(language())}", severity="error")
+            return
         except InvalidField as exc:
             typed = self.query(f"#{exc.field}")
             widget = typed.first() if typed else None
@@ -513,22 +715,28 @@ class IntakeScreen(Screen[None]):
         except (OSError, DeskError) as exc:
             self.notify(f"{_('Cannot save')}: {exc}", severity="error")
             return
+        self._finish(case.id)
+        spaced = f"{case.id[:8]} - {case.id[9:]}"
+        app.push_screen(Notice(
+            _("Case saved. Read the case number back to the caller:"), spaced,
+            f"{kind_name(case.kind)} / {category_name(case.category)}"
+            f"  {_('Due')} {case.due.strftime('%m-%d %H:%M') if case.due else ''}"))
+
+    def _finish(self, case_id: str) -> None:
+        """The call is on file: drop the draft, close the form, show the case in the queue."""
+        app = self.desk_app
         self.dirty = False
         if self._draft_timer is not None:
             self._draft_timer.stop()
+            self._draft_timer = None
         app.drafts.discard(self.draft)
         app.pop_screen()
         from tui.screens.queue import QueueScreen
 
         for screen in app.screen_stack:
             if isinstance(screen, QueueScreen):
-                screen.show_case(case.id)
+                screen.show_case(case_id)
         app.after_write()
-        spaced = f"{case.id[:8]} - {case.id[9:]}"
-        app.push_screen(Notice(
-            _("Case saved. Read the case number back to the caller:"), spaced,
-            f"{kind_name(case.kind)} / {category_name(case.category)}"
-            f"  {_('Due')} {case.due.strftime('%m-%d %H:%M') if case.due else ''}"))
 
     def action_cancel(self) -> None:
         if not self.dirty:
@@ -550,3 +758,5 @@ class IntakeScreen(Screen[None]):
         self._tick()
         self._lookup_phone(self._field("phone"))
         self._check_duplicates()
+        self._show_warning()
+        self._show_due()

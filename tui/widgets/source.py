@@ -9,9 +9,10 @@ Searching as the operator types asks the same question again with one more chara
 so the ids and search text under the other filters are kept in memory for as long as the index
 does not change (``PRAGMA data_version``), and each keystroke is a substring scan in Python: a
 few milliseconds for 100,000 cases, against tens for SQLite's ``LIKE``. It matches what
-``Query.where`` asks of SQLite: every word, lower-cased, somewhere in the case's search text;
-here a word of Latin letters also matches the pinyin initials of the caller's name (``wxy`` finds
-王秀英, every reading of a character with several), which SQLite's index does not hold.
+``Query.where`` asks of SQLite: every word (or, for a phone number, its normalized digits;
+``core.index.search_terms``), lower-cased, somewhere in the case's search text; here a word of
+Latin letters also matches the pinyin initials of the caller's name (``wxy`` finds 王秀英, every
+reading of a character with several), which SQLite's index does not hold.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import attrs
 
 from core.cases import CLOSED_STATUSES
 from core.desk import Desk
-from core.index import ROW_COLUMNS, CaseRow, Query
+from core.index import ROW_COLUMNS, CaseRow, Query, search_terms
 from core.problems import Problem
 from core.store import CaseStore
 from tui.pinyin import initials
@@ -84,15 +85,16 @@ class CaseSource:
             with self.lock:
                 return [r[0] for r in self.store.index.db.execute(sql, params)]
         rows = self._searchable(attrs.evolve(query, text=""), order)
+        terms = search_terms(query.text)
         # a word of Latin letters may be the initials of the caller's name (wxy: 王秀英)
-        spoken = [w for w in words if w.isascii() and w.isalpha()]
-        if not spoken:
-            if len(words) == 1:
-                word = words[0]
-                return [case_id for case_id, text, _name in rows if word in text]
-            return [case_id for case_id, text, _name in rows if all(w in text for w in words)]
+        spoken = {t[0] for t in terms if len(t) == 1 and t[0].isascii() and t[0].isalpha()}
+        if not spoken and len(terms) == 1 and len(terms[0]) == 1:
+            word = terms[0][0]
+            return [case_id for case_id, text, _name in rows if word in text]
         return [case_id for case_id, text, name in rows
-                if all(w in text or (w in spoken and w in initials(name)) for w in words)]
+                if all(any(t in text for t in alternatives)
+                       or (alternatives[0] in spoken and alternatives[0] in initials(name))
+                       for alternatives in terms)]
 
     def _searchable(self, base: Query, order: Order) -> list[tuple[str, str, str]]:
         """``(id, search text, caller's name)`` of the cases ``base`` selects, in order; cached
