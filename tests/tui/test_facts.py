@@ -81,3 +81,34 @@ async def test_the_facts_key_is_offered_only_for_categories_that_have_facts(
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
         assert "Facts" not in screen_text(app)
+
+
+async def test_a_price_call_takes_its_facts_down_at_intake(make_app: AppFactory,
+                                                            desk: Desk) -> None:
+    from tui.screens.intake import IntakeScreen
+    from tui.widgets.common import Notice
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # a new caller: phone, name, six tabs to the category, 哄抬价格 by its initials
+        await pilot.press("n", *"13900000099", "tab", *"李强", *["tab"] * 6, "enter", *"htjg",
+                          "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        assert "not taken down yet: ^t to add" in screen_text(app)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert isinstance(app.screen, FactsDialog)
+        await pilot.press("tab", *"便民店", "tab", *"鸡蛋", "tab", *"60", "tab", *"24",
+                          "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        assert "便民店 eggs-30 60.00 yuan (was 24.00) +150%" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, Notice)
+    [row] = desk.cases.query(phone="13900000099")
+    case = desk.cases.get(row.id)
+    assert case.price == PriceReport(shop="便民店", item="eggs-30", price_fen=6000,
+                                     usual_price_fen=2400)

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from core.cases import Case
+from core.convert import converter
 from core.facts import (
     DeliveryShortfall,
     PriceReport,
@@ -75,6 +76,30 @@ def yes_no_choices() -> list[Choice]:
     return [Choice.of("yes", _("Yes"), "是"), Choice.of("no", _("No"), "否")]
 
 
+def facts_kind(facts: Facts) -> str:
+    """The case field that holds ``facts``: ``price``, ``shortfall`` or ``relief``."""
+    if isinstance(facts, PriceReport):
+        return "price"
+    return "shortfall" if isinstance(facts, DeliveryShortfall) else "relief"
+
+
+def restore_facts(saved: object) -> Facts | None:
+    """Facts kept in a draft as ``{"kind": ..., **fields}``; None for anything unusable (a
+    draft is a convenience: what cannot be read back is taken down again)."""
+    if not isinstance(saved, dict):
+        return None
+    fields = {k: v for k, v in saved.items() if k != "kind"}
+    kinds: dict[object, type[Facts]] = {"price": PriceReport, "shortfall": DeliveryShortfall,
+                                        "relief": ReliefRequest}
+    cls = kinds.get(saved.get("kind"))
+    if cls is None:
+        return None
+    try:
+        return converter.structure(fields, cls)
+    except Exception:  # cattrs raises groups of validator errors: the draft is just dropped
+        return None
+
+
 def facts_of(case: Case, kind: str) -> Facts | None:
     value = getattr(case, kind)
     return value if isinstance(value, PriceReport | DeliveryShortfall | ReliefRequest) else None
@@ -108,7 +133,8 @@ class FactsDialog(ModalScreen[FactsResult | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Save", id="facts.save"),
-        Binding("ctrl+d", "clear", "Clear", id="facts.clear"),
+        # priority: a text field would take ctrl+d as "delete right" (the delete key still is)
+        Binding("ctrl+d", "clear", "Clear", priority=True, id="facts.clear"),
         Binding("escape", "cancel", "Cancel", id="facts.cancel"),
         Binding("down", "app.focus_next", "Next", show=False, id="facts.next"),
         Binding("up", "app.focus_previous", "Previous", show=False, id="facts.previous"),

@@ -44,7 +44,9 @@ from core.cases import (
     effective_priority,
     plan_call,
 )
+from core.convert import converter
 from core.duplicates import KnownCaller, RepeatCall, find_repeat_calls, known_caller
+from core.facts import facts_field
 from core.model import Household, PriorityFlag
 from core.phones import InvalidPhone, check_caller_phone
 from core.problems import DeskError, InvalidField
@@ -62,6 +64,14 @@ from tui.i18n import (
     priority_name,
     record_name,
     status_name,
+)
+from tui.screens.facts import (
+    Facts,
+    FactsDialog,
+    FactsResult,
+    facts_kind,
+    facts_line,
+    restore_facts,
 )
 from tui.screens.queue import category_choices, flag_choices
 from tui.text import call_clock
@@ -320,6 +330,7 @@ class IntakeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save case", id="intake.save"),
         Binding("ctrl+r", "join", "Add to open case", id="intake.join"),
+        Binding("ctrl+t", "facts", "Facts", id="intake.facts"),
         Binding("escape", "cancel", "Cancel call", id="intake.cancel"),
         Binding("down", "app.focus_next", "Next field", show=False, id="intake.next"),
         Binding("up", "app.focus_previous", "Previous field", show=False,
@@ -340,6 +351,8 @@ class IntakeScreen(Screen[None]):
         self.repeats: list[RepeatCall] = []
         #: the operator pressed ctrl+s once over the repeat warning: the next one saves
         self.save_warned = False
+        #: the call's facts (a price complaint's shop and prices...), taken down with ctrl+t
+        self.facts: Facts | None = None
 
     @property
     def desk_app(self) -> BaogongApp:
@@ -370,6 +383,7 @@ class IntakeScreen(Screen[None]):
                                               empty="(choose)", id="category"),
                       Tr("Priority", classes="label2"), PriorityField(id="priority"))
             yield row("Priority people", FlagsField(id="flags"), Static(id="due"))
+            yield row("Facts", Static(id="facts"), id="facts-row")
             yield row("Items", ItemsField(id="items"))
             yield row("Description", NoteArea(id="description"), id="description-row")
             yield row("Department", PickerField("Department", app.department_choices,
@@ -417,6 +431,8 @@ class IntakeScreen(Screen[None]):
             "department": self._picked("department"),
             "department_touched": self.department_touched,
             "household": self.household,
+            "facts": ({"kind": facts_kind(self.facts), **converter.unstructure(self.facts)}
+                      if self.facts is not None else None),
         }
 
     def _restore(self, fields: dict[str, Any]) -> None:
@@ -430,6 +446,8 @@ class IntakeScreen(Screen[None]):
         self.query_one("#description", TextArea).text = str(fields.get("description") or "")
         self.department_touched = bool(fields.get("department_touched"))
         self.household = str(fields.get("household") or "")
+        self.facts = restore_facts(fields.get("facts"))
+        self._show_facts()
 
     # --- changes --------------------------------------------------------------------------
 
@@ -483,6 +501,8 @@ class IntakeScreen(Screen[None]):
                 self.query_one("#department", PickerField).set_value(
                     self.desk_app.desk.department_for(category), notify=False)
             self._check_duplicates()
+            self._show_facts()
+            self.refresh_bindings()
         if field_id == "flags":
             self._set_flags(self.query_one(FlagsField).flags)
         if field_id == "department":
@@ -610,7 +630,44 @@ class IntakeScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "join":
             return bool(self.repeats)
+        if action == "facts":
+            return self._facts_kind() is not None
         return True
+
+    def _facts_kind(self) -> str | None:
+        category = self._picked("category")
+        return facts_field(category) if category else None
+
+    def action_facts(self) -> None:
+        """Take down the call's facts: the shop and prices of a price complaint, the round and
+        missing goods of a short delivery, what a relief caller asks for."""
+        kind = self._facts_kind()
+        if kind is None:
+            return
+        current = self.facts if self.facts is not None and facts_kind(self.facts) == kind \
+            else None
+
+        def chosen(result: FactsResult | None) -> None:
+            if result is not None:
+                self.facts = result.facts
+                self._show_facts()
+                self._changed()
+
+        self.app.push_screen(FactsDialog(kind, current), chosen)
+
+    def _show_facts(self) -> None:
+        """The facts row: shown for the categories that have facts, with what was taken down."""
+        kind = self._facts_kind()
+        row = self.query_one("#facts-row")
+        row.display = kind is not None
+        if kind is None:
+            return
+        facts = self.facts if self.facts is not None and facts_kind(self.facts) == kind \
+            else None
+        key = self.app.get_key_display(Binding("ctrl+t", "facts"))
+        self.query_one("#facts", Static).update(
+            facts_line(facts) if facts is not None
+            else Text(_("not taken down yet: {key} to add").format(key=key), style="dim"))
 
     def action_join(self) -> None:
         """Add this call to the open case it repeats (再次来电) instead of a new case."""
@@ -699,6 +756,7 @@ class IntakeScreen(Screen[None]):
                 description=self.query_one("#description", TextArea).text.strip(),
                 department=self._picked("department") or app.desk.department_for(category),
                 priority=self.query_one(PriorityField).chosen.value,
+                **self._facts_fields(category),
             )
         except InvalidPhone as error:
             self.notify(f"{_('Cannot save')}: {error.explain(language())}", severity="error")
@@ -721,6 +779,13 @@ class IntakeScreen(Screen[None]):
             _("Case saved. Read the case number back to the caller:"), spaced,
             f"{kind_name(case.kind)} / {category_name(case.category)}"
             f"  {_('Due')} {case.due.strftime('%m-%d %H:%M') if case.due else ''}"))
+
+    def _facts_fields(self, category: Category) -> dict[str, Facts]:
+        """The facts taken down, under their case field, if they fit the category chosen."""
+        kind = facts_field(category.value)
+        if kind is None or self.facts is None or facts_kind(self.facts) != kind:
+            return {}
+        return {kind: self.facts}
 
     def _finish(self, case_id: str) -> None:
         """The call is on file: drop the draft, close the form, show the case in the queue."""
