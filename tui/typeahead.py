@@ -12,9 +12,12 @@ description a ``tab`` and ``enter`` raced the keys before them.
 So the app holds a key while the previous one is still being handled: until no message
 queue of the app and its current screen's widgets holds anything but drawing, the screen and
 its widgets are mounted, and a barrier (a callback queued behind the app's and the screen's
-messages) finds nothing new. Held keys (and pastes) are then let go one at a time, in the
-order they were typed, each once the previous one's effects have settled. A key typed while
-the app is idle goes straight through, so typing at a normal pace costs nothing; a burst
+messages) finds nothing new. A key let through counts as being handled until that barrier
+has confirmed it: in between, its handler may be suspended half-way (a binding awaiting the
+screen it pushed), which no queue shows, and a loaded machine makes that moment long. Held
+keys (and pastes) are then let go one at a time, in the order they were typed, each once the
+previous one's effects have settled. A key typed while the app is idle goes straight through,
+so typing at a normal pace costs nothing; a burst
 (``tmux send-keys``, a fast typist after ``n``) is delivered as if typed slowly.
 """
 
@@ -123,18 +126,36 @@ class TypeAhead:
         self.app = app
         self.held: deque[events.Key | events.Paste] = deque()
         self._releasing: asyncio.Task[None] | None = None
+        #: a key was let go and its handling is not confirmed finished yet
+        self.unsettled = False
+        self._settling: asyncio.Task[None] | None = None
 
     def hold(self, event: events.Event) -> bool:
         """Called by the app for every event it takes from the terminal; True if the event is
         a key or paste that must wait for the ones before it (it is then delivered later)."""
         if not isinstance(event, events.Key | events.Paste) or event.is_forwarded:
             return False
-        if not self.held and quiet(self.app):
+        if not self.held and not self.unsettled and quiet(self.app):
+            self._let_go()
             return False
         self.held.append(event)
         if self._releasing is None or self._releasing.done():
             self._releasing = asyncio.create_task(self._release())
         return True
+
+    def _let_go(self) -> None:
+        """A key goes on: the next one waits until a barrier confirms this one was handled."""
+        self.unsettled = True
+        if self._settling is None or self._settling.done():
+            self._settling = asyncio.create_task(self._confirm_settled())
+
+    async def _confirm_settled(self) -> None:
+        started = time.monotonic()
+        while time.monotonic() - started < MAX_HOLD and self.app.is_running:
+            await asyncio.sleep(POLL)
+            if quiet(self.app) and await settle(self.app):
+                break
+        self.unsettled = False
 
     async def _release(self) -> None:
         held_since = time.monotonic()
@@ -146,4 +167,5 @@ class TypeAhead:
             overdue = time.monotonic() - held_since > MAX_HOLD
             if overdue or (quiet(self.app) and await settle(self.app)):
                 self.app.post_message(ReleasedKey(self.held.popleft()))
+                self._let_go()
                 held_since = time.monotonic()

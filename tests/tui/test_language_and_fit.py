@@ -62,7 +62,10 @@ async def test_a_case_saved_under_a_search_is_shown_selected_and_counted(
         before = app.open_count
         await pilot.press("slash", *"wsf", "enter")  # a search that will not match the call
         await settle(pilot)
-        await pilot.press("n", *"13800000001", "tab", "tab", "enter", *"shwz", "enter")
+        # a known caller: seven tabs to the category (the household filled the rest)
+        await pilot.press("n", *"13800000001", *["tab"] * 7, "enter", *"shwz", "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+s")  # her groceries case of yesterday is open: it asks once
         await settle(pilot)
         await pilot.press("ctrl+s")
         await settle(pilot)
