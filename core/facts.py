@@ -129,22 +129,29 @@ def _yuan(fen: int | None) -> str:
 
 
 def describe(price: PriceReport | None, shortfall: DeliveryShortfall | None,
-             relief: ReliefRequest | None, lang: str = "zh") -> str:
-    """The facts on one line, in Chinese (``lang="zh"``) or English; empty when there are none."""
+             relief: ReliefRequest | None, lang: str = "zh",
+             names: Mapping[str, str] | None = None) -> str:
+    """The facts on one line, in Chinese (``lang="zh"``) or English; empty when there are none.
+
+    ``names`` gives the name to show for a supermarket or goods code (the catalogue's, in
+    ``lang``); a code it does not know, or the caller's own words, are shown as they are.
+    """
     zh = lang == "zh"
+    named = names or {}
     parts: list[str] = []
     if price is not None:
-        shop = price.supermarket or price.shop
+        shop = named.get(price.supermarket, price.supermarket) or price.shop
         was = f"{_yuan(price.price_fen)}元（原{_yuan(price.usual_price_fen)}元）" if zh else \
             f"{_yuan(price.price_fen)} yuan (was {_yuan(price.usual_price_fen)})"
         rise = price.rise
         if rise is not None:
             was += f" {rise:+.0%}"
-        parts.append(f"{shop} {price.item} {was}".replace("  ", " ").strip())
+        item = named.get(price.item, price.item)
+        parts.append(f"{shop} {item} {was}".replace("  ", " ").strip())
     if shortfall is not None:
         where = " ".join(p for p in (shortfall.round, shortfall.order) if p)
         missing = ("、" if zh else ", ").join(
-            f"{m.code}×{m.quantity:g}" for m in shortfall.missing)
+            f"{named.get(m.code, m.code)}×{m.quantity:g}" for m in shortfall.missing)
         paid = (f"已付{_yuan(shortfall.paid_fen)}元" if zh else
                 f"paid {_yuan(shortfall.paid_fen)} yuan") if shortfall.paid_fen is not None else ""
         lack = (f"缺{missing}" if zh else f"missing {missing}") if missing else ""

@@ -54,6 +54,14 @@ PERSONAL_COLUMNS = (
 )
 
 
+def fact_names(desk: Desk, lang: str) -> dict[str, str]:
+    """Supermarket and goods codes -> their names in ``lang``, for :func:`core.facts.describe`."""
+    names = {s.code: (s.name if lang == "zh" else s.name_en) for s in desk.supermarkets.values()}
+    names.update((c.code, c.name if lang == "zh" else c.name_en)
+                 for c in desk.catalogue.values())
+    return names
+
+
 def case_rows(desk: Desk, since: datetime | None = None,
               until: datetime | None = None) -> list[CaseRow]:
     """The index rows of the cases taken in ``[since, until)``, oldest first."""
@@ -77,8 +85,8 @@ def cases_table(desk: Desk, rows: list[CaseRow], now: datetime, *,
         if facts_field(r.category.value) is not None:
             case, _problems = desk.cases.load(Path(r.path))
             if case is not None:
-                facts = Text(describe(case.price, case.shortfall, case.relief, "zh"),
-                             describe(case.price, case.shortfall, case.relief, "en"))
+                facts = Text(*(describe(case.price, case.shortfall, case.relief, lang,
+                                        fact_names(desk, lang)) for lang in ("zh", "en")))
         department = desk.departments.get(r.department)
         community = desk.communities.get(r.community)
         zh, en = STATUS_NAMES[r.status]

@@ -158,7 +158,7 @@ def test_facts_are_searchable_and_exported(demo_desk: core.Desk) -> None:
     table = cases_table(demo_desk, case_rows(demo_desk), demo_desk.cases.now())
     facts_at = [c.key for c in table.columns].index("facts")
     [row] = [r for r in table.rows if r[0] == case.id]
-    assert row[facts_at].zh == "xinjiayi pork-500g 32.00元（原16.00元） +100%"
+    assert row[facts_at].zh == "新佳宜便民超市 pork-500g 32.00元（原16.00元） +100%"
 
 
 @pytest.mark.parametrize(("typed", "fen"), [("32", 3200), ("32.5", 3250), ("¥32.50", 3250),

@@ -104,7 +104,7 @@ async def test_a_price_call_takes_its_facts_down_at_intake(make_app: AppFactory,
                           "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, IntakeScreen)
-        assert "便民店 eggs-30 60.00 yuan (was 24.00) +150%" in screen_text(app)
+        assert "便民店 Eggs 60.00 yuan (was 24.00) +150%" in screen_text(app)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, Notice)

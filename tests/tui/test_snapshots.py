@@ -111,3 +111,26 @@ async def test_handover_received(make_app: AppFactory, desk, clock,
         await pilot.press("ctrl+a")
         await settle(pilot)
         snap(app, "2-acknowledged")
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_price_complaint_facts(make_app: AppFactory, desk,
+                                     snap: Callable[[BaogongApp, str], None], language: str,
+                                     size: tuple[int, int]) -> None:
+    from core.cases import Category
+
+    case = desk.cases.create(Category.PRICE_GOUGING, operator="wang", community="hx-01",
+                             description="鸡蛋一板卖到六十元")
+    app = make_app(language=language)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        app.open_case(case.id)
+        await settle(pilot)
+        await pilot.press("f", "tab", *"便民店", "tab", *"鸡蛋", "tab", *"六十")
+        await pilot.press("ctrl+s")  # refused: the price is not an amount
+        await settle(pilot)
+        snap(app, "1-dialog")
+        await pilot.press("ctrl+u", *"60", "tab", *"24", "ctrl+s")
+        await settle(pilot)
+        snap(app, "2-case")

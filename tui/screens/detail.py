@@ -37,6 +37,7 @@ from core.cases import (
 from core.facts import facts_field
 from core.model import PriorityFlag
 from core.problems import DeskError, InvalidField
+from core.reports.cases import fact_names
 from core.store import CaseNotFound, ConflictError
 from tui.i18n import (
     EVALUATION_NAMES,
@@ -569,7 +570,7 @@ class DetailScreen(Screen[None]):
         kind = facts_field(case.category.value)
         facts = facts_of(case, kind) if kind else None
         if facts is not None:
-            rows.append((_("Facts"), facts_line(facts)))
+            rows.append((_("Facts"), facts_line(facts, self.desk_app.desk)))
         elif kind:
             rows.append((_("Facts"), Text(_("not taken down yet: f to add"), style="dim")))
         rows += [
@@ -706,8 +707,9 @@ class DetailScreen(Screen[None]):
             return
         lang = note_language(app)
         old = facts_of(loaded, result.kind)
-        before = describe_facts(old, lang) if old is not None else ""
-        after = describe_facts(result.facts, lang) if result.facts is not None else ""
+        names = fact_names(app.desk, lang)
+        before = describe_facts(old, lang, names) if old is not None else ""
+        after = describe_facts(result.facts, lang, names) if result.facts is not None else ""
         name = "诉求要素" if lang == "zh" else "facts"
         empty = "（无）" if lang == "zh" else "(none)"
         note = f"{name} {before or empty} -> {after or empty}"

@@ -7,6 +7,7 @@ incomplete record is shown under its field and nothing is kept.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, ClassVar
 
 import attrs
@@ -19,6 +20,7 @@ from textual.widgets import Input, Static
 
 from core.cases import Case
 from core.convert import converter
+from core.desk import Desk
 from core.facts import (
     DeliveryShortfall,
     PriceReport,
@@ -30,6 +32,7 @@ from core.facts import (
     parse_yuan,
 )
 from core.problems import InvalidField
+from core.reports.cases import fact_names
 from tui.i18n import _, language, record_name
 from tui.widgets.common import Choice, PickerField, TextField, Tr
 
@@ -105,19 +108,21 @@ def facts_of(case: Case, kind: str) -> Facts | None:
     return value if isinstance(value, PriceReport | DeliveryShortfall | ReliefRequest) else None
 
 
-def describe_facts(facts: Facts, lang: str) -> str:
-    """The facts on one line in ``lang`` ("zh" or "en")."""
+def describe_facts(facts: Facts, lang: str, names: Mapping[str, str] | None = None) -> str:
+    """The facts on one line in ``lang`` ("zh" or "en"), codes shown by ``names``."""
     return describe(
         facts if isinstance(facts, PriceReport) else None,
         facts if isinstance(facts, DeliveryShortfall) else None,
         facts if isinstance(facts, ReliefRequest) else None,
         lang,
+        names,
     )
 
 
-def facts_line(facts: Facts) -> str:
-    """The facts on one line in the current language."""
-    return describe_facts(facts, "zh" if language() == "zh" else "en")
+def facts_line(facts: Facts, desk: Desk) -> str:
+    """The facts on one line in the current language, with the desk's names for codes."""
+    lang = "zh" if language() == "zh" else "en"
+    return describe_facts(facts, lang, fact_names(desk, lang))
 
 
 @attrs.frozen

@@ -666,7 +666,7 @@ class IntakeScreen(Screen[None]):
             else None
         key = self.app.get_key_display(Binding("ctrl+t", "facts"))
         self.query_one("#facts", Static).update(
-            facts_line(facts) if facts is not None
+            facts_line(facts, self.desk_app.desk) if facts is not None
             else Text(_("not taken down yet: {key} to add").format(key=key), style="dim"))
 
     def action_join(self) -> None:
