@@ -441,8 +441,12 @@ def _pumps(app: App[Any]) -> Iterator[Any]:
 
 
 def busy(app: App[Any]) -> bool:
-    """Whether any message or callback of the app is still queued, or a worker running."""
+    """Whether any message or callback of the app is still queued, a worker running, or a key
+    held or not yet confirmed handled by the type-ahead (:mod:`tui.typeahead`)."""
     if any(not worker.is_finished for worker in app.workers):
+        return True
+    type_ahead = getattr(app, "type_ahead", None)
+    if type_ahead is not None and (type_ahead.held or type_ahead.unsettled):
         return True
     for pump in _pumps(app):
         if pump._message_queue.qsize() or pump._next_callbacks:
