@@ -9,6 +9,7 @@ version it changes only the fields the operator corrected.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 import attrs
@@ -667,15 +668,25 @@ class DetailScreen(Screen[None]):
         reopen_note = said or ("The caller is not satisfied" if english else "来电人不满意")
         chase_note = ("Chased: the caller is not satisfied" if english
                       else "来电人不满意，催办承办单位")
-        try:
+        def reopen_and_chase() -> Case:
             case = store.act(evaluated, Action.REOPEN, operator=app.operator, note=reopen_note)
-            case = store.act(case, Action.CHASE, operator=app.operator, note=chase_note)
+            chased: Case = store.act(case, Action.CHASE, operator=app.operator, note=chase_note)
+            return chased
+
+        self._save(reopen_and_chase, done=_("Reopened and chased"),
+                   lost=_("Another operator changed the case meanwhile; nothing was reopened. "
+                          "Showing the latest version."))
+
+    def _save(self, save: Callable[[], Case], *, done: str, lost: str) -> None:
+        """Run ``save`` and show the case it returns; after a conflict, the latest version
+        with ``lost`` (nothing of ``save`` was kept), after any other failure the reason."""
+        try:
+            case = save()
         except ConflictError as conflict:
             self.case = conflict.current
             self.show()
             self.refresh_bindings()
-            self.notify(_("Another operator changed the case meanwhile; nothing was reopened. "
-                          "Showing the latest version."), severity="warning")
+            self.notify(lost, severity="warning")
             return
         except (TransitionError, DeskError, LockTimeout, OSError, ValueError) as exc:
             self.notify(f"{_('Cannot save')}: {exc}", severity="error")
@@ -683,8 +694,8 @@ class DetailScreen(Screen[None]):
         self.case = case
         self.show()
         self.refresh_bindings()
-        self.notify(_("Reopened and chased"))
-        app.after_write()
+        self.notify(done)
+        self.desk_app.after_write()
 
     def action_facts(self) -> None:
         """Add or correct the case's facts (a price complaint's shop and prices...)."""
@@ -713,24 +724,15 @@ class DetailScreen(Screen[None]):
         name = "诉求要素" if lang == "zh" else "facts"
         empty = "（无）" if lang == "zh" else "(none)"
         note = f"{name} {before or empty} -> {after or empty}"
-        try:
-            case = app.desk.cases.act(loaded, Action.EDIT, operator=app.operator, note=note,
-                                      changes={result.kind: result.facts})
-        except ConflictError as conflict:
-            self.case = conflict.current
-            self.show()
-            self.refresh_bindings()
-            self.notify(_("Another operator changed the case meanwhile; nothing was saved. "
-                          "Showing the latest version."), severity="warning")
-            return
-        except (TransitionError, DeskError, LockTimeout, OSError, ValueError) as exc:
-            self.notify(f"{_('Cannot save')}: {exc}", severity="error")
-            return
-        self.case = case
-        self.show()
-        self.refresh_bindings()
-        self.notify(_("Saved: {action}").format(action=_("Facts")))
-        app.after_write()
+
+        def save() -> Case:
+            saved: Case = app.desk.cases.act(loaded, Action.EDIT, operator=app.operator,
+                                             note=note, changes={result.kind: result.facts})
+            return saved
+
+        self._save(save, done=_("Saved: {action}").format(action=_("Facts")),
+                   lost=_("Another operator changed the case meanwhile; nothing was saved. "
+                          "Showing the latest version."))
 
     def _edit(self, loaded: Case, request: ActionRequest) -> Case | None:
         """Save the corrections of an edit request on ``loaded``; None if there are none left."""
