@@ -26,10 +26,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from textual._compositor import Compositor  # noqa: E402
 from textual.app import App, ComposeResult  # noqa: E402
 from textual.widgets import Input, TextArea  # noqa: E402
 
+from tests.bench.paints import PAINTS  # noqa: E402
 from tests.tui.deskfactory import FakeClock, make_desk  # noqa: E402
 from tui import i18n  # noqa: E402
 from tui.app import BaogongApp  # noqa: E402
@@ -44,19 +44,6 @@ FIELDS: dict[str, str] = {
     "room": "1202",
     "description": "整栋楼从早上停水家里有卧床老人急需送水",
 }
-
-PAINTS: list[float] = []
-_render_update = Compositor.render_update
-
-
-def _timed_render_update(self: Compositor, *args: Any, **kwargs: Any) -> Any:
-    update = _render_update(self, *args, **kwargs)
-    PAINTS.append(time.perf_counter())
-    return update
-
-
-Compositor.render_update = _timed_render_update  # type: ignore[method-assign]
-
 
 def stats(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)

@@ -23,13 +23,13 @@ from typing import Any, ClassVar
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from textual._compositor import Compositor  # noqa: E402
 from textual.app import App, ComposeResult  # noqa: E402
 from textual.binding import Binding, BindingType  # noqa: E402
 from textual.widgets import DataTable, Input  # noqa: E402
 
 from core.desk import Desk  # noqa: E402
 from core.index import CaseRow, Query  # noqa: E402
+from tests.bench.paints import PAINTS  # noqa: E402
 from tests.tui.deskfactory import START, FakeClock, generate_cases, write_reference  # noqa: E402
 from tui.app import BaogongApp  # noqa: E402
 from tui.i18n import category_name, status_name  # noqa: E402
@@ -102,21 +102,6 @@ class TableApp(App[None]):
         table.clear()
         words = event.value.lower().split()
         table.add_rows([r for r in self.rows if all(w in " ".join(r).lower() for w in words)])
-
-
-#: when the screen's compositor finished an update (render_line calls included); headless
-#: Textual skips only the final write of escape codes to the terminal
-PAINTS: list[float] = []
-_render_update = Compositor.render_update
-
-
-def _timed_render_update(self: Compositor, *args: Any, **kwargs: Any) -> Any:
-    update = _render_update(self, *args, **kwargs)
-    PAINTS.append(time.perf_counter())
-    return update
-
-
-Compositor.render_update = _timed_render_update  # type: ignore[method-assign]
 
 
 async def presses(pilot: Any, keys: Iterable[str], settle: Callable[[], Any] | None = None,
