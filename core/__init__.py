@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.cases import (
+from core.cases.case import (
     Action,
     Address,
     Caller,
@@ -40,17 +40,20 @@ from core.cases import (
     plan_call,
     plan_edit,
 )
-from core.desk import Desk
-from core.duplicates import (
+from core.cases.duplicates import (
     KnownCaller,
     RepeatCall,
     RepeatReason,
     find_repeat_calls,
     known_caller,
 )
-from core.facts import DeliveryShortfall, MissingLine, PriceReport, ReliefRequest
-from core.index import CaseRow, Query
-from core.model import (
+from core.cases.facts import DeliveryShortfall, MissingLine, PriceReport, ReliefRequest
+from core.cases.index import CaseRow, Query
+from core.cases.store import CaseNotFound, CaseStore, ConflictError
+from core.desk import Desk
+from core.phones import InvalidPhone, PhoneKind, check_caller_phone, normalize_phone, phone_kind
+from core.problems import DeskError, Problem
+from core.reference import (
     CatalogueItem,
     Community,
     Department,
@@ -63,9 +66,6 @@ from core.model import (
     SlaRules,
     Supermarket,
 )
-from core.phones import InvalidPhone, PhoneKind, check_caller_phone, normalize_phone, phone_kind
-from core.problems import DeskError, Problem
-from core.store import CaseNotFound, CaseStore, ConflictError
 
 __all__ = [
     "Action", "Address", "Caller", "Case", "CaseEvent", "CaseKind", "CaseNotFound", "CaseRow",

@@ -55,7 +55,7 @@ from core.levels.plans import Text
 from core.packing.rationing import MedicalRequest, allocate_medical
 from core.problems import DeskError, Problem
 from core.reports.table import Column, Table
-from core.tomlio import read_toml
+from core.storage.tomlio import read_toml
 
 if TYPE_CHECKING:
     from core.desk import Desk

@@ -14,16 +14,16 @@ from pathlib import Path
 import attrs
 
 from core.allocation import load_profiles
-from core.atomic import leftover_temporaries, not_shared
-from core.board import SIGNALS_DIR
+from core.cases.store import load_case
 from core.desk import Desk
-from core.deskfiles import find_links, link_problem
 from core.ledger import check_ledgers
 from core.levels import DEFAULT_THRESHOLDS, check_level_files, desk_thresholds, read_signals
+from core.levels.district import SIGNALS_DIR
 from core.packing.templates import desk_check as packing_desk_check
 from core.problems import DeskError, Problem
 from core.rounds import load_rounds
-from core.store import load_case
+from core.storage.atomic import leftover_temporaries, not_shared
+from core.storage.deskfiles import find_links, link_problem
 
 #: checks of the desk files that other parts of core own (levels, packing, ledgers...)
 DeskCheck = Callable[[Desk], Sequence[Problem]]
@@ -47,7 +47,7 @@ def check_plans(desk: Desk) -> list[Problem]:
 
 def check_shared_modes(desk: Desk) -> list[Problem]:
     """On a ``shared_group`` desk, every directory the group cannot write into and every file
-    it cannot use (see :func:`core.atomic.not_shared`)."""
+    it cannot use (see :func:`core.storage.atomic.not_shared`)."""
     if not desk.settings.shared_group:
         return []
     return [Problem(path, None, f"mode {mode:04o}: this shared desk's group cannot use it, so "

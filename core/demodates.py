@@ -21,10 +21,10 @@ from pathlib import Path
 
 import attrs
 
-from core.atomic import write_atomic
-from core.cases import Case
+from core.cases.case import Case
+from core.cases.store import CASES_DIR, case_path, decode_case, encode_case
 from core.problems import DeskError
-from core.store import CASES_DIR, case_path, decode_case, encode_case
+from core.storage.atomic import write_atomic
 
 SIGNALS_DIR = "signals"
 

@@ -9,7 +9,7 @@ Layout::
     supermarkets.toml   [[supermarket]]
     catalogue.toml      [[item]]
     households.toml     [[household]] with [[household.residents]]
-    cases/YYYY/MM/DD/   one TOML file per case (see core.store)
+    cases/YYYY/MM/DD/   one TOML file per case (see core.cases.store)
 
 Opening a desk collects every problem in every file instead of stopping at the first; only a
 missing or unusable ``desk.toml`` makes a desk impossible to open.
@@ -24,12 +24,11 @@ from typing import Any, TypeVar
 
 import attrs
 
-from core.atomic import PRIVATE_FILE_MODE
-from core.cases import Category
-from core.convert import converter
-from core.deskfiles import read_or_problem
+from core.cases.case import Category
 from core.identity import group_exists, os_account
-from core.model import (
+from core.phones import normalize_phone
+from core.problems import DeskError, Problem
+from core.reference import (
     CatalogueItem,
     Community,
     Department,
@@ -38,9 +37,10 @@ from core.model import (
     Household,
     Supermarket,
 )
-from core.phones import normalize_phone
-from core.problems import DeskError, Problem
-from core.tomlio import line_of, locate_lines, read_toml, structure, structure_list
+from core.storage.atomic import PRIVATE_FILE_MODE
+from core.storage.convert import converter
+from core.storage.deskfiles import read_or_problem
+from core.storage.tomlio import line_of, locate_lines, read_toml, structure, structure_list
 
 T = TypeVar("T")
 
@@ -102,9 +102,9 @@ class Desk:
 
     @property
     def cases(self) -> Any:
-        """The case store (``core.store.CaseStore``), opened on first use."""
+        """The case store (``core.cases.store.CaseStore``), opened on first use."""
         if self._store is None:
-            from core.store import CaseStore
+            from core.cases.store import CaseStore
 
             self._store = CaseStore(self)
         return self._store

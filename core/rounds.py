@@ -48,7 +48,7 @@ from core.packing.vehicles import (
     round_schedule,
 )
 from core.problems import DeskError, Problem
-from core.tomlio import line_of, locate_lines, read_toml
+from core.storage.tomlio import line_of, locate_lines, read_toml
 
 if TYPE_CHECKING:
     from core.desk import Desk
@@ -232,7 +232,8 @@ def plan_round(desk: Desk, round_: Round, *, time_limit: float = 0.5,
                levels: Mapping[str, Level | None] | None = None) -> RoundPlan:
     """Pack, label and load ``round_``; supermarkets over capacity get standard packs.
 
-    ``levels`` maps districts to their emergency level (see :func:`core.board.district_levels`);
+    ``levels`` maps districts to their emergency level (see
+    :func:`core.levels.district.district_levels`);
     orders in districts at the ration's level are cut to each household's share.
     """
     if config is None:

@@ -3,13 +3,12 @@
     .venv/bin/python tests/mutation_check.py [--keep]
 
 For each mutation below it copies the repository's files (``git ls-files``, untracked ones
-included) to a scratch directory, rewrites one call in ``core/atomic.py`` there, checks that the
-mutated ``core`` is the one the test interpreter imports and that it still works apart from the
-protection it lost, then runs ``pytest -m reliability`` on the copy with this interpreter (on
-the test files that use the mark). It
-prints one line per mutation and exits 1 unless the unmutated copy passes and every mutation makes
-at least one test fail. A call that is no longer found is an error, not a pass: a refactor of
-``core/atomic.py`` must update the mutation here rather than silently disable it.
+included) to a scratch directory, rewrites one call in ``core/storage/atomic.py`` there, checks
+that the mutated ``core`` is the one the test interpreter imports and that it still works apart
+from the protection it lost, then runs ``pytest -m reliability`` on the copy with this interpreter
+(on the test files that use the mark). It prints one line per mutation and exits 1 unless the
+unmutated copy passes and every mutation makes at least one test fail. A call that is no longer found is an error, not a pass: a refactor of
+``core/storage/atomic.py`` must update the mutation here rather than silently disable it.
 """
 
 from __future__ import annotations
@@ -41,12 +40,12 @@ class Mutation:
 
 
 MUTATIONS = [
-    Mutation("flock -> no-op", "per-case lock", "core/atomic.py",
+    Mutation("flock -> no-op", "per-case lock", "core/storage/atomic.py",
              r"fcntl\.flock\((\w+),\s*fcntl\.LOCK_EX\b[^)]*\)", "None"),
-    Mutation("rename -> in-place write", "atomic replace", "core/atomic.py",
+    Mutation("rename -> in-place write", "atomic replace", "core/storage/atomic.py",
              r"os\.replace\((\w+),\s*(\w+)\)",
              r'(open(\2, "wb").write(open(\1, "rb").read()), os.unlink(\1))'),
-    Mutation("link -> in-place create", "atomic create", "core/atomic.py",
+    Mutation("link -> in-place create", "atomic create", "core/storage/atomic.py",
              r"os\.link\((\w+),\s*(\w+)\)",
              r'open(\2, "xb").write(open(\1, "rb").read())'),
 ]
@@ -54,9 +53,9 @@ MUTATIONS = [
 #: run in the scratch copy: its core is the one imported, and it still writes, creates and locks
 VIABLE = """
 import pathlib, sys, tempfile
-import core.atomic as atomic
+import core.storage.atomic as atomic
 here = pathlib.Path(atomic.__file__).resolve()
-if here != pathlib.Path.cwd().resolve() / "core" / "atomic.py":
+if here != pathlib.Path.cwd().resolve() / "core" / "storage" / "atomic.py":
     sys.exit(f"imported {here}, not the copy under test")
 scratch = pathlib.Path(tempfile.mkdtemp())
 atomic.write_atomic(scratch / "a", b"one")
@@ -78,8 +77,9 @@ if names != ["a", "b", "lock"] or contents != [b"two", b"three"]:
 #: runs pytest after importing core from the copy, so that nothing else can be imported instead
 RUN_TESTS = """
 import pathlib, sys
-import core.atomic
-assert pathlib.Path(core.atomic.__file__).resolve().is_relative_to(pathlib.Path.cwd().resolve())
+import core.storage.atomic
+here = pathlib.Path(core.storage.atomic.__file__).resolve()
+assert here.is_relative_to(pathlib.Path.cwd().resolve())
 import pytest
 sys.exit(pytest.main(sys.argv[1:]))
 """

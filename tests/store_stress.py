@@ -8,8 +8,8 @@
 Each prints one JSON object of what happened; the tests and ``tests/bench/bench_reliability.py``
 judge it. Run it in a fresh interpreter: it forks its workers, which is only safe in a process
 without other threads (pytest's workers have some). Workers are released together by a barrier,
-so they really contend. ``core`` in the output is the ``core/atomic.py`` the processes ran, so a
-caller can check which tree it tested.
+so they really contend. ``core`` in the output is the ``core/storage/atomic.py`` the processes ran,
+so a caller can check which tree it tested.
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import core
-import core.atomic
-import core.store
-from core.store import decode_case
+import core.cases.store
+import core.storage.atomic
+from core.cases.store import decode_case
 
 T0 = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 DAY = "20261123"
@@ -109,7 +109,7 @@ def race(root: str, workers: int, rounds: int) -> dict[str, Any]:
     outcomes = [Counter(_run_workers(_race_worker, workers, root, case_id, r))
                 for r in range(rounds)]
     final = _open(root).cases.get(case_id)
-    return {"core": core.atomic.__file__,
+    return {"core": core.storage.atomic.__file__,
             "rounds": [{"saved": o["saved"], "conflict": o["conflict"]} for o in outcomes],
             "notes": [e.note for e in final.history[1:]], "revision": final.revision}
 
@@ -141,7 +141,7 @@ def contend(root: str, workers: int, updates: int) -> dict[str, Any]:
     case_id = _first_case(root)
     reports = _run_workers(_contend_worker, workers, root, case_id, updates)
     final = _open(root).cases.get(case_id)
-    return {"core": core.atomic.__file__,
+    return {"core": core.storage.atomic.__file__,
             "saved": [note for report in reports for note in report["saved"]],
             "conflicts": sum(report["conflicts"] for report in reports),
             "notes": [e.note for e in final.history[1:]], "revision": final.revision}
@@ -152,7 +152,7 @@ def contend(root: str, workers: int, updates: int) -> dict[str, Any]:
 
 def _create_worker(number: int, barrier: Barrier, root: str, each: int) -> dict[str, Any]:
     collisions = 0
-    create_atomic = core.store.create_atomic
+    create_atomic = core.cases.store.create_atomic
 
     def counting_create(path: Path, data: bytes, *, mode: int) -> None:
         nonlocal collisions
@@ -162,7 +162,7 @@ def _create_worker(number: int, barrier: Barrier, root: str, each: int) -> dict[
             collisions += 1
             raise
 
-    core.store.create_atomic = counting_create  # this worker's own copy of the module
+    core.cases.store.create_atomic = counting_create  # this worker's own copy of the module
     desk = _open(root)
     barrier.wait()
     created = []
@@ -182,7 +182,7 @@ def create(root: str, workers: int, each: int) -> dict[str, Any]:
     on_disk = {}
     for path, case, problems in _open(root).cases.scan():
         on_disk[path.stem] = case.description if case is not None else f"unreadable: {problems}"
-    return {"core": core.atomic.__file__,
+    return {"core": core.storage.atomic.__file__,
             "acknowledged": [pair for report in reports for pair in report["created"]],
             "collisions": sum(report["collisions"] for report in reports),
             "on_disk": on_disk}
@@ -318,13 +318,14 @@ class KillLoop:
             if self.findings():
                 break
         return {
-            "core": core.atomic.__file__, "kills": self.done,
+            "core": core.storage.atomic.__file__, "kills": self.done,
             "seconds": round(time.monotonic() - started, 1),
             "creates_acknowledged": len(self.acknowledged_creates),
             "notes_acknowledged": sum(len(n) for n in self.acknowledged_notes.values()),
             "unacknowledged_writes": self.unacknowledged_writes,
             "files_read": self.files_read, "cases": len(self.tags),
-            "temporaries_left": len(core.atomic.leftover_temporaries(self.root, older_than=0)),
+            "temporaries_left": len(
+                core.storage.atomic.leftover_temporaries(self.root, older_than=0)),
             "torn": self.torn, "seen_torn": self.seen_torn, "lost": self.lost,
             "duplicates": self.duplicates, "gaps": self.gaps, "writer_errors": self.writer_errors,
         }

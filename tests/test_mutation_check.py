@@ -23,7 +23,8 @@ def test_each_mutation_finds_the_call_it_removes(mutation: Mutation, tmp_path: P
 
 
 def test_a_missing_call_stops_the_check_instead_of_passing(tmp_path: Path) -> None:
-    (tmp_path / "core").mkdir()
-    (tmp_path / "core" / "atomic.py").write_text("def write_atomic(): ...\n", encoding="utf-8")
-    with pytest.raises(SystemExit, match=r"is not in core/atomic\.py any more"):
+    (tmp_path / "core" / "storage").mkdir(parents=True)
+    (tmp_path / "core" / "storage" / "atomic.py").write_text(
+        "def write_atomic(): ...\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"is not in core/storage/atomic\.py any more"):
         mutate(tmp_path, MUTATIONS[1])

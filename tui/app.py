@@ -20,11 +20,11 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.scrollbar import ScrollBar, ScrollBarRender
 
+from core.cases.index import Query
 from core.desk import Desk
 from core.identity import NotTheOperator, acting_name, describe_supervisors
-from core.index import Query
-from core.model import Household
 from core.problems import DeskError, Problem
+from core.reference import Household
 from tui import i18n
 from tui.deskpath import resolve_desk
 from tui.drafts import DraftStore

@@ -18,9 +18,9 @@ from typing import Any
 
 import attrs
 
-from core.atomic import PRIVATE_FILE_MODE, write_atomic
-from core.deskfiles import make_desk_directories, read_or_problem
 from core.problems import Problem
+from core.storage.atomic import PRIVATE_FILE_MODE, write_atomic
+from core.storage.deskfiles import make_desk_directories, read_or_problem
 
 DRAFTS_DIR = ".drafts"
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]")

@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from core.atomic import PRIVATE_FILE_MODE
 from core.ledger import Batch, Reconciliation
 from core.ledger.export import ledger_rows, report_tables
+from core.storage.atomic import PRIVATE_FILE_MODE
 from tui.xlsx import save_workbook
 
 #: Excel's limit; a ledger longer than this continues on a second sheet of the same table

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from core.cases import (
+from core.cases.case import (
     MAX_DESCRIPTION,
     Action,
     CaseKind,
@@ -25,8 +25,8 @@ from core.cases import (
     Priority,
 )
 from core.levels.signals import Level
-from core.model import PriorityFlag
 from core.problems import InvalidField
+from core.reference import PriorityFlag
 
 LANGUAGES = ("zh", "en")
 LOCALE_DIR = Path(__file__).parent / "locale"

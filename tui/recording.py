@@ -95,11 +95,11 @@ from textual import events
 from textual.app import App
 from textual.widgets import Input, TextArea
 
-from core.atomic import make_directories, write_atomic
-from core.convert import converter
-from core.deskfiles import read_or_problem
 from core.problems import DeskError, Problem
-from core.tomlio import KeyPath, dumps, line_of, locate_lines, parse_toml, structure
+from core.storage.atomic import make_directories, write_atomic
+from core.storage.convert import converter
+from core.storage.deskfiles import read_or_problem
+from core.storage.tomlio import KeyPath, dumps, line_of, locate_lines, parse_toml, structure
 
 if TYPE_CHECKING:
     from textual.pilot import Pilot

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from core.atomic import make_directories, write_atomic
 from core.reports.table import Table
+from core.storage.atomic import make_directories, write_atomic
 
 ABOUT_SHEET = "about"
 

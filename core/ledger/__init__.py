@@ -24,9 +24,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from core.atomic import write_atomic
-from core.convert import converter
-from core.deskfiles import make_desk_directories, read_or_problem
 from core.identity import acting_name, require_supervisor, supervisors
 from core.ledger.files import (
     LEDGERS_DIR,
@@ -84,7 +81,10 @@ from core.ledger.records import (
 )
 from core.ledger.stock import StockLine
 from core.problems import Problem
-from core.tomlio import dumps
+from core.storage.atomic import write_atomic
+from core.storage.convert import converter
+from core.storage.deskfiles import make_desk_directories, read_or_problem
+from core.storage.tomlio import dumps
 
 __all__ = [
     "KINDS", "Approval", "Batch", "Cause", "ClosedPeriods", "Collection", "Decision",

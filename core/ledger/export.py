@@ -18,12 +18,12 @@ from typing import Any
 
 import attrs
 
-from core.atomic import PRIVATE_FILE_MODE, make_directories
 from core.ledger.files import Batch
 from core.ledger.findings import SEVERITY_NAMES, yuan
 from core.ledger.reconcile import Reconciliation
 from core.ledger.records import KINDS, Record, field_order
 from core.problems import Problem
+from core.storage.atomic import PRIVATE_FILE_MODE, make_directories
 
 Table = tuple[list[str], list[list[Any]]]
 CSV_ENCODING = "utf-8-sig"

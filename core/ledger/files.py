@@ -23,7 +23,7 @@ Why batches, and why one record per line (measured on this machine, see ``tests/
   costs more than reading them, and a desk copied to a USB stick chokes on them. A batch is what an
   operator (or a script importing a supermarket's sheet) writes in one go, so it is also the unit
   that is created atomically: a new batch takes the next free name of its day by ``link`` (see
-  :func:`core.atomic.create_atomic`), as cases do, so writers need no server to agree.
+  :func:`core.storage.atomic.create_atomic`), as cases do, so writers need no server to agree.
 * ``tomllib`` parses about 20,000 records a second: 50 s for a million, slower than the peer tool.
   Every record on its own line lets the loader read the batches it wrote itself with one compiled
   regular expression per kind (about a microsecond a record) and know each record's line for free.
@@ -54,9 +54,6 @@ from typing import Any
 
 import attrs
 
-from core.atomic import PRIVATE_FILE_MODE, create_atomic, exclusive_lock
-from core.convert import converter
-from core.deskfiles import FileKind, make_desk_directories, read_or_problem
 from core.ledger.records import (
     KINDS,
     RECORD_ID_PATTERN,
@@ -71,9 +68,12 @@ from core.ledger.records import (
     check_uid,
     field_order,
 )
-from core.model import check_code, check_not_blank
 from core.problems import Problem
-from core.tomlio import line_of, locate_lines, render_path, structure_errors, syntax_problem
+from core.reference import check_code, check_not_blank
+from core.storage.atomic import PRIVATE_FILE_MODE, create_atomic, exclusive_lock
+from core.storage.convert import converter
+from core.storage.deskfiles import FileKind, make_desk_directories, read_or_problem
+from core.storage.tomlio import line_of, locate_lines, render_path, structure_errors, syntax_problem
 
 LEDGERS_DIR = "ledgers"
 SCHEMA_VERSION = 1

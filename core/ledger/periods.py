@@ -25,14 +25,14 @@ from pathlib import Path
 
 import attrs
 
-from core.atomic import PRIVATE_FILE_MODE, create_atomic
-from core.convert import converter
-from core.deskfiles import FileKind, FileRefused, make_desk_directories, read_desk_file
 from core.ledger.files import LEDGERS_DIR, batch_paths, decode_batch, ledger_lock
 from core.ledger.records import check_aware, check_uid
-from core.model import check_not_blank
 from core.problems import Problem
-from core.tomlio import dumps, read_toml, structure
+from core.reference import check_not_blank
+from core.storage.atomic import PRIVATE_FILE_MODE, create_atomic
+from core.storage.convert import converter
+from core.storage.deskfiles import FileKind, FileRefused, make_desk_directories, read_desk_file
+from core.storage.tomlio import dumps, read_toml, structure
 
 PERIODS_DIR = "periods"
 
@@ -246,8 +246,9 @@ def seal_breaches(root: Path, close: PeriodClose) -> list[tuple[SealedFile, str]
 
 
 def read_regular_file(path: Path) -> bytes:
-    """The bytes of batch file ``path`` as every desk file is read (:mod:`core.deskfiles`: no
-    link followed, no FIFO waited on, the ledger size limit); ``OSError`` for anything else."""
+    """The bytes of batch file ``path`` as every desk file is read
+    (:mod:`core.storage.deskfiles`: no link followed, no FIFO waited on, the ledger size limit);
+    ``OSError`` for anything else."""
     try:
         return read_desk_file(path, FileKind.LEDGER)
     except FileRefused as exc:

@@ -62,8 +62,8 @@ from core.ledger.records import (
     id_key,
 )
 from core.ledger.stock import StockBook, StockLine
-from core.model import CatalogueItem
 from core.problems import Problem
+from core.reference import CatalogueItem
 
 #: why a sealed file counts as changed, in Chinese and English
 _BREACHES = {

@@ -39,7 +39,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from core.model import check_code, check_not_blank
+from core.reference import check_code, check_not_blank
 
 RECORD_ID_PATTERN = re.compile(r"^(\d{8})-(\d{4,6})-(\d{1,7})\Z", re.ASCII)
 UID_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")

@@ -36,7 +36,7 @@ from core.ledger.records import (
     SupplyRequest,
     id_key,
 )
-from core.model import CatalogueItem
+from core.reference import CatalogueItem
 
 LOSS_CAUSES = frozenset({"lost", "damaged", "expired"})
 

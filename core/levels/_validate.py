@@ -1,8 +1,8 @@
 """Structuring with validator errors located at their own key.
 
 Validators that raise :class:`core.problems.InvalidField` are located by
-:func:`core.tomlio.structure` already, but only once every field's type converts (cattrs builds
-the record last). For a
+:func:`core.storage.tomlio.structure` already, but only once every field's type converts
+(cattrs builds the record last). For a
 signals file, which people write by hand, each field's validator is first run on its own value,
 so an out-of-range value is reported together with any type errors in the same file.
 """
@@ -14,9 +14,9 @@ from typing import Any, TypeVar
 
 import attrs
 
-from core.convert import converter
 from core.problems import Problem
-from core.tomlio import KeyPath, line_of, locate_lines, render_path, structure
+from core.storage.convert import converter
+from core.storage.tomlio import KeyPath, line_of, locate_lines, render_path, structure
 
 T = TypeVar("T")
 
@@ -24,7 +24,7 @@ T = TypeVar("T")
 def structure_located(
     data: dict[str, Any], cls: type[T], path: Path, text: str, prefix: KeyPath = ()
 ) -> tuple[T | None, list[Problem]]:
-    """Like :func:`core.tomlio.structure`, with validator errors at the field's own line."""
+    """Like :func:`core.storage.tomlio.structure`, with validator errors at the field's own line."""
     attrs.resolve_types(cls)  # type: ignore[type-var]
     lines = locate_lines(text)
     problems: list[Problem] = []

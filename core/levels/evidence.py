@@ -10,7 +10,7 @@ rate over the ``baseline_days`` before the window. It is a surge when both hold:
   (a community with no such calls in the baseline needs only ``min_cases``).
 
 A price complaint taken without the caller's community still counts when its facts name a
-designated supermarket (:class:`core.facts.PriceReport`): its prices are those of every
+designated supermarket (:class:`core.cases.facts.PriceReport`): its prices are those of every
 community the supermarket serves, so it counts in each community of the supermarket's zone.
 
 A surge is evidence shown to the supervisor with the cases behind it; it never changes the level
@@ -27,12 +27,12 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from core.cases import Category
-from core.index import CaseRow, Query
+from core.cases.case import Category
+from core.cases.index import CaseRow, Query
 from core.levels.plans import Text
 from core.levels.signals import Level
 from core.levels.thresholds import DEFAULT_THRESHOLDS, EvidenceRule, Thresholds
-from core.model import Community
+from core.reference import Community
 
 if TYPE_CHECKING:
     from core.desk import Desk

@@ -27,14 +27,14 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from core.atomic import create_atomic
-from core.convert import converter
-from core.deskfiles import make_desk_directories
 from core.identity import require_supervisor
 from core.levels.signals import Level
-from core.model import check_not_blank
 from core.problems import Problem
-from core.tomlio import dumps, line_of, locate_lines, read_toml, structure
+from core.reference import check_not_blank
+from core.storage.atomic import create_atomic
+from core.storage.convert import converter
+from core.storage.deskfiles import make_desk_directories
+from core.storage.tomlio import dumps, line_of, locate_lines, read_toml, structure
 
 if TYPE_CHECKING:
     from core.desk import Desk

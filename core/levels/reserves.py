@@ -66,11 +66,11 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from core.convert import converter
 from core.levels.classifier import TOLERANCE
-from core.model import CatalogueItem, check_non_negative, check_tier
 from core.problems import InvalidField, Problem
-from core.tomlio import line_of, locate_lines, read_toml, structure
+from core.reference import CatalogueItem, check_non_negative, check_tier
+from core.storage.convert import converter
+from core.storage.tomlio import line_of, locate_lines, read_toml, structure
 
 if TYPE_CHECKING:
     from core.desk import Desk

@@ -38,7 +38,6 @@ from typing import Any
 
 import attrs
 
-from core.convert import converter
 from core.levels._validate import structure_located
 from core.levels.derive import (
     PriceGroup,
@@ -51,7 +50,8 @@ from core.levels.derive import (
 from core.levels.signals import SIGNAL_KEYS, Signals
 from core.levels.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from core.problems import Problem
-from core.tomlio import line_of, locate_lines, parse_toml, read_toml, structure
+from core.storage.convert import converter
+from core.storage.tomlio import line_of, locate_lines, parse_toml, read_toml, structure
 
 
 @attrs.frozen

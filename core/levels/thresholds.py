@@ -56,10 +56,10 @@ from typing import Any
 
 import attrs
 
-from core.convert import converter
 from core.levels.signals import MAX_RISE
 from core.problems import InvalidField, Problem
-from core.tomlio import line_of, locate_lines, parse_toml, read_toml, structure
+from core.storage.convert import converter
+from core.storage.tomlio import line_of, locate_lines, parse_toml, read_toml, structure
 
 LEVELS_FILE = "levels.toml"
 

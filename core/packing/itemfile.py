@@ -28,7 +28,6 @@ from typing import Any
 import attrs
 from cattrs.gen import make_dict_structure_fn, override
 
-from core.convert import make_converter
 from core.packing.boxes import (
     MAX_BOX_KG,
     MAX_BOX_LITRES,
@@ -39,7 +38,8 @@ from core.packing.boxes import (
     grams_down,
 )
 from core.problems import Problem
-from core.tomlio import line_of, locate_lines, read_toml, structure
+from core.storage.convert import make_converter
+from core.storage.tomlio import line_of, locate_lines, read_toml, structure
 
 
 @attrs.frozen

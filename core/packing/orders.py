@@ -21,11 +21,11 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
-from core.model import CatalogueItem, GoodsCategory
 from core.packing.bounds import l2, vector_bound
 from core.packing.boxes import Box, grams, grams_down
 from core.packing.heuristics import Instance
 from core.packing.solver import solve
+from core.reference import CatalogueItem, GoodsCategory
 
 FOOD = frozenset(
     {

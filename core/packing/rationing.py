@@ -42,8 +42,8 @@ from fractions import Fraction
 import attrs
 
 from core.levels.signals import Level
-from core.model import CatalogueItem, GoodsCategory
 from core.packing.orders import HouseholdOrder, OrderLine
+from core.reference import CatalogueItem, GoodsCategory
 
 
 @attrs.frozen

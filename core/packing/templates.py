@@ -62,13 +62,13 @@ from typing import Any
 
 import attrs
 
-from core.convert import make_converter
-from core.model import CatalogueItem
 from core.packing.boxes import Box
 from core.packing.orders import OrderLine
 from core.packing.rationing import RationTable
 from core.problems import Problem
-from core.tomlio import line_of, locate_lines, read_toml, structure
+from core.reference import CatalogueItem
+from core.storage.convert import make_converter
+from core.storage.tomlio import line_of, locate_lines, read_toml, structure
 
 FILE_NAME = "packing.toml"
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d\Z", re.ASCII)

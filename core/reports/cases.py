@@ -1,6 +1,6 @@
 """The case list as a table, for ``baogong export cases`` (工单清单).
 
-Built from the index alone (:class:`core.index.CaseRow`), so a 100,000-case desk exports in
+Built from the index alone (:class:`core.cases.index.CaseRow`), so a 100,000-case desk exports in
 seconds. Personal data (the caller's name, phone and address) is left out unless asked for with
 ``personal=True``; the command writes such a file private to the desk's users.
 """
@@ -11,9 +11,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.cases import CaseKind
-from core.facts import describe, facts_field
-from core.index import CaseRow, Query
+from core.cases.case import CaseKind
+from core.cases.facts import describe, facts_field
+from core.cases.index import CaseRow, Query
 from core.levels.plans import Text
 from core.reports.names import STATUS_NAMES, category_name
 from core.reports.table import Cell, Column, Table
@@ -55,7 +55,8 @@ PERSONAL_COLUMNS = (
 
 
 def fact_names(desk: Desk, lang: str) -> dict[str, str]:
-    """Supermarket and goods codes -> their names in ``lang``, for :func:`core.facts.describe`."""
+    """Supermarket and goods codes -> their names in ``lang``, for
+    :func:`core.cases.facts.describe`."""
     names = {s.code: (s.name if lang == "zh" else s.name_en) for s in desk.supermarkets.values()}
     names.update((c.code, c.name if lang == "zh" else c.name_en)
                  for c in desk.catalogue.values())
@@ -76,8 +77,8 @@ def cases_table(desk: Desk, rows: list[CaseRow], now: datetime, *,
                 personal: bool = False) -> Table:
     """One row per case; ``overdue`` is judged at ``now``.
 
-    The facts of price complaints, short deliveries and relief requests (:mod:`core.facts`) are
-    not in the index: only those cases' files are read for them.
+    The facts of price complaints, short deliveries and relief requests
+    (:mod:`core.cases.facts`) are not in the index: only those cases' files are read for them.
     """
     out: list[tuple[Cell, ...]] = []
     for r in rows:

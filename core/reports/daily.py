@@ -40,8 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from core.cases import CaseKind, Category
-from core.convert import converter
+from core.cases.case import CaseKind, Category
 from core.identity import supervisors
 from core.levels.classifier import Classifier, FiredRule
 from core.levels.derive import PriceSeries, weekly_rise
@@ -61,8 +60,8 @@ from core.levels.reserves import (
 from core.levels.signalfile import SignalsReading, signals_from_data
 from core.levels.signals import Level
 from core.levels.thresholds import LEVELS_FILE, Thresholds, desk_thresholds
-from core.model import GoodsCategory
 from core.problems import DeskError, Problem
+from core.reference import GoodsCategory
 from core.reports.names import (
     GOODS_NAMES,
     UNSPECIFIED_GOODS,
@@ -73,7 +72,8 @@ from core.reports.names import (
 from core.reports.summary import day_bounds
 from core.reports.table import Column, Table
 from core.reports.timeline import cases_for_period
-from core.tomlio import read_toml
+from core.storage.convert import converter
+from core.storage.tomlio import read_toml
 
 if TYPE_CHECKING:
     from core.desk import Desk

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from core.cases import CaseStatus, Category
+from core.cases.case import CaseStatus, Category
 from core.levels.plans import Text
-from core.model import GoodsCategory
+from core.reference import GoodsCategory
 
 if TYPE_CHECKING:
     from core.desk import Desk

@@ -43,8 +43,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from core.cases import Case, CaseKind, Category
-from core.index import Query
+from core.cases.case import Case, CaseKind, Category
+from core.cases.index import Query
 from core.reports.names import STATUS_NAMES
 
 if TYPE_CHECKING:

@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from core.cases import Action, Category
-from core.index import CaseRow
+from core.cases.case import Action, Category
+from core.cases.index import CaseRow
 from core.levels.evidence import EVIDENCE_KINDS, evidence_places, find_surges
 from core.levels.plans import Text
 from core.levels.thresholds import DEFAULT_THRESHOLDS, Thresholds

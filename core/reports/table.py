@@ -22,8 +22,8 @@ from pathlib import Path
 
 import attrs
 
-from core.atomic import write_atomic
 from core.levels.plans import Text
+from core.storage.atomic import write_atomic
 
 CSV_ENCODING = "utf-8-sig"
 

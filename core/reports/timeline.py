@@ -10,7 +10,7 @@ a moment is read from its history (the append-only 办理记录):
   edits;
 - call-back due: the end of the day after the last resolution at or before the moment.
 
-Rows from the index (:class:`core.index.CaseRow`) are enough for a case that no event touched
+Rows from the index (:class:`core.cases.index.CaseRow`) are enough for a case that no event touched
 since the period began: its state then equals its state now. Only the other cases' files are read,
 so a shift report on a 100,000-case desk reads a few hundred files, not all of them.
 """
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from core.cases import (
+from core.cases.case import (
     Action,
     Case,
     CaseEvent,
@@ -33,8 +33,8 @@ from core.cases import (
     callback_due_time,
     due_time,
 )
-from core.index import CaseRow, Query
-from core.model import SlaRules
+from core.cases.index import CaseRow, Query
+from core.reference import SlaRules
 
 if TYPE_CHECKING:
     from core.desk import Desk

@@ -29,9 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from core.model import CatalogueItem, GoodsCategory  # noqa: E402
 from core.packing import Box, Instance, first_fit_decreasing, solve  # noqa: E402
 from core.packing.orders import HouseholdOrder, OrderLine, OrderPacker  # noqa: E402
+from core.reference import CatalogueItem, GoodsCategory  # noqa: E402
 
 
 def find_data(option: str | None) -> Path | None:

@@ -33,8 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import attrs
 
 import core
+from core.cases.store import case_path, decode_case
 from core.check import check_desk
-from core.store import case_path, decode_case
 from tests.conftest import MINIMAL_SETTINGS
 from tests.store_stress import T0, KillLoop, contend, create, race
 

@@ -24,9 +24,9 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import core
-from core.atomic import fsync_directory
+from core.cases.store import encode_case
 from core.check import check_desk
-from core.store import encode_case
+from core.storage.atomic import fsync_directory
 from tests.bench.gen_desk import generate
 
 ZONE = ZoneInfo("Asia/Shanghai")

@@ -27,8 +27,8 @@ from textual.app import App, ComposeResult  # noqa: E402
 from textual.binding import Binding, BindingType  # noqa: E402
 from textual.widgets import DataTable, Input  # noqa: E402
 
+from core.cases.index import CaseRow, Query  # noqa: E402
 from core.desk import Desk  # noqa: E402
-from core.index import CaseRow, Query  # noqa: E402
 from tests.bench.paints import PAINTS  # noqa: E402
 from tests.tui.deskfactory import START, FakeClock, generate_cases, write_reference  # noqa: E402
 from tui.app import BaogongApp  # noqa: E402

@@ -1,6 +1,6 @@
 """Generate a large desk for benchmarks: the demo desk's reference data plus N synthetic cases.
 
-Case files are written with ``core.store.encode_case`` (so they are exactly what the store
+Case files are written with ``core.cases.store.encode_case`` (so they are exactly what the store
 writes) but without fsync, and the result is cached: the same N gives the same desk, reused.
 
     python tests/bench/gen_desk.py --cases 100000 [--out DIR]
@@ -21,9 +21,9 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import core
-from core.cases import Action, CaseStatus, Category, apply, new_case
+from core.cases.case import Action, CaseStatus, Category, apply, new_case
+from core.cases.store import case_path, encode_case
 from core.demo import copy_demo_desk
-from core.store import case_path, encode_case
 
 ZONE = ZoneInfo("Asia/Shanghai")
 FORMAT = 1  # bump when the generated content changes

@@ -6,8 +6,8 @@ from datetime import datetime
 from pathlib import Path
 
 import core
-from core.board import situation
 from core.demo import copy_demo_desk
+from core.levels.district import situation
 from core.levels.signals import Level
 from core.rounds import load_rounds, plan_round
 

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import core
-from core.cases import (
+from core.cases.case import (
     MAX_DESCRIPTION,
     Action,
     Address,
@@ -29,10 +29,10 @@ from core.cases import (
     plan_edit,
     rebase_details,
 )
-from core.model import Community, PriorityFlag, SlaRules
+from core.cases.store import decode_case, encode_case
 from core.phones import normalize_phone
 from core.problems import InvalidField
-from core.store import decode_case, encode_case
+from core.reference import Community, PriorityFlag, SlaRules
 from tests.conftest import MINIMAL_SETTINGS
 from tests.core.test_cases import RULES, T0
 from tests.core.test_store import cases_strategy, safe_text

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.cases import (
+from core.cases.case import (
     TRANSITIONS,
     Action,
     CaseKind,
@@ -19,7 +19,7 @@ from core.cases import (
     due_time,
     new_case,
 )
-from core.model import PriorityFlag, SlaRules
+from core.reference import PriorityFlag, SlaRules
 
 ZONE = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 11, 23, 9, 30, tzinfo=ZONE)

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import core
-from core.atomic import leftover_temporaries
-from core.store import decode_case
+from core.cases.store import decode_case
+from core.storage.atomic import leftover_temporaries
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -93,7 +93,7 @@ def test_two_processes_updating_one_case_the_second_gets_a_conflict(
 
 _CRASHER = textwrap.dedent("""
     import sys, core
-    from core.atomic import write_atomic
+    from core.storage.atomic import write_atomic
     desk = core.open_desk(sys.argv[1])
     case = desk.cases.get(sys.argv[2])
     n = 0

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 import core
+from core.cases.store import CASES_DIR
 from core.check import check_desk
 from core.demo import copy_demo_desk, demo_desk_path
 from core.demodates import newest_case_day, shift_case
-from core.store import CASES_DIR
 from tui.cli import main
 
 YESTERDAY = date(2027, 3, 10)

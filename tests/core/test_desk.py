@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 import core
-from core.atomic import STALE_TEMPORARY_SECONDS, leftover_temporaries
 from core.check import check_desk
 from core.demo import demo_desk_path
+from core.storage.atomic import STALE_TEMPORARY_SECONDS, leftover_temporaries
 from tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,9 +14,9 @@ import pytest
 
 import core
 from core import ledger as L
-from core.atomic import exclusive_lock, make_directories
+from core.cases.store import LOCK_STRIPES, LOCKS_DIR, lock_path
 from core.levels import Level, set_manual_level
-from core.store import LOCK_STRIPES, LOCKS_DIR, lock_path
+from core.storage.atomic import exclusive_lock, make_directories
 from tests.conftest import MINIMAL_SETTINGS
 from tui.drafts import Draft, DraftStore
 

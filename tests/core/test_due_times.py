@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.cases import CaseKind, Priority, due_time, effective_priority
-from core.model import PriorityFlag, SlaRules
+from core.cases.case import CaseKind, Priority, due_time, effective_priority
+from core.reference import PriorityFlag, SlaRules
 
 ZONE = ZoneInfo("Asia/Shanghai")
 RULES = SlaRules()

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 import core
-from core.cases import (
+from core.cases.case import (
     TRANSITIONS,
     Action,
     Address,
@@ -19,8 +19,8 @@ from core.cases import (
     due_time,
     plan_call,
 )
-from core.duplicates import RepeatReason, find_repeat_calls, known_caller
-from core.model import Household, PriorityFlag, Resident
+from core.cases.duplicates import RepeatReason, find_repeat_calls, known_caller
+from core.reference import Household, PriorityFlag, Resident
 from tests.core.test_cases import RULES, T0, make
 
 HOME = Address("和平路", "3", "2", "501")

@@ -1,4 +1,4 @@
-"""Structured facts of price complaints, short deliveries and relief requests (core.facts)."""
+"""Structured facts of price complaints, short deliveries and relief requests (core.cases.facts)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import core
-from core.cases import new_case
-from core.facts import describe, facts_field
+from core.cases.case import new_case
+from core.cases.facts import describe, facts_field
+from core.cases.store import decode_case, encode_case
 from core.levels.evidence import desk_surges
 from core.levels.thresholds import DEFAULT_THRESHOLDS
-from core.model import SlaRules
 from core.problems import InvalidField
+from core.reference import SlaRules
 from core.reports import case_rows, cases_table
-from core.store import decode_case, encode_case
 
 T0 = datetime.fromisoformat("2026-11-23T09:30:00+08:00")
 
@@ -164,7 +164,7 @@ def test_facts_are_searchable_and_exported(demo_desk: core.Desk) -> None:
 @pytest.mark.parametrize(("typed", "fen"), [("32", 3200), ("32.5", 3250), ("¥32.50", 3250),
                                             ("32元", 3200), ("0.05", 5), ("", None)])
 def test_money_as_typed(typed: str, fen: int | None) -> None:
-    from core.facts import format_yuan, parse_yuan
+    from core.cases.facts import format_yuan, parse_yuan
     assert parse_yuan(typed, "price_fen") == fen
     if fen is not None:
         assert parse_yuan(format_yuan(fen), "price_fen") == fen
@@ -172,14 +172,14 @@ def test_money_as_typed(typed: str, fen: int | None) -> None:
 
 @pytest.mark.parametrize("typed", ["abc", "-3", "3.255", "3,50", "1e5"])
 def test_money_that_is_not_money_names_the_field(typed: str) -> None:
-    from core.facts import parse_yuan
+    from core.cases.facts import parse_yuan
     with pytest.raises(InvalidField) as refused:
         parse_yuan(typed, "paid_fen")
     assert refused.value.field == "paid_fen"
 
 
 def test_missing_goods_as_typed() -> None:
-    from core.facts import format_missing, parse_missing
+    from core.cases.facts import format_missing, parse_missing
     lines = parse_missing("eggs-30×1、大米5kg x 2, 酱油")
     assert lines == (core.MissingLine("eggs-30", 1), core.MissingLine("大米5kg", 2),
                      core.MissingLine("酱油", 1))

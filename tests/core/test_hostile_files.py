@@ -23,23 +23,23 @@ import pytest
 
 import core
 from core.allocation import load_profiles
-from core.cases import CASE_ID_PATTERN
+from core.cases.case import CASE_ID_PATTERN
+from core.cases.store import CaseNotFound, case_path
 from core.check import check_desk
-from core.deskfiles import (
+from core.ledger.files import read_batch
+from core.ledger.records import RECORD_ID_PATTERN, UID_PATTERN
+from core.levels import read_signals
+from core.problems import DeskError, Problem
+from core.reference import CODE_PATTERN, PHONE_PATTERN
+from core.rounds import read_round
+from core.storage.deskfiles import (
     LIMITS_VARIABLE,
     FileKind,
     FileRefused,
     make_desk_directories,
     read_desk_file,
 )
-from core.ledger.files import read_batch
-from core.ledger.records import RECORD_ID_PATTERN, UID_PATTERN
-from core.levels import read_signals
-from core.model import CODE_PATTERN, PHONE_PATTERN
-from core.problems import DeskError, Problem
-from core.rounds import read_round
-from core.store import CaseNotFound, case_path
-from core.tomlio import parse_toml
+from core.storage.tomlio import parse_toml
 
 ZONE = ZoneInfo("Asia/Shanghai")
 ROOT = Path(__file__).resolve().parents[2]

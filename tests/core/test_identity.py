@@ -18,7 +18,7 @@ import pytest
 import core
 from core import identity
 from core import ledger as L
-from core.cases import apply
+from core.cases.case import apply
 from core.desk import current_operator
 from core.identity import NotASupervisor, NotTheOperator
 from core.ledger import Ledgers

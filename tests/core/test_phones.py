@@ -10,10 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import core
-from core.cases import Address, Caller, Category
-from core.index import Query, search_terms
+from core.cases.case import Address, Caller, Category
+from core.cases.index import Query, search_terms
+from core.cases.store import encode_case
 from core.phones import InvalidPhone, PhoneKind, check_caller_phone, normalize_phone, phone_kind
-from core.store import encode_case
 from tests.core.test_cases import T0
 
 

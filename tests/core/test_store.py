@@ -11,10 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import core
-from core.board import department_loads
-from core.cases import Case, CaseEvent
-from core.migrations import MIGRATIONS
-from core.store import CaseNotFound, ConflictError, decode_case, encode_case
+from core.cases.case import Case, CaseEvent
+from core.cases.migrations import MIGRATIONS
+from core.cases.store import CaseNotFound, ConflictError, decode_case, encode_case
+from core.levels.district import department_loads
 
 ZONE = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 11, 23, 9, 30, tzinfo=ZONE)

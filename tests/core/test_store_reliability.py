@@ -34,7 +34,7 @@ def stress(command: str, desk: Path, *options: str) -> dict[str, Any]:
     assert done.returncode == 0, done.stderr
     report: dict[str, Any] = json.loads(done.stdout)
     # the worker processes ran this tree's core, not some other installed copy
-    assert Path(report["core"]).resolve() == ROOT / "core" / "atomic.py"
+    assert Path(report["core"]).resolve() == ROOT / "core" / "storage" / "atomic.py"
     return report
 
 

@@ -10,13 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import core
-from core.board import district_levels
 from core.demo import copy_demo_desk
+from core.levels.district import district_levels
 from core.levels.signals import Level
-from core.model import CatalogueItem, GoodsCategory
 from core.packing.orders import HouseholdOrder, OrderLine
 from core.packing.rationing import RationTable, ration_order
 from core.packing.templates import load_packing_config
+from core.reference import CatalogueItem, GoodsCategory
 from core.rounds import load_rounds, order_amount, plan_round
 
 G = GoodsCategory

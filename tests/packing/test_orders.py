@@ -4,7 +4,6 @@ from collections import Counter
 
 import pytest
 
-from core.model import CatalogueItem, GoodsCategory
 from core.packing import Box
 from core.packing.orders import (
     HouseholdOrder,
@@ -15,6 +14,7 @@ from core.packing.orders import (
     goods_class,
     totals,
 )
+from core.reference import CatalogueItem, GoodsCategory
 
 
 def goods(

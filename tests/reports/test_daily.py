@@ -9,8 +9,8 @@ import pytest
 
 import core
 from core.levels import Level
-from core.model import GoodsCategory
 from core.problems import DeskError
+from core.reference import GoodsCategory
 from core.reports import daily_report, high_risk_areas
 from tests.reports.conftest import NOW, SmallDesk
 

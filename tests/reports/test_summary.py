@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from core.cases import CaseStatus
+from core.cases.case import CaseStatus
 from core.levels.thresholds import EvidenceRule, Thresholds
 from core.reports import day_summary, shift_bounds, shift_summary, state_at
 from tests.reports.conftest import NOW, SmallDesk, at

@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pytest
 
-from core.atomic import not_shared
 from core.demo import copy_demo_desk
+from core.storage.atomic import not_shared
 from tests.osusers import (
     blocked_directories,
     machine_lock,

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from core.cases import Action, Address, Caller, Category, ItemLine, Priority, new_case
-from core.convert import converter
+from core.cases.case import Action, Address, Caller, Category, ItemLine, Priority, new_case
+from core.cases.store import CaseStore, encode_case
 from core.desk import Desk
-from core.model import (
+from core.reference import (
     CatalogueItem,
     Community,
     Department,
@@ -24,8 +24,8 @@ from core.model import (
     Resident,
     SlaRules,
 )
-from core.store import CaseStore, encode_case
-from core.tomlio import dumps
+from core.storage.convert import converter
+from core.storage.tomlio import dumps
 
 ZONE = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 23, 9, 30, tzinfo=ZONE)

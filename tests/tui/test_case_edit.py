@@ -8,9 +8,9 @@ from pathlib import Path
 
 import attrs
 
-from core.cases import Action, Details, Priority, plan_edit
+from core.cases.case import Action, Details, Priority, plan_edit
+from core.cases.store import CaseStore
 from core.desk import Desk
-from core.store import CaseStore
 from tests.tui.conftest import AppFactory, settle
 from tests.tui.deskfactory import FakeClock
 from tests.tui.screen_text import screen_lines, screen_text

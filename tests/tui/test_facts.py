@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from core.cases import Action, Category
+from core.cases.case import Action, Category
+from core.cases.facts import PriceReport
 from core.desk import Desk
-from core.facts import PriceReport
 from tests.tui.conftest import AppFactory, settle
 from tests.tui.deskfactory import FakeClock
 from tests.tui.screen_text import screen_text

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from core.cases import Category, ItemLine, PriorityFlag
-from core.store import decode_case
+from core.cases.case import Category, ItemLine, PriorityFlag
+from core.cases.store import decode_case
 from tests.tui.conftest import AppFactory, settle
 from tests.tui.screen_text import screen_text
 from tui.screens.intake import IntakeScreen

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from textual.widgets import OptionList
 
-from core.cases import Action, CaseStatus, Evaluation
+from core.cases.case import Action, CaseStatus, Evaluation
+from core.cases.store import CaseStore
 from core.desk import Desk
-from core.store import CaseStore
 from tests.tui.conftest import AppFactory, settle
 from tests.tui.deskfactory import FakeClock
 from tests.tui.screen_text import screen_lines, screen_text
@@ -311,7 +311,7 @@ async def test_cases_from_other_sessions_appear(make_app: AppFactory, desk_root,
     other_desk.cases.clock = clock
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        from core.cases import Caller, Category
+        from core.cases.case import Caller, Category
 
         other_desk.cases.create(Category.HOARDING, operator="li",
                                 caller=Caller("钱多", "13100000010"), community="hx-01")

@@ -3,8 +3,8 @@ shows is what is saved (priority, due time); flags take several choices; phones 
 
 from __future__ import annotations
 
-from core.cases import Action, Category, Priority
-from core.model import PriorityFlag
+from core.cases.case import Action, Category, Priority
+from core.reference import PriorityFlag
 from tests.tui.conftest import AppFactory, settle
 from tests.tui.screen_text import screen_text
 from tui.screens.intake import FlagsField, IntakeScreen, PriorityField

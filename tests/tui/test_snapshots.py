@@ -118,7 +118,7 @@ async def test_handover_received(make_app: AppFactory, desk, clock,
 async def test_price_complaint_facts(make_app: AppFactory, desk,
                                      snap: Callable[[BaogongApp, str], None], language: str,
                                      size: tuple[int, int]) -> None:
-    from core.cases import Category
+    from core.cases.case import Category
 
     case = desk.cases.create(Category.PRICE_GOUGING, operator="wang", community="hx-01",
                              description="鸡蛋一板卖到六十元")

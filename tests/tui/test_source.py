@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import core
-from core.index import Query
+from core.cases.index import Query
 from tui.widgets.source import CaseSource, Order
 
 WORDS = ["张", "桂兰", "138", "jinxiu", "大米", "0001", "rice", "锦绣", "x", "2026111"]

@@ -23,9 +23,9 @@ from typing import Any
 import attrs
 import pytest
 
-from core.cases import Address, Caller, Category, Priority
+from core.cases.case import Address, Caller, Category, Priority
 from core.desk import Desk
-from core.model import PriorityFlag
+from core.reference import PriorityFlag
 from tests.terminal import TMUX, Terminal
 
 ROOT = Path(__file__).resolve().parents[2]

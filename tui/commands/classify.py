@@ -19,7 +19,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 from core.desk import Desk
-from core.deskfiles import named_file
 from core.identity import supervisors
 from core.levels import (
     LEVELS_FILE,
@@ -41,7 +40,8 @@ from core.levels import (
     reserve_cover,
 )
 from core.problems import DeskError, Problem
-from core.tomlio import line_of, locate_lines, read_toml
+from core.storage.deskfiles import named_file
+from core.storage.tomlio import line_of, locate_lines, read_toml
 
 HELP = "classify market signals into an emergency level (应急状态分级) and show the plan"
 

@@ -24,7 +24,6 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO
 
-from core.atomic import fsync_directory
 from core.desk import Desk
 from core.levels import desk_thresholds
 from core.problems import DeskError, Problem
@@ -42,6 +41,7 @@ from core.reports import (
     write_json_array,
 )
 from core.shifts import shift_at
+from core.storage.atomic import fsync_directory
 from tui.commands import cannot_write, output_problem
 from tui.deskpath import resolve_desk
 

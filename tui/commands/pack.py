@@ -16,9 +16,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from core.deskfiles import named_file
 from core.packing import Packing, pack_items
 from core.packing.itemfile import read_item_file
+from core.storage.deskfiles import named_file
 from tui.commands import MAX_TIME_LIMIT, time_limit
 
 HELP = "pack an item list (TOML) into as few boxes as possible"

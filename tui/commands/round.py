@@ -18,8 +18,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from core.board import district_levels
 from core.desk import Desk
+from core.levels.district import district_levels
 from core.problems import DeskError, Problem
 from core.rounds import Round, load_rounds, plan_json, plan_round, read_round
 from tui import i18n

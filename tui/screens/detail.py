@@ -22,8 +22,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static, TextArea
 
-from core.atomic import LockTimeout
-from core.cases import (
+from core.cases.case import (
     TRANSITIONS,
     Action,
     Case,
@@ -35,11 +34,12 @@ from core.cases import (
     plan_edit,
     rebase_details,
 )
-from core.facts import facts_field
-from core.model import PriorityFlag
+from core.cases.facts import facts_field
+from core.cases.store import CaseNotFound, ConflictError
 from core.problems import DeskError, InvalidField
+from core.reference import PriorityFlag
 from core.reports.cases import fact_names
-from core.store import CaseNotFound, ConflictError
+from core.storage.atomic import LockTimeout
 from tui.i18n import (
     EVALUATION_NAMES,
     _,

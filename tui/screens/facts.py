@@ -1,8 +1,8 @@
 """The facts of a price complaint, a short delivery or a relief request (诉求要素), in a dialog.
 
 The intake opens it for a new case of those categories, the case screen to add or correct the
-facts of an existing one; what it returns is validated by :mod:`core.facts`, so a bad amount or an
-incomplete record is shown under its field and nothing is kept.
+facts of an existing one; what it returns is validated by :mod:`core.cases.facts`, so a bad amount
+or an incomplete record is shown under its field and nothing is kept.
 """
 
 from __future__ import annotations
@@ -18,10 +18,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from core.cases import Case
-from core.convert import converter
-from core.desk import Desk
-from core.facts import (
+from core.cases.case import Case
+from core.cases.facts import (
     DeliveryShortfall,
     PriceReport,
     ReliefRequest,
@@ -31,8 +29,10 @@ from core.facts import (
     parse_missing,
     parse_yuan,
 )
+from core.desk import Desk
 from core.problems import InvalidField
 from core.reports.cases import fact_names
+from core.storage.convert import converter
 from tui.i18n import _, language, record_name
 from tui.widgets.common import Choice, PickerField, TextField, Tr
 
@@ -64,7 +64,7 @@ FACT_PLACEHOLDERS = {
     "missing": "goods×count, separated by 、", "paid_fen": "yuan, e.g. 88.80",
     "persons": "for cash relief",
 }
-#: the messages of core.facts, for the catalogue
+#: the messages of core.cases.facts, for the catalogue
 FACT_MESSAGES = {
     "name the supermarket or the shop complained about":
         "Name the supermarket or the shop complained about",
@@ -261,7 +261,7 @@ class FactsDialog(ModalScreen[FactsResult | None]):
         self.query_one(f"#{field}").focus()
 
     def message(self, field: str, message: str) -> str:
-        """``message`` of core.facts in the current language."""
+        """``message`` of core.cases.facts in the current language."""
         if message in FACT_MESSAGES:
             return _(FACT_MESSAGES[message])
         typed = self._text(field) if field not in ("supermarket", "kit", "cash") else ""

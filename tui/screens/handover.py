@@ -21,12 +21,12 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static, TextArea
 
-from core.atomic import LockTimeout, exclusive_lock, write_atomic
-from core.deskfiles import make_desk_directories, read_or_problem
-from core.index import CaseRow, Query
+from core.cases.index import CaseRow, Query
+from core.cases.store import LOCKS_DIR
 from core.problems import DeskError
 from core.shifts import Shift, shift_at, shift_before, shift_to_hand_over
-from core.store import LOCKS_DIR
+from core.storage.atomic import LockTimeout, exclusive_lock, write_atomic
+from core.storage.deskfiles import make_desk_directories, read_or_problem
 from tui.i18n import _, category_name, chinese, flag_marks, status_name
 from tui.text import clock_time, time_left
 from tui.widgets.chrome import DeskHeader

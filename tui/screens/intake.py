@@ -33,7 +33,7 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from core.cases import (
+from core.cases.case import (
     Action,
     Address,
     Caller,
@@ -44,13 +44,13 @@ from core.cases import (
     effective_priority,
     plan_call,
 )
-from core.convert import converter
-from core.duplicates import KnownCaller, RepeatCall, find_repeat_calls, known_caller
-from core.facts import facts_field
-from core.model import Household, PriorityFlag
+from core.cases.duplicates import KnownCaller, RepeatCall, find_repeat_calls, known_caller
+from core.cases.facts import facts_field
+from core.cases.store import ConflictError
 from core.phones import InvalidPhone, check_caller_phone
 from core.problems import DeskError, InvalidField
-from core.store import ConflictError
+from core.reference import Household, PriorityFlag
+from core.storage.convert import converter
 from tui.drafts import Draft, new_draft_id
 from tui.i18n import (
     PRIORITY_NAMES,

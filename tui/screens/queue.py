@@ -14,9 +14,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
-from core.cases import CLOSED_STATUSES, CaseKind, CaseStatus, Category
-from core.index import CaseRow, Query
-from core.model import PriorityFlag
+from core.cases.case import CLOSED_STATUSES, CaseKind, CaseStatus, Category
+from core.cases.index import CaseRow, Query
+from core.reference import PriorityFlag
 from tui.i18n import (
     FLAG_NAMES,
     KIND_NAMES,

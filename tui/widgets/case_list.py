@@ -23,9 +23,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from core.cases import Priority
+from core.cases.case import Priority
+from core.cases.index import CaseRow
 from core.desk import Desk
-from core.index import CaseRow
 from tui.i18n import _, category_name, flag_marks, language, record_name, status_name
 from tui.text import fit, fit_label, time_left
 from tui.widgets.source import CaseSource

@@ -10,7 +10,7 @@ so the ids and search text under the other filters are kept in memory for as lon
 does not change (``PRAGMA data_version``), and each keystroke is a substring scan in Python: a
 few milliseconds for 100,000 cases, against tens for SQLite's ``LIKE``. It matches what
 ``Query.where`` asks of SQLite: every word (or, for a phone number, its normalized digits;
-``core.index.search_terms``), lower-cased, somewhere in the case's search text; here a word of
+``core.cases.index.search_terms``), lower-cased, somewhere in the case's search text; here a word of
 Latin letters also matches the pinyin initials of the caller's name (``wxy`` finds 王秀英, every
 reading of a character with several), which SQLite's index does not hold.
 """
@@ -24,11 +24,11 @@ from datetime import UTC, datetime, tzinfo
 
 import attrs
 
-from core.cases import CLOSED_STATUSES
+from core.cases.case import CLOSED_STATUSES
+from core.cases.index import ROW_COLUMNS, CaseRow, Query, search_terms
+from core.cases.store import CaseStore
 from core.desk import Desk
-from core.index import ROW_COLUMNS, CaseRow, Query, search_terms
 from core.problems import Problem
-from core.store import CaseStore
 from tui.pinyin import initials
 
 _COLUMNS = ROW_COLUMNS

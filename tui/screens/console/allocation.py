@@ -9,9 +9,9 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from core.allocation import Proposal, approve, day_report, propose
-from core.atomic import make_directories
 from core.levels import NotASupervisor
 from core.reports.table import render_table
+from core.storage.atomic import make_directories
 from tui.i18n import _
 from tui.screens.console import ConsolePage, ReasonDialog
 from tui.xlsx import write_xlsx

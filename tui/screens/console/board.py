@@ -7,8 +7,8 @@ from typing import ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
-from core.board import Situation, situation
 from core.levels import Level, NotASupervisor, set_manual_level
+from core.levels.district import Situation, situation
 from core.levels.reserves import KIND_NAMES
 from tui.i18n import _, level_name, record_name
 from tui.screens.console import ConsolePage, ReasonDialog

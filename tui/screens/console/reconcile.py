@@ -10,8 +10,8 @@ import attrs
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
-from core.deskfiles import FileKind, read_or_problem
 from core.ledger import Ledgers, Reconciliation, Scope
+from core.storage.deskfiles import FileKind, read_or_problem
 from tui.i18n import _, record_name
 from tui.screens.console import ConsolePage, ReasonDialog
 from tui.widgets.common import Choice, Notice

@@ -12,8 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from core.atomic import make_directories
-from core.board import signals_for
+from core.levels.district import signals_for
 from core.reports import (
     Report,
     daily_report,
@@ -25,6 +24,7 @@ from core.reports import (
 )
 from core.reports.open311 import write_json_array
 from core.shifts import shift_at
+from core.storage.atomic import make_directories
 from tui.i18n import _
 from tui.screens.console import ConsolePage
 from tui.widgets.chrome import DeskHeader

@@ -8,8 +8,8 @@ from typing import ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
-from core.board import district_levels
 from core.levels import Level
+from core.levels.district import district_levels
 from core.problems import DeskError
 from core.rounds import RoundPlan, load_rounds, plan_round
 from tui.i18n import _

@@ -33,8 +33,8 @@ from pathlib import Path
 
 import attrs
 
-from core.atomic import PRIVATE_FILE_MODE, make_directory
 from core.problems import DeskError, Problem
+from core.storage.atomic import PRIVATE_FILE_MODE, make_directory
 
 
 class FileKind(enum.StrEnum):
@@ -161,7 +161,7 @@ def named_file(path: Path | str) -> Path:
 def make_desk_directories(root: Path, directory: Path, *, mode: int = PRIVATE_FILE_MODE) -> None:
     """Create ``directory`` and its missing parents, all below ``root``, none through a link,
     each with the desk's directory mode for files of ``mode`` whatever the umask
-    (:func:`core.atomic.make_directory`).
+    (:func:`core.storage.atomic.make_directory`).
 
     Raises :class:`~core.problems.DeskError` naming the link (or the file in the way) and saying
     nothing was written; ``root`` itself is the desk, opened resolved.

@@ -21,8 +21,8 @@ from cattrs.errors import (
     IterableValidationError,
 )
 
-from core.deskfiles import FileKind, read_or_problem
 from core.problems import InvalidField, Problem
+from core.storage.deskfiles import FileKind, read_or_problem
 
 T = TypeVar("T")
 KeyPath = tuple[str | int, ...]
@@ -163,8 +163,8 @@ def read_toml(path: Path, kind: FileKind = FileKind.DESK
               ) -> tuple[dict[str, Any] | None, str, list[Problem]]:
     """Read and parse a TOML file; a missing, refused or unreadable file is a problem.
 
-    The file is read with :func:`core.deskfiles.read_desk_file`: no links, regular files only,
-    within the size limit of its ``kind``.
+    The file is read with :func:`core.storage.deskfiles.read_desk_file`: no links, regular files
+    only, within the size limit of its ``kind``.
     """
     data, problem = read_or_problem(path, kind)
     if data is None:

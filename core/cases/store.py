@@ -25,8 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from core.atomic import create_atomic, exclusive_lock, write_atomic
-from core.cases import (
+from core.cases.case import (
     CASE_ID_PATTERN,
     SCHEMA_VERSION,
     Action,
@@ -36,13 +35,14 @@ from core.cases import (
     apply,
     new_case,
 )
-from core.convert import converter
-from core.deskfiles import FileKind, make_desk_directories, read_or_problem
+from core.cases.index import CaseIndex, CaseRow, Query
+from core.cases.migrations import migrate
 from core.identity import acting_name
-from core.index import CaseIndex, CaseRow, Query
-from core.migrations import migrate
 from core.problems import DeskError, Problem
-from core.tomlio import dumps, parse_toml, structure
+from core.storage.atomic import create_atomic, exclusive_lock, write_atomic
+from core.storage.convert import converter
+from core.storage.deskfiles import FileKind, make_desk_directories, read_or_problem
+from core.storage.tomlio import dumps, parse_toml, structure
 
 if TYPE_CHECKING:
     from core.desk import Desk
@@ -95,7 +95,7 @@ def decode_case(path: Path, raw: bytes) -> tuple[Case | None, list[Problem]]:
 
 
 def load_case(path: Path) -> tuple[Case | None, list[Problem]]:
-    """Read and decode one case file (see :func:`core.deskfiles.read_desk_file`)."""
+    """Read and decode one case file (see :func:`core.storage.deskfiles.read_desk_file`)."""
     raw, problem = read_or_problem(path, FileKind.CASE)
     if raw is None:
         return None, [problem] if problem else []
@@ -292,7 +292,8 @@ class CaseStore:
         changes: dict[str, object] | None = None,
         time: datetime | None = None,
     ) -> Case:
-        """Take ``action`` on ``case`` (as loaded) and save it; see :func:`core.cases.apply`."""
+        """Take ``action`` on ``case`` (as loaded) and save it; see
+        :func:`core.cases.case.apply`."""
         changed = apply(
             case, action, operator=acting_name(self.desk, operator), time=time or self.now(),
             rules=self.desk.settings.sla, note=note, department=department,

@@ -236,7 +236,7 @@ def exclusive_lock(lock_path: Path, *, timeout: float = 10.0,
     first operator to lock a case would lock every colleague out of it: it is created with
     ``mode`` whatever the umask. Lock files are never removed (a removed lock file lets a writer
     waiting on the old one and a newcomer on a new one both "hold" the lock), so callers lock a
-    fixed set of files (see :func:`core.store.lock_path`).
+    fixed set of files (see :func:`core.cases.store.lock_path`).
 
     The kernel releases the lock when the process dies, so a crashed writer never leaves a
     record locked.

@@ -1,6 +1,7 @@
 """The desk's reference data: departments, districts, communities, supermarkets, goods, households.
 
-Every class is a frozen attrs record; reading and writing them is done by :mod:`core.convert`.
+Every class is a frozen attrs record; reading and writing them is done by
+:mod:`core.storage.convert`.
 """
 
 from __future__ import annotations

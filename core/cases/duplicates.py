@@ -10,7 +10,7 @@ to search), so they are cheap enough to run as the operator types, and work the 
 script::
 
     import core
-    from core.duplicates import find_repeat_calls
+    from core.cases.duplicates import find_repeat_calls
 
     desk = core.open_desk("fixtures/desk")
     desk.cases.refresh()
@@ -27,18 +27,19 @@ from typing import Protocol
 
 import attrs
 
-from core.cases import Address, Case, Category
-from core.index import CaseRow, Query
-from core.model import Household, PriorityFlag
+from core.cases.case import Address, Case, Category
+from core.cases.index import CaseRow, Query
 from core.phones import normalize_phone
 from core.problems import DeskError
+from core.reference import Household, PriorityFlag
 
 #: fewer digits than this are not yet a number worth looking up
 MIN_DIGITS = 7
 
 
 class CaseQueries(Protocol):
-    """Anything that answers index queries: :class:`core.store.CaseStore`, the app's reader."""
+    """Anything that answers index queries: :class:`core.cases.store.CaseStore`, the app's
+    reader."""
 
     def query(self, query: Query) -> list[CaseRow]: ...
 

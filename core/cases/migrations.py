@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from core.cases import SCHEMA_VERSION
+from core.cases.case import SCHEMA_VERSION
 from core.problems import Problem
-from core.tomlio import line_of, locate_lines
+from core.storage.tomlio import line_of, locate_lines
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 

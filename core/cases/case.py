@@ -18,8 +18,10 @@ from typing import TypeVar
 
 import attrs
 
-from core.facts import DeliveryShortfall, PriceReport, ReliefRequest, facts_field
-from core.model import (
+from core.cases.facts import DeliveryShortfall, PriceReport, ReliefRequest, facts_field
+from core.phones import check_caller_phone, normalize_phone
+from core.problems import InvalidField
+from core.reference import (
     Community,
     PriorityFlag,
     SlaRules,
@@ -27,8 +29,6 @@ from core.model import (
     check_optional_code,
     check_phone,
 )
-from core.phones import check_caller_phone, normalize_phone
-from core.problems import InvalidField
 
 SCHEMA_VERSION = 1
 _Facts = TypeVar("_Facts", PriceReport | None, DeliveryShortfall | None, ReliefRequest | None)
@@ -316,7 +316,7 @@ def _check_facts(instance: Case, attribute: attrs.Attribute[_Facts], value: _Fac
 class Case:
     """A hotline case (工单).
 
-    ``price``, ``shortfall`` and ``relief`` are the structured facts (:mod:`core.facts`) of
+    ``price``, ``shortfall`` and ``relief`` are the structured facts (:mod:`core.cases.facts`) of
     price complaints, short deliveries and relief requests; other categories carry none.
     """
 

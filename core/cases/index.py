@@ -18,14 +18,14 @@ from pathlib import Path
 
 import attrs
 
-from core.atomic import create_atomic, make_directories
-from core.cases import Case, CaseKind, CaseStatus, Category, Priority
-from core.facts import search_terms as facts_search_terms
-from core.model import PriorityFlag
+from core.cases.case import Case, CaseKind, CaseStatus, Category, Priority
+from core.cases.facts import search_terms as facts_search_terms
 from core.phones import normalize_phone
 from core.problems import Problem
+from core.reference import PriorityFlag
+from core.storage.atomic import create_atomic, make_directories
 
-INDEX_FORMAT = 3  # 2: phones normalized (core.phones); 3: the facts searched (core.facts)
+INDEX_FORMAT = 3  # 2: phones normalized (core.phones); 3: the facts searched (core.cases.facts)
 #: file system timestamps are coarse: a directory modified this recently is scanned again next time
 RACY_WINDOW_NS = 2_000_000_000
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from core.index import Query
+from core.cases.index import Query
 from core.levels.signals import Level
 from core.reports.daily import DailyReport, daily_report
 from core.reports.summary import HotSpot, day_summary

@@ -22,8 +22,8 @@ from collections.abc import Mapping
 
 import attrs
 
-from core.model import check_non_negative, check_optional_code
 from core.problems import InvalidField
+from core.reference import check_non_negative, check_optional_code
 
 
 def _check_optional_fen(_instance: object, attribute: attrs.Attribute[int | None],
