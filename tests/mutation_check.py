@@ -7,8 +7,9 @@ included) to a scratch directory, rewrites one call in ``core/storage/atomic.py`
 that the mutated ``core`` is the one the test interpreter imports and that it still works apart
 from the protection it lost, then runs ``pytest -m reliability`` on the copy with this interpreter
 (on the test files that use the mark). It prints one line per mutation and exits 1 unless the
-unmutated copy passes and every mutation makes at least one test fail. A call that is no longer found is an
-error, not a pass: a refactor of ``core/storage/atomic.py`` must update the mutation here rather than silently disable it.
+unmutated copy passes and every mutation makes at least one test fail. A call that is no longer
+found is an error, not a pass: a refactor of ``core/storage/atomic.py`` must update the mutation
+here rather than silently disable it.
 """
 
 from __future__ import annotations
