@@ -248,6 +248,18 @@ def test_classify_and_record_test_refuse_bad_input(run: Run, tmp_path: Path) -> 
     assert status == 2 and "--start 'nan' is not an ISO 8601 time" in err
 
 
+def test_import_refuses_what_is_not_a_register_file(
+        run: Run, demo_desk_dir: Path, tmp_path: Path) -> None:
+    fifo = tmp_path / "register.csv"
+    os.mkfifo(fifo)
+    for given, message in ((fifo, "is not a regular file"), (tmp_path, "is not a regular file"),
+                           (tmp_path / "none.xlsx", "cannot read")):
+        status, _, err = run("import", "households", str(given), "--desk", str(demo_desk_dir))
+        assert status == 2 and message in err and len(err.splitlines()) == 1, err
+    status, _, err = run("import", "visitors", str(fifo), "--desk", str(demo_desk_dir))
+    assert status == 2 and "invalid choice: 'visitors'" in err
+
+
 def test_every_command_is_covered_here() -> None:
     text = Path(__file__).read_text(encoding="utf-8")
     assert [c for c in COMMANDS if f'"{c}"' not in text] == []

@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "round": "round",
     "reconcile": "reconcile",
     "export": "export",
+    "import": "register_import",
     "replay": "replay",
     "record-test": "record_test",
 }

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from core.cases.case import CaseStatus, Category
 from core.levels.plans import Text
-from core.reference import GoodsCategory
+from core.reference import GoodsCategory, PriorityFlag
 
 if TYPE_CHECKING:
     from core.desk import Desk
@@ -35,6 +35,16 @@ STATUS_NAMES: dict[CaseStatus, tuple[str, str]] = {
     CaseStatus.CALLED_BACK: ("已回访", "called back"),
     CaseStatus.EVALUATED: ("已评价", "evaluated"),
     CaseStatus.REOPENED: ("重新办理", "reopened"),
+}
+#: priority people (特殊群体), as registers and reports name them
+FLAG_NAMES: dict[PriorityFlag, Text] = {
+    PriorityFlag.ELDERLY_ALONE: Text("独居老人", "Elderly living alone"),
+    PriorityFlag.BEDRIDDEN: Text("卧床", "Bedridden"),
+    PriorityFlag.DISABLED: Text("残疾人", "Disabled"),
+    PriorityFlag.NO_SMARTPHONE: Text("无智能手机", "No smartphone"),
+    PriorityFlag.CHRONIC_PATIENT: Text("慢性病患者", "Chronic patient"),
+    PriorityFlag.LOW_INCOME: Text("低保/特困", "Low income"),
+    PriorityFlag.LOST_ONLY_CHILD: Text("失独家庭", "Lost only child"),
 }
 UNSPECIFIED_GOODS = Text("未指明商品", "no catalogue goods named")
 

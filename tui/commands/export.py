@@ -5,6 +5,7 @@
     baogong export open311 --out FILE [--since D] [--until D] [--lang zh|en] [--no-descriptions]
     baogong export report shift|day|daily [--date D] [--csv FILE | --xlsx FILE] [--lang zh|en]
     baogong export cases (--csv FILE | --xlsx FILE) [--since D] [--until D] [--personal]
+    baogong export communities|households|catalogue|supermarkets|departments (--csv F | --xlsx F)
 
 Every subcommand takes ``--desk DIR``. Without ``--csv``/``--xlsx`` a report prints as text.
 Times are the desk's: a date means midnight in its time zone, ``--until DATE`` includes that day.
@@ -27,6 +28,7 @@ from typing import IO
 from core.desk import Desk
 from core.levels import desk_thresholds
 from core.problems import DeskError, Problem
+from core.registers import RegisterKind, register_table
 from core.reports import (
     Report,
     case_rows,
@@ -94,6 +96,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
                        help="include callers' names, phones and addresses (file private 0600)")
     _output_arguments(cases, text=False)
     cases.set_defaults(export=_cases)
+
+    for kind in RegisterKind:
+        register = sub.add_parser(kind.value, help=f"the {kind.value} register as CSV or XLSX, "
+                                                   f"the layout `baogong import` reads")
+        add_desk_argument(register, main=False)
+        out = register.add_mutually_exclusive_group(required=True)
+        out.add_argument("--csv", metavar="FILE", help="write CSV (UTF-8 with BOM, for Excel)")
+        out.add_argument("--xlsx", metavar="FILE", help="write an XLSX workbook")
+        register.add_argument("--lang", choices=["zh", "en"], help="language of headers")
+        register.set_defaults(export=_register, register=kind)
 
 
 def _period_arguments(parser: argparse.ArgumentParser) -> None:
@@ -299,6 +311,21 @@ def _report(desk: Desk, args: argparse.Namespace, lang: str) -> int:
 
 
 # --- the case list -----------------------------------------------------------------------------
+
+
+def _register(desk: Desk, args: argparse.Namespace, lang: str) -> int:
+    kind: RegisterKind = args.register
+    table = register_table(desk, kind)
+    # households name residents and their phones: private like case files
+    mode = desk.file_mode if kind is RegisterKind.HOUSEHOLDS else 0o644
+    if args.csv:
+        write_csv(table, Path(args.csv), lang=lang, mode=mode)
+    else:
+        from tui.xlsx import write_xlsx
+
+        write_xlsx([table], Path(args.xlsx), lang=lang, mode=mode)
+    print(f"{len(table.rows)} rows -> {args.csv or args.xlsx}", file=sys.stderr)
+    return 0
 
 
 def _cases(desk: Desk, args: argparse.Namespace, lang: str) -> int:

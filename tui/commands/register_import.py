@@ -1,0 +1,83 @@
+"""``baogong import KIND FILE``: read a register (CSV or XLSX) into the desk's reference data.
+
+::
+
+    baogong import communities|households|catalogue|supermarkets|departments FILE
+                   [--dry-run] [--json] [--desk DIR]
+
+Every row is checked before anything is written; each bad cell is printed as
+``FILE:SHEET:ROW:COLUMN: message`` and then nothing is written. Exit status: 0 imported (or
+nothing to change), 1 rows rejected, 2 the file or the desk cannot be used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from core.desk import Desk
+from core.identity import NotTheOperator
+from core.problems import DeskError
+from core.registers import ImportResult, RegisterKind, import_register
+from tui.deskpath import resolve_desk
+
+HELP = "import a register (CSV or XLSX): communities, households, catalogue, supermarkets, " \
+       "departments"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("kind", choices=[k.value for k in RegisterKind], metavar="KIND",
+                        help="communities, households, catalogue, supermarkets or departments")
+    parser.add_argument("file", metavar="FILE",
+                        help="the register: .csv (UTF-8 or GB18030) or .xlsx; headers in "
+                             "Chinese or English")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="write nothing; report what would be added, updated and rejected")
+    parser.add_argument("--json", action="store_true",
+                        help='print {"added": N, "updated": N, "unchanged": N, "rejected": [...]}')
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        desk = Desk.open(resolve_desk(args.desk))
+        result = import_register(desk, RegisterKind(args.kind), Path(args.file),
+                                 dry_run=args.dry_run, operator=args.operator)
+    except DeskError as exc:
+        for problem in exc.problems:
+            print(problem.render(Path.cwd()), file=sys.stderr)
+        return 2
+    except NotTheOperator as exc:
+        print(f"baogong import: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False))
+    else:
+        _report(result, dry_run=args.dry_run)
+    return 0 if result.ok else 1
+
+
+def _report(result: ImportResult, *, dry_run: bool) -> None:
+    for rejection in result.rejected:
+        print(rejection.render(), file=sys.stderr)
+    for header in result.ignored_columns:
+        print(f"{result.source}: column {header!r} is not a {result.kind.value} column; ignored",
+              file=sys.stderr)
+    for note in result.notes:
+        print(f"{result.source}:{note}", file=sys.stderr)
+    for change in result.added:
+        print(f"+ {change.key}")
+    for change in result.updated:
+        print(f"~ {change.key}: {', '.join(change.fields)}")
+    counts = (f"{len(result.added)} added, {len(result.updated)} updated, "
+              f"{result.unchanged} unchanged, {len(result.rejected)} rejected")
+    if result.rejected:
+        print(f"{counts}: nothing was written (fix the rows above and import again)",
+              file=sys.stderr)
+    elif dry_run:
+        print(f"{counts} (dry run: nothing was written)")
+    elif result.written:
+        print(f"{counts} -> {result.kind.file_name}")
+    else:
+        print(f"{counts}: nothing to change")
