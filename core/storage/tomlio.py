@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import cattrs
-import tomli_w
 from cattrs.errors import (
     ClassValidationError,
     ForbiddenExtraKeysError,
@@ -22,6 +21,7 @@ from cattrs.errors import (
 )
 
 from core.problems import InvalidField, Problem
+from core.storage import tomlwrite
 from core.storage.deskfiles import FileKind, read_or_problem
 
 T = TypeVar("T")
@@ -265,4 +265,5 @@ def drop_none(value: Any) -> Any:
 
 
 def dumps(data: Mapping[str, Any]) -> str:
-    return tomli_w.dumps(drop_none(dict(data)), multiline_strings=True)
+    """TOML text of ``data`` in tomli-w's layout (see :mod:`core.storage.tomlwrite`)."""
+    return tomlwrite.dumps(drop_none(dict(data)))
