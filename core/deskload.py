@@ -223,7 +223,7 @@ def _matches(desk: Desk) -> tuple[int, list[Problem]]:
         problems.extend(found)
         if data is None:
             continue
-        match, found = structure(converter, data.get("match", {}), Match, path, text)
+        match, found = structure(converter, data.get("match", {}), Match, path, text, ("match",))
         problems.extend(found)
         count += match is not None
     return count, problems
