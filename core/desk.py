@@ -11,6 +11,9 @@ Layout::
     households.toml     [[household]] with [[household.residents]]
     cases/YYYY/MM/DD/   one TOML file per case (see core.cases.store)
 
+and the files of levels, packing, ledgers, plans and handovers: every kind has a loader in
+:mod:`core.deskload`, read on first use through :meth:`Desk.load`.
+
 Opening a desk collects every problem in every file instead of stopping at the first; only a
 missing or unusable ``desk.toml`` makes a desk impossible to open.
 """

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 import attrs
 
-from core.problems import Problem
+from core.problems import DeskError, Problem
 from core.reference import (
     CatalogueItem,
     Community,
@@ -231,7 +231,6 @@ def _matches(desk: Desk) -> tuple[int, list[Problem]]:
 
 def _allocation(desk: Desk) -> tuple[Mapping[str, UnitProfile], list[Problem]]:
     from core.allocation import load_profiles
-    from core.problems import DeskError
 
     try:
         return load_profiles(desk.root), []
