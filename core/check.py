@@ -7,42 +7,17 @@ whether there were any.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import attrs
 
-from core.allocation import load_profiles
 from core.cases.store import load_case
 from core.desk import Desk
-from core.ledger import check_ledgers
-from core.levels import DEFAULT_THRESHOLDS, check_level_files, desk_thresholds, read_signals
-from core.levels.district import SIGNALS_DIR
-from core.packing.templates import desk_check as packing_desk_check
 from core.problems import DeskError, Problem
-from core.rounds import load_rounds
 from core.storage.atomic import leftover_temporaries, not_shared
 from core.storage.deskfiles import find_links, link_problem
-
-#: checks of the desk files that other parts of core own (levels, packing, ledgers...)
-DeskCheck = Callable[[Desk], Sequence[Problem]]
-
-
-def check_plans(desk: Desk) -> list[Problem]:
-    """Problems of the allocation plan, the delivery rounds and the market signals files."""
-    problems: list[Problem] = []
-    try:
-        load_profiles(desk.root)
-    except DeskError as exc:
-        problems.extend(exc.problems)
-    problems.extend(load_rounds(desk)[1])
-    thresholds = desk_thresholds(desk.root)[0] or DEFAULT_THRESHOLDS
-    directory = desk.root / SIGNALS_DIR
-    if directory.is_dir():
-        for path in sorted(directory.glob("*.toml")):
-            problems.extend(read_signals(path, thresholds)[1])
-    return problems
 
 
 def check_shared_modes(desk: Desk) -> list[Problem]:
@@ -54,10 +29,6 @@ def check_shared_modes(desk: Desk) -> list[Problem]:
                                 f"colleagues are locked out; its owner should run chmod "
                                 f"{'2770' if path.is_dir() else '0660'} on it")
             for path, mode in not_shared(desk.root)]
-
-
-DESK_CHECKS: list[DeskCheck] = [check_level_files, packing_desk_check, check_ledgers,
-                                check_plans, check_shared_modes]
 
 
 @attrs.frozen
@@ -84,19 +55,19 @@ def _check_batch(paths: Sequence[str]) -> list[Problem]:
 
 def check_desk(root: Path | str, *, workers: int | None = None,
                sweep: bool = False) -> CheckReport:
-    """Validate the desk at ``root``: settings, reference data, every case file.
+    """Validate the desk at ``root``: every kind of desk file (:data:`core.deskload.LOADERS`),
+    the links and, on a shared desk, the modes in it, and every case file.
 
     Temporary files left by interrupted writes are listed in the report, and removed when
     ``sweep`` is true; they hold nothing that was saved, so they are not problems.
     """
     try:
-        desk = Desk.open(root)
+        desk = Desk.open(root, load_all=True)
     except DeskError as exc:
         return CheckReport(Path(root), exc.problems, 0, opened=False)
-    problems = list(desk.problems)
+    problems = desk.problems
     problems.extend(link_problem(path) for path in find_links(desk.root))
-    for extra in DESK_CHECKS:
-        problems.extend(extra(desk))
+    problems.extend(check_shared_modes(desk))
     paths = [str(p) for p in desk.cases.paths()]
     workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
     if workers > 1 and len(paths) > 2000:

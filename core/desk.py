@@ -11,21 +11,42 @@ Layout::
     households.toml     [[household]] with [[household.residents]]
     cases/YYYY/MM/DD/   one TOML file per case (see core.cases.store)
 
+and the files of levels, packing, ledgers, plans and handovers: every kind has a loader in
+:mod:`core.deskload`, read on first use through :meth:`Desk.load`.
+
 Opening a desk collects every problem in every file instead of stopping at the first; only a
 missing or unusable ``desk.toml`` makes a desk impossible to open.
 """
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar, cast
 
 import attrs
 
-from core.cases.case import Category
-from core.identity import group_exists, os_account
+from core.cases.case import Category, default_department
+from core.cases.store import CaseStore
+from core.deskload import (
+    CATALOGUE,
+    COMMUNITIES,
+    DEPARTMENTS,
+    DISTRICTS,
+    HOUSEHOLDS,
+    LOADERS,
+    SETTINGS,
+    SETTINGS_FILE,
+    SUPERMARKETS,
+    DeskLoader,
+    load_records,
+    load_settings,
+)
+from core.identity import acting_name, group_exists, os_account
 from core.phones import normalize_phone
 from core.problems import DeskError, Problem
 from core.reference import (
@@ -38,23 +59,21 @@ from core.reference import (
     Supermarket,
 )
 from core.storage.atomic import PRIVATE_FILE_MODE
-from core.storage.convert import converter
 from core.storage.deskfiles import read_or_problem
-from core.storage.tomlio import line_of, locate_lines, read_toml, structure, structure_list
+from core.storage.tomlio import line_of, locate_lines
+
+__all__ = ["SETTINGS_FILE", "SHARED_FILE_MODE", "Desk", "current_operator", "load_records",
+           "load_settings"]
 
 T = TypeVar("T")
 
-SETTINGS_FILE = "desk.toml"
 SHARED_FILE_MODE = 0o660
 
-#: file name -> (array key -> record class) of the reference data
-REFERENCE_FILES: dict[str, dict[str, type]] = {
-    "departments.toml": {"department": Department},
-    "communities.toml": {"district": District, "community": Community},
-    "supermarkets.toml": {"supermarket": Supermarket},
-    "catalogue.toml": {"item": CatalogueItem},
-    "households.toml": {"household": Household},
-}
+#: how often, at most, the reference accessors look whether a reference file changed
+RECHECK_SECONDS = 1.0
+
+#: what a file looked like when it was read: gone, or (inode, size, modification time)
+Stamp = tuple[int, int, int] | None
 
 
 def current_operator() -> str:
@@ -63,37 +82,131 @@ def current_operator() -> str:
     return os_account()
 
 
+def _stamp(path: Path) -> Stamp:
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return info.st_ino, info.st_size, info.st_mtime_ns
+
+
 @attrs.define
 class Desk:
-    """An open desk: settings and reference data, with the case store at ``cases``."""
+    """An open desk: settings and reference data, with the case store at ``cases`` and every
+    other kind of file through :meth:`load` (:mod:`core.deskload`).
+
+    Open one with :meth:`open`. The reference data (``departments`` ... ``households``) is
+    re-read when its file changes, as the case index is (:meth:`refresh`).
+    """
 
     root: Path
     settings: DeskSettings
-    departments: dict[str, Department] = attrs.Factory(dict)
-    districts: dict[str, District] = attrs.Factory(dict)
-    communities: dict[str, Community] = attrs.Factory(dict)
-    supermarkets: dict[str, Supermarket] = attrs.Factory(dict)
-    catalogue: dict[str, CatalogueItem] = attrs.Factory(dict)
-    households: dict[str, Household] = attrs.Factory(dict)
-    problems: list[Problem] = attrs.Factory(list)
-    _store: Any = None
+    clock: Callable[[], datetime] | None = None
+    uid_factory: Callable[[], str] | None = None
+    #: by loader name: the value and problems of each kind of file read so far
+    _loaded: dict[str, tuple[object, list[Problem]]] = attrs.Factory(dict)
+    #: by loader name: what the files of an eager kind looked like when they were read
+    _stamps: dict[str, Stamp] = attrs.Factory(dict)
+    _cross: list[Problem] = attrs.Factory(list)
+    _checked: float = 0.0
+    _store: CaseStore | None = None
 
     @classmethod
-    def open(cls, root: Path | str) -> Desk:
+    def open(cls, root: Path | str, *, clock: Callable[[], datetime] | None = None,
+             uid_factory: Callable[[], str] | None = None, load_all: bool = False) -> Desk:
         """Open the desk at ``root``; raises :class:`DeskError` only if it has no usable settings.
 
-        Problems in other files are collected in ``problems`` and the good records kept.
+        The settings and reference data are read now; problems in them are collected in
+        ``problems`` and the good records kept. With ``load_all`` every other kind of file is
+        read too (:data:`core.deskload.LOADERS`) and its problems collected: what ``baogong
+        check`` does. ``clock`` and ``uid_factory`` give new cases their time and uid (the
+        desk's zone and random UUIDs without them).
         """
         root = Path(root).expanduser().resolve()
         if not root.is_dir():
             raise DeskError([Problem(root, None, "desk directory not found")])
+        stamp = _stamp(root / SETTINGS_FILE)
         settings, problems = load_settings(root / SETTINGS_FILE)
         if settings is None:
             raise DeskError(problems)
-        desk = cls(root=root, settings=settings, problems=problems)
-        desk._load_reference_data()
-        desk.problems.extend(desk._cross_check())
+        desk = cls(root=root, settings=settings, clock=clock, uid_factory=uid_factory)
+        desk._loaded[SETTINGS.name] = (settings, problems)
+        desk._stamps[SETTINGS.name] = stamp
+        for loader in LOADERS:
+            if loader.eager or load_all:
+                desk._read(loader)
+        desk._cross = desk._cross_check()
+        desk._checked = time.monotonic()
         return desk
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem of the files read so far: the kinds in registry order, then what the
+        reference files say about each other."""
+        found: list[Problem] = []
+        for loader in LOADERS:
+            if loader.name in self._loaded:
+                found.extend(self._loaded[loader.name][1])
+                if loader is HOUSEHOLDS:
+                    found.extend(self._cross)
+        return found
+
+    def load(self, loader: DeskLoader[T]) -> T:
+        """What the files of ``loader``'s kind yield, read on first use (their problems join
+        :attr:`problems`)."""
+        if loader.name not in self._loaded:
+            self._read(loader)
+        return cast(T, self._loaded[loader.name][0])
+
+    def _read(self, loader: DeskLoader[object]) -> None:
+        if loader is SETTINGS:
+            return
+        if loader.eager:  # one file each: the settings and the reference data
+            self._stamps[loader.name] = _stamp(self.root / loader.files)
+        self._loaded[loader.name] = loader.load(self)
+
+    def refresh(self) -> list[str]:
+        """Re-read the reference files that changed since they were read (by inode, size and
+        modification time); returns the names of the kinds re-read. The settings are not
+        re-read: a changed ``desk.toml`` takes a new :meth:`open`."""
+        self._checked = time.monotonic()
+        changed = [loader for loader in LOADERS
+                   if loader.eager and loader is not SETTINGS and loader.name in self._stamps
+                   and self._stamps[loader.name] != _stamp(self.root / loader.files)]
+        for loader in changed:
+            self._read(loader)
+        if changed:
+            self._cross = self._cross_check()
+        return [loader.name for loader in changed]
+
+    def _reference(self, loader: DeskLoader[dict[str, T]]) -> dict[str, T]:
+        if time.monotonic() - self._checked >= RECHECK_SECONDS:
+            self.refresh()
+        return self.load(loader)
+
+    @property
+    def departments(self) -> dict[str, Department]:
+        return self._reference(DEPARTMENTS)
+
+    @property
+    def districts(self) -> dict[str, District]:
+        return self._reference(DISTRICTS)
+
+    @property
+    def communities(self) -> dict[str, Community]:
+        return self._reference(COMMUNITIES)
+
+    @property
+    def supermarkets(self) -> dict[str, Supermarket]:
+        return self._reference(SUPERMARKETS)
+
+    @property
+    def catalogue(self) -> dict[str, CatalogueItem]:
+        return self._reference(CATALOGUE)
+
+    @property
+    def households(self) -> dict[str, Household]:
+        return self._reference(HOUSEHOLDS)
 
     @property
     def file_mode(self) -> int:
@@ -101,17 +214,23 @@ class Desk:
         return SHARED_FILE_MODE if self.settings.shared_group else PRIVATE_FILE_MODE
 
     @property
-    def cases(self) -> Any:
-        """The case store (``core.cases.store.CaseStore``), opened on first use."""
+    def cases(self) -> CaseStore:
+        """The case store, opened on first use."""
         if self._store is None:
-            from core.cases.store import CaseStore
-
-            self._store = CaseStore(self)
+            self._store = self.case_store()
         return self._store
 
+    def case_store(self) -> CaseStore:
+        """A new store on this desk's cases, with the desk's clock and uid factory (a reader
+        in another thread opens its own, for its own index connection)."""
+        return CaseStore(self.root, self.settings, functools.partial(acting_name, self),
+                         file_mode=self.file_mode, clock=self.clock,
+                         uid_factory=self.uid_factory)
+
     def department_for(self, category: Category) -> str:
-        """The department a category is routed to: the desk's routing table, else the default."""
-        return self.settings.routing.get(category.value, category.info.department)
+        """The department a category is routed to: the desk's routing table, else the default
+        (:func:`core.cases.case.default_department`)."""
+        return default_department(category, self.settings.routing)
 
     def households_by_phone(self) -> dict[str, list[Household]]:
         """Households by the normalized phone numbers of the household and its residents."""
@@ -122,23 +241,10 @@ class Desk:
                 found.setdefault(normalize_phone(phone), []).append(household)
         return found
 
-    def _load_reference_data(self) -> None:
-        for file_name, arrays in REFERENCE_FILES.items():
-            path = self.root / file_name
-            if not os.path.lexists(path):
-                continue
-            for key, cls in arrays.items():
-                records: list[Any]
-                records, found = load_records(path, key, cls)
-                self.problems.extend(found)
-                target: dict[str, Any] = getattr(self, _ATTRIBUTE[key])
-                for record in records:
-                    target.setdefault(record.code if hasattr(record, "code") else record.id, record)
-
     def _cross_check(self) -> list[Problem]:
         problems: list[Problem] = []
 
-        def refer(file_name: str, key: str, rows: Iterable[Any], field: str,
+        def refer(file_name: str, key: str, rows: Iterable[object], field: str,
                   known: Iterable[str], what: str) -> None:
             path = self.root / file_name
             lines = _lines(path)
@@ -152,23 +258,26 @@ class Desk:
                             f"unknown {what} {value!r}", f"{key}[{index}].{field}",
                         ))
 
-        refer("communities.toml", "community", self.communities.values(), "district",
-              self.districts, "district")
-        refer("communities.toml", "community", self.communities.values(), "supermarket",
-              self.supermarkets, "supermarket")
-        refer("supermarkets.toml", "supermarket", self.supermarkets.values(), "zone",
-              self.communities, "community")
-        refer("households.toml", "household", self.households.values(), "community",
-              self.communities, "community")
+        communities = self.load(COMMUNITIES)
+        supermarkets = self.load(SUPERMARKETS)
+        refer("communities.toml", "community", communities.values(), "district",
+              self.load(DISTRICTS), "district")
+        refer("communities.toml", "community", communities.values(), "supermarket",
+              supermarkets, "supermarket")
+        refer("supermarkets.toml", "supermarket", supermarkets.values(), "zone",
+              communities, "community")
+        refer("households.toml", "household", self.load(HOUSEHOLDS).values(), "community",
+              communities, "community")
         settings_path = self.root / SETTINGS_FILE
         lines = _lines(settings_path)
         categories = {c.value for c in Category}
+        departments = self.load(DEPARTMENTS)
         for category, department in self.settings.routing.items():
             where = line_of(lines, ("routing", category))
             if category not in categories:
                 problems.append(Problem(settings_path, where, f"unknown case category {category!r}",
                                         f"routing.{category}"))
-            if self.departments and department not in self.departments:
+            if departments and department not in departments:
                 problems.append(Problem(settings_path, where, f"unknown department {department!r}",
                                         f"routing.{category}"))
         group = self.settings.supervisor_group
@@ -180,53 +289,9 @@ class Desk:
         return problems
 
 
-_ATTRIBUTE = {
-    "department": "departments",
-    "district": "districts",
-    "community": "communities",
-    "supermarket": "supermarkets",
-    "item": "catalogue",
-    "household": "households",
-}
-
-
 def _lines(path: Path) -> dict[tuple[str | int, ...], int]:
     data, _problem = read_or_problem(path)
     try:
         return locate_lines(data.decode("utf-8")) if data is not None else {}
     except UnicodeDecodeError:
         return {}
-
-
-def load_settings(path: Path) -> tuple[DeskSettings | None, list[Problem]]:
-    data, text, problems = read_toml(path)
-    if data is None:
-        return None, problems
-    return structure(converter, data, DeskSettings, path, text)
-
-
-def load_records(path: Path, key: str, cls: type[T]) -> tuple[list[T], list[Problem]]:
-    """The records of the array of tables ``key`` in ``path``, and the problems of the others.
-
-    Duplicate codes are problems too: the first record with a code wins.
-    """
-    data, text, problems = read_toml(path)
-    if data is None:
-        return [], problems
-    rows = data.get(key, [])
-    if not isinstance(rows, list):
-        return [], [Problem(path, line_of(locate_lines(text), (key,)),
-                            f"expected an array of tables [[{key}]]", key)]
-    records, found = structure_list(converter, rows, cls, path, text, key)
-    problems.extend(found)
-    lines = locate_lines(text)
-    seen: set[str] = set()
-    for index, row in enumerate(rows):
-        code = row.get("code", row.get("id")) if isinstance(row, dict) else None
-        if isinstance(code, str):
-            if code in seen:
-                problems.append(Problem(path, line_of(lines, (key, index)),
-                                        f"duplicate code {code!r}", f"{key}[{index}]"))
-            seen.add(code)
-    return records, problems
-

@@ -77,9 +77,8 @@ class BaogongApp(App[int]):
         self.operator = acting_name(desk, operator)
         self.language = i18n.choose_language(language, desk.settings.locale)
         i18n.set_language(self.language)
+        #: the desk's own clock stamps the cases; open the desk with ``clock=`` to set it
         self.clock: Callable[[], datetime] = clock or desk.cases.now
-        if clock is not None:
-            desk.cases.clock = clock
         self.cursor_blink = cursor_blink
         self.poll_interval = poll_interval
         self.animation_level = "none"

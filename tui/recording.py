@@ -423,12 +423,13 @@ def uid_factory(seed: int) -> Callable[[], str]:
     return make
 
 
-def prepare_desk(desk: Desk, session: SessionInfo) -> KeyClock:
-    """Give a desk's case store the session's clock and UUIDs; returns the clock."""
-    clock = KeyClock(session.start)
-    desk.cases.clock = clock
-    desk.cases.uid_factory = uid_factory(session.uid_seed)
-    return clock
+def prepare_desk(desk_root: Path, session: SessionInfo, clock: KeyClock | None = None
+                 ) -> tuple[Desk, KeyClock]:
+    """Open the desk with the session's clock (``clock``, else a new one) and UUIDs."""
+    from core.desk import Desk
+
+    clock = clock or KeyClock(session.start)
+    return Desk.open(desk_root, clock=clock, uid_factory=uid_factory(session.uid_seed)), clock
 
 
 # --- waiting for the app ----------------------------------------------------------------------
@@ -663,7 +664,6 @@ async def replay(recording: Recording, desk_root: Path, *, real_speed: bool = Fa
 
     Headless at the recorded size, unless ``show``: then in this terminal, at its size.
     """
-    from core.desk import Desk
     from tui import i18n
 
     if check_desk and recording.session.desk.fingerprint:
@@ -673,8 +673,7 @@ async def replay(recording: Recording, desk_root: Path, *, real_speed: bool = Fa
                 f"the desk at {desk_root} is not the one this session was recorded on "
                 f"(fingerprint {found}, recorded {recording.session.desk.fingerprint})")
     before = snapshot_files(desk_root)
-    desk = Desk.open(desk_root)
-    clock = prepare_desk(desk, recording.session)
+    desk, clock = prepare_desk(desk_root, recording.session)
     app = make_app(desk, recording, clock=clock, live=show)
     outcome: dict[str, Any] = {}
 
@@ -780,19 +779,16 @@ async def record_scripted(script: Script, desk_root: Path, *, title: str = "",
                           uid_seed: int = 1, source: str = DEMO) -> tuple[Recording,
                                                                           dict[str, bytes]]:
     """Record ``script`` driving the real app on ``desk_root``; returns it and the files made."""
-    from core.desk import Desk
     from tui import i18n
 
     identity = desk_identity(desk_root, source)
     before = snapshot_files(desk_root)
-    desk = Desk.open(desk_root)
     holder: dict[str, ScriptedOperator] = {}
     recorder = Recorder(size=size, language=language, operator=operator, start=start,
                         uid_seed=uid_seed, desk=identity, title=title,
                         time_source=lambda: holder["op"].t if holder else 0.0)
     session = recorder.info
-    prepare_desk(desk, session)
-    desk.cases.clock = recorder.clock
+    desk, _clock = prepare_desk(desk_root, session, recorder.clock)
     app = make_app(desk, Recording(session), clock=recorder.clock)
     recorder.attach(app)
     try:
@@ -838,8 +834,7 @@ def run_recording(desk_root: Path, record_to: Path, *, operator: str | None = No
     recorder = Recorder(size=size, language=language, operator=acting_name(desk, operator),
                         start=start, uid_seed=random.SystemRandom().randrange(2**31),
                         desk=identity, title=title)
-    prepare_desk(desk, recorder.info)
-    desk.cases.clock = recorder.clock
+    desk, _clock = prepare_desk(desk_root, recorder.info, recorder.clock)
     app = make_app(desk, Recording(recorder.info), clock=recorder.clock, live=True)
     recorder.attach(app)
     drafts, _problems = app.drafts.load_all()

@@ -91,6 +91,9 @@ class ReliefRequest:
             raise InvalidField("persons", "cash relief is per person: how many in the household")
 
 
+#: the structured facts a case can carry, one kind at most
+Facts = PriceReport | DeliveryShortfall | ReliefRequest
+
 PRICE_CATEGORIES = frozenset({"price_gouging", "service_fee"})
 SHORTFALL_CATEGORIES = frozenset({"delivery_short", "delivery_missing"})
 RELIEF_CATEGORIES = frozenset({"hardship_relief"})

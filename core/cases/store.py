@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypedDict, Unpack
 
 import attrs
 
@@ -29,23 +29,27 @@ from core.cases.case import (
     CASE_ID_PATTERN,
     SCHEMA_VERSION,
     Action,
+    Caller,
     Case,
+    CaseKind,
+    CaseStatus,
     Category,
     Evaluation,
+    ItemLine,
+    Priority,
     apply,
+    default_department,
     new_case,
 )
+from core.cases.facts import DeliveryShortfall, Facts, PriceReport, ReliefRequest
 from core.cases.index import CaseIndex, CaseRow, Query
 from core.cases.migrations import migrate
-from core.identity import acting_name
 from core.problems import DeskError, Problem
-from core.storage.atomic import create_atomic, exclusive_lock, write_atomic
+from core.reference import DeskSettings, PriorityFlag
+from core.storage.atomic import PRIVATE_FILE_MODE, create_atomic, exclusive_lock, write_atomic
 from core.storage.convert import converter
 from core.storage.deskfiles import FileKind, make_desk_directories, read_or_problem
 from core.storage.tomlio import dumps, parse_toml, structure
-
-if TYPE_CHECKING:
-    from core.desk import Desk
 
 CASES_DIR = "cases"
 LOCKS_DIR = ".locks"
@@ -128,30 +132,62 @@ def lock_path(locks: Path, case_id: str) -> Path:
     return locks / f"case-{int.from_bytes(digest[:4], 'big') % LOCK_STRIPES:02d}.lock"
 
 
+class QueryFilters(TypedDict, total=False):
+    """The filters of a :class:`~core.cases.index.Query`, given as keywords."""
+
+    status: frozenset[CaseStatus] | None
+    kind: CaseKind | None
+    category: Category | None
+    community: str | None
+    department: str | None
+    flags: frozenset[PriorityFlag] | None
+    open_only: bool
+    overdue_at: datetime | None
+    phone: str | None
+    text: str
+    since: datetime | None
+    limit: int | None
+    offset: int
+
+
+#: who a change is recorded under, given the name a caller claims (None: the process's own);
+#: on a desk, :func:`core.identity.acting_name` for that desk
+Acting = Callable[[str | None], str]
+
+
 @attrs.define
 class CaseStore:
-    """The cases of one desk."""
+    """The cases of one desk at ``desk_root``, opened with the desk's ``settings``.
 
-    desk: Desk
+    Everything the store needs comes in through the constructor: ``file_mode`` for the files it
+    writes, ``acting`` to attribute changes (:data:`Acting`), and the ``clock`` and
+    ``uid_factory`` that new cases and events take their time and uid from (the desk's zone and
+    random UUIDs without them). A desk opens its store with :meth:`core.desk.Desk.case_store`.
+    """
+
+    desk_root: Path
+    settings: DeskSettings
+    acting: Acting
+    file_mode: int = PRIVATE_FILE_MODE
     clock: Callable[[], datetime] | None = None
     uid_factory: Callable[[], str] | None = None
     _index: CaseIndex | None = None
 
     @property
     def root(self) -> Path:
-        return self.desk.root / CASES_DIR
+        return self.desk_root / CASES_DIR
 
     @property
     def index(self) -> CaseIndex:
         if self._index is None:
-            self._index = CaseIndex(self.desk.root / INDEX_DIR, self.root,
-                                    self.desk.settings.zone, self.desk.file_mode)
+            self._index = CaseIndex(self.desk_root / INDEX_DIR, self.root,
+                                    self.settings.zone, self.file_mode)
         return self._index
 
     def now(self) -> datetime:
         if self.clock is not None:
             return self.clock()
-        return datetime.now(self.desk.settings.zone).replace(microsecond=0)
+        return datetime.now(self.settings.zone).replace(microsecond=0)
 
     def path_for(self, case_id: str) -> Path:
         return case_path(self.root, case_id)
@@ -203,11 +239,12 @@ class CaseStore:
         """Bring the index up to date with the files; returns how many files were re-read."""
         return self.index.refresh(self.load)
 
-    def query(self, query: Query | None = None, **filters: Any) -> list[CaseRow]:
+    def query(self, query: Query | None = None, **filters: Unpack[QueryFilters]
+              ) -> list[CaseRow]:
         """Rows of the index matching ``query`` (newest first); call :meth:`refresh` first."""
         return self.index.query(query or Query(**filters))
 
-    def count(self, query: Query | None = None, **filters: Any) -> int:
+    def count(self, query: Query | None = None, **filters: Unpack[QueryFilters]) -> int:
         return self.index.count(query or Query(**filters))
 
     def newest(self, limit: int = 100) -> list[CaseRow]:
@@ -226,30 +263,46 @@ class CaseStore:
         *,
         operator: str | None = None,
         created: datetime | None = None,
-        **fields: Any,
+        priority: Priority | str = Priority.NORMAL,
+        flags: Iterable[PriorityFlag | str] = (),
+        department: str = "",
+        note: str = "",
+        community: str = "",
+        household: str = "",
+        caller: Caller | None = None,
+        items: Iterable[ItemLine] = (),
+        description: str = "",
+        facts: Facts | None = None,
     ) -> Case:
         """Accept a new case: allocate its id, write its file, index it.
 
-        ``operator`` must be the process's own account unless the desk is a training desk
+        Without a ``department`` the case goes where the desk routes its category
+        (:func:`core.cases.case.default_department`). ``facts`` are the structured facts of the
+        call (:mod:`core.cases.facts`), kept in the field their kind belongs to. ``operator``
+        must be the process's own account unless the desk is a training desk
         (:func:`core.identity.acting_name`)."""
         created = created or self.now()
-        operator = acting_name(self.desk, operator)
-        if "department" not in fields or not fields["department"]:
-            fields["department"] = self.desk.department_for(category)
-        day = created.astimezone(self.desk.settings.zone).strftime("%Y%m%d")
+        operator = self.acting(operator)
+        department = department or default_department(category, self.settings.routing)
+        day = created.astimezone(self.settings.zone).strftime("%Y%m%d")
         directory = self.root / day[:4] / day[4:6] / day[6:8]
-        make_desk_directories(self.desk.root, directory, mode=self.desk.file_mode)
+        make_desk_directories(self.desk_root, directory, mode=self.file_mode)
         uid = self.uid_factory() if self.uid_factory else None
         sequence = _highest_sequence(directory, day) + 1
         while True:
             case_id = f"{day}-{sequence:04d}"
             case = new_case(
                 case_id=case_id, category=category, created=created, operator=operator,
-                rules=self.desk.settings.sla, uid=uid, **fields,
+                rules=self.settings.sla, uid=uid, priority=priority, flags=flags,
+                department=department, note=note, community=community, household=household,
+                caller=caller, items=items, description=description,
+                price=facts if isinstance(facts, PriceReport) else None,
+                shortfall=facts if isinstance(facts, DeliveryShortfall) else None,
+                relief=facts if isinstance(facts, ReliefRequest) else None,
             )
             path = directory / f"{case_id}.toml"
             try:
-                create_atomic(path, encode_case(case), mode=self.desk.file_mode)
+                create_atomic(path, encode_case(case), mode=self.file_mode)
             except FileExistsError:
                 sequence += 1
                 continue
@@ -264,11 +317,11 @@ class CaseStore:
         if changed.id != loaded.id or changed.uid != loaded.uid:
             raise ValueError("a case's id and uid never change")
         for event in changed.history[len(loaded.history):]:
-            acting_name(self.desk, event.operator)
+            self.acting(event.operator)
         path = self.path_for(loaded.id)
-        lock_dir = self.desk.root / LOCKS_DIR
-        make_desk_directories(self.desk.root, lock_dir, mode=self.desk.file_mode)
-        with exclusive_lock(lock_path(lock_dir, loaded.id), mode=self.desk.file_mode):
+        lock_dir = self.desk_root / LOCKS_DIR
+        make_desk_directories(self.desk_root, lock_dir, mode=self.file_mode)
+        with exclusive_lock(lock_path(lock_dir, loaded.id), mode=self.file_mode):
             current, problems = self.load(path)
             if current is None:
                 raise DeskError(problems)
@@ -276,7 +329,7 @@ class CaseStore:
                 raise ConflictError(current, changed)
             final = attrs.evolve(changed, revision=current.revision + 1,
                                  schema_version=SCHEMA_VERSION)
-            write_atomic(path, encode_case(final), mode=self.desk.file_mode)
+            write_atomic(path, encode_case(final), mode=self.file_mode)
         self.index.upsert(final, path)
         return final
 
@@ -295,8 +348,8 @@ class CaseStore:
         """Take ``action`` on ``case`` (as loaded) and save it; see
         :func:`core.cases.case.apply`."""
         changed = apply(
-            case, action, operator=acting_name(self.desk, operator), time=time or self.now(),
-            rules=self.desk.settings.sla, note=note, department=department,
+            case, action, operator=self.acting(operator), time=time or self.now(),
+            rules=self.settings.sla, note=note, department=department,
             evaluation=evaluation, changes=changes,
         )
         return self.save(case, changed)

@@ -13,23 +13,24 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
+from attrs import AttrsInstance
 
 from core.problems import Problem
 from core.storage.convert import converter
 from core.storage.tomlio import KeyPath, line_of, locate_lines, render_path, structure
 
-T = TypeVar("T")
+T = TypeVar("T", bound=AttrsInstance)
 
 
 def structure_located(
     data: dict[str, Any], cls: type[T], path: Path, text: str, prefix: KeyPath = ()
 ) -> tuple[T | None, list[Problem]]:
     """Like :func:`core.storage.tomlio.structure`, with validator errors at the field's own line."""
-    attrs.resolve_types(cls)  # type: ignore[type-var]
+    attrs.resolve_types(cls)
     lines = locate_lines(text)
     problems: list[Problem] = []
     rest = dict(data)
-    for field in attrs.fields(cls):  # type: ignore[arg-type]
+    for field in attrs.fields(cls):
         if field.name not in data or field.validator is None:
             continue
         try:

@@ -30,7 +30,8 @@ MAX_BOX_KG = 1_000.0
 MAX_BOX_LITRES = 10_000.0
 
 
-def _finite(attribute: attrs.Attribute[float], value: float) -> None:
+def _finite(attribute: attrs.Attribute[float] | attrs.Attribute[float | None],
+            value: float) -> None:
     if not math.isfinite(value):
         raise ValueError(f"{attribute.name} must be a finite number, got {value}")
 
@@ -58,7 +59,7 @@ def _box_litres(
 ) -> None:
     if value is None:
         return
-    _finite(attribute, value)  # type: ignore[arg-type]
+    _finite(attribute, value)
     if not 0 < value <= MAX_BOX_LITRES:
         raise ValueError(f"{attribute.name} must be positive and at most {MAX_BOX_LITRES:g}, "
                          f"got {value:g}")

@@ -228,11 +228,6 @@ def check_packing_config(
     return _check(config, data, path, locate_lines(text), catalogue)
 
 
-def desk_check(desk: Any) -> list[Problem]:
-    """For ``core.check.DESK_CHECKS``: the packing file of an open desk, against its catalogue."""
-    return check_packing_config(desk.root, desk.catalogue or None)
-
-
 def _check(
     config: PackingConfig,
     data: dict[str, Any],

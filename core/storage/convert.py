@@ -80,10 +80,15 @@ def make_converter() -> cattrs.Converter:
     for base in (enum.Enum, enum.StrEnum, enum.IntEnum):
         converter.register_structure_hook(base, _structure_enum)
     converter.register_unstructure_hook_func(
-        lambda t: typing.get_origin(t) in (frozenset, set) or t in (frozenset, set),  # type: ignore[comparison-overlap]
+        _is_set_type,
         lambda v: sorted(converter.unstructure(x) for x in v),
     )
     return converter
+
+
+def _is_set_type(t: object) -> bool:
+    """``frozenset[X]``, ``set[X]`` or the bare types: written as sorted arrays."""
+    return typing.get_origin(t) in (frozenset, set) or t is frozenset or t is set
 
 
 converter = make_converter()

@@ -125,7 +125,7 @@ def _gouging_call(desk: core.Desk, at: datetime, supermarket: str) -> core.Case:
         core.Category.PRICE_GOUGING, operator="wang.li", created=at,
         caller=core.Caller(name="李强", phone="13900000001"),
         description="猪肉涨到32元一斤",
-        price=core.PriceReport(supermarket=supermarket, item="pork-500g", price_fen=3200,
+        facts=core.PriceReport(supermarket=supermarket, item="pork-500g", price_fen=3200,
                                usual_price_fen=1600),
     )
 

@@ -211,10 +211,9 @@ def build_small_desk(root: Path) -> SmallDesk:
     root.mkdir(parents=True)
     for name, text in FILES.items():
         (root / name).write_text(text, encoding="utf-8")
-    desk = core.open_desk(root)
+    desk = core.Desk.open(root, clock=lambda: NOW)
     assert desk.problems == []
     store = desk.cases
-    store.clock = lambda: NOW
     A = core.Action
     ids: dict[str, str] = {}
 

@@ -192,9 +192,7 @@ def make_desk(root: Path, clock: FakeClock | None = None, *, cases: bool = True,
               settings: dict[str, Any] | None = None) -> Desk:
     clock = clock or FakeClock()
     write_reference(root, settings)
-    desk = Desk.open(root)
-    desk.cases.clock = clock
-    desk.cases.uid_factory = uid_sequence(1000)
+    desk = Desk.open(root, clock=clock, uid_factory=uid_sequence(1000))
     if cases:
         seed_cases(desk, clock)
     return desk

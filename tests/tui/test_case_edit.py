@@ -9,7 +9,6 @@ from pathlib import Path
 import attrs
 
 from core.cases.case import Action, Details, Priority, plan_edit
-from core.cases.store import CaseStore
 from core.desk import Desk
 from tests.tui.conftest import AppFactory, settle
 from tests.tui.deskfactory import FakeClock
@@ -148,13 +147,14 @@ async def test_every_field_moves_with_up_and_down_and_a_new_priority_moves_the_d
 async def test_a_concurrent_change_leads_to_the_conflict_screen_and_keeps_theirs(
         make_app: AppFactory, desk: Desk, desk_root: Path, clock: FakeClock) -> None:
     app = make_app()
-    other = CaseStore(Desk.open(desk_root))
+    other_desk = Desk.open(desk_root)
+    other = other_desk.case_store()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_edit(app, pilot)
         # meanwhile another operator, in another session, corrects the room of the same case
         loaded = other.get(CASE)
         theirs = plan_edit(loaded, attrs.evolve(Details.of(loaded), room="102"),
-                           rules=other.desk.settings.sla, communities=other.desk.communities)
+                           rules=other_desk.settings.sla, communities=other_desk.communities)
         assert theirs is not None
         other.act(loaded, Action.EDIT, operator="li", changes=theirs.changes, note=theirs.note,
                   time=clock.now + timedelta(minutes=1))
@@ -178,7 +178,7 @@ async def test_a_concurrent_change_leads_to_the_conflict_screen_and_keeps_theirs
 async def test_a_conflicting_edit_dropped_writes_nothing_of_mine(
         make_app: AppFactory, desk: Desk, desk_root: Path) -> None:
     app = make_app()
-    other = CaseStore(Desk.open(desk_root))
+    other = Desk.open(desk_root).case_store()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_edit(app, pilot)
         other.act(other.get(CASE), Action.DISPATCH, operator="li", note="转市场监管局")

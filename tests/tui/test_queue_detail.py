@@ -8,7 +8,6 @@ from datetime import timedelta
 from textual.widgets import OptionList
 
 from core.cases.case import Action, CaseStatus, Evaluation
-from core.cases.store import CaseStore
 from core.desk import Desk
 from tests.tui.conftest import AppFactory, settle
 from tests.tui.deskfactory import FakeClock
@@ -265,7 +264,7 @@ async def test_chase_only_offered_when_allowed(make_app: AppFactory) -> None:
 async def test_conflict_shows_their_change_and_applies_mine(make_app: AppFactory, desk: Desk,
                                                            desk_root) -> None:
     app = make_app()
-    other = CaseStore(Desk.open(desk_root))
+    other = Desk.open(desk_root).case_store()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.open_case("20261122-0002")
@@ -289,7 +288,7 @@ async def test_conflict_shows_their_change_and_applies_mine(make_app: AppFactory
 
 async def test_conflict_drop_keeps_theirs(make_app: AppFactory, desk: Desk, desk_root) -> None:
     app = make_app()
-    other = CaseStore(Desk.open(desk_root))
+    other = Desk.open(desk_root).case_store()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.open_case("20261122-0002")
@@ -307,8 +306,7 @@ async def test_conflict_drop_keeps_theirs(make_app: AppFactory, desk: Desk, desk
 async def test_cases_from_other_sessions_appear(make_app: AppFactory, desk_root,
                                                 clock: FakeClock) -> None:
     app = make_app(poll_interval=0.2)
-    other_desk = Desk.open(desk_root)
-    other_desk.cases.clock = clock
+    other_desk = Desk.open(desk_root, clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         from core.cases.case import Caller, Category

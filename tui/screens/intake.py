@@ -754,9 +754,9 @@ class IntakeScreen(Screen[None]):
                 flags=sorted(self.query_one(FlagsField).flags),
                 items=tuple(items),
                 description=self.query_one("#description", TextArea).text.strip(),
-                department=self._picked("department") or app.desk.department_for(category),
+                department=self._picked("department") or "",
                 priority=self.query_one(PriorityField).chosen.value,
-                **self._facts_fields(category),
+                facts=self.facts if self._facts_fields(category) else None,
             )
         except InvalidPhone as error:
             self.notify(f"{_('Cannot save')}: {error.explain(language())}", severity="error")

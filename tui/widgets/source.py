@@ -26,7 +26,6 @@ import attrs
 
 from core.cases.case import CLOSED_STATUSES
 from core.cases.index import ROW_COLUMNS, CaseRow, Query, search_terms
-from core.cases.store import CaseStore
 from core.desk import Desk
 from core.problems import Problem
 from tui.pinyin import initials
@@ -57,7 +56,7 @@ class CaseSource:
 
     def __init__(self, desk: Desk) -> None:
         self.desk = desk
-        self.store = CaseStore(desk)
+        self.store = desk.case_store()
         self.zone: tzinfo = desk.settings.zone
         self.lock = threading.Lock()
         self._search_key: tuple[object, ...] | None = None

@@ -1,0 +1,319 @@
+"""Every kind of file a desk holds, and how it is read: the one list :meth:`core.desk.Desk.open`
+and ``baogong check`` go through.
+
+Each :class:`DeskLoader` names a kind of file (a name or a glob below the desk), what reading
+it yields, and the function that reads and validates every file of the kind, returning the
+value and every problem (``path:line``). :data:`LOADERS` is the registry: a file kind that is
+not in it is neither read by a desk nor checked, so adding a kind means adding a loader here,
+and ``tests/core/test_desk_loaders.py`` then asks for a broken file of the kind.
+
+The settings and the reference data are read by every :meth:`~core.desk.Desk.open` (``eager``);
+the rest are read when a service asks for them (:meth:`~core.desk.Desk.load`), and all of them
+by ``baogong check``. Cases are not here: there can be a million, and the store and its index
+read them on demand (``check`` reads each file itself).
+
+The loaders import their capability on first use, so opening a desk stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+import attrs
+
+from core.problems import DeskError, Problem
+from core.reference import (
+    CatalogueItem,
+    Community,
+    Department,
+    DeskSettings,
+    District,
+    Household,
+    Supermarket,
+)
+from core.storage.convert import converter
+from core.storage.deskfiles import read_or_problem
+from core.storage.tomlio import line_of, locate_lines, read_toml, structure, structure_list
+
+if TYPE_CHECKING:
+    from core.allocation import UnitProfile
+    from core.desk import Desk
+    from core.ledger.periods import ClosedPeriods
+    from core.levels.manual import Decision
+    from core.levels.reserves import Reserves
+    from core.levels.signalfile import SignalsReading
+    from core.levels.thresholds import Thresholds
+    from core.packing.templates import PackingConfig
+    from core.rounds import Round
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+SETTINGS_FILE = "desk.toml"
+HANDOVERS_DIR = "handovers"
+
+
+@attrs.frozen
+class DeskLoader(Generic[T_co]):
+    """One kind of desk file: where its files are, what they yield, how they are read."""
+
+    #: a short name for the kind, unique in :data:`LOADERS`
+    name: str
+    #: the files, relative to the desk: a name, or a glob (``YYYY`` and the like for digits)
+    files: str
+    #: what reading the files gives, in words
+    yields: str
+    #: reads and validates every file of the kind: the value and every problem
+    load: Callable[[Desk], tuple[T_co, list[Problem]]]
+    #: read by every :meth:`~core.desk.Desk.open`, and re-read when a file changes
+    eager: bool = False
+
+    def paths(self, root: Path) -> list[Path]:
+        """The files of this kind in the desk at ``root`` (existing ones), sorted."""
+        if "*" not in self.files and "YYYY" not in self.files:
+            path = root / self.files
+            return [path] if os.path.lexists(path) else []
+        pattern = self.files.replace("YYYY", "[0-9]" * 4).replace("MM", "[0-9]" * 2)
+        pattern = pattern.replace("DD", "[0-9]" * 2)
+        return sorted(root.glob(pattern))
+
+
+# --- settings and reference data ---------------------------------------------------------------
+
+
+def load_settings(path: Path) -> tuple[DeskSettings | None, list[Problem]]:
+    """The settings in ``desk.toml`` at ``path``, or None and every problem."""
+    data, text, problems = read_toml(path)
+    if data is None:
+        return None, problems
+    return structure(converter, data, DeskSettings, path, text)
+
+
+def load_records(path: Path, key: str, cls: type[T]) -> tuple[list[T], list[Problem]]:
+    """The records of the array of tables ``key`` in ``path``, and the problems of the others.
+
+    Duplicate codes are problems too: the first record with a code wins.
+    """
+    data, text, problems = read_toml(path)
+    if data is None:
+        return [], problems
+    rows = data.get(key, [])
+    if not isinstance(rows, list):
+        return [], [Problem(path, line_of(locate_lines(text), (key,)),
+                            f"expected an array of tables [[{key}]]", key)]
+    records, found = structure_list(converter, rows, cls, path, text, key)
+    problems.extend(found)
+    lines = locate_lines(text)
+    seen: set[str] = set()
+    for index, row in enumerate(rows):
+        code = row.get("code", row.get("id")) if isinstance(row, dict) else None
+        if isinstance(code, str):
+            if code in seen:
+                problems.append(Problem(path, line_of(lines, (key, index)),
+                                        f"duplicate code {code!r}", f"{key}[{index}]"))
+            seen.add(code)
+    return records, problems
+
+
+def _settings(desk: Desk) -> tuple[DeskSettings | None, list[Problem]]:
+    return load_settings(desk.root / SETTINGS_FILE)
+
+
+def _reference(file_name: str, key: str, cls: type[T], code: Callable[[T], str]
+               ) -> Callable[[Desk], tuple[dict[str, T], list[Problem]]]:
+    def load(desk: Desk) -> tuple[dict[str, T], list[Problem]]:
+        path = desk.root / file_name
+        if not os.path.lexists(path):
+            return {}, []
+        records, problems = load_records(path, key, cls)
+        found: dict[str, T] = {}
+        for record in records:
+            found.setdefault(code(record), record)
+        return found, problems
+
+    return load
+
+
+SETTINGS: DeskLoader[DeskSettings | None] = DeskLoader(
+    "settings", SETTINGS_FILE, "the desk's settings (DeskSettings)", _settings, eager=True)
+DEPARTMENTS: DeskLoader[dict[str, Department]] = DeskLoader(
+    "departments", "departments.toml", "departments by code",
+    _reference("departments.toml", "department", Department, lambda r: r.code), eager=True)
+DISTRICTS: DeskLoader[dict[str, District]] = DeskLoader(
+    "districts", "communities.toml", "districts by code",
+    _reference("communities.toml", "district", District, lambda r: r.code), eager=True)
+COMMUNITIES: DeskLoader[dict[str, Community]] = DeskLoader(
+    "communities", "communities.toml", "communities by code",
+    _reference("communities.toml", "community", Community, lambda r: r.code), eager=True)
+SUPERMARKETS: DeskLoader[dict[str, Supermarket]] = DeskLoader(
+    "supermarkets", "supermarkets.toml", "supermarkets by code",
+    _reference("supermarkets.toml", "supermarket", Supermarket, lambda r: r.code), eager=True)
+CATALOGUE: DeskLoader[dict[str, CatalogueItem]] = DeskLoader(
+    "catalogue", "catalogue.toml", "goods by code",
+    _reference("catalogue.toml", "item", CatalogueItem, lambda r: r.code), eager=True)
+HOUSEHOLDS: DeskLoader[dict[str, Household]] = DeskLoader(
+    "households", "households.toml", "households by id",
+    _reference("households.toml", "household", Household, lambda r: r.id), eager=True)
+
+
+# --- levels, packing, ledgers, plans ------------------------------------------------------------
+
+
+def _levels(desk: Desk) -> tuple[Thresholds | None, list[Problem]]:
+    from core.levels.thresholds import desk_thresholds
+
+    return desk_thresholds(desk.root)
+
+
+def _reserves(desk: Desk) -> tuple[Reserves | None, list[Problem]]:
+    from core.levels.reserves import RESERVES_FILE, check_reserves, load_reserves
+
+    problems = check_reserves(desk)  # the file, then the districts and goods it names
+    return load_reserves(desk.root / RESERVES_FILE)[0], problems
+
+
+def _decisions(desk: Desk) -> tuple[list[Decision], list[Problem]]:
+    from core.identity import supervisors
+    from core.levels.manual import load_decisions
+
+    return load_decisions(desk.root, supervisors(desk))
+
+
+def _packing(desk: Desk) -> tuple[PackingConfig | None, list[Problem]]:
+    from core.packing.templates import check_packing_config, load_packing_config
+
+    problems = check_packing_config(desk.root, desk.catalogue or None)
+    return load_packing_config(desk.root)[0], problems
+
+
+def _batches(desk: Desk) -> tuple[int, list[Problem]]:
+    from core.ledger.files import batch_paths, read_batch
+
+    records = 0
+    problems: list[Problem] = []
+    for path in batch_paths(desk.root):
+        batch = read_batch(path)
+        records += len(batch.records)
+        problems.extend(batch.problems)
+    return records, problems
+
+
+def _periods(desk: Desk) -> tuple[ClosedPeriods, list[Problem]]:
+    from core.identity import supervisors
+    from core.ledger.periods import load_closes
+
+    closes = load_closes(desk.root, supervisors(desk))
+    return closes, list(closes.problems)
+
+
+def _matches(desk: Desk) -> tuple[int, list[Problem]]:
+    from core.ledger import MATCHES_DIR, Match
+    from core.ledger.files import LEDGERS_DIR
+
+    directory = desk.root / LEDGERS_DIR / MATCHES_DIR
+    if not directory.is_dir():
+        return 0, []
+    count = 0
+    problems: list[Problem] = []
+    for path in sorted(directory.glob("*.toml")):
+        data, text, found = read_toml(path)
+        problems.extend(found)
+        if data is None:
+            continue
+        match, found = structure(converter, data.get("match", {}), Match, path, text, ("match",))
+        problems.extend(found)
+        count += match is not None
+    return count, problems
+
+
+def _allocation(desk: Desk) -> tuple[Mapping[str, UnitProfile], list[Problem]]:
+    from core.allocation import load_profiles
+
+    try:
+        return load_profiles(desk.root), []
+    except DeskError as exc:
+        return {}, list(exc.problems)
+
+
+def _rounds(desk: Desk) -> tuple[list[Round], list[Problem]]:
+    from core.rounds import load_rounds
+
+    return load_rounds(desk)
+
+
+def _signals(desk: Desk) -> tuple[list[SignalsReading], list[Problem]]:
+    from core.levels.district import SIGNALS_DIR
+    from core.levels.signalfile import read_signals
+    from core.levels.thresholds import DEFAULT_THRESHOLDS
+
+    thresholds = desk.load(LEVELS) or DEFAULT_THRESHOLDS
+    directory = desk.root / SIGNALS_DIR
+    readings: list[SignalsReading] = []
+    problems: list[Problem] = []
+    if directory.is_dir():
+        for path in sorted(directory.glob("*.toml")):
+            reading, found = read_signals(path, thresholds)
+            problems.extend(found)
+            if reading is not None:
+                readings.append(reading)
+    return readings, problems
+
+
+def _handovers(desk: Desk) -> tuple[list[Path], list[Problem]]:
+    """Handover reports are text for printing: each must be a readable UTF-8 file."""
+    readable: list[Path] = []
+    problems: list[Problem] = []
+    for path in HANDOVERS.paths(desk.root):
+        data, problem = read_or_problem(path)
+        if data is None:
+            problems.extend([problem] if problem else [])
+            continue
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            problems.append(Problem(path, line, "not UTF-8 text; the handover screen cannot "
+                                                "show it"))
+            continue
+        readable.append(path)
+    return readable, problems
+
+
+LEVELS: DeskLoader[Thresholds | None] = DeskLoader(
+    "levels", "levels.toml", "the emergency level thresholds (the defaults without the file)",
+    _levels)
+RESERVES: DeskLoader[Reserves | None] = DeskLoader(
+    "reserves", "reserves.toml", "the reserve stock and days of supply", _reserves)
+DECISIONS: DeskLoader[list[Decision]] = DeskLoader(
+    "decisions", "levels/decisions/*.toml", "the supervisors' level decisions, oldest first",
+    _decisions)
+PACKING: DeskLoader[PackingConfig | None] = DeskLoader(
+    "packing", "packing.toml", "boxes, templates and delivery rules for packing", _packing)
+BATCHES: DeskLoader[int] = DeskLoader(
+    "ledger batches", "ledgers/YYYY/MM/DD/*.toml", "how many ledger records the batches hold",
+    _batches)
+PERIODS: DeskLoader[ClosedPeriods] = DeskLoader(
+    "ledger periods", "ledgers/periods/*.toml", "the signed-off ledger periods", _periods)
+MATCHES: DeskLoader[int] = DeskLoader(
+    "ledger matches", "ledgers/matches/*.toml", "how many match records the reconciler wrote",
+    _matches)
+ALLOCATION: DeskLoader[Mapping[str, UnitProfile]] = DeskLoader(
+    "allocation", "allocation.toml", "the units supplies are allocated to, by name",
+    _allocation)
+ROUNDS: DeskLoader[list[Round]] = DeskLoader(
+    "rounds", "rounds/*.toml", "the delivery rounds, newest first", _rounds)
+SIGNALS: DeskLoader[list[SignalsReading]] = DeskLoader(
+    "signals", "signals/*.toml", "the market signals readings, by day", _signals)
+HANDOVERS: DeskLoader[list[Path]] = DeskLoader(
+    "handovers", f"{HANDOVERS_DIR}/*.txt", "the shift handover reports that can be shown",
+    _handovers)
+
+#: every kind of desk file, in the order their problems are listed; the settings come first
+LOADERS: tuple[DeskLoader[object], ...] = (
+    SETTINGS, DEPARTMENTS, DISTRICTS, COMMUNITIES, SUPERMARKETS, CATALOGUE, HOUSEHOLDS,
+    LEVELS, RESERVES, DECISIONS, PACKING, BATCHES, PERIODS, MATCHES, ALLOCATION, ROUNDS,
+    SIGNALS, HANDOVERS,
+)
