@@ -17,10 +17,11 @@ missing or unusable ``desk.toml`` makes a desk impossible to open.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -41,6 +42,9 @@ from core.storage.atomic import PRIVATE_FILE_MODE
 from core.storage.convert import converter
 from core.storage.deskfiles import read_or_problem
 from core.storage.tomlio import line_of, locate_lines, read_toml, structure, structure_list
+
+if TYPE_CHECKING:
+    from core.cases.queue import Queue
 
 T = TypeVar("T")
 
@@ -178,6 +182,14 @@ class Desk:
                 f"no group {group!r} on this system: nobody is a supervisor through it",
                 "supervisor_group"))
         return problems
+
+    @functools.cached_property
+    def queue(self) -> Queue:
+        """The case queue (ordering, paging, search, counts) on its own index connection."""
+        from core.cases.queue import Queue
+
+        return Queue(self)
+
 
 
 _ATTRIBUTE = {
