@@ -38,6 +38,7 @@ from core.reference import (
     Household,
     Supermarket,
 )
+from core.shifts import Shifts
 from core.storage.atomic import PRIVATE_FILE_MODE
 from core.storage.convert import converter
 from core.storage.deskfiles import read_or_problem
@@ -189,6 +190,11 @@ class Desk:
         from core.cases.queue import Queue
 
         return Queue(self)
+
+    @property
+    def shifts(self) -> Shifts:
+        """The desk's shifts in its time zone: which shift it is."""
+        return Shifts(self.settings.shifts, self.settings.zone)
 
 
 
