@@ -46,6 +46,7 @@ from core.storage.tomlio import line_of, locate_lines, read_toml, structure, str
 
 if TYPE_CHECKING:
     from core.cases.queue import Queue
+    from core.handovers import Handovers
 
 T = TypeVar("T")
 
@@ -195,6 +196,13 @@ class Desk:
     def shifts(self) -> Shifts:
         """The desk's shifts in its time zone: which shift it is."""
         return Shifts(self.settings.shifts, self.settings.zone)
+
+    @property
+    def handovers(self) -> Handovers:
+        """The shift handovers saved in ``handovers/``."""
+        from core.handovers import Handovers
+
+        return Handovers(self.root, self.shifts, self.file_mode)
 
 
 
