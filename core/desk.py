@@ -47,6 +47,7 @@ from core.storage.tomlio import line_of, locate_lines, read_toml, structure, str
 if TYPE_CHECKING:
     from core.cases.queue import Queue
     from core.handovers import Handovers
+    from core.levels.district import DistrictLevels
 
 T = TypeVar("T")
 
@@ -204,6 +205,12 @@ class Desk:
 
         return Handovers(self.root, self.shifts, self.file_mode)
 
+    @property
+    def levels(self) -> DistrictLevels:
+        """The emergency level of each district on a day: ``desk.levels.on(day)``."""
+        from core.levels.district import DistrictLevels
+
+        return DistrictLevels(self)
 
 
 _ATTRIBUTE = {
