@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import attrs
 
@@ -58,12 +58,18 @@ from core.reference import (
     Household,
     Supermarket,
 )
+from core.shifts import Shifts
 from core.storage.atomic import PRIVATE_FILE_MODE
 from core.storage.deskfiles import read_or_problem
 from core.storage.tomlio import line_of, locate_lines
 
 __all__ = ["SETTINGS_FILE", "SHARED_FILE_MODE", "Desk", "current_operator", "load_records",
            "load_settings"]
+
+if TYPE_CHECKING:
+    from core.cases.queue import Queue
+    from core.handovers import Handovers
+    from core.levels.district import DistrictLevels
 
 T = TypeVar("T")
 
@@ -287,6 +293,32 @@ class Desk:
                 f"no group {group!r} on this system: nobody is a supervisor through it",
                 "supervisor_group"))
         return problems
+
+    @functools.cached_property
+    def queue(self) -> Queue:
+        """The case queue (ordering, paging, search, counts) on its own index connection."""
+        from core.cases.queue import Queue
+
+        return Queue(self)
+
+    @property
+    def shifts(self) -> Shifts:
+        """The desk's shifts in its time zone: which shift it is."""
+        return Shifts(self.settings.shifts, self.settings.zone)
+
+    @property
+    def handovers(self) -> Handovers:
+        """The shift handovers saved in ``handovers/``."""
+        from core.handovers import Handovers
+
+        return Handovers(self.root, self.shifts, self.file_mode)
+
+    @property
+    def levels(self) -> DistrictLevels:
+        """The emergency level of each district on a day: ``desk.levels.on(day)``."""
+        from core.levels.district import DistrictLevels
+
+        return DistrictLevels(self)
 
 
 def _lines(path: Path) -> dict[tuple[str | int, ...], int]:

@@ -233,7 +233,7 @@ def plan_round(desk: Desk, round_: Round, *, time_limit: float = 0.5,
     """Pack, label and load ``round_``; supermarkets over capacity get standard packs.
 
     ``levels`` maps districts to their emergency level (see
-    :func:`core.levels.district.district_levels`);
+    ``desk.levels.on(day)``, :class:`core.levels.district.DistrictLevels`);
     orders in districts at the ration's level are cut to each household's share.
     """
     if config is None:

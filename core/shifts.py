@@ -15,8 +15,9 @@ name_en = "Night shift"
 start = "20:00"
 ```
 
-The handover, the shift report (``baogong export report shift``) and the console's reports all
-ask :func:`shift_at`; the handover covers :func:`shift_to_hand_over`.
+The handover (:mod:`core.handovers`), the shift report (``baogong export report shift``) and the
+console's reports all ask the desk's :class:`Shifts` (``desk.shifts.at(now)``); the handover
+covers :meth:`Shifts.to_hand_over`.
 """
 
 from __future__ import annotations
@@ -138,3 +139,32 @@ def shifts_on(shifts: Sequence[ShiftTime], day: date, zone: tzinfo) -> list[Shif
     starts = _calendar(shifts, day, zone)
     return [_occurrence(starts, i) for i, (start, _s) in enumerate(starts[:-1])
             if start.date() == day]
+
+
+@attrs.frozen
+class Shifts:
+    """A desk's shifts in its time zone (``desk.shifts``): the one place that says which shift
+    it is."""
+
+    times: tuple[ShiftTime, ...]
+    zone: tzinfo
+
+    def at(self, moment: datetime) -> Shift:
+        """The shift ``moment`` falls in: the current shift when ``moment`` is now."""
+        return shift_at(self.times, moment, self.zone)
+
+    def before(self, shift: Shift) -> Shift:
+        """The shift that ended when ``shift`` began."""
+        return shift_before(self.times, shift, self.zone)
+
+    def to_hand_over(self, now: datetime) -> Shift:
+        """The shift that is ending (:func:`shift_to_hand_over`)."""
+        return shift_to_hand_over(self.times, now, self.zone)
+
+    def received_at(self, now: datetime) -> Shift:
+        """The shift whose handover the shift at ``now`` receives: the one before it."""
+        return self.before(self.at(now))
+
+    def on(self, day: date) -> list[Shift]:
+        """The shifts that start on ``day``, in time order."""
+        return shifts_on(self.times, day, self.zone)

@@ -1,14 +1,18 @@
 """Finding things by Chinese name, pinyin initials or code (拼音首字母检索).
 
 An operator types ``dm`` for 大米 (da mi), ``shiy`` for 食用油, or ``rice-5kg``. The pinyin of
-every name is computed once per desk (pypinyin is slow to import and to run) and cached.
+every name is computed once per desk (pypinyin is slow to import and to run) and cached. A
+name's initials as it is said (:func:`core.pinyin.initials`) are the core's, shared with the
+queue's search.
 """
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 
-from pypinyin import Style, lazy_pinyin, pinyin
+from pypinyin import Style, lazy_pinyin
+
+from core.pinyin import char_initials, initials
 
 
 @cache
@@ -17,36 +21,6 @@ def keys_for(text: str) -> tuple[str, str]:
     initials = "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default")).lower()
     full = "".join(lazy_pinyin(text, errors="default")).lower()
     return initials, full
-
-
-def _is_chinese(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
-
-
-@cache
-def char_initials(ch: str) -> tuple[str, ...]:
-    """The initials of every reading of one character: 曾 -> ("c", "z")."""
-    readings = pinyin(ch, style=Style.FIRST_LETTER, heteronym=True, errors="default")[0]
-    return tuple(dict.fromkeys(r.lower() for r in readings if r)) or (ch.lower(),)
-
-
-@lru_cache(maxsize=100_000)
-def initials(text: str, limit: int = 4) -> str:
-    """The pinyin initials of ``text``, every reading of a character that has several, for
-    matching a name as it is said: 王秀英 -> "wxy yxy", 曾 -> "c z". Characters that are not
-    Chinese are kept (lower case); "" when there is no Chinese at all. Looked up one character
-    at a time (cached); at most ``limit`` spellings, the most common readings first.
-    """
-    if not any(_is_chinese(ch) for ch in text):
-        return ""
-    spellings = [""]
-    for ch in text.lower():
-        options = char_initials(ch) if _is_chinese(ch) else (ch,)
-        if len(options) == 1 or len(spellings) >= limit:
-            spellings = [s + options[0] for s in spellings]
-        else:
-            spellings = [s + option for s in spellings for option in options][:limit]
-    return " ".join(spellings)
 
 
 def search_keys(*texts: str) -> str:
@@ -84,3 +58,6 @@ def rank(typed: str, keys: str) -> int:
             score = 2
         worst = max(worst, score)
     return worst
+
+
+__all__ = ["char_initials", "initials", "keys_for", "matches", "rank", "search_keys"]

@@ -1,27 +1,34 @@
-"""The supervisors' situation board (态势看板): the figures of the console's first screen.
+"""A district's emergency level on a day (``desk.levels.on(day)``), as the daily report has it.
 
-:func:`situation` gathers, at one moment: the daily report of every high-risk area (emergency
-level with the rules that fired and the supervisor's manual level, reserve days of cover against
-the norms, hotline evidence with its case ids), open and overdue cases per department, calls per
-hour over the last 24 hours and the day's shortage hot spots per community.
-
-Market signals are read from the desk's ``signals/`` directory: a file named after the day
-(``signals/2026-11-23.toml``, or ``signals/2026-11-23-*.toml``). Without one the level is the
-manual level alone, or *not assessed*; nothing is estimated.
+:class:`DistrictLevels` reads only what a level rests on: the thresholds (``levels.toml``), the
+supervisors' decisions (``levels/decisions/``) and the day's market signals, read from the desk's
+``signals/`` directory: a file named after the day (``signals/2026-11-23.toml``, or
+``signals/2026-11-23-*.toml``). Without one the level is the manual level alone, or *not
+assessed*; nothing is estimated. The daily report (:mod:`core.reports.daily`) computes each
+area's level with the same :func:`core.reports.daily.level_figure`.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
 
-from core.cases.index import Query
+from core.identity import supervisors
+from core.levels.classifier import Classifier
+from core.levels.manual import load_decisions
 from core.levels.signals import Level
-from core.reports.daily import DailyReport, daily_report
-from core.reports.summary import HotSpot, day_summary
+from core.levels.thresholds import desk_thresholds
+from core.problems import DeskError, Problem
+from core.reports.daily import (
+    LevelFigure,
+    SignalsSource,
+    high_risk_areas,
+    level_figure,
+    read_signals_source,
+)
 
 if TYPE_CHECKING:
     from core.desk import Desk
@@ -29,25 +36,8 @@ if TYPE_CHECKING:
 SIGNALS_DIR = "signals"
 
 
-@attrs.frozen
-class DepartmentLoad:
-    department: str
-    open: int
-    overdue: int
-
-
-@attrs.frozen
-class Situation:
-    now: datetime
-    day: date
-    report: DailyReport
-    departments: tuple[DepartmentLoad, ...]
-    calls_per_hour: tuple[tuple[datetime, int], ...]  # 24 hours ending with the current one
-    hot_spots: tuple[HotSpot, ...]
-    signals: tuple[Path, ...]
-
-
 def signals_for(root: Path, day: date) -> list[Path]:
+    """The desk's signals files for ``day``, by name."""
     directory = root / SIGNALS_DIR
     if not directory.is_dir():
         return []
@@ -56,57 +46,60 @@ def signals_for(root: Path, day: date) -> list[Path]:
                   if p.stem == stem or p.stem.startswith(stem + "-"))
 
 
-def calls_per_hour(desk: Desk, now: datetime) -> tuple[tuple[datetime, int], ...]:
-    """Cases taken in each of the 24 clock hours ending with the current one."""
-    zone = desk.settings.zone
-    last = now.astimezone(zone).replace(minute=0, second=0, microsecond=0)
-    first = last - timedelta(hours=23)
-    counts = dict.fromkeys(range(24), 0)
-    for case in desk.cases:
-        created = case.created.astimezone(zone)
-        if first <= created <= now:
-            hour = int((created - first).total_seconds() // 3600)
-            if 0 <= hour < 24:
-                counts[hour] += 1
-    return tuple((first + timedelta(hours=h), counts[h]) for h in range(24))
+@attrs.frozen
+class DistrictLevels:
+    """The emergency levels of a desk's high-risk districts (``desk.levels``)."""
+
+    desk: Desk
+
+    def figures(self, day: date) -> dict[str, LevelFigure]:
+        """The level of each high-risk area on ``day`` with what it rests on, by district code
+        (``""``: the whole desk, when no district is marked high-risk).
+
+        Raises :class:`DeskError` with every problem when ``levels.toml``, the supervisors'
+        decisions or a signals file of the day cannot be used.
+        """
+        desk = self.desk
+        problems: list[Problem] = []
+        thresholds, found = desk_thresholds(desk.root)
+        problems.extend(found)
+        decisions, found = load_decisions(desk.root, supervisors(desk))
+        problems.extend(found)
+        sources: list[SignalsSource] = []
+        if thresholds is not None:
+            for path in signals_for(desk.root, day):
+                source, found = read_signals_source(path, thresholds)
+                problems.extend(found)
+                if source is not None:
+                    sources.append(source)
+        for source in sources:
+            district = source.reading.district
+            if district and desk.districts and district not in desk.districts:
+                problems.append(Problem(source.path, None, f"unknown district {district!r}",
+                                        "district"))
+            if source.reading.day is not None and source.reading.day != day:
+                problems.append(Problem(source.path, None,
+                                        f"the signals are for {source.reading.day.isoformat()}, "
+                                        f"the report for {day.isoformat()}", "date"))
+        if problems or thresholds is None:
+            raise DeskError(problems)
+        classifier = Classifier(thresholds)
+        return {code: level_figure(classifier, sources, decisions, code, day)
+                for code in high_risk_areas(desk)}
+
+    def on(self, day: date) -> dict[str, Level]:
+        """The emergency level of each high-risk district on ``day``.
+
+        A district that is not assessed (no market signals for the day and no manual level) is
+        left out; a desk that marks no district high-risk gives every district the level of the
+        whole desk. Raises :class:`DeskError` like :meth:`figures`.
+        """
+        levels: dict[str, Level] = {}
+        for code, figure in self.figures(day).items():
+            if figure.level is not None:
+                for district in [code] if code else list(self.desk.districts):
+                    levels[district] = figure.level
+        return levels
 
 
-def department_loads(desk: Desk, now: datetime) -> tuple[DepartmentLoad, ...]:
-    store = desk.cases
-    loads = []
-    for code in desk.departments:
-        open_ = store.count(Query(department=code, open_only=True))
-        # a late call-back is the hotline's to make, not the department's
-        overdue = store.count(attrs.evolve(Query.past_due(now), department=code))
-        loads.append(DepartmentLoad(code, open_, overdue))
-    return tuple(sorted(loads, key=lambda d: (-d.overdue, -d.open, d.department)))
-
-
-def situation(desk: Desk, now: datetime) -> Situation:
-    """The board at ``now``; raises :class:`core.problems.DeskError` like the daily report."""
-    day = now.astimezone(desk.settings.zone).date()
-    signals = signals_for(desk.root, day)
-    report = daily_report(desk, day, signals=signals, now=now)
-    summary = day_summary(desk, day, now)
-    return Situation(now, day, report, department_loads(desk, now), calls_per_hour(desk, now),
-                     summary.hot_spots, tuple(signals))
-
-
-def district_levels(desk: Desk, day: date, now: datetime | None = None) -> dict[str, Level]:
-    """The emergency level of each high-risk district on ``day``, as the daily report has it.
-
-    A district the report does not assess (no market signals for the day and no manual level)
-    is left out. Raises :class:`core.problems.DeskError` like the daily report.
-    """
-    report = daily_report(desk, day, signals=signals_for(desk.root, day), now=now)
-    levels: dict[str, Level] = {}
-    for area in report.areas:
-        if area.level.level is not None:
-            # "" is the whole desk, reported as one area when no district is marked high-risk
-            for district in [area.district] if area.district else list(desk.districts):
-                levels[district] = area.level.level
-    return levels
-
-
-__all__ = ["SIGNALS_DIR", "DepartmentLoad", "Situation", "calls_per_hour", "department_loads",
-           "district_levels", "signals_for", "situation"]
+__all__ = ["SIGNALS_DIR", "DistrictLevels", "signals_for"]

@@ -488,7 +488,7 @@ def daily_report(
         areas.append(AreaReport(
             district=code,
             name=district_name(desk, code),
-            level=_level(classifier, sources, decisions, code, day),
+            level=level_figure(classifier, sources, decisions, code, day),
             reserves=area_covers,
             reserves_desk_wide=desk_wide,
             demand_by_goods=demand,
@@ -531,8 +531,11 @@ def _applies(source: SignalsSource, code: str) -> bool:
     return not source.reading.district or source.reading.district == code
 
 
-def _level(classifier: Classifier, sources: Sequence[SignalsSource],
-           decisions: Sequence[Decision], code: str, day: date) -> LevelFigure:
+def level_figure(classifier: Classifier, sources: Sequence[SignalsSource],
+                 decisions: Sequence[Decision], code: str, day: date) -> LevelFigure:
+    """The level of the area ``code`` on ``day``: the rules on the area's own signals file (else
+    a desk-wide one), with the supervisor's manual level in force; the manual level alone
+    without signals; not assessed without either."""
     manual = decision_in_force([d for d in decisions if d.time.date() <= day], code)
     chosen = [s for s in sources if _applies(s, code)]
     chosen.sort(key=lambda s: (not s.reading.district, str(s.path)))  # the district's own first
@@ -582,6 +585,6 @@ def _prices(desk: Desk, sources: Sequence[SignalsSource], code: str,
 
 __all__ = [
     "AreaReport", "CategoryDemand", "DailyReport", "GoodsDemand", "LevelFigure", "PriceLine",
-    "SignalsSource", "daily_report", "high_risk_areas",
+    "SignalsSource", "daily_report", "high_risk_areas", "level_figure",
     "read_signals_source",
 ]

@@ -7,22 +7,22 @@ from pathlib import Path
 
 import core
 from core.demo import copy_demo_desk
-from core.levels.district import situation
 from core.levels.signals import Level
+from core.reports.situation import situation_report
 from core.rounds import load_rounds, plan_round
 
 
 def test_the_board_shows_the_level_and_the_rules_of_the_day_s_signals(tmp_path: Path) -> None:
     desk = core.open_desk(copy_demo_desk(tmp_path / "desk"))
     now = datetime(2026, 11, 23, 10, 0, tzinfo=desk.settings.zone)
-    board = situation(desk, now)
+    board = situation_report(desk, now)
     assert [p.name for p in board.signals] == ["2026-11-23.toml"]
     (area,) = [a for a in board.report.areas if a.district == "hexi"]
     assert area.level.computed is Level.III
     fired = {(rule.rule, rule.level) for rule in area.level.fired}
     assert ("lean_pork_rise", Level.III) in fired
     assert ("grain_oil_rise", Level.IV) in fired
-    tomorrow = situation(desk, datetime(2026, 11, 24, 10, 0, tzinfo=desk.settings.zone))
+    tomorrow = situation_report(desk, datetime(2026, 11, 24, 10, 0, tzinfo=desk.settings.zone))
     assert tomorrow.signals == ()
     (quiet,) = [a for a in tomorrow.report.areas if a.district == "hexi"]
     assert quiet.level.computed is None and quiet.level.fired == ()  # not assessed

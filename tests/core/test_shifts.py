@@ -91,3 +91,15 @@ def test_desk_toml_shifts_are_read_and_default_to_two(tmp_path: Path) -> None:
         for s in THREE), encoding="utf-8")
     settings, _problems = load_settings(path)
     assert settings is not None and settings.shifts == THREE
+
+
+def test_the_desk_s_shifts_answer_every_question() -> None:
+    """``desk.shifts`` is the one place the handover, the shift report and the console ask."""
+    from core.shifts import Shifts
+
+    shifts = Shifts(THREE, ZONE)
+    assert shifts.at(at(23, 2)) == shift_at(THREE, at(23, 2), ZONE)
+    assert shifts.before(shifts.at(at(23, 2))).name == "中班"
+    assert shifts.to_hand_over(at(23, 7, 30)).name == "晚班"
+    assert shifts.received_at(at(23, 16)).name == "早班"
+    assert [s.name for s in shifts.on(date(2026, 11, 23))] == ["早班", "中班", "晚班"]

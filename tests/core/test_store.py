@@ -14,7 +14,7 @@ import core
 from core.cases.case import Case, CaseEvent
 from core.cases.migrations import MIGRATIONS
 from core.cases.store import CaseNotFound, ConflictError, decode_case, encode_case
-from core.levels.district import department_loads
+from core.reports.situation import department_loads
 
 ZONE = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 11, 23, 9, 30, tzinfo=ZONE)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 import core
 from core.demo import copy_demo_desk
-from core.levels.district import district_levels
 from core.levels.signals import Level
 from core.packing.orders import HouseholdOrder, OrderLine
 from core.packing.rationing import RationTable, ration_order
@@ -144,10 +143,8 @@ def demo_root(tmp_path: Path) -> Path:
 
 def test_the_demo_district_s_level_comes_from_the_daily_report(demo_root: Path) -> None:
     desk = core.open_desk(demo_root)
-    zone = desk.settings.zone
-    assert district_levels(desk, date(2026, 11, 23), datetime(2026, 11, 23, 20, tzinfo=zone)) \
-        == {"hexi": Level.III}
-    assert district_levels(desk, date(2026, 11, 24)) == {}  # no signals: not assessed
+    assert desk.levels.on(date(2026, 11, 23)) == {"hexi": Level.III}
+    assert desk.levels.on(date(2026, 11, 24)) == {}  # no signals: not assessed
 
 
 def test_a_round_is_rationed_only_in_districts_at_level_two(demo_root: Path) -> None:

@@ -413,27 +413,6 @@ async def test_handover_covers_the_desk_shift_and_the_next_shift_acknowledges_it
     assert "补充" in text and "li  2026-11-23 20:15" in text
 
 
-def test_two_receipts_at_once_both_stay(tmp_path) -> None:
-    import threading
-    from datetime import datetime
-
-    from tui.screens.handover import acknowledge, read_handover
-
-    path = tmp_path / "20261123-0800-wang.txt"
-    path.write_text("交接班\n\n--- 给下一班的交代 ---\n注意停水\n", encoding="utf-8")
-    moment = datetime(2026, 11, 23, 20, 15)
-    threads = [threading.Thread(target=acknowledge, args=(path, name, moment),
-                                kwargs={"lock": tmp_path / "handovers.lock", "mode": 0o600})
-               for name in ("li", "zhao", "sun")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    notes, receipts = read_handover(path)
-    assert notes == "注意停水"
-    assert sorted(r.split()[0] for r in receipts) == ["li", "sun", "zhao"]
-
-
 async def test_language_switches_at_run_time(make_app: AppFactory) -> None:
     app = make_app(language="zh")
     async with app.run_test(size=(80, 24)) as pilot:

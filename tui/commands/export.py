@@ -42,7 +42,6 @@ from core.reports import (
     write_csv,
     write_json_array,
 )
-from core.shifts import shift_at
 from core.storage.atomic import fsync_directory
 from tui.commands import cannot_write, output_problem
 from tui.deskpath import resolve_desk
@@ -191,7 +190,7 @@ def _now(desk: Desk, args: argparse.Namespace) -> datetime:
 
 
 def current_shift(desk: Desk, now: datetime) -> tuple[datetime, datetime]:
-    shift = shift_at(desk.settings.shifts, now, desk.settings.zone)
+    shift = desk.shifts.at(now)
     return shift.start, shift.end
 
 

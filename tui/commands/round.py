@@ -19,7 +19,6 @@ from datetime import datetime
 from pathlib import Path
 
 from core.desk import Desk
-from core.levels.district import district_levels
 from core.problems import DeskError, Problem
 from core.rounds import Round, load_rounds, plan_json, plan_round, read_round
 from tui import i18n
@@ -82,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     now = datetime.now(desk.settings.zone)
     day = args.day or now.date()
     try:
-        levels = district_levels(desk, day, now if day == now.date() else None)
+        levels = desk.levels.on(day)
         plan = plan_round(desk, round_, time_limit=args.time_limit, levels=levels)
     except DeskError as exc:
         return _fail(exc.problems, desk.root)

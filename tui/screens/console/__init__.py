@@ -6,8 +6,8 @@ key is told so and nothing opens. Every supervisor decision is also checked in :
 (``NotASupervisor``), so a screen reached some other way still cannot act for an operator.
 
 Screens: the situation board, the daily medical allocation, the delivery rounds, reconciliation
-and reports. Each is a thin shell over :mod:`core.levels.district`, :mod:`core.allocation`,
-:mod:`core.rounds`, :mod:`core.ledger` and :mod:`core.reports`.
+and reports. Each is a thin shell over :mod:`core.reports.situation`, :mod:`core.allocation`,
+:mod:`core.rounds` with ``desk.levels``, :mod:`core.ledger` and :mod:`core.reports`.
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from core.levels import Level, NotASupervisor, set_manual_level
-from core.levels.district import Situation, situation
 from core.levels.reserves import KIND_NAMES
+from core.reports.situation import Situation, situation_report
 from tui.i18n import _, level_name, record_name
 from tui.screens.console import ConsolePage, ReasonDialog
 from tui.widgets.common import Choice, Picker
@@ -41,7 +41,7 @@ class BoardScreen(ConsolePage):
         app = self.desk_app
         lang = app.language
         now = app.clock()
-        self.current = s = situation(app.desk, now)
+        self.current = s = situation_report(app.desk, now)
         out = Text()
         for area in s.report.areas:
             figure = area.level

@@ -23,7 +23,6 @@ from core.reports import (
     write_csv,
 )
 from core.reports.open311 import write_json_array
-from core.shifts import shift_at
 from core.storage.atomic import make_directories
 from tui.i18n import _
 from tui.screens.console import ConsolePage
@@ -74,7 +73,7 @@ class ReportsScreen(ConsolePage):
             return daily_report(desk, day, signals=signals_for(desk.root, day), now=now)
         if self.kind == "day":
             return day_summary(desk, day, now)
-        shift = shift_at(desk.settings.shifts, now, desk.settings.zone)
+        shift = desk.shifts.at(now)
         return shift_summary(desk, shift.start, shift.end, now)
 
     def body(self) -> str:

@@ -9,7 +9,6 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from core.levels import Level
-from core.levels.district import district_levels
 from core.problems import DeskError
 from core.rounds import RoundPlan, load_rounds, plan_round
 from tui.i18n import _
@@ -46,7 +45,7 @@ class RoundsScreen(ConsolePage):
             return out
         now = app.clock()
         try:
-            levels = district_levels(desk, now.astimezone(desk.settings.zone).date(), now)
+            levels = desk.levels.on(now.astimezone(desk.settings.zone).date())
         except DeskError as exc:  # the round is still planned, without rationing
             levels = {}
             for problem in exc.problems:

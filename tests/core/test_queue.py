@@ -1,0 +1,119 @@
+"""The queue's in-memory search answers exactly what the index's SQL would, and never goes stale;
+a word of letters also matches the pinyin initials of the caller's name."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import attrs
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import core
+from core.cases.index import Query
+from core.cases.queue import ORDER_SQL, Order, Queue
+from core.pinyin import initials
+
+WORDS = ["张", "桂兰", "138", "jinxiu", "大米", "0001", "rice", "锦绣", "x", "2026111"]
+
+
+def sql_ids(source: Queue, query: Query, order: Order) -> list[str]:
+    """What SQL answers, with each word of letters also allowed to match the name's initials."""
+    where, params = attrs.evolve(query, text="").where()
+    sql = f"SELECT id, search, name FROM cases{where} ORDER BY {ORDER_SQL[order]}"
+    words = query.text.lower().split()
+    return [case_id for case_id, text, name in source.store.index.db.execute(sql, params)
+            if all(w in text or (w.isascii() and w.isalpha() and w in initials(name))
+                   for w in words)]
+
+
+def plain_sql_ids(source: Queue, query: Query, order: Order) -> list[str]:
+    where, params = query.where()
+    sql = f"SELECT id FROM cases{where} ORDER BY {ORDER_SQL[order]}"
+    return [r[0] for r in source.store.index.db.execute(sql, params)]
+
+
+def test_search_matches_sql_and_sees_new_cases(demo_desk: core.Desk) -> None:
+    source = Queue(demo_desk)
+    source.refresh()
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=2),
+           st.sampled_from(list(Order)), st.booleans())
+    def agree(words: list[str], order: Order, open_only: bool) -> None:
+        query = Query(text=" ".join(words), open_only=open_only)
+        assert source.ids(query, order) == sql_ids(source, query, order)
+
+    agree()
+    for word in ("138", "桂兰", "2026111"):  # no letters: exactly SQL's LIKE
+        assert source.ids(Query(text=word)) == plain_sql_ids(source, Query(text=word),
+                                                             Order.NEWEST)
+    query = Query(text="独一无二的描述")
+    assert source.ids(query) == []
+    other = core.open_desk(demo_desk.root)  # another session writes a case
+    created = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    case = other.cases.create(core.Category.SHORTAGE, operator="li", created=created,
+                              description="独一无二的描述")
+    other.cases.index.close()
+    source.refresh()
+    assert source.ids(query) == [case.id]
+    source.close()
+
+
+def test_needs_attention_first(demo_desk: core.Desk) -> None:
+    """Open before closed, urgent before the rest, priority people next, the earliest due, then
+    the newest; and every case exactly once, whichever the order."""
+    queue = Queue(demo_desk)
+    queue.refresh()
+    newest = queue.ids(Query())
+    attention = queue.ids(Query(), Order.ATTENTION)
+    assert sorted(newest) == sorted(attention) and len(newest) > 10
+    rows = queue.rows(attention)
+
+    def rank(case_id: str) -> tuple[object, ...]:
+        row = rows[case_id]
+        due = row.due.timestamp() if row.due is not None else float("inf")
+        return (not row.is_open, row.priority != core.Priority.URGENT, not row.flags, due)
+
+    ranks = [rank(i) for i in attention]
+    assert ranks == sorted(ranks)
+    created = [rows[i].created for i in newest]
+    assert created == sorted(created, reverse=True)
+    assert queue.count(Query(open_only=True)) == sum(r.is_open for r in rows.values())
+    queue.close()
+
+
+def test_rows_a_page_at_a_time(demo_desk: core.Desk) -> None:
+    queue = Queue(demo_desk)
+    queue.refresh()
+    ids = queue.ids(Query())
+    page = queue.rows(ids[:5])
+    assert sorted(page) == sorted(ids[:5])
+    assert queue.rows([*ids[:2], "no-such-case"]).keys() == {ids[0], ids[1]}
+    assert [r.id for r in queue.query(Query(limit=5))] == ids[:5]
+    queue.close()
+
+
+def test_closed_since(demo_desk: core.Desk) -> None:
+    """Cases closed and last changed since a moment, the most recently changed first."""
+    queue = Queue(demo_desk)
+    queue.refresh()
+    every = queue.rows(queue.ids(Query())).values()
+    closed = [r for r in every if not r.is_open]
+    assert closed
+    since = sorted(r.updated for r in closed)[len(closed) // 2]
+    found = queue.closed_since(since)
+    assert sorted(r.id for r in found) == sorted(r.id for r in closed if r.updated >= since)
+    assert [r.updated for r in found] == sorted((r.updated for r in found), reverse=True)
+    assert len(queue.closed_since(since, limit=1)) == 1
+    queue.close()
+
+
+def test_the_desk_s_queue(demo_desk: core.Desk) -> None:
+    queue = demo_desk.queue
+    assert queue is demo_desk.queue  # one reader per desk, opened on first use
+    queue.refresh()
+    assert queue.ids(Query(open_only=True), Order.ATTENTION)[:3] == Queue(demo_desk).ids(
+        Query(open_only=True), Order.ATTENTION)[:3]
+    queue.close()
