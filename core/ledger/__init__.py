@@ -19,10 +19,10 @@ every finding with its file and line::
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from core.identity import acting_name, require_supervisor, supervisors
 from core.ledger.files import (
@@ -86,6 +86,9 @@ from core.storage.convert import converter
 from core.storage.deskfiles import make_desk_directories, read_or_problem
 from core.storage.tomlio import dumps
 
+if TYPE_CHECKING:
+    from core.desk import Desk
+
 __all__ = [
     "KINDS", "Approval", "Batch", "Cause", "ClosedPeriods", "Collection", "Decision",
     "Difference", "Draft", "Fee", "Finding", "Invoice", "InvoiceLine", "Iou", "Ledgers", "Match",
@@ -103,14 +106,14 @@ MATCHES_DIR = "matches"
 class Ledgers:
     """The ledgers of one desk: write batches, reverse, close periods, read, reconcile."""
 
-    def __init__(self, desk: Any) -> None:
+    def __init__(self, desk: Desk) -> None:
         self.desk = desk
         self.root: Path = desk.root
 
     def closes(self) -> ClosedPeriods:
         return load_closes(self.root, supervisors(self.desk))
 
-    def _check_open(self) -> Any:
+    def _check_open(self) -> Callable[[Record], str | None]:
         closed = self.closes()
         zone = self.desk.settings.zone
 
@@ -200,7 +203,7 @@ def write_matches(result: Reconciliation, *, mode: int = 0o600) -> list[Path]:
     return changed
 
 
-def check_ledgers(desk: Any) -> list[Problem]:
+def check_ledgers(desk: Desk) -> list[Problem]:
     """For ``baogong check``: every problem reading the ledger files and period closes."""
     problems: list[Problem] = list(load_closes(desk.root, supervisors(desk)).problems)
     for path in batch_paths(desk.root):

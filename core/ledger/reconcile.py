@@ -45,7 +45,7 @@ from contextlib import ExitStack, contextmanager
 from datetime import date, datetime, tzinfo
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from core import identity
 from core.ledger.files import Batch, batch_paths, read_batch
@@ -53,6 +53,9 @@ from core.ledger.matching import INVOICE_DUE_DAYS, RECEIPT_DUE_DAYS, Reconciler
 from core.ledger.periods import load_closes
 from core.ledger.results import Match, MoneyTotals, OpenItem, Reconciliation, Scope
 from core.reference import CatalogueItem
+
+if TYPE_CHECKING:
+    from core.desk import Desk
 
 __all__ = [
     "INVOICE_DUE_DAYS", "RECEIPT_DUE_DAYS", "Match", "MoneyTotals", "OpenItem", "Reconciler",
@@ -90,7 +93,7 @@ def reconcile_records(
 
 
 def reconcile(
-    desk: Any,
+    desk: Desk,
     *,
     start: date | None = None,
     end: date | None = None,
