@@ -44,6 +44,7 @@ from core.ledger.periods import (
     SealedFile,
     close_period,
     load_closes,
+    periods_directory,
 )
 from core.ledger.reconcile import (
     Match,
@@ -165,6 +166,20 @@ class Ledgers:
                             supervisors=supervisors(self.desk),
                             zone=self.desk.settings.zone, signed=signed, note=note,
                             mode=self.desk.file_mode)
+
+    def fingerprint(self) -> tuple[tuple[str, int, int], ...]:
+        """What a reconciliation reads from disk, as (file, modification time in ns, size) for
+        every batch file and period close: while it is the same, so is the reconciliation."""
+        closes = sorted(periods_directory(self.root).glob("*.toml"))
+        found = []
+        for path in (*batch_paths(self.root), *closes):
+            try:
+                status = path.stat()
+            except OSError:
+                found.append((str(path), -1, -1))
+                continue
+            found.append((str(path), status.st_mtime_ns, status.st_size))
+        return tuple(found)
 
     def batches(self) -> Iterator[Batch]:
         for path in batch_paths(self.root):
