@@ -190,11 +190,9 @@ class Ledgers:
             yield from batch.records
 
     def reconcile(self, *, start: date | None = None, end: date | None = None,
-                  scope: Scope | None = None, as_of: datetime | None = None,
-                  workers: int | None = None) -> Reconciliation:
+                  scope: Scope | None = None, as_of: datetime | None = None) -> Reconciliation:
         """See :func:`core.ledger.reconcile.reconcile`."""
-        return reconcile(self.desk, start=start, end=end, scope=scope, as_of=as_of,
-                         workers=workers)
+        return reconcile(self.desk, start=start, end=end, scope=scope, as_of=as_of)
 
 
 def write_matches(result: Reconciliation, *, mode: int = 0o600) -> list[Path]:

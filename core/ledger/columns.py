@@ -5,7 +5,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterator, Set
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 
 class Entry(NamedTuple):
@@ -100,33 +100,6 @@ class Column:
     def __iter__(self) -> Iterator[Entry]:
         return map(self.entry, range(len(self.ids)))
 
-    def extend(self, later: Column, file_offset: int) -> None:
-        """Append ``later``'s entries; its file numbers count from ``file_offset`` here."""
-        self.ids.extend(later.ids)
-        self.amounts.extend(later.amounts)
-        self.at.extend(later.at)
-        self.files.extend(array("l", (file + file_offset for file in later.files)))
-        self.lines.extend(later.lines)
-        self.households.extend(later.households)
-        self.workers.extend(later.workers)
-
-    def __getstate__(self) -> tuple[Any, ...]:
-        # ids are joined into one text and names numbered: a column pickles as a few big objects
-        # instead of a million small ones; its files are numbers the receiver shifts
-        households, household_codes = _numbered(self.households)
-        workers, worker_codes = _numbered(self.workers)
-        return (self.community, self.supermarket, "\n".join(self.ids), households,
-                household_codes, workers, worker_codes, self.amounts, self.at, self.files,
-                self.lines)
-
-    def __setstate__(self, state: tuple[Any, ...]) -> None:
-        (self.community, self.supermarket, ids, households, household_codes, workers,
-         worker_codes, self.amounts, self.at, self.files, self.lines) = state
-        self.ids = ids.split("\n") if ids else []
-        self.households = [households[code] for code in household_codes]
-        self.workers = [workers[code] for code in worker_codes]
-        self.paths = []
-
     def live(self, reversed_ids: Set[str]) -> Column:
         """This column without the entries in ``reversed_ids`` (itself when it has none)."""
         if not reversed_ids or reversed_ids.isdisjoint(self.ids):
@@ -137,13 +110,6 @@ class Column:
                 kept.append(record_id, self.amounts[index], self.at[index], self.files[index],
                             self.lines[index], self.households[index], self.workers[index])
         return kept
-
-
-def _numbered(values: list[str]) -> tuple[list[str], array[int]]:
-    """(the distinct values in order of appearance, each value's number in that list)."""
-    numbers: dict[str, int] = {}
-    codes = array("l", [numbers.setdefault(value, len(numbers)) for value in values])
-    return list(numbers), codes
 
 
 class Group:

@@ -80,8 +80,7 @@ SCHEMA_VERSION = 1
 LOCK_NAME = ".lock"
 #: a sign-off reads every batch to seal its period: a million records take a few seconds
 LEDGER_LOCK_SECONDS = 30.0
-#: the class of an ``attrs.Factory`` default (typed as what the factory makes, so ask an instance)
-_FACTORY: type[object] = type(attrs.Factory(list))
+_FACTORY: type[object] = type(attrs.Factory(list))  # attrs types Factory as what it makes
 
 
 def ledger_lock(root: Path, *, mode: int = PRIVATE_FILE_MODE,

@@ -6,7 +6,7 @@ that close the books once every record is in.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
@@ -73,7 +73,7 @@ class Fold:
         self._settlements: list[SettlementEntry] = []
         self._reversed: dict[str, tuple[Record, Path, int]] = {}
         #: reversals of a record already reversed (target, reversal, path, line): reported at the
-        #: end, against the first reversal of all the files, whichever part it was folded in
+        #: end, against the first reversal
         self._reversed_again: list[tuple[str, Record, Path, int]] = []
         self._intern: dict[str, str] = {}
         self.stock = StockBook(catalogue)
@@ -83,73 +83,8 @@ class Fold:
         self._path_index: dict[Path, int] = {}
         self._last_path: Path | None = None
         self._last_index = 0
-        self._merged_offset = 0
 
     # --- folding -------------------------------------------------------------------------------
-
-    def parts(self) -> Iterator[tuple[str, Any]]:
-        """What the fold gathered, in parts to :meth:`merge_part` into the reconciler of the
-        batch files before these. Each part is let go of once taken, and the reconciler is left
-        empty, ready to fold the files that come next."""
-        yield "head", (self._records, self._latest, self._problems, self._pending, self._paths,
-                       self._reversed, self._reversed_again, self._invoice_ids)
-        self._records, self._latest = 0, float("-inf")
-        self._problems, self._pending, self._paths = [], [], []
-        self._reversed, self._reversed_again, self._invoice_ids = {}, [], set()
-        self._path_index, self._last_path, self._intern = {}, None, {}
-        yield "groups", list(self._groups.items())
-        self._groups = {}
-        yield "ious", self._ious
-        self._ious = {}
-        yield "receipts", self._receipts
-        self._receipts = []
-        yield "settlements", self._settlements
-        self._settlements = []
-        yield from self.stock.parts()
-
-    def merge_part(self, part: tuple[str, Any]) -> None:
-        """Take in one of :meth:`parts` of a reconciler of the batch files after this one's.
-
-        The result is the same as folding all the files here, in order: lists are appended in
-        file order, and a record reversed in both parts is a double reversal of the later one.
-        """
-        name, value = part
-        if name == "head":
-            records, latest, problems, pending, paths, reversed_, again, invoice_ids = value
-            self._records += records
-            self._latest = max(self._latest, latest)
-            self._problems.extend(problems)
-            self._pending.extend(pending)
-            self._merged_offset = len(self._paths)
-            for path in paths:
-                self._path_index[path] = len(self._paths)
-                self._paths.append(path)
-            self._last_path = None
-            self._invoice_ids.update(invoice_ids)
-            for target, (record, path, line) in reversed_.items():
-                if target in self._reversed:
-                    self._reversed_again.append((target, record, path, line))
-                else:
-                    self._reversed[target] = (record, path, line)
-            self._reversed_again.extend(again)
-        elif name == "groups":
-            s = self._s
-            for key, group in value:
-                mine = self._group(*key)
-                later = group.collections
-                later.households = [s(h) for h in later.households]
-                later.workers = [s(w) for w in later.workers]
-                mine.collections.extend(later, self._merged_offset)
-                mine.ious.extend(group.ious)
-                mine.invoices.extend(group.invoices)
-        elif name == "ious":
-            self._ious.update(value)
-        elif name == "receipts":
-            self._receipts.extend(value)
-        elif name == "settlements":
-            self._settlements.extend(value)
-        else:
-            self.stock.merge_part(part)
 
     def emit(self, record_id: str, found: Finding) -> None:
         """Keep a finding; it is dropped at the end if ``record_id`` turns out to be reversed."""
