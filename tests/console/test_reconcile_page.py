@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ from tests.console.test_console import open_reconcile
 from tests.tui.conftest import settle
 from tests.tui.deskfactory import FakeClock
 from tui.app import BaogongApp
+from tui.screens.console import ConsoleScreen
+from tui.screens.console.reconcile import ReconcileScreen
 
 
 async def test_moving_the_selection_does_not_reconcile(tmp_path: Path,
@@ -68,5 +71,35 @@ async def test_moving_the_selection_does_not_reconcile(tmp_path: Path,
             await pilot.press("j", "k", "j")
             await settle(pilot)
             assert len(calls) == 3
+    finally:
+        desk.cases.index.close()
+
+
+async def test_leaving_the_page_while_it_reconciles(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    desk = core.open_desk(copy_demo_desk(tmp_path / "desk"))
+    release = threading.Event()
+    reconcile = L.Ledgers.reconcile
+
+    def slow(self: L.Ledgers, **kwargs: Any) -> L.Reconciliation:
+        release.wait(10)
+        return reconcile(self, **kwargs)
+
+    monkeypatch.setattr(L.Ledgers, "reconcile", slow)
+    app = BaogongApp(desk, operator=desk.settings.supervisors[0], language="en",
+                     clock=FakeClock(datetime(2026, 11, 22, 20, 0, tzinfo=desk.settings.zone)),
+                     cursor_blink=False, poll_interval=None)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("b", "4")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, ReconcileScreen) and screen.result is None
+            assert "Reconciling the ledgers..." in str(screen.query_one("#body").render())
+            await pilot.press("escape")  # gone before its result arrives
+            release.set()
+            await settle(pilot)
+            assert isinstance(app.screen, ConsoleScreen)
     finally:
         desk.cases.index.close()

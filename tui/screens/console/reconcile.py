@@ -96,6 +96,8 @@ class ReconcileScreen(ConsolePage):
     def _reconciled(self, inputs: Inputs | None, result: Reconciliation | None,
                     closes: ClosedPeriods | None, failure: Exception | None) -> None:
         self._in_flight = False
+        if not self.is_attached:  # the page was closed while its reconciliation ran
+            return
         if failure is not None:
             self.computed, self.result, self.failure = None, None, failure
             self.show()
