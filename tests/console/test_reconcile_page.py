@@ -18,11 +18,16 @@ from tests.tui.conftest import settle
 from tests.tui.deskfactory import FakeClock
 from tui.app import BaogongApp
 from tui.screens.console import ConsoleScreen
+from tui.screens.console import reconcile as page
 from tui.screens.console.reconcile import ReconcileScreen
 
 
+@pytest.mark.parametrize("chunk", [1, page.CHUNK])
 async def test_moving_the_selection_does_not_reconcile(tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+                                                       monkeypatch: pytest.MonkeyPatch,
+                                                       chunk: int) -> None:
+    """Whether the findings are drawn in one text or in chunks (more than CHUNK of them)."""
+    monkeypatch.setattr(page, "CHUNK", chunk)
     desk = core.open_desk(copy_demo_desk(tmp_path / "desk"))
     calls: list[L.Scope | None] = []
     reconcile = L.Ledgers.reconcile
@@ -44,7 +49,17 @@ async def test_moving_the_selection_does_not_reconcile(tmp_path: Path,
                 await pilot.press(key)
             await settle(pilot)
             assert screen.cursor == 1
-            assert "> " in str(screen.query_one("#body").render())
+            shown = "\n".join(str(part.render()) for part in screen.query("#body, .findings"))
+            assert len(screen.query(".findings")) == (4 if chunk == 1 else 0)
+            if chunk == 1:  # the chunks read as the whole page would
+                pieces = [screen.body(), *(screen.chunk(i) for i in range(4))]
+                tail = screen.query_one("#tail").render()
+                joined = "\n".join([*(p.plain for p in pieces), str(tail)])
+                monkeypatch.setattr(page, "CHUNK", 40)
+                assert joined == screen.body().plain
+                monkeypatch.setattr(page, "CHUNK", chunk)
+            assert shown.count("> ") == 1
+            assert f"> {screen.result.findings[1].severity.value}" in shown
             assert len(calls) == 1  # the selection moved; nothing was reconciled again
             await pilot.press("enter")  # the record, over the page, and back: nothing changed
             await settle(pilot)

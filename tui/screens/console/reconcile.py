@@ -13,15 +13,21 @@ from typing import ClassVar
 
 import attrs
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Static
 
 from core.ledger import ClosedPeriods, Ledgers, Reconciliation, Scope
 from core.storage.deskfiles import FileKind, read_or_problem
 from tui.i18n import _, record_name
 from tui.screens.console import ConsolePage, ReasonDialog
-from tui.widgets.common import Choice, Notice
+from tui.widgets.chrome import DeskHeader
+from tui.widgets.common import Choice, DeskFooter, Notice
 
 EXCERPT = 6
+#: findings drawn by one widget
+CHUNK = 40
 
 #: what a reconciliation was computed from: period, scope, hour of ``as_of``, ledger files
 Inputs = tuple[date | None, date | None, Scope, datetime, tuple[tuple[str, int, int], ...]]
@@ -114,9 +120,21 @@ class ReconcileScreen(ConsolePage):
         self.show()
         self.recompute()
 
+    def compose(self) -> ComposeResult:
+        # more than CHUNK findings are drawn in chunks between #body (the heading) and #tail, so
+        # a key that moves the selection redraws two chunks, not thousands of lines
+        yield DeskHeader(self.TITLE_MSGID)
+        with VerticalScroll(id="body-scroll"):
+            yield Static(id="body")
+            yield Static(id="tail")
+        yield DeskFooter()
+
+    def chunked(self) -> bool:
+        return (self.failure is None and self.result is not None
+                and len(self.result.findings) > CHUNK)
+
     def body(self) -> Text:
-        app = self.desk_app
-        lang = app.language
+        """The whole page; with more than :data:`CHUNK` findings only its heading."""
         if self.failure is not None:
             raise self.failure
         out = Text()
@@ -124,14 +142,27 @@ class ReconcileScreen(ConsolePage):
                    f"{_('Scope')}: {self.scope_label()}\n", style="bold")
         r = self.result
         if r is None:
-            out.append("  " + _("Reconciling the ledgers...") + "\n")
+            out.append("  " + _("Reconciling the ledgers..."))
             return out
         for close in self.closes.closes:
             out.append("  " + _("Signed off: {name} by {who}").format(
                 name=close.name, who=close.signed_by) + "\n")
         out.append(_("{records} records, {findings} findings, {open} open items").format(
             records=r.records, findings=len(r.findings), open=len(r.open_items)) + "\n\n")
-        for number, finding in enumerate(r.findings):
+        if self.chunked():
+            out.right_crop(1)  # the first chunk starts on the next line
+            return out
+        self._append_findings(out, 0, len(r.findings))
+        self._append_tail(out)
+        return out
+
+    def _append_findings(self, out: Text, first: int, last: int) -> None:
+        """Findings ``first`` to ``last`` (excluded), the selected one with its next action."""
+        app = self.desk_app
+        lang = app.language
+        findings = self.result.findings if self.result else ()
+        for number in range(first, min(last, len(findings))):
+            finding = findings[number]
             mark = "> " if number == self.cursor else "  "
             style = "reverse" if number == self.cursor else ""
             out.append(f"{mark}{finding.severity.value:<7} {finding.where(app.desk.root)}\n",
@@ -139,16 +170,55 @@ class ReconcileScreen(ConsolePage):
             out.append(f"    {finding.message(lang)}\n")
             if number == self.cursor:
                 out.append(f"    {finding.action(lang)}\n")
+
+    def _append_tail(self, out: Text) -> None:
+        """That there are no findings, and the records that could not be read."""
+        r = self.result
+        if r is None:
+            return
         if not r.findings:
             out.append("  " + _("No findings: the ledgers balance.") + "\n")
         for problem in r.problems:
-            out.append(problem.render(app.desk.root) + "\n", style="bold")
+            out.append(problem.render(self.desk_app.desk.root) + "\n", style="bold")
+
+    def chunk(self, index: int) -> Text:
+        out = Text()
+        self._append_findings(out, index * CHUNK, (index + 1) * CHUNK)
+        out.right_crop(1)  # the next chunk starts on the next line
         return out
 
+    def show(self) -> None:
+        super().show()
+        chunked = self.chunked()
+        count = -(-len(self.result.findings) // CHUNK) if chunked and self.result else 0
+        chunks = list(self.query(".findings").results(Static))
+        for extra in chunks[count:]:
+            extra.remove()
+        for index, widget in enumerate(chunks[:count]):
+            widget.update(self.chunk(index))
+        tail = self.query_one("#tail", Static)
+        if count > len(chunks):
+            self.query_one("#body-scroll").mount_all(
+                [Static(self.chunk(index), classes="findings")
+                 for index in range(len(chunks), count)], before=tail)
+        tail.display = chunked
+        if chunked:
+            text = Text()
+            self._append_tail(text)
+            tail.update(text)  # as the whole page would end: an empty line at least
+
     def action_move(self, delta: int) -> None:
-        if self.result and self.result.findings:
-            self.cursor = max(0, min(len(self.result.findings) - 1, self.cursor + delta))
+        if not self.result or not self.result.findings:
+            return
+        before = self.cursor
+        self.cursor = max(0, min(len(self.result.findings) - 1, self.cursor + delta))
+        if not self.chunked():
             self.show()
+            return
+        chunks = list(self.query(".findings").results(Static))
+        for index in {before // CHUNK, self.cursor // CHUNK}:
+            if index < len(chunks):
+                chunks[index].update(self.chunk(index))
 
     def action_open(self) -> None:
         if not self.result or not self.result.findings:
