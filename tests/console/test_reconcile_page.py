@@ -118,3 +118,45 @@ async def test_leaving_the_page_while_it_reconciles(tmp_path: Path,
             assert isinstance(app.screen, ConsoleScreen)
     finally:
         desk.cases.index.close()
+
+
+async def test_a_result_for_an_earlier_period_is_not_shown(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    desk = core.open_desk(copy_demo_desk(tmp_path / "desk"))
+    release = threading.Event()
+    asked: list[date | None] = []
+    reconcile = L.Ledgers.reconcile
+
+    def slow(self: L.Ledgers, **kwargs: Any) -> L.Reconciliation:
+        asked.append(kwargs.get("start"))
+        release.wait(10)
+        return reconcile(self, **kwargs)
+
+    monkeypatch.setattr(L.Ledgers, "reconcile", slow)
+    app = BaogongApp(desk, operator=desk.settings.supervisors[0], language="en",
+                     clock=FakeClock(datetime(2026, 11, 22, 20, 0, tzinfo=desk.settings.zone)),
+                     cursor_blink=False, poll_interval=None)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("b", "4")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, ReconcileScreen) and screen.result is None
+            await pilot.press("p", *"2026-11-22..2026-11-22", "ctrl+s")
+            await pilot.pause()
+            seen: list[date | None] = []
+            original = screen.show
+
+            def show() -> None:
+                seen.append(screen.result.start if screen.result else None)
+                original()
+
+            monkeypatch.setattr(screen, "show", show)
+            release.set()
+            await settle(pilot)
+            assert asked == [date(2026, 11, 16), date(2026, 11, 22)]
+            assert screen.result is not None and screen.result.start == date(2026, 11, 22)
+            assert date(2026, 11, 16) not in seen
+    finally:
+        desk.cases.index.close()

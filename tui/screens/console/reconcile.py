@@ -107,7 +107,8 @@ class ReconcileScreen(ConsolePage):
         if failure is not None:
             self.computed, self.result, self.failure = None, None, failure
             self.show()
-        elif result is not None and closes is not None:
+        elif (result is not None and closes is not None and inputs is not None
+              and inputs[:3] == (self.start, self.end, self.scope)):  # not an earlier period's
             self.computed, self.result, self.closes, self.failure = inputs, result, closes, None
             self.cursor = min(self.cursor, max(len(result.findings) - 1, 0))
             self.show()
