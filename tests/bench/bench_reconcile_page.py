@@ -10,6 +10,10 @@ the page as it was before: every j/k reconciled again on the UI thread, then dre
 again in one text. Prints, for each, the time from opening to the painted result, the median
 and 90th percentile from key to the first paint after it, how many reconciliations the keys
 cost, and the ratio of the medians. Not collected by pytest.
+
+Measured for 200,048 records (1,432 findings) on the shared 2-core development machine, load
+average 4.7-4.9: j/k 29.3 ms (p90 46) against 6,434 ms (p90 8,219) before, 220x; no
+reconciliation for 40 keys against one per key; open to painted result 6.3 s.
 """
 
 from __future__ import annotations
