@@ -19,10 +19,10 @@ every finding with its file and line::
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from core.identity import acting_name, require_supervisor, supervisors
 from core.ledger.files import (
@@ -44,6 +44,7 @@ from core.ledger.periods import (
     SealedFile,
     close_period,
     load_closes,
+    periods_directory,
 )
 from core.ledger.reconcile import (
     Match,
@@ -86,6 +87,9 @@ from core.storage.convert import converter
 from core.storage.deskfiles import make_desk_directories, read_or_problem
 from core.storage.tomlio import dumps
 
+if TYPE_CHECKING:
+    from core.desk import Desk
+
 __all__ = [
     "KINDS", "Approval", "Batch", "Cause", "ClosedPeriods", "Collection", "Decision",
     "Difference", "Draft", "Fee", "Finding", "Invoice", "InvoiceLine", "Iou", "Ledgers", "Match",
@@ -103,14 +107,14 @@ MATCHES_DIR = "matches"
 class Ledgers:
     """The ledgers of one desk: write batches, reverse, close periods, read, reconcile."""
 
-    def __init__(self, desk: Any) -> None:
+    def __init__(self, desk: Desk) -> None:
         self.desk = desk
         self.root: Path = desk.root
 
     def closes(self) -> ClosedPeriods:
         return load_closes(self.root, supervisors(self.desk))
 
-    def _check_open(self) -> Any:
+    def _check_open(self) -> Callable[[Record], str | None]:
         closed = self.closes()
         zone = self.desk.settings.zone
 
@@ -163,6 +167,20 @@ class Ledgers:
                             zone=self.desk.settings.zone, signed=signed, note=note,
                             mode=self.desk.file_mode)
 
+    def fingerprint(self) -> tuple[tuple[str, int, int], ...]:
+        """What a reconciliation reads from disk, as (file, modification time in ns, size) for
+        every batch file and period close: while it is the same, so is the reconciliation."""
+        closes = sorted(periods_directory(self.root).glob("*.toml"))
+        found = []
+        for path in (*batch_paths(self.root), *closes):
+            try:
+                status = path.stat()
+            except OSError:
+                found.append((str(path), -1, -1))
+                continue
+            found.append((str(path), status.st_mtime_ns, status.st_size))
+        return tuple(found)
+
     def batches(self) -> Iterator[Batch]:
         for path in batch_paths(self.root):
             yield read_batch(path)
@@ -172,11 +190,9 @@ class Ledgers:
             yield from batch.records
 
     def reconcile(self, *, start: date | None = None, end: date | None = None,
-                  scope: Scope | None = None, as_of: datetime | None = None,
-                  workers: int | None = None) -> Reconciliation:
+                  scope: Scope | None = None, as_of: datetime | None = None) -> Reconciliation:
         """See :func:`core.ledger.reconcile.reconcile`."""
-        return reconcile(self.desk, start=start, end=end, scope=scope, as_of=as_of,
-                         workers=workers)
+        return reconcile(self.desk, start=start, end=end, scope=scope, as_of=as_of)
 
 
 def write_matches(result: Reconciliation, *, mode: int = 0o600) -> list[Path]:
@@ -200,7 +216,7 @@ def write_matches(result: Reconciliation, *, mode: int = 0o600) -> list[Path]:
     return changed
 
 
-def check_ledgers(desk: Any) -> list[Problem]:
+def check_ledgers(desk: Desk) -> list[Problem]:
     """For ``baogong check``: every problem reading the ledger files and period closes."""
     problems: list[Problem] = list(load_closes(desk.root, supervisors(desk)).problems)
     for path in batch_paths(desk.root):

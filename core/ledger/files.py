@@ -80,6 +80,7 @@ SCHEMA_VERSION = 1
 LOCK_NAME = ".lock"
 #: a sign-off reads every batch to seal its period: a million records take a few seconds
 LEDGER_LOCK_SECONDS = 30.0
+_FACTORY: type[object] = type(attrs.Factory(list))  # attrs types Factory as what it makes
 
 
 def ledger_lock(root: Path, *, mode: int = PRIVATE_FILE_MODE,
@@ -126,7 +127,7 @@ def _is_default(value: object, field: attrs.Attribute[Any]) -> bool:
     default = field.default
     if default is attrs.NOTHING:
         return False
-    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+    if isinstance(default, _FACTORY):
         return False
     return bool(value == default)
 
@@ -535,7 +536,7 @@ def _compile(cls: type, names: Sequence[str], head: str
         separator = ", " if parts else ""
         piece = f"{separator}{name} = {value}"
         has_default = field.default is not attrs.NOTHING
-        if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+        if isinstance(field.default, _FACTORY):
             raise TypeError(f"{cls.__name__}.{name}: factories are not supported")
         if optional or has_default:
             piece = f"(?:{piece})?"

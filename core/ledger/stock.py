@@ -16,7 +16,7 @@ the few records later checks need, so a million movements fit in little memory.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -174,49 +174,6 @@ class StockBook:
             request = self._intern.setdefault(record.request, record.request)
             self.approvals.append(_Approval(record.id, request, record.time.timestamp(),
                                             record.decision is Decision.APPROVED))
-
-    def parts(self) -> Iterator[tuple[str, Any]]:
-        """What the book gathered, in parts to :meth:`merge_part` into the book of the records
-        before these; the book is left empty, ready for the records that come next."""
-        yield "stock.days", self.days
-        self.days = {}
-        yield "stock.issues", self.issues
-        self.issues = []
-        yield "stock.rest", (self.records, self.counts, self.returns, self.losses,
-                             self.requests, self.approvals)
-        self.records, self.counts, self.returns, self.losses = 0, [], [], []
-        self.requests, self.approvals, self._intern = {}, [], {}
-
-    def merge_part(self, part: tuple[str, Any]) -> None:
-        """Take in one of :meth:`parts` of the book of the records that come after this one's."""
-        name, value = part
-        if name == "stock.days":
-            for key, by_day in value.items():
-                mine = self.days.setdefault(key, {})
-                for day, totals in by_day.items():
-                    known = mine.get(day)
-                    if known is None:
-                        mine[day] = totals
-                        continue
-                    known.received += totals.received
-                    known.issued += totals.issued
-                    known.returned += totals.returned
-                    known.adjusted += totals.adjusted
-                    if totals.out_path is not None:
-                        known.out_path, known.out_line = totals.out_path, totals.out_line
-                        known.out_id = totals.out_id
-        elif name == "stock.issues":
-            self.issues.extend(value)
-        elif name == "stock.rest":
-            records, counts, returns, losses, requests, approvals = value
-            self.records += records
-            self.counts.extend(counts)
-            self.returns.extend(returns)
-            self.losses.extend(losses)
-            self.requests.update(requests)
-            self.approvals.extend(approvals)
-        else:
-            raise ValueError(f"not a part of a reconciler: {name!r}")
 
     # --- checks --------------------------------------------------------------------------------
 

@@ -10,20 +10,20 @@ It generates N records (money and stock, in the proportions of a busy district: 
 IOUs and settlements, invoices of ~10 lines and their receipts, stock receipts, requests,
 approvals, issues, returns, adjustments and daily counts) into a temporary desk with the library's
 own batch writer, then reconciles them in a child process (``baogong reconcile`` semantics:
-load every batch, fold, match, check), once as the library chooses (one forked process per CPU
-on a large ledger) and once in one process. It reports seconds, records per second, the CPU time
-of every process and the peak memory of the whole process tree (sampled every 10 ms). It writes
+load every batch, fold, match, check). It reports seconds, records per second, the CPU time
+and the peak memory of the process (sampled every 10 ms). It writes
 the same movements as a beancount ledger (one transaction per record, two postings each, stock
 as commodities, counts as ``balance`` assertions) and measures ``bean-check`` on it the same
 way.
 
 Measured for 1,000,264 records (132 batch files, 349 MB) on the 2-core development machine:
 
-- quiet: default (one forked process per CPU) 7.26 s (12.33 s CPU in all processes), one process
-  11.52 s; bean-check 111.9 s and 4,640 MiB against our 339 MiB: 15.4x faster by the clock
-  (9.7x in one process), 9.1x less CPU time, 13.7x less memory.
-- with about 30% of the CPU stolen by neighbours: default 13.89 s (22.22 s CPU), one process
-  20.37 s; bean-check 180.0 s: 13.0x faster by the clock (8.8x in one process), 7.8x less CPU.
+- quiet: 11.52 s; bean-check 111.9 s and 4,640 MiB against our 339 MiB: 9.7x faster by the
+  clock, 13.7x less memory.
+- with about 30% of the CPU stolen by neighbours: 20.37 s; bean-check 180.0 s: 8.8x faster.
+
+(These were measured in one process beside a since removed forked-worker mode; see
+:mod:`core.ledger.reconcile` for why it went.)
 """
 
 from __future__ import annotations
@@ -244,7 +244,7 @@ import core
 from core import ledger
 t = time.perf_counter()
 desk = core.open_desk({desk!r})
-result = ledger.reconcile(desk, workers={workers})
+result = ledger.reconcile(desk)
 elapsed = time.perf_counter() - t
 print(elapsed, result.records, len(result.findings), len(result.problems),
       len(result.matches), len(result.open_items))
@@ -316,24 +316,18 @@ def main() -> int:
         print(f"generated {written:,} records in {files} batch files ({size / 1e6:.0f} MB) "
               f"in {generated:.1f} s")
 
-        runs: dict[int, tuple[Run, float]] = {}
-        for workers in (0, 1):  # 0: as many processes as the library chooses
-            script = RECONCILE.format(root=str(ROOT), desk=str(desk),
-                                      workers="None" if workers == 0 else workers)
-            run = Run([sys.executable, "-c", script], work)
-            if run.status != 0:
-                print(run.err, file=sys.stderr)
-                return 2
-            seconds, records, findings, problems, matches, open_items = run.out.split()
-            inner = float(seconds)
-            runs[workers] = (run, inner)
-            label = "one process" if workers == 1 else "default (forked workers)"
-            print(f"baogong reconcile, {label}: {int(records):,} records in {inner:.2f} s "
-                  f"({int(records) / inner:,.0f} records/s; {run.wall:.2f} s with "
-                  f"interpreter start; {run.cpu:.2f} s of CPU in all processes), peak memory "
-                  f"{run.tree_peak / 2**20:.0f} MiB (all processes together; largest one "
-                  f"{run.peak / 2**20:.0f} MiB); {findings} findings, {matches} matches, "
-                  f"{open_items} open items, {problems} problems")
+        script = RECONCILE.format(root=str(ROOT), desk=str(desk))
+        run = Run([sys.executable, "-c", script], work)
+        if run.status != 0:
+            print(run.err, file=sys.stderr)
+            return 2
+        seconds, records, findings, problems, matches, open_items = run.out.split()
+        inner = float(seconds)
+        print(f"baogong reconcile: {int(records):,} records in {inner:.2f} s "
+              f"({int(records) / inner:,.0f} records/s; {run.wall:.2f} s with interpreter "
+              f"start; {run.cpu:.2f} s of CPU), peak memory {run.tree_peak / 2**20:.0f} MiB; "
+              f"{findings} findings, {matches} matches, {open_items} open items, "
+              f"{problems} problems")
 
         if args.no_bean:
             return 0
@@ -350,12 +344,11 @@ def main() -> int:
                                       f"{bean_run.wall:.1f} s, scaled linearly x{scale:.1f})")
         print(f"bean-check: {written:,} transactions in {scaled:.1f} s ({scaled_cpu:.1f} s of "
               f"CPU), peak memory {bean_run.tree_peak / 2**20:.0f} MiB{note}")
-        for (run, inner), label in ((runs[0], "default"), (runs[1], "one process")):
-            print(f"ratio, {label}: baogong is {scaled / inner:.1f}x faster than bean-check "
-                  f"({scaled / run.wall:.1f}x counting interpreter start; "
-                  f"{scaled_cpu / run.cpu:.1f}x less CPU time); bean-check's peak memory is "
-                  f"{bean_run.tree_peak / run.tree_peak:.1f}x baogong's"
-                  + ("" if scale == 1 else " (memory of the smaller bean-check run)"))
+        print(f"ratio: baogong is {scaled / inner:.1f}x faster than bean-check "
+              f"({scaled / run.wall:.1f}x counting interpreter start; "
+              f"{scaled_cpu / run.cpu:.1f}x less CPU time); bean-check's peak memory is "
+              f"{bean_run.tree_peak / run.tree_peak:.1f}x baogong's"
+              + ("" if scale == 1 else " (memory of the smaller bean-check run)"))
     finally:
         if args.keep:
             print(f"kept {work}")

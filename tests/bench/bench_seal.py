@@ -50,13 +50,13 @@ def main() -> int:
         days = sorted({r.time.astimezone(zone).date() for r in book.records()})
 
         started = time.perf_counter()
-        book.reconcile(workers=1)
+        book.reconcile()
         unsealed = time.perf_counter() - started
         started = time.perf_counter()
         close = book.close(days[1], days[-1], signed_by="zhou.min")
         sign_span = time.perf_counter() - started
         started = time.perf_counter()
-        result = book.reconcile(workers=1)
+        result = book.reconcile()
         sealed = time.perf_counter() - started
         breaches = [f for f in result.findings if f.code.startswith("sealed_file_")]
         assert not breaches, breaches

@@ -29,9 +29,16 @@ def test_demo_desk_has_findings(demo_copy: Path, capsys: pytest.CaptureFixture[s
     assert "ledgers/2026/11/" in out and "→ next:" in out
 
 
-def test_jobs(demo_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_jobs_is_accepted_and_ignored(demo_copy: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["reconcile", "--desk", str(demo_copy), "--json", "--jobs", "1"]) == 1
-    assert len(json.loads(capsys.readouterr().out)["findings"]) == 4
+    one = capsys.readouterr()
+    assert len(json.loads(one.out)["findings"]) == 4 and one.err == ""
+    assert main(["reconcile", "--desk", str(demo_copy), "--json", "--jobs", "4"]) == 1
+    four = capsys.readouterr()
+    assert four.out == one.out
+    assert four.err == ("baogong reconcile: --jobs 4 is ignored: the ledgers are read in one "
+                        "process\n")
     with pytest.raises(SystemExit) as exited:
         main(["reconcile", "--desk", str(demo_copy), "--jobs", "0"])
     assert exited.value.code == 2

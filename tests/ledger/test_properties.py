@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pickle
 import shutil
 import tempfile
 import uuid
@@ -11,8 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import attrs
-from hypothesis import example, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import core
@@ -222,67 +220,11 @@ def test_fast_and_exact_readers_agree(rows: list[tuple[int, str, str]]) -> None:
         assert fast.records == exact.records and fast.lines == exact.lines
 
 
-def fold_in_runs(records: list[L.Record], cuts: list[int], **kwargs: Any) -> L.Reconciliation:
-    """Fold consecutive runs of ``records`` in separate reconcilers, as worker processes do, and
-    merge their pickled parts into the first, in order."""
-    bounds = [0, *sorted({min(c, len(records)) for c in cuts}), len(records)]
-    runs = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
-    reconcilers = [Reconciler(Path("/nonexistent"), catalogue=CATALOGUE, zone=ZONE, **kwargs)
-                   for _ in runs]
-    for reconciler, (low, high) in zip(reconcilers, runs, strict=True):
-        for index in range(low, high):
-            path = Path(f"/nonexistent/ledgers/x{index // 3}.toml")  # three records a file
-            reconciler.add(records[index], path, 4 + index)
-    first, *later = reconcilers
-    for reconciler in later:
-        for part in reconciler.parts():
-            first.merge_part(pickle.loads(pickle.dumps(part)))
-    return first.finish()
-
-
-def reversal_of(record: L.Record, n: int) -> L.Record:
-    return attrs.evolve(record, id=f"20261116-0001-{n}", uid=str(uuid.UUID(int=n, version=4)),
-                        time=record.time + timedelta(hours=1), reverses=record.id,
-                        reason="录入错误")
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(money_event, max_size=25), st.lists(stock_event, max_size=25),
-       st.lists(st.integers(0, 49), max_size=3), st.booleans(),
-       st.lists(st.integers(0, 60), max_size=3))
-# a record reversed in the first run and twice more in the second: both later reversals are
-# double reversals of the first run's
-@example([("collection", 0, "r1", 1, 0)], [("receipt", "mask-kn95-10", 1, 0)], [0, 0, 0], False,
-         [60])
-def test_folding_in_runs_and_merging_equals_folding_once(
-        money: list[tuple[str, int, str, int, int]], stock: list[tuple[str, str, int, int]],
-        reversed_picks: list[int], twice: bool, cuts: list[int]) -> None:
-    records = money_records(money)
-    for record in stock_records(stock)[0]:  # numbered after the money records
-        n = len(records) + 1
-        records.append(attrs.evolve(record, id=f"20261116-0001-{n}",
-                                    uid=str(uuid.UUID(int=n, version=4))))
-    if records:
-        # the same household paying the same amount twice a day: suspected duplicates
-        records.append(attrs.evolve(records[0], id=f"20261116-0001-{len(records) + 1}",
-                                    uid=str(uuid.UUID(int=len(records) + 1, version=4))))
-        for pick in [*reversed_picks, *reversed_picks[:1] * twice]:  # twice: double reversal
-            records.append(reversal_of(records[pick % len(records)], len(records) + 1))
-        if twice:  # the second reversal of the same record in a later run
-            cuts = [*cuts, len(records) - 1]
-    as_of = START + timedelta(days=20)
-    cuts = [c % (len(records) + 1) for c in cuts]
-    assert fold_in_runs(records, cuts, as_of=as_of) == fold_in_runs(records, [], as_of=as_of)
-
-
-def test_a_day_that_goes_negative_across_runs_names_the_later_run_record() -> None:
-    """The record that took the stock below zero is the last of its day, whichever run had it."""
+def test_a_day_that_goes_negative_names_its_last_record() -> None:
+    """The record that took the stock below zero is the last of its day."""
     records = [stamp(L.StockReceipt, 1, START, store="depot", item="goggles", quantity=5,
                      source=L.Source.PURCHASE, keeper="k")]
     records += [stamp(L.StockIssue, n, START + timedelta(hours=n), store="depot",
                       item="goggles", quantity=4, unit="u", signed_by="s") for n in (2, 3)]
-    for cuts in ([], [1], [2], [1, 2]):
-        result = fold_in_runs(records, cuts)
-        (negative,) = [f for f in result.findings if f.code == "negative_stock"]
-        assert negative.record == "20261116-0001-3", cuts
-        assert result == fold_in_runs(records, [])
+    (negative,) = [f for f in fold(records).findings if f.code == "negative_stock"]
+    assert negative.record == "20261116-0001-3"

@@ -16,7 +16,6 @@ from pathlib import Path
 from core.desk import Desk
 from core.ledger import Ledgers, Scope, write_matches
 from core.ledger.export import to_json, write_ledger_csv, write_report_csv
-from core.ledger.reconcile import WorkerFailed
 from core.ledger.report import render_text
 from core.problems import DeskError
 from tui.commands import MAX_JOBS, cannot_write, iso_date, jobs, output_problem
@@ -55,8 +54,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--write-matches", action="store_true",
                         help="write match records to ledgers/matches/")
     parser.add_argument("--jobs", type=jobs, default=None, metavar="N",
-                        help=f"read large ledgers with up to N processes (default: one per CPU, "
-                             f"at most {MAX_JOBS})")
+                        help=f"accepted (1 to {MAX_JOBS}) and ignored: the ledgers are read in "
+                             f"one process")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -83,12 +82,10 @@ def run(args: argparse.Namespace) -> int:
         if value and value not in known:
             print(f"unknown {name} {value!r}", file=sys.stderr)
             return 2
-    try:
-        result = book.reconcile(start=args.start, end=args.end, scope=scope, as_of=args.as_of,
-                                workers=args.jobs)
-    except WorkerFailed as exc:  # nothing half-read is reported; --jobs 1 reads in one process
-        print(f"cannot reconcile: {exc} (try --jobs 1)", file=sys.stderr)
-        return 2
+    if args.jobs is not None and args.jobs > 1:
+        print(f"baogong reconcile: --jobs {args.jobs} is ignored: the ledgers are read in one "
+              f"process", file=sys.stderr)
+    result = book.reconcile(start=args.start, end=args.end, scope=scope, as_of=args.as_of)
     if args.json:
         json.dump(to_json(result), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")

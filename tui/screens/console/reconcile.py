@@ -1,22 +1,36 @@
 """Reconciliation (对账): run it for a period and scope, browse findings, open the record, sign
-a period off."""
+a period off.
+
+Reconciling 200,000 records takes seconds, so it runs in a worker thread, once per change of
+what it reads (the ledger files' modification times and sizes, the period, the scope, the hour
+its open items are aged to); moving the selection only draws the page again.
+"""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import ClassVar
 
 import attrs
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Static
 
-from core.ledger import Ledgers, Reconciliation, Scope
+from core.ledger import ClosedPeriods, Ledgers, Reconciliation, Scope
 from core.storage.deskfiles import FileKind, read_or_problem
 from tui.i18n import _, record_name
 from tui.screens.console import ConsolePage, ReasonDialog
-from tui.widgets.common import Choice, Notice
+from tui.widgets.chrome import DeskHeader
+from tui.widgets.common import Choice, DeskFooter, Notice
 
 EXCERPT = 6
+#: findings drawn by one widget
+CHUNK = 40
+
+#: what a reconciliation was computed from: period, scope, hour of ``as_of``, ledger files
+Inputs = tuple[date | None, date | None, Scope, datetime, tuple[tuple[str, int, int], ...]]
 
 
 class ReconcileScreen(ConsolePage):
@@ -38,29 +52,118 @@ class ReconcileScreen(ConsolePage):
         self.start: date | None = None
         self.scope = Scope()
         self.result: Reconciliation | None = None
+        self.closes = ClosedPeriods((), ())
         self.cursor = 0
+        #: the inputs of ``result``; a failure to reconcile them, shown instead of the result
+        self.computed: Inputs | None = None
+        self.failure: Exception | None = None
+        self._in_flight = False
+        self._again = False
+
+    def on_mount(self) -> None:
+        app = self.desk_app
+        today = app.clock().astimezone(app.desk.settings.zone).date()
+        self.end, self.start = today, today - timedelta(days=6)
+        super().on_mount()
+        if app.poll_interval:  # other operators' batches show without a key
+            self.set_interval(app.poll_interval, self.recompute)
+
+    def on_screen_resume(self) -> None:
+        self.recompute()
+
+    def recompute(self) -> None:
+        """Reconcile again in a worker thread if what it reads changed; one runs at a time."""
+        if self._in_flight:
+            self._again = True
+            return
+        self._in_flight, self._again = True, False
+        app = self.desk_app
+        book = Ledgers(app.desk)
+        start, end, scope, as_of = self.start, self.end, self.scope, app.clock()
+        hour = as_of.replace(minute=0, second=0, microsecond=0)
+        known = self.computed
+
+        def work() -> None:
+            result: Reconciliation | None = None
+            closes: ClosedPeriods | None = None
+            failure: Exception | None = None
+            inputs: Inputs | None = None
+            try:
+                inputs = (start, end, scope, hour, book.fingerprint())
+                if inputs != known:
+                    result = book.reconcile(start=start, end=end, scope=scope, as_of=as_of)
+                    closes = book.closes()
+            except Exception as exc:  # a broken file must not end the shift: show it
+                failure = exc
+            self.app.call_from_thread(self._reconciled, inputs, result, closes, failure)
+
+        self.run_worker(work, thread=True, group="reconcile", exit_on_error=False)
+
+    def _reconciled(self, inputs: Inputs | None, result: Reconciliation | None,
+                    closes: ClosedPeriods | None, failure: Exception | None) -> None:
+        self._in_flight = False
+        if not self.is_attached:  # the page was closed while its reconciliation ran
+            return
+        if failure is not None:
+            self.computed, self.result, self.failure = None, None, failure
+            self.show()
+        elif (result is not None and closes is not None and inputs is not None
+              and inputs[:3] == (self.start, self.end, self.scope)):  # not an earlier period's
+            self.computed, self.result, self.closes, self.failure = inputs, result, closes, None
+            self.cursor = min(self.cursor, max(len(result.findings) - 1, 0))
+            self.show()
+        if self._again:
+            self.recompute()
+
+    def inputs_changed(self) -> None:
+        """The period or the scope changed: the result shown is not theirs; reconcile them."""
+        self.result, self.computed, self.cursor = None, None, 0
+        self.show()
+        self.recompute()
+
+    def compose(self) -> ComposeResult:
+        # more than CHUNK findings are drawn in chunks between #body (the heading) and #tail, so
+        # a key that moves the selection redraws two chunks, not thousands of lines
+        yield DeskHeader(self.TITLE_MSGID)
+        with VerticalScroll(id="body-scroll"):
+            yield Static(id="body")
+            yield Static(id="tail")
+        yield DeskFooter()
+
+    def chunked(self) -> bool:
+        return (self.failure is None and self.result is not None
+                and len(self.result.findings) > CHUNK)
 
     def body(self) -> Text:
-        app = self.desk_app
-        lang = app.language
-        today = app.clock().astimezone(app.desk.settings.zone).date()
-        if self.end is None:
-            self.end = today
-            self.start = today - timedelta(days=6)
-        book = Ledgers(app.desk)
-        self.result = r = book.reconcile(start=self.start, end=self.end,
-                                         scope=self.scope, as_of=app.clock())
+        """The whole page; with more than :data:`CHUNK` findings only its heading."""
+        if self.failure is not None:
+            raise self.failure
         out = Text()
         out.append(f"{_('Period')} {self.start} .. {self.end}   "
                    f"{_('Scope')}: {self.scope_label()}\n", style="bold")
-        closes = book.closes()
-        for close in getattr(closes, "closes", ()):
+        r = self.result
+        if r is None:
+            out.append("  " + _("Reconciling the ledgers..."))
+            return out
+        for close in self.closes.closes:
             out.append("  " + _("Signed off: {name} by {who}").format(
                 name=close.name, who=close.signed_by) + "\n")
         out.append(_("{records} records, {findings} findings, {open} open items").format(
             records=r.records, findings=len(r.findings), open=len(r.open_items)) + "\n\n")
-        self.cursor = min(self.cursor, max(len(r.findings) - 1, 0))
-        for number, finding in enumerate(r.findings):
+        if self.chunked():
+            out.right_crop(1)  # the first chunk starts on the next line
+            return out
+        self._append_findings(out, 0, len(r.findings))
+        self._append_tail(out)
+        return out
+
+    def _append_findings(self, out: Text, first: int, last: int) -> None:
+        """Findings ``first`` to ``last`` (excluded), the selected one with its next action."""
+        app = self.desk_app
+        lang = app.language
+        findings = self.result.findings if self.result else ()
+        for number in range(first, min(last, len(findings))):
+            finding = findings[number]
             mark = "> " if number == self.cursor else "  "
             style = "reverse" if number == self.cursor else ""
             out.append(f"{mark}{finding.severity.value:<7} {finding.where(app.desk.root)}\n",
@@ -68,16 +171,55 @@ class ReconcileScreen(ConsolePage):
             out.append(f"    {finding.message(lang)}\n")
             if number == self.cursor:
                 out.append(f"    {finding.action(lang)}\n")
+
+    def _append_tail(self, out: Text) -> None:
+        """That there are no findings, and the records that could not be read."""
+        r = self.result
+        if r is None:
+            return
         if not r.findings:
             out.append("  " + _("No findings: the ledgers balance.") + "\n")
         for problem in r.problems:
-            out.append(problem.render(app.desk.root) + "\n", style="bold")
+            out.append(problem.render(self.desk_app.desk.root) + "\n", style="bold")
+
+    def chunk(self, index: int) -> Text:
+        out = Text()
+        self._append_findings(out, index * CHUNK, (index + 1) * CHUNK)
+        out.right_crop(1)  # the next chunk starts on the next line
         return out
 
+    def show(self) -> None:
+        super().show()
+        chunked = self.chunked()
+        count = -(-len(self.result.findings) // CHUNK) if chunked and self.result else 0
+        chunks = list(self.query(".findings").results(Static))
+        for extra in chunks[count:]:
+            extra.remove()
+        for index, widget in enumerate(chunks[:count]):
+            widget.update(self.chunk(index))
+        tail = self.query_one("#tail", Static)
+        if count > len(chunks):
+            self.query_one("#body-scroll").mount_all(
+                [Static(self.chunk(index), classes="findings")
+                 for index in range(len(chunks), count)], before=tail)
+        tail.display = chunked
+        if chunked:
+            text = Text()
+            self._append_tail(text)
+            tail.update(text)  # as the whole page would end: an empty line at least
+
     def action_move(self, delta: int) -> None:
-        if self.result and self.result.findings:
-            self.cursor = max(0, min(len(self.result.findings) - 1, self.cursor + delta))
+        if not self.result or not self.result.findings:
+            return
+        before = self.cursor
+        self.cursor = max(0, min(len(self.result.findings) - 1, self.cursor + delta))
+        if not self.chunked():
             self.show()
+            return
+        chunks = list(self.query(".findings").results(Static))
+        for index in {before // CHUNK, self.cursor // CHUNK}:
+            if index < len(chunks):
+                chunks[index].update(self.chunk(index))
 
     def action_open(self) -> None:
         if not self.result or not self.result.findings:
@@ -106,8 +248,8 @@ class ReconcileScreen(ConsolePage):
             except ValueError:
                 self.notify(_("Write the period as 2026-11-16..2026-11-22"), severity="error")
                 return
-            self.start, self.end, self.cursor = start, end, 0
-            self.show()
+            self.start, self.end = start, end
+            self.inputs_changed()
 
         self.app.push_screen(ReasonDialog(
             _("Period to reconcile"), _("Write the period as 2026-11-16..2026-11-22")), done)
@@ -154,8 +296,7 @@ class ReconcileScreen(ConsolePage):
             if answer is not None:
                 kind, _sep, value = (answer[0] or "").partition(":")
                 self.scope = Scope(**{kind: value}) if value else Scope()
-                self.cursor = 0
-                self.show()
+                self.inputs_changed()
 
         self.app.push_screen(ReasonDialog(_("Scope"), _("Why this scope (for the record)"),
                                           self.scope_choices(), "Scope", current), done)
@@ -179,7 +320,7 @@ class ReconcileScreen(ConsolePage):
                 self.notify(f"{_('Cannot save')}: {exc}", severity="error")
                 return
             self.notify(_("Period signed off with your name."))
-            self.show()
+            self.recompute()
 
         findings = len(self.result.findings) if self.result else 0
         self.app.push_screen(ReasonDialog(

@@ -1,0 +1,246 @@
+"""The reconciler's fold: records are taken one at a time and only what later checks need is kept.
+
+:class:`Fold` gathers; :class:`core.ledger.matching.Reconciler` adds the matching and checks
+that close the books once every record is in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta, tzinfo
+from pathlib import Path
+from typing import Any
+
+from core.ledger.columns import Entry, Group, InvoiceEntry, ReceiptEntry, SettlementEntry
+from core.ledger.files import Batch
+from core.ledger.findings import Finding, finding, yuan
+from core.ledger.periods import ClosedPeriods
+from core.ledger.records import (
+    Collection,
+    Invoice,
+    Iou,
+    Receipt,
+    Record,
+    Settlement,
+    StockRecord,
+)
+from core.ledger.results import Scope
+from core.ledger.stock import StockBook
+from core.problems import Problem
+from core.reference import CatalogueItem
+
+
+class Fold:
+    """Fold ledger records one at a time; see :mod:`core.ledger.reconcile`."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        catalogue: Mapping[str, CatalogueItem],
+        zone: tzinfo,
+        closes: ClosedPeriods | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        scope: Scope | None = None,
+        as_of: datetime | None = None,
+    ) -> None:
+        self.root = root
+        self.catalogue = catalogue
+        self.zone = zone
+        self.closes = closes or ClosedPeriods((), ())
+        self.start, self.end = start, end
+        self.scope = scope or Scope()
+        self.as_of = as_of
+        self._from = datetime.combine(start, time(), zone).timestamp() if start else None
+        self._to = (datetime.combine(end + timedelta(days=1), time(), zone).timestamp()
+                    if end else None)
+        #: (close, start, end, signed, the sealed files or None for a close without a seal)
+        self._windows = [
+            (c, *c.window(zone),
+             None if c.sealed is None else frozenset(root / f.file for f in c.sealed))
+            for c in self.closes.closes]
+        self._unsealed_reported: set[tuple[str, Path]] = set()
+        self._sealed_last: tuple[Path, object] | None = None
+        self._latest = float("-inf")
+        self._records = 0
+        self._problems: list[Problem] = []
+        self._pending: list[tuple[str, Finding]] = []
+        self._groups: dict[tuple[str, str, str], Group] = {}
+        self._ious: dict[str, Entry] = {}
+        self._invoice_ids: set[str] = set()
+        self._receipts: list[ReceiptEntry] = []
+        self._settlements: list[SettlementEntry] = []
+        self._reversed: dict[str, tuple[Record, Path, int]] = {}
+        #: reversals of a record already reversed (target, reversal, path, line): reported at the
+        #: end, against the first reversal
+        self._reversed_again: list[tuple[str, Record, Path, int]] = []
+        self._intern: dict[str, str] = {}
+        self.stock = StockBook(catalogue)
+        self._day_cache: dict[int, int] = {}
+        self._worker_communities: set[str] = set()
+        self._paths: list[Path] = []
+        self._path_index: dict[Path, int] = {}
+        self._last_path: Path | None = None
+        self._last_index = 0
+
+    # --- folding -------------------------------------------------------------------------------
+
+    def emit(self, record_id: str, found: Finding) -> None:
+        """Keep a finding; it is dropped at the end if ``record_id`` turns out to be reversed."""
+        self._pending.append((record_id, found))
+
+    def add_batch(self, batch: Batch) -> None:
+        self._problems.extend(batch.problems)
+        add = self.add
+        path = batch.path
+        for record, line in zip(batch.records, batch.lines, strict=True):
+            add(record, path, line)
+
+    def _ordinal(self, at: float) -> int:
+        """The day (in the desk's zone) of POSIX time ``at``, as a date ordinal.
+
+        Cached per quarter hour: every UTC offset in use is a whole number of quarter hours.
+        """
+        quarter = int(at // 900)
+        day = self._day_cache.get(quarter)
+        if day is None:
+            day = datetime.fromtimestamp(quarter * 900, self.zone).date().toordinal()
+            self._day_cache[quarter] = day
+        return day
+
+    def add(self, record: Record, path: Path, line: int) -> None:
+        """Take one record read from ``path`` at ``line``."""
+        self._records += 1
+        at = record.time.timestamp()
+        if at > self._latest:
+            self._latest = at
+        if self._windows:
+            self._check_closed(record, at, path, line)
+        if record.reverses:
+            target = record.reverses
+            if target in self._reversed:
+                self._reversed_again.append((target, record, path, line))
+                return
+            # the original is dropped (money) or taken back out of the stock book (stock) when
+            # the books are closed, so that the fold does not depend on the order of the files
+            self._reversed[target] = (record, path, line)
+            return
+        if isinstance(record, StockRecord) or record.KIND in ("supply_request", "approval"):
+            self.stock.add(record, path, line, self._ordinal(at))
+            return
+        in_period = (self._from is None or at >= self._from) and (self._to is None or at < self._to)
+        if isinstance(record, Collection):
+            if in_period:
+                self._collection(record, at, path, line)
+        elif isinstance(record, Iou):
+            if self._to is None or at < self._to:  # IOUs stay open across periods until settled
+                entry = self._entry(record, at, path, line)
+                self._ious[record.id] = entry
+                if in_period:
+                    self._group(record.community, record.supermarket, record.round).ious.append(
+                        entry)
+        elif isinstance(record, Settlement):
+            if self._to is None or at < self._to:
+                self._settlements.append(SettlementEntry(
+                    record.id, record.ious, record.amount_fen, at, self._s(record.grid_worker),
+                    path, line))
+        elif isinstance(record, Invoice):
+            self._invoice_ids.add(record.id)
+            if in_period:
+                self._group(record.community, record.supermarket, record.round).invoices.append(
+                    InvoiceEntry(record.id, at, record.round,
+                             tuple((ln.item, ln.quantity, ln.unit_price_fen)
+                                   for ln in record.lines), record.total_fen, path, line))
+                self._check_prices(record, path, line)
+        elif isinstance(record, Receipt):
+            self._receipts.append(ReceiptEntry(
+                record.id, record.invoice,
+                tuple((ln.item, ln.quantity, ln.difference.value if ln.difference else "",
+                       ln.substitute) for ln in record.lines),
+                record.received_by, path, line))
+
+    def _check_closed(self, record: Record, at: float, path: Path, line: int) -> None:
+        for close, start, end, signed, sealed in self._windows:
+            if not start <= at < end:
+                continue
+            if sealed is not None:
+                # the seal says which files the period had: no clock is trusted
+                if self._sealed_last == (path, close):
+                    return  # the record before, in the same sealed file
+                if path in sealed:
+                    self._sealed_last = (path, close)
+                elif (close.name, path) not in self._unsealed_reported:
+                    self._unsealed_reported.add((close.name, path))
+                    self.emit("", finding(
+                        "sealed_file_added", path, line, record=record.id,
+                        day=record.time.astimezone(self.zone).date(), period=close.name,
+                        file=self._shown(path)))
+            elif record.recorded.timestamp() > signed:
+                self.emit(record.id, finding(
+                    "closed_period", path, line, record=record.id,
+                    day=record.time.astimezone(self.zone).date(), period=close.name,
+                    signed=close.signed.isoformat()))
+            return
+
+    def _shown(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def _s(self, value: str) -> str:
+        return self._intern.setdefault(value, value)
+
+    def _entry(self, record: Collection | Iou, at: float, path: Path, line: int) -> Entry:
+        s = self._s
+        return Entry(record.id, record.amount_fen, at, path, line, s(record.household),
+                      s(record.grid_worker), s(record.community), s(record.supermarket))
+
+    def _group(self, community: str, supermarket: str, round_: str) -> Group:
+        key = (community, supermarket, round_)
+        group = self._groups.get(key)
+        if group is None:
+            group = self._groups[key] = Group(community, supermarket, self._paths)
+        return group
+
+    def _file(self, path: Path) -> int:
+        if path is not self._last_path:
+            index = self._path_index.get(path)
+            if index is None:
+                index = self._path_index[path] = len(self._paths)
+                self._paths.append(path)
+            self._last_path, self._last_index = path, index
+        return self._last_index
+
+    def _collection(self, record: Collection, at: float, path: Path, line: int) -> None:
+        s = self._s
+        self._group(record.community, record.supermarket, record.round).collections.append(
+            record.id, record.amount_fen, at, self._file(path), line, s(record.household),
+            s(record.grid_worker))
+        if record.fee_fen:
+            self.emit(record.id, finding(
+                "fee", path, line, record=record.id, amount_fen=record.fee_fen,
+                community=record.community, supermarket=record.supermarket,
+                grid_worker=record.grid_worker, name="代收服务费 collection fee"))
+
+    def _check_prices(self, invoice: Invoice, path: Path, line: int) -> None:
+        where: dict[str, Any] = dict(community=invoice.community, supermarket=invoice.supermarket)
+        for invoice_line in invoice.lines:
+            item = self.catalogue.get(invoice_line.item)
+            if item is None:
+                self.emit(invoice.id, finding("unknown_item", path, line, record=invoice.id,
+                                              item=invoice_line.item, **where))
+                continue
+            if invoice_line.unit_price_fen > item.price_fen:
+                per_unit = invoice_line.unit_price_fen - item.price_fen
+                self.emit(invoice.id, finding(
+                    "markup", path, line, record=invoice.id, item=item.code,
+                    amount_fen=per_unit * invoice_line.quantity, item_name=item.name,
+                    item_name_en=item.name_en,
+                    unit=item.unit, price=yuan(invoice_line.unit_price_fen),
+                    listed=yuan(item.price_fen), diff=yuan(per_unit), **where))
+        for fee in invoice.fees:
+            self.emit(invoice.id, finding("fee", path, line, record=invoice.id,
+                                          amount_fen=fee.amount_fen, name=fee.name, **where))
+
