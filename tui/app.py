@@ -31,6 +31,7 @@ from tui.drafts import DraftStore
 from tui.i18n import _, record_name
 from tui.keys import apply_keymap
 from tui.palette import DeskCommands
+from tui.text import KEY_NAMES
 from tui.typeahead import ReleasedKey, TypeAhead
 from tui.widgets.common import Choice, Confirm, DeskKeyPanel, PickerField, is_supervisor
 from tui.widgets.source import CaseSource
@@ -98,10 +99,8 @@ class BaogongApp(App[int]):
 
     def get_key_display(self, binding: Binding) -> str:
         # spelled out: the symbols Textual uses for some keys are missing from many fonts
-        names = {"enter": "enter", "escape": "esc", "slash": "/", "space": "space",
-                 "pagedown": "pgdn", "pageup": "pgup"}
         key = binding.key.split(",")[0]
-        return names.get(key) or super().get_key_display(binding)
+        return KEY_NAMES.get(key) or super().get_key_display(binding)
 
     # --- keys typed ahead (tui.typeahead) -------------------------------------------------
 

@@ -22,15 +22,18 @@ if TYPE_CHECKING:
 
 def _classes() -> list[type]:
     from tui.app import BaogongApp
+    from tui.screens.case_dialogs import ActionDialog, ConflictScreen, EditDialog
     from tui.screens.console import ConsoleScreen, ReasonDialog
     from tui.screens.console.allocation import AllocationScreen
     from tui.screens.console.board import BoardScreen
     from tui.screens.console.reconcile import ReconcileScreen
     from tui.screens.console.reports import ReportsScreen
     from tui.screens.console.rounds import RoundsScreen
-    from tui.screens.detail import ActionDialog, ConflictScreen, DetailScreen, EditDialog
+    from tui.screens.detail import DetailScreen
+    from tui.screens.facts import FactsDialog
     from tui.screens.handover import HandoverScreen
-    from tui.screens.intake import FlagsPicker, IntakeScreen, ItemsField, QuantityDialog
+    from tui.screens.intake import IntakeScreen
+    from tui.screens.intake_fields import FlagsPicker, ItemsField, QuantityDialog
     from tui.screens.problems import ProblemsScreen
     from tui.screens.queue import FilterScreen, QueueScreen
     from tui.widgets.case_list import CaseList
@@ -38,9 +41,9 @@ def _classes() -> list[type]:
 
     return [BaogongApp, QueueScreen, FilterScreen, CaseList, IntakeScreen, ItemsField,
             QuantityDialog, FlagsPicker, DetailScreen, ActionDialog, EditDialog, ConflictScreen,
-            HandoverScreen, ProblemsScreen, Picker, PickerField, Confirm, Notice, ConsoleScreen,
-            ReasonDialog, BoardScreen, AllocationScreen, RoundsScreen, ReconcileScreen,
-            ReportsScreen]
+            FactsDialog, HandoverScreen, ProblemsScreen, Picker, PickerField, Confirm, Notice,
+            ConsoleScreen, ReasonDialog, BoardScreen, AllocationScreen, RoundsScreen,
+            ReconcileScreen, ReportsScreen]
 
 
 def binding_ids() -> dict[str, Binding]:

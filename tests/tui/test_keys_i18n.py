@@ -43,3 +43,27 @@ def test_language_choice() -> None:
     i18n.set_language("en")
     assert i18n._("Overdue") == "Overdue"
     i18n.set_language("zh")
+
+
+def test_every_class_with_bindings_is_listed_for_the_keymap() -> None:
+    """A screen left out of :func:`tui.keys._classes` would have its keys refused in desk.toml."""
+    import importlib
+    import pkgutil
+
+    import tui
+
+    for module in pkgutil.walk_packages(tui.__path__, "tui."):
+        importlib.import_module(module.name)
+    listed = set(_classes())
+
+    def subclasses(cls: type) -> list[type]:
+        return [cls, *(sub for direct in cls.__subclasses__() for sub in subclasses(direct))]
+
+    from textual.dom import DOMNode
+
+    missing = sorted(
+        cls.__qualname__ for cls in subclasses(DOMNode)
+        if cls.__module__.startswith("tui.") and "BINDINGS" in vars(cls)
+        and any(isinstance(b, Binding) and b.id for b in cls.BINDINGS)
+        and cls not in listed)
+    assert not missing, f"add these to tui.keys._classes: {missing}"

@@ -18,13 +18,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from tui.i18n import _
 from tui.widgets.chrome import DeskHeader
 from tui.widgets.common import Choice, DeskFooter, PickerField, TextField, Tr
+from tui.widgets.form import FormDialog, field_moves
 
 if TYPE_CHECKING:
     from tui.app import BaogongApp
@@ -122,23 +123,19 @@ class ConsoleScreen(ConsolePage):
         self.app.push_screen(pages[name]())
 
 
-class ReasonDialog(ModalScreen[tuple[str | None, str] | None]):
+class ReasonDialog(FormDialog[tuple[str | None, str] | None]):
     """A supervisor's decision: an optional choice (a level...) and a reason, both required."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "confirm", "Confirm", id="reason.confirm"),
+        Binding("ctrl+s", "submit", "Confirm", id="reason.confirm"),
         Binding("escape", "cancel", "Cancel", id="reason.cancel"),
-        Binding("down", "app.focus_next", "Next", show=False, id="reason.next"),
-        Binding("up", "app.focus_previous", "Previous", show=False, id="reason.previous"),
+        *field_moves("reason"),
     ]
     DEFAULT_CSS = """
-    ReasonDialog { align: center middle; }
-    ReasonDialog > Vertical { width: 70; max-width: 100%; height: auto; background: $panel;
-                              padding: 1 2; }
-    ReasonDialog .title { text-style: bold; }
-    ReasonDialog Horizontal { height: 1; margin-top: 1; }
-    ReasonDialog Tr.label { width: 12; }
-    ReasonDialog .keys { color: $text-muted; margin-top: 1; }
+    ReasonDialog > Vertical { width: 70; max-height: initial; padding: 1 2; }
+    ReasonDialog .title { margin-bottom: 0; }
+    ReasonDialog Horizontal { margin-top: 1; }
+    ReasonDialog Tr.label { width: 12; color: $foreground; }
     ReasonDialog #error { color: $error; }
     """
 
@@ -152,28 +149,26 @@ class ReasonDialog(ModalScreen[tuple[str | None, str] | None]):
         self.choice_title = choice_title
         self.value = value
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(self.title_text, classes="title")
-            if self.summary:
-                yield Static(self.summary)
-            if self.choices is not None:
-                choices = self.choices
-                yield Horizontal(Tr(self.choice_title, classes="label"),
-                                 PickerField(self.choice_title, lambda: choices, self.value,
-                                             id="choice"))
-            yield Horizontal(Tr("Reason", classes="label"), TextField(id="reason"))
-            yield Static(id="error")
-            yield Static(f"ctrl+s {_('Confirm')}   esc {_('Cancel')}", classes="keys")
+    def fields(self) -> ComposeResult:
+        yield Static(self.title_text, classes="title")
+        if self.summary:
+            yield Static(self.summary)
+        if self.choices is not None:
+            choices = self.choices
+            yield Horizontal(Tr(self.choice_title, classes="label"),
+                             PickerField(self.choice_title, lambda: choices, self.value,
+                                         id="choice"))
+        yield Horizontal(Tr("Reason", classes="label"), TextField(id="reason"))
+        yield Static(id="error")
 
     def on_mount(self) -> None:
         self.query_one("#choice" if self.choices is not None else "#reason").focus()
 
     @on(Input.Submitted, "#reason")
     def _submitted(self) -> None:
-        self.action_confirm()
+        self.action_submit()
 
-    def action_confirm(self) -> None:
+    def action_submit(self) -> None:
         reason = self.query_one("#reason", Input).value.strip()
         value = self.query_one("#choice", PickerField).value if self.choices is not None \
             else None
@@ -181,6 +176,3 @@ class ReasonDialog(ModalScreen[tuple[str | None, str] | None]):
             self.query_one("#error", Static).update(_("A reason is required."))
             return
         self.dismiss((value, reason))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
