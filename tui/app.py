@@ -29,8 +29,9 @@ from tui import i18n
 from tui.deskpath import resolve_desk
 from tui.drafts import DraftStore
 from tui.i18n import _, record_name
-from tui.keys import apply_keymap
+from tui.keys import APP_BINDINGS, apply_keymap
 from tui.palette import DeskCommands
+from tui.text import KEY_NAMES
 from tui.typeahead import ReleasedKey, TypeAhead
 from tui.widgets.common import Choice, Confirm, DeskKeyPanel, PickerField, is_supervisor
 from tui.widgets.source import CaseSource
@@ -54,11 +55,7 @@ class BaogongApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "baogong"
     COMMANDS: ClassVar[set[Any]] = {DeskCommands}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
-        Binding("f2", "switch_language", "Language", id="app.language"),
-        Binding("f1", "show_keys", "Keys", show=False, id="app.keys"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
 
     def __init__(
         self,
@@ -97,10 +94,8 @@ class BaogongApp(App[int]):
 
     def get_key_display(self, binding: Binding) -> str:
         # spelled out: the symbols Textual uses for some keys are missing from many fonts
-        names = {"enter": "enter", "escape": "esc", "slash": "/", "space": "space",
-                 "pagedown": "pgdn", "pageup": "pgup"}
         key = binding.key.split(",")[0]
-        return names.get(key) or super().get_key_display(binding)
+        return KEY_NAMES.get(key) or super().get_key_display(binding)
 
     # --- keys typed ahead (tui.typeahead) -------------------------------------------------
 
@@ -203,7 +198,7 @@ class BaogongApp(App[int]):
 
     def open_console(self) -> None:
         """The supervisors' console; operators are told it is for supervisors only."""
-        from tui.screens.console import ConsoleScreen
+        from tui.screens.console.menu import ConsoleScreen
 
         if not is_supervisor(self):
             self.notify(_("Supervisors only: the console is for the desk's supervisors "

@@ -91,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return internal_error(args.command, exc, argv)
         return status
     if getattr(args, "record", None):
-        from tui.recording import record_from_args  # issue 7: record this session
+        from tui.replay.recorder import record_from_args  # issue 7: record this session
 
         return record_from_args(args)
     from tui.app import run_app  # Textual is imported only when the app starts

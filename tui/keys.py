@@ -5,6 +5,8 @@
     "detail.resolve" = "ctrl+r"
 
 Ids are ``<screen>.<action>``; :func:`binding_ids` lists them all (the README shows the table).
+The app's own bindings are declared here, so that this module never imports the app: the app
+imports it, and the screens are imported only when the ids are listed.
 """
 
 from __future__ import annotations
@@ -12,42 +14,53 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from tui.i18n import _
 
 if TYPE_CHECKING:
     from textual.app import App
 
+#: the bindings of the app itself, active on every screen
+APP_BINDINGS: list[BindingType] = [
+    Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+    Binding("f2", "switch_language", "Language", id="app.language"),
+    Binding("f1", "show_keys", "Keys", show=False, id="app.keys"),
+]
 
-def _classes() -> list[type]:
-    from tui.app import BaogongApp
-    from tui.screens.console import ConsoleScreen, ReasonDialog
+
+def keyed_classes() -> list[type]:
+    """Every screen and widget of the app that has key bindings."""
+    from tui.screens.case_dialogs import ActionDialog, ConflictScreen, EditDialog
+    from tui.screens.console import ReasonDialog
     from tui.screens.console.allocation import AllocationScreen
     from tui.screens.console.board import BoardScreen
+    from tui.screens.console.menu import ConsoleScreen
     from tui.screens.console.reconcile import ReconcileScreen
     from tui.screens.console.reports import ReportsScreen
     from tui.screens.console.rounds import RoundsScreen
-    from tui.screens.detail import ActionDialog, ConflictScreen, DetailScreen, EditDialog
+    from tui.screens.detail import DetailScreen
+    from tui.screens.facts import FactsDialog
     from tui.screens.handover import HandoverScreen
-    from tui.screens.intake import FlagsPicker, IntakeScreen, ItemsField, QuantityDialog
+    from tui.screens.intake import IntakeScreen
+    from tui.screens.intake_fields import FlagsPicker, ItemsField, QuantityDialog
     from tui.screens.problems import ProblemsScreen
     from tui.screens.queue import FilterScreen, QueueScreen
     from tui.widgets.case_list import CaseList
     from tui.widgets.common import Confirm, Notice, Picker, PickerField
 
-    return [BaogongApp, QueueScreen, FilterScreen, CaseList, IntakeScreen, ItemsField,
+    return [QueueScreen, FilterScreen, CaseList, IntakeScreen, ItemsField,
             QuantityDialog, FlagsPicker, DetailScreen, ActionDialog, EditDialog, ConflictScreen,
-            HandoverScreen, ProblemsScreen, Picker, PickerField, Confirm, Notice, ConsoleScreen,
-            ReasonDialog, BoardScreen, AllocationScreen, RoundsScreen, ReconcileScreen,
-            ReportsScreen]
+            FactsDialog, HandoverScreen, ProblemsScreen, Picker, PickerField, Confirm, Notice,
+            ConsoleScreen, ReasonDialog, BoardScreen, AllocationScreen, RoundsScreen,
+            ReconcileScreen, ReportsScreen]
 
 
 def binding_ids() -> dict[str, Binding]:
     """Every binding of the app by id."""
     found: dict[str, Binding] = {}
-    for cls in _classes():
-        for binding in getattr(cls, "BINDINGS", []):
+    for bindings in [APP_BINDINGS, *(getattr(cls, "BINDINGS", []) for cls in keyed_classes())]:
+        for binding in bindings:
             if isinstance(binding, Binding) and binding.id:
                 found[binding.id] = binding
     return found

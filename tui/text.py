@@ -82,3 +82,13 @@ def clock_time(moment: datetime) -> str:
 def call_clock(seconds: float) -> str:
     minutes, secs = divmod(int(seconds), 60)
     return f"{minutes:02d}:{secs:02d}"
+
+
+#: keys spelled out: the symbols Textual uses for some are missing from many fonts
+KEY_NAMES = {"enter": "enter", "escape": "esc", "slash": "/", "space": "space",
+             "pagedown": "pgdn", "pageup": "pgup"}
+
+
+def key_name(key: str) -> str:
+    """A key as an operator reads it in a line of help (``ctrl+s``, ``esc``, ``f5``)."""
+    return KEY_NAMES.get(key, key)

@@ -44,7 +44,7 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core import identity
+import core.identity as identity
 from core.ledger.files import Batch, batch_paths, read_batch
 from core.ledger.matching import INVOICE_DUE_DAYS, RECEIPT_DUE_DAYS, Reconciler
 from core.ledger.periods import load_closes

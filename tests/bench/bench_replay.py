@@ -24,7 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from core.demo import copy_demo_desk
-from tui.recording import Recording, load_recording, replay, sessions_in
+from tui.recording import Recording, load_recording, sessions_in
+from tui.replay.player import replay
 
 ROOT = Path(__file__).resolve().parents[2]
 BAR = 5.0

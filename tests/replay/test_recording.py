@@ -21,19 +21,17 @@ from tui.recording import (
     CHECKPOINT_KEY,
     Checkpoint,
     DeskIdentity,
-    KeyClock,
     KeyPress,
-    Recorder,
     Recording,
     SessionInfo,
-    desk_fingerprint,
     dumps_recording,
     load_recording,
     loads_recording,
-    mask_recording,
-    quiesce,
-    uid_factory,
 )
+from tui.replay.masking import mask_recording
+from tui.replay.recorder import Recorder
+from tui.replay.session import KeyClock, desk_fingerprint, uid_factory
+from tui.replay.settling import quiesce
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 

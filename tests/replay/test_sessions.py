@@ -18,7 +18,9 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from tests.replay.conftest import SESSIONS
-from tui.recording import desk_fingerprint, load_recording, replay_sync, sessions_in
+from tui.recording import load_recording, sessions_in
+from tui.replay.player import replay_sync
+from tui.replay.session import desk_fingerprint
 
 RECORDINGS = sessions_in(SESSIONS)
 

@@ -15,7 +15,8 @@ from tests.tui.deskfactory import FakeClock
 from tests.tui.screen_text import screen_lines, screen_text
 from tui import i18n
 from tui.app import BaogongApp
-from tui.screens.detail import ConflictScreen, DetailScreen, EditDialog
+from tui.screens.case_dialogs import ConflictScreen, EditDialog
+from tui.screens.detail import DetailScreen
 
 CASE = "20261122-0002"  # 李建国, 13900000002, 光明街1栋1单元101室, accepted
 
@@ -223,3 +224,32 @@ async def test_the_dialog_fits_80x24_in_both_languages(make_app: AppFactory) -> 
                    if unicodedata.east_asian_width(ch) == "A"}
             assert not odd
     assert not i18n.missing, f"untranslated: {sorted(i18n.missing)}"
+
+
+async def test_a_form_names_the_keys_the_desk_bound(make_app: AppFactory, desk: Desk) -> None:
+    desk.settings = attrs.evolve(desk.settings, keys={"edit.save": "f5", "edit.cancel": "f8",
+                                                      "action.save": "f7"})
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await open_edit(app, pilot)
+        hint = str(dialog.query_one(".keys").render())
+        assert hint == "f5 Save   f8 Cancel"
+        await pilot.press("f8")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("n")  # a note: enter in its field submits it too
+        await settle(pilot)
+        assert str(app.screen.query_one(".keys").render()) == "enter/f7 Save   esc Cancel"
+        await pilot.press(*"called", "f7")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        assert app.desk.cases.get(CASE).history[-1].note == "called"
+    assert not app.keymap_problems
+
+
+async def test_the_facts_keys_can_be_remapped(make_app: AppFactory, desk: Desk) -> None:
+    desk.settings = attrs.evolve(desk.settings, keys={"facts.save": "f5"})
+    app = make_app(language="zh")
+    async with app.run_test(size=(80, 24)):
+        pass
+    assert not app.keymap_problems  # facts.* were missing from the ids a desk may remap

@@ -112,3 +112,26 @@ async def test_a_price_call_takes_its_facts_down_at_intake(make_app: AppFactory,
     case = desk.cases.get(row.id)
     assert case.price == PriceReport(shop="便民店", item="eggs-30", price_fen=6000,
                                      usual_price_fen=2400)
+
+
+async def test_the_intake_names_the_facts_key_the_desk_bound(make_app: AppFactory,
+                                                             desk: Desk) -> None:
+    import attrs
+
+    from tui.screens.intake import IntakeScreen
+
+    desk.settings = attrs.evolve(desk.settings, keys={"intake.facts": "f9", "facts.save": "f5"})
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"13900000099", "tab", *"李强", *["tab"] * 6, "enter", *"htjg",
+                          "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        assert "not taken down yet: f9 to add" in screen_text(app)
+        await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(app.screen, FactsDialog)
+        assert str(app.screen.query_one(".keys").render()) == \
+            "f5 Save   ctrl+d Clear   esc Cancel"
+    assert not app.keymap_problems

@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from tui import i18n
-from tui.keys import _classes, binding_ids
+from tui.keys import APP_BINDINGS, binding_ids, keyed_classes
 from tui.messages import extract, translated
 
 
 def test_every_binding_has_a_unique_id() -> None:
     seen: dict[str, str] = {}
-    for cls in _classes():
+    for cls in [type("App", (), {"BINDINGS": APP_BINDINGS}), *keyed_classes()]:
         for binding in getattr(cls, "BINDINGS", []):
             assert isinstance(binding, Binding), f"{cls.__name__}: use Binding(..., id=...)"
             assert binding.id, f"{cls.__name__}: {binding.key} has no id"
@@ -43,3 +43,27 @@ def test_language_choice() -> None:
     i18n.set_language("en")
     assert i18n._("Overdue") == "Overdue"
     i18n.set_language("zh")
+
+
+def test_every_class_with_bindings_is_listed_for_the_keymap() -> None:
+    """A screen left out of :func:`keyed_classes` would have its keys refused in desk.toml."""
+    import importlib
+    import pkgutil
+
+    import tui
+
+    for module in pkgutil.walk_packages(tui.__path__, "tui."):
+        importlib.import_module(module.name)
+    listed = set(keyed_classes())
+
+    def subclasses(cls: type) -> list[type]:
+        return [cls, *(sub for direct in cls.__subclasses__() for sub in subclasses(direct))]
+
+    from textual.dom import DOMNode
+
+    missing = sorted(
+        cls.__qualname__ for cls in subclasses(DOMNode)
+        if cls.__module__.startswith("tui.") and "BINDINGS" in vars(cls)
+        and any(isinstance(b, Binding) and b.id for b in cls.BINDINGS)
+        and cls not in listed and cls.__name__ != "BaogongApp")
+    assert not missing, f"add these to tui.keys.keyed_classes: {missing}"

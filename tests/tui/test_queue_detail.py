@@ -13,7 +13,8 @@ from tests.tui.conftest import AppFactory, settle
 from tests.tui.deskfactory import FakeClock
 from tests.tui.screen_text import screen_lines, screen_text
 from tui import i18n
-from tui.screens.detail import ConflictScreen, DetailScreen
+from tui.screens.case_dialogs import ConflictScreen
+from tui.screens.detail import DetailScreen
 from tui.screens.handover import HandoverScreen
 from tui.screens.problems import ProblemsScreen
 from tui.widgets.case_list import CaseList
@@ -203,7 +204,7 @@ async def test_a_short_case_has_no_scroll_hint(make_app: AppFactory) -> None:
 
 def test_an_exact_initials_match_ranks_first() -> None:
     from tui.pinyin import rank
-    from tui.screens.detail import evaluation_choices
+    from tui.screens.case_dialogs import evaluation_choices
 
     keys = {c.value: c.keys for c in evaluation_choices()}
     assert rank("bmy", keys["unsatisfied"]) < rank("bmy", keys["basically_satisfied"])

@@ -7,7 +7,8 @@ from core.cases.case import Action, Category, Priority
 from core.reference import PriorityFlag
 from tests.tui.conftest import AppFactory, settle
 from tests.tui.screen_text import screen_text
-from tui.screens.intake import FlagsField, IntakeScreen, PriorityField
+from tui.screens.intake import IntakeScreen
+from tui.screens.intake_fields import FlagsField, PriorityField
 from tui.widgets.common import Notice, PickerField
 
 TO_CATEGORY = ["tab"] * 7  # phone, name, community, street, building, unit, room, category

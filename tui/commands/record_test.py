@@ -47,7 +47,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui.recording import run_recording
+    from tui.replay.recorder import run_recording
 
     if not NAME.match(args.name):
         print("baogong record-test: NAME must be lower-case a-z, 0-9 and _", file=sys.stderr)

@@ -5,7 +5,7 @@ desk for sessions recorded on it), which is deleted afterwards unless ``--keep D
 to put it. Prints every file the replay created or changed (case files first, with their ids) and
 how long it took. ``--real-speed`` waits the recorded time between keys; ``--show`` plays it in
 this terminal instead of headless. ``--export-masked OUT`` writes a copy of the recording with the
-caller's personal data masked (see :mod:`tui.recording`) and replays nothing.
+caller's personal data masked (see :mod:`tui.replay.masking`) and replays nothing.
 
 Exit status: 0 replayed; 2 the recording or the desk cannot be used (including a desk whose
 contents differ from the recorded fingerprint, unless ``--force``, and a recording with numbers
@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
 
     from tui import recording as rec
+    from tui.replay import masking, player
 
     try:
         recording = rec.load_recording(args.file)
@@ -68,9 +69,9 @@ def run(args: argparse.Namespace) -> int:
         if value and (wrong := output_problem(Path(value), directory=is_dir)) is not None:
             return _fail(f"{option} {value}: {wrong}")
     if args.export_masked:
-        fields = rec.PERSONAL_FIELDS | (rec.TEXT_FIELDS if args.mask_text else frozenset())
+        fields = masking.PERSONAL_FIELDS | (masking.TEXT_FIELDS if args.mask_text else frozenset())
         try:
-            rec.save_recording(rec.mask_recording(recording, fields), args.export_masked)
+            rec.save_recording(masking.mask_recording(recording, fields), args.export_masked)
         except OSError as exc:
             return cannot_write("replay", exc, args.export_masked)
         print(f"masked {', '.join(sorted(fields))}: {args.export_masked}")
@@ -99,10 +100,10 @@ def run(args: argparse.Namespace) -> int:
             return _fail(f"cannot make the scratch desk at {target}: {exc.strerror or exc}")
         print(rec.describe(recording))
         try:
-            result = asyncio.run(rec.replay(
+            result = asyncio.run(player.replay(
                 recording, target, real_speed=args.real_speed, show=args.show,
                 screenshots=bool(args.screens), check_desk=not args.force))
-        except rec.DeskMismatch as exc:
+        except player.DeskMismatch as exc:
             return _fail(f"{exc}; --force replays anyway (the case ids and files will differ)")
         for name in sorted(result.files, key=lambda n: (not n.startswith("cases/"), n)):
             if name.startswith("cases/"):

@@ -14,8 +14,7 @@ import attrs
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from core.cases.case import Case
@@ -35,6 +34,7 @@ from core.reports.cases import fact_names
 from core.storage.convert import converter
 from tui.i18n import _, language, record_name
 from tui.widgets.common import Choice, PickerField, TextField, Tr
+from tui.widgets.form import FormDialog, field_moves
 
 if TYPE_CHECKING:
     from tui.app import BaogongApp
@@ -133,7 +133,7 @@ class FactsResult:
     facts: Facts | None
 
 
-class FactsDialog(ModalScreen[FactsResult | None]):
+class FactsDialog(FormDialog[FactsResult | None]):
     """Enter or correct one kind of facts; ``ctrl+s`` keeps them, ``ctrl+d`` clears them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -141,20 +141,10 @@ class FactsDialog(ModalScreen[FactsResult | None]):
         # priority: a text field would take ctrl+d as "delete right" (the delete key still is)
         Binding("ctrl+d", "clear", "Clear", priority=True, id="facts.clear"),
         Binding("escape", "cancel", "Cancel", id="facts.cancel"),
-        Binding("down", "app.focus_next", "Next", show=False, id="facts.next"),
-        Binding("up", "app.focus_previous", "Previous", show=False, id="facts.previous"),
+        *field_moves("facts"),
     ]
     DEFAULT_CSS = """
-    FactsDialog { align: center middle; }
-    FactsDialog > Vertical { width: 76; max-width: 100%; height: auto; max-height: 100%;
-                             background: $panel; padding: 0 1; }
-    FactsDialog .title { text-style: bold; margin-bottom: 1; }
-    FactsDialog Horizontal { height: 1; }
-    FactsDialog Tr.label { width: 14; color: $text-muted; }
     FactsDialog TextField, FactsDialog PickerField { width: 1fr; }
-    FactsDialog .error { display: none; color: $error; text-style: bold; padding-left: 14; }
-    FactsDialog .error.shown { display: block; }
-    FactsDialog .keys { color: $text-muted; margin-top: 1; }
     """
 
     def __init__(self, kind: str, current: Facts | None) -> None:
@@ -185,24 +175,20 @@ class FactsDialog(ModalScreen[FactsResult | None]):
                 *(Choice.of(s.code, record_name(s, s.code), s.name, s.name_en)
                   for s in app.desk.supermarkets.values())]
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Tr(FACTS_TITLES[self.kind], classes="title")
-            for name in FIELDS[self.kind]:
-                initial = self._initial(name)
-                label = FACT_LABELS[name]
-                if name == "supermarket":
-                    field: PickerField | TextField = PickerField(
-                        "Supermarket", self.supermarket_choices, initial, empty="(none)",
-                        id=name)
-                elif name in ("kit", "cash"):
-                    field = PickerField(label, yes_no_choices, initial, id=name)
-                else:
-                    field = TextField(initial, placeholder=FACT_PLACEHOLDERS[name], id=name)
-                yield Horizontal(Tr(label, classes="label"), field)
-                yield Static(id=f"{name}-error", classes="error")
-            yield Static(f"ctrl+s {_('Save')}   ctrl+d {_('Clear')}   esc {_('Cancel')}",
-                         classes="keys")
+    def fields(self) -> ComposeResult:
+        yield Tr(FACTS_TITLES[self.kind], classes="title")
+        for name in FIELDS[self.kind]:
+            initial = self._initial(name)
+            label = FACT_LABELS[name]
+            if name == "supermarket":
+                field: PickerField | TextField = PickerField(
+                    "Supermarket", self.supermarket_choices, initial, empty="(none)", id=name)
+            elif name in ("kit", "cash"):
+                field = PickerField(label, yes_no_choices, initial, id=name)
+            else:
+                field = TextField(initial, placeholder=FACT_PLACEHOLDERS[name], id=name)
+            yield Horizontal(Tr(label, classes="label"), field)
+            yield Static(id=f"{name}-error", classes="error")
 
     def on_mount(self) -> None:
         first = FIELDS[self.kind][0]
@@ -283,6 +269,3 @@ class FactsDialog(ModalScreen[FactsResult | None]):
 
     def action_clear(self) -> None:
         self.dismiss(FactsResult(self.kind, None))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

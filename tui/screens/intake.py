@@ -18,7 +18,6 @@ as a draft a moment after every change.
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -26,44 +25,31 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.timer import Timer
+from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Input, OptionList, Static, TextArea
-from textual.widgets.option_list import Option
+from textual.widgets import Input, Static, TextArea
 
 from core.cases.case import (
-    Action,
     Address,
     Caller,
+    Case,
     Category,
     ItemLine,
-    Priority,
     due_time,
-    effective_priority,
-    plan_call,
 )
-from core.cases.duplicates import KnownCaller, RepeatCall, find_repeat_calls, known_caller
+from core.cases.duplicates import KnownCaller, RepeatCall, find_repeat_calls
 from core.cases.facts import facts_field
-from core.cases.store import ConflictError
 from core.phones import InvalidPhone, check_caller_phone
 from core.problems import DeskError, InvalidField
-from core.reference import Household, PriorityFlag
+from core.reference import PriorityFlag
 from core.storage.convert import converter
-from tui.drafts import Draft, new_draft_id
+from tui.drafts import Draft
 from tui.i18n import (
-    PRIORITY_NAMES,
     _,
     category_name,
-    chinese,
     field_error,
-    flag_name,
     kind_name,
     language,
-    priority_name,
-    record_name,
-    status_name,
 )
 from tui.screens.facts import (
     Facts,
@@ -73,7 +59,10 @@ from tui.screens.facts import (
     facts_line,
     restore_facts,
 )
-from tui.screens.queue import category_choices, flag_choices
+from tui.screens.intake_caller import add_call, caller_history, lookup_caller, repeat_warning
+from tui.screens.intake_draft import DraftedScreen
+from tui.screens.intake_fields import FlagsField, ItemsField, PriorityField
+from tui.screens.queue import category_choices
 from tui.text import call_clock
 from tui.widgets.chrome import DeskHeader
 from tui.widgets.common import (
@@ -87,243 +76,23 @@ from tui.widgets.common import (
     TextField,
     Tr,
 )
+from tui.widgets.form import live_bindings
 
 if TYPE_CHECKING:
-    from tui.app import BaogongApp
+    pass
 
-DRAFT_DELAY = 0.4
 TEXT_FIELDS = ("phone", "name", "street", "building", "unit", "room")
 
 
-def priority_choices() -> list[Choice]:
-    return [Choice.of(p.value, priority_name(p), chinese(PRIORITY_NAMES[p]))
-            for p in (Priority.NORMAL, Priority.HIGH, Priority.URGENT)]
+def read_back(title: str, case: Case) -> Notice:
+    """The case number to read back to the caller (spaced into its two halves), and its due
+    time."""
+    due = case.due.strftime('%m-%d %H:%M') if case.due else ''
+    return Notice(title, f"{case.id[:8]} - {case.id[9:]}",
+                  f"{kind_name(case.kind)} / {category_name(case.category)}  {_('Due')} {due}")
 
 
-def format_quantity(quantity: float) -> str:
-    return f"{quantity:g}"
-
-
-class QuantityDialog(ModalScreen[float | None]):
-    """How many of the item just picked."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="quantity.cancel"),
-    ]
-    DEFAULT_CSS = """
-    QuantityDialog { align: center middle; }
-    QuantityDialog > Vertical { width: 40; height: auto; background: $panel; padding: 0 1; }
-    """
-
-    def __init__(self, label: str) -> None:
-        super().__init__()
-        self.label = label
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(f"{self.label}: {_('quantity')}")
-            yield TextField("1", id="quantity")
-
-    def on_mount(self) -> None:
-        self.query_one("#quantity", Input).focus()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        try:
-            value = float(event.value)
-        except ValueError:
-            self.notify(_("Enter a number"), severity="error")
-            return
-        if value <= 0:
-            self.notify(_("Enter a number"), severity="error")
-            return
-        self.dismiss(value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class ItemsField(Widget, can_focus=True):
-    """The items asked for: enter adds one from the catalogue, delete removes the last."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,space,plus", "add", "Add item", id="items.add"),
-        Binding("delete,backspace,minus", "remove", "Remove item", id="items.remove"),
-    ]
-    DEFAULT_CSS = """
-    ItemsField { height: auto; min-height: 1; width: 1fr; background: $surface; }
-    ItemsField:focus { background: $accent 30%; }
-    """
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.lines: list[tuple[str, float]] = []
-
-    @property
-    def desk_app(self) -> BaogongApp:
-        return self.app  # type: ignore[return-value]
-
-    def label(self, code: str) -> str:
-        item = self.desk_app.desk.catalogue.get(code)
-        if item is None:
-            return code
-        name = record_name(item, code)
-        return f"{name} {item.unit}"
-
-    def render(self) -> Text:
-        if not self.lines:
-            return Text(_("(none) - enter to add"), style="dim")
-        parts = [f"{self.label(code)} x{format_quantity(qty)}" for code, qty in self.lines]
-        return Text("; ".join(parts))
-
-    def choices(self) -> list[Choice]:
-        return [
-            Choice.of(item.code, f"{record_name(item, item.code)} {item.unit}  ({item.code})",
-                      item.name, item.name_en)
-            for item in self.desk_app.desk.catalogue.values()
-        ]
-
-    def action_add(self) -> None:
-        def picked(code: str | None) -> None:
-            if code is None:
-                return
-
-            def counted(quantity: float | None) -> None:
-                if quantity is not None:
-                    self.lines.append((code, quantity))
-                    self.refresh(layout=True)
-                    self.post_message(PickerField.Changed(self, None))  # type: ignore[arg-type]
-
-            self.app.push_screen(QuantityDialog(self.label(code)), counted)
-
-        self.app.push_screen(Picker("Add an item", self.choices()), picked)
-
-    def action_remove(self) -> None:
-        if self.lines:
-            self.lines.pop()
-            self.refresh(layout=True)
-            self.post_message(PickerField.Changed(self, None))  # type: ignore[arg-type]
-
-    def relabel(self) -> None:
-        self.refresh(layout=True)
-
-
-class _NoSpaceField(TextField):
-    """The flags picker's filter: space ticks a flag instead of typing (names need none)."""
-
-    def check_consume_key(self, key: str, character: str | None) -> bool:
-        return key != "space" and super().check_consume_key(key, character)
-
-
-class FlagsPicker(Picker):
-    """Priority people: several at once. Type to narrow, space ticks or unticks the highlighted
-    one, enter confirms the ticked ones, escape leaves them as they were. Dismissed with the
-    ticked values joined by commas (``""`` for none)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "tick", "Tick", priority=True, id="flags.tick"),
-    ]
-
-    def __init__(self, title: str, choices: list[Choice], ticked: set[str]) -> None:
-        super().__init__(title, choices)
-        self.ticked = set(ticked)
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(_(self.title_msgid), classes="title")
-            yield _NoSpaceField(placeholder="Type a name, pinyin initials or code", id="filter")
-            yield OptionList(compact=True, id="options")
-            yield Static(f"space {_('Tick')}   enter {_('Confirm')}   esc {_('Cancel')}",
-                         classes="keys")
-
-    def _fill(self, typed: str) -> None:
-        super()._fill(typed)
-        self._redraw()
-
-    def _redraw(self) -> None:
-        options = self.query_one("#options", OptionList)
-        highlighted = options.highlighted
-        options.set_options([
-            Option(Text(("[x] " if c.value in self.ticked else "[ ] ") + c.label), id=str(i))
-            for i, c in enumerate(self.shown)])
-        if self.shown:
-            options.highlighted = highlighted if highlighted is not None else 0
-
-    def action_tick(self) -> None:
-        options = self.query_one("#options", OptionList)
-        if options.highlighted is None or not self.shown:
-            return
-        self.ticked ^= {self.shown[options.highlighted].value}
-        self._redraw()
-
-    @on(Input.Submitted, "#filter")
-    def _confirm_typed(self, event: Input.Submitted) -> None:
-        event.prevent_default()  # not the single pick of Picker's handler
-        self.dismiss(",".join(sorted(self.ticked)))
-
-    @on(OptionList.OptionSelected)
-    def _confirm_selected(self, event: OptionList.OptionSelected) -> None:
-        event.prevent_default()
-        self.dismiss(",".join(sorted(self.ticked)))
-
-
-class FlagsField(PickerField):
-    """Priority flags (特殊群体): enter opens a list to tick several."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__("Priority people (space to tick, enter to confirm)",
-                         lambda: flag_choices(any_=False), None, **kwargs)
-        self.flags: set[PriorityFlag] = set()
-
-    def render(self) -> Text:
-        names = ", ".join(flag_name(f) for f in PriorityFlag if f in self.flags)
-        text = names or _("(none)")
-        return Text(f"[{text}]" if self.has_focus else f" {text}")
-
-    def set_flags(self, flags: set[PriorityFlag]) -> None:
-        self.flags = set(flags)
-        self.refresh()
-
-    def action_pick(self) -> None:
-        def picked(value: str | None) -> None:
-            if value is None:
-                return
-            self.flags = {PriorityFlag(v) for v in value.split(",") if v}
-            self.refresh()
-            self.post_message(self.Changed(self, value))
-
-        self.app.push_screen(FlagsPicker(self.title_msgid, list(self.choices()),
-                                         {f.value for f in self.flags}), picked)
-
-
-class PriorityField(PickerField):
-    """The priority chosen, shown as it will be saved: priority people make a normal call 紧急."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__("Priority", priority_choices, Priority.NORMAL.value, **kwargs)
-        self.flags: frozenset[PriorityFlag] = frozenset()
-
-    @property
-    def chosen(self) -> Priority:
-        return Priority(self.value or Priority.NORMAL.value)
-
-    @property
-    def saved(self) -> Priority:
-        """What the case will be saved with."""
-        return effective_priority(self.chosen, self.flags)
-
-    def render(self) -> Text:
-        label = priority_name(self.saved)
-        if self.saved is not self.chosen:
-            label = f"{label} ({_('priority people')})"
-        return Text(f"[{label}]" if self.has_focus else f" {label}")
-
-    def set_flags(self, flags: set[PriorityFlag]) -> None:
-        self.flags = frozenset(flags)
-        self.refresh()
-
-
-class IntakeScreen(Screen[None]):
+class IntakeScreen(DraftedScreen):
     """One call being logged."""
 
     CSS_PATH = "intake.tcss"
@@ -338,25 +107,16 @@ class IntakeScreen(Screen[None]):
     ]
 
     def __init__(self, draft: Draft | None = None) -> None:
-        super().__init__()
-        self.draft = draft or Draft(id=new_draft_id())
-        self.restoring = draft is not None
-        self.dirty = draft is not None
+        super().__init__(draft)
         self.department_touched = False
         self.household: str = ""
         self.started: datetime | None = draft.started if draft else None
-        self._draft_timer: Timer | None = None
-        self._last_change = 0.0
         #: open cases this call may repeat, newest first
         self.repeats: list[RepeatCall] = []
         #: the operator pressed ctrl+s once over the repeat warning: the next one saves
         self.save_warned = False
         #: the call's facts (a price complaint's shop and prices...), taken down with ctrl+t
         self.facts: Facts | None = None
-
-    @property
-    def desk_app(self) -> BaogongApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         app = self.desk_app
@@ -401,9 +161,6 @@ class IntakeScreen(Screen[None]):
         self._tick()
         self.set_interval(1, self._tick)
         self.call_after_refresh(self._done_restoring)
-
-    def _done_restoring(self) -> None:
-        self.restoring = False
 
     def _tick(self) -> None:
         app = self.desk_app
@@ -450,31 +207,6 @@ class IntakeScreen(Screen[None]):
         self._show_facts()
 
     # --- changes --------------------------------------------------------------------------
-
-    def _changed(self) -> None:
-        if self.restoring:
-            return
-        self.dirty = True
-        self._last_change = time.monotonic()
-        if self._draft_timer is None:  # one timer for a burst of changes, not one per key
-            self._draft_timer = self.set_timer(DRAFT_DELAY, self._draft_due)
-
-    def _draft_due(self) -> None:
-        self._draft_timer = None
-        quiet_for = time.monotonic() - self._last_change
-        if quiet_for < DRAFT_DELAY:
-            self._draft_timer = self.set_timer(DRAFT_DELAY - quiet_for, self._draft_due)
-            return
-        self.save_draft()
-
-    def save_draft(self) -> None:
-        if not self.dirty or not self.is_attached:
-            return
-        self.draft.fields = self.fields()
-        try:
-            self.desk_app.drafts.save(self.draft, self.desk_app.clock())
-        except (OSError, DeskError) as exc:  # DeskError: .drafts is a link
-            self.notify(f"{_('Cannot save the draft')}: {exc}", severity="error")
 
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
@@ -532,17 +264,10 @@ class IntakeScreen(Screen[None]):
 
     # --- a known caller -------------------------------------------------------------------
 
-    def _known(self, phone: str) -> KnownCaller | None:
-        app = self.desk_app
-        return known_caller(
-            phone, cases=app.reader, households=app.households_by_phone(),
-            streets={code: c.street for code, c in app.desk.communities.items()},
-            load=app.reader.store.get)
-
     def _lookup_phone(self, phone: str) -> None:
         known_line = self.query_one("#known", Static)
         history = self.query_one("#history", Static)
-        known = self._known(phone)
+        known = lookup_caller(self.desk_app, phone)
         if known is None:
             new = len("".join(ch for ch in phone if ch.isdigit())) >= 7
             shown = _("New caller") if new else ""
@@ -553,16 +278,7 @@ class IntakeScreen(Screen[None]):
             return
         self._fill_from(known)
         known_line.update(_("Registered household") if known.registered else _("Called before"))
-        lines = []
-        if known.registered:
-            household = self.desk_app.desk.households.get(known.household)
-            if household is not None:
-                lines.append(self._describe_household(household))
-        if known.earlier:
-            lines.append(_("Earlier") + ": " + "; ".join(
-                f"{r.id} {category_name(r.category)} {status_name(r.status)}"
-                for r in known.earlier))
-        history.update("\n".join(lines))
+        history.update(caller_history(self.desk_app.desk, known))
 
     def _fill_if_empty(self, name: str, value: str) -> None:
         field = self.query_one(f"#{name}", Input)
@@ -584,17 +300,6 @@ class IntakeScreen(Screen[None]):
         if set(known.flags) - flags:
             self._set_flags(flags | set(known.flags))
 
-    def _describe_household(self, household: Household) -> str:
-        app = self.desk_app
-        community = record_name(app.desk.communities.get(household.community),
-                                household.community)
-        people = ", ".join(
-            f"{r.name}" + (f"({r.age})" if r.age else "") for r in household.residents)
-        known = {str(f) for f in household.flags}
-        flags = ", ".join(flag_name(f) for f in PriorityFlag if f.value in known)
-        text = f"{community} {people}"
-        return f"{text} [{flags}]" if flags else text
-
     # --- repeat calls -----------------------------------------------------------------------
 
     def _address(self) -> Address:
@@ -615,17 +320,7 @@ class IntakeScreen(Screen[None]):
         self.refresh_bindings()
 
     def _show_warning(self) -> None:
-        warning = self.query_one("#warning", Static)
-        if not self.repeats:
-            warning.update("")
-            return
-        ids = ", ".join(r.row.id for r in self.repeats)
-        text = _("Possible duplicate: open case of this category for this phone or "
-                 "address: {ids}").format(ids=ids)
-        text += "\n" + _("ctrl+r adds this call to {id}").format(id=self.repeats[0].row.id)
-        if self.save_warned:
-            text += "; " + _("ctrl+s again saves a new case")
-        warning.update(text)
+        self.query_one("#warning", Static).update(repeat_warning(self.repeats, self.save_warned))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "join":
@@ -664,7 +359,7 @@ class IntakeScreen(Screen[None]):
             return
         facts = self.facts if self.facts is not None and facts_kind(self.facts) == kind \
             else None
-        key = self.app.get_key_display(Binding("ctrl+t", "facts"))
+        key = self.app.get_key_display(live_bindings(self)["intake.facts"][1])  # as remapped
         self.query_one("#facts", Static).update(
             facts_line(facts, self.desk_app.desk) if facts is not None
             else Text(_("not taken down yet: {key} to add").format(key=key), style="dim"))
@@ -687,33 +382,19 @@ class IntakeScreen(Screen[None]):
 
     def _join(self, case_id: str) -> None:
         app = self.desk_app
-        store = app.desk.cases
-        note = self.query_one("#description", TextArea).text.strip()
         priority = self.query_one(PriorityField)
-        saved = None
-        for _attempt in range(2):  # a colleague's change in between: read it again, once
-            try:
-                case = store.get(case_id)
-                now = app.clock()
-                changes = plan_call(case, time=now, rules=app.desk.settings.sla,
-                                    priority=priority.chosen, flags=frozenset(priority.flags))
-                saved = store.act(case, Action.CALL, operator=app.operator, note=note,
-                                  changes=changes, time=now)
-                break
-            except ConflictError:
-                continue
-            except (OSError, KeyError, ValueError, DeskError) as exc:
-                self.notify(f"{_('Cannot save')}: {exc}", severity="error")
-                return
+        note = self.query_one("#description", TextArea).text.strip()
+        try:
+            saved = add_call(app, case_id, note, priority.chosen, frozenset(priority.flags))
+        except (OSError, KeyError, ValueError, DeskError) as exc:
+            self.notify(f"{_('Cannot save')}: {exc}", severity="error")
+            return
         if saved is None:
             self.notify(_("Cannot save") + f": {case_id}", severity="error")
             return
         self._finish(saved.id)
-        app.push_screen(Notice(
-            _("This call was added to the open case. Read its number back to the caller:"),
-            f"{saved.id[:8]} - {saved.id[9:]}",
-            f"{kind_name(saved.kind)} / {category_name(saved.category)}"
-            f"  {_('Due')} {saved.due.strftime('%m-%d %H:%M') if saved.due else ''}"))
+        app.push_screen(read_back(
+            _("This call was added to the open case. Read its number back to the caller:"), saved))
 
     # --- saving ---------------------------------------------------------------------------
 
@@ -774,11 +455,8 @@ class IntakeScreen(Screen[None]):
             self.notify(f"{_('Cannot save')}: {exc}", severity="error")
             return
         self._finish(case.id)
-        spaced = f"{case.id[:8]} - {case.id[9:]}"
-        app.push_screen(Notice(
-            _("Case saved. Read the case number back to the caller:"), spaced,
-            f"{kind_name(case.kind)} / {category_name(case.category)}"
-            f"  {_('Due')} {case.due.strftime('%m-%d %H:%M') if case.due else ''}"))
+        app.push_screen(read_back(_("Case saved. Read the case number back to the caller:"),
+                                  case))
 
     def _facts_fields(self, category: Category) -> dict[str, Facts]:
         """The facts taken down, under their case field, if they fit the category chosen."""
@@ -790,11 +468,7 @@ class IntakeScreen(Screen[None]):
     def _finish(self, case_id: str) -> None:
         """The call is on file: drop the draft, close the form, show the case in the queue."""
         app = self.desk_app
-        self.dirty = False
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-            self._draft_timer = None
-        app.drafts.discard(self.draft)
+        self.drop_draft()
         app.pop_screen()
         from tui.screens.queue import QueueScreen
 
@@ -810,10 +484,7 @@ class IntakeScreen(Screen[None]):
 
         def answer(discard: bool | None) -> None:
             if discard:
-                self.dirty = False
-                if self._draft_timer is not None:
-                    self._draft_timer.stop()
-                self.desk_app.drafts.discard(self.draft)
+                self.drop_draft()
                 self.app.pop_screen()
 
         self.app.push_screen(Confirm(_("Discard this call? Nothing has been saved."),

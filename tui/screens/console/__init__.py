@@ -18,13 +18,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from tui.i18n import _
 from tui.widgets.chrome import DeskHeader
 from tui.widgets.common import Choice, DeskFooter, PickerField, TextField, Tr
+from tui.widgets.form import FormDialog, field_moves
 
 if TYPE_CHECKING:
     from tui.app import BaogongApp
@@ -73,72 +74,19 @@ class ConsolePage(Screen[None]):
         self.show()
 
 
-class ConsoleScreen(ConsolePage):
-    """The console's menu: one key per page."""
-
-    CSS_PATH = "console.tcss"
-    TITLE_MSGID = "Supervisors' console"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "page('board')", "Board", id="console.board"),
-        Binding("2", "page('allocation')", "Allocation", id="console.allocation"),
-        Binding("3", "page('rounds')", "Rounds", id="console.rounds"),
-        Binding("4", "page('reconcile')", "Reconcile", id="console.reconcile"),
-        Binding("5", "page('reports')", "Reports", id="console.reports"),
-        Binding("escape", "back", "Back", id="console.back"),
-    ]
-
-    def body(self) -> Text:
-        app = self.desk_app
-        text = Text()
-        text.append(_("Supervisor") + f": {app.operator}\n\n", style="bold")
-        pages = [
-            ("1", _("Situation board"),
-             _("level and why, reserves, cases per department, calls per hour")),
-            ("2", _("Medical supplies allocation"),
-             _("requests by 11:00, proposal, approval, issues, 17:30 report")),
-            ("3", _("Delivery rounds"),
-             _("orders, boxes, vehicle loads, manifests, staff, labels")),
-            ("4", _("Reconciliation"), _("findings for a period, sign a period off")),
-            ("5", _("Reports and exports"), _("daily report, shift and day summaries, CSV, XLSX")),
-        ]
-        for key, name, what in pages:
-            text.append(f"  {key}  ", style="bold reverse")
-            text.append(f" {name}\n", style="bold")
-            text.append(f"      {what}\n\n")
-        text.append(_("Every decision is recorded with your name and reason."))
-        return text
-
-    def action_page(self, name: str) -> None:
-        from tui.screens.console.allocation import AllocationScreen
-        from tui.screens.console.board import BoardScreen
-        from tui.screens.console.reconcile import ReconcileScreen
-        from tui.screens.console.reports import ReportsScreen
-        from tui.screens.console.rounds import RoundsScreen
-
-        pages: dict[str, type[Screen[None]]] = {
-            "board": BoardScreen, "allocation": AllocationScreen, "rounds": RoundsScreen,
-            "reconcile": ReconcileScreen, "reports": ReportsScreen,
-        }
-        self.app.push_screen(pages[name]())
-
-
-class ReasonDialog(ModalScreen[tuple[str | None, str] | None]):
+class ReasonDialog(FormDialog[tuple[str | None, str] | None]):
     """A supervisor's decision: an optional choice (a level...) and a reason, both required."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "confirm", "Confirm", id="reason.confirm"),
+        Binding("ctrl+s", "submit", "Confirm", id="reason.confirm"),
         Binding("escape", "cancel", "Cancel", id="reason.cancel"),
-        Binding("down", "app.focus_next", "Next", show=False, id="reason.next"),
-        Binding("up", "app.focus_previous", "Previous", show=False, id="reason.previous"),
+        *field_moves("reason"),
     ]
     DEFAULT_CSS = """
-    ReasonDialog { align: center middle; }
-    ReasonDialog > Vertical { width: 70; max-width: 100%; height: auto; background: $panel;
-                              padding: 1 2; }
-    ReasonDialog .title { text-style: bold; }
-    ReasonDialog Horizontal { height: 1; margin-top: 1; }
-    ReasonDialog Tr.label { width: 12; }
-    ReasonDialog .keys { color: $text-muted; margin-top: 1; }
+    ReasonDialog > Vertical { width: 70; max-height: initial; padding: 1 2; }
+    ReasonDialog .title { margin-bottom: 0; }
+    ReasonDialog Horizontal { margin-top: 1; }
+    ReasonDialog Tr.label { width: 12; color: $foreground; }
     ReasonDialog #error { color: $error; }
     """
 
@@ -152,28 +100,26 @@ class ReasonDialog(ModalScreen[tuple[str | None, str] | None]):
         self.choice_title = choice_title
         self.value = value
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(self.title_text, classes="title")
-            if self.summary:
-                yield Static(self.summary)
-            if self.choices is not None:
-                choices = self.choices
-                yield Horizontal(Tr(self.choice_title, classes="label"),
-                                 PickerField(self.choice_title, lambda: choices, self.value,
-                                             id="choice"))
-            yield Horizontal(Tr("Reason", classes="label"), TextField(id="reason"))
-            yield Static(id="error")
-            yield Static(f"ctrl+s {_('Confirm')}   esc {_('Cancel')}", classes="keys")
+    def fields(self) -> ComposeResult:
+        yield Static(self.title_text, classes="title")
+        if self.summary:
+            yield Static(self.summary)
+        if self.choices is not None:
+            choices = self.choices
+            yield Horizontal(Tr(self.choice_title, classes="label"),
+                             PickerField(self.choice_title, lambda: choices, self.value,
+                                         id="choice"))
+        yield Horizontal(Tr("Reason", classes="label"), TextField(id="reason"))
+        yield Static(id="error")
 
     def on_mount(self) -> None:
         self.query_one("#choice" if self.choices is not None else "#reason").focus()
 
     @on(Input.Submitted, "#reason")
     def _submitted(self) -> None:
-        self.action_confirm()
+        self.action_submit()
 
-    def action_confirm(self) -> None:
+    def action_submit(self) -> None:
         reason = self.query_one("#reason", Input).value.strip()
         value = self.query_one("#choice", PickerField).value if self.choices is not None \
             else None
@@ -181,6 +127,3 @@ class ReasonDialog(ModalScreen[tuple[str | None, str] | None]):
             self.query_one("#error", Static).update(_("A reason is required."))
             return
         self.dismiss((value, reason))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -1,0 +1,91 @@
+"""Waiting for the app: after a key, until everything it caused is handled; before a
+screenshot, until the screen is repainted with the session's clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App
+
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
+
+def _pumps(app: App[Any]) -> Iterator[Any]:
+    yield app
+    for screen in app.screen_stack:
+        yield from screen.walk_children(with_self=True)
+
+
+def busy(app: App[Any]) -> bool:
+    """Whether any message or callback of the app is still queued, a worker running, or a key
+    held or not yet confirmed handled by the type-ahead (:mod:`tui.typeahead`)."""
+    if any(not worker.is_finished for worker in app.workers):
+        return True
+    type_ahead = getattr(app, "type_ahead", None)
+    if type_ahead is not None and (type_ahead.held or type_ahead.unsettled):
+        return True
+    for pump in _pumps(app):
+        if pump._message_queue.qsize() or pump._next_callbacks:
+            return True
+        if getattr(pump, "_callbacks", None):
+            return True
+    return False
+
+
+async def quiesce(pilot: Pilot[Any], *, timeout: float = 30.0) -> None:
+    """Wait until the app has handled everything the last key caused (screens, workers).
+
+    Polls the app's queues (cheap) until nothing is queued, then confirms with one barrier
+    (Pilot's: a callback queued behind every widget's current message, which catches a handler
+    still awaiting, such as a screen being mounted); repeats until a barrier finds nothing new.
+    Much cheaper per key than ``Pilot.pause``, which sleeps until the process looks idle.
+    """
+    app = pilot.app
+    deadline = time.monotonic() + timeout
+    while True:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app did not settle after a key")
+        await asyncio.sleep(0)
+        running = [worker for worker in app.workers if not worker.is_finished]
+        if running:
+            await app.workers.wait_for_complete(running)
+            continue
+        if busy(app):
+            continue
+        screen = app.screen
+        await pilot._wait_for_screen()
+        await asyncio.sleep(0)
+        if app.screen is screen and not busy(app):
+            return
+
+
+def refresh_displays(app: App[Any]) -> None:
+    """Recompute every time-dependent text (clocks, time left) from the app's clock now.
+
+    The recorder calls it when a checkpoint is taken and the replay before each screenshot, so a
+    checkpoint's screen does not depend on when a one-second timer last fired.
+    """
+    relabel = getattr(app, "set_language", None)
+    language = getattr(app, "language", None)
+    if callable(relabel) and language:
+        relabel(language)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let everything finish and the screen repaint (before a screenshot)."""
+    await quiesce(pilot)
+    refresh_displays(pilot.app)
+    for _ in range(2):
+        await pilot.pause()
+        await quiesce(pilot)
+
+
+def screen_text(app: App[Any]) -> str:
+    """The text on the app's screen, line by line."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
