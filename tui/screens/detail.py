@@ -22,18 +22,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static, TextArea
 
-from core.cases.case import (
-    TRANSITIONS,
-    Action,
-    Case,
-    Details,
-    Edit,
-    Evaluation,
-    Priority,
-    TransitionError,
-    plan_edit,
-    rebase_details,
-)
+from core.cases.case import TRANSITIONS, Action, Case, Evaluation, Priority, TransitionError
+from core.cases.edits import Details, Edit, plan_edit, rebase_details
 from core.cases.facts import facts_field
 from core.cases.store import CaseNotFound, ConflictError
 from core.problems import DeskError, InvalidField
