@@ -24,6 +24,7 @@ from core.cases.case import (
     check_description,
     due_time,
 )
+from core.names import PRIORITY_NAMES
 from core.phones import check_caller_phone, normalize_phone
 from core.problems import InvalidField
 from core.reference import Community, SlaRules, check_optional_code, check_phone
@@ -82,11 +83,6 @@ DETAIL_NAMES: dict[str, tuple[str, str]] = {
     "community": ("社区", "community"),
     "priority": ("优先级", "priority"),
     "description": ("诉求内容", "description"),
-}
-PRIORITY_NAMES: dict[Priority, tuple[str, str]] = {
-    Priority.URGENT: ("特急", "urgent"),
-    Priority.HIGH: ("紧急", "high"),
-    Priority.NORMAL: ("一般", "normal"),
 }
 _EMPTY = ("（无）", "(none)")
 
@@ -162,7 +158,7 @@ def plan_edit(
         if not value:
             return _EMPTY[side]
         if field == "priority":
-            return PRIORITY_NAMES[Priority(value)][side]
+            return PRIORITY_NAMES[Priority(value)].get(lang)
         if field == "community" and value in communities:
             community = communities[value]
             return community.name if side == 0 else community.name_en

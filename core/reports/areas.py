@@ -10,17 +10,18 @@ from pathlib import Path
 
 import attrs
 
-from core.cases.case import CaseKind, Category
+from core.cases.case import Category
 from core.levels.classifier import FiredRule
 from core.levels.derive import PriceSeries
 from core.levels.evidence import EVIDENCE_KINDS, Surge
 from core.levels.manual import Decision
 from core.levels.plans import Text
-from core.levels.reserves import KIND_NAMES, Cover, MedicalLine
+from core.levels.reserves import KIND_NAMES as RESERVE_NAMES
+from core.levels.reserves import Cover, MedicalLine
 from core.levels.signalfile import SignalsReading
 from core.levels.signals import Level
+from core.names import GOODS_NAMES, KIND_NAMES, UNSPECIFIED_GOODS, category_name
 from core.reference import GoodsCategory
-from core.reports.names import GOODS_NAMES, UNSPECIFIED_GOODS, category_name
 from core.reports.table import Column, Table
 
 
@@ -164,7 +165,7 @@ class DailyReport:
                     verdict = Text("不达标", "below norm")
                 else:
                     verdict = Text("达标", "meets norm")
-                zh, en = KIND_NAMES[c.kind]
+                zh, en = RESERVE_NAMES[c.kind]
                 rows.append((
                     a.name, district_name_of(c.district, a), Text(zh, en), c.population,
                     round(c.stock_kg, 1), round(c.daily_kg, 1),
@@ -224,7 +225,7 @@ class DailyReport:
     def _category_table(self) -> Table:
         rows = tuple(
             (a.name, category_name(d.category), d.category.value,
-             Text(_KIND_NAMES[d.category.kind][0], _KIND_NAMES[d.category.kind][1]), d.cases)
+             KIND_NAMES[d.category.kind], d.cases)
             for a in self.areas for d in a.demand_by_category
         )
         return Table(
@@ -287,14 +288,6 @@ class DailyReport:
             notes=(Text("仅供值班长研判，不自动调整应急状态",
                         "for the supervisor to judge; the level is not changed by it"),),
         )
-
-
-_KIND_NAMES = {
-    CaseKind.REQUEST: ("需求", "request"),
-    CaseKind.COMPLAINT: ("投诉", "complaint"),
-    CaseKind.INQUIRY: ("咨询", "inquiry"),
-    CaseKind.RUMOUR: ("不实信息", "rumour"),
-}
 
 
 def _level_text(level: Level | None) -> Text:
