@@ -33,7 +33,18 @@ def write_xlsx(tables: Sequence[Table], path: Path, *, lang: str = "zh",
     """
     from openpyxl import Workbook  # imported here: only this export needs it
 
-    book = Workbook(write_only=True)
+    path = Path(path)
+    make_directories(path.parent, mode=mode)
+    # the output is opened first: a path that cannot be written fails before any sheet is built
+    with replacing(path, mode=mode) as out:
+        book = Workbook(write_only=True)
+        _fill(book, tables, lang, heading)
+        _stream(book, streamed)
+        book.save(out)
+    return path
+
+
+def _fill(book: Any, tables: Sequence[Table], lang: str, heading: Sequence[str]) -> None:
     if heading:
         about = book.create_sheet(ABOUT_SHEET)
         for line in heading:
@@ -50,12 +61,6 @@ def write_xlsx(tables: Sequence[Table], path: Path, *, lang: str = "zh",
         sheet.append(table.headers(lang))
         for row in table.values(lang):
             sheet.append(row)
-    _stream(book, streamed)
-    path = Path(path)
-    make_directories(path.parent, mode=mode)
-    with replacing(path, mode=mode) as out:
-        book.save(out)
-    return path
 
 
 def _stream(book: Any, streamed: Iterable[tuple[str, Sequence[str], Sequence[Any]]]) -> None:
