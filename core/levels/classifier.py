@@ -123,23 +123,25 @@ class Classifier:
             thresholds.grain_oil_weekly_rise, thresholds.lean_pork_weekly_rise,
             thresholds.tight_days,
         )
-        # most severe first: (level, threshold)
-        self._grain = ((Level.I, grain.I), (Level.II, grain.II), (Level.III, grain.III),
-                       (Level.IV, grain.IV))
-        self._pork = ((Level.I, pork.I), (Level.II, pork.II), (Level.III, pork.III))
-        self._days = ((Level.II, days.II), (Level.III, days.III), (Level.IV, days.IV))
+        # most severe first: (level, the value that reaches it, threshold)
+        self._grain = tuple((level, t - TOLERANCE, t) for level, t in (
+            (Level.I, grain.I), (Level.II, grain.II), (Level.III, grain.III), (Level.IV, grain.IV)))
+        self._pork = tuple((level, t - TOLERANCE, t) for level, t in (
+            (Level.I, pork.I), (Level.II, pork.II), (Level.III, pork.III)))
+        self._days = ((Level.II, days.II, days.II), (Level.III, days.III, days.III),
+                      (Level.IV, days.IV, days.IV))
 
     def hits(self, signals: Signals) -> list[_Hit]:
         """The rule table: for each signal the most severe rule that holds."""
         found: list[_Hit] = []
         grain = signals.grain_oil_weekly_rise
-        for level, threshold in self._grain:
-            if grain >= threshold - TOLERANCE:
+        for level, reach, threshold in self._grain:
+            if grain >= reach:
                 found.append(("grain_oil_rise", level, "grain_oil_weekly_rise", grain, threshold))
                 break
         pork = signals.lean_pork_weekly_rise
-        for level, threshold in self._pork:
-            if pork >= threshold - TOLERANCE:
+        for level, reach, threshold in self._pork:
+            if pork >= reach:
                 found.append(("lean_pork_rise", level, "lean_pork_weekly_rise", pork, threshold))
                 break
         panic = signals.panic_buying
@@ -154,8 +156,8 @@ class Classifier:
         if signals.persistently_tight:
             found.append(("persistently_tight", Level.II, "persistently_tight", True, True))
         days = signals.tight_days
-        for level, threshold in self._days:
-            if days >= threshold:
+        for level, reach, threshold in self._days:
+            if days >= reach:
                 found.append(("tight_supply", level, "tight_days", days, threshold))
                 break
         return found
