@@ -28,17 +28,13 @@ from core.cases.case import (
     CaseKind,
     CaseStatus,
     Category,
-    Details,
-    Edit,
     Evaluation,
-    FieldChange,
     ItemLine,
     Priority,
     TransitionError,
     due_time,
     effective_priority,
     plan_call,
-    plan_edit,
 )
 from core.cases.duplicates import (
     KnownCaller,
@@ -47,6 +43,7 @@ from core.cases.duplicates import (
     find_repeat_calls,
     known_caller,
 )
+from core.cases.edits import Details, Edit, FieldChange, plan_edit
 from core.cases.facts import DeliveryShortfall, MissingLine, PriceReport, ReliefRequest
 from core.cases.index import CaseRow, Query
 from core.cases.store import CaseNotFound, CaseStore, ConflictError

@@ -101,6 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def internal_error(command: str, exc: Exception, argv: Sequence[str] | None) -> int:
     """Write ``exc``'s traceback to a log file, say so in one line and return INTERNAL_ERROR."""
+    from core.storage.atomic import create_atomic
     from tui.deskpath import user_log_dir
 
     stamp = datetime.now(UTC)
@@ -115,9 +116,7 @@ def internal_error(command: str, exc: Exception, argv: Sequence[str] | None) -> 
             directory.mkdir(parents=True, exist_ok=True, mode=0o700)
             candidate = directory / name
             # the arguments may name callers' files: readable by this user only, never overwritten
-            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(details)
+            create_atomic(candidate, details.encode("utf-8"), mode=0o600)
         except OSError:
             continue
         log = candidate

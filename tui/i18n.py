@@ -12,9 +12,11 @@ import os
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from babel.messages.pofile import read_po
 
+from core import names
 from core.cases.case import (
     MAX_DESCRIPTION,
     Action,
@@ -24,11 +26,13 @@ from core.cases.case import (
     Evaluation,
     Priority,
 )
+from core.levels.plans import Text
 from core.levels.signals import Level
 from core.problems import InvalidField
 from core.reference import PriorityFlag
 
 LANGUAGES = ("zh", "en")
+_K = TypeVar("_K")
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "baogong"
 
@@ -75,8 +79,9 @@ def _(message: str) -> str:
 
 
 def chinese(message: str) -> str:
-    """The Chinese of ``message`` whatever the current language (for pinyin search keys)."""
-    return catalogue("zh").get(message, "")
+    """The Chinese of ``message`` (a message, or the label of a domain name) whatever the current
+    language, for pinyin search keys."""
+    return catalogue("zh").get(message) or _DOMAIN_CHINESE.get(message, "")
 
 
 def choose_language(requested: str | None, desk_locale: str | None) -> str:
@@ -92,114 +97,74 @@ def choose_language(requested: str | None, desk_locale: str | None) -> str:
     return "zh"
 
 
-# --- names of domain values -----------------------------------------------------------------
+# --- names of domain values: core.names, shown as labels --------------------------------------
 
-STATUS_NAMES = {
-    CaseStatus.ACCEPTED: "Accepted",
-    CaseStatus.DISPATCHED: "Dispatched",
-    CaseStatus.IN_PROGRESS: "In progress",
-    CaseStatus.REPLIED: "Replied",
-    CaseStatus.CHASED: "Chased",
-    CaseStatus.RESOLVED: "Resolved",
-    CaseStatus.CALLED_BACK: "Called back",
-    CaseStatus.EVALUATED: "Evaluated",
-    CaseStatus.REOPENED: "Reopened",
+
+def _label(text: str) -> str:
+    """core's English name as a label: ``in progress`` -> ``In progress``."""
+    return text[:1].upper() + text[1:]
+
+
+def _labels(table: Mapping[_K, Text]) -> dict[_K, str]:
+    return {key: _label(name.en) for key, name in table.items()}
+
+
+#: English labels of the domain tables (the Chinese is core's, not the catalogue's)
+STATUS_NAMES = _labels(names.STATUS_NAMES)
+KIND_NAMES = _labels(names.KIND_NAMES)
+PRIORITY_NAMES = _labels(names.PRIORITY_NAMES)
+EVALUATION_NAMES = _labels(names.EVALUATION_NAMES)
+FLAG_NAMES = _labels(names.FLAG_NAMES)
+ACTION_NAMES = _labels(names.ACTION_NAMES)
+LEVEL_NAMES = _labels(names.LEVEL_NAMES)
+#: English label -> core's Chinese, for :func:`chinese`
+_DOMAIN_CHINESE = {
+    _label(name.en): name.zh
+    for table in (names.STATUS_NAMES, names.KIND_NAMES, names.PRIORITY_NAMES,
+                  names.EVALUATION_NAMES, names.FLAG_NAMES, names.ACTION_NAMES,
+                  names.LEVEL_NAMES)
+    for name in table.values()
 }
-KIND_NAMES = {
-    CaseKind.REQUEST: "Request",
-    CaseKind.COMPLAINT: "Complaint",
-    CaseKind.INQUIRY: "Inquiry",
-    CaseKind.RUMOUR: "Rumour",
-}
-PRIORITY_NAMES = {Priority.URGENT: "Urgent", Priority.HIGH: "High", Priority.NORMAL: "Normal"}
-EVALUATION_NAMES = {
-    Evaluation.SATISFIED: "Satisfied",
-    Evaluation.BASICALLY_SATISFIED: "Basically satisfied",
-    Evaluation.UNSATISFIED: "Unsatisfied",
-}
-FLAG_NAMES = {
-    PriorityFlag.ELDERLY_ALONE: "Elderly living alone",
-    PriorityFlag.BEDRIDDEN: "Bedridden",
-    PriorityFlag.DISABLED: "Disabled",
-    PriorityFlag.NO_SMARTPHONE: "No smartphone",
-    PriorityFlag.CHRONIC_PATIENT: "Chronic patient",
-    PriorityFlag.LOW_INCOME: "Low income",
-    PriorityFlag.LOST_ONLY_CHILD: "Lost only child",
-}
-#: one-cell (English) or one-character (Chinese) markers shown in the queue
-FLAG_MARKS = {
-    "en": {
-        PriorityFlag.ELDERLY_ALONE: "E", PriorityFlag.BEDRIDDEN: "B",
-        PriorityFlag.DISABLED: "D", PriorityFlag.NO_SMARTPHONE: "P",
-        PriorityFlag.CHRONIC_PATIENT: "C", PriorityFlag.LOW_INCOME: "L",
-        PriorityFlag.LOST_ONLY_CHILD: "O",
-    },
-    "zh": {
-        PriorityFlag.ELDERLY_ALONE: "独", PriorityFlag.BEDRIDDEN: "卧",
-        PriorityFlag.DISABLED: "残", PriorityFlag.NO_SMARTPHONE: "机",
-        PriorityFlag.CHRONIC_PATIENT: "病", PriorityFlag.LOW_INCOME: "困",
-        PriorityFlag.LOST_ONLY_CHILD: "失",
-    },
-}
-ACTION_NAMES = {
-    Action.CREATE: "Accepted the call",
-    Action.EDIT: "Edited",
-    Action.DISPATCH: "Dispatched",
-    Action.START: "Started work",
-    Action.NOTE: "Note",
-    Action.REPLY: "Replied",
-    Action.CHASE: "Chased",
-    Action.RESOLVE: "Resolved",
-    Action.CALL_BACK: "Called back",
-    Action.EVALUATE: "Evaluation",
-    Action.REOPEN: "Reopened",
-    Action.CALL: "Called again",
-}
-LEVEL_NAMES = {
-    Level.NONE: "No emergency level",
-    Level.IV: "Level IV (general)",
-    Level.III: "Level III (tense)",
-    Level.II: "Level II (urgent)",
-    Level.I: "Level I (extreme)",
-}
+
+
+def _name(name: Text) -> str:
+    return name.zh if _language == "zh" else _label(name.en)
 
 
 def status_name(status: CaseStatus) -> str:
-    return _(STATUS_NAMES[status])
+    return _name(names.STATUS_NAMES[status])
 
 
 def kind_name(kind: CaseKind) -> str:
-    return _(KIND_NAMES[kind])
+    return _name(names.KIND_NAMES[kind])
 
 
 def priority_name(priority: Priority) -> str:
-    return _(PRIORITY_NAMES[priority])
+    return _name(names.PRIORITY_NAMES[priority])
 
 
 def evaluation_name(evaluation: Evaluation) -> str:
-    return _(EVALUATION_NAMES[evaluation])
+    return _name(names.EVALUATION_NAMES[evaluation])
 
 
 def flag_name(flag: PriorityFlag) -> str:
-    return _(FLAG_NAMES[flag])
+    return _name(names.FLAG_NAMES[flag])
 
 
 def flag_marks(flags: frozenset[PriorityFlag]) -> str:
-    marks = FLAG_MARKS[_language]
-    return "".join(marks[f] for f in PriorityFlag if f in flags)
+    return "".join(names.FLAG_MARKS[f].get(_language) for f in PriorityFlag if f in flags)
 
 
 def action_name(action: Action) -> str:
-    return _(ACTION_NAMES[action])
+    return _name(names.ACTION_NAMES[action])
 
 
 def level_name(level: Level) -> str:
-    return _(LEVEL_NAMES[level])
+    return _name(names.LEVEL_NAMES[level])
 
 
 def category_name(category: Category) -> str:
-    info = category.info
-    return info.name if _language == "zh" else info.name_en
+    return names.category_name(category).get(_language)
 
 
 def record_name(record: object | None, fallback: str) -> str:

@@ -1,8 +1,10 @@
 """Finding every English message the app shows, for the translation catalogue and its test.
 
 Messages are the string literals passed to ``_()`` and to the widgets that translate their
-labels (``Tr``, ``Binding`` descriptions, picker titles...), plus the name tables of
-:mod:`tui.i18n`. ``python -m tui.messages`` lists the ones the Chinese catalogue lacks.
+labels (``Tr``, ``Binding`` descriptions, picker titles...), plus the message tables
+(dialog titles, field messages...). Names of domain values are not messages: they come in both
+languages from :mod:`core.names`. ``python -m tui.messages`` lists the messages the Chinese
+catalogue lacks.
 """
 
 from __future__ import annotations
@@ -31,9 +33,8 @@ CALLS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "ReasonDialog": ((3,), ()),  # the console's decision dialog: the choice's title
 }
 #: module-level tables whose string values are messages
-TABLES = {"STATUS_NAMES", "KIND_NAMES", "PRIORITY_NAMES", "EVALUATION_NAMES", "FLAG_NAMES",
-          "ACTION_NAMES", "DIALOG_TITLES", "LEVEL_NAMES", "FIELD_MESSAGES", "FACTS_TITLES",
-          "FACT_LABELS", "FACT_PLACEHOLDERS", "FACT_MESSAGES"}
+TABLES = {"DIALOG_TITLES", "FIELD_MESSAGES", "FACTS_TITLES", "FACT_LABELS", "FACT_PLACEHOLDERS",
+          "FACT_MESSAGES"}
 #: class attributes holding one message (a console page's title)
 ATTRIBUTES = {"TITLE_MSGID"}
 

@@ -4,8 +4,8 @@
 A case moves round a closed loop (受理 → 派单 → 办理 → 答复 → 办结 → 回访 → 评价, with 催办 when
 overdue and 重办 when the caller is not satisfied). Every change appends an event naming the
 operator, so the history is the audit trail. Cases are immutable values: :func:`apply` returns the
-next version. A caller's details taken down wrong are corrected with :func:`plan_edit`, whose
-note records each field before and after.
+next version. A caller's details taken down wrong are corrected with
+:func:`core.cases.edits.plan_edit`, whose note records each field before and after.
 """
 
 from __future__ import annotations
@@ -19,11 +19,14 @@ from typing import TypeVar
 
 import attrs
 
+from core.cases.categories import CATEGORIES as CATEGORIES
+from core.cases.categories import CaseKind as CaseKind
+from core.cases.categories import Category as Category
+from core.cases.categories import CategoryInfo as CategoryInfo
 from core.cases.facts import DeliveryShortfall, PriceReport, ReliefRequest, facts_field
-from core.phones import check_caller_phone, normalize_phone
+from core.phones import check_caller_phone
 from core.problems import InvalidField
 from core.reference import (
-    Community,
     PriorityFlag,
     SlaRules,
     check_non_negative,
@@ -34,100 +37,6 @@ from core.reference import (
 SCHEMA_VERSION = 1
 _Facts = TypeVar("_Facts", PriceReport | None, DeliveryShortfall | None, ReliefRequest | None)
 CASE_ID_PATTERN = re.compile(r"^(\d{8})-(\d{4,6})\Z", re.ASCII)
-
-
-class CaseKind(enum.StrEnum):
-    REQUEST = "request"  # 需求
-    COMPLAINT = "complaint"  # 投诉
-    INQUIRY = "inquiry"  # 咨询
-    RUMOUR = "rumour"  # 不实信息
-
-
-@attrs.frozen
-class CategoryInfo:
-    kind: CaseKind
-    name: str
-    name_en: str
-    department: str
-    evidence: str | None = None  # "shortage", "panic_buying" or "price_rise" for the classifier
-
-
-class Category(enum.StrEnum):
-    GROCERIES = "groceries"
-    CHRONIC_MEDICINE = "chronic_medicine"
-    ORDERING_HELP = "ordering_help"
-    HARDSHIP_RELIEF = "hardship_relief"
-    UTILITY_REPAIR = "utility_repair"
-    VEHICLE_PASS = "vehicle_pass"
-    MEDICAL_SUPPLIES = "medical_supplies"
-    PRICE_GOUGING = "price_gouging"
-    HOARDING = "hoarding"
-    COUNTERFEIT = "counterfeit"
-    FOOD_SAFETY = "food_safety"
-    SERVICE_FEE = "service_fee"
-    DELIVERY_LATE = "delivery_late"
-    DELIVERY_MISSING = "delivery_missing"
-    DELIVERY_SHORT = "delivery_short"
-    SUPERMARKET_SERVICE = "supermarket_service"
-    SHORTAGE = "shortage"
-    PANIC_BUYING = "panic_buying"
-    WATER_OUTAGE = "water_outage"
-    POWER_OUTAGE = "power_outage"
-    GAS_OUTAGE = "gas_outage"
-    HEATING_OUTAGE = "heating_outage"
-    SUPPLY_INQUIRY = "supply_inquiry"
-    POLICY_INQUIRY = "policy_inquiry"
-    RUMOUR = "rumour"
-
-    @property
-    def info(self) -> CategoryInfo:
-        return CATEGORIES[self]
-
-    @property
-    def kind(self) -> CaseKind:
-        return CATEGORIES[self].kind
-
-
-_R, _C, _I, _U = CaseKind.REQUEST, CaseKind.COMPLAINT, CaseKind.INQUIRY, CaseKind.RUMOUR
-CATEGORIES: dict[Category, CategoryInfo] = {
-    Category.GROCERIES: CategoryInfo(_R, "生活物资", "Groceries and daily goods", "commerce"),
-    Category.CHRONIC_MEDICINE: CategoryInfo(_R, "慢性病购药", "Chronic patient medicine", "health"),
-    Category.ORDERING_HELP: CategoryInfo(_R, "代购代办", "Cannot order online", "street"),
-    Category.HARDSHIP_RELIEF: CategoryInfo(_R, "困难救助", "Hardship relief", "civil_affairs"),
-    Category.UTILITY_REPAIR: CategoryInfo(_R, "水电气报修", "Utility repair", "urban_management"),
-    Category.VEHICLE_PASS: CategoryInfo(_R, "车辆通行证", "Vehicle pass", "transport"),
-    Category.MEDICAL_SUPPLIES: CategoryInfo(_R, "防疫物资", "Medical supplies", "health"),
-    Category.PRICE_GOUGING: CategoryInfo(
-        _C, "哄抬价格", "Price gouging", "market_regulation", "price_rise"
-    ),
-    Category.HOARDING: CategoryInfo(
-        _C, "囤积居奇", "Hoarding", "market_regulation", "panic_buying"
-    ),
-    Category.COUNTERFEIT: CategoryInfo(_C, "制假售假", "Counterfeit goods", "market_regulation"),
-    Category.FOOD_SAFETY: CategoryInfo(_C, "食品安全", "Food safety", "market_regulation"),
-    Category.SERVICE_FEE: CategoryInfo(
-        _C, "收取服务费或加价", "Service fee or markup", "market_regulation"
-    ),
-    Category.DELIVERY_LATE: CategoryInfo(_C, "配送延迟", "Late delivery", "commerce"),
-    Category.DELIVERY_MISSING: CategoryInfo(_C, "未送达", "Missing delivery", "commerce"),
-    Category.DELIVERY_SHORT: CategoryInfo(_C, "少送短缺", "Short delivery", "commerce"),
-    Category.SUPERMARKET_SERVICE: CategoryInfo(
-        _C, "超市服务", "Supermarket service", "commerce"
-    ),
-    Category.SHORTAGE: CategoryInfo(
-        _C, "物资品种短缺", "Goods in short supply", "commerce", "shortage"
-    ),
-    Category.PANIC_BUYING: CategoryInfo(
-        _C, "抢购", "Panic buying", "market_regulation", "panic_buying"
-    ),
-    Category.WATER_OUTAGE: CategoryInfo(_C, "停水", "Water outage", "urban_management"),
-    Category.POWER_OUTAGE: CategoryInfo(_C, "停电", "Power outage", "power"),
-    Category.GAS_OUTAGE: CategoryInfo(_C, "停气", "Gas outage", "urban_management"),
-    Category.HEATING_OUTAGE: CategoryInfo(_C, "停暖", "Heating outage", "urban_management"),
-    Category.SUPPLY_INQUIRY: CategoryInfo(_I, "保供咨询", "Supply inquiry", "street"),
-    Category.POLICY_INQUIRY: CategoryInfo(_I, "政策咨询", "Policy inquiry", "publicity"),
-    Category.RUMOUR: CategoryInfo(_U, "不实信息", "Rumour report", "police"),
-}
 
 
 class Priority(enum.StrEnum):
@@ -583,169 +492,3 @@ def plan_call(
         if case.due is None or due < case.due:
             changes["due"] = due
     return changes
-
-
-# --- correcting a case's details (工单信息更正) -------------------------------------------------
-
-
-def _check_priority(_instance: object, attribute: attrs.Attribute[Priority],
-                    value: Priority) -> None:
-    if not isinstance(value, Priority):
-        raise InvalidField(attribute.name, f"{value!r} is not one of: "
-                                           f"{', '.join(p.value for p in Priority)}")
-
-
-@attrs.frozen
-class Details:
-    """What an operator may correct after the call (工单信息): who called, where they live, the
-    community, how urgent the case is and what was asked for.
-
-    A bad phone number or a malformed community code is refused when the record is made
-    (:class:`~core.problems.InvalidField` names the field); whether the community exists is
-    checked by :func:`plan_edit`, which knows the desk's communities.
-    """
-
-    name: str = ""
-    phone: str = attrs.field(default="", validator=check_phone)
-    street: str = ""
-    building: str = ""
-    unit: str = ""
-    room: str = ""
-    community: str = attrs.field(default="", validator=check_optional_code)
-    priority: Priority = attrs.field(default=Priority.NORMAL, validator=_check_priority)
-    description: str = attrs.field(default="", validator=check_description)
-
-    @classmethod
-    def of(cls, case: Case) -> Details:
-        """The details of ``case`` as it is."""
-        caller, address = case.caller, case.caller.address
-        return cls(name=caller.name, phone=caller.phone, street=address.street,
-                   building=address.building, unit=address.unit, room=address.room,
-                   community=case.community, priority=case.priority,
-                   description=case.description)
-
-    @property
-    def caller(self) -> Caller:
-        return Caller(self.name, self.phone,
-                      Address(self.street, self.building, self.unit, self.room))
-
-
-#: each field of :class:`Details` as an edit's note names it, in Chinese and English
-DETAIL_NAMES: dict[str, tuple[str, str]] = {
-    "name": ("姓名", "name"),
-    "phone": ("电话", "phone"),
-    "street": ("街道", "street"),
-    "building": ("楼栋", "building"),
-    "unit": ("单元", "unit"),
-    "room": ("房号", "room"),
-    "community": ("社区", "community"),
-    "priority": ("优先级", "priority"),
-    "description": ("诉求内容", "description"),
-}
-PRIORITY_NAMES: dict[Priority, tuple[str, str]] = {
-    Priority.URGENT: ("特急", "urgent"),
-    Priority.HIGH: ("紧急", "high"),
-    Priority.NORMAL: ("一般", "normal"),
-}
-_EMPTY = ("（无）", "(none)")
-
-
-@attrs.frozen
-class FieldChange:
-    """One field of :class:`Details` an edit changes."""
-
-    field: str
-    before: str
-    after: str
-
-
-@attrs.frozen
-class Edit:
-    """A planned correction: the fields it changes, and the ``changes`` and ``note`` to pass to
-    :func:`apply` (or ``CaseStore.act``) with :attr:`Action.EDIT`."""
-
-    fields: tuple[FieldChange, ...]
-    changes: dict[str, object]
-    note: str
-
-
-def plan_edit(
-    case: Case,
-    wanted: Details,
-    *,
-    rules: SlaRules,
-    communities: Mapping[str, Community],
-    lang: str = "zh",
-) -> Edit | None:
-    """How to give ``case`` the ``wanted`` details; None when they are the case's own.
-
-    Raises :class:`~core.problems.InvalidField` (a ValueError naming the field) for a bad phone
-    number (:class:`~core.phones.InvalidPhone`, in both languages) or a community the desk does
-    not have. A new phone number is stored normalized (:func:`~core.phones.normalize_phone`).
-    A new priority on an open case moves its due time, counted from when the case was accepted
-    (or last reopened) under the desk's ``rules``.
-    The note lists each change on a line, ``电话 13800000000 -> 13900000000``, with the names of
-    ``lang`` ("zh" or "en"); :func:`apply` attributes it to the operator.
-    """
-    attrs.validate(wanted)
-    if normalize_phone(wanted.phone) == normalize_phone(case.caller.phone):
-        wanted = attrs.evolve(wanted, phone=case.caller.phone)  # the same number, retyped
-    else:
-        wanted = attrs.evolve(wanted, phone=check_caller_phone(wanted.phone))
-    if wanted.community and wanted.community != case.community \
-            and wanted.community not in communities:
-        raise InvalidField("community", f"unknown community {wanted.community!r}")
-    before = Details.of(case)
-    changed = tuple(
-        FieldChange(field.name, getattr(before, field.name), getattr(wanted, field.name))
-        for field in attrs.fields(Details)
-        if getattr(before, field.name) != getattr(wanted, field.name)
-    )
-    if not changed:
-        return None
-    changes: dict[str, object] = {}
-    if wanted.caller != case.caller:
-        changes["caller"] = wanted.caller
-    if wanted.community != case.community:
-        changes["community"] = wanted.community
-    if wanted.description != case.description:
-        changes["description"] = wanted.description
-    if wanted.priority is not case.priority:
-        changes["priority"] = wanted.priority
-        if case.is_open:
-            changes["due"] = due_time(rules, case.kind, wanted.priority, _clock_started(case),
-                                      case.flags)
-    side = 0 if lang == "zh" else 1
-
-    def shown(field: str, value: str) -> str:
-        if not value:
-            return _EMPTY[side]
-        if field == "priority":
-            return PRIORITY_NAMES[Priority(value)][side]
-        if field == "community" and value in communities:
-            community = communities[value]
-            return community.name if side == 0 else community.name_en
-        return " ".join(value.split())  # one line, even for a description of several
-
-    note = "\n".join(
-        f"{DETAIL_NAMES[c.field][side]} {shown(c.field, c.before)} -> {shown(c.field, c.after)}"
-        for c in changed
-    )
-    return Edit(changed, changes, note)
-
-
-def rebase_details(loaded: Details, wanted: Details, current: Details) -> Details:
-    """An edit of ``loaded`` into ``wanted``, carried over to a newer ``current`` version: the
-    fields the operator changed take their new values, every other field keeps the current one
-    (which may be another operator's change)."""
-    mine = {field.name: getattr(wanted, field.name) for field in attrs.fields(Details)
-            if getattr(wanted, field.name) != getattr(loaded, field.name)}
-    return attrs.evolve(current, **mine)
-
-
-def _clock_started(case: Case) -> datetime:
-    """When the case's current due time started running: acceptance, or the last reopening."""
-    for event in reversed(case.history):
-        if event.action is Action.REOPEN:
-            return event.time
-    return case.created

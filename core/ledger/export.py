@@ -3,14 +3,15 @@
 CSV files are written as UTF-8 with a byte-order mark so that spreadsheet programs show Chinese
 correctly. Money columns come twice: integer fen (``*_fen``, exact) and yuan (``*_yuan``, for
 people). Invoice, receipt and request lines get one row each, with their record's id.
-XLSX is built from the same rows by the terminal app (``tui.exports``), which may use openpyxl.
+The reconciliation's tables are :class:`core.reports.Table` values like every report's, so the
+terminal app writes them as XLSX with the same ``tui.xlsx.write_xlsx`` (which may use openpyxl).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import enum
-import os
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -22,11 +23,10 @@ from core.ledger.files import Batch
 from core.ledger.findings import SEVERITY_NAMES, yuan
 from core.ledger.reconcile import Reconciliation
 from core.ledger.records import KINDS, Record, field_order
+from core.levels.plans import Text
 from core.problems import Problem
-from core.storage.atomic import PRIVATE_FILE_MODE, make_directories
-
-Table = tuple[list[str], list[list[Any]]]
-CSV_ENCODING = "utf-8-sig"
+from core.reports.table import CSV_ENCODING, Column, Table, write_csv
+from core.storage.atomic import PRIVATE_FILE_MODE, make_directories, replacing_text
 
 #: records whose lines get a table of their own: kind -> (table name, line class fields)
 LINE_TABLES = {
@@ -124,29 +124,31 @@ def write_ledger_csv(batches: Iterable[Batch], directory: Path, base: Path | Non
     Files get ``mode`` (the desk's file mode: they hold households and amounts), whatever the
     umask."""
     make_directories(directory, mode=mode)
-    files: dict[str, Any] = {}
     writers: dict[str, Any] = {}
-    try:
+    with contextlib.ExitStack() as opened:
         for table, header, row in ledger_rows(batches, base):
             writer = writers.get(table)
             if writer is None:
-                handle = (directory / f"{table}.csv").open("w", encoding=CSV_ENCODING, newline="")
-                os.fchmod(handle.fileno(), mode)
-                files[table] = handle
+                handle = opened.enter_context(replacing_text(
+                    directory / f"{table}.csv", mode=mode, encoding=CSV_ENCODING, newline=""))
                 writer = writers[table] = csv.writer(handle)
                 writer.writerow(header)
             writer.writerow(row)
-    finally:
-        for handle in files.values():
-            handle.close()
-    return sorted(directory / f"{t}.csv" for t in files)
+    return sorted(directory / f"{t}.csv" for t in writers)
 
 
-def report_tables(result: Reconciliation, lang: str = "zh") -> dict[str, Table]:
+def _table(name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
+    """A ledger table: ASCII column names in both languages, ``True``/``False`` kept for scripts."""
+    return Table(name, Text(name, name), tuple(Column(h, h, h) for h in header),
+                 tuple(tuple(row) for row in rows), bool_words=False)
+
+
+def report_tables(result: Reconciliation, lang: str = "zh") -> list[Table]:
     """The reconciliation as tables: findings, open items, matches, stock, money, problems."""
     base = result.root
     zh = lang != "en"
-    findings = (
+    findings = _table(
+        "findings",
         ["severity", "code", "file", "line", "record", "message", "action", "amount_fen",
          "amount_yuan", "community", "supermarket", "grid_worker", "store", "item", "day",
          "related"],
@@ -155,7 +157,8 @@ def report_tables(result: Reconciliation, lang: str = "zh") -> dict[str, Table]:
           yuan(f.amount_fen), f.community, f.supermarket, f.grid_worker, f.store, f.item,
           cell(f.day), cell(f.related)] for f in result.findings],
     )
-    open_items = (
+    open_items = _table(
+        "open_items",
         ["kind", "record", "file", "line", "amount_fen", "amount_yuan", "since", "age_days",
          "community", "supermarket", "grid_worker", "household"],
         [[o.kind, o.record, _relative(o.path, base), o.line, o.amount_fen, yuan(o.amount_fen),
@@ -164,18 +167,20 @@ def report_tables(result: Reconciliation, lang: str = "zh") -> dict[str, Table]:
     )
     match_names = [f.name for f in attrs.fields(type(result.matches[0]))] if result.matches \
         else ["id", "kind", "members"]
-    matches = (_columns(match_names), [_values(m, match_names) for m in result.matches])
+    matches = _table("matches", _columns(match_names),
+                     [_values(m, match_names) for m in result.matches])
     stock_names = ["store", "item", "day", "opening", "received", "issued", "returned",
                    "adjusted", "closing", "counted"]
-    stock = (stock_names, [[cell(getattr(s, n)) for n in stock_names] for s in result.stock])
+    stock = _table("stock", stock_names,
+                   [[cell(getattr(s, n)) for n in stock_names] for s in result.stock])
     money_names = [f.name for f in attrs.fields(type(result.money))]
-    money = (["total", "fen", "yuan"],
-             [[n, getattr(result.money, n), yuan(getattr(result.money, n))] for n in money_names])
-    problems = (["file", "line", "field", "message"],
-                [[_relative(p.path, base), p.line or "", p.field or "", p.message]
-                 for p in result.problems])
-    return {"findings": findings, "open_items": open_items, "matches": matches,
-            "stock": stock, "money": money, "problems": problems}
+    money = _table("money", ["total", "fen", "yuan"],
+                   [[n, getattr(result.money, n), yuan(getattr(result.money, n))]
+                    for n in money_names])
+    problems = _table("problems", ["file", "line", "field", "message"],
+                      [[_relative(p.path, base), p.line or "", p.field or "", p.message]
+                       for p in result.problems])
+    return [findings, open_items, matches, stock, money, problems]
 
 
 def write_report_csv(result: Reconciliation, directory: Path, lang: str = "zh", *,
@@ -183,16 +188,8 @@ def write_report_csv(result: Reconciliation, directory: Path, lang: str = "zh", 
     """``findings.csv``, ``open_items.csv``, ``matches.csv``, ``stock.csv``... in ``directory``,
     with ``mode`` whatever the umask."""
     make_directories(directory, mode=mode)
-    written = []
-    for name, (header, rows) in report_tables(result, lang).items():
-        path = directory / f"{name}.csv"
-        with path.open("w", encoding=CSV_ENCODING, newline="") as handle:
-            os.fchmod(handle.fileno(), mode)
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            writer.writerows(rows)
-        written.append(path)
-    return written
+    return [write_csv(table, directory / f"{table.name}.csv", lang=lang, mode=mode)
+            for table in report_tables(result, lang)]
 
 
 def _plain(value: Any) -> Any:

@@ -26,7 +26,8 @@ Why batches, and why one record per line (measured on this machine, see ``tests/
   :func:`core.storage.atomic.create_atomic`), as cases do, so writers need no server to agree.
 * ``tomllib`` parses about 20,000 records a second: 50 s for a million, slower than the peer tool.
   Every record on its own line lets the loader read the batches it wrote itself with one compiled
-  regular expression per kind (about a microsecond a record) and know each record's line for free.
+  regular expression per kind (:mod:`core.ledger.fastread`, about a microsecond a record) and know
+  each record's line for free.
   Anything it does not recognise (a hand-edited file, a comment between records, an escaped string,
   ``[[record]]`` tables) sends that file down the exact path: ``tomllib`` plus the strict cattrs
   converter, which names the file, line and field of every problem. Both paths give equal records;
@@ -38,13 +39,10 @@ unique without coordination and a reversal can find the file of the record it re
 
 from __future__ import annotations
 
-import enum
 import json
 import os
 import re
 import tomllib
-import types
-import typing
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -54,22 +52,13 @@ from typing import Any
 
 import attrs
 
+from core.ledger.fastread import FACTORY, FIELD_ORDER, read_fast
 from core.ledger.records import (
     KINDS,
     RECORD_ID_PATTERN,
     Record,
-    check_aware,
-    check_non_negative,
-    check_not_zero,
-    check_optional_code,
-    check_optional_record_id,
-    check_positive,
-    check_record_id,
-    check_uid,
-    field_order,
 )
 from core.problems import Problem
-from core.reference import check_code, check_not_blank
 from core.storage.atomic import PRIVATE_FILE_MODE, create_atomic, exclusive_lock
 from core.storage.convert import converter
 from core.storage.deskfiles import FileKind, make_desk_directories, read_or_problem
@@ -80,7 +69,6 @@ SCHEMA_VERSION = 1
 LOCK_NAME = ".lock"
 #: a sign-off reads every batch to seal its period: a million records take a few seconds
 LEDGER_LOCK_SECONDS = 30.0
-_FACTORY: type[object] = type(attrs.Factory(list))  # attrs types Factory as what it makes
 
 
 def ledger_lock(root: Path, *, mode: int = PRIVATE_FILE_MODE,
@@ -127,7 +115,7 @@ def _is_default(value: object, field: attrs.Attribute[Any]) -> bool:
     default = field.default
     if default is attrs.NOTHING:
         return False
-    if isinstance(default, _FACTORY):
+    if isinstance(default, FACTORY):
         return False
     return bool(value == default)
 
@@ -145,7 +133,7 @@ def format_table(value: Any, names: Sequence[str], head: str = "") -> str:
 
 def format_record(record: Record) -> str:
     """One record as an inline table, the way a batch file holds it."""
-    return format_table(record, _ORDER[type(record)], f'kind = "{record.KIND}"')
+    return format_table(record, FIELD_ORDER[type(record)], f'kind = "{record.KIND}"')
 
 
 def encode_batch(stem: str, records: Sequence[Record]) -> bytes:
@@ -302,35 +290,13 @@ def decode_batch(path: Path, data: bytes) -> Batch:
     return _read_exact(path, text)
 
 
-_HEADER = re.compile(r"# [^\n]*\nschema_version = 1\nrecord = \[\n")
-_RECORD_START = '  {kind = "'
-
-
 def _read_fast(path: Path, text: str) -> Batch | None:
     """Records of a batch in exactly the layout :func:`encode_batch` writes, else None."""
-    header = _HEADER.match(text)
-    if header is None or not text.endswith("\n]\n"):
+    read = read_fast(path.stem, text)
+    if read is None:
         return None
-    lines = text[header.end() : -3].split("\n")
-    records: list[Record] = []
-    append = records.append
-    prefix = f"{path.stem}-"
-    fast = _FAST
-    try:
-        for number, line in enumerate(lines, start=1):
-            if not line.startswith(_RECORD_START):
-                return None
-            reader = fast.get(line[11 : line.find('"', 11)])
-            if reader is None:
-                return None
-            record = reader(line)
-            if record is None or record.id != prefix + str(number):
-                return None
-            append(record)
-    except (ValueError, TypeError):
-        return None  # a validator objected: let the exact path say where and why
-    first = text.count("\n", 0, header.end()) + 1
-    return Batch(path, tuple(records), tuple(range(first, first + len(records))), ())
+    records, first = read
+    return Batch(path, records, tuple(range(first, first + len(records))), ())
 
 
 def _read_exact(path: Path, text: str) -> Batch:
@@ -416,171 +382,6 @@ def _element_lines(text: str, located: Mapping[tuple[str | int, ...], int], coun
     if len(starts) == count:
         return starts, True
     return [located.get(("record",))] * count, True
-
-
-# --- the fast path: one compiled pattern per kind ----------------------------------------------
-#
-# Each kind gets one regular expression for a whole line, built from its fields in the order the
-# writer uses, and a constructor generated for it. Where a field's validator can be said as a
-# pattern (a code, an id, a UUID, a positive whole number, text that is not blank, a time with an
-# offset) the pattern *is* the check and the constructor does not repeat it; any other validator
-# is called after construction, and ``__attrs_post_init__`` always runs. Whatever the pattern does
-# not accept goes down the exact path, which gives the same record or the located problem.
-
-_TEXT = r'[^"\\\x00-\x1f\x7f]*'
-_STR = f'"({_TEXT})"'
-_INT = r"(-?(?:0|[1-9][0-9]*))"
-_BOOL = r"(true|false)"
-_DATETIME = (r"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?"
-             r"(?:Z|[+-][0-9]{2}:[0-9]{2}))")
-_DATE = r"([0-9]{4}-[0-9]{2}-[0-9]{2})"
-_STR_LIST = f'(\\[(?:"{_TEXT}"(?:, "{_TEXT}")*)?\\])'
-_TABLE = f'\\{{(?:[^{{}}\\[\\]"\\n]|"{_TEXT}")*\\}}'
-_TABLE_LIST = f"(\\[(?:{_TABLE}(?:, {_TABLE})*)?\\])"
-_STRINGS_IN = re.compile(r'"([^"]*)"')
-_ID = r"[0-9]{8}-[0-9]{4,6}-[0-9]{1,7}"
-_CODE = r"[a-z0-9][a-z0-9_-]{0,63}"
-
-#: validators whose check a pattern states exactly
-_CHECKED_BY_PATTERN: dict[Any, str] = {
-    check_record_id: f'"({_ID})"',
-    check_optional_record_id: f'"((?:{_ID})?)"',
-    check_uid: r'"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"',
-    check_code: f'"({_CODE})"',
-    check_optional_code: f'"((?:{_CODE})?)"',
-    check_not_blank: f'"((?=[^"]*[^\\s"]){_TEXT})"',
-    check_aware: _DATETIME,
-    check_positive: r"([1-9][0-9]*)",
-    check_non_negative: r"(0|[1-9][0-9]*)",
-    check_not_zero: r"(-?[1-9][0-9]*)",
-}
-
-Convert = Callable[[str], Any]
-
-
-def _scalar(tp: Any) -> tuple[str, Convert | None] | None:
-    if tp is str:
-        return _STR, None
-    if tp is bool:
-        return _BOOL, lambda s: s == "true"
-    if tp is int:
-        return _INT, int
-    if tp is datetime:
-        return _DATETIME, datetime.fromisoformat
-    if tp is date:
-        return _DATE, date.fromisoformat
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        values = "|".join(re.escape(str(m.value)) for m in tp)
-        return f'"({values})"', tp
-    return None
-
-
-def _pattern_for(tp: Any) -> tuple[str, Convert | None, bool]:
-    """(pattern with one group, converter or None for text, optional) for a field type."""
-    optional = False
-    args = typing.get_args(tp)
-    if typing.get_origin(tp) in (typing.Union, types.UnionType) and type(None) in args:
-        tp = next(a for a in args if a is not type(None))
-        optional = True
-    scalar = _scalar(tp)
-    if scalar is not None:
-        return scalar[0], scalar[1], optional
-    if typing.get_origin(tp) is tuple:
-        inner = typing.get_args(tp)[0]
-        if inner is str:
-            return _STR_LIST, lambda s: tuple(_STRINGS_IN.findall(s)), optional
-        if attrs.has(inner):
-            return _TABLE_LIST, _table_reader(inner), optional
-    raise TypeError(f"no fast pattern for {tp!r}")
-
-
-def _table_reader(cls: type) -> Convert:
-    attrs.resolve_types(cls)
-    pattern, build = _compile(cls, [f.name for f in attrs.fields(cls)], "")
-    element = re.compile(pattern)
-
-    def read(text: str) -> tuple[Any, ...]:
-        body = text[1:-1]
-        found = []
-        position = 0
-        for match in element.finditer(body):
-            if match.start() != position:
-                raise ValueError("unexpected text between tables")
-            found.append(build(match.groups()))
-            position = match.end()
-            if body.startswith(", ", position):
-                position += 2
-        if position != len(body):
-            raise ValueError("unexpected text after tables")
-        return tuple(found)
-
-    return read
-
-
-def _compile(cls: type, names: Sequence[str], head: str
-             ) -> tuple[str, Callable[[Sequence[str | None]], Any]]:
-    """The pattern of an inline table of ``cls`` and a constructor taking its groups."""
-    fields = attrs.fields_dict(cls)
-    parts = [re.escape(head)] if head else []
-    namespace: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__,
-                                 "_cls": cls}
-    body = ["def build(g):", "    self = _new(_cls)"]
-    for index, name in enumerate(names):
-        field = fields[name]
-        value, convert, optional = _pattern_for(field.type)
-        if field.validator in _CHECKED_BY_PATTERN:
-            value = _CHECKED_BY_PATTERN[field.validator]
-        elif field.validator is not None:
-            namespace[f"_v{index}"] = field.validator
-            namespace[f"_f{index}"] = field
-        separator = ", " if parts else ""
-        piece = f"{separator}{name} = {value}"
-        has_default = field.default is not attrs.NOTHING
-        if isinstance(field.default, _FACTORY):
-            raise TypeError(f"{cls.__name__}.{name}: factories are not supported")
-        if optional or has_default:
-            piece = f"(?:{piece})?"
-        parts.append(piece)
-        expression = f"g[{index}]"
-        if convert is not None:
-            namespace[f"_c{index}"] = convert
-            expression = f"_c{index}(g[{index}])"
-        if optional or has_default:
-            namespace[f"_d{index}"] = field.default if has_default else None
-            expression = f"(_d{index} if g[{index}] is None else {expression})"
-        body.append(f"    _set(self, {name!r}, {expression})")
-    for index, name in enumerate(names):
-        if f"_v{index}" in namespace:
-            body.append(f"    _v{index}(self, _f{index}, self.{name})")
-    if hasattr(cls, "__attrs_post_init__"):
-        body.append("    self.__attrs_post_init__()")
-    body.append("    return self")
-    missing = set(fields) - set(names)
-    if missing:
-        raise TypeError(f"{cls.__name__}: fields not in the written order: {sorted(missing)}")
-    exec("\n".join(body), namespace)  # code generated from the field list above
-    return r"\{" + "".join(parts) + r"\}", namespace["build"]
-
-
-def _record_reader(cls: type[Record]) -> Callable[[str], Record | None]:
-    attrs.resolve_types(cls)
-    pattern, build = _compile(cls, _ORDER[cls], f'kind = "{cls.KIND}"')
-    fullmatch = re.compile(r"  " + pattern + r",?[ \t]*").fullmatch
-
-    def read(line: str) -> Record | None:
-        match = fullmatch(line)
-        if match is None:
-            return None
-        record: Record = build(match.groups())
-        return record
-
-    return read
-
-
-_ORDER: dict[type[Record], tuple[str, ...]] = {cls: field_order(cls) for cls in KINDS.values()}
-_FAST: dict[str, Callable[[str], Record | None]] = {
-    kind: _record_reader(cls) for kind, cls in KINDS.items()
-}
 
 
 def batch_of(record_id: str) -> str | None:

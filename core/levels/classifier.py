@@ -37,7 +37,7 @@ import attrs
 
 from core.levels.manual import Decision
 from core.levels.plans import Plan, Text, plan_for
-from core.levels.signals import Level, PanicBuying, Signals
+from core.levels.signals import LEVELS_BY_RANK, Level, PanicBuying, Signals
 from core.levels.thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 TOLERANCE = 1e-9
@@ -106,6 +106,14 @@ _PANIC_TEXT = {
 }
 
 
+_RANK = {level: level.rank for level in Level}
+_PANIC_LEVEL = {PanicBuying.WIDE: Level.IV, PanicBuying.LARGE: Level.III,
+                PanicBuying.CONCENTRATED: Level.II}
+
+#: a rule that held: (rule id, level, signal, value seen, threshold met)
+_Hit = tuple[str, Level, str, float | int | bool | str, float | int | bool | str]
+
+
 class Classifier:
     """The rules compiled for one set of thresholds; reuse it to classify many records."""
 
@@ -115,109 +123,57 @@ class Classifier:
             thresholds.grain_oil_weekly_rise, thresholds.lean_pork_weekly_rise,
             thresholds.tight_days,
         )
-        # most severe first: (level, threshold)
-        self._grain = ((Level.I, grain.I), (Level.II, grain.II), (Level.III, grain.III),
-                       (Level.IV, grain.IV))
-        self._pork = ((Level.I, pork.I), (Level.II, pork.II), (Level.III, pork.III))
-        self._days = ((Level.II, days.II), (Level.III, days.III), (Level.IV, days.IV))
-        self._g1, self._g2, self._g3, self._g4 = (t - TOLERANCE for _, t in self._grain)
-        self._p1, self._p2, self._p3 = (t - TOLERANCE for _, t in self._pork)
-        self._d2, self._d3, self._d4 = (t for _, t in self._days)
+        # most severe first: (level, the value that reaches it, threshold)
+        self._grain = tuple((level, t - TOLERANCE, t) for level, t in (
+            (Level.I, grain.I), (Level.II, grain.II), (Level.III, grain.III), (Level.IV, grain.IV)))
+        self._pork = tuple((level, t - TOLERANCE, t) for level, t in (
+            (Level.I, pork.I), (Level.II, pork.II), (Level.III, pork.III)))
+        self._days = ((Level.II, days.II, days.II), (Level.III, days.III, days.III),
+                      (Level.IV, days.IV, days.IV))
 
-    def level(self, signals: Signals) -> Level:
-        """The level the rules give, without explanations: the fast path for bulk data."""
+    def hits(self, signals: Signals) -> list[_Hit]:
+        """The rule table: for each signal the most severe rule that holds."""
+        found: list[_Hit] = []
         grain = signals.grain_oil_weekly_rise
-        pork = signals.lean_pork_weekly_rise
-        panic = signals.panic_buying
-        days = signals.tight_days
-        concentrated = panic is PanicBuying.CONCENTRATED
-        if grain >= self._g1 or pork >= self._p1 or (concentrated and signals.stockout):
-            return Level.I
-        if (grain >= self._g2 or pork >= self._p2 or concentrated
-                or signals.persistently_tight or days >= self._d2):
-            return Level.II
-        if grain >= self._g3 or pork >= self._p3 or panic is PanicBuying.LARGE or days >= self._d3:
-            return Level.III
-        if grain >= self._g4 or panic is PanicBuying.WIDE or days >= self._d4 or signals.stockout:
-            return Level.IV
-        return Level.NONE
-
-    def fired(self, signals: Signals) -> tuple[FiredRule, ...]:
-        """Every rule that fired (the most severe one per signal), most severe level first."""
-        found: list[FiredRule] = []
-        grain = signals.grain_oil_weekly_rise
-        for level, threshold in self._grain:
-            if grain >= threshold - TOLERANCE:
-                found.append(FiredRule(
-                    "grain_oil_rise", level, "grain_oil_weekly_rise", grain, threshold, Text(
-                        f"粮油价格一周内上涨{percent(grain)}，达到{level.value}级标准"
-                        f"（{percent(threshold)}以上）",
-                        f"grain and oil prices rose {percent(grain)} within a week, reaching "
-                        f"the level {level.value} threshold ({percent(threshold)} or more)",
-                    )))
+        for level, reach, threshold in self._grain:
+            if grain >= reach:
+                found.append(("grain_oil_rise", level, "grain_oil_weekly_rise", grain, threshold))
                 break
         pork = signals.lean_pork_weekly_rise
-        for level, threshold in self._pork:
-            if pork >= threshold - TOLERANCE:
-                found.append(FiredRule(
-                    "lean_pork_rise", level, "lean_pork_weekly_rise", pork, threshold, Text(
-                        f"精瘦猪肉价格一周内上涨{percent(pork)}，达到{level.value}级标准"
-                        f"（{percent(threshold)}以上）",
-                        f"lean pork prices rose {percent(pork)} within a week, reaching "
-                        f"the level {level.value} threshold ({percent(threshold)} or more)",
-                    )))
+        for level, reach, threshold in self._pork:
+            if pork >= reach:
+                found.append(("lean_pork_rise", level, "lean_pork_weekly_rise", pork, threshold))
                 break
         panic = signals.panic_buying
         if panic is not PanicBuying.NONE:
-            level = {PanicBuying.WIDE: Level.IV, PanicBuying.LARGE: Level.III,
-                     PanicBuying.CONCENTRATED: Level.II}[panic]
-            zh, en = _PANIC_TEXT[panic]
-            found.append(FiredRule(
-                "panic_buying", level, "panic_buying", panic.value, panic.value,
-                Text(f"{zh}（抢购程度：{panic.name_zh}）", f"{en} (panic buying: {panic.value})"),
-            ))
+            found.append(("panic_buying", _PANIC_LEVEL[panic], "panic_buying", panic.value,
+                          panic.value))
         if signals.stockout:
             if panic is PanicBuying.CONCENTRATED:
-                found.append(FiredRule(
-                    "concentrated_panic_with_stockout", Level.I, "stockout", True, True, Text(
-                        "群众大量集中抢购，并出现粮油、肉蛋奶、蔬菜、食盐断档脱销",
-                        "large-scale concentrated panic buying together with stock-outs of "
-                        "necessities",
-                    )))
+                found.append(("concentrated_panic_with_stockout", Level.I, "stockout", True, True))
             else:
-                found.append(FiredRule(
-                    "stockout", Level.IV, "stockout", True, True, Text(
-                        "生活必需品出现断档脱销，供应至少处于偏紧状态",
-                        "a necessity is out of stock, so its supply is at least tight",
-                    )))
+                found.append(("stockout", Level.IV, "stockout", True, True))
         if signals.persistently_tight:
-            found.append(FiredRule(
-                "persistently_tight", Level.II, "persistently_tight", True, True, Text(
-                    "粮油、肉蛋奶、蔬菜、食盐供应处于常紧张状态",
-                    "supply of necessities is persistently tight",
-                )))
+            found.append(("persistently_tight", Level.II, "persistently_tight", True, True))
         days = signals.tight_days
-        for level, threshold in self._days:
-            if days >= threshold:
-                if level is Level.II:
-                    text = Text(
-                        f"生活必需品供应连续{days}天紧张，达到常紧张标准（{threshold}天以上）",
-                        f"a necessity has been tight for {days} consecutive days, which counts "
-                        f"as persistently tight ({threshold} days or more)",
-                    )
-                elif level is Level.III:
-                    text = Text(
-                        f"生活必需品供应连续{days}天处于紧张状态（标准：连续{threshold}天）",
-                        f"a necessity has been tight for {days} consecutive days "
-                        f"(threshold: {threshold} days)",
-                    )
-                else:
-                    text = Text(
-                        f"生活必需品供应出现偏紧状态（已连续{days}天）",
-                        f"supply of a necessity is tight ({days} consecutive days)",
-                    )
-                found.append(FiredRule("tight_supply", level, "tight_days", days, threshold, text))
+        for level, reach, threshold in self._days:
+            if days >= reach:
+                found.append(("tight_supply", level, "tight_days", days, threshold))
                 break
+        return found
+
+    def level(self, signals: Signals) -> Level:
+        """The level the rules give, without explanations: the fast path for bulk data."""
+        hits = self.hits(signals)
+        if not hits:
+            return Level.NONE
+        return LEVELS_BY_RANK[max([_RANK[hit[1]] for hit in hits])]
+
+    def fired(self, signals: Signals) -> tuple[FiredRule, ...]:
+        """Every rule that fired (the most severe one per signal), most severe level first."""
+        found = [FiredRule(rule, level, signal, value, threshold,
+                           _explanation(rule, level, value, threshold))
+                 for rule, level, signal, value, threshold in self.hits(signals)]
         found.sort(key=lambda r: (-r.level.rank, _RULE_ORDER[r.rule]))
         return tuple(found)
 
@@ -230,6 +186,49 @@ class Classifier:
     def levels(self, records: Iterable[Signals]) -> list[Level]:
         level = self.level
         return [level(signals) for signals in records]
+
+
+def _explanation(rule: str, level: Level, value: float | int | bool | str,
+                 threshold: float | int | bool | str) -> Text:
+    """Why ``rule`` fired, in both languages."""
+    if rule == "grain_oil_rise":
+        return Text(
+            f"粮油价格一周内上涨{percent(float(value))}，达到{level.value}级标准"
+            f"（{percent(float(threshold))}以上）",
+            f"grain and oil prices rose {percent(float(value))} within a week, reaching "
+            f"the level {level.value} threshold ({percent(float(threshold))} or more)")
+    if rule == "lean_pork_rise":
+        return Text(
+            f"精瘦猪肉价格一周内上涨{percent(float(value))}，达到{level.value}级标准"
+            f"（{percent(float(threshold))}以上）",
+            f"lean pork prices rose {percent(float(value))} within a week, reaching "
+            f"the level {level.value} threshold ({percent(float(threshold))} or more)")
+    if rule == "panic_buying":
+        panic = PanicBuying(str(value))
+        zh, en = _PANIC_TEXT[panic]
+        return Text(f"{zh}（抢购程度：{panic.name_zh}）", f"{en} (panic buying: {panic.value})")
+    if rule == "concentrated_panic_with_stockout":
+        return Text("群众大量集中抢购，并出现粮油、肉蛋奶、蔬菜、食盐断档脱销",
+                    "large-scale concentrated panic buying together with stock-outs of "
+                    "necessities")
+    if rule == "stockout":
+        return Text("生活必需品出现断档脱销，供应至少处于偏紧状态",
+                    "a necessity is out of stock, so its supply is at least tight")
+    if rule == "persistently_tight":
+        return Text("粮油、肉蛋奶、蔬菜、食盐供应处于常紧张状态",
+                    "supply of necessities is persistently tight")
+    if level is Level.II:
+        return Text(
+            f"生活必需品供应连续{value}天紧张，达到常紧张标准（{threshold}天以上）",
+            f"a necessity has been tight for {value} consecutive days, which counts "
+            f"as persistently tight ({threshold} days or more)")
+    if level is Level.III:
+        return Text(
+            f"生活必需品供应连续{value}天处于紧张状态（标准：连续{threshold}天）",
+            f"a necessity has been tight for {value} consecutive days "
+            f"(threshold: {threshold} days)")
+    return Text(f"生活必需品供应出现偏紧状态（已连续{value}天）",
+                f"supply of a necessity is tight ({value} consecutive days)")
 
 
 _DEFAULT = Classifier()

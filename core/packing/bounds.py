@@ -8,7 +8,27 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Sequence, Sized
+
+
+class Bounded:
+    """A packing result: how many containers it uses and how many more than its proved lower
+    bound (``gap`` 0 means the result is optimal). Subclasses name their containers."""
+
+    __slots__ = ()
+    lower_bound: int
+
+    def containers(self) -> Sized:
+        raise NotImplementedError
+
+    @property
+    def count(self) -> int:
+        return len(self.containers())
+
+    @property
+    def gap(self) -> int:
+        """Containers above the lower bound (0 means the result is proved optimal)."""
+        return self.count - self.lower_bound
 
 
 def l1(sizes: Sequence[int], capacity: int) -> int:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Sized
 from functools import reduce
 
 import attrs
 
-from core.packing.bounds import l2, vector_bound
+from core.packing.bounds import Bounded, l2, vector_bound
 from core.packing.heuristics import CLOCK_EVERY, Bins, Instance, by_decreasing, past
 from core.packing.solver import bound_deadline, construction_deadline, solve
 
@@ -102,21 +102,15 @@ class PackedBox:
 
 
 @attrs.frozen
-class Packing:
+class Packing(Bounded):
     """The boxes used, with a proved lower bound on how few could do and the FFD count."""
 
     boxes: tuple[PackedBox, ...]
     lower_bound: int
     ffd_count: int
 
-    @property
-    def count(self) -> int:
-        return len(self.boxes)
-
-    @property
-    def gap(self) -> int:
-        """Boxes above the lower bound (0 means the packing is proved optimal)."""
-        return self.count - self.lower_bound
+    def containers(self) -> Sized:
+        return self.boxes
 
 
 def grams(value: float) -> int:

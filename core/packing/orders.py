@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import enum
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Sized
 
 import attrs
 
-from core.packing.bounds import l2, vector_bound
+from core.packing.bounds import Bounded, l2, vector_bound
 from core.packing.boxes import Box, grams, grams_down
 from core.packing.heuristics import Instance
 from core.packing.solver import solve
@@ -132,7 +132,7 @@ class OrderBox:
 
 
 @attrs.frozen
-class OrderPacking:
+class OrderPacking(Bounded):
     """An order's boxes, the lower bound and the first-fit-decreasing count."""
 
     order: str
@@ -140,13 +140,8 @@ class OrderPacking:
     lower_bound: int
     ffd_count: int
 
-    @property
-    def count(self) -> int:
-        return len(self.boxes)
-
-    @property
-    def gap(self) -> int:
-        return self.count - self.lower_bound
+    def containers(self) -> Sized:
+        return self.boxes
 
 
 class UnknownGoodsError(KeyError):

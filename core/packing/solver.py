@@ -3,29 +3,25 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sized
 
 import attrs
 
-from core.packing.bounds import l2, vector_bound
+from core.packing.bounds import Bounded, l2, vector_bound
 from core.packing.heuristics import Bins, Instance, constructive, first_fit_decreasing
 from core.packing.improve import improve
 
 
 @attrs.frozen
-class Solution:
+class Solution(Bounded):
     """Bins of item indices, with the lower bound that was proved for the instance."""
 
     bins: list[list[int]]
     lower_bound: int
     ffd_count: int
 
-    @property
-    def count(self) -> int:
-        return len(self.bins)
-
-    @property
-    def gap(self) -> int:
-        return self.count - self.lower_bound
+    def containers(self) -> Sized:
+        return self.bins
 
 
 #: constructions (first fit decreasing and the others) may run this long past the search's time

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Sized
 from datetime import date, datetime, timedelta, tzinfo
 from datetime import time as clock
 
 import attrs
 
+from core.packing.bounds import Bounded
 from core.packing.boxes import grams, grams_down
 from core.packing.heuristics import Instance
 from core.packing.solver import solve
@@ -73,19 +74,14 @@ class Trip:
 
 
 @attrs.frozen
-class LoadPlan:
+class LoadPlan(Bounded):
     """Trips for both legs, with lower bounds on the number of trips of each."""
 
     trips: tuple[Trip, ...]
     lower_bound: int
 
-    @property
-    def count(self) -> int:
-        return len(self.trips)
-
-    @property
-    def gap(self) -> int:
-        return self.count - self.lower_bound
+    def containers(self) -> Sized:
+        return self.trips
 
     def manifest(self) -> dict[str, list[tuple[int, Stop]]]:
         """Per drop point (and transfer station): which trip brings which parcels."""

@@ -16,8 +16,8 @@ import attrs
 
 from core.cases.case import Category
 from core.levels.plans import Text
+from core.names import FLAG_NAMES, GOODS_NAMES, category_name
 from core.reference import PHONE_PATTERN, GoodsCategory, PriorityFlag
-from core.reports.names import FLAG_NAMES, GOODS_NAMES
 
 
 class RegisterKind(enum.StrEnum):
@@ -130,7 +130,7 @@ def _names_of(table: Mapping[str, Text]) -> dict[str, str]:
     return names
 
 
-CATEGORY_NAMES = _names_of({c.value: Text(c.info.name, c.info.name_en) for c in Category})
+CATEGORY_NAMES = _names_of({c.value: category_name(c) for c in Category})
 GOODS_CATEGORY_NAMES = _names_of({g.value: GOODS_NAMES[g] for g in GoodsCategory})
 FLAG_NAME_LOOKUP = _names_of({f.value: FLAG_NAMES[f] for f in PriorityFlag})
 

@@ -9,9 +9,9 @@ from typing import Any
 from core.cases.case import Category
 from core.desk import Desk
 from core.levels.plans import Text
+from core.names import FLAG_NAMES, GOODS_NAMES, category_name
 from core.reference import PriorityFlag
 from core.registers.columns import COLUMNS, RegisterKind, fen_to_yuan
-from core.reports.names import FLAG_NAMES, GOODS_NAMES
 from core.reports.table import Cell, Column, Table
 
 LIST_JOIN = "、"
@@ -80,6 +80,6 @@ def _named(record: Any) -> dict[str, Cell]:
 
 def _category(code: str) -> str:
     try:
-        return Category(code).info.name
+        return category_name(Category(code)).zh
     except ValueError:
         return code

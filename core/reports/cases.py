@@ -11,22 +11,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.cases.case import CaseKind
 from core.cases.facts import describe, facts_field
 from core.cases.index import CaseRow, Query
 from core.levels.plans import Text
-from core.reports.names import STATUS_NAMES, category_name
+from core.names import KIND_NAMES, STATUS_NAMES, category_name
 from core.reports.table import Cell, Column, Table
 
 if TYPE_CHECKING:
     from core.desk import Desk
-
-_KINDS = {
-    CaseKind.REQUEST: Text("需求", "request"),
-    CaseKind.COMPLAINT: Text("投诉", "complaint"),
-    CaseKind.INQUIRY: Text("咨询", "inquiry"),
-    CaseKind.RUMOUR: Text("不实信息", "rumour"),
-}
 
 COLUMNS = (
     Column("id", "工单号", "case id"),
@@ -90,10 +82,9 @@ def cases_table(desk: Desk, rows: list[CaseRow], now: datetime, *,
                                         fact_names(desk, lang)) for lang in ("zh", "en")))
         department = desk.departments.get(r.department)
         community = desk.communities.get(r.community)
-        zh, en = STATUS_NAMES[r.status]
         cells: list[Cell] = [
-            r.id, r.created, _KINDS[r.kind], category_name(r.category), r.category.value,
-            Text(zh, en), r.status.open311, r.priority.value,
+            r.id, r.created, KIND_NAMES[r.kind], category_name(r.category), r.category.value,
+            STATUS_NAMES[r.status], r.status.open311, r.priority.value,
             Text(community.name, community.name_en) if community else r.community,
             Text(department.name, department.name_en) if department else r.department,
             " ".join(sorted(f.value for f in r.flags)), r.due, r.callback_due,

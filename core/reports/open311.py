@@ -45,7 +45,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from core.cases.case import Case, CaseKind, Category
 from core.cases.index import Query
-from core.reports.names import STATUS_NAMES
+from core.names import STATUS_NAMES
 
 if TYPE_CHECKING:
     from core.desk import Desk
@@ -120,11 +120,11 @@ def service_request(desk: Desk, case: Case, *, lang: str = "zh",
     zh = lang == "zh"
     department = desk.departments.get(case.department)
     agency = (department.name if zh else department.name_en) if department else case.department
-    status_zh, status_en = STATUS_NAMES[case.status]
+    status = STATUS_NAMES[case.status]
     if zh:
-        notes = status_zh + (f"，承办：{agency}" if agency else "")
+        notes = status.zh + (f"，承办：{agency}" if agency else "")
     else:
-        notes = status_en + (f", with {agency}" if agency else "")
+        notes = status.en + (f", with {agency}" if agency else "")
     community = desk.communities.get(case.community)
     address: str | None
     if community is not None:

@@ -34,8 +34,8 @@ from core.cases.index import CaseRow
 from core.levels.evidence import EVIDENCE_KINDS, evidence_places, find_surges
 from core.levels.plans import Text
 from core.levels.thresholds import DEFAULT_THRESHOLDS, Thresholds
+from core.names import category_name
 from core.reports.names import (
-    category_name,
     community_name,
     department_name,
     desk_name,

@@ -51,6 +51,8 @@ class Table:
     columns: tuple[Column, ...]
     rows: tuple[tuple[Cell, ...], ...] = ()
     notes: tuple[Text, ...] = ()
+    #: booleans written as 是/否 or yes/no in CSV; False keeps ``True``/``False`` for scripts
+    bool_words: bool = True
 
     def __attrs_post_init__(self) -> None:
         for number, row in enumerate(self.rows, start=1):
@@ -158,12 +160,15 @@ def csv_text(tables: Iterable[Table], lang: str = "zh") -> str:
                 writer.writerow([])
             writer.writerow([table.title.get(lang)])
         writer.writerow(table.headers(lang))
-        writer.writerows(_csv_row(row, lang) for row in table.values(lang))
+        words = table.bool_words
+        writer.writerows(_csv_row(row, lang, words) for row in table.values(lang))
     return buffer.getvalue()
 
 
-def _csv_row(row: list[str | int | float | bool | None], lang: str) -> list[str | int | float]:
-    return [cell_text(v, lang) if v is None or isinstance(v, bool) else v for v in row]
+def _csv_row(row: list[str | int | float | bool | None], lang: str, bool_words: bool
+             ) -> list[str | int | float]:
+    return [cell_text(v, lang) if v is None or (bool_words and isinstance(v, bool)) else v
+            for v in row]
 
 
 def write_csv(tables: Table | Iterable[Table], path: Path, *, lang: str = "zh",

@@ -22,6 +22,7 @@ import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, BinaryIO, TextIO, TypeVar
 
 PRIVATE_FILE_MODE = 0o600
 PRIVATE_DIRECTORY_MODE = 0o700
@@ -37,6 +38,9 @@ STALE_TEMPORARY_SECONDS = 3600.0
 
 #: ``.NAME.PID.NANOSECONDS.ATTEMPT.tmp``, as :func:`_mkstemp` names them
 _TEMPORARY_NAME = re.compile(r"\..+\.\d+\.\d+\.\d+\.tmp")
+
+
+_File = TypeVar("_File", bound=IO[bytes] | IO[str])
 
 
 class LockTimeout(TimeoutError):
@@ -190,6 +194,46 @@ def write_atomic(path: Path, data: bytes, *, mode: int = PRIVATE_FILE_MODE) -> N
     """Replace (or create) ``path`` with ``data`` atomically and durably."""
     temporary = _write_temporary(path, data, mode)
     try:
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+    fsync_directory(path.parent)
+
+
+@contextlib.contextmanager
+def replacing(path: Path, *, mode: int = PRIVATE_FILE_MODE) -> Iterator[BinaryIO]:
+    """Write ``path`` through a binary file, atomically like :func:`write_atomic`.
+
+    For a file too large to build in memory first (a workbook, a long feed): the block writes
+    to a temporary file beside ``path``, which is flushed to disk and moved over ``path`` only
+    when the block ends without an error. After an error ``path`` is left as it was.
+    """
+    fd, name = _mkstemp(path)
+    with _replaced(path, Path(name), os.fdopen(fd, "wb")) as handle:
+        os.fchmod(fd, mode)
+        yield handle
+
+
+@contextlib.contextmanager
+def replacing_text(path: Path, *, mode: int = PRIVATE_FILE_MODE, encoding: str = "utf-8",
+                   newline: str | None = "\n") -> Iterator[TextIO]:
+    """:func:`replacing` for text in ``encoding`` (``newline`` as for :func:`open`)."""
+    fd, name = _mkstemp(path)
+    with _replaced(path, Path(name),
+                   os.fdopen(fd, "w", encoding=encoding, newline=newline)) as handle:
+        os.fchmod(fd, mode)
+        yield handle
+
+
+@contextlib.contextmanager
+def _replaced(path: Path, temporary: Path, handle: _File) -> Iterator[_File]:
+    try:
+        with handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -18,11 +18,12 @@ from core.rounds import RoundPlan, load_rounds, plan_round
 from tests.console.conftest import OPERATOR, STORE, SUPERVISOR, ConsoleApp, at, settle
 from tests.tui.deskfactory import FakeClock
 from tui.app import BaogongApp
+from tui.progress import progress_bar
 from tui.screens.console.allocation import AllocationScreen
 from tui.screens.console.board import BoardScreen, calls_chart
 from tui.screens.console.menu import ConsoleScreen
 from tui.screens.console.reconcile import ReconcileScreen
-from tui.screens.console.reports import ReportsScreen, progress_bar
+from tui.screens.console.reports import ReportsScreen
 from tui.screens.console.rounds import RoundsScreen
 from tui.screens.detail import DetailScreen
 from tui.screens.queue import QueueScreen

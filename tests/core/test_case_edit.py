@@ -20,15 +20,12 @@ from core.cases.case import (
     Case,
     CaseStatus,
     Category,
-    Details,
-    FieldChange,
     Priority,
     apply,
     due_time,
     new_case,
-    plan_edit,
-    rebase_details,
 )
+from core.cases.edits import Details, FieldChange, plan_edit, rebase_details
 from core.cases.store import decode_case, encode_case
 from core.phones import normalize_phone
 from core.problems import InvalidField

@@ -98,6 +98,9 @@ def test_csv_and_xlsx_read_back(demo_copy: Path, tmp_path: Path,
     with (out_dir / "ledgers" / "invoice_lines.csv").open(encoding="utf-8-sig", newline="") as h:
         lines = list(csv.DictReader(h))
     assert any(r["item"] == "pork-lean-500g" and r["unit_price_fen"] == "1740" for r in lines)
+    with (out_dir / "matches.csv").open(encoding="utf-8-sig", newline="") as h:
+        matches = list(csv.DictReader(h))
+    assert matches and {r["balanced"] for r in matches} <= {"True", "False"}  # for scripts
 
     from openpyxl import load_workbook
 

@@ -119,7 +119,7 @@ def test_cases_needs_an_output(small: SmallDesk) -> None:
 
 
 def test_progress_bar_draws_one_line() -> None:
-    from tui.commands.export import ProgressBar
+    from tui.progress import ProgressBar
 
     out = io.StringIO()
     bar = ProgressBar(out, "Open311")

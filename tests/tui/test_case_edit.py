@@ -8,7 +8,8 @@ from pathlib import Path
 
 import attrs
 
-from core.cases.case import Action, Details, Priority, plan_edit
+from core.cases.case import Action, Priority
+from core.cases.edits import Details, plan_edit
 from core.desk import Desk
 from tests.tui.conftest import AppFactory, settle
 from tests.tui.deskfactory import FakeClock

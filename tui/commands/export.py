@@ -17,13 +17,10 @@ directory that does not exist, no permission: one line naming the path; nothing 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import IO
 
 from core.desk import Desk
 from core.levels import desk_thresholds
@@ -42,9 +39,10 @@ from core.reports import (
     write_csv,
     write_json_array,
 )
-from core.storage.atomic import fsync_directory
+from core.storage.atomic import replacing_text
 from tui.commands import cannot_write, output_problem
 from tui.deskpath import resolve_desk
+from tui.progress import ProgressBar
 
 HELP = "export the Open311 feed, supervisors' reports (日报/交接班/日汇总) and the case list"
 
@@ -207,67 +205,13 @@ def _open311(desk: Desk, args: argparse.Namespace, lang: str) -> int:
     if args.out == "-":
         count = write_json_array(records, sys.stdout)
     else:
-        with AtomicText(Path(args.out), mode=0o644) as out:
+        with replacing_text(Path(args.out), mode=0o644) as out:
             count = write_json_array(records, out)
     if progress is not None:
         progress.close()
     if args.out != "-":
         print(f"{count} service requests -> {args.out}", file=sys.stderr)
     return 0
-
-
-class AtomicText:
-    """A text file written beside ``path`` and moved over it only when complete."""
-
-    def __init__(self, path: Path, mode: int = 0o644) -> None:
-        self.path = path
-        self.mode = mode
-        self.file: IO[str] | None = None
-        self.name = ""
-
-    def __enter__(self) -> IO[str]:
-        fd, self.name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
-                                         dir=self.path.parent)
-        os.fchmod(fd, self.mode)
-        self.file = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
-        return self.file
-
-    def __exit__(self, kind: object, value: object, traceback: object) -> None:
-        assert self.file is not None
-        try:
-            if kind is None:
-                self.file.flush()
-                os.fsync(self.file.fileno())
-            self.file.close()
-            if kind is None:
-                os.replace(self.name, self.path)
-                fsync_directory(self.path.parent)
-        finally:
-            if os.path.exists(self.name):
-                os.unlink(self.name)
-
-
-class ProgressBar:
-    """A one-line progress bar on a terminal: ``label [#####.....] 512/1024``."""
-
-    WIDTH = 30
-
-    def __init__(self, stream: IO[str], label: str) -> None:
-        self.stream = stream
-        self.label = label
-        self.shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        filled = self.WIDTH * done // total if total else self.WIDTH
-        bar = "#" * filled + "." * (self.WIDTH - filled)
-        self.stream.write(f"\r{self.label} [{bar}] {done}/{total}")
-        self.stream.flush()
-        self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            self.stream.write("\n")
-            self.stream.flush()
 
 
 # --- reports -----------------------------------------------------------------------------------

@@ -15,7 +15,13 @@ from pathlib import Path
 
 from core.desk import Desk
 from core.ledger import Ledgers, Scope, write_matches
-from core.ledger.export import to_json, write_ledger_csv, write_report_csv
+from core.ledger.export import (
+    ledger_rows,
+    report_tables,
+    to_json,
+    write_ledger_csv,
+    write_report_csv,
+)
 from core.ledger.report import render_text
 from core.problems import DeskError
 from tui.commands import MAX_JOBS, cannot_write, iso_date, jobs, output_problem
@@ -97,9 +103,11 @@ def run(args: argparse.Namespace) -> int:
             write_ledger_csv(book.batches(), args.csv / "ledgers", desk.root,
                              mode=desk.file_mode)
         if args.xlsx:
-            from tui.exports import write_xlsx
+            from tui.xlsx import write_xlsx
 
-            write_xlsx(result, args.xlsx, lang=lang, batches=book.batches(),
+            ledgers = ((f"ledger_{table}", header, row)
+                       for table, header, row in ledger_rows(book.batches(), result.root))
+            write_xlsx(report_tables(result, lang), args.xlsx, lang=lang, streamed=ledgers,
                        mode=desk.file_mode)
         if args.write_matches:
             write_matches(result, mode=desk.file_mode)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from core.demo import copy_demo_desk
 from core.problems import DeskError
+from core.storage.atomic import write_atomic
 from tui.commands import cannot_write, output_problem
 
 HELP = "replay a recorded session on a scratch copy of its desk and list the cases it produced"
@@ -115,7 +116,8 @@ def run(args: argparse.Namespace) -> int:
             try:
                 directory.mkdir(exist_ok=True)
                 for index, (name, svg) in enumerate(result.screens.items(), start=1):
-                    (directory / f"{index:02d}-{name}.svg").write_text(svg, encoding="utf-8")
+                    write_atomic(directory / f"{index:02d}-{name}.svg", svg.encode("utf-8"),
+                                 mode=0o644)
             except OSError as exc:
                 return cannot_write("replay", exc, str(directory))
             print(f"{len(result.screens)} checkpoint screen(s) in {directory}")

@@ -16,7 +16,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static, TextArea
 
-from core.cases.case import Action, Case, Details, Edit, Evaluation, Priority, plan_edit
+from core.cases.case import Action, Case, Evaluation, Priority
+from core.cases.edits import Details, Edit, plan_edit
 from core.problems import InvalidField
 from tui.i18n import (
     EVALUATION_NAMES,

@@ -20,15 +20,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from core.cases.case import (
-    TRANSITIONS,
-    Action,
-    Case,
-    Details,
-    Evaluation,
-    TransitionError,
-    rebase_details,
-)
+from core.cases.case import TRANSITIONS, Action, Case, Evaluation, TransitionError
+from core.cases.edits import Details, rebase_details
 from core.cases.facts import facts_field
 from core.cases.store import CaseNotFound, ConflictError
 from core.problems import DeskError

@@ -3,7 +3,6 @@ and the Open311 feed, with a progress bar for long exports."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import ClassVar
 
@@ -23,8 +22,9 @@ from core.reports import (
     write_csv,
 )
 from core.reports.open311 import write_json_array
-from core.storage.atomic import make_directories
+from core.storage.atomic import make_directories, replacing_text
 from tui.i18n import _
+from tui.progress import progress_line
 from tui.screens.console import ConsolePage
 from tui.widgets.chrome import DeskHeader
 from tui.widgets.common import DeskFooter
@@ -32,13 +32,6 @@ from tui.xlsx import write_xlsx
 
 EXPORTS_DIR = "exports"
 KINDS = ("daily", "day", "shift")
-BAR = 30
-
-
-def progress_bar(done: int, total: int, width: int = BAR) -> str:
-    """``[#######.......]  12/40`` in plain ASCII (block characters have ambiguous width)."""
-    filled = width * done // total if total else width
-    return f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
 
 
 class ReportsScreen(ConsolePage):
@@ -114,18 +107,15 @@ class ReportsScreen(ConsolePage):
         language = app.language
 
         def progress(done: int, total: int) -> None:
-            self.app.call_from_thread(bar.update, f"Open311 {progress_bar(done, total)}")
+            self.app.call_from_thread(bar.update, progress_line("Open311", done, total))
 
         def work() -> None:
-            tmp = path.with_name(path.name + ".tmp")
-            with tmp.open("w", encoding="utf-8") as out:
-                os.fchmod(out.fileno(), desk.file_mode)
+            with replacing_text(path, mode=desk.file_mode) as out:
                 count = write_json_array(service_requests(desk, lang=language,
                                                           progress=progress), out)
-            tmp.replace(path)
             self.app.call_from_thread(self._exported, path, count)
 
-        bar.update(f"Open311 {progress_bar(0, 1)}")
+        bar.update(progress_line("Open311", 0, 1))
         self.run_worker(work, thread=True, group="export", exit_on_error=False)
 
     def _exported(self, path: Path, count: int) -> None:
