@@ -1,4 +1,3 @@
-# Over 500 lines: the Case type and every rule that builds or changes it share its validators.
 """Hotline cases (工单): one call's request, complaint, inquiry or rumour report.
 
 A case moves round a closed loop (受理 → 派单 → 办理 → 答复 → 办结 → 回访 → 评价, with 催办 when

@@ -17,8 +17,8 @@ from tests.console.test_console import open_reconcile
 from tests.tui.conftest import settle
 from tests.tui.deskfactory import FakeClock
 from tui.app import BaogongApp
-from tui.screens.console.menu import ConsoleScreen
 from tui.screens.console import reconcile as page
+from tui.screens.console.menu import ConsoleScreen
 from tui.screens.console.reconcile import ReconcileScreen
 
 
