@@ -155,6 +155,14 @@ class BaogongApp(App[int]):
 
         self.run_worker(work, thread=True, group="poll", exclusive=False, exit_on_error=False)
 
+    def show_in_queue(self, case_id: str) -> None:
+        """Select ``case_id`` in the queue under the screens on top (a call just put on file)."""
+        from tui.screens.queue import QueueScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, QueueScreen):
+                screen.show_case(case_id)
+
     def _polled(self, changed: int, counts: tuple[int, int, int], problems: list[Problem],
                 first: bool) -> None:
         from tui.screens.detail import DetailScreen

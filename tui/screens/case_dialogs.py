@@ -29,8 +29,8 @@ from tui.i18n import (
     priority_name,
     status_name,
 )
-from tui.screens.intake_fields import priority_choices
 from tui.text import clock_time
+from tui.widgets.choices import priority_choices
 from tui.widgets.common import Choice, NoteArea, PickerField, TextField, Tr
 from tui.widgets.form import FormDialog, KeyHints, form_bindings
 

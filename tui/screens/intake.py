@@ -62,8 +62,8 @@ from tui.screens.facts import (
 from tui.screens.intake_caller import add_call, caller_history, lookup_caller, repeat_warning
 from tui.screens.intake_draft import DraftedScreen
 from tui.screens.intake_fields import FlagsField, ItemsField, PriorityField
-from tui.screens.queue import category_choices
 from tui.text import call_clock
+from tui.widgets.choices import category_choices
 from tui.widgets.chrome import DeskHeader
 from tui.widgets.common import (
     Choice,
@@ -470,11 +470,7 @@ class IntakeScreen(DraftedScreen):
         app = self.desk_app
         self.drop_draft()
         app.pop_screen()
-        from tui.screens.queue import QueueScreen
-
-        for screen in app.screen_stack:
-            if isinstance(screen, QueueScreen):
-                screen.show_case(case_id)
+        app.show_in_queue(case_id)
         app.after_write()
 
     def action_cancel(self) -> None:

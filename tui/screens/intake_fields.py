@@ -18,18 +18,13 @@ from textual.widgets.option_list import Option
 
 from core.cases.case import Priority, effective_priority
 from core.reference import PriorityFlag
-from tui.i18n import PRIORITY_NAMES, _, chinese, flag_name, priority_name, record_name
-from tui.screens.queue import flag_choices
+from tui.i18n import _, flag_name, priority_name, record_name
+from tui.widgets.choices import flag_choices, priority_choices
 from tui.widgets.common import Choice, Picker, PickerField, TextField
 from tui.widgets.form import KeyHints
 
 if TYPE_CHECKING:
     from tui.app import BaogongApp
-
-
-def priority_choices() -> list[Choice]:
-    return [Choice.of(p.value, priority_name(p), chinese(PRIORITY_NAMES[p]))
-            for p in (Priority.NORMAL, Priority.HIGH, Priority.URGENT)]
 
 
 def format_quantity(quantity: float) -> str:

@@ -18,7 +18,6 @@ from core.cases.case import CLOSED_STATUSES, CaseKind, CaseStatus, Category
 from core.cases.index import CaseRow, Query
 from core.reference import PriorityFlag
 from tui.i18n import (
-    FLAG_NAMES,
     KIND_NAMES,
     STATUS_NAMES,
     _,
@@ -31,6 +30,7 @@ from tui.i18n import (
 )
 from tui.text import clock_time, time_left
 from tui.widgets.case_list import CaseList, header_text
+from tui.widgets.choices import ALL, category_choices, flag_choices
 from tui.widgets.chrome import DeskHeader
 from tui.widgets.common import Choice, DeskFooter, PickerField, TextField, Tr
 from tui.widgets.source import Order
@@ -38,7 +38,6 @@ from tui.widgets.source import Order
 if TYPE_CHECKING:
     from tui.app import BaogongApp
 
-ALL = "*"
 OPEN = "open"
 CLOSED = "closed"
 LATE_CALLBACKS = "late-callbacks"
@@ -95,24 +94,10 @@ def kind_choices() -> list[Choice]:
         Choice.of(k.value, kind_name(k), chinese(KIND_NAMES[k])) for k in CaseKind]
 
 
-def category_choices(any_: bool = True) -> list[Choice]:
-    head = [Choice.of(ALL, _("Any"))] if any_ else []
-    return head + [
-        Choice.of(c.value, f"{kind_name(c.kind)} / {category_name(c)}", c.info.name,
-                  c.info.name_en)
-        for c in Category
-    ]
-
-
 def overdue_choices() -> list[Choice]:
     return [Choice.of("no", _("No"), chinese("No")),
             Choice.of("yes", _("Open work past due"), chinese("Open work past due")),
             Choice.of(LATE_CALLBACKS, _("Call-backs late"), chinese("Call-backs late"))]
-
-
-def flag_choices(any_: bool = True) -> list[Choice]:
-    head = [Choice.of(ALL, _("Any"), chinese("Any"))] if any_ else []
-    return head + [Choice.of(f.value, flag_name(f), chinese(FLAG_NAMES[f])) for f in PriorityFlag]
 
 
 class FilterScreen(ModalScreen[Filters | None]):
