@@ -39,6 +39,7 @@ from core.deskload import (
     DISTRICTS,
     HOUSEHOLDS,
     LOADERS,
+    ROUNDS,
     SETTINGS,
     SETTINGS_FILE,
     SUPERMARKETS,
@@ -69,7 +70,9 @@ __all__ = ["SETTINGS_FILE", "SHARED_FILE_MODE", "Desk", "current_operator", "loa
 if TYPE_CHECKING:
     from core.cases.queue import Queue
     from core.handovers import Handovers
+    from core.ledger import Ledgers
     from core.levels.district import DistrictLevels
+    from core.rounds import Round
 
 T = TypeVar("T")
 
@@ -312,6 +315,23 @@ class Desk:
         from core.handovers import Handovers
 
         return Handovers(self.root, self.shifts, self.file_mode)
+
+    @property
+    def ledgers(self) -> Ledgers:
+        """The ledgers (台账): append, reconcile, sign off periods."""
+        from core.ledger import Ledgers
+
+        return Ledgers(self)
+
+    def read(self, loader: DeskLoader[T]) -> tuple[T, list[Problem]]:
+        """What the files of ``loader``'s kind hold now, and their problems: read afresh, for
+        files that change while the desk is open (rounds, the allocation plan)."""
+        return loader.load(self)
+
+    @property
+    def rounds(self) -> tuple[list[Round], list[Problem]]:
+        """The delivery rounds in ``rounds/``, newest first, read now, and their problems."""
+        return self.read(ROUNDS)
 
     @property
     def levels(self) -> DistrictLevels:

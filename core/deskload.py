@@ -54,6 +54,8 @@ T_co = TypeVar("T_co", covariant=True)
 
 SETTINGS_FILE = "desk.toml"
 HANDOVERS_DIR = "handovers"
+#: the record of each register import (see :mod:`core.registers.imports`)
+IMPORTS_DIR = "imports"
 
 
 @attrs.frozen
@@ -262,6 +264,16 @@ def _signals(desk: Desk) -> tuple[list[SignalsReading], list[Problem]]:
     return readings, problems
 
 
+def _imports(desk: Desk) -> tuple[int, list[Problem]]:
+    count = 0
+    problems: list[Problem] = []
+    for path in sorted((desk.root / IMPORTS_DIR).glob("*.toml")):
+        data, _text, found = read_toml(path)
+        problems.extend(found)
+        count += data is not None
+    return count, problems
+
+
 def _handovers(desk: Desk) -> tuple[list[Path], list[Problem]]:
     """Handover reports are text for printing: each must be a readable UTF-8 file."""
     readable: list[Path] = []
@@ -311,9 +323,13 @@ HANDOVERS: DeskLoader[list[Path]] = DeskLoader(
     "handovers", f"{HANDOVERS_DIR}/*.txt", "the shift handover reports that can be shown",
     _handovers)
 
+IMPORTS: DeskLoader[int] = DeskLoader(
+    "register imports", f"{IMPORTS_DIR}/*.toml", "how many register imports are on record (who, "
+    "when, from which file, what changed)", _imports)
+
 #: every kind of desk file, in the order their problems are listed; the settings come first
 LOADERS: tuple[DeskLoader[object], ...] = (
     SETTINGS, DEPARTMENTS, DISTRICTS, COMMUNITIES, SUPERMARKETS, CATALOGUE, HOUSEHOLDS,
     LEVELS, RESERVES, DECISIONS, PACKING, BATCHES, PERIODS, MATCHES, ALLOCATION, ROUNDS,
-    SIGNALS, HANDOVERS,
+    SIGNALS, HANDOVERS, IMPORTS,
 )

@@ -23,6 +23,7 @@ from typing import Any
 import attrs
 
 from core.desk import Desk, load_records
+from core.deskload import IMPORTS_DIR
 from core.identity import acting_name
 from core.problems import DeskError, InvalidField, Problem
 from core.reference import (
@@ -44,7 +45,6 @@ from core.storage.convert import converter
 from core.storage.deskfiles import make_desk_directories
 from core.storage.tomlio import dumps
 
-IMPORTS_DIR = "imports"
 LOCK_DIR = ".locks"
 HEADERS = {
     RegisterKind.COMMUNITIES: "区与社区 Districts and communities",

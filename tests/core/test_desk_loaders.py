@@ -51,6 +51,8 @@ BREAKS: dict[str, Break] = {
     "signals": ("signals/2026-11-22.toml", ("tight_days = 4", 'tight_days = "four"')),
     "handovers": ("handovers/20261122-0800-wang.txt",
                   b"--- Notes to the next shift ---\nok\n\xff\xfe broken\n"),
+    "register imports": ("imports/20261202T080000-households.toml",
+                         b'kind = "households"\noperator = \n'),
 }
 
 
@@ -99,7 +101,7 @@ def test_check_reports_a_broken_file_of_every_kind(loader: DeskLoader[object],
 def test_the_demo_desk_has_a_file_of_most_kinds_and_no_problems(demo_desk_dir: Path) -> None:
     report = check_desk(demo_desk_dir, workers=1)
     assert report.problems == ()
-    created_by_the_test = {"decisions", "ledger matches", "handovers"}
+    created_by_the_test = {"decisions", "ledger matches", "handovers", "register imports"}
     for loader in LOADERS:
         if loader.name not in created_by_the_test:
             assert loader.paths(demo_desk_dir), loader.name

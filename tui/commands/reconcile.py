@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from core.desk import Desk
-from core.ledger import Ledgers, Scope, write_matches
+from core.ledger import Scope, write_matches
 from core.ledger.export import (
     ledger_rows,
     report_tables,
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     if args.start and args.end and args.end < args.start:
         print(f"--to {args.end} is before --from {args.start}", file=sys.stderr)
         return 2
-    book = Ledgers(desk)
+    book = desk.ledgers
     scope = Scope(community=args.community or "", grid_worker=args.grid_worker or "",
                   supermarket=args.supermarket or "")
     for name, value, known in (("community", scope.community, desk.communities),

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from core.desk import Desk
 from core.problems import DeskError, Problem
-from core.rounds import Round, load_rounds, plan_json, plan_round, read_round
+from core.rounds import Round, plan_json, plan_round, read_round
 from tui import i18n
 from tui.commands import MAX_TIME_LIMIT, iso_date, time_limit
 from tui.deskpath import resolve_desk
@@ -56,7 +56,7 @@ def _choose(desk: Desk, wanted: str | None) -> tuple[Round | None, list[Problem]
             return read_round(desk, Path(wanted)), []
         except DeskError as exc:
             return None, list(exc.problems)
-    rounds, problems = load_rounds(desk)
+    rounds, problems = desk.rounds
     if wanted:
         rounds = [r for r in rounds if r.code == wanted]
         if not rounds:

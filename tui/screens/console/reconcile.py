@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from core.ledger import ClosedPeriods, Ledgers, Reconciliation, Scope
+from core.ledger import ClosedPeriods, Reconciliation, Scope
 from core.storage.deskfiles import FileKind, read_or_problem
 from tui.i18n import _, record_name
 from tui.screens.console import ConsolePage, ReasonDialog
@@ -78,7 +78,7 @@ class ReconcileScreen(ConsolePage):
             return
         self._in_flight, self._again = True, False
         app = self.desk_app
-        book = Ledgers(app.desk)
+        book = app.desk.ledgers
         start, end, scope, as_of = self.start, self.end, self.scope, app.clock()
         hour = as_of.replace(minute=0, second=0, microsecond=0)
         known = self.computed
@@ -311,7 +311,7 @@ class ReconcileScreen(ConsolePage):
             if answer is None:
                 return
             try:
-                Ledgers(app.desk).close(start, end, signed_by=app.operator, signed=app.clock(),
+                app.desk.ledgers.close(start, end, signed_by=app.operator, signed=app.clock(),
                                         note=answer[1])
             except PermissionError:
                 self.notify(_("Supervisors only"), severity="error")

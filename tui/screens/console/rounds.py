@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 
 from core.levels import Level
 from core.problems import DeskError
-from core.rounds import RoundPlan, load_rounds, plan_round
+from core.rounds import RoundPlan, plan_round
 from tui.i18n import _
 from tui.roundview import round_lines
 from tui.screens.console import ConsolePage
@@ -36,7 +36,7 @@ class RoundsScreen(ConsolePage):
     def body(self) -> Text:
         app = self.desk_app
         desk = app.desk
-        rounds, problems = load_rounds(desk)
+        rounds, problems = desk.rounds
         out = Text()
         for problem in problems:
             out.append(problem.render(desk.root) + "\n", style="bold")
