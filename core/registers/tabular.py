@@ -103,7 +103,8 @@ def _read_workbook(path: Path, data: bytes) -> list[Sheet]:
                         ) from None
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return [_sheet(name, [[_cell_text(cell) for cell in row]
+        return [_sheet(name, [[cell.strip() if type(cell) is str else _cell_text(cell)
+                               for cell in row]
                               for row in book.get_sheet_by_name(name).to_python()])
                 for name in book.sheet_names]
     except (ValueError, RuntimeError) as exc:  # calamine's errors for files that are not workbooks

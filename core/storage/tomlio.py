@@ -266,4 +266,4 @@ def drop_none(value: Any) -> Any:
 
 def dumps(data: Mapping[str, Any]) -> str:
     """TOML text of ``data`` in tomli-w's layout (see :mod:`core.storage.tomlwrite`)."""
-    return tomlwrite.dumps(drop_none(dict(data)))
+    return tomlwrite.dumps(data)

@@ -82,11 +82,15 @@ class _Writer:
         found = self.inline.get(id(table))
         if found is None:
             found = ("{ " + ", ".join(f"{format_key(k)} = {self.literal(v)}"
-                                      for k, v in table.items()) + " }") if table else "{}"
+                                      for k, v in table.items() if v is not None) + " }"
+                     ) if any(v is not None for v in table.values()) else "{}"
             self.inline[id(table)] = found
         return found
 
     def fits_inline(self, table: Mapping[str, Any]) -> bool:
+        for value in table.values():  # tomli-w writes a non-empty array over several lines
+            if (type(value) is list and value) or (type(value) is str and "\n" in value):
+                return False
         rendered = self.inline_table(table)
         return len(rendered) + len(INDENT) + 1 <= MAX_LINE_LENGTH and "\n" not in rendered
 
@@ -102,6 +106,8 @@ class _Writer:
         literals: list[tuple[str, Any]] = []
         tables: list[tuple[str, Any, bool]] = []
         for key, value in table.items():
+            if value is None:  # TOML has no null: a missing value is a missing key
+                continue
             if type(value) is dict or (type(value) is not list and isinstance(value, Mapping)):
                 tables.append((key, value, False))
             elif (type(value) in (list, tuple) and value
@@ -127,7 +133,8 @@ class _Writer:
 
 
 def dumps(data: Mapping[str, Any]) -> str:
-    """``data`` as TOML text, byte for byte what tomli-w writes with multi-line strings."""
+    """``data`` as TOML text, byte for byte what tomli-w writes with multi-line strings for
+    ``data`` without its ``None`` values (TOML has no null)."""
     out: list[str] = []
     _Writer().table(out, data)
     return "".join(out)
