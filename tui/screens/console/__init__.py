@@ -25,6 +25,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from core.cases.store import CASES_DIR
 from tui.i18n import _
 from tui.widgets.chrome import DeskHeader
 from tui.widgets.common import Choice, DeskFooter, PickerField, TextField, Tr
@@ -40,7 +41,7 @@ R = TypeVar("R")
 #: (file, modification time in ns, size) of the files a page read
 FileState = tuple[tuple[str, int, int], ...]
 #: desk folders no console page reads: the case files (their index stands for them), exports
-UNREAD = frozenset({"cases", "exports"})
+UNREAD = frozenset({CASES_DIR, "exports"})
 
 
 def lang(app: BaogongApp) -> str:
@@ -88,29 +89,39 @@ class ConsolePage(Screen[None]):
 
 def desk_files(desk: Desk) -> FileState:
     """(file, modification time in ns, size) of every file of the desk a console page may
-    read, that is all but the case files and exports: while it is the same, so are the pages."""
+    read, that is all but the case files, exports and hidden ones (the index, locks): while it
+    is the same, so are the pages."""
+    paths: list[str] = []
+    for top, dirs, files in os.walk(desk.root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")
+                   and not (top == str(desk.root) and d in UNREAD)]
+        paths.extend(os.path.join(top, name) for name in files if not name.startswith("."))
     found = []
-    for entry in sorted(os.scandir(desk.root), key=lambda e: e.name):
-        if entry.name.startswith(".") or entry.name in UNREAD:
+    for path in sorted(paths):
+        try:
+            status = os.stat(path)
+        except OSError:
+            found.append((path, -1, -1))
             continue
-        paths = [entry.path] if not entry.is_dir() else sorted(
-            os.path.join(top, name) for top, dirs, files in os.walk(entry.path)
-            for name in files)
-        for path in paths:
-            try:
-                status = os.stat(path)
-            except OSError:
-                found.append((path, -1, -1))
-                continue
-            found.append((path, status.st_mtime_ns, status.st_size))
+        found.append((path, status.st_mtime_ns, status.st_size))
     return tuple(found)
 
 
-def case_state(desk: Desk) -> tuple[int, int]:
-    """Changes whenever the case index does: this connection's writes and other sessions'."""
-    index = desk.cases.index
-    version = int(index.db.execute("PRAGMA data_version").fetchone()[0])
-    return index.generation, version
+def case_state(desk: Desk) -> FileState:
+    """(folder, modification time in ns, size) of every day's folder of case files: a case
+    saved, by this session or another, changes its folder's (the test the index refreshes by)."""
+    found = []
+    root = str(desk.root / CASES_DIR)
+    for top, dirs, _files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d.isdigit())
+        if top == root:
+            continue
+        try:
+            status = os.stat(top)
+        except OSError:
+            continue
+        found.append((top, status.st_mtime_ns, status.st_size))
+    return tuple(found)
 
 
 class ComputedPage(ConsolePage, Generic[K, R]):
