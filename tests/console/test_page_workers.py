@@ -46,7 +46,7 @@ async def open_page(app: BaogongApp, pilot: Pilot[None], key: str,
     await pilot.press("b", key)
     await settle(pilot)
     screen = app.screen
-    assert isinstance(screen, page) and screen.result is not None
+    assert isinstance(screen, page) and screen.outcome is not None
     return screen
 
 
@@ -171,7 +171,7 @@ async def test_leaving_a_page_while_it_computes(console_app: ConsoleApp, desk,
         await pilot.press("b", "1")
         await pilot.pause()
         screen = app.screen
-        assert isinstance(screen, BoardScreen) and screen.result is None
+        assert isinstance(screen, BoardScreen) and screen.outcome is None
         assert "Working it out..." in str(screen.query_one("#body").render())
         await pilot.press("escape")  # gone before its result arrives
         release.set()
@@ -197,13 +197,13 @@ async def test_a_result_for_an_earlier_report_is_not_shown(
         await pilot.press("b", "5")
         await pilot.pause()
         screen = app.screen
-        assert isinstance(screen, ReportsScreen) and screen.result is None
+        assert isinstance(screen, ReportsScreen) and screen.outcome is None
         await pilot.press("t")
         await pilot.pause()
         release.set()
         await settle(pilot)
         assert asked == ["daily", "day"]
         assert screen.computed is not None and screen.computed[0][0] == "day"
-        assert screen.result is not None
+        assert screen.outcome is not None
         assert str(screen.query_one("#body").render()).startswith(
-            screen.draw(screen.result)[:20])
+            screen.draw(screen.outcome)[:20])

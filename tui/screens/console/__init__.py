@@ -137,8 +137,8 @@ class ComputedPage(ConsolePage, Generic[K, R]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.result: R | None = None
-        #: the inputs and files of ``result``; a failure to compute, shown instead of it
+        self.outcome: R | None = None
+        #: the inputs and files of ``outcome``; a failure to compute, shown instead of it
         self.computed: tuple[K, Hashable] | None = None
         self.failure: Exception | None = None
         self._in_flight = False
@@ -160,9 +160,12 @@ class ComputedPage(ConsolePage, Generic[K, R]):
     def body(self) -> Text | str:
         if self.failure is not None:
             raise self.failure
-        if self.result is None:
+        if self.outcome is None:
             return "  " + _("Working it out...")
-        return self.draw(self.result)
+        return self.draw(self.outcome)
+
+    def took(self) -> None:
+        """A new outcome (or failure) arrived and is about to be shown."""
 
     def on_screen_resume(self) -> None:
         self.recompute()
@@ -200,11 +203,13 @@ class ComputedPage(ConsolePage, Generic[K, R]):
         if not self.is_attached:  # the page was closed while it computed
             return
         if failure is not None:
-            self.computed, self.result, self.failure = None, None, failure
+            self.computed, self.outcome, self.failure = None, None, failure
+            self.took()
             self.show()
         elif result is not None and key is not None:
             if key[0] == self.inputs(self.desk_app.clock()):
-                self.computed, self.result, self.failure = key, result, None
+                self.computed, self.outcome, self.failure = key, result, None
+                self.took()
                 self.show()
             else:  # computed for an earlier choice or hour: compute the current one
                 self._again = True
@@ -213,7 +218,7 @@ class ComputedPage(ConsolePage, Generic[K, R]):
 
     def inputs_changed(self) -> None:
         """The user chose something else: the result shown is not theirs; compute it."""
-        self.result, self.computed = None, None
+        self.outcome, self.computed = None, None
         self.show()
         self.recompute()
 

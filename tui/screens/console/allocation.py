@@ -35,7 +35,7 @@ class AllocationScreen(ComputedPage[date, tuple[Proposal, Table]]):
 
     @property
     def proposal(self) -> Proposal | None:
-        return self.result[0] if self.result else None
+        return self.outcome[0] if self.outcome else None
 
     def inputs(self, now: datetime) -> date:
         """The day whose requests are allocated."""

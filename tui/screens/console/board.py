@@ -37,7 +37,7 @@ class BoardScreen(ComputedPage[datetime, Situation]):
 
     @property
     def current(self) -> Situation | None:
-        return self.result
+        return self.outcome
 
     def inputs(self, now: datetime) -> datetime:
         """The hour: the level, evidence and calls of the day; ``r`` refreshes within it."""

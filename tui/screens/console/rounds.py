@@ -44,11 +44,11 @@ class RoundsScreen(ComputedPage[date, RoundsResult]):
 
     @property
     def plan(self) -> RoundPlan | None:
-        return self.result.plan if self.result else None
+        return self.outcome.plan if self.outcome else None
 
     @property
     def levels(self) -> dict[str, Level]:
-        return self.result.levels if self.result else {}
+        return self.outcome.levels if self.outcome else {}
 
     def inputs(self, now: datetime) -> date:
         """The day, whose levels decide the rationing."""
