@@ -7,7 +7,9 @@ key is told so and nothing opens. Every supervisor decision is also checked in :
 
 Screens: the situation board, the daily medical allocation, the delivery rounds, reconciliation
 and reports. Each is a thin shell over :mod:`core.reports.situation`, :mod:`core.allocation`,
-:mod:`core.rounds` with ``desk.levels``, :mod:`core.ledger` and :mod:`core.reports`.
+:mod:`core.rounds` with ``desk.levels``, :mod:`core.ledger` and :mod:`core.reports`; each
+computes in a worker thread, once per change of what it reads (:class:`ComputedPage`), never
+per keypress.
 """
 
 from __future__ import annotations
