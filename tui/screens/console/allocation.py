@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -10,16 +11,16 @@ from textual.binding import Binding, BindingType
 
 from core.allocation import Proposal, approve, day_report, propose
 from core.levels import NotASupervisor
-from core.reports.table import render_table
+from core.reports.table import Table, render_table
 from core.storage.atomic import make_directories
 from tui.i18n import _
-from tui.screens.console import ConsolePage, ReasonDialog
+from tui.screens.console import ComputedPage, ReasonDialog
 from tui.xlsx import write_xlsx
 
 EXPORTS_DIR = "exports"
 
 
-class AllocationScreen(ConsolePage):
+class AllocationScreen(ComputedPage[date, tuple[Proposal, Table]]):
     CSS_PATH = "allocation.tcss"
     TITLE_MSGID = "Medical supplies allocation"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -30,14 +31,24 @@ class AllocationScreen(ConsolePage):
 
     def __init__(self) -> None:
         super().__init__()
-        self.proposal: Proposal | None = None
         self.exported: list[Path] = []
 
-    def body(self) -> Text:
-        app = self.desk_app
-        lang = app.language
-        day = app.clock().astimezone(app.desk.settings.zone).date()
-        self.proposal = p = propose(app.desk, day)
+    @property
+    def proposal(self) -> Proposal | None:
+        return self.outcome[0] if self.outcome else None
+
+    def inputs(self, now: datetime) -> date:
+        """The day whose requests are allocated."""
+        return now.astimezone(self.desk_app.desk.settings.zone).date()
+
+    def compute(self, inputs: date, now: datetime) -> tuple[Proposal, Table]:
+        desk = self.desk_app.desk
+        return propose(desk, inputs), day_report(desk, inputs)
+
+    def draw(self, result: tuple[Proposal, Table]) -> Text:
+        lang = self.desk_app.language
+        p, table = result
+        day = p.day
         out = Text()
         out.append(_("Requests collected until 11:00 on {day}").format(day=f"{day:%Y-%m-%d}")
                    + "\n", style="bold")
@@ -60,7 +71,7 @@ class AllocationScreen(ConsolePage):
         if not p.issues:
             out.append("  " + _("none") + "\n")
         out.append("\n")
-        out.append(render_table(day_report(app.desk, day), lang))
+        out.append(render_table(table, lang))
         return out
 
     def action_approve(self) -> None:
@@ -83,7 +94,7 @@ class AllocationScreen(ConsolePage):
                 self.notify(f"{_('Cannot save')}: {exc}", severity="error")
                 return
             self.notify(_("Approved: {n} ledger records written.").format(n=len(written)))
-            self.show()
+            self.recompute()
 
         summary = _("{sheets} sheets, {issues} issues").format(
             sheets=len(proposal.sheets), issues=len(proposal.issues))

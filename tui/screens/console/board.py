@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -11,7 +13,7 @@ from core.levels import Level, NotASupervisor, set_manual_level
 from core.levels.reserves import KIND_NAMES
 from core.reports.situation import Situation, situation_report
 from tui.i18n import _, level_name, record_name
-from tui.screens.console import ConsolePage, ReasonDialog
+from tui.screens.console import ComputedPage, ReasonDialog, case_state, desk_files
 from tui.widgets.common import Choice, Picker
 
 BAR_WIDTH = 10  # rows of the calls-per-hour chart are at most this many cells of "#"
@@ -23,7 +25,7 @@ def calls_chart(counts: list[int], width: int = BAR_WIDTH) -> list[str]:
     return ["#" * (round(n * width / top) if top else 0) for n in counts]
 
 
-class BoardScreen(ConsolePage):
+class BoardScreen(ComputedPage[datetime, Situation]):
     CSS_PATH = "board.tcss"
     TITLE_MSGID = "Situation board"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -33,15 +35,25 @@ class BoardScreen(ConsolePage):
         Binding("escape", "back", "Back", id="board.back"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.current: Situation | None = None
+    @property
+    def current(self) -> Situation | None:
+        return self.outcome
 
-    def body(self) -> Text:
+    def inputs(self, now: datetime) -> datetime:
+        """The hour: the level, evidence and calls of the day; ``r`` refreshes within it."""
+        return now.replace(minute=0, second=0, microsecond=0)
+
+    def files(self) -> Hashable:
+        desk = self.desk_app.desk
+        return desk_files(desk), case_state(desk)
+
+    def compute(self, inputs: datetime, now: datetime) -> Situation:
+        return situation_report(self.desk_app.desk, now)
+
+    def draw(self, result: Situation) -> Text:
         app = self.desk_app
         lang = app.language
-        now = app.clock()
-        self.current = s = situation_report(app.desk, now)
+        s = result
         out = Text()
         for area in s.report.areas:
             figure = area.level
@@ -92,7 +104,7 @@ class BoardScreen(ConsolePage):
         return out
 
     def action_reload(self) -> None:
-        self.show()
+        self.recompute(force=True)
 
     def action_set_level(self) -> None:
         app = self.desk_app
@@ -108,7 +120,7 @@ class BoardScreen(ConsolePage):
                 self.notify(_("Supervisors only"), severity="error")
                 return
             self.notify(_("Level set and recorded with your name and reason."))
-            self.show()
+            self.recompute()
 
         self.app.push_screen(ReasonDialog(_("Set the emergency level"), "", choices, "Level",
                                           Level.NONE.value), done)

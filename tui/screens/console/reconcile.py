@@ -8,6 +8,7 @@ its open items are aged to); moving the selection only draws the page again.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import date, datetime, timedelta
 from typing import ClassVar
 
@@ -21,7 +22,7 @@ from textual.widgets import Static
 from core.ledger import ClosedPeriods, Reconciliation, Scope
 from core.storage.deskfiles import FileKind, read_or_problem
 from tui.i18n import _, record_name
-from tui.screens.console import ConsolePage, ReasonDialog
+from tui.screens.console import ComputedPage, ReasonDialog
 from tui.widgets.chrome import DeskHeader
 from tui.widgets.common import Choice, DeskFooter, Notice
 
@@ -29,11 +30,11 @@ EXCERPT = 6
 #: findings drawn by one widget
 CHUNK = 40
 
-#: what a reconciliation was computed from: period, scope, hour of ``as_of``, ledger files
-Inputs = tuple[date | None, date | None, Scope, datetime, tuple[tuple[str, int, int], ...]]
+#: what a reconciliation is computed for: period, scope, hour of ``as_of``
+Inputs = tuple[date | None, date | None, Scope, datetime]
 
 
-class ReconcileScreen(ConsolePage):
+class ReconcileScreen(ComputedPage[Inputs, tuple[Reconciliation, ClosedPeriods]]):
     CSS_PATH = "reconcile.tcss"
     TITLE_MSGID = "Reconciliation"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -54,11 +55,6 @@ class ReconcileScreen(ConsolePage):
         self.result: Reconciliation | None = None
         self.closes = ClosedPeriods((), ())
         self.cursor = 0
-        #: the inputs of ``result``; a failure to reconcile them, shown instead of the result
-        self.computed: Inputs | None = None
-        self.failure: Exception | None = None
-        self._in_flight = False
-        self._again = False
 
     def on_mount(self) -> None:
         app = self.desk_app
@@ -68,58 +64,28 @@ class ReconcileScreen(ConsolePage):
         if app.poll_interval:  # other operators' batches show without a key
             self.set_interval(app.poll_interval, self.recompute)
 
-    def on_screen_resume(self) -> None:
-        self.recompute()
+    def inputs(self, now: datetime) -> Inputs:
+        return self.start, self.end, self.scope, now.replace(minute=0, second=0, microsecond=0)
 
-    def recompute(self) -> None:
-        """Reconcile again in a worker thread if what it reads changed; one runs at a time."""
-        if self._in_flight:
-            self._again = True
+    def files(self) -> Hashable:
+        return self.desk_app.desk.ledgers.fingerprint()
+
+    def compute(self, inputs: Inputs, now: datetime) -> tuple[Reconciliation, ClosedPeriods]:
+        book = self.desk_app.desk.ledgers
+        start, end, scope, _hour = inputs
+        return book.reconcile(start=start, end=end, scope=scope, as_of=now), book.closes()
+
+    def took(self) -> None:
+        if self.outcome is None:
+            self.result = None
             return
-        self._in_flight, self._again = True, False
-        app = self.desk_app
-        book = app.desk.ledgers
-        start, end, scope, as_of = self.start, self.end, self.scope, app.clock()
-        hour = as_of.replace(minute=0, second=0, microsecond=0)
-        known = self.computed
-
-        def work() -> None:
-            result: Reconciliation | None = None
-            closes: ClosedPeriods | None = None
-            failure: Exception | None = None
-            inputs: Inputs | None = None
-            try:
-                inputs = (start, end, scope, hour, book.fingerprint())
-                if inputs != known:
-                    result = book.reconcile(start=start, end=end, scope=scope, as_of=as_of)
-                    closes = book.closes()
-            except Exception as exc:  # a broken file must not end the shift: show it
-                failure = exc
-            self.app.call_from_thread(self._reconciled, inputs, result, closes, failure)
-
-        self.run_worker(work, thread=True, group="reconcile", exit_on_error=False)
-
-    def _reconciled(self, inputs: Inputs | None, result: Reconciliation | None,
-                    closes: ClosedPeriods | None, failure: Exception | None) -> None:
-        self._in_flight = False
-        if not self.is_attached:  # the page was closed while its reconciliation ran
-            return
-        if failure is not None:
-            self.computed, self.result, self.failure = None, None, failure
-            self.show()
-        elif (result is not None and closes is not None and inputs is not None
-              and inputs[:3] == (self.start, self.end, self.scope)):  # not an earlier period's
-            self.computed, self.result, self.closes, self.failure = inputs, result, closes, None
-            self.cursor = min(self.cursor, max(len(result.findings) - 1, 0))
-            self.show()
-        if self._again:
-            self.recompute()
+        self.result, self.closes = self.outcome
+        self.cursor = min(self.cursor, max(len(self.result.findings) - 1, 0))
 
     def inputs_changed(self) -> None:
         """The period or the scope changed: the result shown is not theirs; reconcile them."""
-        self.result, self.computed, self.cursor = None, None, 0
-        self.show()
-        self.recompute()
+        self.result, self.cursor = None, 0
+        super().inputs_changed()
 
     def compose(self) -> ComposeResult:
         # more than CHUNK findings are drawn in chunks between #body (the heading) and #tail, so

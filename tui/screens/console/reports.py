@@ -3,6 +3,8 @@ and the Open311 feed, with a progress bar for long exports."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -25,7 +27,7 @@ from core.reports.open311 import write_json_array
 from core.storage.atomic import make_directories, replacing_text
 from tui.i18n import _
 from tui.progress import progress_line
-from tui.screens.console import ConsolePage
+from tui.screens.console import ComputedPage, case_state, desk_files
 from tui.widgets.chrome import DeskHeader
 from tui.widgets.common import DeskFooter
 from tui.xlsx import write_xlsx
@@ -34,7 +36,7 @@ EXPORTS_DIR = "exports"
 KINDS = ("daily", "day", "shift")
 
 
-class ReportsScreen(ConsolePage):
+class ReportsScreen(ComputedPage[tuple[str, datetime], Report]):
     CSS_PATH = "reports.tcss"
     TITLE_MSGID = "Reports and exports"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -57,24 +59,37 @@ class ReportsScreen(ConsolePage):
             yield Static(id="body")
         yield DeskFooter()
 
-    def report(self) -> Report:
+    def report(self, kind: str | None = None, now: datetime | None = None) -> Report:
+        """The report of ``kind`` (the one shown) at ``now`` (the clock's time)."""
         app = self.desk_app
         desk = app.desk
-        now = app.clock()
+        kind = kind or self.kind
+        now = now or app.clock()
         day = now.astimezone(desk.settings.zone).date()
-        if self.kind == "daily":
+        if kind == "daily":
             return daily_report(desk, day, signals=signals_for(desk.root, day), now=now)
-        if self.kind == "day":
+        if kind == "day":
             return day_summary(desk, day, now)
         shift = desk.shifts.at(now)
         return shift_summary(desk, shift.start, shift.end, now)
 
-    def body(self) -> str:
-        return render_text(self.report(), self.desk_app.language)
+    def inputs(self, now: datetime) -> tuple[str, datetime]:
+        """The report chosen and the hour it is made at."""
+        return self.kind, now.replace(minute=0, second=0, microsecond=0)
+
+    def files(self) -> Hashable:
+        desk = self.desk_app.desk
+        return desk_files(desk), case_state(desk)
+
+    def compute(self, inputs: tuple[str, datetime], now: datetime) -> Report:
+        return self.report(inputs[0], now)
+
+    def draw(self, result: Report) -> str:
+        return render_text(result, self.desk_app.language)
 
     def action_next_report(self) -> None:
         self.kind = KINDS[(KINDS.index(self.kind) + 1) % len(KINDS)]
-        self.show()
+        self.inputs_changed()
 
     def _path(self, suffix: str) -> Path:
         app = self.desk_app

@@ -3,23 +3,34 @@ level II, orders cut to each household's ration (按人定量供应)."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import ClassVar
 
+import attrs
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from core.levels import Level
-from core.problems import DeskError
+from core.problems import DeskError, Problem
 from core.rounds import RoundPlan, plan_round
 from tui.i18n import _
 from tui.roundview import round_lines
-from tui.screens.console import ConsolePage
+from tui.screens.console import ComputedPage
 
 LABELS_SHOWN = 6
 CUTS_SHOWN = 8
 
 
-class RoundsScreen(ConsolePage):
+@attrs.frozen
+class RoundsResult:
+    """The newest round planned with the day's levels, and what could not be read."""
+
+    problems: tuple[Problem, ...]
+    plan: RoundPlan | None = None
+    levels: dict[str, Level] = attrs.field(factory=dict)
+
+
+class RoundsScreen(ComputedPage[date, RoundsResult]):
     CSS_PATH = "rounds.tcss"
     TITLE_MSGID = "Delivery rounds"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -29,32 +40,41 @@ class RoundsScreen(ConsolePage):
 
     def __init__(self) -> None:
         super().__init__()
-        self.plan: RoundPlan | None = None
-        self.levels: dict[str, Level] = {}
         self.show_labels = False
 
-    def body(self) -> Text:
-        app = self.desk_app
-        desk = app.desk
+    @property
+    def plan(self) -> RoundPlan | None:
+        return self.outcome.plan if self.outcome else None
+
+    @property
+    def levels(self) -> dict[str, Level]:
+        return self.outcome.levels if self.outcome else {}
+
+    def inputs(self, now: datetime) -> date:
+        """The day, whose levels decide the rationing."""
+        return now.astimezone(self.desk_app.desk.settings.zone).date()
+
+    def compute(self, inputs: date, now: datetime) -> RoundsResult:
+        desk = self.desk_app.desk
         rounds, problems = desk.rounds
-        out = Text()
-        for problem in problems:
-            out.append(problem.render(desk.root) + "\n", style="bold")
         if not rounds:
-            out.append(_("No rounds: put the orders of a round in rounds/.") + "\n")
-            return out
-        now = app.clock()
+            return RoundsResult(tuple(problems))
         try:
-            levels = desk.levels.on(now.astimezone(desk.settings.zone).date())
+            levels = desk.levels.on(inputs)
         except DeskError as exc:  # the round is still planned, without rationing
             levels = {}
-            for problem in exc.problems:
-                out.append(problem.render(desk.root) + "\n", style="bold")
-        if (self.plan is None or self.plan.round.path != rounds[0].path
-                or levels != self.levels):
-            self.plan = plan_round(desk, rounds[0], levels=levels)
-            self.levels = levels
-        for line in round_lines(desk, self.plan, cuts_shown=CUTS_SHOWN,
+            problems = [*problems, *exc.problems]
+        return RoundsResult(tuple(problems), plan_round(desk, rounds[0], levels=levels), levels)
+
+    def draw(self, result: RoundsResult) -> Text:
+        desk = self.desk_app.desk
+        out = Text()
+        for problem in result.problems:
+            out.append(problem.render(desk.root) + "\n", style="bold")
+        if result.plan is None:
+            out.append(_("No rounds: put the orders of a round in rounds/.") + "\n")
+            return out
+        for line in round_lines(desk, result.plan, cuts_shown=CUTS_SHOWN,
                                 labels_shown=LABELS_SHOWN if self.show_labels else 0):
             for text, style in line:
                 out.append(text, style=style)
