@@ -38,7 +38,6 @@ class BadValue(ValueError):
     """A cell that does not parse: the message says what was expected."""
 
 
-LIST_SEPARATORS = re.compile(r"[、,，;；\n]")
 _BRACKETS = re.compile(r"[（(\[【].*?[)）\]】]")
 
 
@@ -107,18 +106,25 @@ def phone(value: str) -> str:
     return value
 
 
+_TO_COMMA = str.maketrans({separator: "," for separator in "、，;；\n"})
+
+
 def items(value: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in LIST_SEPARATORS.split(value) if part.strip())
+    parts = value.translate(_TO_COMMA).split(",")
+    return tuple(stripped for part in parts if (stripped := part.strip()))
 
 
-def _named(names: Mapping[str, str], what: str) -> Callable[[str], str]:
-    """A parser of a value given by its code or its Chinese or English name."""
-    lookup = {key.lower(): code for key, code in names.items()}
+def by_name(names: Mapping[str, str], what: str, hint: str = "") -> Callable[[str], str]:
+    """A parser of a value given by any of its names (a code, a Chinese or English name), in
+    any case; ``names`` maps each name to the code it stands for."""
+    lookup: dict[str, str] = {}
+    for name, code in names.items():
+        lookup.setdefault(name.strip().lower(), code)
 
     def parse(value: str) -> str:
         found = lookup.get(value.strip().lower())
         if found is None:
-            raise BadValue(f"unknown {what} {value!r}")
+            raise BadValue(f"unknown {what} {value!r}{hint}")
         return found
     return parse
 
@@ -134,9 +140,9 @@ CATEGORY_NAMES = _names_of({c.value: category_name(c) for c in Category})
 GOODS_CATEGORY_NAMES = _names_of({g.value: GOODS_NAMES[g] for g in GoodsCategory})
 FLAG_NAME_LOOKUP = _names_of({f.value: FLAG_NAMES[f] for f in PriorityFlag})
 
-goods_category = _named(GOODS_CATEGORY_NAMES, "goods category (粮油, 蔬菜... or grain_oil...)")
-_flag = _named(FLAG_NAME_LOOKUP, "priority group (独居老人, 卧床... or elderly_alone...)")
-_category = _named(CATEGORY_NAMES, "case category")
+goods_category = by_name(GOODS_CATEGORY_NAMES, "goods category (粮油, 蔬菜... or grain_oil...)")
+_flag = by_name(FLAG_NAME_LOOKUP, "priority group (独居老人, 卧床... or elderly_alone...)")
+_category = by_name(CATEGORY_NAMES, "case category")
 
 
 def flags(value: str) -> tuple[str, ...]:

@@ -38,7 +38,7 @@ from core.reference import (
     Resident,
     Supermarket,
 )
-from core.registers.columns import COLUMNS, BadValue, RegisterColumn, RegisterKind
+from core.registers.columns import COLUMNS, BadValue, RegisterColumn, RegisterKind, by_name
 from core.registers.tabular import Sheet, SourceRow, read_sheets
 from core.storage.atomic import create_atomic, exclusive_lock, write_atomic
 from core.storage.convert import converter
@@ -201,8 +201,10 @@ class _Rows:
         """The row's parsed cells by column key, or None (and rejections) if any is bad."""
         values: dict[str, Any] = {}
         good = True
+        cells = row.cells
+        width = len(cells)
         for position, column in self.columns.items():
-            cell = row.cells[position] if position < len(row.cells) else ""
+            cell = cells[position] if position < width else ""
             if not cell:
                 if column.required:
                     self.reject(row, column.zh, f"{column.zh}/{column.en} is empty")
@@ -244,19 +246,13 @@ class _Rows:
         return None
 
 
-def _resolver(records: Iterable[Any], what: str, hint: str) -> Any:
+def _resolver(records: Iterable[Any], what: str, hint: str) -> Callable[[str], str]:
     """Find a record's code by its code, Chinese name or English name."""
     names: dict[str, str] = {}
     for record in records:
         for name in (record.code, record.name, record.name_en):
-            names.setdefault(str(name).strip().lower(), record.code)
-
-    def resolve(value: str) -> str:
-        code = names.get(value.strip().lower())
-        if code is None:
-            raise BadValue(f"unknown {what} {value!r}{hint}")
-        return code
-    return resolve
+            names.setdefault(str(name), record.code)
+    return by_name(names, what, hint)
 
 
 def _plan(desk: Desk, kind: RegisterKind, source: Path, sheet: Sheet,
@@ -383,8 +379,8 @@ def _households(desk: Desk, rows: _Rows, current: list[Household]) -> dict[str, 
         except BadValue as exc:
             rows.reject(row, rows.header("community"), str(exc))
             continue
-        address = "/".join(str(values.get(k, "")) for k in ("community", "building", "unit",
-                                                             "room"))
+        address = (f"{values['community']}/{values.get('building', '')}/"
+                   f"{values.get('unit', '')}/{values.get('room', '')}")
         resident = rows.build(row, Resident, {
             "name": values["name"], "phone": values.get("phone", ""), "age": values.get("age"),
             "flags": frozenset(PriorityFlag(f) for f in values.get("flags", ())),
