@@ -260,6 +260,13 @@ def test_import_refuses_what_is_not_a_register_file(
     assert status == 2 and "invalid choice: 'visitors'" in err
 
 
+def test_init_refuses_an_unusable_directory(run: Run, tmp_path: Path) -> None:
+    status, _, err = run("init", str(UNWRITABLE / "desk"))
+    assert status == 2 and "cannot write" in err and len(err.splitlines()) == 1, err
+    status, _, err = run("init", str(tmp_path), "--lang", "fr")
+    assert status == 2 and "invalid choice: 'fr'" in err
+
+
 def test_every_command_is_covered_here() -> None:
     text = Path(__file__).read_text(encoding="utf-8")
     assert [c for c in COMMANDS if f'"{c}"' not in text] == []

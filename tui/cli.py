@@ -20,6 +20,7 @@ from types import ModuleType
 
 #: subcommand -> module in tui.commands implementing it
 COMMANDS: dict[str, str] = {
+    "init": "init",
     "check": "check",
     "classify": "classify",
     "pack": "pack",

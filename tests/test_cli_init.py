@@ -1,0 +1,86 @@
+"""``baogong init``: a new district's desk passes check, opens, and takes its registers and calls."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import core
+from core.check import check_desk
+from core.registers import RegisterKind, register_table
+from core.reports.table import write_csv
+from tui.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        status = main(list(argv))
+    except SystemExit as exit_:
+        status = int(exit_.code or 0)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_init_writes_a_desk_that_passes_check_and_opens(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "changfeng"
+    status, out, _ = run(capsys, "init", str(root), "--name", "长风街道保供热线",
+                         "--tz", "Asia/Urumqi", "--lang", "en")
+    assert status == 0 and "baogong import households" in out
+    report = check_desk(root, workers=1)
+    assert report.ok, [p.render() for p in report.problems]
+    desk = core.open_desk(root)
+    assert (desk.settings.name, desk.settings.time_zone, desk.settings.locale) == (
+        "长风街道保供热线", "Asia/Urumqi", "en")
+    assert desk.settings.supervisors == (core.identity.os_account(),)
+    assert {"commerce", "health", "street"} <= set(desk.departments)
+    assert all(not d.phone for d in desk.departments.values())
+    assert not desk.communities and not desk.households and not desk.catalogue
+    for name in ("communities.toml", "supermarkets.toml", "catalogue.toml", "households.toml"):
+        text = (root / name).read_text(encoding="utf-8")
+        assert "baogong import" in text and tomllib.loads(text) == {}
+    assert "template" not in tomllib.loads((root / "packing.toml").read_text(encoding="utf-8"))
+
+
+def test_init_refuses_a_directory_that_holds_anything(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "notes.txt").write_text("keep me", encoding="utf-8")
+    status, _, err = run(capsys, "init", str(tmp_path))
+    assert status == 2 and "is not an empty directory" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_a_wrong_time_zone_is_refused_and_nothing_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "init", str(tmp_path / "d"), "--tz", "Mars/Olympus")
+    assert status == 2 and "unknown time zone 'Mars/Olympus'" in err
+    assert not (tmp_path / "d").exists()
+
+
+def test_init_demo_writes_the_demo_desk(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "init", str(tmp_path / "demo"), "--demo")[0] == 0
+    report = check_desk(tmp_path / "demo", workers=1)
+    assert report.ok and report.cases > 100
+
+
+def test_a_new_desk_takes_its_registers_and_then_a_call(
+        tmp_path: Path, demo_desk: core.Desk, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "new"
+    assert run(capsys, "init", str(root), "--name", "新热线")[0] == 0
+    for kind in (RegisterKind.COMMUNITIES, RegisterKind.SUPERMARKETS, RegisterKind.CATALOGUE,
+                 RegisterKind.HOUSEHOLDS):
+        register = write_csv(register_table(demo_desk, kind), tmp_path / f"{kind.value}.csv")
+        status, _, err = run(capsys, "import", kind.value, str(register), "--desk", str(root))
+        assert status == 0, err
+    desk = core.open_desk(root)
+    household = next(iter(desk.households.values()))
+    case = desk.cases.create(
+        core.Category.CHRONIC_MEDICINE,
+        caller=core.Caller(name=household.residents[0].name, phone=household.phone),
+        community=household.community, description="降压药只剩两天的量")
+    assert case.department == "health"
+    desk.cases.index.close()
+    report = check_desk(root, workers=1)
+    assert report.ok and report.cases == 1, [p.render() for p in report.problems]
