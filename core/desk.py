@@ -234,12 +234,17 @@ class Desk:
         in another thread opens its own, for its own index connection)."""
         return CaseStore(self.root, self.settings, functools.partial(acting_name, self),
                          file_mode=self.file_mode, clock=self.clock,
-                         uid_factory=self.uid_factory)
+                         uid_factory=self.uid_factory, route=self.department_for)
 
     def department_for(self, category: Category) -> str:
-        """The department a category is routed to: the desk's routing table, else the default
+        """The department a category is routed to: ``desk.toml``'s ``[routing]``, else the
+        department whose ``owns`` lists it, else the category's own
         (:func:`core.cases.case.default_department`)."""
-        return default_department(category, self.settings.routing)
+        owners: dict[str, list[str]] = {}
+        for department in self.departments.values():
+            for owned in department.owns:
+                owners.setdefault(owned, []).append(department.code)
+        return default_department(category, self.settings.routing, owners)
 
     def households_by_phone(self) -> dict[str, list[Household]]:
         """Households by the normalized phone numbers of the household and its residents."""

@@ -84,3 +84,29 @@ def test_a_new_desk_takes_its_registers_and_then_a_call(
     desk.cases.index.close()
     report = check_desk(root, workers=1)
     assert report.ok and report.cases == 1, [p.render() for p in report.problems]
+
+
+def test_cases_go_to_the_department_that_owns_their_category_unless_routing_says_otherwise(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "desk"
+    assert run(capsys, "init", str(root), "--name", "测试")[0] == 0
+    departments = root / "departments.toml"
+    text = departments.read_text(encoding="utf-8")
+    # this district's street office, not the health bureau, looks after chronic patients' medicine
+    text = text.replace('"chronic_medicine",\n', "")
+    text += '\n[[department]]\ncode = "neighbourhood"\nname = "社区卫生服务中心"\n' \
+            'name_en = "Community health centre"\nowns = ["chronic_medicine"]\n'
+    departments.write_text(text, encoding="utf-8")
+    desk = core.open_desk(root)
+    assert desk.department_for(core.Category.CHRONIC_MEDICINE) == "neighbourhood"
+    case = desk.cases.create(core.Category.CHRONIC_MEDICINE,
+                             caller=core.Caller(name="张桂兰", phone="13800000001"))
+    assert case.department == "neighbourhood"
+    assert desk.department_for(core.Category.GROCERIES) == core.Category.GROCERIES.info.department
+    desk.cases.index.close()
+    settings = root / "desk.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "[routing]\n", '[routing]\nchronic_medicine = "street"\n'), encoding="utf-8")
+    desk = core.open_desk(root)
+    assert desk.department_for(core.Category.CHRONIC_MEDICINE) == "street"
+    desk.cases.index.close()

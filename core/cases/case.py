@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import re
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -335,12 +335,22 @@ def callback_due_time(rules: SlaRules, resolved: datetime) -> datetime:
     return day.replace(hour=23, minute=59, second=59, microsecond=0)
 
 
-def default_department(category: Category, routing: Mapping[str, str] | None = None) -> str:
+def default_department(category: Category, routing: Mapping[str, str] | None = None,
+                       owners: Mapping[str, Sequence[str]] | None = None) -> str:
     """The department a new case of ``category`` goes to when the operator names none: the
-    desk's routing table (``desk.toml`` ``[routing]``), else the category's own department.
+    desk's routing table (``desk.toml`` ``[routing]``); else the department that owns the
+    category in ``departments.toml`` (``owners``: category -> the codes of the departments
+    whose ``owns`` lists it; of several, the category's own department if it is one of them,
+    else the first); else the category's own department.
 
     The one place this is decided: the intake form, the store and :func:`new_case` ask it."""
-    return (routing or {}).get(category.value, category.info.department)
+    routed = (routing or {}).get(category.value)
+    if routed:
+        return routed
+    owning = (owners or {}).get(category.value, ())
+    if owning and category.info.department not in owning:
+        return owning[0]
+    return category.info.department
 
 
 def new_case(

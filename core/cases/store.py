@@ -171,6 +171,9 @@ class CaseStore:
     file_mode: int = PRIVATE_FILE_MODE
     clock: Callable[[], datetime] | None = None
     uid_factory: Callable[[], str] | None = None
+    #: where a new case goes when no department is named (the desk's routing); without it,
+    #: ``desk.toml``'s ``[routing]``, else the category's own department
+    route: Callable[[Category], str] | None = None
     _index: CaseIndex | None = None
 
     @property
@@ -283,7 +286,8 @@ class CaseStore:
         (:func:`core.identity.acting_name`)."""
         created = created or self.now()
         operator = self.acting(operator)
-        department = department or default_department(category, self.settings.routing)
+        department = department or (self.route(category) if self.route is not None
+                                     else default_department(category, self.settings.routing))
         day = created.astimezone(self.settings.zone).strftime("%Y%m%d")
         directory = self.root / day[:4] / day[4:6] / day[6:8]
         make_desk_directories(self.desk_root, directory, mode=self.file_mode)
