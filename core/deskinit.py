@@ -22,15 +22,21 @@ import tomllib
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import attrs
 
 from core.demo import copy_demo_desk, demo_desk_path
 from core.identity import os_account
+from core.levels.plans import Text
 from core.problems import DeskError, Problem
 from core.reference import DeskSettings
 from core.storage.atomic import PRIVATE_FILE_MODE, make_directory, write_atomic
 from core.storage.convert import converter
 from core.storage.tomlio import dumps
+
+if TYPE_CHECKING:
+    from core.desk import Desk
 
 LANGUAGES = {"zh": "zh_CN", "en": "en"}
 
@@ -119,3 +125,30 @@ def _packing() -> str:
         if not skipping:
             kept.append(line)
     return "".join(kept[:2]) + PACKING_HEADER + "".join(kept[2:])
+
+
+@attrs.frozen
+class SetupStep:
+    """A register the desk still lacks, and the command that fills it."""
+
+    kind: str
+    name: Text
+    command: str
+
+
+#: what a desk needs before it can take calls well, in the order to import it
+SETUP_STEPS: tuple[SetupStep, ...] = (
+    SetupStep("communities", Text("社区", "Communities"),
+              "baogong import communities FILE"),
+    SetupStep("supermarkets", Text("保供超市", "Supermarkets"),
+              "baogong import supermarkets FILE"),
+    SetupStep("catalogue", Text("商品目录", "Catalogue"), "baogong import catalogue FILE"),
+    SetupStep("households", Text("居民户", "Households"), "baogong import households FILE"),
+)
+
+
+def missing_setup(desk: Desk) -> list[SetupStep]:
+    """The registers this desk has no record of yet (a desk fresh from ``init``: all four)."""
+    have = {"communities": desk.communities, "supermarkets": desk.supermarkets,
+            "catalogue": desk.catalogue, "households": desk.households}
+    return [step for step in SETUP_STEPS if not have[step.kind]]

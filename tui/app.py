@@ -176,6 +176,9 @@ class BaogongApp(App[int]):
         for screen in self.screen_stack:
             for header in screen.query(DeskHeader):
                 header.refresh()
+        for screen in self.screen_stack:
+            if isinstance(screen, QueueScreen):
+                screen.update_setup()  # a register imported meanwhile
         if changed or first:
             for screen in self.screen_stack:
                 if isinstance(screen, QueueScreen):

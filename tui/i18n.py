@@ -127,28 +127,28 @@ _DOMAIN_CHINESE = {
 }
 
 
-def _name(name: Text) -> str:
+def name_of(name: Text) -> str:
     return name.zh if _language == "zh" else _label(name.en)
 
 
 def status_name(status: CaseStatus) -> str:
-    return _name(names.STATUS_NAMES[status])
+    return name_of(names.STATUS_NAMES[status])
 
 
 def kind_name(kind: CaseKind) -> str:
-    return _name(names.KIND_NAMES[kind])
+    return name_of(names.KIND_NAMES[kind])
 
 
 def priority_name(priority: Priority) -> str:
-    return _name(names.PRIORITY_NAMES[priority])
+    return name_of(names.PRIORITY_NAMES[priority])
 
 
 def evaluation_name(evaluation: Evaluation) -> str:
-    return _name(names.EVALUATION_NAMES[evaluation])
+    return name_of(names.EVALUATION_NAMES[evaluation])
 
 
 def flag_name(flag: PriorityFlag) -> str:
-    return _name(names.FLAG_NAMES[flag])
+    return name_of(names.FLAG_NAMES[flag])
 
 
 def flag_marks(flags: frozenset[PriorityFlag]) -> str:
@@ -156,11 +156,11 @@ def flag_marks(flags: frozenset[PriorityFlag]) -> str:
 
 
 def action_name(action: Action) -> str:
-    return _name(names.ACTION_NAMES[action])
+    return name_of(names.ACTION_NAMES[action])
 
 
 def level_name(level: Level) -> str:
-    return _name(names.LEVEL_NAMES[level])
+    return name_of(names.LEVEL_NAMES[level])
 
 
 def category_name(category: Category) -> str:

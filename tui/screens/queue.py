@@ -16,7 +16,9 @@ from textual.widgets import Input, Static
 
 from core.cases.case import CLOSED_STATUSES, CaseKind, CaseStatus, Category
 from core.cases.index import CaseRow, Query
+from core.deskinit import missing_setup
 from core.reference import PriorityFlag
+from core.reports.table import display_width
 from tui.i18n import (
     KIND_NAMES,
     STATUS_NAMES,
@@ -25,6 +27,7 @@ from tui.i18n import (
     chinese,
     flag_name,
     kind_name,
+    name_of,
     record_name,
     status_name,
 )
@@ -216,6 +219,7 @@ class QueueScreen(Screen[None]):
             yield TextField(placeholder="id, phone, name, address or words", id="search")
         yield Static(id="filter-line")
         yield Static(id="columns")
+        yield Static(id="setup")
         yield CaseList(app.desk, app.clock, id="cases")
         with Vertical(id="preview"):
             yield Static(id="preview-1")
@@ -225,7 +229,29 @@ class QueueScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(CaseList).focus()
         self._update_filter_line()
+        self.update_setup()
         self.reload()
+
+    def update_setup(self) -> None:
+        """On a desk that lacks its registers and has no case yet, the set-up checklist: what is
+        missing and the command that fills it (a desk fresh from ``baogong init``). It goes
+        when they are in, or with the first call."""
+        desk = self.desk_app.desk
+        missing = missing_setup(desk)
+        setup = self.query_one("#setup", Static)
+        # instead of an empty queue: once calls are taken, the queue is what matters
+        setup.display = bool(missing) and desk.cases.count() == 0
+        if not setup.display:
+            return
+        width = max(display_width(name_of(step.name)) for step in missing) + 2
+        lines = [_("Set-up: this desk has no record yet of")]
+        for step in missing:
+            name = name_of(step.name)
+            lines.append(f"  \u25a1 {name}{' ' * (width - display_width(name))}"
+                         f"{step.command.replace('FILE', _('FILE'))}")
+        lines.append(_("Run them in a terminal (with --desk and this desk's directory); "
+                       "this list follows by itself."))
+        setup.update("\n".join(lines))
 
     def on_resize(self) -> None:
         self._update_columns()
@@ -431,6 +457,7 @@ class QueueScreen(Screen[None]):
         self.desk_app.open_problems()
 
     def relabel(self) -> None:
+        self.update_setup()
         self._update_filter_line()
         self._update_columns()
         case_list = self.query_one(CaseList)
