@@ -1,4 +1,4 @@
-"""``baogong init``: a new district's desk passes check, opens, and takes its registers and calls."""
+"""``baogong init``: a new district's desk passes check, opens, takes its registers and calls."""
 
 from __future__ import annotations
 
