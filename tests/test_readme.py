@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
+import core
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -45,3 +49,55 @@ def test_the_reliability_table_names_tests_that_exist() -> None:
                for name in re.findall(r"^def (test_\w+)", path.read_text(encoding="utf-8"), re.M)}
     assert len(named) >= 5
     assert named <= defined
+
+
+def guide_commands() -> list[list[str]]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- new-desk-guide -->")
+    block = re.search(r"```sh\n(.*?)```", readme[start:], re.S)
+    assert block is not None
+    return [line.split() for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_the_new_desk_guide_runs_from_init_to_the_first_call(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_desk: core.Desk) -> None:
+    """Every command of the guide, in order, in a scratch directory; the spreadsheets are the
+    demo desk's registers exported under the guide's file names; the last command opens the
+    app, and a call is taken on the desk it opens."""
+    import asyncio
+
+    from core.registers import RegisterKind, register_table
+    from tests.tui.deskfactory import FakeClock
+    from tui.app import BaogongApp
+    from tui.cli import main
+    from tui.xlsx import write_xlsx
+
+    monkeypatch.chdir(tmp_path)
+    commands = guide_commands()
+    assert [c[0] for c in commands] == ["baogong"] * len(commands)
+    files = {"communities": RegisterKind.COMMUNITIES, "supermarkets": RegisterKind.SUPERMARKETS,
+             "catalogue": RegisterKind.CATALOGUE, "households": RegisterKind.HOUSEHOLDS}
+    for command in commands:
+        if command[1] == "import":
+            write_xlsx([register_table(demo_desk, files[command[2]])], tmp_path / command[3])
+    *steps, app_command = commands
+    for command in steps:
+        assert main(command[1:]) == 0, command
+    assert app_command[1:] == ["--desk", "changfeng"]
+    desk = core.open_desk(tmp_path / "changfeng")
+    assert len(desk.households) == len(demo_desk.households)
+
+    async def open_app() -> None:
+        app = BaogongApp(desk, language="zh", clock=FakeClock(), cursor_blink=False,
+                         poll_interval=None)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert not app.screen.query_one("#setup").display
+            assert type(app.screen).__name__ == "QueueScreen"
+
+    asyncio.run(open_app())
+    case = desk.cases.create(core.Category.GROCERIES,
+                             caller=core.Caller(name="张桂兰", phone="13800000001"),
+                             description="家里没菜了")
+    assert case.department == "commerce"
+    desk.cases.index.close()
