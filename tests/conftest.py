@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -47,3 +47,25 @@ def empty_desk(empty_desk_dir: Path) -> Iterator[core.Desk]:
     desk = core.open_desk(empty_desk_dir)
     yield desk
     desk.cases.index.close()
+
+
+#: ``baogong ARGS`` run in this process: (exit status, stdout, stderr)
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Run:
+    """``baogong ARGS`` in this process: (status, stdout, stderr); argparse's exit included."""
+
+    def call(*argv: str) -> tuple[int, str, str]:
+        try:
+            from tui.cli import main
+
+            status = main(list(argv))
+        except SystemExit as exit_:
+            status = int(exit_.code or 0)
+        out, err = capsys.readouterr()
+        assert "Traceback" not in err and "Traceback" not in out
+        return status, out, err
+
+    return call

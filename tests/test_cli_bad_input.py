@@ -11,13 +11,13 @@ import re
 import resource
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import Run
 from tui import deskpath
-from tui.cli import COMMANDS, INTERNAL_ERROR, main
+from tui.cli import COMMANDS, INTERNAL_ERROR
 from tui.recording import dumps_recording, load_recording
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,23 +25,8 @@ SESSION = ROOT / "fixtures" / "sessions" / "rumour_report.toml"
 #: a directory nobody may create files in, root included
 UNWRITABLE = Path("/sys/baogong-test-output")
 
-Run = Callable[..., tuple[int, str, str]]
 
 
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Run:
-    """``baogong ARGS`` in this process: (status, stdout, stderr); argparse's exit included."""
-
-    def call(*argv: str) -> tuple[int, str, str]:
-        try:
-            status = main(list(argv))
-        except SystemExit as exit_:
-            status = int(exit_.code or 0)
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err and "Traceback" not in out
-        return status, out, err
-
-    return call
 
 
 ITEMS = """\

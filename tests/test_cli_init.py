@@ -5,28 +5,17 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-import pytest
-
 import core
 from core.check import check_desk
 from core.registers import RegisterKind, register_table
 from core.reports.table import write_csv
-from tui.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        status = main(list(argv))
-    except SystemExit as exit_:
-        status = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return status, out, err
+from tests.conftest import Run
 
 
 def test_init_writes_a_desk_that_passes_check_and_opens(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        tmp_path: Path, run: Run) -> None:
     root = tmp_path / "changfeng"
-    status, out, _ = run(capsys, "init", str(root), "--name", "长风街道保供热线",
+    status, out, _ = run("init", str(root), "--name", "长风街道保供热线",
                          "--tz", "Asia/Urumqi", "--lang", "en")
     assert status == 0 and "baogong import households" in out
     report = check_desk(root, workers=1)
@@ -45,34 +34,34 @@ def test_init_writes_a_desk_that_passes_check_and_opens(
 
 
 def test_init_refuses_a_directory_that_holds_anything(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        tmp_path: Path, run: Run) -> None:
     (tmp_path / "notes.txt").write_text("keep me", encoding="utf-8")
-    status, _, err = run(capsys, "init", str(tmp_path))
+    status, _, err = run("init", str(tmp_path))
     assert status == 2 and "is not an empty directory" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
 def test_a_wrong_time_zone_is_refused_and_nothing_written(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    status, _, err = run(capsys, "init", str(tmp_path / "d"), "--tz", "Mars/Olympus")
+        tmp_path: Path, run: Run) -> None:
+    status, _, err = run("init", str(tmp_path / "d"), "--tz", "Mars/Olympus")
     assert status == 2 and "unknown time zone 'Mars/Olympus'" in err
     assert not (tmp_path / "d").exists()
 
 
-def test_init_demo_writes_the_demo_desk(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, "init", str(tmp_path / "demo"), "--demo")[0] == 0
+def test_init_demo_writes_the_demo_desk(tmp_path: Path, run: Run) -> None:
+    assert run("init", str(tmp_path / "demo"), "--demo")[0] == 0
     report = check_desk(tmp_path / "demo", workers=1)
     assert report.ok and report.cases > 100
 
 
 def test_a_new_desk_takes_its_registers_and_then_a_call(
-        tmp_path: Path, demo_desk: core.Desk, capsys: pytest.CaptureFixture[str]) -> None:
+        tmp_path: Path, demo_desk: core.Desk, run: Run) -> None:
     root = tmp_path / "new"
-    assert run(capsys, "init", str(root), "--name", "新热线")[0] == 0
+    assert run("init", str(root), "--name", "新热线")[0] == 0
     for kind in (RegisterKind.COMMUNITIES, RegisterKind.SUPERMARKETS, RegisterKind.CATALOGUE,
                  RegisterKind.HOUSEHOLDS):
         register = write_csv(register_table(demo_desk, kind), tmp_path / f"{kind.value}.csv")
-        status, _, err = run(capsys, "import", kind.value, str(register), "--desk", str(root))
+        status, _, err = run("import", kind.value, str(register), "--desk", str(root))
         assert status == 0, err
     desk = core.open_desk(root)
     household = next(iter(desk.households.values()))
@@ -87,9 +76,9 @@ def test_a_new_desk_takes_its_registers_and_then_a_call(
 
 
 def test_cases_go_to_the_department_that_owns_their_category_unless_routing_says_otherwise(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        tmp_path: Path, run: Run) -> None:
     root = tmp_path / "desk"
-    assert run(capsys, "init", str(root), "--name", "测试")[0] == 0
+    assert run("init", str(root), "--name", "测试")[0] == 0
     departments = root / "departments.toml"
     text = departments.read_text(encoding="utf-8")
     # this district's street office, not the health bureau, looks after chronic patients' medicine

@@ -5,45 +5,34 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
-from tui.cli import main
+from tests.conftest import Run
 
 HEADERS = "社区,楼栋,单元,房号,姓名,电话,年龄,重点人群\n"
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        status = main(list(argv))
-    except SystemExit as exit_:
-        status = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
 def test_import_prints_what_it_added_and_json_for_scripts(
-        demo_desk_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        demo_desk_dir: Path, tmp_path: Path, run: Run) -> None:
     register = tmp_path / "r.csv"
     register.write_text(HEADERS + "锦绣社区,97,1,101,张三,,70,卧床\n", encoding="gb18030")
-    status, out, _ = run(capsys, "import", "households", str(register), "--dry-run", "--json",
+    status, out, _ = run("import", "households", str(register), "--dry-run", "--json",
                          "--desk", str(demo_desk_dir))
     assert (status, json.loads(out)) == (0, {"added": 1, "updated": 0, "unchanged": 0,
                                              "rejected": []})
-    status, out, _ = run(capsys, "import", "households", str(register), "--desk",
+    status, out, _ = run("import", "households", str(register), "--desk",
                          str(demo_desk_dir))
     assert status == 0
     assert out.splitlines()[-1] == "1 added, 0 updated, 0 unchanged, 0 rejected -> households.toml"
-    status, out, _ = run(capsys, "import", "households", str(register), "--desk",
+    status, out, _ = run("import", "households", str(register), "--desk",
                          str(demo_desk_dir))
     assert (status, out.splitlines()[-1]) == (
         0, "0 added, 0 updated, 1 unchanged, 0 rejected: nothing to change")
 
 
 def test_rejected_rows_exit_1_with_file_sheet_row_column(
-        demo_desk_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        demo_desk_dir: Path, tmp_path: Path, run: Run) -> None:
     register = tmp_path / "r.csv"
     register.write_text(HEADERS + "锦绣社区,97,1,101,张三,,-3,\n", encoding="utf-8")
-    status, _, err = run(capsys, "import", "households", str(register), "--desk",
+    status, _, err = run("import", "households", str(register), "--desk",
                          str(demo_desk_dir))
     assert status == 1
     assert f"{register}:csv:2:年龄: must not be negative, got -3" in err
@@ -51,19 +40,19 @@ def test_rejected_rows_exit_1_with_file_sheet_row_column(
 
 
 def test_an_unreadable_register_exits_2_naming_it(
-        demo_desk_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    status, _, err = run(capsys, "import", "catalogue", str(tmp_path / "missing.csv"), "--desk",
+        demo_desk_dir: Path, tmp_path: Path, run: Run) -> None:
+    status, _, err = run("import", "catalogue", str(tmp_path / "missing.csv"), "--desk",
                          str(demo_desk_dir))
     assert status == 2
     assert "missing.csv: cannot read" in err
 
 
 def test_export_then_import_is_a_no_op(
-        demo_desk_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        demo_desk_dir: Path, tmp_path: Path, run: Run) -> None:
     for kind in ("departments", "communities", "supermarkets", "catalogue", "households"):
         out = tmp_path / f"{kind}.xlsx"
-        assert run(capsys, "export", kind, "--xlsx", str(out), "--desk", str(demo_desk_dir))[0] == 0
-        status, printed, _ = run(capsys, "import", kind, str(out), "--json", "--desk",
+        assert run("export", kind, "--xlsx", str(out), "--desk", str(demo_desk_dir))[0] == 0
+        status, printed, _ = run("import", kind, str(out), "--json", "--desk",
                                  str(demo_desk_dir))
         counts = json.loads(printed)
         assert (status, counts["added"], counts["updated"]) == (0, 0, 0), kind
