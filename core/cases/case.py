@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import re
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -22,6 +22,7 @@ from core.cases.categories import CATEGORIES as CATEGORIES
 from core.cases.categories import CaseKind as CaseKind
 from core.cases.categories import Category as Category
 from core.cases.categories import CategoryInfo as CategoryInfo
+from core.cases.categories import default_department as default_department
 from core.cases.facts import DeliveryShortfall, PriceReport, ReliefRequest, facts_field
 from core.phones import check_caller_phone
 from core.problems import InvalidField
@@ -333,24 +334,6 @@ def callback_due_time(rules: SlaRules, resolved: datetime) -> datetime:
     """Call-back falls due by the end of the day after resolution (回访: 办结次日)."""
     day = resolved + timedelta(days=rules.callback_days)
     return day.replace(hour=23, minute=59, second=59, microsecond=0)
-
-
-def default_department(category: Category, routing: Mapping[str, str] | None = None,
-                       owners: Mapping[str, Sequence[str]] | None = None) -> str:
-    """The department a new case of ``category`` goes to when the operator names none: the
-    desk's routing table (``desk.toml`` ``[routing]``); else the department that owns the
-    category in ``departments.toml`` (``owners``: category -> the codes of the departments
-    whose ``owns`` lists it; of several, the category's own department if it is one of them,
-    else the first); else the category's own department.
-
-    The one place this is decided: the intake form, the store and :func:`new_case` ask it."""
-    routed = (routing or {}).get(category.value)
-    if routed:
-        return routed
-    owning = (owners or {}).get(category.value, ())
-    if owning and category.info.department not in owning:
-        return owning[0]
-    return category.info.department
 
 
 def new_case(

@@ -5,6 +5,7 @@ name, the department a case of it goes to by default and the classifier evidence
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping, Sequence
 
 import attrs
 
@@ -101,3 +102,21 @@ CATEGORIES: dict[Category, CategoryInfo] = {
     Category.POLICY_INQUIRY: CategoryInfo(_I, "政策咨询", "Policy inquiry", "publicity"),
     Category.RUMOUR: CategoryInfo(_U, "不实信息", "Rumour report", "police"),
 }
+
+
+def default_department(category: Category, routing: Mapping[str, str] | None = None,
+                       owners: Mapping[str, Sequence[str]] | None = None) -> str:
+    """The department a new case of ``category`` goes to when the operator names none: the
+    desk's routing table (``desk.toml`` ``[routing]``); else the department that owns the
+    category in ``departments.toml`` (``owners``: category -> the codes of the departments
+    whose ``owns`` lists it; of several, the category's own department if it is one of them,
+    else the first); else the category's own department.
+
+    The one place this is decided: the intake form, the store and :func:`new_case` ask it."""
+    routed = (routing or {}).get(category.value)
+    if routed:
+        return routed
+    owning = (owners or {}).get(category.value, ())
+    if owning and category.info.department not in owning:
+        return owning[0]
+    return category.info.department
