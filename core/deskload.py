@@ -124,8 +124,11 @@ def _settings(desk: Desk) -> tuple[DeskSettings | None, list[Problem]]:
     return load_settings(desk.root / SETTINGS_FILE)
 
 
-def _reference(file_name: str, key: str, cls: type[T], code: Callable[[T], str]
-               ) -> Callable[[Desk], tuple[dict[str, T], list[Problem]]]:
+def _reference(name: str, file_name: str, key: str, cls: type[T], yields: str,
+               code_field: str = "code"
+               ) -> DeskLoader[dict[str, T]]:
+    """The loader of the array of tables ``key`` in the reference file ``file_name``: its
+    records by ``code_field``, the first of a duplicated code kept."""
     def load(desk: Desk) -> tuple[dict[str, T], list[Problem]]:
         path = desk.root / file_name
         if not os.path.lexists(path):
@@ -133,32 +136,25 @@ def _reference(file_name: str, key: str, cls: type[T], code: Callable[[T], str]
         records, problems = load_records(path, key, cls)
         found: dict[str, T] = {}
         for record in records:
-            found.setdefault(code(record), record)
+            found.setdefault(str(getattr(record, code_field)), record)
         return found, problems
 
-    return load
+    return DeskLoader(name, file_name, yields, load, eager=True)
 
 
 SETTINGS: DeskLoader[DeskSettings | None] = DeskLoader(
     "settings", SETTINGS_FILE, "the desk's settings (DeskSettings)", _settings, eager=True)
-DEPARTMENTS: DeskLoader[dict[str, Department]] = DeskLoader(
-    "departments", "departments.toml", "departments by code",
-    _reference("departments.toml", "department", Department, lambda r: r.code), eager=True)
-DISTRICTS: DeskLoader[dict[str, District]] = DeskLoader(
-    "districts", "communities.toml", "districts by code",
-    _reference("communities.toml", "district", District, lambda r: r.code), eager=True)
-COMMUNITIES: DeskLoader[dict[str, Community]] = DeskLoader(
-    "communities", "communities.toml", "communities by code",
-    _reference("communities.toml", "community", Community, lambda r: r.code), eager=True)
-SUPERMARKETS: DeskLoader[dict[str, Supermarket]] = DeskLoader(
-    "supermarkets", "supermarkets.toml", "supermarkets by code",
-    _reference("supermarkets.toml", "supermarket", Supermarket, lambda r: r.code), eager=True)
-CATALOGUE: DeskLoader[dict[str, CatalogueItem]] = DeskLoader(
-    "catalogue", "catalogue.toml", "goods by code",
-    _reference("catalogue.toml", "item", CatalogueItem, lambda r: r.code), eager=True)
-HOUSEHOLDS: DeskLoader[dict[str, Household]] = DeskLoader(
-    "households", "households.toml", "households by id",
-    _reference("households.toml", "household", Household, lambda r: r.id), eager=True)
+DEPARTMENTS = _reference("departments", "departments.toml", "department", Department,
+                         "departments by code")
+DISTRICTS = _reference("districts", "communities.toml", "district", District,
+                       "districts by code")
+COMMUNITIES = _reference("communities", "communities.toml", "community", Community,
+                         "communities by code")
+SUPERMARKETS = _reference("supermarkets", "supermarkets.toml", "supermarket", Supermarket,
+                          "supermarkets by code")
+CATALOGUE = _reference("catalogue", "catalogue.toml", "item", CatalogueItem, "goods by code")
+HOUSEHOLDS = _reference("households", "households.toml", "household", Household,
+                        "households by id", code_field="id")
 
 
 # --- levels, packing, ledgers, plans ------------------------------------------------------------

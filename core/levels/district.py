@@ -24,10 +24,10 @@ from core.levels.thresholds import desk_thresholds
 from core.problems import DeskError, Problem
 from core.reports.daily import (
     LevelFigure,
-    SignalsSource,
     high_risk_areas,
     level_figure,
-    read_signals_source,
+    read_signals_sources,
+    sources_problems,
 )
 
 if TYPE_CHECKING:
@@ -65,22 +65,9 @@ class DistrictLevels:
         problems.extend(found)
         decisions, found = load_decisions(desk.root, supervisors(desk))
         problems.extend(found)
-        sources: list[SignalsSource] = []
-        if thresholds is not None:
-            for path in signals_for(desk.root, day):
-                source, found = read_signals_source(path, thresholds)
-                problems.extend(found)
-                if source is not None:
-                    sources.append(source)
-        for source in sources:
-            district = source.reading.district
-            if district and desk.districts and district not in desk.districts:
-                problems.append(Problem(source.path, None, f"unknown district {district!r}",
-                                        "district"))
-            if source.reading.day is not None and source.reading.day != day:
-                problems.append(Problem(source.path, None,
-                                        f"the signals are for {source.reading.day.isoformat()}, "
-                                        f"the report for {day.isoformat()}", "date"))
+        sources, found = read_signals_sources(signals_for(desk.root, day), thresholds)
+        problems.extend(found)
+        problems.extend(sources_problems(desk, day, sources))
         if problems or thresholds is None:
             raise DeskError(problems)
         classifier = Classifier(thresholds)

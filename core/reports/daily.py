@@ -97,6 +97,36 @@ def read_signals_source(path: Path, thresholds: Thresholds
     return SignalsSource(path, reading, prices), []
 
 
+def read_signals_sources(paths: Iterable[Path], thresholds: Thresholds | None
+                         ) -> tuple[list[SignalsSource], list[Problem]]:
+    """The usable signals files of ``paths`` and the problems of the others (none is read
+    without thresholds: the desk's ``levels.toml`` is broken)."""
+    sources: list[SignalsSource] = []
+    problems: list[Problem] = []
+    if thresholds is not None:
+        for path in paths:
+            source, found = read_signals_source(Path(path), thresholds)
+            problems.extend(found)
+            if source is not None:
+                sources.append(source)
+    return sources, problems
+
+
+def sources_problems(desk: Desk, day: date, sources: Iterable[SignalsSource]) -> list[Problem]:
+    """Signals of a district the desk does not have, or of another day than ``day``."""
+    problems: list[Problem] = []
+    for source in sources:
+        district = source.reading.district
+        if district and desk.districts and district not in desk.districts:
+            problems.append(Problem(source.path, None, f"unknown district {district!r}",
+                                    "district"))
+        if source.reading.day is not None and source.reading.day != day:
+            problems.append(Problem(source.path, None,
+                                    f"the signals are for {source.reading.day.isoformat()}, "
+                                    f"the report for {day.isoformat()}", "date"))
+    return problems
+
+
 def high_risk_areas(desk: Desk) -> list[str]:
     """The codes of the desk's high-risk districts; ``[""]`` (the whole area) if none is marked."""
     return sorted(code for code, d in desk.districts.items() if d.high_risk) or [""]
@@ -122,28 +152,15 @@ def daily_report(
     problems.extend(found)
     decisions, found = load_decisions(desk.root, supervisors(desk))
     problems.extend(found)
-    sources: list[SignalsSource] = []
-    if thresholds is not None:
-        for path in signals:
-            source, found = read_signals_source(Path(path), thresholds)
-            problems.extend(found)
-            if source is not None:
-                sources.append(source)
+    sources, found = read_signals_sources(signals, thresholds)
+    problems.extend(found)
     codes = list(districts) if districts else high_risk_areas(desk)
     for code in codes:
         if code and code not in desk.districts:
             problems.append(Problem(desk.root / "communities.toml", None,
                                     f"unknown district {code!r} (this desk has: "
                                     f"{', '.join(sorted(desk.districts)) or 'none'})"))
-    for source in sources:
-        district = source.reading.district
-        if district and desk.districts and district not in desk.districts:
-            problems.append(Problem(source.path, None, f"unknown district {district!r}",
-                                    "district"))
-        if source.reading.day is not None and source.reading.day != day:
-            problems.append(Problem(source.path, None,
-                                    f"the signals are for {source.reading.day.isoformat()}, "
-                                    f"the report for {day.isoformat()}", "date"))
+    problems.extend(sources_problems(desk, day, sources))
     if problems or thresholds is None:
         raise DeskError(problems)
 
