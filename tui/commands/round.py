@@ -6,8 +6,14 @@ supermarket's orders against its capacity, each community's orders, boxes, staff
 the manifest per drop point; ``--labels`` adds every box label, ``--json`` prints the plan for
 scripts (:func:`core.rounds.plan_json`).
 
-Exit status: 0 when the round was planned; 2 when the desk, the round or a file the levels rest
-on cannot be used (each problem printed on stderr as ``path:line: message``).
+``--pdf FILE`` writes the box labels to print on A4 label sheets (``--per-page N``, default 8)
+and ``--manifests FILE`` the manifests per vehicle load and per drop point
+(:mod:`tui.printing`); with either, the command says what it wrote instead of printing the plan.
+
+Exit status: 0 when the round was planned (and the PDFs written); 2 when the desk, the round or
+a file the levels rest on cannot be used (each problem printed on stderr as
+``path:line: message``), or a PDF cannot be written (its path, or no Chinese font to print with:
+one line saying what to install).
 """
 
 from __future__ import annotations
@@ -20,10 +26,11 @@ from pathlib import Path
 
 from core.desk import Desk
 from core.problems import DeskError, Problem
-from core.rounds import Round, plan_json, plan_round, read_round
+from core.rounds import Round, RoundPlan, plan_json, plan_round, read_round
 from tui import i18n
-from tui.commands import MAX_TIME_LIMIT, iso_date, time_limit
+from tui.commands import MAX_TIME_LIMIT, cannot_write, iso_date, output_problem, time_limit
 from tui.deskpath import resolve_desk
+from tui.printing.labels import DEFAULT_PER_PAGE, MAX_PER_PAGE
 from tui.roundview import plain, round_lines
 
 HELP = "plan a delivery round (配送轮次): boxes, rationing, staff, vehicle loads and labels"
@@ -36,11 +43,25 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="the day whose emergency levels decide rationing (default today)")
     parser.add_argument("--labels", action="store_true", help="print every box label")
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")
+    parser.add_argument("--pdf", type=Path, metavar="FILE",
+                        help="write the box labels as a PDF of A4 label sheets")
+    parser.add_argument("--per-page", type=per_page, default=DEFAULT_PER_PAGE, metavar="N",
+                        help=f"labels per page of --pdf (default {DEFAULT_PER_PAGE}: 2 x 4; "
+                             f"1 to {MAX_PER_PAGE})")
+    parser.add_argument("--manifests", type=Path, metavar="FILE",
+                        help="write the manifests per vehicle load and drop point as a PDF")
     parser.add_argument("--lang", choices=["zh", "en"],
                         help="language (default: the desk's locale)")
     parser.add_argument("--time-limit", type=time_limit, default=0.5, metavar="S",
                         help=f"seconds the packer may search (default 0.5, at most "
                              f"{MAX_TIME_LIMIT:g})")
+
+
+def per_page(text: str) -> int:
+    """A ``--per-page``: labels on one page, from 1 to :data:`MAX_PER_PAGE`."""
+    if not text.isdigit() or not 1 <= int(text) <= MAX_PER_PAGE:
+        raise argparse.ArgumentTypeError(f"{text!r}: give from 1 to {MAX_PER_PAGE} labels")
+    return int(text)
 
 
 def _fail(problems: list[Problem] | tuple[Problem, ...], root: Path | None = None) -> int:
@@ -85,6 +106,8 @@ def run(args: argparse.Namespace) -> int:
         plan = plan_round(desk, round_, time_limit=args.time_limit, levels=levels)
     except DeskError as exc:
         return _fail(exc.problems, desk.root)
+    if args.pdf or args.manifests:
+        return _print(desk, plan, args)
     if args.json:
         json.dump(plan_json(plan), sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -96,4 +119,35 @@ def run(args: argparse.Namespace) -> int:
     finally:
         i18n.set_language(before)
     sys.stdout.write(text)
+    return 0
+
+
+def _print(desk: Desk, plan: RoundPlan, args: argparse.Namespace) -> int:
+    """Write the PDFs asked for and say where; 2 (nothing more written) at the first failure."""
+    from tui.printing import FontMissing
+    from tui.printing.labels import write_labels
+    from tui.printing.manifests import write_manifests
+
+    for path in (args.pdf, args.manifests):
+        problem = output_problem(path) if path else None
+        if problem:
+            print(f"baogong round: {path}: {problem}", file=sys.stderr)
+            return 2
+    before = i18n.language()
+    i18n.set_language(args.lang or ("en" if desk.settings.locale == "en" else "zh"))
+    try:
+        if args.pdf:
+            labels, pages = write_labels(desk, plan, args.pdf, per_page=args.per_page)
+            print(f"{args.pdf}: {labels} labels on {pages} pages")
+        if args.manifests:
+            vehicles, drops, pages = write_manifests(desk, plan, args.manifests)
+            print(f"{args.manifests}: {vehicles} vehicle loads and {drops} drop points on "
+                  f"{pages} pages")
+    except FontMissing as exc:
+        print(f"baogong round: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        return cannot_write("round", exc)
+    finally:
+        i18n.set_language(before)
     return 0

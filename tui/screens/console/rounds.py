@@ -1,9 +1,11 @@
 """Delivery rounds (配送轮次): orders, boxes, loads, manifests, delivery staff and labels; from
-level II, orders cut to each household's ration (按人定量供应)."""
+level II, orders cut to each household's ration (按人定量供应). ``p`` prints: the box labels and
+the manifests as PDFs in the desk's ``exports/`` folder."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from typing import ClassVar
 
 import attrs
@@ -13,10 +15,12 @@ from textual.binding import Binding, BindingType
 from core.levels import Level
 from core.problems import DeskError, Problem
 from core.rounds import RoundPlan, plan_round
+from core.storage.atomic import make_directories
 from tui.i18n import _
 from tui.roundview import round_lines
 from tui.screens.console import ComputedPage
 
+EXPORTS_DIR = "exports"
 LABELS_SHOWN = 6
 CUTS_SHOWN = 8
 
@@ -35,12 +39,15 @@ class RoundsScreen(ComputedPage[date, RoundsResult]):
     TITLE_MSGID = "Delivery rounds"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "labels", "Labels", id="rounds.labels"),
+        Binding("p", "print", "Print", id="rounds.print"),
         Binding("escape", "back", "Back", id="rounds.back"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.show_labels = False
+        #: the PDFs written by ``p``, newest last
+        self.printed: list[Path] = []
 
     @property
     def plan(self) -> RoundPlan | None:
@@ -84,3 +91,40 @@ class RoundsScreen(ComputedPage[date, RoundsResult]):
     def action_labels(self) -> None:
         self.show_labels = not self.show_labels
         self.show()
+
+    def action_print(self) -> None:
+        """The round's box labels and manifests as PDFs in ``exports/``, written by a worker."""
+        plan = self.plan
+        if plan is None:
+            self.notify(_("No round to print"), severity="warning")
+            return
+        app = self.desk_app
+        desk = app.desk
+        stamp = f"{plan.round.code}-{app.clock().astimezone(desk.settings.zone):%Y%m%d-%H%M}"
+        directory = desk.root / EXPORTS_DIR
+        labels = directory / f"labels-{stamp}.pdf"
+        manifests = directory / f"manifests-{stamp}.pdf"
+
+        def work() -> None:
+            from tui.printing import FontMissing
+            from tui.printing.labels import write_labels
+            from tui.printing.manifests import write_manifests
+
+            try:
+                make_directories(directory, mode=desk.file_mode)
+                write_labels(desk, plan, labels)
+                write_manifests(desk, plan, manifests)
+            except (FontMissing, OSError) as exc:
+                self.app.call_from_thread(self.notify, f"{_('Cannot save')}: {exc}",
+                                          severity="error")
+                return
+            self.app.call_from_thread(self._printed, labels, manifests)
+
+        self.notify(_("Writing the labels and manifests..."))
+        self.run_worker(work, thread=True, group="print", exit_on_error=False)
+
+    def _printed(self, *paths: Path) -> None:
+        self.printed.extend(paths)
+        root = self.desk_app.desk.root
+        self.notify(_("Saved {path}").format(
+            path=", ".join(str(path.relative_to(root)) for path in paths)))
