@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,13 +41,10 @@ def save(pdf: FPDF, path: Path, *, mode: int = 0o644) -> Path:
 def qr(pdf: FPDF, text: str, x: float, y: float, size: float) -> None:
     """``text`` as a QR code (segno, error correction M) filling a ``size`` mm square at x, y.
 
-    Drawn as filled squares, one per dark module; the square includes the quiet zone of four
-    modules that scanners need.
+    Drawn as filled rectangles, one per run of dark modules in a row; the square includes the
+    quiet zone of four modules that scanners need.
     """
-    import segno
-
-    code = segno.make_qr(text, error="m")
-    matrix = code.matrix
+    matrix = qr_matrix(text)
     modules = len(matrix) + 8
     unit = size / modules
     pdf.set_fill_color(0, 0, 0)
@@ -59,3 +57,11 @@ def qr(pdf: FPDF, text: str, x: float, y: float, size: float) -> None:
                 pdf.rect(x + (4 + start) * unit, y + (4 + row) * unit, (column - start) * unit,
                          unit, style="F")
                 start = None
+
+
+@lru_cache(maxsize=64)
+def qr_matrix(text: str) -> tuple[tuple[int, ...], ...]:
+    """The modules of ``text``'s QR code, rows of 1 (dark) and 0; an order's boxes share one."""
+    import segno
+
+    return tuple(tuple(row) for row in segno.make_qr(text, error="m").matrix)
