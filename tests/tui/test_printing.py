@@ -3,6 +3,7 @@ rendered (pypdfium2) and their QR codes decoded (zxing-cpp)."""
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import re
@@ -14,6 +15,9 @@ import pypdfium2
 import pytest
 import segno
 import zxingcpp
+from fpdf import FPDF
+from hypothesis import given
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 import core
@@ -25,8 +29,9 @@ from core.rounds import RoundPlan, plan_round
 from tests.conftest import Run
 from tui import i18n
 from tui.printing import FontMissing, fonts
-from tui.printing.labels import grid, printed_labels, write_labels
+from tui.printing.labels import grid, printed_labels, wrap, write_labels
 from tui.printing.manifests import write_manifests
+from tui.printing.pages import document
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +85,37 @@ def test_the_decoder_reads_a_payment_reference() -> None:
     segno.make_qr("WX1125-0042", error="m").save(buffer, kind="png", scale=6)
     buffer.seek(0)
     assert [r.text for r in zxingcpp.read_barcodes(Image.open(buffer))] == ["WX1125-0042"]
+
+
+GOODS = st.text(alphabet="大白菜米油鸡蛋（约2kg）500ml×猪瘦肉 ", min_size=1, max_size=14)
+
+
+@given(goods=st.lists(st.tuples(GOODS, st.integers(1, 100)), min_size=1, max_size=12),
+       width=st.floats(8, 90))
+def test_contents_wrap_between_goods_and_lose_nothing(goods: list[tuple[str, int]],
+                                                      width: float) -> None:
+    pdf = sample_document()
+    items = [f"{name}×{n}" for name, n in goods]
+    pieces = [*(f"{item}、" for item in items[:-1]), items[-1]]
+    lines = wrap(pdf, pieces, width)
+    assert "".join(lines) == "".join(pieces)
+    assert all(pdf.get_string_width(line) <= width or len(line) == 1 for line in lines)
+    fits = all(pdf.get_string_width(piece) <= width for piece in pieces)
+    if fits:  # every line is whole goods: none starts with the separator or a quantity
+        joined = iter(pieces)
+        for line in lines:
+            taken = ""
+            while taken != line:
+                taken += next(joined)
+                assert len(taken) <= len(line)
+
+
+@functools.cache
+def sample_document() -> FPDF:
+    """One page set in the CJK font, loaded once for every example of the wrapping property."""
+    pdf = document("wrap")
+    pdf.add_page()
+    return pdf
 
 
 @pytest.mark.parametrize("per_page", [1, 3, 8, 21])

@@ -132,9 +132,9 @@ def draw_label(pdf: FPDF, printed: PrintedLabel, x: float, y: float, width: floa
         pdf.set_xy(x + pad, cursor)
         pdf.cell(left, used * PT_MM * 1.25, pdf_text(pdf, text, left))
         cursor += used * PT_MM * 1.3
-    goods = "、".join(f"{name}×{n}" for name, n in label.contents)
-    contents(pdf, f"{_('Contents')}: {goods}", x + pad, cursor, left,
-             y + height - pad - cursor, base)
+    goods = [f"{name}×{n}" for name, n in label.contents]
+    pieces = [f"{_('Contents')}: ", *(f"{piece}、" for piece in goods[:-1]), *goods[-1:]]
+    contents(pdf, pieces, x + pad, cursor, left, y + height - pad - cursor, base)
     if has_code:
         right = x + width - pad - code
         qr(pdf, label.payment_ref, right, y + pad, code)
@@ -162,19 +162,36 @@ def pdf_text(pdf: FPDF, text: str, width: float, *, cut: bool = False) -> str:
     return text + "…"
 
 
-def contents(pdf: FPDF, text: str, x: float, y: float, width: float, height: float,
-             size: float) -> None:
-    """``text`` wrapped into the box, the font made smaller until it fits, then cut short."""
-    from fpdf.enums import WrapMode
+def wrap(pdf: FPDF, pieces: Sequence[str], width: float) -> list[str]:
+    """``pieces`` (the goods, each with its separator) in lines of at most ``width`` mm at the
+    current font size, broken between goods, so that no line starts with "、" or "×2"; a piece
+    longer than a line is broken between its characters."""
+    lines: list[str] = []
+    current = ""
+    for piece in pieces:
+        if pdf.get_string_width(current + piece) <= width:
+            current += piece
+            continue
+        if current:
+            lines.append(current)
+        current = ""
+        for char in piece:
+            if current and pdf.get_string_width(current + char) > width:
+                lines.append(current)
+                current = ""
+            current += char
+    if current:
+        lines.append(current)
+    return lines
 
-    lines: Sequence[str] = []
+
+def contents(pdf: FPDF, pieces: Sequence[str], x: float, y: float, width: float,
+             height: float, size: float) -> None:
+    """``pieces`` wrapped into the box, the font made smaller until they fit, then cut short."""
     while True:
         pdf.set_font(FAMILY, size=size)
         line = size * PT_MM * 1.25
-        wrapped = pdf.multi_cell(width, line, text, dry_run=True, output="LINES",
-                                 wrapmode=WrapMode.CHAR)
-        assert isinstance(wrapped, list)
-        lines = wrapped
+        lines = wrap(pdf, pieces, width)
         if len(lines) * line <= height or size <= SMALLEST_PT:
             break
         size = max(SMALLEST_PT, size - 0.5)

@@ -133,9 +133,10 @@ def drop_page(pdf: FPDF, plan: RoundPlan, drop: DropManifest) -> None:
         rows.append((f"{box.order} {box.box}/{box.of}", f"{box.community} {box.address}",
                      box.household, payment_name(box.payment), box.payment_ref, collect, ""))
     rows.append((_("Total"), _("{boxes} boxes, {orders} orders, {kg} kg").format(
-        boxes=len(drop.boxes), orders=drop.orders, kg=f"{drop.kg:.1f}"), "",
-        _("{due} due, {paid} paid, {account} on account").format(
-            due=drop.payments(Payment.DUE), paid=drop.payments(Payment.PAID),
-            account=drop.payments(Payment.ON_ACCOUNT)), "", yuan(drop.due_fen), ""))
+        boxes=len(drop.boxes), orders=drop.orders, kg=f"{drop.kg:.1f}"), "", "", "",
+        yuan(drop.due_fen), ""))
     table(pdf, (30, 48, 18, 22, 26, 22, 20), rows, {5})
+    pdf.cell(0, 5.5, _("{due} due, {paid} paid, {account} on account").format(
+        due=drop.payments(Payment.DUE), paid=drop.payments(Payment.PAID),
+        account=drop.payments(Payment.ON_ACCOUNT)), new_x="LMARGIN", new_y="NEXT")
     signatures(pdf, (_("Delivered by"), _("Received by")))
