@@ -163,6 +163,18 @@ def test_the_qr_still_decodes_on_the_smallest_labels(desk: Desk, small: RoundPla
     assert decoded(path, 0, scale=300 / 72) == refs
 
 
+def test_an_order_without_a_payment_reference_gets_no_qr(desk: Desk, tmp_path: Path) -> None:
+    rounds, _problems = desk.rounds
+    orders = tuple(attrs.evolve(order, payment_ref="") for order in rounds[0].orders[:4])
+    plan = plan_round(desk, attrs.evolve(rounds[0], orders=orders))
+    path = tmp_path / "labels.pdf"
+    write_labels(desk, plan, path)
+    assert decoded(path, 0) == []
+    text = flat(PdfReader(path).pages[0].extract_text())
+    assert "WX1125" not in text
+    assert all(flat(item.label.payment) in text for item in printed_labels(desk, plan))
+
+
 def test_labels_per_page_out_of_range_are_refused(desk: Desk, small: RoundPlan,
                                                   tmp_path: Path) -> None:
     for wrong in (0, 25):
