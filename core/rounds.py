@@ -18,7 +18,8 @@ A round's household orders, as the grid workers total them, live in one file per
 :func:`read_round` validates it (every problem with its line); :func:`plan_round` packs every
 order into labelled boxes, loads the boxes on vehicles (city -> district transfer station ->
 community drop point) with a manifest per drop point, counts the delivery staff (one per ten
-households) and switches a supermarket to standard packs (标准包) when its orders outgrow its
+households of the communities served, all of them in ``households.toml``, ordering or not) and
+switches a supermarket to standard packs (标准包) when its orders outgrow its
 ``daily_order_capacity``. Given the emergency level of each district, it rations the orders of
 districts at the level ``packing.toml``'s ``[ration]`` starts from (:mod:`core.packing.rationing`):
 what is packed, labelled and charged is the household's share.
@@ -177,6 +178,8 @@ class Drop:
     boxes: int
     couriers: int
     amount_fen: int
+    #: every household of the community in households.toml: the last-mile team serves them all
+    households_served: int = 0
 
 
 @attrs.frozen
@@ -290,16 +293,22 @@ def plan_round(desk: Desk, round_: Round, *, time_limit: float = 0.5,
     stations = {code: d.transfer_station or d.name for code, d in desk.districts.items()}
     drop_points = {code: c.drop_point or c.name for code, c in desk.communities.items()}
     loads = plan_loads(parcels, TRUCK, VAN, stations, drop_points, time_limit=time_limit)
+    registered: dict[str, int] = defaultdict(int)
+    for household in desk.households.values():
+        registered[household.community] += 1
     drops = []
     for code, members in sorted(by_community.items()):
         community = desk.communities.get(code)
         households = len({o.household for o, _p in members})
+        # the seeds size the last-mile team by the households a community has, not by who
+        # ordered this round (每10户配备1名配送人员)
+        served = max(registered[code], households)
         drops.append(Drop(
             code, community.supermarket if community else "",
             drop_points.get(code, code), len(members), households,
             sum(p.count for _o, p in members),
-            couriers_needed(households, config.households_per_courier),
-            sum(order_amount(desk, o) for o, _p in members)))
+            couriers_needed(served, config.households_per_courier),
+            sum(order_amount(desk, o) for o, _p in members), served))
     return RoundPlan(round_, schedule, volumes, packings, tuple(drops), loads,
                      sum(p.lower_bound for p in packings), levels=in_force,
                      rationed=tuple(rationed),
