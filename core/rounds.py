@@ -302,13 +302,13 @@ def plan_round(desk: Desk, round_: Round, *, time_limit: float = 0.5,
         households = len({o.household for o, _p in members})
         # the seeds size the last-mile team by the households a community has, not by who
         # ordered this round (每10户配备1名配送人员)
-        served = max(registered[code], households)
+        everyone = max(registered[code], households)
         drops.append(Drop(
             code, community.supermarket if community else "",
             drop_points.get(code, code), len(members), households,
             sum(p.count for _o, p in members),
-            couriers_needed(served, config.households_per_courier),
-            sum(order_amount(desk, o) for o, _p in members), served))
+            couriers_needed(everyone, config.households_per_courier),
+            sum(order_amount(desk, o) for o, _p in members), everyone))
     return RoundPlan(round_, schedule, volumes, packings, tuple(drops), loads,
                      sum(p.lower_bound for p in packings), levels=in_force,
                      rationed=tuple(rationed),

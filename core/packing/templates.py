@@ -43,8 +43,12 @@ per-person daily amounts (seeded from the Chinese Dietary Guidelines 2022) and t
 
     [ration]                       # rationing per person from level II (core.packing.rationing)
     from_level = "II"
-    [ration.per_person_kg]         # kg per person per round, by goods category
-    grain_oil = 4.0
+    [ration.group.grain]           # a ration group: kg per person per round...
+    per_person_kg = 3.0
+    categories = ["grain_oil"]     # ...for the goods of these categories
+    [ration.group.oil]             # grain and oil rationed apart: oil is its own group
+    per_person_kg = 0.3
+    goods = ["oil-*"]              # goods code patterns; they win over another group's categories
 
 Problems are located (path, line, field) like every other desk file; goods codes are checked
 against the catalogue when one is given.
@@ -57,6 +61,7 @@ import math
 import os
 import re
 from collections.abc import Iterable, Mapping
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
@@ -195,6 +200,8 @@ def load_packing_config(desk_root: Path) -> tuple[PackingConfig | None, list[Pro
     data, text, problems = read_toml(path)
     if data is None:
         return None, problems
+    if old := _old_ration(data, path, text):
+        return None, old
     config, problems = structure(_converter, data, PackingConfig, path, text)
     if config is None:
         return None, problems
@@ -220,6 +227,8 @@ def check_packing_config(
     data, text, problems = read_toml(path)
     if data is None:
         return problems
+    if old := _old_ration(data, path, text):
+        return old
     config, problems = structure(_converter, data, PackingConfig, path, text)
     if config is None:
         return problems
@@ -259,14 +268,7 @@ def _check(
         if amount.low < 0 or amount.high < amount.low:
             bad(("daily", key), f"daily.{key}", "needs 0 <= low <= high")
     if config.ration is not None:
-        if config.ration.from_level.rank == 0:
-            bad(("ration", "from_level"), "ration.from_level", "must be a level: IV, III, II or I")
-        if not config.ration.per_person_kg:
-            bad(("ration",), "ration.per_person_kg", "names no goods category to ration")
-        for category, kg in config.ration.per_person_kg.items():
-            if not (math.isfinite(kg) and kg > 0):
-                bad(("ration", "per_person_kg", category.value),
-                    f"ration.per_person_kg.{category.value}", "must be a positive number of kg")
+        problems += _check_ration(config.ration, path, lines, catalogue)
     seen: set[str] = set()
     for t_index, template in enumerate(config.template):
         where: tuple[str | int, ...] = ("template", t_index)
@@ -297,6 +299,61 @@ def _check(
                         bad((*at, "goods"), f"{name}.goods", f"unknown goods {code!r}")
     del data
     return problems
+
+
+def _check_ration(
+    ration: RationTable,
+    path: Path,
+    lines: dict[tuple[str | int, ...], int],
+    catalogue: Mapping[str, CatalogueItem] | None,
+) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def bad(key: tuple[str | int, ...], field: str, message: str) -> None:
+        problems.append(Problem(path, line_of(lines, key), message, field))
+
+    if ration.from_level.rank == 0:
+        bad(("ration", "from_level"), "ration.from_level", "must be a level: IV, III, II or I")
+    if not ration.group:
+        bad(("ration",), "ration.group", "names no ration group ([ration.group.grain] ...)")
+    claimed: dict[str, str] = {}  # category -> group
+    for key, group in ration.group.items():
+        at: tuple[str | int, ...] = ("ration", "group", key)
+        if not (math.isfinite(group.per_person_kg) and group.per_person_kg > 0):
+            bad((*at, "per_person_kg"), f"ration.group.{key}.per_person_kg",
+                "must be a positive number of kg")
+        if not group.categories and not group.goods:
+            bad(at, f"ration.group.{key}", "names no goods: give categories or goods")
+        for category in group.categories:
+            if category.value in claimed:
+                bad((*at, "categories"), f"ration.group.{key}.categories",
+                    f"{category.value} is already rationed in group {claimed[category.value]}")
+            claimed.setdefault(category.value, key)
+    if catalogue is not None:
+        for key, group in ration.group.items():
+            for pattern in group.goods:
+                if not any(fnmatchcase(code, pattern) for code in catalogue):
+                    bad(("ration", "group", key, "goods"), f"ration.group.{key}.goods",
+                        f"{pattern!r} names no goods of the catalogue")
+        for code in sorted(catalogue):
+            named = [key for key, group in ration.group.items()
+                     if any(fnmatchcase(code, pattern) for pattern in group.goods)]
+            if len(named) > 1:
+                bad(("ration", "group", named[1], "goods"), f"ration.group.{named[1]}.goods",
+                    f"{code} is already rationed in group {named[0]}")
+    return problems
+
+
+def _old_ration(data: dict[str, Any], path: Path, text: str) -> list[Problem]:
+    """The ration by category (``[ration.per_person_kg]``) that rationed grain and oil as one."""
+    ration = data.get("ration")
+    if not isinstance(ration, dict) or "per_person_kg" not in ration:
+        return []
+    return [Problem(path, line_of(locate_lines(text), ("ration", "per_person_kg")),
+                    "rations are given per group now, so grain and oil are rationed apart: "
+                    "write [ration.group.grain] per_person_kg = 3.0, categories = "
+                    "[\"grain_oil\"] and [ration.group.oil] per_person_kg = 0.3, goods = "
+                    "[\"oil-*\"]", "ration.per_person_kg")]
 
 
 def expand(
