@@ -38,7 +38,13 @@ import attrs
 from core.levels.signals import Level
 from core.packing.orders import HouseholdOrder, OrderLine, OrderPacker, OrderPacking, Payment
 from core.packing.rationing import RationCut, RationTable, ration_order
-from core.packing.templates import PackingConfig, expand, load_packing_config
+from core.packing.templates import (
+    DEFAULT_VEHICLES,
+    Leg,
+    PackingConfig,
+    expand,
+    load_packing_config,
+)
 from core.packing.vehicles import (
     LoadPlan,
     Milestone,
@@ -57,8 +63,9 @@ if TYPE_CHECKING:
 ROUNDS_DIR = "rounds"
 SCHEMA_VERSION = 1
 STANDARD_PACK = "set-pack"
-TRUCK = Vehicle("truck", 2000.0, 12000.0)
-VAN = Vehicle("van", 600.0, 3000.0)
+#: the default fleet; a desk names its own in packing.toml's [vehicles]
+TRUCK = DEFAULT_VEHICLES["truck"].vehicle("truck")
+VAN = DEFAULT_VEHICLES["van"].vehicle("van")
 _ORDER_KEYS = {"id", "household", "payment", "payment_ref", "lines"}
 
 #: the most of one goods a household may order in a round (one line of an order): every unit is
@@ -213,6 +220,8 @@ class RoundPlan:
     #: districts at a rationing level (II by default) while packing.toml sets no [ration]
     ration_missing: tuple[str, ...] = ()
     cuts: tuple[RationCut, ...] = ()
+    #: the vehicle type of each leg: city -> transfer station, station -> drop points
+    fleet: dict[Leg, Vehicle] = attrs.Factory(dict)
 
     @property
     def boxes(self) -> int:
@@ -292,7 +301,9 @@ def plan_round(desk: Desk, round_: Round, *, time_limit: float = 0.5,
                                   round(box.kg + spec.tare_kg, 3), box.litres))
     stations = {code: d.transfer_station or d.name for code, d in desk.districts.items()}
     drop_points = {code: c.drop_point or c.name for code, c in desk.communities.items()}
-    loads = plan_loads(parcels, TRUCK, VAN, stations, drop_points, time_limit=time_limit)
+    fleet = config.fleet()
+    loads = plan_loads(parcels, fleet[Leg.TRUNK], fleet[Leg.DROP], stations, drop_points,
+                       time_limit=time_limit)
     registered: dict[str, int] = defaultdict(int)
     for household in desk.households.values():
         registered[household.community] += 1
@@ -313,7 +324,7 @@ def plan_round(desk: Desk, round_: Round, *, time_limit: float = 0.5,
                      sum(p.lower_bound for p in packings), levels=in_force,
                      rationed=tuple(rationed),
                      ration_missing=tuple(at_ration_level) if ration is None else (),
-                     cuts=tuple(cuts))
+                     cuts=tuple(cuts), fleet=fleet)
 
 
 def plan_json(plan: RoundPlan) -> dict[str, Any]:
@@ -340,6 +351,7 @@ def plan_json(plan: RoundPlan) -> dict[str, Any]:
             for number, trip in enumerate(plan.loads.trips, start=1)
         ],
         "vehicle_lower_bound": plan.loads.lower_bound,
+        "vehicles": {leg.value: attrs.asdict(vehicle) for leg, vehicle in plan.fleet.items()},
         "labels": [attrs.asdict(box.label) for packing in plan.packings
                    for box in packing.boxes],
     }
