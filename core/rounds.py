@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +37,7 @@ import attrs
 
 from core.levels.signals import Level
 from core.packing.orders import HouseholdOrder, OrderLine, OrderPacker, OrderPacking, Payment
+from core.packing.pickup import Address, PickupPlan, plan_pickup
 from core.packing.rationing import RationCut, RationTable, ration_order
 from core.packing.templates import (
     DEFAULT_VEHICLES,
@@ -222,6 +223,8 @@ class RoundPlan:
     cuts: tuple[RationCut, ...] = ()
     #: the vehicle type of each leg: city -> transfer station, station -> drop points
     fleet: dict[Leg, Vehicle] = attrs.Factory(dict)
+    #: pick-up slots by building and unit at each community's drop point (分时、分楼栋、分单元)
+    pickup: tuple[PickupPlan, ...] = ()
 
     @property
     def boxes(self) -> int:
@@ -304,6 +307,12 @@ def plan_round(desk: Desk, round_: Round, *, time_limit: float = 0.5,
     fleet = config.fleet()
     loads = plan_loads(parcels, fleet[Leg.TRUNK], fleet[Leg.DROP], stations, drop_points,
                        time_limit=time_limit)
+    pickup_day = round_.day_one + timedelta(days=config.delivery_day - 1)
+    pickup = tuple(
+        plan_pickup(code, drop_points.get(code, code),
+                    (Address(o.household, o.building, o.unit, o.room) for o, _p in members),
+                    pickup_day, zone, config.pickup)
+        for code, members in sorted(by_community.items()))
     registered: dict[str, int] = defaultdict(int)
     for household in desk.households.values():
         registered[household.community] += 1
@@ -324,7 +333,7 @@ def plan_round(desk: Desk, round_: Round, *, time_limit: float = 0.5,
                      sum(p.lower_bound for p in packings), levels=in_force,
                      rationed=tuple(rationed),
                      ration_missing=tuple(at_ration_level) if ration is None else (),
-                     cuts=tuple(cuts), fleet=fleet)
+                     cuts=tuple(cuts), fleet=fleet, pickup=pickup)
 
 
 def plan_json(plan: RoundPlan) -> dict[str, Any]:
@@ -352,6 +361,15 @@ def plan_json(plan: RoundPlan) -> dict[str, Any]:
         ],
         "vehicle_lower_bound": plan.loads.lower_bound,
         "vehicles": {leg.value: attrs.asdict(vehicle) for leg, vehicle in plan.fleet.items()},
+        "pickup": [
+            {"community": p.community, "drop_point": p.drop_point, "households": p.households,
+             "late_slots": p.late,
+             "slots": [{"starts": slot.starts.isoformat(), "ends": slot.ends.isoformat(),
+                        "households": slot.households,
+                        "units": [attrs.asdict(unit) for unit in slot.units]}
+                       for slot in p.slots]}
+            for p in plan.pickup
+        ],
         "labels": [attrs.asdict(box.label) for packing in plan.packings
                    for box in packing.boxes],
     }

@@ -44,12 +44,16 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from fnmatch import fnmatchcase
 from fractions import Fraction
+from pathlib import Path
+from typing import Any
 
 import attrs
 
 from core.levels.signals import Level
 from core.packing.orders import HouseholdOrder, OrderLine
+from core.problems import Problem
 from core.reference import CatalogueItem, GoodsCategory
+from core.storage.tomlio import line_of, locate_lines
 
 
 @attrs.frozen
@@ -326,3 +330,60 @@ def ration_order(
     if not cuts:
         return order, ()
     return attrs.evolve(order, lines=tuple(lines)), tuple(cuts)
+
+
+def check_ration_table(
+    ration: RationTable,
+    path: Path,
+    lines: dict[tuple[str | int, ...], int],
+    catalogue: Mapping[str, CatalogueItem] | None,
+) -> list[Problem]:
+    """Every problem of the ``[ration]`` table, located in ``packing.toml``; with ``catalogue``,
+    goods patterns must name goods of it, and no goods may be named by two groups."""
+    problems: list[Problem] = []
+
+    def bad(key: tuple[str | int, ...], field: str, message: str) -> None:
+        problems.append(Problem(path, line_of(lines, key), message, field))
+
+    if ration.from_level.rank == 0:
+        bad(("ration", "from_level"), "ration.from_level", "must be a level: IV, III, II or I")
+    if not ration.group:
+        bad(("ration",), "ration.group", "names no ration group ([ration.group.grain] ...)")
+    claimed: dict[str, str] = {}  # category -> group
+    for key, group in ration.group.items():
+        at: tuple[str | int, ...] = ("ration", "group", key)
+        if not (math.isfinite(group.per_person_kg) and group.per_person_kg > 0):
+            bad((*at, "per_person_kg"), f"ration.group.{key}.per_person_kg",
+                "must be a positive number of kg")
+        if not group.categories and not group.goods:
+            bad(at, f"ration.group.{key}", "names no goods: give categories or goods")
+        for category in group.categories:
+            if category.value in claimed:
+                bad((*at, "categories"), f"ration.group.{key}.categories",
+                    f"{category.value} is already rationed in group {claimed[category.value]}")
+            claimed.setdefault(category.value, key)
+    if catalogue is not None:
+        for key, group in ration.group.items():
+            for pattern in group.goods:
+                if not any(fnmatchcase(code, pattern) for code in catalogue):
+                    bad(("ration", "group", key, "goods"), f"ration.group.{key}.goods",
+                        f"{pattern!r} names no goods of the catalogue")
+        for code in sorted(catalogue):
+            named = [key for key, group in ration.group.items()
+                     if any(fnmatchcase(code, pattern) for pattern in group.goods)]
+            if len(named) > 1:
+                bad(("ration", "group", named[1], "goods"), f"ration.group.{named[1]}.goods",
+                    f"{code} is already rationed in group {named[0]}")
+    return problems
+
+
+def old_ration_format(data: dict[str, Any], path: Path, text: str) -> list[Problem]:
+    """The ration by category (``[ration.per_person_kg]``) that rationed grain and oil as one."""
+    ration = data.get("ration")
+    if not isinstance(ration, dict) or "per_person_kg" not in ration:
+        return []
+    return [Problem(path, line_of(locate_lines(text), ("ration", "per_person_kg")),
+                    "rations are given per group now, so grain and oil are rationed apart: "
+                    "write [ration.group.grain] per_person_kg = 3.0, categories = "
+                    "[\"grain_oil\"] and [ration.group.oil] per_person_kg = 0.3, goods = "
+                    "[\"oil-*\"]", "ration.per_person_kg")]

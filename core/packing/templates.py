@@ -55,6 +55,12 @@ per-person daily amounts (seeded from the Chinese Dietary Guidelines 2022) and t
     quantity = 1
     per_person = false             # ...or per person when true
 
+    [pickup]                       # pick-up slots by building and unit (core.packing.pickup)
+    window_start = "15:00"
+    window_end = "19:00"
+    slot_minutes = 30
+    households_per_slot = 20
+
     [ration]                       # rationing per person from level II (core.packing.rationing)
     from_level = "II"
     [ration.group.grain]           # a ration group: kg per person per round...
@@ -75,7 +81,6 @@ import math
 import os
 import re
 from collections.abc import Iterable, Mapping
-from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +88,8 @@ import attrs
 
 from core.packing.boxes import Box
 from core.packing.orders import OrderLine
-from core.packing.rationing import RationTable
+from core.packing.pickup import PickupRules, check_pickup_rules
+from core.packing.rationing import RationTable, check_ration_table, old_ration_format
 from core.packing.vehicles import Vehicle
 from core.problems import Problem
 from core.reference import CatalogueItem
@@ -196,6 +202,7 @@ class PackingConfig:
     daily: dict[str, DailyAmount] = attrs.Factory(dict)
     template: tuple[PackTemplate, ...] = ()
     ration: RationTable | None = None  # none: nothing is rationed, whatever the level
+    pickup: PickupRules = attrs.Factory(PickupRules)
 
     def templates(self) -> dict[str, PackTemplate]:
         return {t.code: t for t in self.template}
@@ -254,7 +261,7 @@ def load_packing_config(desk_root: Path) -> tuple[PackingConfig | None, list[Pro
     data, text, problems = read_toml(path)
     if data is None:
         return None, problems
-    if old := _old_ration(data, path, text):
+    if old := old_ration_format(data, path, text):
         return None, old
     config, problems = structure(_converter, data, PackingConfig, path, text)
     if config is None:
@@ -281,7 +288,7 @@ def check_packing_config(
     data, text, problems = read_toml(path)
     if data is None:
         return problems
-    if old := _old_ration(data, path, text):
+    if old := old_ration_format(data, path, text):
         return old
     config, problems = structure(_converter, data, PackingConfig, path, text)
     if config is None:
@@ -319,11 +326,12 @@ def _check(
         if spec.tare_kg < 0:
             bad(("boxes", key, "tare_kg"), f"boxes.{key}.tare_kg", "must not be negative")
     problems += _check_vehicles(config, path, lines)
+    problems += check_pickup_rules(config.pickup, path, lines)
     for key, amount in config.daily.items():
         if amount.low < 0 or amount.high < amount.low:
             bad(("daily", key), f"daily.{key}", "needs 0 <= low <= high")
     if config.ration is not None:
-        problems += _check_ration(config.ration, path, lines, catalogue)
+        problems += check_ration_table(config.ration, path, lines, catalogue)
     seen: set[str] = set()
     for t_index, template in enumerate(config.template):
         where: tuple[str | int, ...] = ("template", t_index)
@@ -387,61 +395,6 @@ def _check_vehicles(
                     f"box {key} ({box.max_kg + box.tare_kg:g} kg, {box.max_l or 0:g} L full) "
                     f"does not fit the vehicle ({spec.max_kg:g} kg, {spec.max_l:g} L)")
     return problems
-
-
-def _check_ration(
-    ration: RationTable,
-    path: Path,
-    lines: dict[tuple[str | int, ...], int],
-    catalogue: Mapping[str, CatalogueItem] | None,
-) -> list[Problem]:
-    problems: list[Problem] = []
-
-    def bad(key: tuple[str | int, ...], field: str, message: str) -> None:
-        problems.append(Problem(path, line_of(lines, key), message, field))
-
-    if ration.from_level.rank == 0:
-        bad(("ration", "from_level"), "ration.from_level", "must be a level: IV, III, II or I")
-    if not ration.group:
-        bad(("ration",), "ration.group", "names no ration group ([ration.group.grain] ...)")
-    claimed: dict[str, str] = {}  # category -> group
-    for key, group in ration.group.items():
-        at: tuple[str | int, ...] = ("ration", "group", key)
-        if not (math.isfinite(group.per_person_kg) and group.per_person_kg > 0):
-            bad((*at, "per_person_kg"), f"ration.group.{key}.per_person_kg",
-                "must be a positive number of kg")
-        if not group.categories and not group.goods:
-            bad(at, f"ration.group.{key}", "names no goods: give categories or goods")
-        for category in group.categories:
-            if category.value in claimed:
-                bad((*at, "categories"), f"ration.group.{key}.categories",
-                    f"{category.value} is already rationed in group {claimed[category.value]}")
-            claimed.setdefault(category.value, key)
-    if catalogue is not None:
-        for key, group in ration.group.items():
-            for pattern in group.goods:
-                if not any(fnmatchcase(code, pattern) for code in catalogue):
-                    bad(("ration", "group", key, "goods"), f"ration.group.{key}.goods",
-                        f"{pattern!r} names no goods of the catalogue")
-        for code in sorted(catalogue):
-            named = [key for key, group in ration.group.items()
-                     if any(fnmatchcase(code, pattern) for pattern in group.goods)]
-            if len(named) > 1:
-                bad(("ration", "group", named[1], "goods"), f"ration.group.{named[1]}.goods",
-                    f"{code} is already rationed in group {named[0]}")
-    return problems
-
-
-def _old_ration(data: dict[str, Any], path: Path, text: str) -> list[Problem]:
-    """The ration by category (``[ration.per_person_kg]``) that rationed grain and oil as one."""
-    ration = data.get("ration")
-    if not isinstance(ration, dict) or "per_person_kg" not in ration:
-        return []
-    return [Problem(path, line_of(locate_lines(text), ("ration", "per_person_kg")),
-                    "rations are given per group now, so grain and oil are rationed apart: "
-                    "write [ration.group.grain] per_person_kg = 3.0, categories = "
-                    "[\"grain_oil\"] and [ration.group.oil] per_person_kg = 0.3, goods = "
-                    "[\"oil-*\"]", "ration.per_person_kg")]
 
 
 def expand(
