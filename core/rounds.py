@@ -37,12 +37,13 @@ import attrs
 
 from core.levels.signals import Level
 from core.packing.orders import HouseholdOrder, OrderLine, OrderPacker, OrderPacking, Payment
-from core.packing.pickup import Address, PickupPlan, plan_pickup
+from core.packing.pickup import Address, PickupPlan, PickupRules, plan_pickup
 from core.packing.rationing import RationCut, RationTable, ration_order
 from core.packing.templates import (
     DEFAULT_VEHICLES,
     Leg,
     PackingConfig,
+    VehicleSpec,
     expand,
     load_packing_config,
 )
@@ -225,6 +226,9 @@ class RoundPlan:
     fleet: dict[Leg, Vehicle] = attrs.Factory(dict)
     #: pick-up slots by building and unit at each community's drop point (分时、分楼栋、分单元)
     pickup: tuple[PickupPlan, ...] = ()
+    pickup_rules: PickupRules = attrs.Factory(PickupRules)
+    #: the desk's vehicle types by code (a trip's ``vehicle``), for their names
+    vehicle_types: dict[str, VehicleSpec] = attrs.Factory(dict)
 
     @property
     def boxes(self) -> int:
@@ -333,7 +337,9 @@ def plan_round(desk: Desk, round_: Round, *, time_limit: float = 0.5,
                      sum(p.lower_bound for p in packings), levels=in_force,
                      rationed=tuple(rationed),
                      ration_missing=tuple(at_ration_level) if ration is None else (),
-                     cuts=tuple(cuts), fleet=fleet, pickup=pickup)
+                     cuts=tuple(cuts), fleet=fleet, pickup=pickup,
+                     pickup_rules=config.pickup,
+                     vehicle_types={**DEFAULT_VEHICLES, **config.vehicles})
 
 
 def plan_json(plan: RoundPlan) -> dict[str, Any]:

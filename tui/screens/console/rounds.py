@@ -1,5 +1,5 @@
-"""Delivery rounds (配送轮次): orders, boxes, loads, manifests, delivery staff and labels; from
-level II, orders cut to each household's ration (按人定量供应)."""
+"""Delivery rounds (配送轮次): orders, boxes, loads, pick-up slots, manifests, delivery staff and
+labels; from level II, orders cut to each household's ration (按人定量供应)."""
 
 from __future__ import annotations
 
