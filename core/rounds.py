@@ -222,6 +222,8 @@ class RoundPlan:
     #: districts at a rationing level (II by default) while packing.toml sets no [ration]
     ration_missing: tuple[str, ...] = ()
     cuts: tuple[RationCut, ...] = ()
+    #: the ration table of packing.toml, whose groups the cuts name
+    ration: RationTable | None = None
     #: the vehicle type of each leg: city -> transfer station, station -> drop points
     fleet: dict[Leg, Vehicle] = attrs.Factory(dict)
     #: pick-up slots by building and unit at each community's drop point (分时、分楼栋、分单元)
@@ -337,7 +339,7 @@ def plan_round(desk: Desk, round_: Round, *, time_limit: float = 0.5,
                      sum(p.lower_bound for p in packings), levels=in_force,
                      rationed=tuple(rationed),
                      ration_missing=tuple(at_ration_level) if ration is None else (),
-                     cuts=tuple(cuts), fleet=fleet, pickup=pickup,
+                     cuts=tuple(cuts), ration=ration, fleet=fleet, pickup=pickup,
                      pickup_rules=config.pickup,
                      vehicle_types={**DEFAULT_VEHICLES, **config.vehicles})
 

@@ -138,8 +138,10 @@ def rationing_lines(desk: Desk, plan: RoundPlan, cuts_shown: int | None = None) 
     shown = plan.cuts if cuts_shown is None else plan.cuts[:cuts_shown]
     for cut in shown:
         name = record_name(desk.catalogue.get(cut.code), cut.code)
+        group = record_name(plan.ration.group.get(cut.group) if plan.ration else None, cut.group)
         lines.append([(f"  {cut.order} {name} {cut.ordered} -> {cut.kept}  "
-                       + _("share {kg} kg").format(kg=f"{cut.share_kg:g}"), "")])
+                       + _("{group} share {kg} kg").format(group=group, kg=f"{cut.share_kg:g}"),
+                       "")])
     if len(shown) < len(plan.cuts):
         lines.append([("  " + _("and {n} more").format(n=len(plan.cuts) - len(shown)), "")])
     return lines

@@ -262,7 +262,7 @@ async def test_rounds_page_says_where_orders_are_rationed(console_app: ConsoleAp
     assert [(c.code, c.ordered, c.kept, c.group) for c in plan.cuts] == [
         ("rice-5kg", 2, 1, "grain")]
     assert "Rationing per person: in force in West district: 1 lines cut in 1 orders" in text
-    assert "  r1123-0001 Rice 2 -> 1  share 5 kg" in text
+    assert "  r1123-0001 Rice 2 -> 1  grain share 5 kg" in text
 
 
 async def test_reconcile_scope_takes_a_supermarket_or_a_grid_worker(tmp_path: Path) -> None:
