@@ -65,14 +65,18 @@ def round_lines(desk: Desk, plan: RoundPlan, *, cuts_shown: int | None = None,
 
 def vehicle_line(plan: RoundPlan) -> Line:
     """Vehicle loads against their lower bound, and how many of each leg's vehicle type."""
+    def leg(name: str) -> tuple[str, int]:
+        trips = [t for t in plan.loads.trips if t.leg == name]
+        code = trips[0].vehicle if trips else ""
+        return record_name(plan.vehicle_types.get(code), code), len(trips)
+
     legs = []
-    for leg, msgid in (("city->station", "{vehicle} x {n} to the transfer stations"),
-                       ("station->drop", "{vehicle} x {n} to the drop points")):
-        trips = [t for t in plan.loads.trips if t.leg == leg]
-        if trips:
-            legs.append(_(msgid).format(
-                vehicle=record_name(plan.vehicle_types.get(trips[0].vehicle), trips[0].vehicle),
-                n=len(trips)))
+    vehicle, n = leg("city->station")
+    if n:
+        legs.append(_("{vehicle} x {n} to the transfer stations").format(vehicle=vehicle, n=n))
+    vehicle, n = leg("station->drop")
+    if n:
+        legs.append(_("{vehicle} x {n} to the drop points").format(vehicle=vehicle, n=n))
     return [(_("{trips} vehicle loads (lower bound {bound}): {legs}").format(
         trips=plan.loads.count, bound=plan.loads.lower_bound, legs=_(", ").join(legs)), "")]
 
