@@ -18,7 +18,8 @@ A round's household orders, as the grid workers total them, live in one file per
 :func:`read_round` validates it (every problem with its line); :func:`plan_round` packs every
 order into labelled boxes, loads the boxes on vehicles (city -> district transfer station ->
 community drop point) with a manifest per drop point, counts the delivery staff (one per ten
-households) and switches a supermarket to standard packs (标准包) when its orders outgrow its
+households of the communities served, all of them in ``households.toml``, ordering or not) and
+switches a supermarket to standard packs (标准包) when its orders outgrow its
 ``daily_order_capacity``. Given the emergency level of each district, it rations the orders of
 districts at the level ``packing.toml``'s ``[ration]`` starts from (:mod:`core.packing.rationing`):
 what is packed, labelled and charged is the household's share.
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,8 +37,16 @@ import attrs
 
 from core.levels.signals import Level
 from core.packing.orders import HouseholdOrder, OrderLine, OrderPacker, OrderPacking, Payment
+from core.packing.pickup import Address, PickupPlan, PickupRules, plan_pickup
 from core.packing.rationing import RationCut, RationTable, ration_order
-from core.packing.templates import PackingConfig, expand, load_packing_config
+from core.packing.templates import (
+    DEFAULT_VEHICLES,
+    Leg,
+    PackingConfig,
+    VehicleSpec,
+    expand,
+    load_packing_config,
+)
 from core.packing.vehicles import (
     LoadPlan,
     Milestone,
@@ -56,8 +65,9 @@ if TYPE_CHECKING:
 ROUNDS_DIR = "rounds"
 SCHEMA_VERSION = 1
 STANDARD_PACK = "set-pack"
-TRUCK = Vehicle("truck", 2000.0, 12000.0)
-VAN = Vehicle("van", 600.0, 3000.0)
+#: the default fleet; a desk names its own in packing.toml's [vehicles]
+TRUCK = DEFAULT_VEHICLES["truck"].vehicle("truck")
+VAN = DEFAULT_VEHICLES["van"].vehicle("van")
 _ORDER_KEYS = {"id", "household", "payment", "payment_ref", "lines"}
 
 #: the most of one goods a household may order in a round (one line of an order): every unit is
@@ -177,6 +187,8 @@ class Drop:
     boxes: int
     couriers: int
     amount_fen: int
+    #: every household of the community in households.toml: the last-mile team serves them all
+    households_served: int = 0
 
 
 @attrs.frozen
@@ -210,6 +222,15 @@ class RoundPlan:
     #: districts at a rationing level (II by default) while packing.toml sets no [ration]
     ration_missing: tuple[str, ...] = ()
     cuts: tuple[RationCut, ...] = ()
+    #: the ration table of packing.toml, whose groups the cuts name
+    ration: RationTable | None = None
+    #: the vehicle type of each leg: city -> transfer station, station -> drop points
+    fleet: dict[Leg, Vehicle] = attrs.Factory(dict)
+    #: pick-up slots by building and unit at each community's drop point (分时、分楼栋、分单元)
+    pickup: tuple[PickupPlan, ...] = ()
+    pickup_rules: PickupRules = attrs.Factory(PickupRules)
+    #: the desk's vehicle types by code (a trip's ``vehicle``), for their names
+    vehicle_types: dict[str, VehicleSpec] = attrs.Factory(dict)
 
     @property
     def boxes(self) -> int:
@@ -289,22 +310,38 @@ def plan_round(desk: Desk, round_: Round, *, time_limit: float = 0.5,
                                   round(box.kg + spec.tare_kg, 3), box.litres))
     stations = {code: d.transfer_station or d.name for code, d in desk.districts.items()}
     drop_points = {code: c.drop_point or c.name for code, c in desk.communities.items()}
-    loads = plan_loads(parcels, TRUCK, VAN, stations, drop_points, time_limit=time_limit)
+    fleet = config.fleet()
+    loads = plan_loads(parcels, fleet[Leg.TRUNK], fleet[Leg.DROP], stations, drop_points,
+                       time_limit=time_limit)
+    pickup_day = round_.day_one + timedelta(days=config.delivery_day - 1)
+    pickup = tuple(
+        plan_pickup(code, drop_points.get(code, code),
+                    (Address(o.household, o.building, o.unit, o.room) for o, _p in members),
+                    pickup_day, zone, config.pickup)
+        for code, members in sorted(by_community.items()))
+    registered: dict[str, int] = defaultdict(int)
+    for household in desk.households.values():
+        registered[household.community] += 1
     drops = []
     for code, members in sorted(by_community.items()):
         community = desk.communities.get(code)
         households = len({o.household for o, _p in members})
+        # the seeds size the last-mile team by the households a community has, not by who
+        # ordered this round (每10户配备1名配送人员)
+        everyone = max(registered[code], households)
         drops.append(Drop(
             code, community.supermarket if community else "",
             drop_points.get(code, code), len(members), households,
             sum(p.count for _o, p in members),
-            couriers_needed(households, config.households_per_courier),
-            sum(order_amount(desk, o) for o, _p in members)))
+            couriers_needed(everyone, config.households_per_courier),
+            sum(order_amount(desk, o) for o, _p in members), everyone))
     return RoundPlan(round_, schedule, volumes, packings, tuple(drops), loads,
                      sum(p.lower_bound for p in packings), levels=in_force,
                      rationed=tuple(rationed),
                      ration_missing=tuple(at_ration_level) if ration is None else (),
-                     cuts=tuple(cuts))
+                     cuts=tuple(cuts), ration=ration, fleet=fleet, pickup=pickup,
+                     pickup_rules=config.pickup,
+                     vehicle_types={**DEFAULT_VEHICLES, **config.vehicles})
 
 
 def plan_json(plan: RoundPlan) -> dict[str, Any]:
@@ -331,6 +368,16 @@ def plan_json(plan: RoundPlan) -> dict[str, Any]:
             for number, trip in enumerate(plan.loads.trips, start=1)
         ],
         "vehicle_lower_bound": plan.loads.lower_bound,
+        "vehicles": {leg.value: attrs.asdict(vehicle) for leg, vehicle in plan.fleet.items()},
+        "pickup": [
+            {"community": p.community, "drop_point": p.drop_point, "households": p.households,
+             "late_slots": p.late,
+             "slots": [{"starts": slot.starts.isoformat(), "ends": slot.ends.isoformat(),
+                        "households": slot.households,
+                        "units": [attrs.asdict(unit) for unit in slot.units]}
+                       for slot in p.slots]}
+            for p in plan.pickup
+        ],
         "labels": [attrs.asdict(box.label) for packing in plan.packings
                    for box in packing.boxes],
     }

@@ -3,24 +3,29 @@ urgency (DOMAIN.md sections 3 and 5).
 
 :func:`ration_order` cuts one household's group-buying order down to its share while its district
 is at the rationing level. The desk sets the ration in ``packing.toml``; without a ``[ration]``
-table nothing is rationed::
+table nothing is rationed. Each ration group has its own share, so grain and oil, one catalogue
+category, are rationed apart::
 
     [ration]
     from_level = "II"              # rationing starts at this level (the seeds: II)
 
-    [ration.per_person_kg]         # kg per person per delivery round, by goods category
-    grain_oil = 3.0                # 粮油
-    meat = 1.0                     # 肉
-    eggs = 1.0                     # 蛋
-    milk = 3.0                     # 奶
-    vegetables = 4.5               # 蔬菜
-    salt = 0.1                     # 食盐
+    [ration.group.grain]           # kg per person per delivery round, for the goods below
+    name = "粮"
+    name_en = "Grain"
+    per_person_kg = 3.0
+    categories = ["grain_oil"]     # every goods of these categories...
 
-The share is ``people x kg``: for each rationed category the order keeps whole units, heaviest
-first, while the household is still below its share; the unit that reaches the share is kept
-whole. Goods come in bags and trays, so a share smaller than a bag still buys one bag (nobody is
-left without rice or salt), and no household gets more than its share plus one unit. Categories
-without a ration and goods missing from the catalogue are left as ordered.
+    [ration.group.oil]
+    name = "油"
+    name_en = "Cooking oil"
+    per_person_kg = 0.3
+    goods = ["oil-*"]              # ...except goods another group names (code patterns)
+
+The share is ``people x kg``: for each group the order keeps whole units, heaviest first, while
+they fit the share; a share smaller than the lightest unit ordered is one such unit (goods come
+in bags and bottles: nobody is left without rice, oil or salt). No household gets more than its
+share of any group, and one group's share never takes another's. Goods in no group and goods
+missing from the catalogue are left as ordered.
 
 :func:`ration` shares whole units of one scarce good: front-line units first (in the order given,
 up to what they ask), then priority people (each gets their quota), then every community
@@ -36,14 +41,19 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from fnmatch import fnmatchcase
 from fractions import Fraction
+from pathlib import Path
+from typing import Any
 
 import attrs
 
 from core.levels.signals import Level
 from core.packing.orders import HouseholdOrder, OrderLine
+from core.problems import Problem
 from core.reference import CatalogueItem, GoodsCategory
+from core.storage.tomlio import line_of, locate_lines
 
 
 @attrs.frozen
@@ -216,14 +226,40 @@ def allocate_medical(
 
 
 @attrs.frozen
-class RationTable:
-    """How much of each necessity one person may have in one delivery round."""
+class RationGroup:
+    """Goods rationed together (定量组), with one share per person per delivery round.
 
-    per_person_kg: dict[GoodsCategory, float] = attrs.Factory(dict)
+    A goods belongs to the group whose ``goods`` code patterns (``oil-*``) name it, else to the
+    group listing its category: so grain and oil, one catalogue category (粮油), can each have
+    a share of their own.
+    """
+
+    per_person_kg: float
+    categories: tuple[GoodsCategory, ...] = ()
+    goods: tuple[str, ...] = ()  # code patterns, as in shell globs
+    name: str = ""
+    name_en: str = ""
+
+
+@attrs.frozen
+class RationTable:
+    """How much of each necessity one person may have in one delivery round, group by group."""
+
+    group: dict[str, RationGroup] = attrs.Factory(dict)
     from_level: Level = Level.II
 
     def applies_at(self, level: Level | None) -> bool:
         return level is not None and level.rank >= self.from_level.rank
+
+    def group_of(self, item: CatalogueItem) -> str | None:
+        """The key of the group ``item`` is rationed in, or None when it is not rationed."""
+        for key, group in self.group.items():
+            if any(fnmatchcase(item.code, pattern) for pattern in group.goods):
+                return key
+        for key, group in self.group.items():
+            if item.category in group.categories:
+                return key
+        return None
 
 
 @attrs.frozen
@@ -236,7 +272,16 @@ class RationCut:
     category: GoodsCategory
     ordered: int
     kept: int
-    share_kg: float  # people x the ration of the category
+    share_kg: float  # what the household may have of the group: people x its ration, or one unit
+    group: str = ""
+
+
+def group_share(ration: RationGroup, people: int, unit_kg: Iterable[float]) -> float:
+    """A household's share of a group: ``people`` x the ration, and never less than the lightest
+    of ``unit_kg`` (the weights of the units it ordered): a share smaller than a bag buys one."""
+    share = ration.per_person_kg * max(people, 1)
+    weights = [kg for kg in unit_kg if kg > 0]
+    return max(share, min(weights)) if weights else share
 
 
 def ration_order(
@@ -245,39 +290,100 @@ def ration_order(
     ration: RationTable,
     catalogue: Mapping[str, CatalogueItem],
 ) -> tuple[HouseholdOrder, tuple[RationCut, ...]]:
-    """``order`` cut to the share of a household of ``people``, and the lines that were cut."""
-    people = max(people, 1)
-    rationed: dict[GoodsCategory, list[int]] = {}  # category -> positions of its lines
+    """``order`` cut to the share of a household of ``people``, and the lines that were cut.
+
+    Each group is cut on its own: what one group allows never counts against another. Within a
+    group, units are kept heaviest first while they fit the share (:func:`group_share`).
+    """
+    grouped: dict[str, list[int]] = {}  # group -> positions of its lines
     for position, line in enumerate(order.lines):
         item = catalogue.get(line.code)
-        if item is not None and item.category in ration.per_person_kg:
-            rationed.setdefault(item.category, []).append(position)
-    kept: dict[int, tuple[int, GoodsCategory, float]] = {}  # position -> units, category, share
-    for category, positions in rationed.items():
-        share = ration.per_person_kg[category] * people
+        key = ration.group_of(item) if item is not None else None
+        if key is not None:
+            grouped.setdefault(key, []).append(position)
+    kept: dict[int, tuple[int, str, float]] = {}  # position -> units, group, share
+    for key, positions in grouped.items():
+        share = group_share(ration.group[key], people,
+                            (catalogue[order.lines[p].code].kg for p in positions))
         total = 0.0
         for position in sorted(positions, key=lambda p: (-catalogue[order.lines[p].code].kg, p)):
             line = order.lines[position]
             kg = catalogue[line.code].kg
-            # units are taken while the household is below its share (the slack keeps 3 x 1.5 kg
-            # from passing a 4.5 kg share by a rounding error)
-            room = share - 1e-9 - total
-            units = 0 if room <= 0 else line.quantity if kg <= 0 else \
-                min(line.quantity, math.ceil(room / kg))
+            # the slack keeps 3 x 1.5 kg inside a 4.5 kg share despite rounding
+            units = line.quantity if kg <= 0 else \
+                min(line.quantity, max(0, math.floor((share - total) / kg + 1e-9)))
             total += units * kg
-            kept[position] = (units, category, share)
+            kept[position] = (units, key, share)
     lines: list[OrderLine] = []
     cuts: list[RationCut] = []
     for position, line in enumerate(order.lines):
         if position not in kept:
             lines.append(line)
             continue
-        units, category, share = kept[position]
+        units, key, share = kept[position]
         if units:
             lines.append(line if units == line.quantity else attrs.evolve(line, quantity=units))
         if units < line.quantity:
-            cuts.append(RationCut(order.id, order.household, line.code, category,
-                                  line.quantity, units, round(share, 3)))
+            cuts.append(RationCut(order.id, order.household, line.code,
+                                  catalogue[line.code].category, line.quantity, units,
+                                  round(share, 3), key))
     if not cuts:
         return order, ()
     return attrs.evolve(order, lines=tuple(lines)), tuple(cuts)
+
+
+def check_ration_table(
+    ration: RationTable,
+    path: Path,
+    lines: dict[tuple[str | int, ...], int],
+    catalogue: Mapping[str, CatalogueItem] | None,
+) -> list[Problem]:
+    """Every problem of the ``[ration]`` table, located in ``packing.toml``; with ``catalogue``,
+    goods patterns must name goods of it, and no goods may be named by two groups."""
+    problems: list[Problem] = []
+
+    def bad(key: tuple[str | int, ...], field: str, message: str) -> None:
+        problems.append(Problem(path, line_of(lines, key), message, field))
+
+    if ration.from_level.rank == 0:
+        bad(("ration", "from_level"), "ration.from_level", "must be a level: IV, III, II or I")
+    if not ration.group:
+        bad(("ration",), "ration.group", "names no ration group ([ration.group.grain] ...)")
+    claimed: dict[str, str] = {}  # category -> group
+    for key, group in ration.group.items():
+        at: tuple[str | int, ...] = ("ration", "group", key)
+        if not (math.isfinite(group.per_person_kg) and group.per_person_kg > 0):
+            bad((*at, "per_person_kg"), f"ration.group.{key}.per_person_kg",
+                "must be a positive number of kg")
+        if not group.categories and not group.goods:
+            bad(at, f"ration.group.{key}", "names no goods: give categories or goods")
+        for category in group.categories:
+            if category.value in claimed:
+                bad((*at, "categories"), f"ration.group.{key}.categories",
+                    f"{category.value} is already rationed in group {claimed[category.value]}")
+            claimed.setdefault(category.value, key)
+    if catalogue is not None:
+        for key, group in ration.group.items():
+            for pattern in group.goods:
+                if not any(fnmatchcase(code, pattern) for code in catalogue):
+                    bad(("ration", "group", key, "goods"), f"ration.group.{key}.goods",
+                        f"{pattern!r} names no goods of the catalogue")
+        for code in sorted(catalogue):
+            named = [key for key, group in ration.group.items()
+                     if any(fnmatchcase(code, pattern) for pattern in group.goods)]
+            if len(named) > 1:
+                bad(("ration", "group", named[1], "goods"), f"ration.group.{named[1]}.goods",
+                    f"{code} is already rationed in group {named[0]}")
+    return problems
+
+
+def old_ration_format(data: dict[str, Any], path: Path, text: str) -> list[Problem]:
+    """The ration by category (``[ration.per_person_kg]``) that rationed grain and oil as one."""
+    ration = data.get("ration")
+    if not isinstance(ration, dict) or "per_person_kg" not in ration:
+        return []
+    return [Problem(path, line_of(locate_lines(text), ("ration", "per_person_kg")),
+                    "rations are given per group now, so grain and oil are rationed apart: "
+                    "write [ration.group.grain] per_person_kg = 3.0, categories = "
+                    "[\"grain_oil\"] and [ration.group.oil] per_person_kg = 0.3, goods = "
+                    "[\"oil-*\"]", "ration.per_person_kg")]

@@ -20,6 +20,20 @@ per-person daily amounts (seeded from the Chinese Dietary Guidelines 2022) and t
     max_l = 40.0                   # and litres (optional)
     tare_kg = 0.6                  # the empty box, kg
 
+    [vehicles.truck]               # a vehicle type (车型); one for each leg of a round
+    name = "4.2米厢式货车"
+    name_en = "4.2 m box truck"
+    leg = "trunk"                  # trunk: city -> district transfer station (区级物资转运站)
+    max_kg = 2000.0                # payload, kg (> 0)
+    max_l = 12000.0                # load space boxes can use, litres (> 0)
+
+    [vehicles.van]
+    name = "面包车"
+    name_en = "Van"
+    leg = "drop"                   # drop: transfer station -> community drop points (物资投放点)
+    max_kg = 600.0
+    max_l = 3000.0
+
     [daily.vegetables]             # grams per person per day (每人每天)
     low = 300
     high = 500                     # templates use the midpoint unless a line says otherwise
@@ -41,10 +55,20 @@ per-person daily amounts (seeded from the Chinese Dietary Guidelines 2022) and t
     quantity = 1
     per_person = false             # ...or per person when true
 
+    [pickup]                       # pick-up slots by building and unit (core.packing.pickup)
+    window_start = "15:00"
+    window_end = "19:00"
+    slot_minutes = 30
+    households_per_slot = 20
+
     [ration]                       # rationing per person from level II (core.packing.rationing)
     from_level = "II"
-    [ration.per_person_kg]         # kg per person per round, by goods category
-    grain_oil = 4.0
+    [ration.group.grain]           # a ration group: kg per person per round...
+    per_person_kg = 3.0
+    categories = ["grain_oil"]     # ...for the goods of these categories
+    [ration.group.oil]             # grain and oil rationed apart: oil is its own group
+    per_person_kg = 0.3
+    goods = ["oil-*"]              # goods code patterns; they win over another group's categories
 
 Problems are located (path, line, field) like every other desk file; goods codes are checked
 against the catalogue when one is given.
@@ -64,7 +88,9 @@ import attrs
 
 from core.packing.boxes import Box
 from core.packing.orders import OrderLine
-from core.packing.rationing import RationTable
+from core.packing.pickup import PickupRules, check_pickup_rules
+from core.packing.rationing import RationTable, check_ration_table, old_ration_format
+from core.packing.vehicles import Vehicle
 from core.problems import Problem
 from core.reference import CatalogueItem
 from core.storage.convert import make_converter
@@ -80,6 +106,13 @@ class TemplateKind(enum.StrEnum):
     STANDARD_BOX = "standard_box"  # 标准箱
     SET_PACK = "set_pack"  # 套餐包
     RELIEF_KIT = "relief_kit"  # 八个一
+
+
+class Leg(enum.StrEnum):
+    """The two legs of a round's delivery (DOMAIN.md section 6)."""
+
+    TRUNK = "trunk"  # city warehouse -> district transfer station
+    DROP = "drop"  # transfer station -> community drop points
 
 
 class Amount(enum.StrEnum):
@@ -99,6 +132,20 @@ class BoxSpec:
 
     def box(self) -> Box:
         return Box(self.max_kg, self.max_l, self.tare_kg, self.name)
+
+
+@attrs.frozen
+class VehicleSpec:
+    """A vehicle type (车型) and the leg of a round it drives."""
+
+    name: str
+    leg: Leg
+    max_kg: float
+    max_l: float
+    name_en: str = ""
+
+    def vehicle(self, code: str) -> Vehicle:
+        return Vehicle(code, self.max_kg, self.max_l)
 
 
 @attrs.frozen
@@ -150,12 +197,22 @@ class PackingConfig:
     separate_chilled: bool = True
     households_per_courier: int = 10
     boxes: dict[str, BoxSpec] = attrs.Factory(dict)
+    #: empty: the default fleet (:data:`DEFAULT_VEHICLES`)
+    vehicles: dict[str, VehicleSpec] = attrs.Factory(dict)
     daily: dict[str, DailyAmount] = attrs.Factory(dict)
     template: tuple[PackTemplate, ...] = ()
     ration: RationTable | None = None  # none: nothing is rationed, whatever the level
+    pickup: PickupRules = attrs.Factory(PickupRules)
 
     def templates(self) -> dict[str, PackTemplate]:
         return {t.code: t for t in self.template}
+
+    def fleet(self) -> dict[Leg, Vehicle]:
+        """The vehicle type of each leg (the desk's, or the default one where it names none)."""
+        found: dict[Leg, Vehicle] = {}
+        for code, spec in [*self.vehicles.items(), *DEFAULT_VEHICLES.items()]:
+            found.setdefault(spec.leg, spec.vehicle(code))
+        return found
 
 
 #: Chinese Dietary Guidelines 2022 (中国居民膳食指南2022), grams per adult per day
@@ -173,6 +230,15 @@ DEFAULT_BOXES: dict[str, BoxSpec] = {
     "standard": BoxSpec("标准箱", 15.0, 40.0, 0.6),
     "vegetable": BoxSpec("蔬菜箱", 8.0, 25.0, 0.4),
     "large": BoxSpec("大箱", 25.0, 60.0, 0.9),
+}
+
+
+#: the fleet of a desk whose packing.toml names none. The seeds give no sizes; these are the
+#: usual city delivery vehicles: a 4.2 m box truck (light truck, about 2 t payload, 16 m3 box of
+#: which 12 m3 is usable with stacked boxes) and a van (面包车, about 600 kg and 3 m3)
+DEFAULT_VEHICLES: dict[str, VehicleSpec] = {
+    "truck": VehicleSpec("4.2米厢式货车", Leg.TRUNK, 2000.0, 12000.0, "4.2 m box truck"),
+    "van": VehicleSpec("面包车", Leg.DROP, 600.0, 3000.0, "Van"),
 }
 
 
@@ -195,6 +261,8 @@ def load_packing_config(desk_root: Path) -> tuple[PackingConfig | None, list[Pro
     data, text, problems = read_toml(path)
     if data is None:
         return None, problems
+    if old := old_ration_format(data, path, text):
+        return None, old
     config, problems = structure(_converter, data, PackingConfig, path, text)
     if config is None:
         return None, problems
@@ -220,6 +288,8 @@ def check_packing_config(
     data, text, problems = read_toml(path)
     if data is None:
         return problems
+    if old := old_ration_format(data, path, text):
+        return old
     config, problems = structure(_converter, data, PackingConfig, path, text)
     if config is None:
         return problems
@@ -255,18 +325,13 @@ def _check(
             bad(("boxes", key, "max_l"), f"boxes.{key}.max_l", "must be positive")
         if spec.tare_kg < 0:
             bad(("boxes", key, "tare_kg"), f"boxes.{key}.tare_kg", "must not be negative")
+    problems += _check_vehicles(config, path, lines)
+    problems += check_pickup_rules(config.pickup, path, lines)
     for key, amount in config.daily.items():
         if amount.low < 0 or amount.high < amount.low:
             bad(("daily", key), f"daily.{key}", "needs 0 <= low <= high")
     if config.ration is not None:
-        if config.ration.from_level.rank == 0:
-            bad(("ration", "from_level"), "ration.from_level", "must be a level: IV, III, II or I")
-        if not config.ration.per_person_kg:
-            bad(("ration",), "ration.per_person_kg", "names no goods category to ration")
-        for category, kg in config.ration.per_person_kg.items():
-            if not (math.isfinite(kg) and kg > 0):
-                bad(("ration", "per_person_kg", category.value),
-                    f"ration.per_person_kg.{category.value}", "must be a positive number of kg")
+        problems += check_ration_table(config.ration, path, lines, catalogue)
     seen: set[str] = set()
     for t_index, template in enumerate(config.template):
         where: tuple[str | int, ...] = ("template", t_index)
@@ -296,6 +361,39 @@ def _check(
                     if code not in catalogue:
                         bad((*at, "goods"), f"{name}.goods", f"unknown goods {code!r}")
     del data
+    return problems
+
+
+def _check_vehicles(
+    config: PackingConfig, path: Path, lines: dict[tuple[str | int, ...], int]
+) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def bad(key: tuple[str | int, ...], field: str, message: str) -> None:
+        problems.append(Problem(path, line_of(lines, key), message, field))
+
+    legs: dict[Leg, str] = {}
+    for code, spec in config.vehicles.items():
+        at: tuple[str | int, ...] = ("vehicles", code)
+        if not _CODE.match(code):
+            bad(at, f"vehicles.{code}", f"{code!r} is not a valid code")
+        if spec.leg in legs:
+            bad((*at, "leg"), f"vehicles.{code}.leg",
+                f"vehicles.{legs[spec.leg]} already drives the {spec.leg.value} leg: a round "
+                "uses one vehicle type per leg")
+        legs.setdefault(spec.leg, code)
+        for name in ("max_kg", "max_l"):
+            value = getattr(spec, name)
+            if not (math.isfinite(value) and value > 0):
+                bad((*at, name), f"vehicles.{code}.{name}", "must be a positive number")
+        if not all(math.isfinite(v) and v > 0 for v in (spec.max_kg, spec.max_l)):
+            continue
+        # every box must fit on its own, or the round cannot be loaded
+        for key, box in sorted(config.boxes.items()):
+            if box.max_kg + box.tare_kg > spec.max_kg or (box.max_l or 0) > spec.max_l:
+                bad(at, f"vehicles.{code}",
+                    f"box {key} ({box.max_kg + box.tare_kg:g} kg, {box.max_l or 0:g} L full) "
+                    f"does not fit the vehicle ({spec.max_kg:g} kg, {spec.max_l:g} L)")
     return problems
 
 

@@ -251,15 +251,18 @@ async def test_rounds_page_says_where_orders_are_rationed(console_app: ConsoleAp
     assert ("Rationing per person: West district at level II or above, but packing.toml sets no "
             "[ration]") in text
     (desk.root / "packing.toml").write_text(
-        '[ration]\nfrom_level = "II"\n[ration.per_person_kg]\ngrain_oil = 1.0\n',
+        '[ration]\nfrom_level = "II"\n'
+        '[ration.group.grain]\nper_person_kg = 1.0\ncategories = ["grain_oil"]\n'
+        '[ration.group.oil]\nper_person_kg = 0.1\ngoods = ["oil-*"]\n',
         encoding="utf-8")
     text, plan = await _rounds_page(console_app)
     assert plan is not None
-    # one person, 1 kg of grain and oil: the first 5 kg bag of rice and nothing else
-    assert [(c.code, c.ordered, c.kept) for c in plan.cuts] == [
-        ("rice-5kg", 2, 1), ("oil-5l", 1, 0)]
-    assert "Rationing per person: in force in West district: 2 lines cut in 1 orders" in text
-    assert "  r1123-0001 Rice 2 -> 1  share 1 kg" in text
+    # one person, 1 kg of grain: a share smaller than a bag buys one bag of rice; the oil is
+    # rationed apart, and its bottle is kept
+    assert [(c.code, c.ordered, c.kept, c.group) for c in plan.cuts] == [
+        ("rice-5kg", 2, 1, "grain")]
+    assert "Rationing per person: in force in West district: 1 lines cut in 1 orders" in text
+    assert "  r1123-0001 Rice 2 -> 1  grain share 5 kg" in text
 
 
 async def test_reconcile_scope_takes_a_supermarket_or_a_grid_worker(tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ BREAKS: dict[str, Break] = {
     "levels": ("levels.toml", ("min_cases = 4", 'min_cases = "four"')),
     "reserves": ("reserves.toml", ("stock = 240", 'stock = "lots"')),
     "decisions": ("levels/decisions/x.toml", b'level = "V"\n'),
-    "packing": ("packing.toml", ("salt = 0.1", 'salt = "a pinch"')),
+    "packing": ("packing.toml", ("per_person_kg = 0.1\n", 'per_person_kg = "a pinch"\n')),
     "ledger batches": ("ledgers/2026/11/17/20261117-0001.toml",
                        ("quantity = 200", 'quantity = "many"')),
     "ledger periods": ("ledgers/periods/2026-11-16--2026-11-18.toml",

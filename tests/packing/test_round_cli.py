@@ -25,7 +25,15 @@ def test_the_newest_round_in_english(desk_dir: Path, capsys: pytest.CaptureFixtu
     assert main(["round", "--desk", str(desk_dir), "--day", DAY, "--lang", "en"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "Round r1125  orders close 11-25 11:00, delivered 11-27 14:00"
-    assert out[1].startswith("99 orders, 147 boxes (lower bound 147), ")
+    assert out[1] == "99 orders, 147 boxes (lower bound 147), 14 delivery staff for 126 households"
+    # the vehicle plan beside its lower bound, with the desk's vehicle types
+    assert out[2] == ("5 vehicle loads (lower bound 5): 4.2 m box truck x 2 to the transfer "
+                      "stations, Van x 3 to the drop points")
+    at = out.index("Pick-up by building and unit, at most 20 households in a 30-minute slot")
+    assert out[at + 1:at + 3] == [
+        "  滨河社区服务站",
+        "    15:00-15:30  bldg 4 unit 4; bldg 5 unit 3; bldg 10 unit 2; bldg 13 unit 3, 4 "
+        "(5 households)"]
     assert "Rationing per person: not in force; Hexi District Level III (tense)" in out
     assert "Per community" in out and "Manifests per drop point" in out
     assert not any("WX1125-0001" in line for line in out)  # labels only when asked for

@@ -1,10 +1,11 @@
 """``baogong round [ROUND]``: plan a group-buying delivery round (配送轮次) from the command line.
 
-Prints what the console's rounds page shows, every ration cut included: the schedule, boxes,
-rationing per person where a district is at the ration's level on ``--day`` (default today), each
-supermarket's orders against its capacity, each community's orders, boxes, staff and amount, and
-the manifest per drop point; ``--labels`` adds every box label, ``--json`` prints the plan for
-scripts (:func:`core.rounds.plan_json`).
+Prints what the console's rounds page shows, every ration cut included: the schedule, boxes and
+vehicle loads each beside its lower bound, rationing per person where a district is at the
+ration's level on ``--day`` (default today), each supermarket's orders against its capacity, each
+community's orders, boxes, staff and amount, the pick-up slots by building and unit at each drop
+point, and the manifest per drop point; ``--labels`` adds every box label, ``--json`` prints the
+plan for scripts (:func:`core.rounds.plan_json`).
 
 ``--pdf FILE`` writes the box labels to print on A4 label sheets (``--per-page N``, default 8)
 and ``--manifests FILE`` the manifests per vehicle load and per drop point

@@ -1,6 +1,6 @@
-"""Delivery rounds (配送轮次): orders, boxes, loads, manifests, delivery staff and labels; from
-level II, orders cut to each household's ration (按人定量供应). ``p`` prints: the box labels and
-the manifests as PDFs in the desk's ``exports/`` folder."""
+"""Delivery rounds (配送轮次): orders, boxes, loads, pick-up slots, manifests, delivery staff and
+labels; from level II, orders cut to each household's ration (按人定量供应). ``p`` prints: the box
+labels and the manifests as PDFs in the desk's ``exports/`` folder."""
 
 from __future__ import annotations
 
