@@ -91,7 +91,7 @@ class InvoiceImport:
 def import_invoice(desk: Desk, source: Path, *, supermarket: str, time: datetime,
                    community: str | None = None, round_: str | None = None,
                    dry_run: bool = False, operator: str | None = None) -> InvoiceImport:
-    """Import ``source`` as ``supermarket``'s invoice(s) dated ``time``.
+    """Import ``source`` as ``supermarket``'s invoice(s) dated and recorded ``time``.
 
     :class:`DeskError` when the file cannot be read, has no sheet with the columns needed, or
     the supermarket is unknown; bad rows are returned as rejections and nothing is written.
@@ -124,7 +124,8 @@ def import_invoice(desk: Desk, source: Path, *, supermarket: str, time: datetime
         written: list[Record] = []
         if new:
             _path, written = write_batch(desk.root, new, operator=writer,
-                                         zone=desk.settings.zone, mode=desk.file_mode,
+                                         zone=desk.settings.zone, recorded=time,
+                                         mode=desk.file_mode,
                                          check_open=book.open_check())
     return attrs.evolve(result, written=tuple(written), already=already)
 
