@@ -35,7 +35,8 @@ CALLS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
 }
 #: module-level tables whose string values are messages
 TABLES = {"DIALOG_TITLES", "FIELD_MESSAGES", "FACTS_TITLES", "FACT_LABELS", "FACT_PLACEHOLDERS",
-          "FACT_MESSAGES", "SOURCE_NAMES", "CAUSE_NAMES"}
+          "FACT_MESSAGES", "SOURCE_NAMES", "CAUSE_NAMES",
+          "ENTRY_MESSAGES"}
 #: class attributes holding one message (a console page's title)
 ATTRIBUTES = {"TITLE_MSGID"}
 

@@ -103,15 +103,17 @@ async def test_a_collection_typed_from_the_keyboard(console_app: ConsoleApp,
         SUPERVISOR)
 
 
-@pytest.mark.parametrize(("amount", "message"), [
-    ("0", "must be more than zero, got 0"),  # the ledger's own validator
-    ("abc", "'abc' is not an amount in yuan"),
-    ("", "give an amount in yuan"),
+@pytest.mark.parametrize(("amount", "message", "language"), [
+    ("0", "Must be more than zero, got 0", "en"),  # the ledger's own validator
+    ("0", "必须大于零，现为 0", "zh"),
+    ("abc", "'abc' is not an amount in yuan", "en"),
+    ("", "Give an amount in yuan", "en"),
 ])
 async def test_a_bad_amount_is_said_under_it_and_nothing_is_written(
-        console_app: ConsoleApp, ledger_desk: Desk, amount: str, message: str) -> None:
+        console_app: ConsoleApp, ledger_desk: Desk, amount: str, message: str,
+        language: str) -> None:
     before = paths(ledger_desk)
-    app = console_app()
+    app = console_app(language=language)
     values = {"grid_worker": WORKER, "household": "hx-01-3-2-501", "round": "r1123",
               "order": "o-1", "amount_fen": amount}
     async with app.run_test(size=(80, 24)) as pilot:
@@ -221,7 +223,7 @@ async def test_bad_lines_are_named_by_line(console_app: ConsoleApp, ledger_desk:
         await pilot.press("ctrl+s")
         await settle(pilot)
         shown = str(app.screen.query_one("#error-lines").render())
-    assert "line 2: no item 'caviar' in the catalogue" in shown
+    assert "line 2: No item 'caviar' in the catalogue" in shown
     assert paths(ledger_desk) == before
 
 

@@ -9,6 +9,7 @@ is refused.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -39,6 +40,39 @@ from tui.widgets.form import FormDialog, form_bindings
 
 if TYPE_CHECKING:
     from tui.app import BaogongApp
+
+
+#: the ledger's complaints (core speaks English) -> what the form says, in the UI's language
+ENTRY_MESSAGES = {
+    r"must be more than zero, got (?P<value>-?\d+)": "Must be more than zero, got {value}",
+    r"must not be negative, got (?P<value>-?\d+)": "Must not be negative, got {value}",
+    r"must not be zero": "Must not be zero",
+    r"must not be empty": "Must not be empty",
+    r"(?P<value>'.*') is not a valid code .*": "{value} is not a code (lower-case letters, "
+                                               "digits, '-' and '_')",
+    r"(?P<value>'.*') is not an amount in yuan.*": "{value} is not an amount in yuan, e.g. "
+                                                   "32.50",
+    r"give an amount in yuan.*": "Give an amount in yuan, e.g. 32.50",
+    r"give a whole number": "Give a whole number",
+    r"(?P<value>'.*') is not a whole number": "{value} is not a whole number",
+    r"no item (?P<value>'.*') in the catalogue": "No item {value} in the catalogue",
+    r"a donation must name its donor": "A donation must name its donor",
+    r"(?P<value>'.*') is not a reason \(.*\)": "{value} is not a reason (short, damaged, "
+                                               "substituted, refused)",
+}
+_PATTERNS = [(re.compile(pattern), msgid) for pattern, msgid in ENTRY_MESSAGES.items()]
+
+
+def said(error: FieldError) -> str:
+    """``error`` as the form shows it: in the UI's language where the message is known."""
+    message = error.message
+    for pattern, msgid in _PATTERNS:
+        found = pattern.fullmatch(message)
+        if found:
+            message = _(msgid).format(**found.groupdict())
+            break
+    return _("line {n}: {message}").format(n=error.line, message=message) if error.line \
+        else message
 
 
 @attrs.frozen
@@ -119,8 +153,7 @@ class EntryForm(FormDialog[Saved | None]):
         names = {f.name for f in self.kind.fields}
         for error in errors:
             where = error.field if error.field in names else ""
-            text = error.render() if where else (
-                f"{error.field}: {error.render()}" if error.field else error.render())
+            text = said(error) if where or not error.field else f"{error.field}: {said(error)}"
             messages.setdefault(where, []).append(text)
         for static in self.query(".error").results(Static):
             name = (static.id or "").removeprefix("error-")

@@ -87,31 +87,55 @@ def name_of(kind: type[L.Record]) -> str:
 # --- choices -----------------------------------------------------------------------------------
 
 
+#: (choice list, language) -> (what it was built from, the choices): a register of 30,000
+#: households is listed once, not on every repaint of the field showing one of them
+_BUILT: dict[tuple[str, str], tuple[object, list[Choice]]] = {}
+
+
+def _cached(name: str, source: object, build: Callable[[], list[Choice]]) -> list[Choice]:
+    key = (name, language())
+    built = _BUILT.get(key)
+    if built is None or built[0] is not source:
+        built = _BUILT[key] = (source, build())
+    return built[1]
+
+
 def households(app: BaogongApp) -> list[Choice]:
-    found = []
-    for code, h in app.desk.households.items():
-        names = " ".join(r.name for r in h.residents)
-        address = "-".join(p for p in (h.building, h.unit, h.room) if p)
-        found.append(Choice.of(code, f"{code} {address} {names}".strip(), names, address))
-    return found
+    """Every household, found by code, address or a resident's name (no pinyin: working out
+    the pinyin of 30,000 households' names takes most of a minute)."""
+    def build() -> list[Choice]:
+        found = []
+        for code, h in app.desk.households.items():
+            names = " ".join(r.name for r in h.residents)
+            address = "-".join(p for p in (h.building, h.unit, h.room) if p)
+            label = f"{code} {address} {names}".strip()
+            found.append(Choice(code, label, label.lower()))
+        return found
+
+    return _cached("households", app.desk.households, build)
 
 
 def grid_workers(app: BaogongApp) -> list[Choice]:
-    seen: dict[str, str] = {}
-    for community in app.desk.communities.values():
-        for worker in community.grid_workers:
-            seen.setdefault(worker, record_name(community, community.code))
-    return [Choice.of(w, f"{w} ({where})", where) for w, where in seen.items()]
+    def build() -> list[Choice]:
+        seen: dict[str, str] = {}
+        for community in app.desk.communities.values():
+            for worker in community.grid_workers:
+                seen.setdefault(worker, record_name(community, community.code))
+        return [Choice.of(w, f"{w} ({where})", where) for w, where in seen.items()]
+
+    return _cached("grid_workers", app.desk.communities, build)
 
 
 def supermarkets(app: BaogongApp) -> list[Choice]:
-    return [Choice.of(s.code, record_name(s, s.code), s.name, s.name_en)
-            for s in app.desk.supermarkets.values()]
+    return _cached("supermarkets", app.desk.supermarkets, lambda: [
+        Choice.of(s.code, record_name(s, s.code), s.name, s.name_en)
+        for s in app.desk.supermarkets.values()])
 
 
 def items(app: BaogongApp) -> list[Choice]:
-    return [Choice.of(i.code, f"{record_name(i, i.code)} ({i.unit})", i.name, i.name_en)
-            for i in app.desk.catalogue.values()]
+    return _cached("items", app.desk.catalogue, lambda: [
+        Choice.of(i.code, f"{record_name(i, i.code)} ({i.unit})", i.name, i.name_en)
+        for i in app.desk.catalogue.values()])
 
 
 def enum_choices(kind: type[enum.StrEnum], names: Mapping[str, str]) -> Choices:

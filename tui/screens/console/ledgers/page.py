@@ -73,6 +73,11 @@ class LedgersScreen(ComputedPage[Inputs, tuple[L.Record, ...]]):
         #: what the sticky fields were last saved with, per field name
         self.remembered: dict[str, str] = {}
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.desk_app.poll_interval:  # other operators' records show without a key
+            self.set_interval(self.desk_app.poll_interval, self.recompute)
+
     @property
     def records(self) -> tuple[L.Record, ...]:
         return self.outcome or ()
