@@ -4,6 +4,8 @@ the same invoice again (nothing written), and the command."""
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -165,3 +167,36 @@ def test_the_command(book: Book, tmp_path: Path, run: Run) -> None:
                            "--supermarket", "hualian", "--desk", desk)
     assert status == 2 and "missing.csv" in err
 
+
+
+def test_two_imports_at_once_write_the_invoice_once(book: Book, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The look for an invoice already recorded and the write are one step under the ledger
+    lock: a colleague importing the same file a moment later waits, then finds it."""
+    import core.ledger.invoiceimport as module
+
+    looked = threading.Event()
+    real = module._known
+
+    def slow(book_: L.Ledgers, drafts: object) -> object:
+        found = real(book_, drafts)  # type: ignore[arg-type]
+        looked.set()
+        time.sleep(0.5)  # the other import runs meanwhile
+        return found
+
+    monkeypatch.setattr(module, "_known", slow)
+    source = write(tmp_path, GOOD_CSV)
+    results: list[object] = []
+
+    def one() -> None:
+        results.append(import_invoice(book.desk, source, supermarket="hualian", time=book.at()))
+
+    first = threading.Thread(target=one)
+    first.start()
+    assert looked.wait(10)
+    second = threading.Thread(target=one)
+    second.start()
+    first.join(20)
+    second.join(20)
+    assert sorted(len(r.written) for r in results) == [0, 2]  # type: ignore[attr-defined]
+    assert len(batches(book)) == 1
