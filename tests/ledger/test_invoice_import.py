@@ -3,15 +3,23 @@ the same invoice again (nothing written), and the command."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
+import core
 from core import ledger as L
+from core.demo import demo_desk_path
 from core.ledger.files import batch_paths
 from core.ledger.invoiceimport import import_invoice
 from core.problems import DeskError
@@ -200,3 +208,46 @@ def test_two_imports_at_once_write_the_invoice_once(book: Book, tmp_path: Path,
     second.join(20)
     assert sorted(len(r.written) for r in results) == [0, 2]  # type: ignore[attr-defined]
     assert len(batches(book)) == 1
+
+
+DEMO_ITEMS = ["rice-5kg", "rice-10kg", "flour-5kg", "noodles-1kg", "oil-soy-5l"]
+HEADERS = {"zh": ["社区", "轮次", "商品", "数量", "单价（元）", "金额（元）"],
+           "en": ["Community", "Round", "Item", "Quantity", "Unit price (yuan)", "Amount"]}
+invoice_rows = st.lists(st.tuples(
+    st.sampled_from(["jinxiu", "binhe", "xinhua"]), st.sampled_from(["r1116", "r1119"]),
+    st.sampled_from(DEMO_ITEMS), st.integers(1, 5000), st.integers(0, 500_000),
+    st.booleans()), min_size=1, max_size=12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=invoice_rows, language=st.sampled_from(["zh", "en"]))
+def test_a_printed_invoice_reads_back(demo_desk: core.Desk,
+                                      tmp_path_factory: pytest.TempPathFactory,
+                                      rows: list[tuple[str, str, str, int, int, bool]],
+                                      language: str) -> None:
+    """Any invoice printed as a CSV the way a supermarket's system would reads back as the same
+    invoices, one per community and round, lines in order."""
+    buffer = io.StringIO()
+    out = csv.writer(buffer)
+    out.writerow(HEADERS[language])
+    expected: dict[tuple[str, str], list[L.InvoiceLine]] = {}
+    for community, round_, item, quantity, price, with_amount in rows:
+        amount = f"{quantity * price / 100:.2f}" if with_amount else ""
+        out.writerow([community, round_, item, quantity, f"{price / 100:.2f}", amount])
+        expected.setdefault((community, round_), []).append(
+            L.InvoiceLine(item=item, quantity=quantity, unit_price_fen=price))
+    path = tmp_path_factory.mktemp("invoice") / "invoice.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    result = import_invoice(demo_desk, path, supermarket="hualian", time=DEMO_TIME, dry_run=True)
+    assert result.ok, [r.render() for r in result.rejected]
+    assert {(d.fields["community"], d.fields["round"]): list(d.fields["lines"])
+            for d in result.invoices} == expected
+    assert result.written == ()
+
+
+DEMO_TIME = datetime(2026, 11, 16, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(scope="module")
+def demo_desk() -> core.Desk:
+    return core.open_desk(demo_desk_path())
