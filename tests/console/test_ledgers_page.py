@@ -21,22 +21,30 @@ from tui.screens.console.ledgers.forms import EntryForm, Saved
 from tui.screens.console.ledgers.kinds import BY_KEY
 from tui.screens.console.ledgers.page import LedgersScreen
 from tui.screens.console.ledgers.settle import SettlementRunScreen
+from tui.widgets.common import TextField
 
 WORKER = "grid.hp.1"
+
+
+def write_communities(root: Path, *, grid_workers: bool = True) -> None:
+    """The console desk's communities, served by one supermarket, with their grid workers."""
+    communities = [converter.unstructure(c) for c in COMMUNITIES]
+    for community in communities:
+        community["supermarket"] = "hualian"
+        if grid_workers:
+            community["grid_workers"] = [WORKER if community["code"] == "hx-01"
+                                         else "grid.other"]
+    text = (root / "communities.toml").read_text(encoding="utf-8")
+    districts = text[:text.index("[[community]]")]
+    (root / "communities.toml").write_text(
+        districts + dumps({"community": communities}), encoding="utf-8")
 
 
 @pytest.fixture
 def ledger_desk(desk: Desk) -> Iterator[Desk]:
     """The console desk with a supermarket serving its communities and their grid workers."""
     root = desk.root
-    communities = [converter.unstructure(c) for c in COMMUNITIES]
-    for community in communities:
-        community["supermarket"] = "hualian"
-        community["grid_workers"] = [WORKER if community["code"] == "hx-01" else "grid.other"]
-    text = (root / "communities.toml").read_text(encoding="utf-8")
-    districts = text[:text.index("[[community]]")]
-    (root / "communities.toml").write_text(
-        districts + dumps({"community": communities}), encoding="utf-8")
+    write_communities(root)
     (root / "supermarkets.toml").write_text(dumps({"supermarket": [{
         "code": "hualian", "name": "华联超市", "name_en": "Hualian",
         "zone": ["hx-01", "hx-02", "hx-03"]}]}), encoding="utf-8")
@@ -349,3 +357,22 @@ async def test_snapshots(console_app: ConsoleApp, ledger_desk: Desk,
         await pilot.press("n")
         await settle(pilot)
         snap(app, "2-collection-form")
+
+
+async def test_a_desk_without_grid_workers_types_the_name(console_app: ConsoleApp,
+                                                         ledger_desk: Desk) -> None:
+    write_communities(ledger_desk.root, grid_workers=False)
+    ledger_desk.refresh()
+    assert not any(c.grid_workers for c in ledger_desk.communities.values())
+    before = paths(ledger_desk)
+    app = console_app()
+    values = {k: v for k, v in VALUES["iou"].items() if k != "grid_worker"}
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_page(app, pilot)
+        app.push_screen(EntryForm(BY_KEY["iou"], values))
+        await settle(pilot)
+        assert app.focused is app.screen.query_one("#field-grid_worker", TextField)
+        await pilot.press(*"wang.grid", "ctrl+s")
+        await settle(pilot)
+    [record] = records_written(ledger_desk, before)
+    assert isinstance(record, L.Iou) and record.grid_worker == "wang.grid"

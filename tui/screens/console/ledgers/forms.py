@@ -111,7 +111,8 @@ class EntryForm(FormDialog[Saved | None]):
 
     def _input(self, field: Field) -> Widget:
         value = self.values.get(field.name, "")
-        if field.input is Input.CHOICE and field.choices is not None:
+        if field.input is Input.CHOICE and field.choices is not None and not (
+                field.typed_if_none and not field.choices(self.desk_app)):
             choices, app = field.choices, self.desk_app
             return PickerField(field.label, lambda: choices(app), value or None,
                                empty="(choose)", id=f"field-{field.name}")

@@ -62,6 +62,8 @@ class Field:
     required: bool = False
     #: remembered from the last record saved on this page (a grid worker, a store)
     sticky: bool = False
+    #: typed instead when the desk has nothing to choose from (no grid workers listed)
+    typed_if_none: bool = False
 
 
 @attrs.frozen
@@ -239,7 +241,7 @@ def _enum(kind: type[enum.StrEnum], field: str) -> Callable[[BaogongApp, dict[st
 _HOUSEHOLD = Field("household", "Household", Input.CHOICE, households, required=True)
 _ROUND = Field("round", "Round", placeholder="r1125", sticky=True)
 _WORKER = Field("grid_worker", "Grid worker", Input.CHOICE, grid_workers, required=True,
-                sticky=True)
+                sticky=True, typed_if_none=True)
 _STORE = Field("store", "Store", placeholder="west-depot", sticky=True)
 _ITEM = Field("item", "Item", Input.CHOICE, items, required=True)
 
