@@ -376,3 +376,31 @@ async def test_a_desk_without_grid_workers_types_the_name(console_app: ConsoleAp
         await settle(pilot)
     [record] = records_written(ledger_desk, before)
     assert isinstance(record, L.Iou) and record.grid_worker == "wang.grid"
+
+
+async def test_yesterdays_record_is_reversed_today(console_app: ConsoleApp,
+                                                   ledger_desk: Desk) -> None:
+    [old] = ledger_desk.ledgers.append([L.draft(
+        L.StockCount, time=at(17, day=22), store="west-depot", item="thermo", quantity=9,
+        counted_by="keeper.liu")], operator=SUPERVISOR, recorded=at(17, day=22))
+    app = console_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        page = await open_page(app, pilot)
+        await pilot.press("t", *"stock_count", "enter")
+        await settle(pilot)
+        assert page.records == ()
+        await pilot.press("[")
+        await settle(pilot)
+        assert [r.id for r in page.records] == [old.id]
+        assert "2026-11-22" in str(page.query_one("#body").render())
+        await pilot.press("r", *"应为10", "ctrl+s")
+        await settle(pilot)
+        [reversal] = page.records  # back on today's list, the reversal on top
+        assert reversal.reverses == old.id and reversal.time == at(11, 30)
+        await pilot.press("[")
+        await settle(pilot)
+        assert f"reversed by {reversal.id}" in str(page.query_one("#body").render())
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, LedgersScreen)
+        assert any("already reversed" in str(n.message) for n in app._notifications)

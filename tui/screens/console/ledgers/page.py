@@ -1,15 +1,16 @@
 """The ledgers page (台账录入): today's records of one kind, newest first, and a form per kind.
 
 ``t`` chooses the kind, ``n`` opens its form, ``j``/``k`` move the selection, ``r`` reverses the
-selected record (a correction is a reversing record with its reason, never an edit), ``i``
+selected record (a correction is a reversing record with its reason, never an edit), ``[``/``]``
+show an earlier or later day's records (a mistake found the next day is reversed today), ``i``
 imports a supermarket's invoice file and ``s`` opens the settlement run. The list reads only the
-batch files of today's folder, in a worker thread, once per change of them.
+batch files of the days from the one shown to today, in a worker thread, once per change of them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import ClassVar
 
 from rich.text import Text
@@ -28,7 +29,10 @@ from tui.screens.console.ledgers.kinds import BY_KEY, KINDS, name_of
 from tui.screens.console.ledgers.settle import SettlementRunScreen
 from tui.widgets.common import Choice, Picker
 
-Inputs = tuple[date, str]
+#: the day shown, today, the kind
+Inputs = tuple[date, date, str]
+#: the day's records, newest first, and record id -> the id of the record reversing it
+Listed = tuple[tuple[L.Record, ...], dict[str, str]]
 
 
 def summary(record: L.Record) -> str:
@@ -51,7 +55,7 @@ def summary(record: L.Record) -> str:
     return ""
 
 
-class LedgersScreen(ComputedPage[Inputs, tuple[L.Record, ...]]):
+class LedgersScreen(ComputedPage[Inputs, Listed]):
     CSS_PATH = "ledgers.tcss"
     TITLE_MSGID = "Ledger entry"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -62,6 +66,8 @@ class LedgersScreen(ComputedPage[Inputs, tuple[L.Record, ...]]):
         Binding("s", "settlement_run", "Settle IOUs", id="ledgers.settle"),
         Binding("j", "move(1)", "Next", show=False, id="ledgers.next"),
         Binding("k", "move(-1)", "Previous", show=False, id="ledgers.previous"),
+        Binding("[", "day(1)", "Earlier day", show=False, id="ledgers.earlier"),
+        Binding("]", "day(-1)", "Later day", show=False, id="ledgers.later"),
         Binding("escape", "back", "Back", id="ledgers.back"),
     ]
 
@@ -70,6 +76,8 @@ class LedgersScreen(ComputedPage[Inputs, tuple[L.Record, ...]]):
         self.kind = KINDS[0].key
         self.cursor = 0
         self.last_saved = ""
+        #: how many days before today the list shows
+        self.back = 0
         #: what the sticky fields were last saved with, per field name
         self.remembered: dict[str, str] = {}
 
@@ -80,42 +88,59 @@ class LedgersScreen(ComputedPage[Inputs, tuple[L.Record, ...]]):
 
     @property
     def records(self) -> tuple[L.Record, ...]:
-        return self.outcome or ()
+        return self.outcome[0] if self.outcome else ()
 
     def today(self) -> date:
         app = self.desk_app
         return app.clock().astimezone(app.desk.settings.zone).date()
 
     def inputs(self, now: datetime) -> Inputs:
-        return now.astimezone(self.desk_app.desk.settings.zone).date(), self.kind
+        today = now.astimezone(self.desk_app.desk.settings.zone).date()
+        return today - timedelta(days=self.back), today, self.kind
 
     def files(self) -> Hashable:
-        directory = batch_directory(self.desk_app.desk.root, self.today())
-        if not directory.is_dir():
-            return ()
-        return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                            for p in directory.glob("*.toml")))
+        root = self.desk_app.desk.root
+        today = self.today()
+        found: list[tuple[str, int, int]] = []
+        for back in range(self.back + 1):
+            directory = batch_directory(root, today - timedelta(days=back))
+            if directory.is_dir():
+                found.extend((str(p), p.stat().st_mtime_ns, p.stat().st_size)
+                             for p in directory.glob("*.toml"))
+        return tuple(sorted(found))
 
-    def compute(self, inputs: Inputs, now: datetime) -> tuple[L.Record, ...]:
-        day, kind = inputs
-        return tuple(written_on(self.desk_app.desk.root, day, BY_KEY[kind].record))
+    def compute(self, inputs: Inputs, now: datetime) -> Listed:
+        day, today, kind = inputs
+        cls = BY_KEY[kind].record
+        root = self.desk_app.desk.root
+        shown = tuple(written_on(root, day, cls))
+        undone = reversed_ids(shown)
+        for later in range(1, (today - day).days + 1):
+            undone.update(reversed_ids(written_on(root, day + timedelta(days=later), cls)))
+        return shown, undone
 
     def took(self) -> None:
         self.cursor = min(self.cursor, max(len(self.records) - 1, 0))
 
-    def draw(self, result: tuple[L.Record, ...]) -> Text:
+    def draw(self, result: Listed) -> Text:
         out = Text()
+        shown, undone = result
         kind = BY_KEY[self.kind].record
         out.append(f"{name_of(kind)}  ", style="bold")
-        out.append(_("{n} written today, newest first").format(n=len(result)))
+        if self.back:
+            day = self.today() - timedelta(days=self.back)
+            out.append(_("{n} written on {day}, newest first").format(n=len(shown),
+                                                                      day=f"{day:%Y-%m-%d}"))
+        else:
+            out.append(_("{n} written today, newest first").format(n=len(shown)))
         if self.last_saved:
             out.append("   " + _("Saved: {id}").format(id=self.last_saved), style="bold")
         out.append("\n\n")
-        if not result:
-            out.append("  " + _("None yet today: n for a new one.") + "\n")
-        undone = reversed_ids(result)
+        if not shown:
+            out.append("  " + (_("None that day.") if self.back else
+                               _("None yet today: n for a new one.")) + "\n")
         zone = self.desk_app.desk.settings.zone
-        for index, record in enumerate(result):
+        for index, record in enumerate(shown):
             here = index == self.cursor
             line = (f"{'>' if here else ' '} {record.id}  {record.time.astimezone(zone):%H:%M}  "
                     f"{record.operator}  {summary(record)}")
@@ -134,6 +159,12 @@ class LedgersScreen(ComputedPage[Inputs, tuple[L.Record, ...]]):
         if self.records:
             self.cursor = max(0, min(len(self.records) - 1, self.cursor + delta))
             self.show()
+
+    def action_day(self, earlier: int) -> None:
+        back = max(0, self.back + earlier)
+        if back != self.back:
+            self.back, self.cursor = back, 0
+            self.inputs_changed()
 
     def action_kind(self) -> None:
         choices = [Choice.of(k.key, name_of(k.record), k.record.NAME[0], k.record.NAME[1])
@@ -164,6 +195,10 @@ class LedgersScreen(ComputedPage[Inputs, tuple[L.Record, ...]]):
         self.app.push_screen(EntryForm(kind, values), saved)
 
     def saved(self, record_id: str) -> None:
+        """A record was written (today): show today's list with it on top."""
+        if self.back:
+            self.back = 0
+            self.inputs_changed()
         self.last_saved, self.cursor = record_id, 0
         self.notify(_("Saved: {id}").format(id=record_id))
         self.recompute()
@@ -178,7 +213,7 @@ class LedgersScreen(ComputedPage[Inputs, tuple[L.Record, ...]]):
             self.notify(_("{id} is itself a reversal; enter the record again instead.")
                         .format(id=record.id), severity="warning")
             return
-        if record.id in reversed_ids(self.records):
+        if self.outcome is not None and record.id in self.outcome[1]:
             self.notify(_("{id} is already reversed.").format(id=record.id), severity="warning")
             return
         app = self.desk_app
