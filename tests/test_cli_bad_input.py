@@ -245,6 +245,21 @@ def test_import_refuses_what_is_not_a_register_file(
     assert status == 2 and "invalid choice: 'visitors'" in err
 
 
+def test_ledger_import_refuses_what_is_not_an_invoice_file(
+        run: Run, demo_desk_dir: Path, tmp_path: Path) -> None:
+    fifo = tmp_path / "invoice.csv"
+    os.mkfifo(fifo)
+    for given, message in ((fifo, "is not a regular file"), (tmp_path, "is not a regular file"),
+                           (tmp_path / "none.xlsx", "cannot read")):
+        status, _, err = run("ledger", "import", "invoice", str(given), "--supermarket",
+                             "hualian", "--desk", str(demo_desk_dir))
+        assert status == 2 and message in err and len(err.splitlines()) == 1, err
+    status, _, err = run("ledger", "import", "receipt", str(fifo), "--desk", str(demo_desk_dir))
+    assert status == 2 and "invalid choice: 'receipt'" in err
+    status, _, err = run("ledger", "import", "invoice", str(fifo), "--desk", str(demo_desk_dir))
+    assert status == 2 and "--supermarket" in err
+
+
 def test_init_refuses_an_unusable_directory(run: Run, tmp_path: Path) -> None:
     status, _, err = run("init", str(UNWRITABLE / "desk"))
     assert status == 2 and "cannot write" in err and len(err.splitlines()) == 1, err

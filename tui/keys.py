@@ -35,6 +35,10 @@ def keyed_classes() -> list[type]:
     from tui.screens.console import ReasonDialog
     from tui.screens.console.allocation import AllocationScreen
     from tui.screens.console.board import BoardScreen
+    from tui.screens.console.ledgers.forms import EntryForm
+    from tui.screens.console.ledgers.importing import InvoiceImportDialog
+    from tui.screens.console.ledgers.page import LedgersScreen
+    from tui.screens.console.ledgers.settle import SettlementRunScreen
     from tui.screens.console.menu import ConsoleScreen
     from tui.screens.console.reconcile import ReconcileScreen
     from tui.screens.console.reports import ReportsScreen
@@ -53,7 +57,8 @@ def keyed_classes() -> list[type]:
             QuantityDialog, FlagsPicker, DetailScreen, ActionDialog, EditDialog, ConflictScreen,
             FactsDialog, HandoverScreen, ProblemsScreen, Picker, PickerField, Confirm, Notice,
             ConsoleScreen, ReasonDialog, BoardScreen, AllocationScreen, RoundsScreen,
-            ReconcileScreen, ReportsScreen]
+            ReconcileScreen, ReportsScreen, LedgersScreen, EntryForm, InvoiceImportDialog,
+            SettlementRunScreen]
 
 
 def binding_ids() -> dict[str, Binding]:

@@ -31,10 +31,12 @@ CALLS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "__init__": ((0,), ()),  # FlagsField's call of PickerField.__init__
     "row": ((0,), ()),  # the screens' label-and-field row helpers
     "ReasonDialog": ((3,), ()),  # the console's decision dialog: the choice's title
+    "Field": ((1,), ("placeholder",)),  # a ledger form's field: its label and placeholder
 }
 #: module-level tables whose string values are messages
 TABLES = {"DIALOG_TITLES", "FIELD_MESSAGES", "FACTS_TITLES", "FACT_LABELS", "FACT_PLACEHOLDERS",
-          "FACT_MESSAGES"}
+          "FACT_MESSAGES", "SOURCE_NAMES", "CAUSE_NAMES",
+          "ENTRY_MESSAGES"}
 #: class attributes holding one message (a console page's title)
 ATTRIBUTES = {"TITLE_MSGID"}
 

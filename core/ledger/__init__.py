@@ -114,7 +114,8 @@ class Ledgers:
     def closes(self) -> ClosedPeriods:
         return load_closes(self.root, supervisors(self.desk))
 
-    def _check_open(self) -> Callable[[Record], str | None]:
+    def open_check(self) -> Callable[[Record], str | None]:
+        """What a record dated in a signed-off period is refused with (None: it is open)."""
         closed = self.closes()
         zone = self.desk.settings.zone
 
@@ -140,7 +141,7 @@ class Ledgers:
         with ledger_lock(self.root, mode=self.desk.file_mode):
             _path, records = write_batch(
                 self.root, drafts, operator=operator, zone=self.desk.settings.zone,
-                recorded=recorded, mode=self.desk.file_mode, check_open=self._check_open())
+                recorded=recorded, mode=self.desk.file_mode, check_open=self.open_check())
         return records
 
     def reverse(self, record: Record, *, reason: str, time: datetime,
