@@ -34,6 +34,17 @@ def test_catalogue_has_no_stale_or_empty_entries() -> None:
     assert all(have.values())
 
 
+def test_catalogue_translates_each_message_once() -> None:
+    """A message listed twice is translated by whichever entry the reader keeps last."""
+    from collections import Counter
+
+    from tui.messages import PO_FILE
+
+    ids = Counter(line for line in PO_FILE.read_text(encoding="utf-8").splitlines()
+                  if line.startswith('msgid "') and line != 'msgid ""')
+    assert not [line for line, count in ids.items() if count > 1]
+
+
 def test_language_choice() -> None:
     assert i18n.choose_language("en", "zh_CN") == "en"
     assert i18n.choose_language(None, "zh_CN") == "zh"
