@@ -17,7 +17,7 @@ whose file is created when it does not exist yet.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -223,8 +223,8 @@ def round_for(desk: Desk, at: datetime) -> OpenRound:
     open_ = [r for r in rounds if local <= closes(r.day_one)]
     if open_:
         chosen = min(open_, key=lambda r: r.day_one)
-        return OpenRound(chosen.code, chosen.day_one, _moved(rounds, chosen.day_one, local,
-                                                             cutoff), True)
+        return OpenRound(chosen.code, chosen.day_one,
+                         _moved(rounds, chosen.day_one, local, days, closes), True)
     if rounds:
         latest = max(rounds, key=lambda r: r.day_one)
         day = latest.day_one + timedelta(days=days)
@@ -232,21 +232,22 @@ def round_for(desk: Desk, at: datetime) -> OpenRound:
             day += timedelta(days=days)
     else:
         day = local.date() if local <= closes(local.date()) else local.date() + timedelta(1)
-    return OpenRound(round_code(day), day, _moved(rounds, day, local, cutoff), False)
+    return OpenRound(round_code(day), day, _moved(rounds, day, local, days, closes), False)
 
 
-def _moved(rounds: Sequence[Round], day: date, local: datetime, cutoff: time) -> Text:
+def _moved(rounds: Sequence[Round], day: date, local: datetime, days: int,
+           closes: Callable[[date], datetime]) -> Text:
     """Why an order taken at ``local`` goes to the round starting on ``day``: the cut-off of
-    the round it was taken during has passed; empty when it has not."""
-    during = [r for r in rounds if r.day_one <= local.date() and r.day_one < day]
-    if not during:
+    the round before it (every ``days`` days) has passed; empty when the desk had no round
+    then, or when that cut-off has not passed."""
+    before = day - timedelta(days=days)
+    if local <= closes(before) or not any(r.day_one <= before for r in rounds):
         return Text("", "")
-    passed = max(during, key=lambda r: r.day_one)
-    hhmm = f"{cutoff:%H:%M}"
+    hhmm = f"{closes(before):%H:%M}"
     return Text(
-        f"已过 {passed.code} 轮截单时间 ({passed.day_one:%m-%d} {hhmm})，订单记入下一轮 "
+        f"已过 {round_code(before)} 轮截单时间 ({before:%m-%d} {hhmm})，订单记入下一轮 "
         f"{round_code(day)} (首日 {day:%m-%d})",
-        f"past round {passed.code}'s cut-off ({passed.day_one:%m-%d} {hhmm}); the order goes "
+        f"past round {round_code(before)}'s cut-off ({before:%m-%d} {hhmm}); the order goes "
         f"to the next round, {round_code(day)} (day one {day:%m-%d})")
 
 
