@@ -55,6 +55,8 @@ class NewOrder:
     source: str
     payment: Payment = Payment.DUE
     payment_ref: str = ""
+    #: who pays for an order ``on_account`` (代付): one of the community's grid workers
+    grid_worker: str = ""
 
 
 @attrs.frozen
@@ -112,8 +114,18 @@ def check_orders(desk: Desk, orders: Sequence[NewOrder]) -> list[Problem]:
                   or not 0 < line.quantity <= MAX_QUANTITY):
                 bad("lines", f"quantity of {line.code} must be a whole number from 1 to "
                     f"{MAX_QUANTITY}, not {line.quantity!r}", desk.root / "catalogue.toml")
-        if "\n" in order.payment_ref or "\n" in order.source:
-            bad("source", "the source and payment reference must be one line")
+        if "\n" in order.payment_ref or "\n" in order.source or "\n" in order.grid_worker:
+            bad("source", "the source, payment reference and grid worker must be one line")
+        household = desk.households.get(order.household)
+        if order.payment is Payment.ON_ACCOUNT and household is not None:
+            community = desk.communities.get(household.community)
+            workers = community.grid_workers if community is not None else ()
+            if not order.grid_worker.strip():
+                bad("grid_worker", "on account (代付) needs the grid worker who pays")
+            elif workers and order.grid_worker not in workers:
+                bad("grid_worker", f"{order.grid_worker} is not a grid worker of "
+                    f"{household.community} ({', '.join(workers)})",
+                    desk.root / "communities.toml")
     return problems
 
 
@@ -160,6 +172,8 @@ def add_orders(desk: Desk, round_code: str, orders: Sequence[NewOrder], *,
             table["taken_at"] = order.taken_at.astimezone(zone).replace(microsecond=0)
             table["taken_by"] = taken_by
             table["source"] = order.source
+            if order.grid_worker:
+                table["grid_worker"] = order.grid_worker
             tables.append(table)
         if tables:
             if not text.endswith("\n"):

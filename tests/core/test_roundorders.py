@@ -36,7 +36,7 @@ def test_added_orders_are_appended_with_the_next_ids_and_keep_the_comments(
     result = add_orders(demo_desk, ROUND, [
         _order("case 20261125-0001"),
         _order("case 20261125-0002", "h0003", "eggs-30", 2, payment=Payment.ON_ACCOUNT,
-               payment_ref="GW-7")], operator="li.na")
+               payment_ref="GW-7", grid_worker="grid.jinxiu.2")], operator="li.na")
     last = len(before.orders)
     assert result == AddedOrders(ROUND, (f"{ROUND}-{last + 1:04d}", f"{ROUND}-{last + 2:04d}"),
                                  ())
@@ -48,8 +48,9 @@ def test_added_orders_are_appended_with_the_next_ids_and_keep_the_comments(
     assert (first.household, first.lines, first.taken_by, first.source) == (
         "h0001", (OrderLine("rice-5kg", 1),), "li.na", "case 20261125-0001")
     assert first.taken_at == T0 and first.payment == Payment.DUE
-    assert (second.payment, second.payment_ref, second.lines) == (
-        Payment.ON_ACCOUNT, "GW-7", (OrderLine("eggs-30", 2),))
+    assert (second.payment, second.payment_ref, second.lines, second.grid_worker) == (
+        Payment.ON_ACCOUNT, "GW-7", (OrderLine("eggs-30", 2),), "grid.jinxiu.2")
+    assert first.grid_worker == ""
 
 
 def test_the_same_source_is_never_added_twice(demo_desk: core.Desk) -> None:
@@ -77,6 +78,9 @@ def test_the_same_source_is_never_added_twice(demo_desk: core.Desk) -> None:
     (NewOrder("h0001", (OrderLine("rice-5kg"),), T0.replace(tzinfo=None), "case 1"),
      "taken_at", "no time zone"),
     (_order(" "), "source", "where it comes from"),
+    (_order("case 1", payment=Payment.ON_ACCOUNT), "grid_worker", "needs the grid worker"),
+    (_order("case 1", payment=Payment.ON_ACCOUNT, grid_worker="grid.yangguang.1"),
+     "grid_worker", "not a grid worker of jinxiu"),
 ])
 def test_a_bad_order_writes_nothing(demo_desk: core.Desk, order: NewOrder, field: str,
                                     words: str) -> None:
