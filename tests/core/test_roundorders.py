@@ -8,6 +8,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import core
 from core.packing.orders import OrderLine, Payment
@@ -133,3 +135,44 @@ def test_two_processes_adding_at_once_both_keep_their_orders(demo_desk_dir: Path
     assert {o.source for o in orders if o.source} == {
         f"{w} {n}" for w in "ab" for n in range(count)}
     assert sorted(ids) == sorted(o.id for o in orders if o.source)
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r"),
+                max_size=12)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(batches=st.lists(st.lists(st.tuples(
+    st.sampled_from(["h0001", "h0003", "h0010"]),
+    st.lists(st.tuples(st.sampled_from(["rice-5kg", "eggs-30", "cabbage-2kg"]),
+                       st.integers(1, 100)), min_size=1, max_size=3),
+    st.integers(0, 8),  # the source, often one seen before
+    st.sampled_from([Payment.DUE, Payment.PAID]), _TEXT), max_size=4), min_size=1, max_size=3))
+def test_what_is_added_reads_back_and_every_source_once(
+        tmp_path_factory: pytest.TempPathFactory,
+        batches: list[list[tuple[str, list[tuple[str, int]], int, Payment, str]]]) -> None:
+    from core.demo import copy_demo_desk
+
+    desk = core.open_desk(copy_demo_desk(tmp_path_factory.mktemp("d") / "desk"))
+    try:
+        before = read_round(desk, _path(desk)).orders
+        expected: dict[str, tuple[str, tuple[OrderLine, ...], Payment, str]] = {}
+        for batch in batches:
+            orders = [NewOrder(household, tuple(OrderLine(c, q) for c, q in lines), T0,
+                               f"list ü\"\\ {source}", payment=payment, payment_ref=ref)
+                      for household, lines, source, payment, ref in batch]
+            result = add_orders(desk, ROUND, orders)
+            fresh = [o for o in orders if o.source not in expected]
+            unique = list({o.source: o for o in reversed(fresh)}.values())[::-1]
+            assert len(result.added) == len(unique)
+            for order in unique:
+                expected[order.source] = (order.household, order.lines, order.payment,
+                                          order.payment_ref)
+        after = read_round(desk, _path(desk)).orders
+        assert after[:len(before)] == before
+        added = after[len(before):]
+        assert {o.source: (o.household, o.lines, o.payment, o.payment_ref)
+                for o in added} == expected
+        assert len(added) == len(expected)
+    finally:
+        desk.cases.index.close()
