@@ -7,10 +7,10 @@ import json
 import core
 from core import ledger as L
 from tests.conftest import Run
-from tests.core.test_deliveries import _deliver, _on_account
+from tests.core.test_deliveries import _deliver, _on_account, _owed, _without_grid_worker
 
 
-def test_delivered_writes_the_ious_once_and_lists_orders_without_a_grid_worker(
+def test_delivered_writes_the_ious_once(
         demo_desk: core.Desk, run: Run) -> None:
     desk = str(demo_desk.root)
     order = _on_account(demo_desk)
@@ -19,14 +19,23 @@ def test_delivered_writes_the_ious_once_and_lists_orders_without_a_grid_worker(
     _deliver(demo_desk)
     status, out, err = run("round", "delivered", "r1125", "jinxiu", "--desk", desk, "--json")
     found = json.loads(out)
-    assert status == 1  # the demo round's hand-written on-account orders name no grid worker
-    assert len(found["written"]) == 1 and found["already"] == []
-    assert found["unattributed"] and all(o in err for o in found["unattributed"])
-    [iou] = [r for r in demo_desk.ledgers.records() if isinstance(r, L.Iou)
-             and r.round == "r1125"]
-    assert iou.id == found["written"][0] and iou.order == order
+    assert status == 0 and found["already"] == [] and found["unattributed"] == []
+    ious = {r.id: r.order for r in demo_desk.ledgers.records()
+            if isinstance(r, L.Iou) and r.round == "r1125"}
+    assert sorted(ious) == sorted(found["written"])
+    assert sorted(ious.values()) == sorted(_owed(demo_desk)) and order in ious.values()
     status, out, _err = run("round", "delivered", "r1125", "jinxiu", "--desk", desk)
-    assert "IOUs written: 0" in out and f"already in the ledgers: {order}" in out
+    assert status == 0 and "IOUs written: 0" in out and order in out
+
+
+def test_an_order_without_its_grid_worker_is_listed_and_exits_1(
+        demo_desk: core.Desk, run: Run) -> None:
+    unpaid = _without_grid_worker(demo_desk)
+    _deliver(demo_desk)
+    status, out, err = run("round", "delivered", "r1125", "jinxiu", "--desk",
+                           str(demo_desk.root))
+    assert status == 1 and f"{unpaid}: on account but names no grid worker" in err
+    assert f"IOUs written: {len(_owed(demo_desk)) - 1} " in out
 
 
 def test_delivered_needs_a_round_and_a_community(demo_desk: core.Desk, run: Run) -> None:
