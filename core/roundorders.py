@@ -201,10 +201,13 @@ def round_code(day_one: date) -> str:
 
 
 def _cutoff(desk: Desk) -> tuple[int, time]:
-    config, _problems = load_packing_config(desk.root)
-    days, cutoff = (3, "11:00") if config is None else (config.round_days, config.order_cutoff)
-    hours, minutes = cutoff.split(":")
-    return days, time(int(hours), int(minutes))
+    """``packing.toml``'s round length in days and order cut-off; :class:`DeskError` with its
+    problems when it cannot be read (a guessed cut-off would put orders in the wrong round)."""
+    config, problems = load_packing_config(desk.root)
+    if config is None:
+        raise DeskError(problems)
+    hours, minutes = config.order_cutoff.split(":")
+    return config.round_days, time(int(hours), int(minutes))
 
 
 @attrs.frozen

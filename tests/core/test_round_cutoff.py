@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import core
+from core.problems import DeskError
 from core.roundorders import open_round_for, round_for
 from core.rounds import read_round
 
@@ -126,3 +129,36 @@ def test_the_chosen_round_is_the_first_whose_cut_off_is_not_past(minutes: int,
             assert found.exists and found.code == "r1229"
     finally:
         desk.cases.index.close()
+
+
+def test_the_cut_off_and_round_length_come_from_packing_toml(demo_desk: core.Desk) -> None:
+    path = demo_desk.root / "packing.toml"
+    text = path.read_text(encoding="utf-8")
+    assert 'order_cutoff = "11:00"' in text and "round_days = 3" in text
+    path.write_text(text.replace('order_cutoff = "11:00"', 'order_cutoff = "10:00"')
+                    .replace("round_days = 3", "round_days = 4"), encoding="utf-8")
+    assert round_for(demo_desk, _at(date(2026, 11, 25), 10, 1)).code == "r1129"
+    path.write_text(text.replace('order_cutoff = "11:00"', 'order_cutoff = "late"'),
+                    encoding="utf-8")
+    with pytest.raises(DeskError) as caught:
+        round_for(demo_desk, _at(date(2026, 11, 25), 10, 1))
+    assert caught.value.problems[0].path == path
+
+
+def _open_next(desk_dir: str, start: float) -> str:
+    desk = core.open_desk(desk_dir)
+    _rounds, _problems = desk.rounds  # warm: every process equally quick from the start
+    time.sleep(max(0.0, start - time.time()))
+    try:
+        return open_round_for(desk, _at(date(2026, 11, 25), 11, 1))[0]
+    except OSError as exc:  # the round file taken by a colleague in between
+        return f"failed: {exc}"
+
+
+def test_operators_past_the_cut_off_at_once_start_one_next_round(demo_desk_dir: Path) -> None:
+    start = time.time() + 3.0
+    with ProcessPoolExecutor(4) as pool:
+        codes = list(pool.map(_open_next, [str(demo_desk_dir)] * 4, [start] * 4))
+    assert codes == ["r1128"] * 4
+    assert sorted(p.name for p in (demo_desk_dir / "rounds").glob("*.toml")) == [
+        "r1125.toml", "r1128.toml"]
