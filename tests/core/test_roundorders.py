@@ -176,3 +176,20 @@ def test_what_is_added_reads_back_and_every_source_once(
         assert len(added) == len(expected)
     finally:
         desk.cases.index.close()
+
+
+def test_a_write_cut_short_leaves_the_round_as_it_was(demo_desk: core.Desk,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import core.storage.atomic as atomic
+
+    before = _path(demo_desk).read_bytes()
+
+    def power_cut(_source: object, _target: object) -> None:
+        raise OSError("power cut")
+
+    monkeypatch.setattr(atomic.os, "replace", power_cut)
+    with pytest.raises(OSError, match="power cut"):
+        add_orders(demo_desk, ROUND, [_order("case 1")])
+    monkeypatch.undo()
+    assert _path(demo_desk).read_bytes() == before
+    assert sorted(p.name for p in _path(demo_desk).parent.iterdir()) == ["r1125.toml"]
