@@ -90,9 +90,11 @@ def read_round(desk: Desk, path: Path) -> Round:
     data, text, problems = read_toml(path)
     if data is None:
         raise DeskError(problems)
-    lines = locate_lines(text)
+    lines: dict[tuple[str | int, ...], int] = {}
 
     def bad(key: tuple[Any, ...], field: str, message: str) -> None:
+        if not lines:  # located only for a file with problems: a long round reads faster
+            lines.update(locate_lines(text))
         problems.append(Problem(path, line_of(lines, key), message, field))
 
     for key in sorted(set(data) - {"schema_version", "round", "day_one", "order"}):
