@@ -216,3 +216,23 @@ async def test_the_preview_snapshot(make_app: AppFactory, desk: Desk, clock: Fak
         await settle(pilot)
         assert "past round r1123's cut-off" in screen_text(app)
         snap(app, "case_order_preview_80x24")
+
+
+async def test_a_long_order_keeps_its_amount_and_keys_on_screen(make_app: AppFactory,
+                                                                desk: Desk) -> None:
+    items = tuple(ItemLine(code, 1) for code in desk.catalogue)
+    assert len(items) == 8
+    case_id = _groceries(desk, items=items)
+    total = sum(item.price_fen for item in desk.catalogue.values())
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(app, pilot, case_id)
+        await pilot.press("g")
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "... and 3 more" in shown and f"¥{total // 100}.{total % 100:02d}" in shown
+        assert "enter Add order" in shown
+        await pilot.press("enter")
+        await settle(pilot)
+    [order] = read_round(desk, _round(desk, "r1123")).orders
+    assert len(order.lines) == 8

@@ -51,6 +51,8 @@ if TYPE_CHECKING:
 
 #: the categories whose cases become orders
 ORDERING = frozenset({Category.GROCERIES, Category.ORDERING_HELP})
+#: goods lines the preview lists before it says how many more there are
+MAX_GOODS_SHOWN = 6
 #: a payment choice for pay-on-behalf by a grid worker: ``on_account:<grid worker>``
 ON_ACCOUNT_PREFIX = f"{Payment.ON_ACCOUNT.value}:"
 
@@ -144,6 +146,9 @@ class CaseOrderDialog(FormDialog[OrderChoice | None]):
             total += amount
             goods.append(f"{record_name(item, line.code)} x{line.quantity}  "
                          f"¥{format_yuan(amount)}")
+        if len(goods) > MAX_GOODS_SHOWN:  # the amount and the keys stay on an 80x24 screen
+            rest = len(goods) - MAX_GOODS_SHOWN + 1
+            goods = [*goods[:MAX_GOODS_SHOWN - 1], _("... and {n} more").format(n=rest)]
         found = self.preview.round
         day = _("{round}, day one {day}").format(round=found.code, day=f"{found.day_one:%m-%d}")
         return [row("Household", f"{order.household}  {where} {address}".rstrip()),
