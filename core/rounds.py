@@ -14,6 +14,10 @@ A round's household orders, as the grid workers total them, live in one file per
     payment = "paid"              # paid | due | on_account (a grid worker paid: 代付记账)
     payment_ref = "WX1125-0001"
     lines = [{ code = "rice-5kg", quantity = 1 }, { code = "eggs-30", quantity = 1 }]
+    taken_at = 2026-11-25T09:30:00+08:00    # orders entered at the desk (core.roundorders) say
+    taken_by = "li.na"                      # when, by whom and from where: the source is never
+    source = "case 20261125-0007"           # added to a round twice
+    grid_worker = "grid.jinxiu.1"           # on_account: who paid (the IOU at delivery)
 
 :func:`read_round` validates it (every problem with its line); :func:`plan_round` packs every
 order into labelled boxes, loads the boxes on vehicles (city -> district transfer station ->
@@ -29,7 +33,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,7 +72,8 @@ STANDARD_PACK = "set-pack"
 #: the default fleet; a desk names its own in packing.toml's [vehicles]
 TRUCK = DEFAULT_VEHICLES["truck"].vehicle("truck")
 VAN = DEFAULT_VEHICLES["van"].vehicle("van")
-_ORDER_KEYS = {"id", "household", "payment", "payment_ref", "lines"}
+_ORDER_KEYS = {"id", "household", "payment", "payment_ref", "lines", "taken_at", "taken_by",
+               "source", "grid_worker"}
 
 #: the most of one goods a household may order in a round (one line of an order): every unit is
 #: packed, so a mistyped quantity must not stall the round
@@ -95,9 +100,11 @@ def read_round(desk: Desk, path: Path) -> Round:
     data, text, problems = read_toml(path)
     if data is None:
         raise DeskError(problems)
-    lines = locate_lines(text)
+    lines: dict[tuple[str | int, ...], int] = {}
 
     def bad(key: tuple[Any, ...], field: str, message: str) -> None:
+        if not lines:  # located only for a file with problems: a long round reads faster
+            lines.update(locate_lines(text))
         problems.append(Problem(path, line_of(lines, key), message, field))
 
     for key in sorted(set(data) - {"schema_version", "round", "day_one", "order"}):
@@ -112,6 +119,7 @@ def read_round(desk: Desk, path: Path) -> Round:
         bad(("day_one",), "day_one", "must be a date such as 2026-11-25")
     orders: list[HouseholdOrder] = []
     seen: set[str] = set()
+    sources: dict[str, str] = {}
     for number, entry in enumerate(data.get("order", [])):
         at = ("order", number)
         for key in sorted(set(entry) - _ORDER_KEYS):
@@ -149,11 +157,29 @@ def read_round(desk: Desk, path: Path) -> Round:
         if not order_lines:
             bad((*at, "lines"), "order.lines", f"order {order_id}: no goods")
             continue
+        taken_at = entry.get("taken_at")
+        if taken_at is not None and (not isinstance(taken_at, datetime)
+                                     or taken_at.utcoffset() is None):
+            bad((*at, "taken_at"), "order.taken_at",
+                f"order {order_id}: taken_at must be a time with its offset, such as "
+                "2026-11-25T09:30:00+08:00")
+            continue
+        texts = {name: entry.get(name, "") for name in ("taken_by", "source", "grid_worker")}
+        wrong = [name for name, value in texts.items() if not isinstance(value, str)]
+        if wrong:
+            bad((*at, wrong[0]), f"order.{wrong[0]}", f"order {order_id}: {wrong[0]} must be text")
+            continue
+        taken_by, source, grid_worker = texts["taken_by"], texts["source"], texts["grid_worker"]
+        if source and source in sources:
+            bad((*at, "source"), "order.source",
+                f"order {order_id}: source {source!r} is also order {sources[source]}'s")
+        sources.setdefault(source, order_id)
         community = desk.communities.get(household.community)
         orders.append(HouseholdOrder(
             order_id, household.id, household.community, tuple(order_lines),
             household.building, household.unit, household.room, payment,
-            str(entry.get("payment_ref", "")), community.name if community else ""))
+            str(entry.get("payment_ref", "")), community.name if community else "",
+            taken_at, taken_by, source, grid_worker))
     if problems:
         raise DeskError(problems)
     assert isinstance(code, str) and isinstance(day_one, date)

@@ -53,6 +53,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="write the manifests per vehicle load and drop point as a PDF")
     parser.add_argument("--lang", choices=["zh", "en"],
                         help="language (default: the desk's locale)")
+    parser.add_argument("rest", nargs="*", metavar="COMMUNITY",
+                        help="`round delivered ROUND COMMUNITY`: the round reached the "
+                             "community's drop point; write its pay-on-behalf IOUs")
     parser.add_argument("--time-limit", type=time_limit, default=0.5, metavar="S",
                         help=f"seconds the packer may search (default 0.5, at most "
                              f"{MAX_TIME_LIMIT:g})")
@@ -91,6 +94,13 @@ def _choose(desk: Desk, wanted: str | None) -> tuple[Round | None, list[Problem]
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.round == "delivered":
+        from tui.commands.round_delivered import run_delivered
+
+        return run_delivered(args, args.rest)
+    if args.rest:
+        print(f"baogong round: unexpected {' '.join(args.rest)}", file=sys.stderr)
+        return 2
     try:
         desk = Desk.open(resolve_desk(args.desk))
     except DeskError as exc:
