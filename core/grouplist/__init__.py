@@ -1,0 +1,150 @@
+"""Orders from group lists (接龙): the numbered lists grid leaders collect in WeChat groups, and
+the order sheets (CSV/XLSX) some keep instead.
+
+A 接龙 reads like this::
+
+    #接龙
+    锦绣社区第25轮团购，11点截止
+    例 3栋2单元401 张三 蔬菜包x1 大米5kg×2
+    1. 13栋4单元404 邹伟 蔬菜包x1 大米5kg×2 鸡蛋30枚
+    2、11-3-1402 常国 西红柿1kg 两袋土豆 已付
+    3) 林梅子 大白菜2棵
+
+Lines before the first numbered one are its header (the title, the example): neither orders nor
+errors; a community named there is where the list's addresses are. Each numbered line (``12.``,
+``12、``, ``12)``, ``12：``, full-width forms too) is one household's order: see
+:mod:`core.grouplist.lines` for how a line is read and :mod:`core.grouplist.matching` for how its
+household and goods are found. A line that cannot be read is listed with its number, its text and
+why; an unnumbered line after the first numbered one is one of them (a line the list broke).
+
+:func:`read_list` reads text, :func:`read_order_sheet` a spreadsheet
+(:mod:`core.grouplist.sheets`); :func:`read_group_list` picks by the file's kind. Nothing here
+writes: :mod:`core.roundorders` adds the orders to a round.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import attrs
+
+from core.grouplist.lines import ListOrder, Reading, Unreadable, joined, read_order
+from core.grouplist.matching import Goods, Register, normal
+from core.levels.plans import Text
+from core.problems import DeskError, Problem
+from core.reference import CatalogueItem, Community, Household
+
+if TYPE_CHECKING:
+    from core.desk import Desk
+
+__all__ = ["GroupList", "ListOrder", "Matcher", "Unreadable", "read_group_list", "read_list"]
+
+#: a list line's number: 12. 12、 12) 12: (full-width forms are made plain first)
+NUMBERED = re.compile(r"^\s*(?P<number>\d{1,5})\s*[.、)\]:]\s*(?P<body>.*)$")
+#: a list of more lines than this is not a group list (a district register pasted by mistake)
+MAX_LIST_LINES = 20_000
+
+
+@attrs.frozen
+class GroupList:
+    """What a list says: the orders read and the lines that could not be, in the list's order;
+    ``lines`` counts the order lines (numbered lines, or sheet rows) read or not."""
+
+    orders: tuple[ListOrder, ...]
+    unreadable: tuple[Unreadable, ...]
+    lines: int
+
+    def as_json(self, lang: str = "en") -> dict[str, object]:
+        """The preview as ``baogong round import --json`` prints it (without ``added``)."""
+        return {"orders": len(self.orders), "lines": self.lines,
+                "unreadable": [{"line": u.line, "text": u.text, "why": u.why.get(lang)}
+                               for u in self.unreadable]}
+
+
+class Matcher:
+    """The register and catalogue a list is read against, indexed once: the households of
+    ``communities`` (every community when empty) and the whole catalogue."""
+
+    def __init__(self, households: Iterable[Household], communities: Mapping[str, Community],
+                 catalogue: Mapping[str, CatalogueItem], scope: Iterable[str] = ()) -> None:
+        self.register = Register(households, communities, scope)
+        self.goods = Goods(catalogue)
+
+    @classmethod
+    def for_desk(cls, desk: Desk, scope: Iterable[str] = ()) -> Matcher:
+        return cls(desk.households.values(), desk.communities, desk.catalogue, scope)
+
+
+class _Orders:
+    """Orders as they are read, one per household: a household's second line is unreadable."""
+
+    def __init__(self) -> None:
+        self.orders: list[ListOrder] = []
+        self.unreadable: list[Unreadable] = []
+        self.first_line: dict[str, int] = {}
+
+    def add(self, number: int, text: str, reading: Reading) -> None:
+        household = reading.found.household
+        if reading.whys or not household:
+            self.unreadable.append(Unreadable(number, text, joined(reading.whys)))
+        elif household in self.first_line:
+            first = self.first_line[household]
+            self.unreadable.append(Unreadable(number, text, Text(
+                f"这一户在第 {first} 行已下单；请合并成一行",
+                f"this household already ordered on line {first}: make it one line")))
+        else:
+            self.first_line[household] = number
+            self.orders.append(ListOrder(number, text, household, reading.lines, reading.paid))
+
+    def result(self, count: int) -> GroupList:
+        return GroupList(tuple(self.orders), tuple(self.unreadable), count)
+
+
+def read_list(text: str, matcher: Matcher, communities: Iterable[str] = ()) -> GroupList:
+    """Read a 接龙 list's text; ``communities``: where its addresses are when neither the
+    header nor a line names a community (every community of the matcher when empty)."""
+    where = list(communities)
+    seen_numbered = False
+    orders = _Orders()
+    count = 0
+    for number, raw in enumerate(text.splitlines()[:MAX_LIST_LINES], start=1):
+        line = normal(raw).strip()
+        if not line:
+            continue
+        numbered = NUMBERED.match(line)
+        if not numbered:
+            if not seen_numbered:  # the header: a community it names is the list's
+                named = matcher.register.communities_named(line)
+                if len(named) == 1 and not communities:
+                    where = list(named)
+                continue
+            count += 1
+            orders.unreadable.append(Unreadable(number, raw.strip(), Text(
+                "没有序号：接龙的每一行以序号开头（12. ……）",
+                "not numbered: each line of a list starts with its number (12. ...)")))
+            continue
+        seen_numbered = True
+        count += 1
+        orders.add(number, raw.strip(),
+                   read_order(numbered["body"], matcher.register, matcher.goods, where))
+    return orders.result(count)
+
+
+def read_group_list(path: Path, matcher: Matcher, communities: Iterable[str] = ()) -> GroupList:
+    """Read a list from a file: CSV or XLSX as an order sheet, anything else as 接龙 text
+    (UTF-8 or GB18030). :class:`DeskError` when the file cannot be read at all."""
+    from core.grouplist.sheets import read_order_sheet
+    from core.registers.tabular import XLSX_SUFFIXES, read_register_file
+
+    if path.suffix.lower() in (*XLSX_SUFFIXES, ".csv"):
+        return read_order_sheet(path, matcher, communities)
+    data = read_register_file(path)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return read_list(data.decode(encoding), matcher, communities)
+        except UnicodeDecodeError:
+            continue
+    raise DeskError([Problem(path, None, "neither UTF-8 nor GB18030 text")])
