@@ -14,6 +14,9 @@ A round's household orders, as the grid workers total them, live in one file per
     payment = "paid"              # paid | due | on_account (a grid worker paid: 代付记账)
     payment_ref = "WX1125-0001"
     lines = [{ code = "rice-5kg", quantity = 1 }, { code = "eggs-30", quantity = 1 }]
+    taken_at = 2026-11-25T09:30:00+08:00    # orders entered at the desk (core.roundorders) say
+    taken_by = "li.na"                      # when, by whom and from where: the source is never
+    source = "case 20261125-0007"           # added to a round twice
 
 :func:`read_round` validates it (every problem with its line); :func:`plan_round` packs every
 order into labelled boxes, loads the boxes on vehicles (city -> district transfer station ->
@@ -28,7 +31,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -58,7 +61,8 @@ SCHEMA_VERSION = 1
 STANDARD_PACK = "set-pack"
 TRUCK = Vehicle("truck", 2000.0, 12000.0)
 VAN = Vehicle("van", 600.0, 3000.0)
-_ORDER_KEYS = {"id", "household", "payment", "payment_ref", "lines"}
+_ORDER_KEYS = {"id", "household", "payment", "payment_ref", "lines", "taken_at", "taken_by",
+               "source"}
 
 #: the most of one goods a household may order in a round (one line of an order): every unit is
 #: packed, so a mistyped quantity must not stall the round
@@ -102,6 +106,7 @@ def read_round(desk: Desk, path: Path) -> Round:
         bad(("day_one",), "day_one", "must be a date such as 2026-11-25")
     orders: list[HouseholdOrder] = []
     seen: set[str] = set()
+    sources: dict[str, str] = {}
     for number, entry in enumerate(data.get("order", [])):
         at = ("order", number)
         for key in sorted(set(entry) - _ORDER_KEYS):
@@ -139,11 +144,28 @@ def read_round(desk: Desk, path: Path) -> Round:
         if not order_lines:
             bad((*at, "lines"), "order.lines", f"order {order_id}: no goods")
             continue
+        taken_at = entry.get("taken_at")
+        if taken_at is not None and (not isinstance(taken_at, datetime)
+                                     or taken_at.utcoffset() is None):
+            bad((*at, "taken_at"), "order.taken_at",
+                f"order {order_id}: taken_at must be a time with its offset, such as "
+                "2026-11-25T09:30:00+08:00")
+            continue
+        taken_by, source = entry.get("taken_by", ""), entry.get("source", "")
+        if not isinstance(taken_by, str) or not isinstance(source, str):
+            field = "taken_by" if not isinstance(taken_by, str) else "source"
+            bad((*at, field), f"order.{field}", f"order {order_id}: {field} must be text")
+            continue
+        if source and source in sources:
+            bad((*at, "source"), "order.source",
+                f"order {order_id}: source {source!r} is also order {sources[source]}'s")
+        sources.setdefault(source, order_id)
         community = desk.communities.get(household.community)
         orders.append(HouseholdOrder(
             order_id, household.id, household.community, tuple(order_lines),
             household.building, household.unit, household.room, payment,
-            str(entry.get("payment_ref", "")), community.name if community else ""))
+            str(entry.get("payment_ref", "")), community.name if community else "",
+            taken_at, taken_by, source))
     if problems:
         raise DeskError(problems)
     assert isinstance(code, str) and isinstance(day_one, date)

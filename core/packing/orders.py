@@ -18,6 +18,7 @@ from __future__ import annotations
 import enum
 import time
 from collections.abc import Iterable, Mapping, Sequence, Sized
+from datetime import datetime
 
 import attrs
 
@@ -85,6 +86,11 @@ class HouseholdOrder:
     payment: Payment = Payment.DUE
     payment_ref: str = ""
     community_name: str = ""
+    #: when the order was taken (aware), by whom, and where from (``case ...``, ``list ...``):
+    #: orders entered at the desk carry them, older round files may not
+    taken_at: datetime | None = None
+    taken_by: str = ""
+    source: str = ""
 
     @property
     def address(self) -> str:
