@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,13 +35,16 @@ import attrs
 from core.grouplist.lines import ListOrder, Reading, Unreadable, joined, read_order
 from core.grouplist.matching import Goods, Register, normal
 from core.levels.plans import Text
+from core.packing.orders import Payment
 from core.problems import DeskError, Problem
 from core.reference import CatalogueItem, Community, Household
+from core.roundorders import NewOrder
 
 if TYPE_CHECKING:
     from core.desk import Desk
 
-__all__ = ["GroupList", "ListOrder", "Matcher", "Unreadable", "read_group_list", "read_list"]
+__all__ = ["GroupList", "ListOrder", "Matcher", "Unreadable", "new_orders", "read_group_list",
+           "read_list", "round_communities"]
 
 #: a list line's number: 12. 12、 12) 12: (full-width forms are made plain first)
 NUMBERED = re.compile(r"^\s*(?P<number>\d{1,5})\s*[.、)\]:]\s*(?P<body>.*)$")
@@ -104,8 +108,8 @@ class _Orders:
 
 
 def read_list(text: str, matcher: Matcher, communities: Iterable[str] = ()) -> GroupList:
-    """Read a 接龙 list's text; ``communities``: where its addresses are when neither the
-    header nor a line names a community (every community of the matcher when empty)."""
+    """Read a 接龙 list's text; ``communities``: where its addresses and names are when neither
+    the header nor a line names a community (every community of the matcher when empty)."""
     where = list(communities)
     seen_numbered = False
     orders = _Orders()
@@ -118,7 +122,7 @@ def read_list(text: str, matcher: Matcher, communities: Iterable[str] = ()) -> G
         if not numbered:
             if not seen_numbered:  # the header: a community it names is the list's
                 named = matcher.register.communities_named(line)
-                if len(named) == 1 and not communities:
+                if len(named) == 1:
                     where = list(named)
                 continue
             count += 1
@@ -148,3 +152,24 @@ def read_group_list(path: Path, matcher: Matcher, communities: Iterable[str] = (
         except UnicodeDecodeError:
             continue
     raise DeskError([Problem(path, None, "neither UTF-8 nor GB18030 text")])
+
+
+def round_communities(desk: Desk, round_code: str) -> list[str]:
+    """The communities whose households already ordered in the round: where a list for it
+    most likely comes from (empty for a new round, or one that cannot be read)."""
+    from core.roundorders import find_round
+    from core.rounds import read_round
+
+    try:
+        round_ = read_round(desk, find_round(desk, round_code))
+    except DeskError:
+        return []
+    return sorted({order.community for order in round_.orders})
+
+
+def new_orders(group: GroupList, taken_at: datetime) -> list[NewOrder]:
+    """The list's orders as :func:`core.roundorders.add_orders` takes them, each with its
+    content key as its source (the same order from the same list is never added twice)."""
+    return [NewOrder(order.household, order.lines, taken_at, order.key,
+                     Payment.PAID if order.paid else Payment.DUE)
+            for order in group.orders]

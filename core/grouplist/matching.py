@@ -4,10 +4,10 @@ or code (接龙匹配).
 :class:`Register` indexes the households of the communities a list may come from; a line's
 address (``3栋2单元401``, ``3-2-401``, ``3号楼2单元401室``, ``3-401`` when the building has no
 units) or the name of one of its residents finds the household. :class:`Goods` indexes the
-catalogue; a list writes goods as people write them (``大米5kg``, ``鸡蛋30枚``, ``dami``, ``rice-5kg``)
-and a token matches the item whose name contains it, whose pinyin or initials begin with it at a
-syllable, or whose code it is. Anything that matches two households or two items is ambiguous,
-never guessed.
+catalogue; a list writes goods as people write them (``大米5kg``, ``鸡蛋30枚``, ``dami``,
+``rice-5kg``) and a token matches the item whose name contains it, whose pinyin or initials
+begin with it at a syllable, or whose code it is. Anything that matches two households or two
+items is ambiguous, never guessed.
 """
 
 from __future__ import annotations
@@ -91,9 +91,9 @@ class Register:
             self.by_address[household.community, b, u, r].append(household)
             self.by_room[household.community, b, r].append(household)
             for resident in household.residents:
-                names = self.by_name[normal(resident.name)]
-                if household not in names:
-                    names.append(household)
+                same_name = self.by_name[normal(resident.name)]
+                if household not in same_name:
+                    same_name.append(household)
         names: dict[str, str] = {}
         for code, community in communities.items():
             for name in {normal(community.name), normal(_short(community.name)), code.lower()}:
