@@ -33,6 +33,14 @@ _ONLY_AMOUNT = re.compile(
     rf"^(?:[x×*]\s*(?:\d+|[{NUMERALS}]+)?[{COUNTERS}]?"
     rf"|(?:\d+(?:\.\d+)?|[{NUMERALS}]+)[a-z]{{0,2}}[{COUNTERS}]?|[{COUNTERS}])$")
 _HAN_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,5}$")
+#: common surnames (百家姓, the most frequent first): a word starting with one may be a name
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
+    "龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞"
+    "左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕"
+    "屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧"
+    "闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝")
 PAID_WORDS = frozenset({"已付", "已付款", "已支付", "已转", "已转账", "已交", "paid"})
 GENERIC_COUNTERS = frozenset("份个")
 
@@ -88,7 +96,8 @@ def words(text: str) -> list[str]:
         if not word:
             continue
         if out and _ONLY_AMOUNT.match(word):
-            out[-1] += f"×{word}" if word.isdigit() else word  # 香皂 3: three of them
+            bare = word.isdigit() and out[-1][-1] not in "x×*"
+            out[-1] += f"×{word}" if bare else word  # 香皂 3: three of them
         else:
             out.append(word)
     return out
@@ -144,14 +153,23 @@ class Reading:
     paid: bool
 
 
+def _looks_like_name(word: str, goods: Goods) -> bool:
+    """A word that is a person's name the register may not have (a relative, a tenant): two to
+    five Chinese characters starting with a common surname, and no goods."""
+    return (bool(_HAN_NAME.match(word)) and word[0] in SURNAMES
+            and not goods.match(word).items)
+
+
 def read_order(text: str, register: Register, goods: Goods,
                communities: Iterable[str] = ()) -> Reading:
     """Read one order's text (a list line without its number): an address (with a community
-    name before it, or in ``communities``), or a resident's name, then goods."""
+    name before it, or in ``communities``), or a resident's name, then goods. A name beside the
+    address that is not in the register is taken as the orderer's, not as goods."""
     body = normal(text)
     where = list(communities)
     found: Found | None = None
     match = find_address(body)
+    before, after = "", body
     if match:
         before = body[: match.start()].rstrip()
         community, length = register.community_in(before)
@@ -159,17 +177,19 @@ def read_order(text: str, register: Register, goods: Goods,
             where = [community]
             before = before[: len(before) - length]
         found = register.by_address_in(address_of(match), where)
-        body = f"{before} {body[match.end():]}"
+        after = body[match.end():]
+    leading = words(before)
+    beside = {len(leading) - 1, len(leading)} if match else {0}
     name = ""
     lines: list[OrderLine] = []
     whys: list[Text] = []
     paid = False
-    for word in words(body):
+    for index, word in enumerate([*leading, *words(after)]):
         if word in PAID_WORDS:
             paid = True
             continue
-        if not name and not lines and (register.is_name(word) or (
-                _HAN_NAME.match(word) and not goods.match(word).items)):
+        if not name and (register.is_name(word) or (
+                index in beside and _looks_like_name(word, goods))):
             name = word  # who ordered: finds the household when the line has no address
             continue
         line, why = read_goods(word, goods)
