@@ -22,7 +22,8 @@ def _item(code: str, name: str, unit: str = "袋") -> CatalogueItem:
 CATALOGUE = {item.code: item for item in [
     _item("rice-5kg", "东北大米 5kg"), _item("rice-10kg", "东北大米 10kg"),
     _item("eggs-30", "鲜鸡蛋 30枚", "盒"), _item("eggs-10", "鲜鸡蛋 10枚", "盒"),
-    _item("veg-pack-5kg", "蔬菜包（5kg 六样菜）", "包"), _item("cabbage-2kg", "大白菜（约2kg）", "棵"),
+    _item("veg-pack-5kg", "蔬菜包（5kg 六样菜）", "包"),
+    _item("cabbage-2kg", "大白菜（约2kg）", "棵"),
     _item("milk-uht-12", "纯牛奶 250ml×12", "箱"), _item("soap", "香皂", "块"),
     _item("potato-2kg", "土豆 2kg"),
 ]}

@@ -15,6 +15,7 @@ from core.grouplist import Matcher, read_list
 from core.packing.orders import OrderLine
 from core.reference import Household
 
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[core.Desk]:
     desk = core.open_desk(copy_demo_desk(tmp_path_factory.mktemp("grouplist") / "desk"))
