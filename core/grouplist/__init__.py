@@ -43,8 +43,8 @@ from core.roundorders import NewOrder
 if TYPE_CHECKING:
     from core.desk import Desk
 
-__all__ = ["GroupList", "ListOrder", "Matcher", "Unreadable", "new_orders", "read_group_list",
-           "read_list", "round_communities"]
+__all__ = ["GroupList", "ListImport", "ListOrder", "Matcher", "Unreadable", "add_list",
+           "new_orders", "read_group_list", "read_list", "round_communities"]
 
 #: a list line's number: 12. 12、 12) 12: (full-width forms are made plain first)
 NUMBERED = re.compile(r"^\s*(?P<number>\d{1,5})\s*[.、)\]:]\s*(?P<body>.*)$")
@@ -173,3 +173,31 @@ def new_orders(group: GroupList, taken_at: datetime) -> list[NewOrder]:
     return [NewOrder(order.household, order.lines, taken_at, order.key,
                      Payment.PAID if order.paid else Payment.DUE)
             for order in group.orders]
+
+
+@attrs.frozen
+class ListImport:
+    """A list read for a round, and what adding it did (``added``/``skipped`` empty when only
+    previewed)."""
+
+    round: str
+    list: GroupList
+    added: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = ()
+
+    def as_json(self, lang: str = "en") -> dict[str, object]:
+        """``{"orders", "lines", "added", "unreadable"}``, as ``baogong round import --json``."""
+        data = self.list.as_json(lang)
+        return {"orders": data["orders"], "lines": data["lines"], "added": len(self.added),
+                "unreadable": data["unreadable"]}
+
+
+def add_list(desk: Desk, round_code: str, group: GroupList, *, taken_at: datetime,
+             operator: str | None = None) -> ListImport:
+    """Add the list's readable orders to round ``round_code`` (:func:`add_orders`: checked
+    first, under the round's lock, atomically, attributed); an order already in the round
+    (the same household and goods from this list or an earlier paste) is skipped."""
+    from core.roundorders import add_orders
+
+    done = add_orders(desk, round_code, new_orders(group, taken_at), operator=operator)
+    return ListImport(done.round, group, done.added, done.skipped)

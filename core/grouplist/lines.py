@@ -127,12 +127,17 @@ def read_goods(word: str, goods: Goods) -> tuple[OrderLine | None, Text | None]:
             continue
         if not items:
             continue
-        quantity = chinese_number(count)
-        if quantity is None or not 0 < quantity <= MAX_QUANTITY:
-            return None, Text(f"{items[0].name} 的数量 {count} 须为 1 至 {MAX_QUANTITY}",
-                              f"quantity {count} of {items[0].name} must be 1 to {MAX_QUANTITY}")
-        return OrderLine(items[0].code, quantity), None
+        return counted(items[0], count)
     return None, ambiguous or Text(f"未知商品“{word}”", f"unknown goods \"{word}\"")
+
+
+def counted(item: CatalogueItem, count: str) -> tuple[OrderLine | None, Text | None]:
+    """``count`` (digits or Chinese numerals) of ``item``, or why it is not a quantity."""
+    quantity = chinese_number(count)
+    if quantity is None or not 0 < quantity <= MAX_QUANTITY:
+        return None, Text(f"{item.name} 的数量 {count} 须为 1 至 {MAX_QUANTITY}",
+                          f"quantity {count} of {item.name} must be 1 to {MAX_QUANTITY}")
+    return OrderLine(item.code, quantity), None
 
 
 def merge(lines: Iterable[OrderLine]) -> tuple[OrderLine, ...]:

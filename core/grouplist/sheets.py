@@ -21,14 +21,13 @@ from pathlib import Path
 import attrs
 
 from core.grouplist import GroupList, ListOrder, Matcher, Unreadable
-from core.grouplist.lines import chinese_number, joined, merge, read_goods
+from core.grouplist.lines import counted, joined, merge, read_goods
 from core.grouplist.matching import Address, Found, address_of, find_address, normal
 from core.levels.plans import Text
 from core.packing.orders import OrderLine
 from core.problems import DeskError, Problem
 from core.registers.columns import header_key
 from core.registers.tabular import Sheet, SourceRow, read_sheets
-from core.rounds import MAX_QUANTITY
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "community": ("社区", "community", "小区"),
@@ -131,19 +130,17 @@ def _goods(row: SourceRow, layout: _Layout, matcher: Matcher
             cell = normal(row.cells[index]).strip() if index < len(row.cells) else ""
             if not cell or cell == "0":
                 continue
-            quantity = chinese_number(cell)
-            if quantity is None or not 0 < quantity <= MAX_QUANTITY:
-                name = matcher.goods.catalogue[code].name
-                whys.append(Text(f"{name} 的数量 {cell} 须为 1 至 {MAX_QUANTITY}",
-                                 f"quantity {cell} of {name} must be 1 to {MAX_QUANTITY}"))
-            else:
-                lines.append(OrderLine(code, quantity))
+            line, why = counted(matcher.goods.catalogue[code], cell)
+            lines += [line] if line else []
+            whys += [why] if why else []
         return lines, whys
     goods = _cell(row, layout, "goods")
     count = normal(_cell(row, layout, "quantity"))
     if not goods:
         return lines, [Text("没有商品", "no goods")]
-    line, why = read_goods(normal(goods) + (f"×{count}" if count else ""), matcher.goods)
+    line, why = read_goods(normal(goods), matcher.goods)
+    if line is not None and count:  # the quantity column says how many
+        line, why = counted(matcher.goods.catalogue[line.code], count)
     if line is not None:
         lines.append(line)
     if why is not None:

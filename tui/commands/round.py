@@ -1,4 +1,5 @@
-"""``baogong round [ROUND]``: plan a group-buying delivery round (配送轮次) from the command line.
+"""``baogong round [ROUND]``: plan a group-buying delivery round (配送轮次) from the command line;
+``baogong round import ROUND FILE`` adds a group list's orders to it (:mod:`.round_import`).
 
 Prints what the console's rounds page shows, every ration cut included: the schedule, boxes,
 rationing per person where a district is at the ration's level on ``--day`` (default today), each
@@ -30,12 +31,19 @@ HELP = "plan a delivery round (配送轮次): boxes, rationing, staff, vehicle l
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("round", nargs="?", metavar="ROUND",
-                        help="a round's code (r1125) or file; default: the newest in rounds/")
+    parser.add_argument("words", nargs="*", metavar="ROUND | import ROUND FILE",
+                        help="a round's code (r1125) or file to plan (default: the newest in "
+                             "rounds/); or import ROUND FILE: add the orders of a group list "
+                             "(接龙 text, or a CSV/XLSX order sheet) to round ROUND")
     parser.add_argument("--day", type=iso_date, metavar="DATE",
                         help="the day whose emergency levels decide rationing (default today)")
     parser.add_argument("--labels", action="store_true", help="print every box label")
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="import: read the list and report, add nothing")
+    parser.add_argument("--community", action="append", metavar="CODE",
+                        help="import: the community of the list's addresses (default: the "
+                             "communities of the round's orders, or one named in the list)")
     parser.add_argument("--lang", choices=["zh", "en"],
                         help="language (default: the desk's locale)")
     parser.add_argument("--time-limit", type=time_limit, default=0.5, metavar="S",
@@ -69,11 +77,22 @@ def _choose(desk: Desk, wanted: str | None) -> tuple[Round | None, list[Problem]
 
 
 def run(args: argparse.Namespace) -> int:
+    words = list(args.words)
+    importing = words[:1] == ["import"]
+    if (len(words) != 3 if importing else len(words) > 1) or (
+            not importing and (args.dry_run or args.community)):
+        print("usage: baogong round [ROUND] | baogong round import ROUND FILE [--dry-run] "
+              "[--json] [--community CODE]", file=sys.stderr)
+        return 2
     try:
         desk = Desk.open(resolve_desk(args.desk))
     except DeskError as exc:
         return _fail(exc.problems)
-    round_, problems = _choose(desk, args.round)
+    if importing:
+        from tui.commands.round_import import run_import
+
+        return run_import(desk, words[1], Path(words[2]), args)
+    round_, problems = _choose(desk, words[0] if words else None)
     if round_ is None:
         return _fail(problems, desk.root)
     for problem in problems:  # other round files that cannot be read: say so, plan this one
