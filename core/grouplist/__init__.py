@@ -25,20 +25,22 @@ writes: :mod:`core.roundorders` adds the orders to a round.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
 
-from core.grouplist.lines import ListOrder, Reading, Unreadable, joined, read_order
-from core.grouplist.matching import Goods, Register, normal
+from core.grouplist.lines import GroupList, ListOrder, Reading, Unreadable, joined, read_order
+from core.grouplist.matching import Matcher, normal
+from core.grouplist.sheets import read_order_sheet
 from core.levels.plans import Text
 from core.packing.orders import Payment
 from core.problems import DeskError, Problem
-from core.reference import CatalogueItem, Community, Household
-from core.roundorders import NewOrder
+from core.registers.tabular import XLSX_SUFFIXES, read_register_file
+from core.roundorders import NewOrder, add_orders, find_round
+from core.rounds import read_round
 
 if TYPE_CHECKING:
     from core.desk import Desk
@@ -50,36 +52,6 @@ __all__ = ["GroupList", "ListImport", "ListOrder", "Matcher", "Unreadable", "add
 NUMBERED = re.compile(r"^\s*(?P<number>\d{1,5})\s*[.、)\]:]\s*(?P<body>.*)$")
 #: a list of more lines than this is not a group list (a district register pasted by mistake)
 MAX_LIST_LINES = 20_000
-
-
-@attrs.frozen
-class GroupList:
-    """What a list says: the orders read and the lines that could not be, in the list's order;
-    ``lines`` counts the order lines (numbered lines, or sheet rows) read or not."""
-
-    orders: tuple[ListOrder, ...]
-    unreadable: tuple[Unreadable, ...]
-    lines: int
-
-    def as_json(self, lang: str = "en") -> dict[str, object]:
-        """The preview as ``baogong round import --json`` prints it (without ``added``)."""
-        return {"orders": len(self.orders), "lines": self.lines,
-                "unreadable": [{"line": u.line, "text": u.text, "why": u.why.get(lang)}
-                               for u in self.unreadable]}
-
-
-class Matcher:
-    """The register and catalogue a list is read against, indexed once: the households of
-    ``communities`` (every community when empty) and the whole catalogue."""
-
-    def __init__(self, households: Iterable[Household], communities: Mapping[str, Community],
-                 catalogue: Mapping[str, CatalogueItem], scope: Iterable[str] = ()) -> None:
-        self.register = Register(households, communities, scope)
-        self.goods = Goods(catalogue)
-
-    @classmethod
-    def for_desk(cls, desk: Desk, scope: Iterable[str] = ()) -> Matcher:
-        return cls(desk.households.values(), desk.communities, desk.catalogue, scope)
 
 
 class _Orders:
@@ -140,9 +112,6 @@ def read_list(text: str, matcher: Matcher, communities: Iterable[str] = ()) -> G
 def read_group_list(path: Path, matcher: Matcher, communities: Iterable[str] = ()) -> GroupList:
     """Read a list from a file: CSV or XLSX as an order sheet, anything else as 接龙 text
     (UTF-8 or GB18030). :class:`DeskError` when the file cannot be read at all."""
-    from core.grouplist.sheets import read_order_sheet
-    from core.registers.tabular import XLSX_SUFFIXES, read_register_file
-
     if path.suffix.lower() in (*XLSX_SUFFIXES, ".csv"):
         return read_order_sheet(path, matcher, communities)
     data = read_register_file(path)
@@ -157,9 +126,6 @@ def read_group_list(path: Path, matcher: Matcher, communities: Iterable[str] = (
 def round_communities(desk: Desk, round_code: str) -> list[str]:
     """The communities whose households already ordered in the round: where a list for it
     most likely comes from (empty for a new round, or one that cannot be read)."""
-    from core.roundorders import find_round
-    from core.rounds import read_round
-
     try:
         round_ = read_round(desk, find_round(desk, round_code))
     except DeskError:
@@ -197,7 +163,5 @@ def add_list(desk: Desk, round_code: str, group: GroupList, *, taken_at: datetim
     """Add the list's readable orders to round ``round_code`` (:func:`add_orders`: checked
     first, under the round's lock, atomically, attributed); an order already in the round
     (the same household and goods from this list or an earlier paste) is skipped."""
-    from core.roundorders import add_orders
-
     done = add_orders(desk, round_code, new_orders(group, taken_at), operator=operator)
     return ListImport(done.round, group, done.added, done.skipped)

@@ -214,3 +214,19 @@ def read_order(text: str, register: Register, goods: Goods,
 
 def joined(whys: Sequence[Text]) -> Text:
     return Text("；".join(why.zh for why in whys), "; ".join(why.en for why in whys))
+
+
+@attrs.frozen
+class GroupList:
+    """What a list says: the orders read and the lines that could not be, in the list's order;
+    ``lines`` counts the order lines (numbered lines, or sheet rows) read or not."""
+
+    orders: tuple[ListOrder, ...]
+    unreadable: tuple[Unreadable, ...]
+    lines: int
+
+    def as_json(self, lang: str = "en") -> dict[str, object]:
+        """The preview as ``baogong round import --json`` prints it (without ``added``)."""
+        return {"orders": len(self.orders), "lines": self.lines,
+                "unreadable": [{"line": u.line, "text": u.text, "why": u.why.get(lang)}
+                               for u in self.unreadable]}

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -23,11 +24,15 @@ from core.levels.plans import Text
 from core.pinyin import char_initials, char_syllable, is_chinese
 from core.reference import CatalogueItem, Community, Household
 
+if TYPE_CHECKING:
+    from core.desk import Desk
+
 #: an address as lists write it: building (栋/幢/号楼/座/#/-), unit (单元/-), room (室/号)
 ADDRESS = re.compile(
     r"(?<![a-z\d.\-])(?P<building>\d+|[a-z])\s*(?:号楼|栋|幢|座|号|#|-)\s*"
     r"(?:(?P<unit>\d+)\s*(?:单元|-)\s*)?(?P<room>\d+)(?:室|号|房)?(?!\d)")
-_SPACES = re.compile(r"\s+")
+#: a word that may be pinyin: letters first, then letters, digits and the signs of a size
+_SPELLING = re.compile(r"[a-z][a-z0-9.%]*\Z")
 _NOT_A_NAME_PART = re.compile(r"[\s()（）\[\]【】约]")
 _COMMUNITY_SUFFIXES = ("社区", "小区", "村")
 
@@ -35,6 +40,8 @@ _COMMUNITY_SUFFIXES = ("社区", "小区", "村")
 def normal(text: str) -> str:
     """Text as it is compared: full-width letters, digits and signs made plain (NFKC), lower
     case, ``＊`` and ``X`` as quantity signs unchanged (``x`` after lower case)."""
+    if text.isascii():
+        return text.lower()
     return unicodedata.normalize("NFKC", text).lower()
 
 
@@ -90,10 +97,8 @@ class Register:
                        (household.building, household.unit, household.room))
             self.by_address[household.community, b, u, r].append(household)
             self.by_room[household.community, b, r].append(household)
-            for resident in household.residents:
-                same_name = self.by_name[normal(resident.name)]
-                if household not in same_name:
-                    same_name.append(household)
+            for name in {normal(resident.name) for resident in household.residents}:
+                self.by_name[name].append(household)
         names: dict[str, str] = {}
         for code, community in communities.items():
             for name in {normal(community.name), normal(_short(community.name)), code.lower()}:
@@ -213,7 +218,21 @@ class Goods:
             if len(key) < 2:
                 return ()
             return tuple(item for item, plain, _ in self.keys if key in plain)
-        if len(key) < 2 or not key[0].isalpha():
+        if len(key) < 2 or not _SPELLING.match(key):
             return ()
         return tuple(item for item, _, spellings in self.keys
                      if any(s.startswith(key) for s in spellings))
+
+
+class Matcher:
+    """The register and catalogue a list is read against, indexed once: the households of
+    ``communities`` (every community when empty) and the whole catalogue."""
+
+    def __init__(self, households: Iterable[Household], communities: Mapping[str, Community],
+                 catalogue: Mapping[str, CatalogueItem], scope: Iterable[str] = ()) -> None:
+        self.register = Register(households, communities, scope)
+        self.goods = Goods(catalogue)
+
+    @classmethod
+    def for_desk(cls, desk: Desk, scope: Iterable[str] = ()) -> Matcher:
+        return cls(desk.households.values(), desk.communities, desk.catalogue, scope)

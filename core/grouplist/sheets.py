@@ -20,9 +20,16 @@ from pathlib import Path
 
 import attrs
 
-from core.grouplist import GroupList, ListOrder, Matcher, Unreadable
-from core.grouplist.lines import counted, joined, merge, read_goods
-from core.grouplist.matching import Address, Found, address_of, find_address, normal
+from core.grouplist.lines import (
+    GroupList,
+    ListOrder,
+    Unreadable,
+    counted,
+    joined,
+    merge,
+    read_goods,
+)
+from core.grouplist.matching import Address, Found, Matcher, address_of, find_address, normal
 from core.levels.plans import Text
 from core.packing.orders import OrderLine
 from core.problems import DeskError, Problem
