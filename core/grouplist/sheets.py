@@ -50,6 +50,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                 "金额", "amount"),
 }
 _KEYS = {header_key(alias): column for column, aliases in COLUMNS.items() for alias in aliases}
+#: rows above the header (a title, a date) looked through for it
+TITLE_ROWS = 5
 PAID_CELLS = frozenset({"已付", "是", "yes", "y", "paid", "1", "√", "✓"})
 
 
@@ -61,11 +63,11 @@ class _Layout:
     goods_columns: tuple[tuple[int, str], ...]
 
 
-def _layout(sheet: Sheet, matcher: Matcher) -> tuple[_Layout, list[Unreadable]]:
+def _layout(sheet: Sheet, header_row: int, matcher: Matcher
+            ) -> tuple[_Layout, list[Unreadable]]:
     who: dict[str, int] = {}
     goods_columns: list[tuple[int, str]] = []
     bad: list[Unreadable] = []
-    header_row = (sheet.rows[0].number - 1) if sheet.rows else 1
     for index, header in enumerate(sheet.headers):
         if not header:
             continue
@@ -174,10 +176,10 @@ def read_order_sheet(path: Path, matcher: Matcher, communities: Iterable[str] = 
     sheets = [sheet for sheet in read_sheets(path) if sheet.headers]
     if not sheets:
         raise DeskError([Problem(path, None, "an empty sheet: no header row")])
-    sheet = sheets[0]
-    layout, unreadable = _layout(sheet, matcher)
+    sheet, header_row = _below_title(sheets[0])
+    layout, unreadable = _layout(sheet, header_row, matcher)
     if not {"address", "building", "room", "name"} & set(layout.who):
-        raise DeskError([Problem(path, sheet.rows[0].number - 1 if sheet.rows else 1,
+        raise DeskError([Problem(path, header_row,
                                  "no column says whose order a row is: 地址/address, "
                                  "楼栋/building + 房号/room, or 姓名/name")])
     if "goods" not in layout.who and not layout.goods_columns:
@@ -224,6 +226,18 @@ def read_order_sheet(path: Path, matcher: Matcher, communities: Iterable[str] = 
                                 merge(household.lines), household.paid))
     unreadable.sort(key=lambda u: u.line)
     return GroupList(tuple(orders), tuple(unreadable), len(sheet.rows))
+
+
+def _below_title(sheet: Sheet) -> tuple[Sheet, int]:
+    """The sheet from its header row, and that row's number: the first of its first rows that
+    names whose order a row is (a title such as 锦绣社区第25轮订单 may stand above it)."""
+    first = min((row.number for row in sheet.rows), default=2) - 1
+    rows = [SourceRow(sheet.name, first, sheet.headers), *sheet.rows]
+    who = {"address", "building", "room", "name"}
+    for index, row in enumerate(rows[:TITLE_ROWS + 1]):
+        if any(_KEYS.get(header_key(cell)) in who for cell in row.cells):
+            return Sheet(sheet.name, row.cells, tuple(rows[index + 1:])), row.number
+    return sheet, first
 
 
 def _row_text(sheet: Sheet, number: int) -> str:
