@@ -56,7 +56,8 @@ def test_the_same_list_twice_adds_nothing(run: Run, demo_desk_dir: Path, tmp_pat
     path = _write(tmp_path, GOOD)
     assert _import(run, demo_desk_dir, path, "--json")[0] == 0
     written = _round(demo_desk_dir).read_bytes()
-    renumbered = _write(tmp_path, GOOD.replace("1. ", "7. ").replace("2、", "8、"), "again.txt")
+    renumbered = _write(tmp_path, "接龙（补发）\n" + GOOD.replace("1. ", "7. ").replace("2、", "8、"),
+                        "again.txt")
     status, out, _ = _import(run, demo_desk_dir, renumbered, "--json")
     assert status == 0 and json.loads(out)["added"] == 0 and json.loads(out)["orders"] == 2
     assert _round(demo_desk_dir).read_bytes() == written
