@@ -56,8 +56,8 @@ def test_the_same_list_twice_adds_nothing(run: Run, demo_desk_dir: Path, tmp_pat
     path = _write(tmp_path, GOOD)
     assert _import(run, demo_desk_dir, path, "--json")[0] == 0
     written = _round(demo_desk_dir).read_bytes()
-    renumbered = _write(tmp_path, "接龙（补发）\n" + GOOD.replace("1. ", "7. ").replace("2、", "8、"),
-                        "again.txt")
+    moved = "接龙（补发）\n" + GOOD.replace("1. ", "7. ").replace("2、", "8、")
+    renumbered = _write(tmp_path, moved, "again.txt")
     status, out, _ = _import(run, demo_desk_dir, renumbered, "--json")
     assert status == 0 and json.loads(out)["added"] == 0 and json.loads(out)["orders"] == 2
     assert _round(demo_desk_dir).read_bytes() == written
@@ -138,3 +138,28 @@ def test_a_file_or_round_that_cannot_be_used(run: Run, demo_desk_dir: Path, tmp_
 def test_round_still_plans_a_round(run: Run, demo_desk_dir: Path) -> None:
     status, out, _ = run("round", "r1125", "--desk", str(demo_desk_dir), "--json")
     assert status == 0 and json.loads(out)["round"] == "r1125"
+
+
+def test_a_40_line_list_with_three_unreadable_lines(run: Run, demo_desk_dir: Path,
+                                                    tmp_path: Path) -> None:
+    """The issue's day: 40 lines from the demo desk's households, three of them unreadable."""
+    desk = Desk.open(demo_desk_dir)
+    communities = desk.communities
+    items = sorted(desk.catalogue.values(), key=lambda item: item.code)
+    households = sorted(desk.households.values(), key=lambda h: h.id)[:40]
+    lines = ["#接龙", "第25轮团购 11点截止", ""]
+    for number, household in enumerate(households, start=1):
+        item = items[number % len(items)]
+        lines.append(f"{number}. {communities[household.community].name}{household.building}栋"
+                     f"{household.unit}单元{household.room} {item.name.replace(' ', '')}"
+                     f"×{number % 3 + 1}")
+    lines[3 + 4] = "5. 锦绣社区99栋9单元999 蔬菜包x1"
+    lines[3 + 19] = lines[3 + 19] + " 猪肉"
+    lines[3 + 32] = lines[3 + 32].split(" ")[0] + " " + lines[3 + 32].split(" ")[1] + " 蔬菜包x500"
+    before = len(read_round(desk, _round(demo_desk_dir)).orders)
+    status, out, _ = _import(run, demo_desk_dir, _write(tmp_path, "\n".join(lines)), "--json")
+    data = json.loads(out)
+    assert status == 1
+    assert (data["orders"], data["lines"], data["added"]) == (37, 40, 37)
+    assert [u["line"] for u in data["unreadable"]] == [8, 23, 36]
+    assert len(read_round(Desk.open(demo_desk_dir), _round(demo_desk_dir)).orders) == before + 37
