@@ -118,17 +118,20 @@ def read_goods(word: str, goods: Goods) -> tuple[OrderLine | None, Text | None]:
         match = pattern.match(word)
         if match:
             ways.append((match["goods"], match["q"], match["c"]))
-    ambiguous: Text | None = None
+    why: Text | None = None
     for name, count, counter in ways:
-        items = [item for item in goods.match(name).items if _counted(item, counter)]
+        named = goods.match(name).items
+        items = [item for item in named if _counted(item, counter)]
         if len(items) > 1:
-            ambiguous = ambiguous or Text(f"商品“{name}”不明确：{_names(items)}",
-                                          f"goods \"{name}\" is ambiguous: {_names(items)}")
-            continue
-        if not items:
-            continue
-        return counted(items[0], count)
-    return None, ambiguous or Text(f"未知商品“{word}”", f"unknown goods \"{word}\"")
+            why = why or Text(f"商品“{name}”不明确：{_names(items)}",
+                              f"goods \"{name}\" is ambiguous: {_names(items)}")
+        elif items:
+            return counted(items[0], count)
+        elif len(named) == 1:  # 西红柿2斤: the goods are known, the unit is not theirs
+            item = named[0]
+            why = why or Text(f"{item.name} 按{item.unit}卖，不按{counter}",
+                              f"{item.name} is sold by the {item.unit}, not by the {counter}")
+    return None, why or Text(f"未知商品“{word}”", f"unknown goods \"{word}\"")
 
 
 def counted(item: CatalogueItem, count: str) -> tuple[OrderLine | None, Text | None]:

@@ -147,6 +147,7 @@ def test_the_same_goods_twice_on_a_line_add_up(matcher: Matcher) -> None:
     ("鸡蛋2盒", 'goods "鸡蛋" is ambiguous: 鲜鸡蛋 30枚、鲜鸡蛋 10枚'),
     ("猪肉", 'unknown goods "猪肉"'),
     ("大米5斤", 'unknown goods "大米5斤"'),
+    ("土豆3斤", "土豆 2kg is sold by the 袋, not by the 斤"),
     ("蔬菜包x101", "quantity 101 of 蔬菜包（5kg 六样菜） must be 1 to 100"),
     ("蔬菜包x0", "quantity 0 of 蔬菜包（5kg 六样菜） must be 1 to 100"),
 ])
