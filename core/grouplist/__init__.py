@@ -45,8 +45,8 @@ from core.rounds import read_round
 if TYPE_CHECKING:
     from core.desk import Desk
 
-__all__ = ["GroupList", "ListImport", "ListOrder", "Matcher", "Unreadable", "add_list",
-           "new_orders", "read_group_list", "read_list", "round_communities"]
+__all__ = ["GroupList", "InRound", "ListImport", "ListOrder", "Matcher", "Unreadable", "add_list",
+           "in_round", "new_orders", "read_group_list", "read_list", "round_communities"]
 
 #: a list line's number: 12. 12、 12) 12: (full-width forms are made plain first)
 NUMBERED = re.compile(r"^\s*(?P<number>\d{1,5})\s*[.、)\]:]\s*(?P<body>.*)$")
@@ -131,6 +131,35 @@ def round_communities(desk: Desk, round_code: str) -> list[str]:
     except DeskError:
         return []
     return sorted({order.community for order in round_.orders})
+
+
+@attrs.frozen
+class InRound:
+    """What round already holds for a list's order: the order itself (its id, "" when it is
+    not there yet: an earlier paste of the same list), and the household's other orders."""
+
+    same: str = ""
+    others: tuple[str, ...] = ()
+
+
+def in_round(desk: Desk, round_code: str, group: GroupList) -> dict[int, InRound]:
+    """For each order of ``group`` (by its line) that the round already holds or whose
+    household already ordered in the round (by phone, another list): what is there."""
+    try:
+        round_ = read_round(desk, find_round(desk, round_code))
+    except DeskError:
+        return {}
+    by_source = {order.source: order.id for order in round_.orders if order.source}
+    by_household: dict[str, list[str]] = {}
+    for held in round_.orders:
+        by_household.setdefault(held.household, []).append(held.id)
+    found = {}
+    for order in group.orders:
+        same = by_source.get(order.key, "")
+        others = tuple(i for i in by_household.get(order.household, []) if i != same)
+        if same or others:
+            found[order.line] = InRound(same, others)
+    return found
 
 
 def new_orders(group: GroupList, taken_at: datetime) -> list[NewOrder]:

@@ -54,6 +54,7 @@ async def test_the_preview_then_enter_adds_the_readable_orders(
         preview = str(app.screen.query_one("#list-preview", Static).render())
         assert "2 orders in 3 lines; 1 lines cannot be read" in preview
         assert "line 6: unknown address 7-1-302; unknown goods \"猪肉\"" in preview
+        assert "3-2-501 大米×2 鸡蛋×1  also ordered: r1123-0001" in preview
         assert _orders(desk) == before  # nothing added before enter
         snap(app, "paste-preview")
         await pilot.press("enter")
@@ -67,7 +68,12 @@ async def test_the_preview_then_enter_adds_the_readable_orders(
         await settle(pilot)
         app.post_message(events.Paste(LIST))  # as the terminal sends a paste
         await settle(pilot)
-        await pilot.press("ctrl+s", "enter")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        preview = str(app.screen.query_one("#list-preview", Static).render())
+        assert "already in the round: r1123-0004" in preview
+        assert "already in the round: r1123-0005" in preview
+        await pilot.press("enter")
         await settle(pilot)
         assert any("0 added to round r1123, 2 already there" in str(n.message)
                    for n in app._notifications)

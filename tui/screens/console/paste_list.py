@@ -17,7 +17,16 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static, TextArea
 
-from core.grouplist import GroupList, ListImport, Matcher, add_list, read_list, round_communities
+from core.grouplist import (
+    GroupList,
+    InRound,
+    ListImport,
+    Matcher,
+    add_list,
+    in_round,
+    read_list,
+    round_communities,
+)
 from core.problems import DeskError
 from tui.i18n import _
 from tui.widgets.form import FormDialog, KeyHints
@@ -51,6 +60,7 @@ class PasteListDialog(FormDialog[ListImport | None]):
         super().__init__()
         self.round_code = round_code
         self.reading: GroupList | None = None
+        self.there: dict[int, InRound] = {}
 
     @property
     def desk_app(self) -> BaogongApp:
@@ -91,6 +101,7 @@ class PasteListDialog(FormDialog[ListImport | None]):
         desk = self.desk_app.desk
         self.reading = read_list(text, Matcher.for_desk(desk),
                                  round_communities(desk, self.round_code))
+        self.there = in_round(desk, self.round_code, self.reading)
         self.query_one("#error", Static).update("")
         self.query_one("#list-preview", Static).update(self.preview(self.reading))
         self.add_class("previewing")
@@ -118,7 +129,15 @@ class PasteListDialog(FormDialog[ListImport | None]):
             goods = " ".join(f"{desk.catalogue[line.code].name}×{line.quantity}"
                              for line in order.lines)
             out.append(f"{order.line:>4} {address} ", style="bold")
-            out.append(goods + "\n")
+            out.append(goods)
+            there = self.there.get(order.line)
+            if there and there.same:
+                out.append("  " + _("already in the round: {id}").format(id=there.same),
+                           style="yellow")
+            elif there:
+                out.append("  " + _("also ordered: {ids}").format(ids=", ".join(there.others)),
+                           style="yellow")
+            out.append("\n")
         if len(reading.orders) > ORDERS_SHOWN:
             out.append(_("... and {count} more orders").format(
                 count=len(reading.orders) - ORDERS_SHOWN) + "\n")
