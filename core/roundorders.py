@@ -28,6 +28,7 @@ from core.identity import acting_name
 from core.levels.plans import Text
 from core.packing.orders import OrderLine, Payment
 from core.packing.templates import load_packing_config
+from core.phones import normalize_phone
 from core.problems import DeskError, Problem
 from core.rounds import MAX_QUANTITY, ROUNDS_DIR, SCHEMA_VERSION, Round, read_round, round_paths
 from core.storage.atomic import create_atomic, exclusive_lock, write_atomic
@@ -35,6 +36,7 @@ from core.storage.deskfiles import make_desk_directories, read_or_problem
 from core.storage.tomlwrite import dumps, format_string
 
 if TYPE_CHECKING:
+    from core.cases.case import Case
     from core.desk import Desk
 
 LOCKS_DIR = ".locks"
@@ -55,6 +57,8 @@ class NewOrder:
     source: str
     payment: Payment = Payment.DUE
     payment_ref: str = ""
+    #: who pays for an order ``on_account`` (代付): one of the community's grid workers
+    grid_worker: str = ""
 
 
 @attrs.frozen
@@ -112,8 +116,18 @@ def check_orders(desk: Desk, orders: Sequence[NewOrder]) -> list[Problem]:
                   or not 0 < line.quantity <= MAX_QUANTITY):
                 bad("lines", f"quantity of {line.code} must be a whole number from 1 to "
                     f"{MAX_QUANTITY}, not {line.quantity!r}", desk.root / "catalogue.toml")
-        if "\n" in order.payment_ref or "\n" in order.source:
-            bad("source", "the source and payment reference must be one line")
+        if "\n" in order.payment_ref or "\n" in order.source or "\n" in order.grid_worker:
+            bad("source", "the source, payment reference and grid worker must be one line")
+        household = desk.households.get(order.household)
+        if order.payment is Payment.ON_ACCOUNT and household is not None:
+            community = desk.communities.get(household.community)
+            workers = community.grid_workers if community is not None else ()
+            if not order.grid_worker.strip():
+                bad("grid_worker", "on account (代付) needs the grid worker who pays")
+            elif workers and order.grid_worker not in workers:
+                bad("grid_worker", f"{order.grid_worker} is not a grid worker of "
+                    f"{household.community} ({', '.join(workers)})",
+                    desk.root / "communities.toml")
     return problems
 
 
@@ -160,6 +174,8 @@ def add_orders(desk: Desk, round_code: str, orders: Sequence[NewOrder], *,
             table["taken_at"] = order.taken_at.astimezone(zone).replace(microsecond=0)
             table["taken_by"] = taken_by
             table["source"] = order.source
+            if order.grid_worker:
+                table["grid_worker"] = order.grid_worker
             tables.append(table)
         if tables:
             if not text.endswith("\n"):
@@ -280,5 +296,76 @@ def open_round_for(desk: Desk, at: datetime) -> tuple[str, Text]:
                             "; ".join(filter(None, [message.en, created.en])))
 
 
-__all__ = ["AddedOrders", "NewOrder", "OpenRound", "add_orders", "check_orders", "find_round",
-           "open_round_for", "round_code", "round_for", "round_lock"]
+# --- a hotline case as an order -----------------------------------------------------------------
+
+
+@attrs.frozen
+class CaseOrder:
+    """What a case would order: its household and goods, or what is missing for an order."""
+
+    household: str
+    lines: tuple[OrderLine, ...]
+    missing: tuple[Text, ...]
+
+
+def case_source(case: Case) -> str:
+    """The source an order from ``case`` is added under: ``case <id>``."""
+    return f"case {case.id}"
+
+
+def find_source(desk: Desk, source: str) -> tuple[str, str] | None:
+    """``(round, order id)`` of the order added from ``source`` in any readable round."""
+    rounds, _problems = desk.rounds
+    for round_ in rounds:
+        for order in round_.orders:
+            if order.source == source:
+                return round_.code, order.id
+    return None
+
+
+def order_from_case(desk: Desk, case: Case) -> CaseOrder:
+    """The household (the case's, else the only one with the caller's phone) and the goods (the
+    case's items, by catalogue code) of an order from ``case``, and what is missing."""
+    missing: list[Text] = []
+    household = case.household if case.household in desk.households else ""
+    if not household:
+        phone = normalize_phone(case.caller.phone) if case.caller.phone else ""
+        found = desk.households_by_phone().get(phone, []) if phone else []
+        if len(found) > 1 and case.community:
+            found = [h for h in found if h.community == case.community]
+        if len(found) == 1:
+            household = found[0].id
+        elif case.household:
+            missing.append(Text(f"户 {case.household} 不在居民户登记中",
+                                f"household {case.household} is not in households.toml"))
+        elif len(found) > 1:
+            missing.append(Text(f"来电号码对应 {len(found)} 户，请先在工单中指定户",
+                                f"the caller's phone matches {len(found)} households: "
+                                "set the case's household first"))
+        else:
+            missing.append(Text("工单未指定户，来电号码也未登记",
+                                "the case names no household and the caller's phone is not "
+                                "in households.toml"))
+    quantities: dict[str, float] = {}
+    for item in case.items:
+        if item.code not in desk.catalogue:
+            missing.append(Text(f"“{item.name or item.code}”不是商品目录中的商品",
+                                f"'{item.name or item.code}' is not in the catalogue"))
+            continue
+        quantities[item.code] = quantities.get(item.code, 0) + item.quantity
+    lines: list[OrderLine] = []
+    for code, quantity in quantities.items():
+        if quantity != int(quantity) or not 0 < quantity <= MAX_QUANTITY:
+            missing.append(Text(f"{code} 的数量 {quantity:g} 须为 1 到 {MAX_QUANTITY} 的整数",
+                                f"{code}: quantity {quantity:g} must be a whole number from 1 "
+                                f"to {MAX_QUANTITY}"))
+        else:
+            lines.append(OrderLine(code, int(quantity)))
+    if not case.items:
+        missing.append(Text("工单未列出商品", "the case lists no goods"))
+    return CaseOrder(household, tuple(lines), tuple(missing))
+
+
+__all__ = ["AddedOrders", "CaseOrder", "NewOrder", "OpenRound", "add_orders", "case_source",
+           "check_orders", "find_round", "find_source", "open_round_for", "order_from_case",
+           "round_code", "round_for", "round_lock"]

@@ -17,6 +17,7 @@ A round's household orders, as the grid workers total them, live in one file per
     taken_at = 2026-11-25T09:30:00+08:00    # orders entered at the desk (core.roundorders) say
     taken_by = "li.na"                      # when, by whom and from where: the source is never
     source = "case 20261125-0007"           # added to a round twice
+    grid_worker = "grid.jinxiu.1"           # on_account: who paid (the IOU at delivery)
 
 :func:`read_round` validates it (every problem with its line); :func:`plan_round` packs every
 order into labelled boxes, loads the boxes on vehicles (city -> district transfer station ->
@@ -62,7 +63,7 @@ STANDARD_PACK = "set-pack"
 TRUCK = Vehicle("truck", 2000.0, 12000.0)
 VAN = Vehicle("van", 600.0, 3000.0)
 _ORDER_KEYS = {"id", "household", "payment", "payment_ref", "lines", "taken_at", "taken_by",
-               "source"}
+               "source", "grid_worker"}
 
 #: the most of one goods a household may order in a round (one line of an order): every unit is
 #: packed, so a mistyped quantity must not stall the round
@@ -151,11 +152,12 @@ def read_round(desk: Desk, path: Path) -> Round:
                 f"order {order_id}: taken_at must be a time with its offset, such as "
                 "2026-11-25T09:30:00+08:00")
             continue
-        taken_by, source = entry.get("taken_by", ""), entry.get("source", "")
-        if not isinstance(taken_by, str) or not isinstance(source, str):
-            field = "taken_by" if not isinstance(taken_by, str) else "source"
-            bad((*at, field), f"order.{field}", f"order {order_id}: {field} must be text")
+        texts = {name: entry.get(name, "") for name in ("taken_by", "source", "grid_worker")}
+        wrong = [name for name, value in texts.items() if not isinstance(value, str)]
+        if wrong:
+            bad((*at, wrong[0]), f"order.{wrong[0]}", f"order {order_id}: {wrong[0]} must be text")
             continue
+        taken_by, source, grid_worker = texts["taken_by"], texts["source"], texts["grid_worker"]
         if source and source in sources:
             bad((*at, "source"), "order.source",
                 f"order {order_id}: source {source!r} is also order {sources[source]}'s")
@@ -165,7 +167,7 @@ def read_round(desk: Desk, path: Path) -> Round:
             order_id, household.id, household.community, tuple(order_lines),
             household.building, household.unit, household.room, payment,
             str(entry.get("payment_ref", "")), community.name if community else "",
-            taken_at, taken_by, source))
+            taken_at, taken_by, source, grid_worker))
     if problems:
         raise DeskError(problems)
     assert isinstance(code, str) and isinstance(day_one, date)

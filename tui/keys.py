@@ -32,6 +32,7 @@ APP_BINDINGS: list[BindingType] = [
 def keyed_classes() -> list[type]:
     """Every screen and widget of the app that has key bindings."""
     from tui.screens.case_dialogs import ActionDialog, ConflictScreen, EditDialog
+    from tui.screens.case_order import CaseOrderDialog
     from tui.screens.console import ReasonDialog
     from tui.screens.console.allocation import AllocationScreen
     from tui.screens.console.board import BoardScreen
@@ -54,7 +55,8 @@ def keyed_classes() -> list[type]:
             QuantityDialog, FlagsPicker, DetailScreen, ActionDialog, EditDialog, ConflictScreen,
             FactsDialog, HandoverScreen, ProblemsScreen, Picker, PickerField, Confirm, Notice,
             ConsoleScreen, ReasonDialog, BoardScreen, AllocationScreen, RoundsScreen,
-            ReconcileScreen, ReportsScreen, PasteListDialog]
+            ReconcileScreen, ReportsScreen, PasteListDialog,
+            CaseOrderDialog]
 
 
 def binding_ids() -> dict[str, Binding]:

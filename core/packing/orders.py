@@ -91,6 +91,8 @@ class HouseholdOrder:
     taken_at: datetime | None = None
     taken_by: str = ""
     source: str = ""
+    #: who pays for an order ``on_account`` (代付), owed by the household until settled
+    grid_worker: str = ""
 
     @property
     def address(self) -> str:

@@ -8,6 +8,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import core
 from core.packing.orders import OrderLine, Payment
@@ -36,7 +38,7 @@ def test_added_orders_are_appended_with_the_next_ids_and_keep_the_comments(
     result = add_orders(demo_desk, ROUND, [
         _order("case 20261125-0001"),
         _order("case 20261125-0002", "h0003", "eggs-30", 2, payment=Payment.ON_ACCOUNT,
-               payment_ref="GW-7")], operator="li.na")
+               payment_ref="GW-7", grid_worker="grid.jinxiu.2")], operator="li.na")
     last = len(before.orders)
     assert result == AddedOrders(ROUND, (f"{ROUND}-{last + 1:04d}", f"{ROUND}-{last + 2:04d}"),
                                  ())
@@ -48,8 +50,9 @@ def test_added_orders_are_appended_with_the_next_ids_and_keep_the_comments(
     assert (first.household, first.lines, first.taken_by, first.source) == (
         "h0001", (OrderLine("rice-5kg", 1),), "li.na", "case 20261125-0001")
     assert first.taken_at == T0 and first.payment == Payment.DUE
-    assert (second.payment, second.payment_ref, second.lines) == (
-        Payment.ON_ACCOUNT, "GW-7", (OrderLine("eggs-30", 2),))
+    assert (second.payment, second.payment_ref, second.lines, second.grid_worker) == (
+        Payment.ON_ACCOUNT, "GW-7", (OrderLine("eggs-30", 2),), "grid.jinxiu.2")
+    assert first.grid_worker == ""
 
 
 def test_the_same_source_is_never_added_twice(demo_desk: core.Desk) -> None:
@@ -77,6 +80,9 @@ def test_the_same_source_is_never_added_twice(demo_desk: core.Desk) -> None:
     (NewOrder("h0001", (OrderLine("rice-5kg"),), T0.replace(tzinfo=None), "case 1"),
      "taken_at", "no time zone"),
     (_order(" "), "source", "where it comes from"),
+    (_order("case 1", payment=Payment.ON_ACCOUNT), "grid_worker", "needs the grid worker"),
+    (_order("case 1", payment=Payment.ON_ACCOUNT, grid_worker="grid.yangguang.1"),
+     "grid_worker", "not a grid worker of jinxiu"),
 ])
 def test_a_bad_order_writes_nothing(demo_desk: core.Desk, order: NewOrder, field: str,
                                     words: str) -> None:
@@ -129,3 +135,44 @@ def test_two_processes_adding_at_once_both_keep_their_orders(demo_desk_dir: Path
     assert {o.source for o in orders if o.source} == {
         f"{w} {n}" for w in "ab" for n in range(count)}
     assert sorted(ids) == sorted(o.id for o in orders if o.source)
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r"),
+                max_size=12)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(batches=st.lists(st.lists(st.tuples(
+    st.sampled_from(["h0001", "h0003", "h0010"]),
+    st.lists(st.tuples(st.sampled_from(["rice-5kg", "eggs-30", "cabbage-2kg"]),
+                       st.integers(1, 100)), min_size=1, max_size=3),
+    st.integers(0, 8),  # the source, often one seen before
+    st.sampled_from([Payment.DUE, Payment.PAID]), _TEXT), max_size=4), min_size=1, max_size=3))
+def test_what_is_added_reads_back_and_every_source_once(
+        tmp_path_factory: pytest.TempPathFactory,
+        batches: list[list[tuple[str, list[tuple[str, int]], int, Payment, str]]]) -> None:
+    from core.demo import copy_demo_desk
+
+    desk = core.open_desk(copy_demo_desk(tmp_path_factory.mktemp("d") / "desk"))
+    try:
+        before = read_round(desk, _path(desk)).orders
+        expected: dict[str, tuple[str, tuple[OrderLine, ...], Payment, str]] = {}
+        for batch in batches:
+            orders = [NewOrder(household, tuple(OrderLine(c, q) for c, q in lines), T0,
+                               f"list ü\"\\ {source}", payment=payment, payment_ref=ref)
+                      for household, lines, source, payment, ref in batch]
+            result = add_orders(desk, ROUND, orders)
+            fresh = [o for o in orders if o.source not in expected]
+            unique = list({o.source: o for o in reversed(fresh)}.values())[::-1]
+            assert len(result.added) == len(unique)
+            for order in unique:
+                expected[order.source] = (order.household, order.lines, order.payment,
+                                          order.payment_ref)
+        after = read_round(desk, _path(desk)).orders
+        assert after[:len(before)] == before
+        added = after[len(before):]
+        assert {o.source: (o.household, o.lines, o.payment, o.payment_ref)
+                for o in added} == expected
+        assert len(added) == len(expected)
+    finally:
+        desk.cases.index.close()

@@ -31,10 +31,9 @@ HELP = "plan a delivery round (配送轮次): boxes, rationing, staff, vehicle l
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("words", nargs="*", metavar="ROUND | import ROUND FILE",
-                        help="a round's code (r1125) or file to plan (default: the newest in "
-                             "rounds/); or import ROUND FILE: add the orders of a group list "
-                             "(接龙 text, or a CSV/XLSX order sheet) to round ROUND")
+    parser.add_argument("round", nargs="?", metavar="ROUND",
+                        help="a round's code (r1125) or file; default: the newest in rounds/; "
+                             "or import, or delivered (see below)")
     parser.add_argument("--day", type=iso_date, metavar="DATE",
                         help="the day whose emergency levels decide rationing (default today)")
     parser.add_argument("--labels", action="store_true", help="print every box label")
@@ -46,6 +45,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              "communities of the round's orders, or one named in the list)")
     parser.add_argument("--lang", choices=["zh", "en"],
                         help="language (default: the desk's locale)")
+    parser.add_argument("rest", nargs="*", metavar="ARG",
+                        help="`round import ROUND FILE`: add the orders of a group list (接龙 "
+                             "text, or a CSV/XLSX order sheet) to the round; `round delivered "
+                             "ROUND COMMUNITY`: the round reached the community's drop point; "
+                             "write its pay-on-behalf IOUs")
     parser.add_argument("--time-limit", type=time_limit, default=0.5, metavar="S",
                         help=f"seconds the packer may search (default 0.5, at most "
                              f"{MAX_TIME_LIMIT:g})")
@@ -77,12 +81,20 @@ def _choose(desk: Desk, wanted: str | None) -> tuple[Round | None, list[Problem]
 
 
 def run(args: argparse.Namespace) -> int:
-    words = list(args.words)
-    importing = words[:1] == ["import"]
-    if (len(words) != 3 if importing else len(words) > 1) or (
-            not importing and (args.dry_run or args.community)):
-        print("usage: baogong round [ROUND] | baogong round import ROUND FILE [--dry-run] "
-              "[--json] [--community CODE]", file=sys.stderr)
+    if args.round == "delivered":
+        from tui.commands.round_delivered import run_delivered
+
+        return run_delivered(args, args.rest)
+    importing = args.round == "import"
+    if importing and len(args.rest) != 2:
+        print("usage: baogong round import ROUND FILE [--dry-run] [--json] [--community CODE]",
+              file=sys.stderr)
+        return 2
+    if not importing and args.rest:
+        print(f"baogong round: unexpected {' '.join(args.rest)}", file=sys.stderr)
+        return 2
+    if not importing and (args.dry_run or args.community):
+        print("baogong round: --dry-run and --community are for round import", file=sys.stderr)
         return 2
     try:
         desk = Desk.open(resolve_desk(args.desk))
@@ -91,8 +103,8 @@ def run(args: argparse.Namespace) -> int:
     if importing:
         from tui.commands.round_import import run_import
 
-        return run_import(desk, words[1], Path(words[2]), args)
-    round_, problems = _choose(desk, words[0] if words else None)
+        return run_import(desk, args.rest[0], Path(args.rest[1]), args)
+    round_, problems = _choose(desk, args.round)
     if round_ is None:
         return _fail(problems, desk.root)
     for problem in problems:  # other round files that cannot be read: say so, plan this one

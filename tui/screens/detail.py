@@ -47,6 +47,7 @@ from tui.screens.case_dialogs import (
     note_language,
     plan_for,
 )
+from tui.screens.case_order import ORDERING, start_order
 from tui.screens.facts import FactsDialog, FactsResult, describe_facts, facts_line, facts_of
 from tui.text import clock_time, time_left
 from tui.widgets.chrome import DeskHeader
@@ -85,6 +86,7 @@ class DetailScreen(Screen[None]):
         Binding("o", "act('reopen')", "Reopen", id="detail.reopen"),
         Binding("m", "act('edit')", "Edit", id="detail.edit"),
         Binding("f", "facts", "Facts", id="detail.facts"),
+        Binding("g", "order", "Order", id="detail.order"),
         # the case and its history scroll: long notes are shown in full, wrapped
         Binding("pagedown", "scroll('page_down')", "More", priority=True,
                 id="detail.page_down"),
@@ -171,6 +173,8 @@ class DetailScreen(Screen[None]):
             return bool(scrolls) and scrolls.first().max_scroll_y > 0
         if action == "facts":
             return self.case is not None and facts_field(self.case.category.value) is not None
+        if action == "order":
+            return self.case is not None and self.case.category in ORDERING
         if action != "act":
             return True
         if self.case is None:
@@ -342,6 +346,18 @@ class DetailScreen(Screen[None]):
         self.refresh_bindings()
         self.notify(done)
         self.desk_app.after_write()
+
+    def action_order(self) -> None:
+        """Preview the case's order in the round open now; enter adds it."""
+        if self.case is None or self.case.category not in ORDERING:
+            return
+
+        def shown(case: Case) -> None:
+            self.case = case
+            self.show()
+            self.refresh_bindings()
+
+        start_order(self.desk_app, self.case, shown)
 
     def action_facts(self) -> None:
         """Add or correct the case's facts (a price complaint's shop and prices...)."""
