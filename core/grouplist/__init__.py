@@ -50,7 +50,7 @@ __all__ = ["GroupList", "InRound", "ListImport", "ListOrder", "Matcher", "Unread
 
 #: a list line's number: 12. 12、 12) 12: (full-width forms are made plain first)
 NUMBERED = re.compile(r"^\s*(?P<number>\d{1,5})\s*[.、)\]:]\s*(?P<body>.*)$")
-#: a list of more lines than this is not a group list (a district register pasted by mistake)
+#: lines of a list read; a longer one (a register pasted by mistake) is cut, and says so
 MAX_LIST_LINES = 20_000
 
 
@@ -86,7 +86,8 @@ def read_list(text: str, matcher: Matcher, communities: Iterable[str] = ()) -> G
     seen_numbered = False
     orders = _Orders()
     count = 0
-    for number, raw in enumerate(text.splitlines()[:MAX_LIST_LINES], start=1):
+    lines = text.splitlines()
+    for number, raw in enumerate(lines[:MAX_LIST_LINES], start=1):
         line = normal(raw).strip()
         if not line:
             continue
@@ -106,6 +107,12 @@ def read_list(text: str, matcher: Matcher, communities: Iterable[str] = ()) -> G
         count += 1
         orders.add(number, raw.strip(),
                    read_order(numbered["body"], matcher.register, matcher.goods, where))
+    if len(lines) > MAX_LIST_LINES:
+        count += 1
+        orders.unreadable.append(Unreadable(MAX_LIST_LINES + 1, lines[MAX_LIST_LINES].strip(), Text(
+            f"只读前 {MAX_LIST_LINES} 行，此行及以后未读：请分开导入",
+            f"only the first {MAX_LIST_LINES:,} lines are read, not this one or any after it: "
+            f"split the list")))
     return orders.result(count)
 
 
@@ -135,7 +142,7 @@ def round_communities(desk: Desk, round_code: str) -> list[str]:
 
 @attrs.frozen
 class InRound:
-    """What round already holds for a list's order: the order itself (its id, "" when it is
+    """What the round already holds for a list's order: the order itself (its id, "" when it is
     not there yet: an earlier paste of the same list), and the household's other orders."""
 
     same: str = ""

@@ -214,3 +214,12 @@ def test_goods_beside_the_address_are_not_taken_for_a_name(matcher: Matcher) -> 
 
 def test_a_name_before_the_address(matcher: Matcher) -> None:
     assert _one(matcher, "1. 钱多多 3-2-401 香皂") == ("h1", (OrderLine("soap"),))
+
+
+def test_a_list_too_long_is_cut_and_says_so(matcher: Matcher,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("core.grouplist.MAX_LIST_LINES", 3)
+    result = _read(matcher, "#接龙\n1. 3-2-401 香皂\n2. 3-2-402 香皂\n3. 12-8 香皂\n4. x\n")
+    assert [o.line for o in result.orders] == [2, 3]
+    (cut,) = result.unreadable
+    assert (cut.line, cut.text) == (4, "3. 12-8 香皂") and "only the first 3 lines" in cut.why.en

@@ -41,8 +41,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dry-run", action="store_true",
                         help="import: read the list and report, add nothing")
     parser.add_argument("--community", action="append", metavar="CODE",
-                        help="import: the community of the list's addresses (default: the "
-                             "communities of the round's orders, or one named in the list)")
+                        help="import: the community of the list's addresses when the list "
+                             "names none (default: the communities of the round's orders)")
     parser.add_argument("--lang", choices=["zh", "en"],
                         help="language (default: the desk's locale)")
     parser.add_argument("rest", nargs="*", metavar="ARG",
