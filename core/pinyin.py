@@ -40,3 +40,10 @@ def initials(text: str, limit: int = 4) -> str:
         else:
             spellings = [s + option for s in spellings for option in options][:limit]
     return " ".join(spellings)
+
+
+@cache
+def char_syllable(ch: str) -> str:
+    """The most common full reading of one character, without tones: 蛋 -> "dan"."""
+    reading = pinyin(ch, style=Style.NORMAL, errors="default")[0]
+    return (reading[0] if reading else ch).lower()

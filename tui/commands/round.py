@@ -1,4 +1,5 @@
-"""``baogong round [ROUND]``: plan a group-buying delivery round (配送轮次) from the command line.
+"""``baogong round [ROUND]``: plan a group-buying delivery round (配送轮次) from the command line;
+``baogong round import ROUND FILE`` adds a group list's orders to it (:mod:`.round_import`).
 
 Prints what the console's rounds page shows, every ration cut included: the schedule, boxes and
 vehicle loads each beside its lower bound, rationing per person where a district is at the
@@ -39,7 +40,8 @@ HELP = "plan a delivery round (配送轮次): boxes, rationing, staff, vehicle l
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("round", nargs="?", metavar="ROUND",
-                        help="a round's code (r1125) or file; default: the newest in rounds/")
+                        help="a round's code (r1125) or file; default: the newest in rounds/; "
+                             "or import, or delivered (see below)")
     parser.add_argument("--day", type=iso_date, metavar="DATE",
                         help="the day whose emergency levels decide rationing (default today)")
     parser.add_argument("--labels", action="store_true", help="print every box label")
@@ -51,11 +53,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              f"1 to {MAX_PER_PAGE})")
     parser.add_argument("--manifests", type=Path, metavar="FILE",
                         help="write the manifests per vehicle load and drop point as a PDF")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="import: read the list and report, add nothing")
+    parser.add_argument("--community", action="append", metavar="CODE",
+                        help="import: the community of the list's addresses when the list "
+                             "names none (default: the communities of the round's orders)")
     parser.add_argument("--lang", choices=["zh", "en"],
                         help="language (default: the desk's locale)")
-    parser.add_argument("rest", nargs="*", metavar="COMMUNITY",
-                        help="`round delivered ROUND COMMUNITY`: the round reached the "
-                             "community's drop point; write its pay-on-behalf IOUs")
+    parser.add_argument("rest", nargs="*", metavar="ARG",
+                        help="`round import ROUND FILE`: add the orders of a group list (接龙 "
+                             "text, or a CSV/XLSX order sheet) to the round; `round delivered "
+                             "ROUND COMMUNITY`: the round reached the community's drop point; "
+                             "write its pay-on-behalf IOUs")
     parser.add_argument("--time-limit", type=time_limit, default=0.5, metavar="S",
                         help=f"seconds the packer may search (default 0.5, at most "
                              f"{MAX_TIME_LIMIT:g})")
@@ -98,13 +107,25 @@ def run(args: argparse.Namespace) -> int:
         from tui.commands.round_delivered import run_delivered
 
         return run_delivered(args, args.rest)
-    if args.rest:
+    importing = args.round == "import"
+    if importing and len(args.rest) != 2:
+        print("usage: baogong round import ROUND FILE [--dry-run] [--json] [--community CODE]",
+              file=sys.stderr)
+        return 2
+    if not importing and args.rest:
         print(f"baogong round: unexpected {' '.join(args.rest)}", file=sys.stderr)
+        return 2
+    if not importing and (args.dry_run or args.community):
+        print("baogong round: --dry-run and --community are for round import", file=sys.stderr)
         return 2
     try:
         desk = Desk.open(resolve_desk(args.desk))
     except DeskError as exc:
         return _fail(exc.problems)
+    if importing:
+        from tui.commands.round_import import run_import
+
+        return run_import(desk, args.rest[0], Path(args.rest[1]), args)
     round_, problems = _choose(desk, args.round)
     if round_ is None:
         return _fail(problems, desk.root)

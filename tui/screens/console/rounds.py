@@ -12,6 +12,7 @@ import attrs
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
+from core.grouplist import ListImport
 from core.levels import Level
 from core.problems import DeskError, Problem
 from core.rounds import RoundPlan, plan_round
@@ -19,6 +20,7 @@ from core.storage.atomic import make_directories
 from tui.i18n import _
 from tui.roundview import round_lines
 from tui.screens.console import ComputedPage
+from tui.screens.console.paste_list import PasteListDialog
 
 EXPORTS_DIR = "exports"
 LABELS_SHOWN = 6
@@ -40,6 +42,7 @@ class RoundsScreen(ComputedPage[date, RoundsResult]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "labels", "Labels", id="rounds.labels"),
         Binding("p", "print", "Print", id="rounds.print"),
+        Binding("i", "paste_list", "Paste a list", id="rounds.paste_list"),
         Binding("escape", "back", "Back", id="rounds.back"),
     ]
 
@@ -128,3 +131,19 @@ class RoundsScreen(ComputedPage[date, RoundsResult]):
         root = self.desk_app.desk.root
         self.notify(_("Saved {path}").format(
             path=", ".join(str(path.relative_to(root)) for path in paths)))
+
+    def action_paste_list(self) -> None:
+        """Paste a group list (接龙) into the round shown; nothing is added before its preview
+        is accepted."""
+        if self.plan is None:
+            self.notify(_("No rounds: put the orders of a round in rounds/."), severity="error")
+            return
+
+        def added(result: ListImport | None) -> None:
+            if result is None:
+                return
+            self.notify(_("{added} added to round {round}, {skipped} already there").format(
+                added=len(result.added), round=result.round, skipped=len(result.skipped)))
+            self.recompute(force=True)
+
+        self.app.push_screen(PasteListDialog(self.plan.round.code), added)
