@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "reconcile": "reconcile",
     "export": "export",
     "import": "register_import",
+    "prices": "prices",
     "replay": "replay",
     "record-test": "record_test",
 }

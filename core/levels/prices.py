@@ -133,6 +133,60 @@ class PriceDay:
         return next((r for r in self.price if r.key == (supermarket, necessity)), None)
 
 
+#: the words a cell of the entry screen or a column of an import may use for a stock state
+STOCK_WORDS: dict[str, StockState] = {
+    "ok": StockState.OK, "有": StockState.OK, "充足": StockState.OK,
+    "low": StockState.LOW, "低": StockState.LOW, "紧": StockState.LOW, "偏紧": StockState.LOW,
+    "out": StockState.OUT, "缺": StockState.OUT, "断": StockState.OUT, "断货": StockState.OUT,
+    "无货": StockState.OUT,
+}
+_CELL_WORDS = {StockState.LOW: ("低", "low"), StockState.OUT: ("缺", "out")}
+
+
+class BadCell(ValueError):
+    """A cell that is neither a price, a stock word, nor both; the message says what is."""
+
+
+def parse_yuan(text: str) -> int:
+    """``32.9`` or ``¥32.90`` as integer fen, exactly; at most two decimals, above 0."""
+    cleaned = text.strip().removeprefix("¥").removeprefix("￥").removesuffix("元")
+    whole, dot, cents = cleaned.partition(".")
+    if not whole.isdigit() or (dot and not (cents.isdigit() and len(cents) <= 2)):
+        raise BadCell(f"{text!r} is not a price in yuan (like 32.90)")
+    fen = int(whole) * 100 + (int(cents.ljust(2, "0")) if dot else 0)
+    if fen <= 0:
+        raise BadCell(f"a price is above 0, got {text!r}")
+    return fen
+
+
+def parse_cell(text: str) -> tuple[int | None, StockState] | None:
+    """A cell as typed: ``32.90`` (in stock), ``32.90 低`` / ``32.90 low`` (low), ``缺`` / ``out``
+    (out, no price seen), ``38 缺`` (out at the last price); ``None`` for an empty cell."""
+    parts = text.replace("，", " ").replace(",", " ").split()
+    if not parts:
+        return None
+    fen: int | None = None
+    stock = StockState.OK
+    words = [p for p in parts if p.lower() in STOCK_WORDS]
+    numbers = [p for p in parts if p.lower() not in STOCK_WORDS]
+    if len(words) > 1 or len(numbers) > 1:
+        raise BadCell(f"{text!r}: one price and at most one of 低/low, 缺/out")
+    if numbers:
+        fen = parse_yuan(numbers[0])
+    if words:
+        stock = STOCK_WORDS[words[0].lower()]
+    if fen is None and stock is not StockState.OUT:
+        raise BadCell(f"{text!r}: a price is needed unless the necessity is out (缺/out)")
+    return fen, stock
+
+
+def format_cell(fen: int | None, stock: StockState, lang: str = "zh") -> str:
+    """The cell text :func:`parse_cell` reads back as ``(fen, stock)``."""
+    price = f"{fen // 100}.{fen % 100:02d}" if fen is not None else ""
+    word = _CELL_WORDS[stock][0 if lang == "zh" else 1] if stock is not StockState.OK else ""
+    return " ".join(part for part in (price, word) if part)
+
+
 def prices_path(root: Path, day: date) -> Path:
     return root / PRICES_DIR / f"{day.isoformat()}.toml"
 
@@ -263,6 +317,7 @@ def series_by_item(days: Sequence[PriceDay]) -> dict[tuple[str, Necessity], dict
 
 
 __all__ = [
-    "PRICES_DIR", "Necessity", "PriceDay", "PriceEntry", "PriceRow", "StockState",
-    "load_price_days", "prices_path", "read_price_day", "record_prices",
+    "PRICES_DIR", "STOCK_WORDS", "BadCell", "Necessity", "PriceDay", "PriceEntry", "PriceRow",
+    "StockState", "format_cell", "load_price_days", "parse_cell", "parse_yuan", "prices_path",
+    "read_price_day", "record_prices",
 ]

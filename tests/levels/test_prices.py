@@ -3,6 +3,7 @@ all or nothing; and the market signals observed from it."""
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -13,19 +14,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import core
+from core.identity import os_account
 from core.levels.observed import observed_signals
 from core.levels.prices import (
+    BadCell,
     Necessity,
     PriceDay,
     PriceEntry,
     PriceRow,
     StockState,
+    format_cell,
+    parse_cell,
     prices_path,
     read_price_day,
     record_prices,
 )
 from core.problems import DeskError
 from core.reference import Community, Supermarket
+from tests.conftest import Run
 
 TZ = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 11, 24)
@@ -228,3 +234,81 @@ def test_a_write_that_fails_leaves_the_day_as_it_was(demo_desk: core.Desk,
     monkeypatch.undo()
     assert path.read_bytes() == before
     assert [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+# --- the cells of the entry screen -----------------------------------------------------------
+
+
+@given(fen=st.one_of(st.none(), st.integers(1, 10_000_000)),
+       stock=st.sampled_from(list(StockState)), lang=st.sampled_from(["zh", "en"]))
+def test_a_cell_written_is_read_back(fen: int | None, stock: StockState, lang: str) -> None:
+    if fen is None and stock is not StockState.OUT:
+        return  # no such cell: a price is needed unless the necessity is out
+    assert parse_cell(format_cell(fen, stock, lang)) == (fen, stock)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", None), ("  ", None), ("32.9", (3290, StockState.OK)), ("¥32.90", (3290, StockState.OK)),
+    ("32.90 低", (3290, StockState.LOW)), ("32 LOW", (3200, StockState.LOW)),
+    ("缺", (None, StockState.OUT)), ("38 out", (3800, StockState.OUT)),
+])
+def test_cells(text: str, expected: tuple[int | None, StockState] | None) -> None:
+    assert parse_cell(text) == expected
+
+
+@pytest.mark.parametrize("text", ["abc", "32.901", "0", "低", "3 4", "3 低 缺", "-5", "1e3"])
+def test_bad_cells_say_why(text: str) -> None:
+    with pytest.raises(BadCell):
+        parse_cell(text)
+
+
+# --- the import ------------------------------------------------------------------------------
+
+SHEET = """日期,超市,品类,价格（元）,货源
+2026-11-24,hualian,粮食,32.90,有
+2026-11-24,永辉超市（滨河店）,eggs,,缺
+2026-11-25,Hualian Supermarket (Changfeng),pork,18.5,low
+"""
+
+
+def test_a_sheet_is_imported_by_day_and_attributed(run: Run, demo_desk_dir: Path,
+                                                   tmp_path: Path) -> None:
+    sheet = tmp_path / "prices.csv"
+    sheet.write_text(SHEET, encoding="utf-8")
+    status, out, err = run("prices", str(sheet), "--json", "--desk", str(demo_desk_dir))
+    assert status == 0, err
+    assert json.loads(out) == {"rows": 3, "days": ["2026-11-24", "2026-11-25"],
+                               "written": True, "rejected": []}
+    desk = core.open_desk(demo_desk_dir)
+    first, problems = read_price_day(prices_path(desk.root, DAY), desk.supermarkets)
+    assert problems == [] and first is not None
+    assert {(r.supermarket, r.necessity, r.fen, r.stock) for r in first.price} == {
+        ("hualian", Necessity.GRAIN, 3290, StockState.OK),
+        ("yonghui", Necessity.EGGS, None, StockState.OUT)}
+    assert {r.entered_by for r in first.price} == {os_account()}
+    second, _problems = read_price_day(prices_path(desk.root, DAY + timedelta(days=1)), None)
+    assert second is not None and second.price[0].fen == 1850
+
+
+def test_a_bad_row_is_named_and_nothing_is_written(run: Run, demo_desk_dir: Path,
+                                                   tmp_path: Path) -> None:
+    sheet = tmp_path / "prices.csv"
+    sheet.write_text(SHEET + "2026-11-24,nowhere,盐,2,有\n2026-11-24,hualian,粮食,abc,\n"
+                     "2026-11-24,hualian,grain,33,\n", encoding="utf-8")
+    status, _out, err = run("prices", str(sheet), "--desk", str(demo_desk_dir))
+    assert status == 1
+    assert "prices.csv:csv:5: 'nowhere' is not a supermarket" in err
+    assert "prices.csv:csv:6: 'abc' is not a price in yuan" in err
+    assert "prices.csv:csv:7: hualian grain on 2026-11-24 is given twice" in err
+    assert not prices_path(demo_desk_dir, DAY).exists()
+    status, out, _err = run("prices", str(sheet), "--dry-run", "--desk", str(demo_desk_dir))
+    assert status == 1 and "would enter" in out
+    assert not prices_path(demo_desk_dir, DAY).exists()
+    no_dates = tmp_path / "today.csv"
+    no_dates.write_text("supermarket,necessity,price\nhualian,salt,2\n", encoding="utf-8")
+    status, _out, err = run("prices", str(no_dates), "--desk", str(demo_desk_dir))
+    assert status == 1 and "no date" in err
+    status, _out, err = run("prices", str(no_dates), "--date", "2026-11-24",
+                            "--desk", str(demo_desk_dir))
+    assert status == 0, err
+    assert prices_path(demo_desk_dir, DAY).exists()

@@ -16,6 +16,7 @@ from tui.i18n import _
 from tui.screens.console import ConsolePage
 from tui.screens.console.allocation import AllocationScreen
 from tui.screens.console.board import BoardScreen
+from tui.screens.console.prices import PricesScreen
 from tui.screens.console.reconcile import ReconcileScreen
 from tui.screens.console.reports import ReportsScreen
 from tui.screens.console.rounds import RoundsScreen
@@ -32,6 +33,7 @@ class ConsoleScreen(ConsolePage):
         Binding("3", "page('rounds')", "Rounds", id="console.rounds"),
         Binding("4", "page('reconcile')", "Reconcile", id="console.reconcile"),
         Binding("5", "page('reports')", "Reports", id="console.reports"),
+        Binding("6", "page('prices')", "Prices", id="console.prices"),
         Binding("escape", "back", "Back", id="console.back"),
     ]
 
@@ -48,6 +50,7 @@ class ConsoleScreen(ConsolePage):
              _("orders, boxes, vehicle loads, manifests, staff, labels")),
             ("4", _("Reconciliation"), _("findings for a period, sign a period off")),
             ("5", _("Reports and exports"), _("daily report, shift and day summaries, CSV, XLSX")),
+            ("6", _("Price monitoring"), _("the day's prices and stock per supermarket")),
         ]
         for key, name, what in pages:
             text.append(f"  {key}  ", style="bold reverse")
@@ -59,6 +62,6 @@ class ConsoleScreen(ConsolePage):
     def action_page(self, name: str) -> None:
         pages: dict[str, type[Screen[None]]] = {
             "board": BoardScreen, "allocation": AllocationScreen, "rounds": RoundsScreen,
-            "reconcile": ReconcileScreen, "reports": ReportsScreen,
+            "reconcile": ReconcileScreen, "reports": ReportsScreen, "prices": PricesScreen,
         }
         self.app.push_screen(pages[name]())
