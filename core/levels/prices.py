@@ -317,7 +317,21 @@ def series_by_item(days: Sequence[PriceDay]) -> dict[tuple[str, Necessity], dict
 
 
 __all__ = [
-    "PRICES_DIR", "STOCK_WORDS", "BadCell", "Necessity", "PriceDay", "PriceEntry", "PriceRow",
-    "StockState", "format_cell", "load_price_days", "parse_cell", "parse_yuan", "prices_path",
-    "read_price_day", "record_prices",
+    "PRICES_DIR",
+    "STOCK_WORDS",
+    "BadCell",
+    "Necessity",
+    "PriceDay",
+    "PriceEntry",
+    "PriceRow",
+    "StockState",
+    "encode_price_day",
+    "format_cell",
+    "load_price_days",
+    "parse_cell",
+    "parse_yuan",
+    "price_paths",
+    "prices_path",
+    "read_price_day",
+    "record_prices",
 ]
