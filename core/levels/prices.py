@@ -238,12 +238,17 @@ def _is_day(stem: str) -> bool:
     return len(stem) == 10
 
 
-def load_price_days(root: Path, supermarkets: Mapping[str, object] | None = None
+def load_price_days(root: Path, supermarkets: Mapping[str, object] | None = None, *,
+                    first: date | None = None, last: date | None = None
                     ) -> tuple[dict[date, PriceDay], list[Problem]]:
-    """Every usable day under ``prices/`` and the problems of the others."""
+    """Every usable day under ``prices/`` (from ``first`` to ``last`` when given) and the
+    problems of the others."""
     days: dict[date, PriceDay] = {}
     problems: list[Problem] = []
     for path in price_paths(root):
+        stem = date.fromisoformat(path.stem)
+        if (first is not None and stem < first) or (last is not None and stem > last):
+            continue
         day, found = read_price_day(path, supermarkets)
         problems.extend(found)
         if day is not None:

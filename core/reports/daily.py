@@ -43,7 +43,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -83,6 +83,7 @@ from core.reports.names import (
 from core.reports.summary import day_bounds
 from core.reports.supply import (
     NECESSITIES,
+    RUN_DAYS,
     observed_by_area,
     observed_prices,
     round_orders,
@@ -177,6 +178,9 @@ def daily_report(
                                     f"unknown district {code!r} (this desk has: "
                                     f"{', '.join(sorted(desk.districts)) or 'none'})"))
     problems.extend(sources_problems(desk, day, sources))
+    price_days, found = load_price_days(desk.root, desk.supermarkets,
+                                        first=day - timedelta(days=RUN_DAYS), last=day)
+    problems.extend(found)
     if problems or thresholds is None:
         raise DeskError(problems)
 
@@ -190,7 +194,6 @@ def daily_report(
     figures = (reserve_figures(desk, reserves, day, balances_at(stock, day))
                if reserves is not None else None)
     covers = figures.covers if figures is not None else ()
-    price_days, found = load_price_days(desk.root, desk.supermarkets)
     rounds, _found = load_rounds(desk)  # a broken round is for `baogong check` to report
     window = thresholds.prices.window_days
     observed = observed_by_area(desk, day, codes, thresholds, reserves=reserves, stock=stock,

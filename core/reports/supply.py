@@ -27,6 +27,7 @@ from core.levels.reserves import (
     reserve_stock,
 )
 from core.levels.thresholds import Thresholds
+from core.problems import DeskError
 from core.reference import CatalogueItem, GoodsCategory
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 #: goods categories that are daily necessities (生活必需品) in the seeds
 NECESSITIES = (GoodsCategory.GRAIN_OIL, GoodsCategory.MEAT, GoodsCategory.EGGS,
                GoodsCategory.MILK, GoodsCategory.VEGETABLES, GoodsCategory.SALT)
+#: how far back a run of tight days is followed: three times level II's 20 days
+RUN_DAYS = 60
 #: the necessities a reserve kind's stores keep supplied
 RESERVE_NECESSITIES: dict[ReserveKind, tuple[Necessity, ...]] = {
     ReserveKind.GRAIN_OIL: (Necessity.GRAIN, Necessity.OIL),
@@ -157,16 +160,20 @@ def observed_by_area(
 ) -> dict[str, ObservedSignals | None]:
     """The signals observed for each area ``codes`` on ``day`` (:mod:`core.levels.observed`),
     reading what the caller has not read already: the prices, ``reserves.toml`` and the stock
-    ledger (the last two only when there are prices that day)."""
+    ledger (the last two only when there are prices that day). Raises :class:`DeskError` when
+    a prices file of the days read cannot be used."""
     if price_days is None:
-        price_days, _found = load_price_days(desk.root, desk.supermarkets)
+        price_days, problems = load_price_days(desk.root, desk.supermarkets,
+                                               first=day - timedelta(days=RUN_DAYS), last=day)
+        if problems:
+            raise DeskError(problems)
     if day not in price_days:
         return dict.fromkeys(codes)
     if reserves is None:
         reserves = load_reserves(desk.root / RESERVES_FILE)[0]
     if stock is None:
         stock = ledger_stock(desk, day) if reserves is not None and reserves.store else []
-    recent = [d for d in price_days if timedelta(0) <= day - d <= timedelta(days=60)]
+    recent = [d for d in price_days if timedelta(0) <= day - d <= timedelta(days=RUN_DAYS)]
     found: dict[str, ObservedSignals | None] = {}
     for code in codes:
         tight = reserve_tight(desk, reserves, stock, recent, code,

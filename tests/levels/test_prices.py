@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import core
 from core.identity import os_account
+from core.levels import Level
 from core.levels.observed import observed_signals
 from core.levels.prices import (
     BadCell,
@@ -31,6 +32,7 @@ from core.levels.prices import (
 )
 from core.problems import DeskError
 from core.reference import Community, Supermarket
+from core.reports import daily_report
 from tests.conftest import Run
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -312,3 +314,17 @@ def test_a_bad_row_is_named_and_nothing_is_written(run: Run, demo_desk_dir: Path
                             "--desk", str(demo_desk_dir))
     assert status == 0, err
     assert prices_path(demo_desk_dir, DAY).exists()
+
+
+def test_a_broken_day_of_prices_stops_the_levels_and_the_report(demo_desk: core.Desk) -> None:
+    """Levels are never computed past a prices file that cannot be read: the file and line."""
+    day = date(2026, 11, 21)
+    (demo_desk.root / "prices" / f"{day}.toml").write_text("date = 2026-11-21\nprice = 3\n",
+                                                           encoding="utf-8")
+    with pytest.raises(DeskError) as raised:
+        demo_desk.levels.on(day)
+    assert raised.value.problems[0].path.name == "2026-11-21.toml"
+    with pytest.raises(DeskError):
+        daily_report(demo_desk, day)
+    # a day whose window does not reach the broken file is unaffected
+    assert demo_desk.levels.on(date(2026, 11, 20)) == {"hexi": Level.IV}
