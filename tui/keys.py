@@ -36,6 +36,7 @@ def keyed_classes() -> list[type]:
     from tui.screens.console.allocation import AllocationScreen
     from tui.screens.console.board import BoardScreen
     from tui.screens.console.menu import ConsoleScreen
+    from tui.screens.console.prices import PricesScreen
     from tui.screens.console.reconcile import ReconcileScreen
     from tui.screens.console.reports import ReportsScreen
     from tui.screens.console.rounds import RoundsScreen
@@ -53,7 +54,7 @@ def keyed_classes() -> list[type]:
             QuantityDialog, FlagsPicker, DetailScreen, ActionDialog, EditDialog, ConflictScreen,
             FactsDialog, HandoverScreen, ProblemsScreen, Picker, PickerField, Confirm, Notice,
             ConsoleScreen, ReasonDialog, BoardScreen, AllocationScreen, RoundsScreen,
-            ReconcileScreen, ReportsScreen]
+            ReconcileScreen, ReportsScreen, PricesScreen]
 
 
 def binding_ids() -> dict[str, Binding]:
