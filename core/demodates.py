@@ -6,7 +6,9 @@ desk's own readers and writers:
 
 - every case: its id (``YYYYMMDD-NNNN``, the intake date), its file's place
   (``cases/YYYY/MM/DD/``) and every time in it (created, due, call-back due, each event);
-- each market signals file (``signals/<date>.toml``): its name and its ``date``.
+- each market signals file (``signals/<date>.toml``): its name and its ``date``;
+- each day of price monitoring (``prices/<date>.toml``): its name, its ``date`` and the time
+  each row was entered.
 
 Left at their fixed dates, so a copy reconciles exactly as the shipped desk: the supplies ledgers
 (``ledgers/YYYY/MM/DD/``, whose record ids and closed periods sign those dates), and the
@@ -23,6 +25,13 @@ import attrs
 
 from core.cases.case import Case
 from core.cases.store import CASES_DIR, case_path, decode_case, encode_case
+from core.levels.prices import (
+    PriceDay,
+    encode_price_day,
+    price_paths,
+    prices_path,
+    read_price_day,
+)
 from core.problems import DeskError
 from core.storage.atomic import write_atomic
 
@@ -114,6 +123,24 @@ def _shift_signals(root: Path, days: int, mode: int) -> int:
     return len(planned)
 
 
+def _shift_prices(root: Path, days: int, mode: int) -> int:
+    """Move each day of price monitoring: its file's name, its date and its rows' times."""
+    planned: list[tuple[Path, Path, bytes]] = []
+    for path in price_paths(root):
+        day, problems = read_price_day(path)
+        if day is None:
+            raise DeskError(problems)
+        moved = PriceDay(day.date + timedelta(days=days), tuple(
+            attrs.evolve(row, entered_at=row.entered_at + timedelta(days=days))
+            for row in day.price))
+        planned.append((path, prices_path(root, moved.date), encode_price_day(moved)))
+    for path, _new, _data in planned:
+        path.unlink()
+    for _path, new, data in planned:
+        write_atomic(new, data, mode=mode)
+    return len(planned)
+
+
 def move_demo_week(root: Path, yesterday: date, *, mode: int = 0o600) -> int:
     """Shift the demo desk copied to ``root`` so its newest case is dated ``yesterday``;
     the number of days moved (0 if the desk has no cases)."""
@@ -125,4 +152,5 @@ def move_demo_week(root: Path, yesterday: date, *, mode: int = 0o600) -> int:
         return 0
     _shift_cases(root, days, mode)
     _shift_signals(root, days, mode)
+    _shift_prices(root, days, mode)
     return days

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from core.desk import Desk
     from core.ledger.periods import ClosedPeriods
     from core.levels.manual import Decision
+    from core.levels.prices import PriceDay
     from core.levels.reserves import Reserves
     from core.levels.signalfile import SignalsReading
     from core.levels.thresholds import Thresholds
@@ -260,6 +262,12 @@ def _signals(desk: Desk) -> tuple[list[SignalsReading], list[Problem]]:
     return readings, problems
 
 
+def _prices(desk: Desk) -> tuple[dict[date, PriceDay], list[Problem]]:
+    from core.levels.prices import load_price_days
+
+    return load_price_days(desk.root, desk.supermarkets)
+
+
 def _imports(desk: Desk) -> tuple[int, list[Problem]]:
     count = 0
     problems: list[Problem] = []
@@ -315,6 +323,9 @@ ROUNDS: DeskLoader[list[Round]] = DeskLoader(
     "rounds", "rounds/*.toml", "the delivery rounds, newest first", _rounds)
 SIGNALS: DeskLoader[list[SignalsReading]] = DeskLoader(
     "signals", "signals/*.toml", "the market signals readings, by day", _signals)
+PRICES: DeskLoader[dict[date, PriceDay]] = DeskLoader(
+    "prices", "prices/YYYY-MM-DD.toml", "the day's observed retail prices and stock per "
+    "supermarket and necessity (市场价格监测), by day", _prices)
 HANDOVERS: DeskLoader[list[Path]] = DeskLoader(
     "handovers", f"{HANDOVERS_DIR}/*.txt", "the shift handover reports that can be shown",
     _handovers)
@@ -327,5 +338,5 @@ IMPORTS: DeskLoader[int] = DeskLoader(
 LOADERS: tuple[DeskLoader[object], ...] = (
     SETTINGS, DEPARTMENTS, DISTRICTS, COMMUNITIES, SUPERMARKETS, CATALOGUE, HOUSEHOLDS,
     LEVELS, RESERVES, DECISIONS, PACKING, BATCHES, PERIODS, MATCHES, ALLOCATION, ROUNDS,
-    SIGNALS, HANDOVERS, IMPORTS,
+    SIGNALS, PRICES, HANDOVERS, IMPORTS,
 )

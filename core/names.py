@@ -11,6 +11,7 @@ from __future__ import annotations
 from core.cases.case import Action, CaseStatus, Evaluation, Priority
 from core.cases.categories import CaseKind, Category
 from core.levels.plans import Text
+from core.levels.prices import Necessity, StockState
 from core.levels.signals import Level
 from core.reference import GoodsCategory, PriorityFlag
 
@@ -103,3 +104,18 @@ UNSPECIFIED_GOODS = Text("未指明商品", "no catalogue goods named")
 def category_name(category: Category) -> Text:
     """A case category's name (its English already reads as a label)."""
     return Text(category.info.name, category.info.name_en)
+
+NECESSITY_NAMES: dict[Necessity, Text] = {
+    Necessity.GRAIN: Text("粮食", "grain"),
+    Necessity.OIL: Text("食用油", "cooking oil"),
+    Necessity.PORK: Text("猪肉", "pork"),
+    Necessity.EGGS: Text("鸡蛋", "eggs"),
+    Necessity.MILK: Text("牛奶", "milk"),
+    Necessity.VEGETABLES: Text("蔬菜", "vegetables"),
+    Necessity.SALT: Text("食盐", "salt"),
+}
+STOCK_STATE_NAMES: dict[StockState, Text] = {
+    StockState.OK: Text("充足", "in stock"),
+    StockState.LOW: Text("偏紧", "low"),
+    StockState.OUT: Text("断货", "out"),
+}

@@ -260,6 +260,16 @@ def test_ledger_import_refuses_what_is_not_an_invoice_file(
     assert status == 2 and "--supermarket" in err
 
 
+def test_prices_refuse_unreadable_sheets_and_bad_dates(run: Run, tmp_path: Path,
+                                                      demo_desk_dir: Path) -> None:
+    status, _, err = run("prices", str(tmp_path / "none.csv"), "--desk", str(demo_desk_dir))
+    assert status == 2 and "cannot read" in err and len(err.splitlines()) == 1, err
+    sheet = tmp_path / "prices.csv"
+    sheet.write_text("超市,品类,价格\nhualian,粮食,32.9\n", encoding="utf-8")
+    status, _, err = run("prices", str(sheet), "--date", "11/23", "--desk", str(demo_desk_dir))
+    assert status == 2 and "is not YYYY-MM-DD" in err and len(err.splitlines()) == 1, err
+
+
 def test_init_refuses_an_unusable_directory(run: Run, tmp_path: Path) -> None:
     status, _, err = run("init", str(UNWRITABLE / "desk"))
     assert status == 2 and "cannot write" in err and len(err.splitlines()) == 1, err

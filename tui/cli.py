@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "export": "export",
     "import": "register_import",
     "ledger": "ledger",
+    "prices": "prices",
     "replay": "replay",
     "record-test": "record_test",
 }

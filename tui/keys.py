@@ -42,6 +42,7 @@ def keyed_classes() -> list[type]:
     from tui.screens.console.ledgers.settle import SettlementRunScreen
     from tui.screens.console.menu import ConsoleScreen
     from tui.screens.console.paste_list import PasteListDialog
+    from tui.screens.console.prices import PricesScreen
     from tui.screens.console.reconcile import ReconcileScreen
     from tui.screens.console.reports import ReportsScreen
     from tui.screens.console.rounds import RoundsScreen
@@ -60,7 +61,8 @@ def keyed_classes() -> list[type]:
             FactsDialog, HandoverScreen, ProblemsScreen, Picker, PickerField, Confirm, Notice,
             ConsoleScreen, ReasonDialog, BoardScreen, AllocationScreen, RoundsScreen,
             ReconcileScreen, ReportsScreen, LedgersScreen, EntryForm, InvoiceImportDialog,
-            SettlementRunScreen, CaseOrderDialog, PasteListDialog]
+            SettlementRunScreen, CaseOrderDialog, PasteListDialog,
+            PricesScreen]
 
 
 def binding_ids() -> dict[str, Binding]:

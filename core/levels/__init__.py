@@ -56,6 +56,7 @@ from core.levels.reserves import (
     medical_lines,
     required_tiers,
     reserve_cover,
+    reserve_figures,
 )
 from core.levels.signalfile import SignalsReading, parse_signals, read_signals
 from core.levels.signals import (
@@ -85,6 +86,7 @@ __all__ = [
     "decision_in_force", "desk_population", "desk_surges", "desk_thresholds", "find_surges",
     "is_stockout", "load_decisions", "load_reserves", "load_thresholds", "max_weekly_rise",
     "medical_lines", "parse_signals", "parse_thresholds", "percent", "plan_for", "read_signals",
-    "render_report", "report_json", "required_tiers", "reserve_cover", "set_manual_level",
+    "render_report", "report_json", "required_tiers", "reserve_cover", "reserve_figures",
+    "set_manual_level",
     "thresholds_to_data", "tight_run", "weekly_rise",
 ]

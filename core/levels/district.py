@@ -3,9 +3,11 @@
 :class:`DistrictLevels` reads only what a level rests on: the thresholds (``levels.toml``), the
 supervisors' decisions (``levels/decisions/``) and the day's market signals, read from the desk's
 ``signals/`` directory: a file named after the day (``signals/2026-11-23.toml``, or
-``signals/2026-11-23-*.toml``). Without one the level is the manual level alone, or *not
-assessed*; nothing is estimated. The daily report (:mod:`core.reports.daily`) computes each
-area's level with the same :func:`core.reports.daily.level_figure`.
+``signals/2026-11-23-*.toml``), which overrides the signals observed from the day's price
+monitoring and the stock ledger (:mod:`core.levels.observed`). Without either the level is the
+manual level alone, or *not assessed*; nothing is estimated. The daily report
+(:mod:`core.reports.daily`) computes each area's level with the same
+:func:`core.reports.daily.level_figure`.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from core.reports.daily import (
     read_signals_sources,
     sources_problems,
 )
+from core.reports.supply import observed_by_area
 
 if TYPE_CHECKING:
     from core.desk import Desk
@@ -71,8 +74,10 @@ class DistrictLevels:
         if problems or thresholds is None:
             raise DeskError(problems)
         classifier = Classifier(thresholds)
-        return {code: level_figure(classifier, sources, decisions, code, day)
-                for code in high_risk_areas(desk)}
+        codes = high_risk_areas(desk)
+        observed = observed_by_area(desk, day, codes, thresholds)
+        return {code: level_figure(classifier, sources, decisions, code, day, observed[code])
+                for code in codes}
 
     def on(self, day: date) -> dict[str, Level]:
         """The emergency level of each high-risk district on ``day``.

@@ -1,4 +1,5 @@
-"""Reserve cover (储备) and medical supply tiers (防疫物资分级), from ``reserves.toml``.
+"""Reserve cover (储备) and medical supply tiers (防疫物资分级): norms and targets from
+``reserves.toml``, stock from the stock ledger (:mod:`core.ledger.stock`).
 
 Reserve norms (the seeds: 城区成品粮油储备要达到15天以上(含15天)市场供应量; 猪肉储备不低于城区
 常住人口3天消费量; 冬春季节耐储藏蔬菜库存满足7天消费量)::
@@ -8,7 +9,12 @@ Reserve norms (the seeds: 城区成品粮油储备要达到15天以上(含15天)
 A norm is met at exactly its number of days (含15天). The vegetable norm applies in winter and
 spring only (``vegetable_months``, default November to May: the northern
 heating season and spring, the safe side of 冬春季节); population is the sum of the desk's
-communities (``communities.toml``), per district when a stock row names one.
+communities (``communities.toml``), per district when a reserve store names one.
+
+The stock is what the keepers recorded: each ``[[store]]`` of ``reserves.toml`` is a store of the
+stock ledger holding one reserve kind; its kilograms are the closing balance of every item in it
+at the end of the day times the item's weight (``kg`` in ``catalogue.toml``). Medical supplies
+on hand are the closing balances of every other store of the ledger.
 
 Medical supply tiers (the seeds' 一级/二级/三级保供物资):
 
@@ -38,9 +44,9 @@ Medical supply tiers (the seeds' 一级/二级/三级保供物资):
     pork = 0.08
     vegetables = 0.6
 
-    [[stock]]
+    [[store]]
+    store = "hexi-grain"     # a store of the stock ledger
     kind = "grain_oil"       # grain_oil | pork | vegetables
-    kg = 1800000
     holder = "区粮储中心"
     district = "hx"          # optional: "" or absent means the whole desk
 
@@ -52,28 +58,32 @@ Medical supply tiers (the seeds' 一级/二级/三级保供物资):
     item = "mask-n95"        # a catalogue code; tier from the catalogue unless given here
     target = 20000
     raised_target = 40000    # optional: the target at response level III or above
-    stock = 18000
+
+Before stock came from the ledger the file held ``[[stock]]`` rows with kilograms and a ``stock``
+per medical item; such a file is reported with what to do instead (record the stock as ledger
+receipts), never read as if the figures still held.
 """
 
 from __future__ import annotations
 
 import enum
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from core.levels.classifier import TOLERANCE
 from core.problems import InvalidField, Problem
-from core.reference import CatalogueItem, check_non_negative, check_tier
+from core.reference import CatalogueItem, check_non_negative, check_not_blank, check_tier
 from core.storage.convert import converter
 from core.storage.tomlio import line_of, locate_lines, read_toml, structure
 
 if TYPE_CHECKING:
     from core.desk import Desk
+    from core.ledger.stock import StockLine as LedgerStockLine
 
 RESERVES_FILE = "reserves.toml"
 
@@ -122,7 +132,19 @@ class Consumption:
 
 
 @attrs.frozen
+class ReserveStore:
+    """A store of the stock ledger that holds one reserve kind (储备库)."""
+
+    store: str = attrs.field(validator=check_not_blank)
+    kind: ReserveKind
+    holder: str = ""
+    district: str = ""
+
+
+@attrs.frozen
 class StockLine:
+    """The kilograms of one reserve kind a holder has at the end of a day."""
+
     kind: ReserveKind
     kg: float = attrs.field(validator=check_non_negative)
     holder: str = ""
@@ -133,7 +155,6 @@ class StockLine:
 class MedicalItem:
     item: str
     target: int = attrs.field(validator=check_non_negative)
-    stock: int = attrs.field(default=0, validator=check_non_negative)
     raised_target: int | None = None
     tier: int | None = attrs.field(default=None, validator=check_tier)
     name: str = ""
@@ -154,8 +175,12 @@ class Reserves:
         default=(11, 12, 1, 2, 3, 4, 5), validator=_check_months)
     norms: Norms = Norms()
     consumption: Consumption = Consumption()
-    stock: tuple[StockLine, ...] = ()
+    store: tuple[ReserveStore, ...] = ()
     medical: Medical = Medical()
+
+    @property
+    def reserve_stores(self) -> frozenset[str]:
+        return frozenset(s.store for s in self.store)
 
 
 @attrs.frozen
@@ -178,23 +203,25 @@ class Cover:
 
 
 def reserve_cover(
-    reserves: Reserves, population: Mapping[str, int], day: date
+    reserves: Reserves, stock_lines: Sequence[StockLine], population: Mapping[str, int],
+    day: date
 ) -> list[Cover]:
     """Days of cover of every reserve kind, desk-wide ("") and per district that holds stock.
 
-    ``population`` maps district codes to residents; the desk-wide population is their sum.
-    Desk-wide stock counts every row; a district's counts its own rows only.
+    ``stock_lines`` are the holders' kilograms (:func:`reserve_stock`); ``population`` maps
+    district codes to residents; the desk-wide population is their sum. Desk-wide stock counts
+    every line; a district's counts its own lines only.
     """
     total_population = sum(population.values())
-    scopes = ["", *sorted({line.district for line in reserves.stock if line.district})]
+    scopes = ["", *sorted({line.district for line in stock_lines if line.district})]
     covers: list[Cover] = []
     for scope in scopes:
         people = total_population if not scope else population.get(scope, 0)
         for kind in ReserveKind:
-            stock = sum(line.kg for line in reserves.stock
+            stock = sum(line.kg for line in stock_lines
                         if line.kind is kind and (not scope or line.district == scope))
             if scope and not any(line.kind is kind and line.district == scope
-                                 for line in reserves.stock):
+                                 for line in stock_lines):
                 continue
             per_capita: float = getattr(reserves.consumption, kind.value)
             daily = people * per_capita
@@ -242,7 +269,10 @@ def raised(response_level: int) -> bool:
     return 1 <= response_level <= 3
 
 
-def medical_lines(medical: Medical, catalogue: Mapping[str, CatalogueItem]) -> list[MedicalLine]:
+def medical_lines(medical: Medical, catalogue: Mapping[str, CatalogueItem],
+                  on_hand: Mapping[str, int]) -> list[MedicalLine]:
+    """Each medical item of ``medical`` against its target, with ``on_hand`` (item -> units,
+    :func:`medical_on_hand`) as its stock."""
     tiers = required_tiers(medical.response_level, medical.isolation_or_mass_testing)
     lines: list[MedicalLine] = []
     for entry in medical.item:
@@ -257,7 +287,7 @@ def medical_lines(medical: Medical, catalogue: Mapping[str, CatalogueItem]) -> l
             tier=tier,
             required=tier in tiers,
             target=target if tier != 3 else 0,
-            stock=entry.stock,
+            stock=on_hand.get(entry.item, 0),
             name_en=known.name_en if known else (entry.name or entry.item),
         ))
     lines.sort(key=lambda line: (line.tier, line.item))
@@ -271,7 +301,96 @@ def load_reserves(path: Path) -> tuple[Reserves | None, list[Problem]]:
     data, text, problems = read_toml(path)
     if data is None:
         return None, problems
+    old = _old_format(data, path, text)
+    if old:
+        return None, old
     return structure(converter, data, Reserves, path, text)
+
+
+def _old_format(data: dict[str, Any], path: Path, text: str) -> list[Problem]:
+    """Stock figures written into the file (its format before stock came from the ledger)."""
+    lines = locate_lines(text)
+    problems: list[Problem] = []
+    if "stock" in data:
+        problems.append(Problem(
+            path, line_of(lines, ("stock",)), "reserve stock is no longer written here: record "
+            "it as stock receipts in the ledger and name each reserve store in a [[store]] "
+            "table (store, kind, holder, district), then remove [[stock]]", "stock"))
+    medical = data.get("medical")
+    items = medical.get("item", []) if isinstance(medical, dict) else []
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        if isinstance(item, dict) and "stock" in item:
+            problems.append(Problem(
+                path, line_of(lines, ("medical", "item", index, "stock")),
+                "medical stock is no longer written here: it is the stock ledger's balance; "
+                "record receipts in the ledger and remove this key",
+                f"medical.item[{index}].stock"))
+    return problems
+
+
+def ledger_stock(desk: Desk, day: date) -> list[LedgerStockLine]:
+    """The stock ledger's day lines (per store, item and day with a movement) up to ``day``."""
+    from core.ledger import Ledgers
+
+    return [line for line in Ledgers(desk).reconcile(end=day).stock if line.day <= day]
+
+
+def balances_at(lines: Iterable[LedgerStockLine], day: date) -> dict[tuple[str, str], int]:
+    """(store, item) -> units on hand at the end of ``day``: each one's last line up to it."""
+    latest: dict[tuple[str, str], LedgerStockLine] = {}
+    for line in lines:
+        key = (line.store, line.item)
+        if line.day <= day and (key not in latest or latest[key].day < line.day):
+            latest[key] = line
+    return {key: line.closing for key, line in latest.items()}
+
+
+def stock_balances(desk: Desk, day: date) -> dict[tuple[str, str], int]:
+    """(store, item) -> units on hand at the end of ``day``, from the stock ledger's fold."""
+    return balances_at(ledger_stock(desk, day), day)
+
+
+def reserve_stock(reserves: Reserves, balances: Mapping[tuple[str, str], int],
+                  catalogue: Mapping[str, CatalogueItem]) -> list[StockLine]:
+    """The kilograms each reserve store holds: its items' balances times their weight."""
+    lines: list[StockLine] = []
+    for store in reserves.store:
+        kg = sum(quantity * catalogue[item].kg for (code, item), quantity in balances.items()
+                 if code == store.store and item in catalogue and quantity > 0)
+        lines.append(StockLine(store.kind, round(kg, 3), store.holder, store.district))
+    return lines
+
+
+def medical_on_hand(reserves: Reserves, balances: Mapping[tuple[str, str], int]
+                    ) -> dict[str, int]:
+    """Item -> units on hand in every store that is not a reserve store."""
+    stores = reserves.reserve_stores
+    on_hand: dict[str, int] = {}
+    for (store, item), quantity in balances.items():
+        if store not in stores:
+            on_hand[item] = on_hand.get(item, 0) + quantity
+    return on_hand
+
+
+@attrs.frozen
+class ReserveFigures:
+    """A day's reserve cover and medical lines, the stock from the ledger."""
+
+    covers: tuple[Cover, ...]
+    medical: tuple[MedicalLine, ...]
+
+
+def reserve_figures(desk: Desk, reserves: Reserves, day: date,
+                    balances: Mapping[tuple[str, str], int] | None = None) -> ReserveFigures:
+    """Reserve cover and medical lines of the desk at the end of ``day`` (see the module);
+    ``balances`` (:func:`stock_balances`) when the caller has read the ledger already."""
+    if balances is None:
+        balances = stock_balances(desk, day)
+    stock = reserve_stock(reserves, balances, desk.catalogue)
+    return ReserveFigures(
+        tuple(reserve_cover(reserves, stock, desk_population(desk), day)),
+        tuple(medical_lines(reserves.medical, desk.catalogue,
+                            medical_on_hand(reserves, balances))))
 
 
 def desk_population(desk: Desk) -> dict[str, int]:
@@ -290,11 +409,17 @@ def check_reserves(desk: Desk) -> list[Problem]:
         return problems
     _data, text, _found = read_toml(path)
     lines = locate_lines(text)
-    for index, line in enumerate(reserves.stock):
+    seen: set[str] = set()
+    for index, line in enumerate(reserves.store):
         if line.district and desk.districts and line.district not in desk.districts:
-            problems.append(Problem(path, line_of(lines, ("stock", index, "district")),
+            problems.append(Problem(path, line_of(lines, ("store", index, "district")),
                                     f"unknown district {line.district!r}",
-                                    f"stock[{index}].district"))
+                                    f"store[{index}].district"))
+        if line.store in seen:
+            problems.append(Problem(path, line_of(lines, ("store", index, "store")),
+                                    f"store {line.store!r} is listed twice",
+                                    f"store[{index}].store"))
+        seen.add(line.store)
     for index, item in enumerate(reserves.medical.item):
         where = ("medical", "item", index)
         if desk.catalogue and item.item not in desk.catalogue and item.tier is None:

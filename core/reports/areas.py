@@ -20,8 +20,16 @@ from core.levels.reserves import KIND_NAMES as RESERVE_NAMES
 from core.levels.reserves import Cover, MedicalLine
 from core.levels.signalfile import SignalsReading
 from core.levels.signals import Level
-from core.names import GOODS_NAMES, KIND_NAMES, UNSPECIFIED_GOODS, category_name
+from core.names import (
+    GOODS_NAMES,
+    KIND_NAMES,
+    NECESSITY_NAMES,
+    STOCK_STATE_NAMES,
+    UNSPECIFIED_GOODS,
+    category_name,
+)
 from core.reference import GoodsCategory
+from core.reports.supply import ObservedPrice, SupplyLine
 from core.reports.table import Column, Table
 
 
@@ -47,9 +55,10 @@ class LevelFigure:
 
 @attrs.frozen
 class GoodsDemand:
-    goods: GoodsCategory | None  # None: the case names no catalogue goods
+    goods: GoodsCategory | None  # None: the case or order names no catalogue goods
     requests: int
     complaints: int
+    orders: int = 0  # round orders taken that day that name goods of the category
 
     @property
     def name(self) -> Text:
@@ -91,6 +100,8 @@ class AreaReport:
     price_complaints: int
     prices: tuple[PriceLine, ...]
     evidence: tuple[Surge, ...]
+    orders: int = 0  # round orders taken that day
+    observed_prices: tuple[ObservedPrice, ...] = ()  # the day's price monitoring
 
 
 @attrs.frozen
@@ -103,6 +114,7 @@ class DailyReport:
     areas: tuple[AreaReport, ...]
     medical: tuple[MedicalLine, ...]
     sources: tuple[Text, ...]
+    supply: tuple[SupplyLine, ...] = ()
 
     @property
     def title(self) -> Text:
@@ -124,8 +136,8 @@ class DailyReport:
 
     def tables(self) -> list[Table]:
         return [self._level_table(), self._reserves_table(), self._medical_table(),
-                self._demand_table(), self._category_table(), self._price_table(),
-                self._evidence_table()]
+                self._supply_table(), self._demand_table(), self._category_table(),
+                self._price_table(), self._monitoring_table(), self._evidence_table()]
 
     def _level_table(self) -> Table:
         rows = []
@@ -181,9 +193,11 @@ class DailyReport:
              Column("norm_days", "标准(天)", "norm (days)"),
              Column("verdict", "结论", "verdict")),
             tuple(rows),
-            notes=(Text("来源：reserves.toml；保障天数 = 库存 ÷（人口 × 人均日消费量）",
-                        "source: reserves.toml; days of cover = stock / (population x "
-                        "per-capita daily consumption)"),),
+            notes=(Text("来源：库存台账中 reserves.toml 所列储备库的当日结存（件数 × 单件重量）；"
+                        "保障天数 = 库存 ÷（人口 × 人均日消费量）",
+                        "source: the closing stock of the reserve stores reserves.toml lists, "
+                        "from the stock ledger (units x weight per unit); days of cover = stock "
+                        "/ (population x per-capita daily consumption)"),),
         )
 
     def _medical_table(self) -> Table:
@@ -202,24 +216,49 @@ class DailyReport:
              Column("target", "目标", "target"), Column("stock", "库存", "stock"),
              Column("shortfall", "缺口", "shortfall")),
             rows,
-            notes=(Text("来源：reserves.toml [medical]", "source: reserves.toml [medical]"),),
+            notes=(Text("来源：目标见 reserves.toml [medical]；"
+                        "库存为库存台账中储备库以外各库的当日结存",
+                        "source: targets in reserves.toml [medical]; stock is the closing stock "
+                        "of the stock ledger's stores other than the reserve stores"),),
+        )
+
+    def _supply_table(self) -> Table:
+        rows = tuple((GOODS_NAMES[line.goods], line.goods.value, line.received_kg,
+                      line.issued_kg, line.on_hand_kg) for line in self.supply)
+        return Table(
+            "supply", Text("生活必需品供应与库存（全辖区）",
+                           "Supply and stock of necessities (whole area)"),
+            (Column("goods", "商品类别", "goods category"), Column("code", "代码", "code"),
+             Column("received_kg", "当日入库(kg)", "received (kg)"),
+             Column("issued_kg", "当日出库(kg)", "issued (kg)"),
+             Column("on_hand_kg", "结存(kg)", "on hand (kg)")),
+            rows,
+            notes=(Text("来源：库存台账当日入库、出库（扣除退回）与日终结存，件数 × 单件重量",
+                        "source: the stock ledger's receipts, issues (less returns) and closing "
+                        "stock that day, units x weight per unit"),),
         )
 
     def _demand_table(self) -> Table:
         rows = tuple(
             (a.name, d.name, d.goods.value if d.goods is not None else "", d.requests,
-             d.complaints)
+             d.complaints, d.orders)
             for a in self.areas for d in a.demand_by_goods
         )
+        orders = "，".join(f"{a.name.zh} {a.orders} 单" for a in self.areas)
+        orders_en = ", ".join(f"{a.name.en} {a.orders}" for a in self.areas)
         return Table(
-            "demand_goods", Text("热线需求（按商品类别）", "Hotline demand by goods category"),
+            "demand_goods", Text("需求（按商品类别）", "Demand by goods category"),
             (Column("area", "地区", "area"), Column("goods", "商品类别", "goods category"),
              Column("code", "代码", "code"), Column("requests", "需求工单", "requests"),
-             Column("complaints", "投诉工单", "complaints")),
+             Column("complaints", "投诉工单", "complaints"),
+             Column("orders", "团购订单", "round orders")),
             rows,
-            notes=(Text("来源：当日受理的工单；一件工单涉及几类商品即计入几类",
-                        "source: cases taken that day; a case naming goods of several "
-                        "categories counts once in each"),),
+            notes=(Text("来源：当日受理的工单与当日接单的团购轮次订单；"
+                        "一件工单或订单涉及几类商品即计入几类",
+                        "source: cases taken that day and the orders of rounds taking orders "
+                        "that day; a case or order naming goods of several categories counts "
+                        "once in each"),
+                   Text(f"当日团购订单：{orders}", f"round orders that day: {orders_en}")),
         )
 
     def _category_table(self) -> Table:
@@ -269,6 +308,29 @@ class DailyReport:
                      f"price complaints that day (gouging, service fee or markup): "
                      f"{complaints_en}"),
             ),
+        )
+
+    def _monitoring_table(self) -> Table:
+        rows = tuple(
+            (a.name, NECESSITY_NAMES[p.necessity], p.supermarket, _yuan(p.fen),
+             STOCK_STATE_NAMES[p.stock],
+             None if p.weekly_rise is None else round(p.weekly_rise * 100, 1), p.entered_by)
+            for a in self.areas for p in a.observed_prices
+        )
+        return Table(
+            "monitoring", Text("当日价格监测", "The day's price monitoring"),
+            (Column("area", "地区", "area"), Column("necessity", "品类", "necessity"),
+             Column("supermarket", "超市", "supermarket"),
+             Column("price_yuan", "监测价(元)", "price (yuan)"),
+             Column("stock", "货源", "stock"),
+             Column("weekly_rise_pct", "周涨幅(%)", "weekly rise (%)"),
+             Column("entered_by", "录入人", "entered by")),
+            rows,
+            notes=(Text(f"来源：prices/{self.day.isoformat()}.toml（服务该地区社区的超市）；"
+                        "周涨幅 = 当日价 ÷ 前7天内最低价 − 1",
+                        f"source: prices/{self.day.isoformat()}.toml (the supermarkets serving "
+                        "the area's communities); weekly rise = the day's price / the lowest "
+                        "of the 7 days before - 1"),),
         )
 
     def _evidence_table(self) -> Table:

@@ -3,7 +3,9 @@ packing, delivery, reconciliation and reports, checked against figures computed 
 
 Stock on hand at 11:00 on the 25th, from the demo ledgers (fixtures/make_demo_ledgers.py):
 surgical masks 400 received - 100 - 40 issued on the 16th - 30 issued on the 22nd = 230, plus
-60 made locally at 09:00 on the 25th = 290; protective suits 120 - 60 = 60.
+60 made locally at 09:00 on the 25th = 290; protective suits 120 - 60 = 60. The city's store
+(city-reserve, no distance given in allocation.toml: used after the depot) holds 6,400 - 230 =
+6,170 surgical masks and 890 suits.
 """
 
 from __future__ import annotations
@@ -53,26 +55,30 @@ def test_one_day_of_the_demo_desk(tmp_path: Path) -> None:
 
     # 2. the proposal: urgent first (hospital 150), key area next (jinxiu 100), then in turn
     proposal = propose(desk, DAY)
-    given = {(i.unit, i.item): i.quantity for i in proposal.issues}
-    assert given == {(HOSPITAL, "mask-surgical-50"): 150, (HOSPITAL, "protective-suit"): 50,
-                     (JINXIU, "mask-surgical-50"): 100, (WENHUA, "mask-surgical-50"): 40}
-    assert list(proposal.short().values()) == [10]  # wenhua asked 50, 290 - 250 = 40 left
+    given = {(i.unit, i.item, i.store): i.quantity for i in proposal.issues}
+    assert given == {(HOSPITAL, "mask-surgical-50", "hexi-depot"): 150,
+                     (HOSPITAL, "protective-suit", "hexi-depot"): 50,
+                     (JINXIU, "mask-surgical-50", "hexi-depot"): 100,
+                     (WENHUA, "mask-surgical-50", "hexi-depot"): 40,
+                     # wenhua asked 50, 290 - 250 = 40 left at the depot: the rest from the city
+                     (WENHUA, "mask-surgical-50", "city-reserve"): 10}
+    assert not proposal.short()
 
     # 3. approval: operators are refused in core; the supervisor's name and reason recorded
     with pytest.raises(NotASupervisor):
         approve(desk, proposal, supervisor="li.na", reason="x", when=at(14))
     written = approve(desk, proposal, supervisor="zhou.min", reason="按紧急、重点原则调配",
                       when=at(14))
-    assert Counter(r.kind for r in written) == {"approval": 3, "stock_issue": 4}
+    assert Counter(r.kind for r in written) == {"approval": 3, "stock_issue": 5}
     assert {(r.approved_by, r.note) for r in written if isinstance(r, L.Approval)} == {
         ("zhou.min", "按紧急、重点原则调配")}
 
-    # 4. the 17:30 report: production 60, issued 290 masks and 50 suits
+    # 4. the 17:30 report: production 60, issued 300 masks and 50 suits
     report = day_report(desk, DAY)
     masks = report.row_by("item", "mask-surgical-50")
     suits = report.row_by("item", "protective-suit")
-    assert masks[2:] == (60, 0, 0, 0, 60, 290, 0)
-    assert suits[2:] == (0, 0, 0, 0, 0, 50, 10)
+    assert masks[2:] == (60, 0, 0, 0, 60, 300, 6160)  # 6,170 at the city store, less 10
+    assert suits[2:] == (0, 0, 0, 0, 0, 50, 900)  # 10 at the depot, 890 at the city store
     path = write_xlsx([report], tmp_path / "medical.xlsx", lang="en")
     sheet = load_workbook(path, read_only=True)["medical_day"]
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]

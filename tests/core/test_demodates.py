@@ -45,6 +45,16 @@ def test_the_newest_case_is_yesterday_and_every_case_moved(moved: Path) -> None:
         "2027-03-10.toml", "2027-03-11.toml"]
     text = (moved / "signals" / "2027-03-10.toml").read_text(encoding="utf-8")
     assert "date = 2027-03-10" in text and "# Market signals" in text  # comments kept
+    # the week of price monitoring moves with the calls, each row's entry time too
+    shipped_prices = core.open_desk(shipped).load(core.deskload.PRICES)
+    moved_prices = core.open_desk(moved).load(core.deskload.PRICES)
+    assert sorted(moved_prices) == [d + timedelta(days=days) for d in sorted(shipped_prices)]
+    for day, prices in shipped_prices.items():
+        again = moved_prices[day + timedelta(days=days)]
+        assert [(r.key, r.fen, r.stock, r.entered_by) for r in again.price] == [
+            (r.key, r.fen, r.stock, r.entered_by) for r in prices.price]
+        assert {r.entered_at - p.entered_at for r, p in zip(again.price, prices.price,
+                                                            strict=True)} == {timedelta(days)}
 
 
 def test_the_shipped_desk_keeps_its_dates(moved: Path) -> None:

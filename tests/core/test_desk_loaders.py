@@ -36,7 +36,7 @@ BREAKS: dict[str, Break] = {
     "catalogue": ("catalogue.toml", _append("item")),
     "households": ("households.toml", ("", '\n[[household]]\nid = "h9999"\nbuilding = 3\n')),
     "levels": ("levels.toml", ("min_cases = 4", 'min_cases = "four"')),
-    "reserves": ("reserves.toml", ("stock = 240", 'stock = "lots"')),
+    "reserves": ("reserves.toml", ('kind = "pork"', 'kind = "lard"')),
     "decisions": ("levels/decisions/x.toml", b'level = "V"\n'),
     "packing": ("packing.toml", ("per_person_kg = 0.1\n", 'per_person_kg = "a pinch"\n')),
     "ledger batches": ("ledgers/2026/11/17/20261117-0001.toml",
@@ -49,6 +49,9 @@ BREAKS: dict[str, Break] = {
     "allocation": ("allocation.toml", ("{ hexi-depot = 5.5 }", '{ hexi-depot = "far" }')),
     "rounds": ("rounds/r1125.toml", ('payment = "due"', 'payment = "later"')),
     "signals": ("signals/2026-11-22.toml", ("tight_days = 4", 'tight_days = "four"')),
+    "prices": ("prices/2026-11-23.toml",
+               b'date = 2026-11-23\n[[price]]\nsupermarket = "hualian"\nnecessity = "grain"\n'
+               b'entered_by = "li"\nentered_at = 2026-11-23T09:00:00+08:00\nstock = "gone"\n'),
     "handovers": ("handovers/20261122-0800-wang.txt",
                   b"--- Notes to the next shift ---\nok\n\xff\xfe broken\n"),
     "register imports": ("imports/20261202T080000-households.toml",

@@ -1,6 +1,6 @@
 """``desk.levels.on(day)`` gives each district the level the daily report gives its area, on
 every day of the demo desk, with and without a supervisor's manual level, without reading the
-cases or the reserves."""
+cases."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from core.levels.district import signals_for
 from core.problems import DeskError
 from core.reports.daily import daily_report
 
-#: the demo desk's calls are dated 2026-11-16..22, its market signals 2026-11-22 and 23
+#: the demo desk's calls are dated 2026-11-16..22, its prices 2026-11-16..23, its hand-written
+#: market signals 2026-11-22 and 23
 DEMO_DAYS = [date(2026, 11, 15) + timedelta(days=n) for n in range(10)]
 
 
@@ -38,7 +39,9 @@ def same_as_the_daily_report(desk: core.Desk) -> None:
 
 def test_the_levels_are_the_daily_report_s_on_every_demo_day(demo_desk: core.Desk) -> None:
     assert demo_desk.levels.on(date(2026, 11, 23)) == {"hexi": Level.III}
-    assert demo_desk.levels.on(date(2026, 11, 16)) == {}  # no signals: not assessed
+    # observed from the prices and the ledger: hexi's pork reserve covers under 3 days (tight)
+    assert demo_desk.levels.on(date(2026, 11, 16)) == {"hexi": Level.IV}
+    assert demo_desk.levels.on(date(2026, 11, 15)) == {}  # no prices, no signals: not assessed
     same_as_the_daily_report(demo_desk)
 
 
@@ -46,7 +49,7 @@ def test_a_manual_level_counts_from_its_day(demo_desk: core.Desk) -> None:
     zone = demo_desk.settings.zone
     set_manual_level(demo_desk, Level.II, reason="超市排长队", supervisor="zhou.min",
                      district="hexi", time=datetime(2026, 11, 19, 9, 30, tzinfo=zone))
-    assert demo_desk.levels.on(date(2026, 11, 18)) == {}
+    assert demo_desk.levels.on(date(2026, 11, 18)) == {"hexi": Level.IV}  # observed
     assert demo_desk.levels.on(date(2026, 11, 19)) == {"hexi": Level.II}
     same_as_the_daily_report(demo_desk)
 

@@ -31,6 +31,8 @@ import attrs
 import pytest
 
 import core
+from core import ledger as L
+from core.ledger import Ledgers
 from core.levels import Level, set_manual_level
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -126,6 +128,16 @@ price_fen = 1690
 necessity = true
 
 [[item]]
+code = "cabbage-2kg"
+name = "白菜 2kg"
+name_en = "Cabbage 2 kg"
+unit = "份"
+category = "vegetables"
+kg = 2.0
+litres = 4.0
+price_fen = 400
+
+[[item]]
 code = "soap"
 name = "肥皂"
 name_en = "Soap"
@@ -155,19 +167,19 @@ grain_oil = 0.4
 pork = 0.1
 vegetables = 0.5
 
-[[stock]]
+[[store]]
+store = "hr-grain"
 kind = "grain_oil"
-kg = 9000
 district = "hr"
 
-[[stock]]
+[[store]]
+store = "hr-pork"
 kind = "pork"
-kg = 600
 district = "hr"
 
-[[stock]]
+[[store]]
+store = "hr-veg"
 kind = "vegetables"
-kg = 12000
 district = "hr"
 
 [medical]
@@ -178,7 +190,6 @@ item = "mask-n95"
 tier = 1
 name = "N95口罩"
 target = 100
-stock = 40
 ''',
 }
 
@@ -198,6 +209,17 @@ item = "rice-5kg"
 start = 2026-11-13
 fen = [3000, 3000, 3000, 3000, 3000, 3000, 3000, 3600]
 '''
+
+
+def receive_reserves(desk: core.Desk) -> None:
+    """The stock ledger on the 18th: 9,000 kg of rice, 600 kg of pork and 12,000 kg of cabbage
+    in hr's reserve stores, 40 N95 masks in the district's medical store."""
+    receipts = [("hr-grain", "rice-5kg", 1800), ("hr-pork", "pork-lean-500g", 1200),
+                ("hr-veg", "cabbage-2kg", 6000), ("hr-medical", "mask-n95", 40)]
+    Ledgers(desk).append([
+        L.draft(L.StockReceipt, time=at(18, 8), store=store, item=item, quantity=quantity,
+                source=L.Source.ALLOCATION, keeper="keeper") for store, item, quantity in receipts
+    ], recorded=at(18, 9))
 
 
 @attrs.frozen
@@ -254,6 +276,7 @@ def build_small_desk(root: Path) -> SmallDesk:
     c7 = store.act(c7, A.CALL_BACK, operator="li", time=at(18, 10, 0))
     c7 = store.act(c7, A.REOPEN, operator="zhao", time=at(21, 9, 0))
     ids["C7"] = c7.id
+    receive_reserves(desk)
     set_manual_level(desk, Level.III, reason="超市大米排队", supervisor="zhou.min",
                      district="hr", time=at(20, 10, 0))
     signals = root.parent / "signals-hr.toml"

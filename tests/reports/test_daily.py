@@ -56,8 +56,8 @@ def test_without_signals_the_rules_are_not_assessed(small: SmallDesk) -> None:
 def test_tables_name_their_sources(small: SmallDesk) -> None:
     report = daily_report(small.desk, date(2026, 11, 20), signals=[small.signals], now=NOW)
     tables = {t.name: t for t in report.tables()}
-    assert set(tables) == {"level", "reserves", "medical", "demand_goods", "demand_category",
-                           "prices", "evidence"}
+    assert set(tables) == {"level", "reserves", "medical", "supply", "demand_goods",
+                           "demand_category", "prices", "monitoring", "evidence"}
     rice = tables["prices"].row_by("item", "rice-5kg")
     assert rice[4:] == (32.9, 36.0, 20.0, "catalogue.toml + signals-hr.toml")
     assert tables["reserves"].row_by("kind", "猪肉")[6] == 2.0

@@ -28,16 +28,14 @@ from core.levels import (
     MedicalLine,
     Report,
     decision_in_force,
-    desk_population,
     desk_surges,
     desk_thresholds,
     load_decisions,
     load_reserves,
-    medical_lines,
     read_signals,
     render_report,
     report_json,
-    reserve_cover,
+    reserve_figures,
 )
 from core.problems import DeskError, Problem
 from core.storage.deskfiles import named_file
@@ -115,10 +113,10 @@ def run(args: argparse.Namespace) -> int:
         medical: tuple[MedicalLine, ...] = ()
         if reserves is not None:
             day = reading.day or now.astimezone(desk.settings.zone).date()
-            population = desk_population(desk)
-            covers = tuple(c for c in reserve_cover(reserves, population, day)
+            figures = reserve_figures(desk, reserves, day)
+            covers = tuple(c for c in figures.covers
                            if not reading.district or c.district in ("", reading.district))
-            medical = tuple(medical_lines(reserves.medical, desk.catalogue))
+            medical = figures.medical
         report = Report(
             classifier.assess(reading.signals, manual), district=reading.district,
             day=reading.day, derived=reading.derived, evidence=tuple(surges), reserves=covers,

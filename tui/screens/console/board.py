@@ -62,8 +62,10 @@ class BoardScreen(ComputedPage[datetime, Situation]):
             out.append(f" {level} ", style="bold reverse")
             out.append("\n")
             if figure.computed is None:
-                out.append("  " + _("No market signals for today in signals/: rules not "
-                                    "assessed") + "\n")
+                out.append("  " + _("No signals (signals/) nor prices (prices/) for today: "
+                                    "rules not assessed") + "\n")
+            else:  # a hand-written signals file, which says it overrides, or observed ones
+                out.append("  " + _("Signals") + f": {figure.source.get(lang)}\n")
             for rule in figure.fired:
                 out.append(f"  * {rule.explanation.get(lang)}\n")
             if figure.manual is not None:

@@ -17,6 +17,7 @@ from tui.screens.console import ConsolePage
 from tui.screens.console.allocation import AllocationScreen
 from tui.screens.console.board import BoardScreen
 from tui.screens.console.ledgers.page import LedgersScreen
+from tui.screens.console.prices import PricesScreen
 from tui.screens.console.reconcile import ReconcileScreen
 from tui.screens.console.reports import ReportsScreen
 from tui.screens.console.rounds import RoundsScreen
@@ -34,6 +35,7 @@ class ConsoleScreen(ConsolePage):
         Binding("4", "page('reconcile')", "Reconcile", id="console.reconcile"),
         Binding("5", "page('reports')", "Reports", id="console.reports"),
         Binding("6", "page('ledgers')", "Ledgers", id="console.ledgers"),
+        Binding("7", "page('prices')", "Prices", id="console.prices"),
         Binding("escape", "back", "Back", id="console.back"),
     ]
 
@@ -52,6 +54,7 @@ class ConsoleScreen(ConsolePage):
             ("5", _("Reports and exports"), _("daily report, shift and day summaries, CSV, XLSX")),
             ("6", _("Ledger entry"),
              _("collections, invoices, receipts, IOUs and settlements, stock movements")),
+            ("7", _("Price monitoring"), _("the day's prices and stock per supermarket")),
         ]
         for key, name, what in pages:
             text.append(f"  {key}  ", style="bold reverse")
@@ -64,5 +67,6 @@ class ConsoleScreen(ConsolePage):
         pages: dict[str, type[Screen[None]]] = {
             "board": BoardScreen, "allocation": AllocationScreen, "rounds": RoundsScreen,
             "reconcile": ReconcileScreen, "reports": ReportsScreen, "ledgers": LedgersScreen,
+            "prices": PricesScreen,
         }
         self.app.push_screen(pages[name]())
