@@ -3,7 +3,8 @@ desk and exported again in the same layout (``baogong import`` / ``baogong expor
 
 from core.registers.columns import RegisterKind
 from core.registers.exports import register_table
-from core.registers.imports import Change, ImportResult, Rejection, import_register
+from core.registers.imports import Change, ImportResult, import_register
+from core.registers.rows import Rejection
 
 __all__ = [
            "Change",

@@ -28,6 +28,8 @@ class RegisterKind(enum.StrEnum):
     CATALOGUE = "catalogue"
     SUPERMARKETS = "supermarkets"
     DEPARTMENTS = "departments"
+    #: each supermarket's own price list (超市价目表), one row per supermarket and item
+    PRICE_LISTS = "pricelists"
 
     @property
     def file_name(self) -> str:
@@ -219,6 +221,14 @@ COLUMNS: dict[RegisterKind, tuple[RegisterColumn, ...]] = {
         RegisterColumn("chilled", "冷链", "chilled", yes_no),
         RegisterColumn("chemical", "危化品", "chemical", yes_no),
         RegisterColumn("necessity", "生活必需品", "necessity", yes_no, aliases=("必需品",)),
+    ),
+    RegisterKind.PRICE_LISTS: (
+        RegisterColumn("supermarket", "超市", "supermarket", required=True,
+                       aliases=("保供超市", "超市代码")),
+        RegisterColumn("item", "商品编码", "item", required=True,
+                       aliases=("商品", "商品代码", "item code")),
+        RegisterColumn("price_fen", "价格（元）", "price (yuan)", yuan_to_fen, required=True,
+                       aliases=("单价", "售价", "超市价")),
     ),
     RegisterKind.HOUSEHOLDS: (
         RegisterColumn("household", "户号", "household", aliases=("户编号", "household id")),

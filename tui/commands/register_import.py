@@ -2,7 +2,7 @@
 
 ::
 
-    baogong import communities|households|catalogue|supermarkets|departments FILE
+    baogong import communities|households|catalogue|supermarkets|departments|pricelists FILE
                    [--dry-run] [--json] [--desk DIR]
 
 Every row is checked before anything is written; each bad cell is printed as
@@ -24,12 +24,13 @@ from core.registers import ImportResult, RegisterKind, import_register
 from tui.deskpath import resolve_desk
 
 HELP = "import a register (CSV or XLSX): communities, households, catalogue, supermarkets, " \
-       "departments"
+       "departments, pricelists (each supermarket's own prices)"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("kind", choices=[k.value for k in RegisterKind], metavar="KIND",
-                        help="communities, households, catalogue, supermarkets or departments")
+                        help="communities, households, catalogue, supermarkets, departments or "
+                             "pricelists")
     parser.add_argument("file", metavar="FILE",
                         help="the register: .csv (UTF-8 or GB18030) or .xlsx; headers in "
                              "Chinese or English")
