@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from core.desk import Desk
+from core.problems import InvalidField
 from core.reference import Household, PriorityFlag, Resident
 from core.registers.columns import BadValue
 from core.registers.rows import Rows, resolver
@@ -24,29 +25,38 @@ def group_households(desk: Desk, rows: Rows, current: list[Household]) -> dict[s
     by_address: dict[str, dict[str, Any]] = {}
     id_at: dict[str, tuple[str, int]] = {}
     existing_ids = {h.id: household_address(h) for h in current}
+    flag_sets: dict[tuple[str, ...], frozenset[PriorityFlag]] = {(): frozenset()}
     for row in rows.sheet.rows:
         values = rows.values(row)
         if values is None:
             continue
+        get = values.get
         try:
-            values["community"] = community(values["community"])
+            values["community"] = code = community(values["community"])
         except BadValue as exc:
             rows.reject(row, rows.header("community"), str(exc))
             continue
-        address = (f"{values['community']}/{values.get('building', '')}/"
-                   f"{values.get('unit', '')}/{values.get('room', '')}")
-        resident = rows.build(row, Resident, {
-            "name": values["name"], "phone": values.get("phone", ""), "age": values.get("age"),
-            "flags": frozenset(PriorityFlag(f) for f in values.get("flags", ())),
-            "note": values.get("note", "")})
-        if resident is None:
-            continue
-        group = by_address.setdefault(address, {
-            "community": values["community"], "building": values.get("building", ""),
-            "unit": values.get("unit", ""), "room": values.get("room", ""),
-            "phone": values.get("household_phone", ""), "id": "", "residents": [],
-            "row": row})
-        household_id = values.get("household", "")
+        building, unit, room = get("building", ""), get("unit", ""), get("room", "")
+        address = f"{code}/{building}/{unit}/{room}"
+        names = get("flags", ())
+        flags = flag_sets.get(names)
+        if flags is None:
+            flags = flag_sets[names] = frozenset(PriorityFlag(f) for f in names)
+        try:
+            resident = Resident(values["name"], get("phone", ""), get("age"), flags,
+                                get("note", ""))
+        except (InvalidField, TypeError, ValueError):
+            resident = rows.build(row, Resident, {
+                "name": values["name"], "phone": get("phone", ""), "age": get("age"),
+                "flags": flags, "note": get("note", "")})
+            if resident is None:
+                continue
+        group = by_address.get(address)
+        if group is None:
+            group = by_address[address] = {
+                "community": code, "building": building, "unit": unit, "room": room,
+                "phone": get("household_phone", ""), "id": "", "residents": [], "row": row}
+        household_id = get("household", "")
         if household_id:
             elsewhere = existing_ids.get(household_id)
             if household_id in id_at and id_at[household_id][0] != address:

@@ -11,8 +11,10 @@ import attrs
 
 from core.problems import InvalidField
 from core.reference import CODE_PATTERN
-from core.registers.columns import BadValue, RegisterColumn, by_name
+from core.registers.columns import BadValue, RegisterColumn, by_name, text
 from core.registers.tabular import Sheet, SourceRow
+
+_UNPARSED = object()
 
 
 @attrs.frozen
@@ -40,6 +42,11 @@ class Rows:
         self.source, self.sheet, self.columns = source, sheet, columns
         self.rejected: list[Rejection] = []
         self.notes: list[str] = []
+        # a register repeats its communities, buildings, ages and flags on row after row: each
+        # column parses a value once (a bad one is parsed again, to be reported on every row)
+        self._plan: list[tuple[int, str, RegisterColumn, dict[str, object] | None]] = [
+            (position, column.key, column, {} if column.parse is not text else None)
+            for position, column in columns.items()]
 
     def reject(self, row: SourceRow, column: str, message: str) -> None:
         self.rejected.append(Rejection(self.source, row.sheet, row.number, column, message))
@@ -50,18 +57,25 @@ class Rows:
         good = True
         cells = row.cells
         width = len(cells)
-        for position, column in self.columns.items():
+        for position, key, column, parsed in self._plan:
             cell = cells[position] if position < width else ""
             if not cell:
                 if column.required:
                     self.reject(row, column.zh, f"{column.zh}/{column.en} is empty")
                     good = False
                 continue
-            try:
-                values[column.key] = column.parse(cell)
-            except BadValue as exc:
-                self.reject(row, column.zh, str(exc))
-                good = False
+            if parsed is None:
+                values[key] = cell
+                continue
+            value = parsed.get(cell, _UNPARSED)
+            if value is _UNPARSED:
+                try:
+                    value = parsed[cell] = column.parse(cell)
+                except BadValue as exc:
+                    self.reject(row, column.zh, str(exc))
+                    good = False
+                    continue
+            values[key] = value
         return values if good else None
 
     def reference(self, row: SourceRow, key: str, resolve: Callable[[str], str], value: str,

@@ -5,9 +5,10 @@ here: under the register's lock (``.locks/register-KIND.lock``), the whole file 
 atomically, and an attributed record in ``imports/`` (who, when, from which file or screen, what
 changed).
 
-Households are turned into TOML data by hand rather than by cattrs: a district's file holds
-30,000 of them and the converter's generic walk was a third of an import's time. The data is the
-same (``tests/core/test_registers.py`` holds the equality as a property).
+A district's ``households.toml`` holds 30,000 households and 75,000 residents: turning them into
+data with cattrs and then into text with the generic writer was half of an import's time, so
+:func:`households_text` writes them straight from the records, in the generic writer's layout
+byte for byte (``tests/core/test_household_text.py`` holds the equality as a property).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from core.storage.atomic import create_atomic, exclusive_lock, write_atomic
 from core.storage.convert import converter
 from core.storage.deskfiles import make_desk_directories
 from core.storage.tomlio import dumps
+from core.storage.tomlwrite import INDENT, MAX_LINE_LENGTH, format_string
 
 LOCK_DIR = ".locks"
 HEADERS = {
@@ -66,14 +68,69 @@ def _data(record: object) -> Any:
     return converter.unstructure(record)
 
 
+def _resident_inline(name: str, phone: str, age: int | None, note: str) -> str:
+    age_part = "" if age is None else f"age = {age}, "
+    return (f"{{ name = {format_string(name)}, phone = {format_string(phone)}, {age_part}"
+            f"flags = [], note = {format_string(note)} }}")
+
+
+def households_text(households: Sequence[Household]) -> str | None:
+    """``dumps({"household": [household_data(h) for h in households]})``, written directly; None
+    when every household is without residents (the generic writer puts those inline)."""
+    if not any(h.residents for h in households):
+        return None
+    out: list[str] = []
+    append = out.append
+    quote = format_string
+    for number, household in enumerate(households):
+        if number:
+            append("\n")
+        append(f"[[household]]\nid = {quote(household.id)}\n"
+               f"community = {quote(household.community)}\n"
+               f"building = {quote(household.building)}\nunit = {quote(household.unit)}\n"
+               f"room = {quote(household.room)}\nphone = {quote(household.phone)}\n")
+        residents = household.residents
+        if not residents:
+            append("residents = []\n")
+            continue
+        inline: list[str] = []
+        for resident in residents:
+            if resident.flags or "\n" in resident.name or "\n" in resident.note:
+                break
+            rendered = _resident_inline(resident.name, resident.phone, resident.age,
+                                        resident.note)
+            if len(rendered) + len(INDENT) + 1 > MAX_LINE_LENGTH:
+                break
+            inline.append(rendered)
+        else:
+            append("residents = [\n" + "".join(f"{INDENT}{r},\n" for r in inline) + "]\n")
+            continue
+        for resident in residents:
+            age = "" if resident.age is None else f"age = {resident.age}\n"
+            if resident.flags:
+                flags = ("[\n" + "".join(f'{INDENT}"{f}",\n' for f in sorted(
+                    [f.value for f in resident.flags])) + "]")
+            else:
+                flags = "[]"
+            append(f"\n[[household.residents]]\nname = {quote(resident.name)}\n"
+                   f"phone = {quote(resident.phone)}\n{age}flags = {flags}\n"
+                   f"note = {quote(resident.note)}\n")
+    return "".join(out)
+
+
 def write_records(desk: Desk, kind: RegisterKind, records: Mapping[str, Sequence[Any]]) -> None:
     """Rewrite ``kind``'s file atomically with ``records`` (arrays of tables by key), keeping the
     file's leading comments and its permissions. Call it holding :func:`register_lock`."""
     path = desk.root / kind.file_name
     header = _leading_comments(path) or f"# {HEADERS[kind]}\n\n"
-    data = {key: [_data(r) for r in values] for key, values in records.items() if values}
+    text = None
+    if kind is RegisterKind.HOUSEHOLDS and set(records) == {"household"}:
+        text = households_text(records["household"])
+    if text is None:
+        text = dumps({key: [_data(r) for r in values] for key, values in records.items()
+                      if values})
     mode = path.stat().st_mode & 0o777 if path.exists() else desk.file_mode
-    write_atomic(path, (header + dumps(data)).encode("utf-8"), mode=mode)
+    write_atomic(path, (header + text).encode("utf-8"), mode=mode)
 
 
 def _leading_comments(path: Path) -> str:

@@ -6,8 +6,9 @@ Generates a register of one row per resident (about 2.5 residents per household,
 rows, as grid workers keep it) over 60 communities, then measures, each in a fresh process as a
 user runs it (interpreter start and imports included), the median of ``--runs``:
 
-- ``baogong import households FILE`` into a desk that has the communities and no households
-  (the whole import: read, check every row, group, write ``households.toml`` atomically, log);
+- ``baogong import households FILE`` (this checkout's, ``python -m tui.cli``) into a desk that
+  has the communities and no households (the whole import: read, check every row, group, write
+  ``households.toml`` atomically, log);
 - the peer: a bare read of the same workbook with python-calamine, the fastest XLSX reader for
   Python (``CalamineWorkbook.from_path(...).get_sheet_by_index(0).to_python()``), which is the
   floor of any import that reads the file.
@@ -84,7 +85,7 @@ def make_register(path: Path, households: int, seed: int = 7) -> int:
 def measure(argv: list[str]) -> tuple[float, float]:
     """Seconds and peak resident MiB of one fresh process running ``argv``."""
     start = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, cwd=ROOT)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
@@ -105,13 +106,15 @@ def main() -> None:
         print(f"register: {args.households:,} households, {rows:,} resident rows, "
               f"{register.stat().st_size / 2**20:.1f} MiB XLSX (made in "
               f"{time.perf_counter() - started:.1f} s)")
-        baogong = str(Path(sys.executable).with_name("baogong"))
+        # this checkout's command line (run from its root, so its packages come first), not
+        # whichever one is installed
+        baogong = [sys.executable, "-m", "tui.cli"]
         imports, bare = [], []
         for run in range(args.runs):
             desk = work / f"desk{run}"
             make_desk(desk)
             bare.append(measure([sys.executable, "-c", BARE_READ, str(register)]))
-            imports.append(measure([baogong, "import", "households", str(register),
+            imports.append(measure([*baogong, "import", "households", str(register),
                                     "--desk", str(desk)]))
             text = (desk / "households.toml").read_text(encoding="utf-8")
             assert text.count("[[household]]") == args.households, "import lost households"
