@@ -108,6 +108,23 @@ def phone(value: str) -> str:
     return value
 
 
+MAX_ADDRESS_PART = 20
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def address_part(value: str) -> str:
+    """A building, unit or room: short, on one line, and without ``/``, which separates the
+    parts of the address a household is matched by (building ``3/4`` and unit ``5`` would be
+    the same household as building ``3`` and unit ``4/5``)."""
+    if "/" in value:
+        raise BadValue(f"{value!r} has a '/': give building, unit and room in their own columns")
+    if _CONTROL.search(value):
+        raise BadValue(f"{value!r} is not on one line")
+    if len(value) > MAX_ADDRESS_PART:
+        raise BadValue(f"{value!r} is longer than {MAX_ADDRESS_PART} characters")
+    return value
+
+
 _TO_COMMA = str.maketrans({separator: "," for separator in "、，;；\n"})
 
 
@@ -233,9 +250,9 @@ COLUMNS: dict[RegisterKind, tuple[RegisterColumn, ...]] = {
     RegisterKind.HOUSEHOLDS: (
         RegisterColumn("household", "户号", "household", aliases=("户编号", "household id")),
         RegisterColumn("community", "社区", "community", required=True),
-        RegisterColumn("building", "楼栋", "building", aliases=("楼号", "栋")),
-        RegisterColumn("unit", "单元", "unit"),
-        RegisterColumn("room", "房号", "room", aliases=("门牌号", "室")),
+        RegisterColumn("building", "楼栋", "building", address_part, aliases=("楼号", "栋")),
+        RegisterColumn("unit", "单元", "unit", address_part),
+        RegisterColumn("room", "房号", "room", address_part, aliases=("门牌号", "室")),
         RegisterColumn("household_phone", "户电话", "household phone", phone),
         RegisterColumn("name", "姓名", "name", required=True),
         _PHONE,

@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from core.desk import Desk, load_records
+from core.desk import Desk
 from core.identity import acting_name
 from core.problems import DeskError, Problem
 from core.reference import (
@@ -36,7 +36,13 @@ from core.registers.columns import COLUMNS, BadValue, RegisterColumn, RegisterKi
 from core.registers.households import group_households, household_address
 from core.registers.rows import Rejection, Rows, resolver
 from core.registers.tabular import Sheet, SourceRow, read_sheets
-from core.registers.writing import log_change, register_lock, write_records
+from core.registers.writing import (
+    ARRAYS,
+    current_records,
+    log_change,
+    register_lock,
+    write_records,
+)
 
 Record = Department | Community | District | Supermarket | CatalogueItem | Household | ListPrice
 
@@ -118,36 +124,6 @@ def _choose_sheet(source: Path, kind: RegisterKind, sheets: Sequence[Sheet]
             f"sheet {sheet.name!r} has no column " + ", ".join(f"{c.zh}/{c.en}" for c in missing))
     raise DeskError([Problem(source, None, f"not a {kind.value} register: "
                              + ("; ".join(missing_by_sheet) or "no sheet"))])
-
-
-def current_records(desk: Desk, kind: RegisterKind) -> dict[str, list[Any]]:
-    """The records of the kind's file as it is now (re-read: the desk may be stale); a file
-    with problems is a :class:`DeskError` (nothing is written over it)."""
-    path = desk.root / kind.file_name
-    if not path.exists():
-        return {key: [] for key in _arrays(kind)}
-    found: dict[str, list[Any]] = {}
-    problems: list[Problem] = []
-    for key, cls in _arrays(kind).items():
-        records: list[Any]
-        records, bad = load_records(path, key, cls)
-        found[key] = list(records)
-        problems.extend(bad)
-    if problems:
-        raise DeskError([*problems, Problem(path, None, "fix this file before changing it; "
-                                                        "nothing was written")])
-    return found
-
-
-#: each kind's arrays of tables in its file, the records the register names last
-ARRAYS: dict[RegisterKind, dict[str, type[Any]]] = {
-    RegisterKind.COMMUNITIES: {"district": District, "community": Community},
-    RegisterKind.HOUSEHOLDS: {"household": Household},
-    RegisterKind.CATALOGUE: {"item": CatalogueItem},
-    RegisterKind.SUPERMARKETS: {"supermarket": Supermarket},
-    RegisterKind.DEPARTMENTS: {"department": Department},
-    RegisterKind.PRICE_LISTS: {"price": ListPrice},
-}
 
 
 def _arrays(kind: RegisterKind) -> dict[str, type[Any]]:

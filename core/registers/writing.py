@@ -21,8 +21,17 @@ from pathlib import Path
 from typing import Any
 
 from core.desk import Desk
-from core.deskload import IMPORTS_DIR
-from core.reference import Household
+from core.deskload import IMPORTS_DIR, load_records
+from core.problems import DeskError, Problem
+from core.reference import (
+    CatalogueItem,
+    Community,
+    Department,
+    District,
+    Household,
+    ListPrice,
+    Supermarket,
+)
 from core.registers.columns import RegisterKind
 from core.storage.atomic import create_atomic, exclusive_lock, write_atomic
 from core.storage.convert import converter
@@ -40,6 +49,36 @@ HEADERS = {
     RegisterKind.DEPARTMENTS: "成员单位 Member departments and what each owns",
     RegisterKind.PRICE_LISTS: "超市价目表 Each supermarket's own prices (fen) of catalogue goods",
 }
+
+
+#: each kind's arrays of tables in its file, the records the register names last
+ARRAYS: dict[RegisterKind, dict[str, type[Any]]] = {
+    RegisterKind.COMMUNITIES: {"district": District, "community": Community},
+    RegisterKind.HOUSEHOLDS: {"household": Household},
+    RegisterKind.CATALOGUE: {"item": CatalogueItem},
+    RegisterKind.SUPERMARKETS: {"supermarket": Supermarket},
+    RegisterKind.DEPARTMENTS: {"department": Department},
+    RegisterKind.PRICE_LISTS: {"price": ListPrice},
+}
+
+
+def current_records(desk: Desk, kind: RegisterKind) -> dict[str, list[Any]]:
+    """The records of the kind's file as it is now (re-read: the desk may be stale); a file
+    with problems is a :class:`DeskError` (nothing is written over it)."""
+    path = desk.root / kind.file_name
+    if not path.exists():
+        return {key: [] for key in ARRAYS[kind]}
+    found: dict[str, list[Any]] = {}
+    problems: list[Problem] = []
+    for key, cls in ARRAYS[kind].items():
+        records: list[Any]
+        records, bad = load_records(path, key, cls)
+        found[key] = list(records)
+        problems.extend(bad)
+    if problems:
+        raise DeskError([*problems, Problem(path, None, "fix this file before changing it; "
+                                                        "nothing was written")])
+    return found
 
 
 @contextmanager
