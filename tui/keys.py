@@ -42,6 +42,7 @@ def keyed_classes() -> list[type]:
     from tui.screens.detail import DetailScreen
     from tui.screens.facts import FactsDialog
     from tui.screens.handover import HandoverScreen
+    from tui.screens.household_dialog import HouseholdDialog
     from tui.screens.intake import IntakeScreen
     from tui.screens.intake_fields import FlagsPicker, ItemsField, QuantityDialog
     from tui.screens.problems import ProblemsScreen
@@ -53,7 +54,7 @@ def keyed_classes() -> list[type]:
             QuantityDialog, FlagsPicker, DetailScreen, ActionDialog, EditDialog, ConflictScreen,
             FactsDialog, HandoverScreen, ProblemsScreen, Picker, PickerField, Confirm, Notice,
             ConsoleScreen, ReasonDialog, BoardScreen, AllocationScreen, RoundsScreen,
-            ReconcileScreen, ReportsScreen]
+            ReconcileScreen, ReportsScreen, HouseholdDialog]
 
 
 def binding_ids() -> dict[str, Binding]:
