@@ -67,10 +67,10 @@ def _report(result: ImportResult, *, dry_run: bool) -> None:
               file=sys.stderr)
     for note in result.notes:
         print(f"{result.source}:{note}", file=sys.stderr)
-    for change in result.added:
-        print(f"+ {change.key}")
-    for change in result.updated:
-        print(f"~ {change.key}: {', '.join(change.fields)}")
+    # one write: a district's register adds tens of thousands of households
+    sys.stdout.write("".join(f"+ {change.key}\n" for change in result.added))
+    sys.stdout.write("".join(f"~ {change.key}: {', '.join(change.fields)}\n"
+                             for change in result.updated))
     counts = (f"{len(result.added)} added, {len(result.updated)} updated, "
               f"{result.unchanged} unchanged, {len(result.rejected)} rejected")
     if result.rejected:
