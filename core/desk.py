@@ -191,6 +191,19 @@ class Desk:
             self._cross = self._cross_check()
         return [loader.name for loader in changed]
 
+    def read_now(self, loader: DeskLoader[T]) -> tuple[T, list[Problem]]:
+        """A reference file's records as the file is now, and its problems: read again only if
+        it changed since it was read (a district's households take seconds to parse)."""
+        self.refresh()
+        return self.load(loader), list(self._loaded[loader.name][1])
+
+    def wrote(self, loader: DeskLoader[T], value: T) -> None:
+        """This process has just written ``loader``'s file with ``value`` (under its lock),
+        checked against the other reference files: keep that as read rather than parse the file
+        again (the links between the files are checked again on the next change read)."""
+        self._loaded[loader.name] = (value, [])
+        self._stamps[loader.name] = _stamp(self.root / loader.files)
+
     def _reference(self, loader: DeskLoader[T]) -> T:
         if time.monotonic() - self._checked >= RECHECK_SECONDS:
             self.refresh()

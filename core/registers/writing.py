@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from core.desk import Desk
-from core.deskload import IMPORTS_DIR, load_records
+from core.deskload import HOUSEHOLDS, IMPORTS_DIR, load_records
 from core.problems import DeskError, Problem
 from core.reference import (
     CatalogueItem,
@@ -63,9 +63,15 @@ ARRAYS: dict[RegisterKind, dict[str, type[Any]]] = {
 
 
 def current_records(desk: Desk, kind: RegisterKind) -> dict[str, list[Any]]:
-    """The records of the kind's file as it is now (re-read: the desk may be stale); a file
-    with problems is a :class:`DeskError` (nothing is written over it)."""
+    """The records of the kind's file as it is now (re-read if it changed since the desk read
+    it); a file with problems is a :class:`DeskError` (nothing is written over it)."""
     path = desk.root / kind.file_name
+    if kind is RegisterKind.HOUSEHOLDS:  # the desk holds them already, as the file was
+        households, bad = desk.read_now(HOUSEHOLDS)
+        if bad:
+            raise DeskError([*bad, Problem(path, None, "fix this file before changing "
+                                                            "it; nothing was written")])
+        return {"household": list(households.values())}
     if not path.exists():
         return {key: [] for key in ARRAYS[kind]}
     found: dict[str, list[Any]] = {}
@@ -170,6 +176,8 @@ def write_records(desk: Desk, kind: RegisterKind, records: Mapping[str, Sequence
                       if values})
     mode = path.stat().st_mode & 0o777 if path.exists() else desk.file_mode
     write_atomic(path, (header + text).encode("utf-8"), mode=mode)
+    if kind is RegisterKind.HOUSEHOLDS:
+        desk.wrote(HOUSEHOLDS, {h.id: h for h in records["household"]})
 
 
 def _leading_comments(path: Path) -> str:
