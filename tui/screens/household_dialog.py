@@ -30,9 +30,8 @@ from core.registers import (
     save_household,
 )
 from tui.i18n import _
-from tui.text import key_name
 from tui.widgets.common import NoteArea, PickerField, TextField, Tr
-from tui.widgets.form import FormDialog, form_bindings, live_bindings
+from tui.widgets.form import FormDialog, form_bindings
 
 if TYPE_CHECKING:
     from tui.app import BaogongApp
@@ -149,14 +148,6 @@ class HouseholdDialog(FormDialog[HouseholdSaved | None]):
         app.desk.refresh()
         app.households_changed()
         self.dismiss(saved)
-
-
-def new_caller_line(intake: IntakeScreen) -> str:
-    """The line over a call whose phone is in neither the register nor the cases: it says which
-    key registers the caller (as the desk has bound it)."""
-    key = live_bindings(intake).get("intake.register")
-    shown = _("New caller")
-    return f"{shown}  {key_name(key[0])} {_('Register household')}" if key else shown
 
 
 def register_caller(intake: IntakeScreen, found: Callable[[str], None]) -> None:

@@ -59,7 +59,7 @@ from tui.screens.facts import (
     facts_line,
     restore_facts,
 )
-from tui.screens.household_dialog import new_caller_line, register_caller
+from tui.screens.household_dialog import register_caller
 from tui.screens.intake_caller import add_call, caller_history, lookup_caller, repeat_warning
 from tui.screens.intake_draft import DraftedScreen
 from tui.screens.intake_fields import FlagsField, ItemsField, PriorityField
@@ -272,7 +272,7 @@ class IntakeScreen(DraftedScreen):
         known = lookup_caller(self.desk_app, phone)
         if known is None:
             new = len("".join(ch for ch in phone if ch.isdigit())) >= 7
-            shown = new_caller_line(self) if new else ""
+            shown = _("New caller") if new else ""
             if str(known_line.content) != shown:
                 known_line.update(shown)
             if str(history.content):
