@@ -60,6 +60,8 @@ def test_a_registered_caller_is_a_household_found_by_phone(demo_desk: Desk) -> N
     ({"residents": (ResidentLine("刘桂兰", age="eighty"),)}, "年龄", "not a whole number"),
     ({"residents": (ResidentLine("刘桂兰", flags="富人"),)}, "重点人群", "priority group"),
     ({"residents": ()}, "姓名", "is empty"),
+    # one bad resident of two: the household is not written with the other alone
+    ({"residents": (CALLER, ResidentLine("刘强", age="-3"))}, "年龄", "negative"),
 ])
 def test_a_bad_form_names_the_field_and_writes_nothing(
         demo_desk: Desk, changes: dict[str, object], column: str, words: str) -> None:
