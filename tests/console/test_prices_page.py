@@ -1,4 +1,4 @@
-"""The price monitoring page (console key 6): keyboard-only entry of the day's prices."""
+"""The price monitoring page (console key 7): keyboard-only entry of the day's prices."""
 
 from __future__ import annotations
 
