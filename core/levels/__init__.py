@@ -16,65 +16,70 @@ supervisor's manual level; reserve cover and medical supply tiers::
 
 from __future__ import annotations
 
-from core.identity import NotASupervisor
-from core.levels.check import check_level_files
-from core.levels.classifier import (
-    RULES,
-    TOLERANCE,
-    Assessment,
-    Classifier,
-    FiredRule,
-    classify,
-    percent,
-)
-from core.levels.derive import (
-    PriceGroup,
-    PriceSeries,
-    StockSeries,
-    is_stockout,
-    max_weekly_rise,
-    tight_run,
-    weekly_rise,
-)
-from core.levels.evidence import EVIDENCE_CATEGORIES, Surge, desk_surges, find_surges
-from core.levels.manual import (
-    Decision,
-    decision_in_force,
-    load_decisions,
-    set_manual_level,
-)
-from core.levels.plans import PLANS, Plan, Text, plan_for
-from core.levels.report import Report, render_report, report_json
-from core.levels.reserves import (
-    RESERVES_FILE,
-    Cover,
-    MedicalLine,
-    ReserveKind,
-    Reserves,
-    desk_population,
-    load_reserves,
-    medical_lines,
-    required_tiers,
-    reserve_cover,
-    reserve_figures,
-)
-from core.levels.signalfile import SignalsReading, parse_signals, read_signals
-from core.levels.signals import (
-    LEVELS_BY_RANK,
-    SIGNAL_KEYS,
-    Level,
-    PanicBuying,
-    Signals,
-)
-from core.levels.thresholds import (
-    DEFAULT_THRESHOLDS,
-    LEVELS_FILE,
-    Thresholds,
-    desk_thresholds,
-    load_thresholds,
-    parse_thresholds,
-    thresholds_to_data,
-)
+from typing import TYPE_CHECKING
+
+from core.lazyexports import lazy_exports
+
+if TYPE_CHECKING:
+    from core.identity import NotASupervisor
+    from core.levels.check import check_level_files
+    from core.levels.classifier import (
+        RULES,
+        TOLERANCE,
+        Assessment,
+        Classifier,
+        FiredRule,
+        classify,
+        percent,
+    )
+    from core.levels.derive import (
+        PriceGroup,
+        PriceSeries,
+        StockSeries,
+        is_stockout,
+        max_weekly_rise,
+        tight_run,
+        weekly_rise,
+    )
+    from core.levels.evidence import EVIDENCE_CATEGORIES, Surge, desk_surges, find_surges
+    from core.levels.manual import (
+        Decision,
+        decision_in_force,
+        load_decisions,
+        set_manual_level,
+    )
+    from core.levels.plans import PLANS, Plan, Text, plan_for
+    from core.levels.report import Report, render_report, report_json
+    from core.levels.reserves import (
+        RESERVES_FILE,
+        Cover,
+        MedicalLine,
+        ReserveKind,
+        Reserves,
+        desk_population,
+        load_reserves,
+        medical_lines,
+        required_tiers,
+        reserve_cover,
+        reserve_figures,
+    )
+    from core.levels.signalfile import SignalsReading, parse_signals, read_signals
+    from core.levels.signals import (
+        LEVELS_BY_RANK,
+        SIGNAL_KEYS,
+        Level,
+        PanicBuying,
+        Signals,
+    )
+    from core.levels.thresholds import (
+        DEFAULT_THRESHOLDS,
+        LEVELS_FILE,
+        Thresholds,
+        desk_thresholds,
+        load_thresholds,
+        parse_thresholds,
+        thresholds_to_data,
+    )
 
 __all__ = [
     "DEFAULT_THRESHOLDS", "EVIDENCE_CATEGORIES", "LEVELS_BY_RANK", "LEVELS_FILE", "PLANS",
@@ -90,3 +95,29 @@ __all__ = [
     "set_manual_level",
     "thresholds_to_data", "tight_run", "weekly_rise",
 ]
+
+__getattr__ = lazy_exports("core.levels", {
+    "core.identity": ("NotASupervisor",),
+    "core.levels.check": ("check_level_files",),
+    "core.levels.classifier": (
+        "RULES", "TOLERANCE", "Assessment", "Classifier", "FiredRule", "classify", "percent",
+    ),
+    "core.levels.derive": (
+        "PriceGroup", "PriceSeries", "StockSeries", "is_stockout", "max_weekly_rise", "tight_run",
+        "weekly_rise",
+    ),
+    "core.levels.evidence": ("EVIDENCE_CATEGORIES", "Surge", "desk_surges", "find_surges"),
+    "core.levels.manual": ("Decision", "decision_in_force", "load_decisions", "set_manual_level"),
+    "core.levels.plans": ("PLANS", "Plan", "Text", "plan_for"),
+    "core.levels.report": ("Report", "render_report", "report_json"),
+    "core.levels.reserves": (
+        "RESERVES_FILE", "Cover", "MedicalLine", "ReserveKind", "Reserves", "desk_population",
+        "load_reserves", "medical_lines", "required_tiers", "reserve_cover", "reserve_figures",
+    ),
+    "core.levels.signalfile": ("SignalsReading", "parse_signals", "read_signals"),
+    "core.levels.signals": ("LEVELS_BY_RANK", "SIGNAL_KEYS", "Level", "PanicBuying", "Signals"),
+    "core.levels.thresholds": (
+        "DEFAULT_THRESHOLDS", "LEVELS_FILE", "Thresholds", "desk_thresholds", "load_thresholds",
+        "parse_thresholds", "thresholds_to_data",
+    ),
+})

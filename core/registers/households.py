@@ -30,7 +30,8 @@ _HOUSEHOLD_NUMBER = re.compile(r"^h(\d+)\Z")
 
 def group_households(desk: Desk, rows: Rows, current: list[Household]) -> dict[str, Household]:
     """Resident rows grouped into households by address, in the order they first appear."""
-    community = resolver(desk.communities.values(), "community", ": import communities first")
+    resolve = resolver(desk.communities.values(), "community", ": import communities first")
+    community_codes: dict[str, str] = {}  # each community's cell resolved once, not on each row
     by_address: dict[str, dict[str, Any]] = {}
     id_at: dict[str, tuple[str, int]] = {}
     existing_ids = {h.id: household_address(h) for h in current}
@@ -40,8 +41,10 @@ def group_households(desk: Desk, rows: Rows, current: list[Household]) -> dict[s
         if values is None:
             continue
         get = values.get
+        cell = values["community"]
         try:
-            values["community"] = code = community(values["community"])
+            code = community_codes.get(cell) or community_codes.setdefault(cell, resolve(cell))
+            values["community"] = code
         except BadValue as exc:
             rows.reject(row, rows.header("community"), str(exc))
             continue

@@ -12,11 +12,15 @@ spreadsheet shows is what is imported.
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import itertools
 import os
 import stat
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import attrs
 
@@ -93,7 +97,7 @@ def _read_csv(path: Path, data: bytes) -> Sheet:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         raise DeskError([Problem(path, None, f"not a CSV file: {exc}")]) from None
-    return _sheet("csv", [[cell.strip() for cell in row] for row in rows])
+    return _sheet("csv", [tuple(cell.strip() for cell in row) for row in rows])
 
 
 def _read_workbook(path: Path, data: bytes) -> list[Sheet]:
@@ -105,15 +109,39 @@ def _read_workbook(path: Path, data: bytes) -> list[Sheet]:
                         ) from None
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return [_sheet(name, [[cell.strip() if type(cell) is str
-                               # a whole number (an age, a room) without the call below
-                               else str(int(cell)) if type(cell) is float and cell.is_integer()
-                               and abs(cell) < 2**53 else _cell_text(cell)
-                               for cell in row]
-                              for row in book.get_sheet_by_name(name).to_python()])
+        return [_sheet(name, _texts(book.get_sheet_by_name(name).to_python()))
                 for name in book.sheet_names]
     except (ValueError, RuntimeError) as exc:  # calamine's errors for files that are not workbooks
         raise DeskError([Problem(path, None, f"not a workbook: {exc}")]) from None
+
+
+def _texts(rows: Sequence[Sequence[object]]) -> list[tuple[str, ...]]:
+    """The cells of a sheet as text (see :func:`_cell_text`), a column at a time: a column of
+    text is stripped in one pass, and a column of numbers or dates (an age, a room) turns each
+    distinct value into text once. A register's 75,000 rows of 9 cells each went through a
+    Python expression cell by cell before: two thirds of the time of calamine's own read."""
+    columns: list[Iterable[str]] = []
+    for column in itertools.zip_longest(*rows, fillvalue=""):
+        kinds = set(map(type, column))
+        if kinds == {str}:
+            columns.append(map(str.strip, cast("tuple[str, ...]", column)))
+        elif kinds <= _DISTINCT_KINDS:
+            columns.append(map(_TextOnce().__getitem__, column))
+        else:  # True == 1 == 1.0 and 2**60 == 2.0**60, written differently: no cache by value
+            columns.append(map(_cell_text, column))
+    return list(zip(*columns, strict=True))
+
+
+#: cell types no two of which have values equal as keys but different as text
+_DISTINCT_KINDS = {str, float, type(None), datetime, date, time, timedelta}
+
+
+class _TextOnce(dict[object, str]):
+    """Each distinct cell value's text, computed on its first lookup."""
+
+    def __missing__(self, cell: object) -> str:
+        text = self[cell] = _cell_text(cell)
+        return text
 
 
 def _cell_text(cell: object) -> str:
@@ -126,11 +154,18 @@ def _cell_text(cell: object) -> str:
     return str(cell).strip()
 
 
-def _sheet(name: str, rows: list[list[str]]) -> Sheet:
+def _sheet(name: str, rows: list[tuple[str, ...]]) -> Sheet:
     """The first non-blank row is the header; later blank rows are dropped."""
-    numbered = [(number, tuple(row)) for number, row in enumerate(rows, start=1)
-                if any(cell for cell in row)]
-    if not numbered:
+    kept = list(map(any, rows))
+    numbers = itertools.compress(itertools.count(1), kept)
+    cells = itertools.compress(rows, kept)
+    headers = next(cells, None)
+    if headers is None:
         return Sheet(name, (), ())
-    (_, headers), *data = numbered
-    return Sheet(name, headers, tuple(SourceRow(name, number, cells) for number, cells in data))
+    next(numbers)
+    # tuple.__new__ straight from map: a register's 75,000 rows without a Python call each
+    return Sheet(name, headers, tuple(map(_source_row, zip(itertools.repeat(name), numbers,
+                                                           cells))))
+
+
+_source_row = functools.partial(tuple.__new__, SourceRow)

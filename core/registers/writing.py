@@ -14,7 +14,7 @@ byte for byte (``tests/core/test_household_text.py`` holds the equality as a pro
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -113,10 +113,19 @@ def _data(record: object) -> Any:
     return converter.unstructure(record)
 
 
-def _resident_inline(name: str, phone: str, age: int | None, note: str) -> str:
+def _resident_inline(name: str, phone: str, age: int | None, note: str,
+                     quote: Callable[[str], str] = format_string) -> str:
     age_part = "" if age is None else f"age = {age}, "
-    return (f"{{ name = {format_string(name)}, phone = {format_string(phone)}, {age_part}"
-            f"flags = [], note = {format_string(note)} }}")
+    return (f"{{ name = {quote(name)}, phone = {quote(phone)}, {age_part}"
+            f"flags = [], note = {quote(note)} }}")
+
+
+class _Quoted(dict[str, str]):
+    """Each distinct string quoted once (:func:`format_string`)."""
+
+    def __missing__(self, text: str) -> str:
+        quoted = self[text] = format_string(text)
+        return quoted
 
 
 def households_text(households: Sequence[Household]) -> str | None:
@@ -126,11 +135,12 @@ def households_text(households: Sequence[Household]) -> str | None:
         return None
     out: list[str] = []
     append = out.append
-    quote = format_string
+    # communities, buildings, rooms, empty phones and notes repeat from household to household
+    quote = _Quoted().__getitem__
     for number, household in enumerate(households):
         if number:
             append("\n")
-        append(f"[[household]]\nid = {quote(household.id)}\n"
+        append(f"[[household]]\nid = {format_string(household.id)}\n"
                f"community = {quote(household.community)}\n"
                f"building = {quote(household.building)}\nunit = {quote(household.unit)}\n"
                f"room = {quote(household.room)}\nphone = {quote(household.phone)}\n")
@@ -143,7 +153,7 @@ def households_text(households: Sequence[Household]) -> str | None:
             if resident.flags or "\n" in resident.name or "\n" in resident.note:
                 break
             rendered = _resident_inline(resident.name, resident.phone, resident.age,
-                                        resident.note)
+                                        resident.note, quote)
             if len(rendered) + len(INDENT) + 1 > MAX_LINE_LENGTH:
                 break
             inline.append(rendered)

@@ -41,3 +41,45 @@ def test_command_line_subcommands_do_not_import_textual() -> None:
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
                             text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_lazy_packages_give_every_public_name() -> None:
+    """``core``, ``core.levels`` and ``core.registers`` import their names on first use: each
+    name in ``__all__`` is found, from the module it was always imported from."""
+    script = (
+        "import importlib\n"
+        "for name in ('core', 'core.levels', 'core.registers'):\n"
+        "    package = importlib.import_module(name)\n"
+        "    for attribute in package.__all__:\n"
+        "        value = getattr(package, attribute)\n"
+        "        assert getattr(package, attribute) is value, attribute\n"
+        "    try:\n"
+        "        getattr(package, 'no_such_name')\n"
+        "    except AttributeError:\n"
+        "        pass\n"
+        "    else:\n"
+        "        raise SystemExit(name + ' invented a name')\n"
+        "from core.levels import plans\n"
+        "from core import Desk, open_desk\n"
+        "from core.desk import Desk as Same\n"
+        "assert Desk is Same and plans.Text.__module__ == 'core.levels.plans'\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                            text=True, check=True)
+    assert result.stdout.strip() == "ok"
+
+
+def test_register_import_loads_no_unrelated_capability() -> None:
+    """``baogong import`` reads a register: it does not wait for the packer, the rounds, the
+    reports or the level classifier to be imported (a whole package's ``__init__`` used to run
+    for one module of it)."""
+    script = (
+        "import sys\nimport tui.commands.register_import\n"
+        "print(','.join(sorted(m for m in sys.modules if m.startswith(('core.packing', "
+        "'core.rounds', 'core.reports', 'core.levels.classifier', 'core.levels.reserves', "
+        "'core.ledger', 'textual', 'rich')))))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                            text=True, check=True)
+    assert result.stdout.strip() == ""
