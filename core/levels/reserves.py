@@ -329,10 +329,12 @@ def _old_format(data: dict[str, Any], path: Path, text: str) -> list[Problem]:
 
 
 def ledger_stock(desk: Desk, day: date) -> list[LedgerStockLine]:
-    """The stock ledger's day lines (per store, item and day with a movement) up to ``day``."""
-    from core.ledger import Ledgers
+    """The stock ledger's day lines (per store, item and day with a movement) up to ``day``:
+    those of ``reconcile(end=day)``, read by the stock pass (:mod:`core.ledger.stockpass`),
+    which skips money batches and reads nothing again while the ledger is unchanged."""
+    from core.ledger.stockpass import stock_lines
 
-    return [line for line in Ledgers(desk).reconcile(end=day).stock if line.day <= day]
+    return list(stock_lines(desk.root, desk.settings.zone, day))
 
 
 def balances_at(lines: Iterable[LedgerStockLine], day: date) -> dict[tuple[str, str], int]:
