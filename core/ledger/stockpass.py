@@ -8,11 +8,15 @@ to that):
 
 - a batch file whose text holds no ``stock_`` (the start of every stock kind's name), no
   ``reverses`` and no backslash (which could spell a kind in escapes) cannot hold a stock record
-  or a reversal, and is not parsed; money batches, the bulk of a ledger, are skipped unread;
-- every other file is read as the reconciler reads it (:func:`core.ledger.files.decode_batch`);
-  its stock records are added to day totals, and its reversals noted: the first reversal of a
-  record counts, a stock reversal takes its quantity back out on its own day, and a count that is
-  reversed by the end of the day asked for no longer shows.
+  or a reversal, and is not parsed: money batches, the bulk of a ledger, are skipped;
+- in a batch the desk wrote (one record a line, :mod:`core.ledger.fastread`) only the lines of
+  stock records and reversals are built into records; every other line is only matched against
+  its kind's pattern, which is what makes the file one the fast path reads;
+- any other file is read as the reconciler reads it (:func:`core.ledger.files.decode_batch`).
+
+Stock records are added to day totals and reversals noted: the first reversal of a record
+counts, a stock reversal takes its quantity back out on its own day, and a count that is
+reversed by the end of the day asked for no longer shows.
 
 The totals are kept per desk and ledger: while every batch file has the same path, modification
 time and size, nothing is read again; when new batches were only added after the known ones (a
@@ -27,6 +31,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
+from core.ledger.fastread import read_fast_wanted
 from core.ledger.files import batch_paths, decode_batch
 from core.ledger.records import (
     Record,
@@ -44,6 +49,11 @@ from core.storage.deskfiles import FileKind, read_or_problem
 Signature = tuple[tuple[str, int, int], ...]
 
 _MARKS = (b"stock_", b"reverses", b"\\")
+
+
+def _wanted(kind: str, line: str) -> bool:
+    """A stock record or a reversal (a reversal's line names the record it reverses)."""
+    return kind.startswith("stock_") or 'reverses = "' in line
 
 
 def ledger_signature(root: Path) -> Signature:
@@ -88,7 +98,11 @@ class StockTotals:
         if data is None or not any(mark in data for mark in _MARKS):
             return
         self.files_read += 1
-        self.add_records(decode_batch(path, data).records)
+        try:
+            wanted = read_fast_wanted(path.stem, data.decode("utf-8"), _wanted)
+        except UnicodeDecodeError:
+            wanted = None
+        self.add_records(decode_batch(path, data).records if wanted is None else wanted)
 
     def add_records(self, records: Iterable[Record]) -> None:
         for record in records:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import uuid
 from datetime import date, datetime, timedelta
@@ -66,7 +67,7 @@ event = st.one_of(
               st.sampled_from([False, False, False, True])),
 )
 batch = st.tuples(st.lists(event, min_size=1, max_size=6),
-                  st.sampled_from(["fast", "fast", "fast", "commented", "broken"]))
+                  st.sampled_from(["fast", "fast", "fast", "commented", "broken", "garbled"]))
 
 
 def write_ledger(root: Path, batches: list[tuple[list[tuple[Any, ...]], str]],
@@ -102,6 +103,10 @@ def write_ledger(root: Path, batches: list[tuple[list[tuple[Any, ...]], str]],
             text = text.replace("record = [\n", "record = [\n  # 手改\n", 1)
         elif layout == "broken":  # no records at all
             text = text.replace("record = [", "record = [[", 1)
+        elif layout == "garbled":  # a collection that is not TOML: no records at all
+            garbled = re.sub(r"(amount_fen = [0-9]+)", r"\1 0", text, count=1)
+            layout = "broken" if garbled != text else "fast"
+            text = garbled
         (directory / f"{stem}.toml").write_text(text, encoding="utf-8")
         if layout != "broken":
             written.extend(records)
