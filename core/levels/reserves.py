@@ -347,6 +347,26 @@ def balances_at(lines: Iterable[LedgerStockLine], day: date) -> dict[tuple[str, 
     return {key: line.closing for key, line in latest.items()}
 
 
+def balances_on(lines: Iterable[LedgerStockLine], days: Iterable[date]
+                ) -> dict[date, dict[tuple[str, str], int]]:
+    """:func:`balances_at` for each of ``days``, in one pass over ``lines``."""
+    wanted = sorted(set(days))
+    by_key: dict[tuple[str, str], list[LedgerStockLine]] = {}
+    for line in lines:
+        by_key.setdefault((line.store, line.item), []).append(line)
+    found: dict[date, dict[tuple[str, str], int]] = {day: {} for day in wanted}
+    for key, key_lines in by_key.items():
+        key_lines.sort(key=lambda line: line.day)
+        index, closing = 0, None
+        for day in wanted:
+            while index < len(key_lines) and key_lines[index].day <= day:
+                closing = key_lines[index].closing
+                index += 1
+            if closing is not None:
+                found[day][key] = closing
+    return found
+
+
 def stock_balances(desk: Desk, day: date) -> dict[tuple[str, str], int]:
     """(store, item) -> units on hand at the end of ``day``, from the stock ledger's fold."""
     return balances_at(ledger_stock(desk, day), day)

@@ -20,6 +20,7 @@ from core.levels.reserves import (
     ReserveKind,
     Reserves,
     balances_at,
+    balances_on,
     desk_population,
     ledger_stock,
     load_reserves,
@@ -141,8 +142,10 @@ def reserve_tight(desk: Desk, reserves: Reserves | None, lines: Sequence[LedgerS
         return {}
     population = desk_population(desk)
     found: dict[date, tuple[Necessity, ...]] = {}
-    for day in days:
-        stock = reserve_stock(reserves, balances_at(lines, day), desk.catalogue)
+    stores = reserves.reserve_stores
+    closing = balances_on((line for line in lines if line.store in stores), days)
+    for day, balances in closing.items():
+        stock = reserve_stock(reserves, balances, desk.catalogue)
         covers = reserve_cover(reserves, stock, population, day)
         own = [c for c in covers if c.district == district]
         tight = [necessity for c in (own or [c for c in covers if not c.district])

@@ -21,7 +21,7 @@ from core.demo import demo_desk_path
 from core.ledger.files import batch_paths, encode_batch, read_batch
 from core.ledger.reconcile import reconcile_records
 from core.ledger.stockpass import StockTotals, forget, stock_lines
-from core.levels.reserves import ledger_stock
+from core.levels.reserves import balances_at, balances_on, ledger_stock
 
 ZONE = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 16, 8, tzinfo=ZONE)
@@ -165,3 +165,18 @@ def test_an_unchanged_ledger_is_not_read_again(tmp_path: Path) -> None:
     os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000))
     assert [line.closing for line in stock_lines(tmp_path, ZONE)] == [7]
     forget(tmp_path)
+
+
+@given(st.dictionaries(st.tuples(st.sampled_from(STORES), st.sampled_from(ITEMS),
+                                 st.integers(0, 20)), st.integers(-50, 500), max_size=40),
+       st.lists(st.integers(-2, 22), min_size=1, max_size=8))
+def test_balances_on_many_days_are_those_of_each_day(
+        closings: dict[tuple[str, str, int], int], offsets: list[int]) -> None:
+    first = START.date()
+    lines = [L.StockLine(store, item, first + timedelta(days=d), 0, 0, 0, 0, 0, closing)
+             for (store, item, d), closing in closings.items()]
+    days = [first + timedelta(days=d) for d in offsets]
+    found = balances_on(lines, days)
+    assert set(found) == set(days)
+    for day in days:
+        assert found[day] == balances_at(lines, day)
