@@ -179,7 +179,9 @@ def _compile(cls: type, names: Sequence[str], head: str
     return r"\{" + "".join(parts) + r"\}", namespace["build"]
 
 
-def _record_reader(cls: type[Record]) -> Callable[[str], Record | None]:
+def _record_reader(cls: type[Record]
+                   ) -> tuple[Callable[[str], Record | None], Callable[[str], object]]:
+    """A kind's reader of one line, and the test alone (a match or None)."""
     attrs.resolve_types(cls)
     pattern, build = _compile(cls, FIELD_ORDER[cls], f'kind = "{cls.KIND}"')
     fullmatch = re.compile(r"  " + pattern + r",?[ \t]*").fullmatch
@@ -191,14 +193,14 @@ def _record_reader(cls: type[Record]) -> Callable[[str], Record | None]:
         record: Record = build(match.groups())
         return record
 
-    return read
+    return read, fullmatch
 
 
 #: each kind's fields in the order a batch line holds them (the writer uses it too)
 FIELD_ORDER: dict[type[Record], tuple[str, ...]] = {cls: field_order(cls) for cls in KINDS.values()}
-_FAST: dict[str, Callable[[str], Record | None]] = {
-    kind: _record_reader(cls) for kind, cls in KINDS.items()
-}
+_READERS = {kind: _record_reader(cls) for kind, cls in KINDS.items()}
+_FAST: dict[str, Callable[[str], Record | None]] = {k: r[0] for k, r in _READERS.items()}
+_MATCHES: dict[str, Callable[[str], object]] = {k: r[1] for k, r in _READERS.items()}
 
 
 _HEADER = re.compile(r"# [^\n]*\nschema_version = 1\nrecord = \[\n")
@@ -230,3 +232,38 @@ def read_fast(stem: str, text: str) -> tuple[tuple[Record, ...], int] | None:
     except (ValueError, TypeError):
         return None  # a validator objected: let the exact path say where and why
     return tuple(records), text.count("\n", 0, header.end()) + 1
+
+
+def read_fast_wanted(stem: str, text: str, wanted: Callable[[str, str], bool]
+                     ) -> list[Record] | None:
+    """The records of batch ``stem`` whose line ``wanted(kind, line)`` accepts, when ``text`` is
+    in the layout :func:`read_fast` reads; else None.
+
+    The other lines are only matched against their kind's pattern, not built: a line that
+    matches is valid TOML, so whichever path reads the file, the wanted records are the same (a
+    validator that objects to an unwanted record sends the file down the exact path, which
+    keeps every other record). An id out of place does not matter for the same reason.
+    """
+    header = _HEADER.match(text)
+    if header is None or not text.endswith("\n]\n"):
+        return None
+    records: list[Record] = []
+    fast, matches = _FAST, _MATCHES
+    try:
+        for line in text[header.end() : -3].split("\n"):
+            if not line.startswith(_RECORD_START):
+                return None
+            kind = line[11 : line.find('"', 11)]
+            reader = fast.get(kind)
+            if reader is None:
+                return None
+            if wanted(kind, line):
+                record = reader(line)
+                if record is None:
+                    return None
+                records.append(record)
+            elif matches[kind](line) is None:
+                return None
+    except (ValueError, TypeError):
+        return None
+    return records

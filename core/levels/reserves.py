@@ -329,10 +329,12 @@ def _old_format(data: dict[str, Any], path: Path, text: str) -> list[Problem]:
 
 
 def ledger_stock(desk: Desk, day: date) -> list[LedgerStockLine]:
-    """The stock ledger's day lines (per store, item and day with a movement) up to ``day``."""
-    from core.ledger import Ledgers
+    """The stock ledger's day lines (per store, item and day with a movement) up to ``day``:
+    those of ``reconcile(end=day)``, read by the stock pass (:mod:`core.ledger.stockpass`),
+    which skips money batches and reads nothing again while the ledger is unchanged."""
+    from core.ledger.stockpass import stock_lines
 
-    return [line for line in Ledgers(desk).reconcile(end=day).stock if line.day <= day]
+    return list(stock_lines(desk.root, desk.settings.zone, day))
 
 
 def balances_at(lines: Iterable[LedgerStockLine], day: date) -> dict[tuple[str, str], int]:
@@ -343,6 +345,26 @@ def balances_at(lines: Iterable[LedgerStockLine], day: date) -> dict[tuple[str, 
         if line.day <= day and (key not in latest or latest[key].day < line.day):
             latest[key] = line
     return {key: line.closing for key, line in latest.items()}
+
+
+def balances_on(lines: Iterable[LedgerStockLine], days: Iterable[date]
+                ) -> dict[date, dict[tuple[str, str], int]]:
+    """:func:`balances_at` for each of ``days``, in one pass over ``lines``."""
+    wanted = sorted(set(days))
+    by_key: dict[tuple[str, str], list[LedgerStockLine]] = {}
+    for line in lines:
+        by_key.setdefault((line.store, line.item), []).append(line)
+    found: dict[date, dict[tuple[str, str], int]] = {day: {} for day in wanted}
+    for key, key_lines in by_key.items():
+        key_lines.sort(key=lambda line: line.day)
+        index, closing = 0, None
+        for day in wanted:
+            while index < len(key_lines) and key_lines[index].day <= day:
+                closing = key_lines[index].closing
+                index += 1
+            if closing is not None:
+                found[day][key] = closing
+    return found
 
 
 def stock_balances(desk: Desk, day: date) -> dict[tuple[str, str], int]:

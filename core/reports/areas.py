@@ -312,7 +312,8 @@ class DailyReport:
 
     def _monitoring_table(self) -> Table:
         rows = tuple(
-            (a.name, NECESSITY_NAMES[p.necessity], p.supermarket, _yuan(p.fen),
+            (a.name, NECESSITY_NAMES[p.necessity], p.supermarket_name or p.supermarket,
+             _yuan(p.fen),
              STOCK_STATE_NAMES[p.stock],
              None if p.weekly_rise is None else round(p.weekly_rise * 100, 1), p.entered_by)
             for a in self.areas for p in a.observed_prices

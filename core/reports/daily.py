@@ -251,7 +251,8 @@ def daily_report(
             prices=tuple(_prices(desk, sources, code, day, window)),
             evidence=tuple(s for s in surges if not code or s.district == code),
             orders=orders,
-            observed_prices=observed_prices(price_days, markets, day, window),
+            observed_prices=observed_prices(price_days, markets, day, window,
+                                            desk.supermarkets),
         ))
     notes = [
         Text("工单：热线台 cases/ 目录中当日受理的工单",

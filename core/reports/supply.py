@@ -14,12 +14,14 @@ import attrs
 
 from core.levels.derive import weekly_rise
 from core.levels.observed import ObservedSignals, observed_signals
+from core.levels.plans import Text
 from core.levels.prices import Necessity, PriceDay, StockState, load_price_days
 from core.levels.reserves import (
     RESERVES_FILE,
     ReserveKind,
     Reserves,
     balances_at,
+    balances_on,
     desk_population,
     ledger_stock,
     load_reserves,
@@ -28,7 +30,7 @@ from core.levels.reserves import (
 )
 from core.levels.thresholds import Thresholds
 from core.problems import DeskError
-from core.reference import CatalogueItem, GoodsCategory
+from core.reference import CatalogueItem, GoodsCategory, Supermarket
 
 if TYPE_CHECKING:
     from core.desk import Desk
@@ -68,6 +70,8 @@ class ObservedPrice:
     stock: StockState
     weekly_rise: float | None
     entered_by: str
+    #: the supermarket's name in both languages, when the desk knows it
+    supermarket_name: Text | None = None
 
 
 def supply_lines(lines: Iterable[LedgerStockLine], catalogue: Mapping[str, CatalogueItem],
@@ -91,8 +95,12 @@ def supply_lines(lines: Iterable[LedgerStockLine], catalogue: Mapping[str, Catal
 
 
 def observed_prices(days: Mapping[date, PriceDay], markets: set[str], day: date,
-                    window_days: int = 7) -> tuple[ObservedPrice, ...]:
-    """The day's entered prices of ``markets``, necessity by necessity."""
+                    window_days: int = 7,
+                    supermarkets: Mapping[str, Supermarket] | None = None,
+                    ) -> tuple[ObservedPrice, ...]:
+    """The day's entered prices of ``markets``, necessity by necessity, each with its
+    supermarket's name from ``supermarkets``."""
+    supermarkets = supermarkets or {}
     today = days.get(day)
     if today is None:
         return ()
@@ -106,8 +114,10 @@ def observed_prices(days: Mapping[date, PriceDay], markets: set[str], day: date,
                   and (found := days[d].row(row.supermarket, row.necessity)) is not None
                   and found.fen is not None}
         rise = weekly_rise(series, day, window_days) if len(series) > 1 else None
+        market = supermarkets.get(row.supermarket)
         rows.append(ObservedPrice(row.necessity, row.supermarket, row.fen, row.stock, rise,
-                                  row.entered_by))
+                                  row.entered_by,
+                                  Text(market.name, market.name_en) if market else None))
     return tuple(rows)
 
 
@@ -141,8 +151,10 @@ def reserve_tight(desk: Desk, reserves: Reserves | None, lines: Sequence[LedgerS
         return {}
     population = desk_population(desk)
     found: dict[date, tuple[Necessity, ...]] = {}
-    for day in days:
-        stock = reserve_stock(reserves, balances_at(lines, day), desk.catalogue)
+    stores = reserves.reserve_stores
+    closing = balances_on((line for line in lines if line.store in stores), days)
+    for day, balances in closing.items():
+        stock = reserve_stock(reserves, balances, desk.catalogue)
         covers = reserve_cover(reserves, stock, population, day)
         own = [c for c in covers if c.district == district]
         tight = [necessity for c in (own or [c for c in covers if not c.district])

@@ -14,6 +14,7 @@ import core
 from core import ledger as L
 from core.levels import Level
 from core.levels.district import signals_for
+from core.levels.plans import Text
 from core.levels.prices import Necessity, PriceEntry, StockState, record_prices
 from core.reference import GoodsCategory
 from core.reports import daily_report
@@ -59,6 +60,13 @@ def test_the_entered_prices_are_the_monitoring_section(desk: core.Desk) -> None:
     rows = {(p.supermarket, p.necessity): p for p in hexi.observed_prices}
     grain = rows[("hualian", Necessity.GRAIN)]
     assert (grain.fen, grain.weekly_rise, grain.entered_by) == (3599, 0.22, "monitor.wang")
+    # the table shows the supermarket's name in the report's language, not its code
+    market = desk.supermarkets["hualian"]
+    assert grain.supermarket_name == Text(market.name, market.name_en)
+    monitoring = next(t for t in report.tables() if t.name == "monitoring")
+    for lang, name in (("zh", market.name), ("en", market.name_en)):
+        shown = render_table(monitoring, lang)
+        assert name in shown and " hualian " not in shown
     assert rows[("hualian", Necessity.EGGS)].stock is StockState.LOW
     assert ("xinjiayi", Necessity.GRAIN) not in rows  # serves 城东 only
     # the hand-written signals file of the day overrides, and says so
