@@ -238,6 +238,31 @@ def _is_day(stem: str) -> bool:
     return len(stem) == 10
 
 
+#: days already read, by the file's identity and the supermarkets they were checked against: the
+#: levels and reports read a season of days on every call, and a day's file changes rarely (an
+#: atomic replace gives it a new inode, so a changed file is never taken for the one read)
+_READ_DAYS: dict[tuple[str, int, int, int, frozenset[str] | None],
+                 tuple[PriceDay | None, tuple[Problem, ...]]] = {}
+_READ_DAYS_KEPT = 4096
+
+
+def _read_price_day_once(path: Path, supermarkets: frozenset[str] | None
+                         ) -> tuple[PriceDay | None, list[Problem]]:
+    checked = None if supermarkets is None else dict.fromkeys(supermarkets)
+    try:
+        status = path.stat()
+    except OSError:  # gone since it was listed: read_toml says so with the path
+        return read_price_day(path, checked)
+    key = (str(path), status.st_ino, status.st_mtime_ns, status.st_size, supermarkets)
+    kept = _READ_DAYS.get(key)
+    if kept is None:
+        day, problems = read_price_day(path, checked)
+        if len(_READ_DAYS) >= _READ_DAYS_KEPT:
+            _READ_DAYS.clear()
+        kept = _READ_DAYS[key] = (day, tuple(problems))
+    return kept[0], list(kept[1])
+
+
 def load_price_days(root: Path, supermarkets: Mapping[str, object] | None = None, *,
                     first: date | None = None, last: date | None = None
                     ) -> tuple[dict[date, PriceDay], list[Problem]]:
@@ -245,11 +270,12 @@ def load_price_days(root: Path, supermarkets: Mapping[str, object] | None = None
     problems of the others."""
     days: dict[date, PriceDay] = {}
     problems: list[Problem] = []
+    known = frozenset(supermarkets) if supermarkets is not None else None
     for path in price_paths(root):
         stem = date.fromisoformat(path.stem)
         if (first is not None and stem < first) or (last is not None and stem > last):
             continue
-        day, found = read_price_day(path, supermarkets)
+        day, found = _read_price_day_once(path, known)
         problems.extend(found)
         if day is not None:
             days[day.date] = day

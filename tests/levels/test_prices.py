@@ -328,3 +328,33 @@ def test_a_broken_day_of_prices_stops_the_levels_and_the_report(demo_desk: core.
         daily_report(demo_desk, day)
     # a day whose window does not reach the broken file is unaffected
     assert demo_desk.levels.on(date(2026, 11, 20)) == {"hexi": Level.IV}
+
+
+def test_a_season_of_days_is_parsed_once_and_a_changed_day_again(
+        demo_desk: core.Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The levels and reports read every day's prices on each call; an unchanged file is not
+    parsed again, a day entered since is."""
+    from core.levels import prices
+
+    parsed: list[Path] = []
+    real = prices.read_toml
+
+    def counting(path: Path):  # type: ignore[no-untyped-def]
+        parsed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(prices, "read_toml", counting)
+    record_prices(demo_desk, DAY, [PriceEntry("hualian", Necessity.GRAIN, 3100)],
+                  operator="monitor.wang", now=at(9))
+    first, _ = prices.load_price_days(demo_desk.root, demo_desk.supermarkets)
+    assert first[DAY].row("hualian", Necessity.GRAIN) is not None
+    parsed.clear()
+    again, _ = prices.load_price_days(demo_desk.root, demo_desk.supermarkets)
+    assert again == first and parsed == []
+    record_prices(demo_desk, DAY, [PriceEntry("hualian", Necessity.GRAIN, 3300)],
+                  operator="monitor.chen", now=at(10))
+    parsed.clear()
+    changed, _ = prices.load_price_days(demo_desk.root, demo_desk.supermarkets)
+    grain = changed[DAY].row("hualian", Necessity.GRAIN)
+    assert parsed == [prices_path(demo_desk.root, DAY)]
+    assert grain is not None and (grain.fen, grain.entered_by) == (3300, "monitor.chen")
