@@ -8,6 +8,7 @@ Layout::
     communities.toml    [[district]] and [[community]]
     supermarkets.toml   [[supermarket]]
     catalogue.toml      [[item]]
+    pricelists.toml     [[price]]: each supermarket's own price of an item
     households.toml     [[household]] with [[household.residents]]
     cases/YYYY/MM/DD/   one TOML file per case (see core.cases.store)
 
@@ -39,6 +40,8 @@ from core.deskload import (
     DISTRICTS,
     HOUSEHOLDS,
     LOADERS,
+    PRICE_LISTS,
+    PRICE_LISTS_FILE,
     ROUNDS,
     SETTINGS,
     SETTINGS_FILE,
@@ -188,7 +191,20 @@ class Desk:
             self._cross = self._cross_check()
         return [loader.name for loader in changed]
 
-    def _reference(self, loader: DeskLoader[dict[str, T]]) -> dict[str, T]:
+    def read_now(self, loader: DeskLoader[T]) -> tuple[T, list[Problem]]:
+        """A reference file's records as the file is now, and its problems: read again only if
+        it changed since it was read (a district's households take seconds to parse)."""
+        self.refresh()
+        return self.load(loader), list(self._loaded[loader.name][1])
+
+    def wrote(self, loader: DeskLoader[T], value: T) -> None:
+        """This process has just written ``loader``'s file with ``value`` (under its lock),
+        checked against the other reference files: keep that as read rather than parse the file
+        again (the links between the files are checked again on the next change read)."""
+        self._loaded[loader.name] = (value, [])
+        self._stamps[loader.name] = _stamp(self.root / loader.files)
+
+    def _reference(self, loader: DeskLoader[T]) -> T:
         if time.monotonic() - self._checked >= RECHECK_SECONDS:
             self.refresh()
         return self.load(loader)
@@ -216,6 +232,14 @@ class Desk:
     @property
     def households(self) -> dict[str, Household]:
         return self._reference(HOUSEHOLDS)
+
+    @property
+    def price_lists(self) -> dict[str, dict[str, int]]:
+        """Each supermarket's own prices in fen, by supermarket code then item code."""
+        found: dict[str, dict[str, int]] = {}
+        for line in self._reference(PRICE_LISTS):
+            found.setdefault(line.supermarket, {})[line.item] = line.price_fen
+        return found
 
     @property
     def file_mode(self) -> int:
@@ -282,6 +306,12 @@ class Desk:
               communities, "community")
         refer("households.toml", "household", self.load(HOUSEHOLDS).values(), "community",
               communities, "community")
+        # an unreadable catalogue or supermarkets file is its own problem, not one per price
+        prices = self.load(PRICE_LISTS)
+        if supermarkets:
+            refer(PRICE_LISTS_FILE, "price", prices, "supermarket", supermarkets, "supermarket")
+        if catalogue := self.load(CATALOGUE):
+            refer(PRICE_LISTS_FILE, "price", prices, "item", catalogue, "catalogue item")
         settings_path = self.root / SETTINGS_FILE
         lines = _lines(settings_path)
         categories = {c.value for c in Category}

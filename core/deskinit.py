@@ -10,8 +10,9 @@ Like ``git init``, it refuses a directory that already holds anything. What it w
 - ``levels.toml``: the seeds' thresholds of the emergency levels;
 - ``packing.toml``: box sizes, the dietary guidelines' daily amounts and the ration per person;
   pack templates name catalogue goods, so they are added once the catalogue is imported;
-- ``communities.toml``, ``supermarkets.toml``, ``catalogue.toml``, ``households.toml``: empty,
-  each with a comment saying what goes in it and the ``baogong import`` that fills it.
+- ``communities.toml``, ``supermarkets.toml``, ``catalogue.toml``, ``pricelists.toml``,
+  ``households.toml``: empty, each with a comment saying what goes in it and the
+  ``baogong import`` that fills it.
 
 ``init --demo`` writes the demo desk instead, its week of calls ending yesterday.
 """
@@ -51,6 +52,10 @@ EMPTY_FILES: Mapping[str, str] = {
     "catalogue.toml": (
         "# 商品目录 Goods catalogue: code, name, unit, category, kg, litres, price (fen).\n"
         "# Fill it from a supermarket's price list: baogong import catalogue FILE.xlsx\n"),
+    "pricelists.toml": (
+        "# 超市价目表 Each supermarket's own price (fen) of catalogue goods: markups are measured\n"
+        "# against it. Fill it from the supermarkets' lists (超市, 商品编码, 价格):\n"
+        "#   baogong import pricelists FILE.xlsx\n"),
     "households.toml": (
         "# 居民户 Households and their residents, with priority flags (特殊群体).\n"
         "# Fill it from the grid workers' registers (one row per resident):\n"

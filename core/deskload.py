@@ -33,6 +33,7 @@ from core.reference import (
     DeskSettings,
     District,
     Household,
+    ListPrice,
     Supermarket,
 )
 from core.storage.convert import converter
@@ -157,6 +158,37 @@ SUPERMARKETS = _reference("supermarkets", "supermarkets.toml", "supermarket", Su
 CATALOGUE = _reference("catalogue", "catalogue.toml", "item", CatalogueItem, "goods by code")
 HOUSEHOLDS = _reference("households", "households.toml", "household", Household,
                         "households by id", code_field="id")
+
+#: each supermarket's own price list (see :class:`core.reference.ListPrice`)
+PRICE_LISTS_FILE = "pricelists.toml"
+
+
+def _price_lists(desk: Desk) -> tuple[tuple[ListPrice, ...], list[Problem]]:
+    """The lines of ``pricelists.toml`` in file order; a supermarket pricing an item twice is a
+    problem (the first line counts)."""
+    path = desk.root / PRICE_LISTS_FILE
+    if not os.path.lexists(path):
+        return (), []
+    records, problems = load_records(path, "price", ListPrice)
+    data, _problem = read_or_problem(path)
+    lines = locate_lines(data.decode("utf-8", "replace")) if data is not None else {}
+    seen: set[tuple[str, str]] = set()
+    kept: list[ListPrice] = []
+    for index, record in enumerate(records):
+        key = (record.supermarket, record.item)
+        if key in seen:
+            problems.append(Problem(path, line_of(lines, ("price", index)),
+                                    f"{record.supermarket} prices {record.item!r} twice",
+                                    f"price[{index}]"))
+            continue
+        seen.add(key)
+        kept.append(record)
+    return tuple(kept), problems
+
+
+PRICE_LISTS: DeskLoader[tuple[ListPrice, ...]] = DeskLoader(
+    "price lists", PRICE_LISTS_FILE, "each supermarket's own prices of catalogue goods",
+    _price_lists, eager=True)
 
 
 # --- levels, packing, ledgers, plans ------------------------------------------------------------
@@ -336,7 +368,7 @@ IMPORTS: DeskLoader[int] = DeskLoader(
 
 #: every kind of desk file, in the order their problems are listed; the settings come first
 LOADERS: tuple[DeskLoader[object], ...] = (
-    SETTINGS, DEPARTMENTS, DISTRICTS, COMMUNITIES, SUPERMARKETS, CATALOGUE, HOUSEHOLDS,
-    LEVELS, RESERVES, DECISIONS, PACKING, BATCHES, PERIODS, MATCHES, ALLOCATION, ROUNDS,
-    SIGNALS, PRICES, HANDOVERS, IMPORTS,
+    SETTINGS, DEPARTMENTS, DISTRICTS, COMMUNITIES, SUPERMARKETS, CATALOGUE, PRICE_LISTS,
+    HOUSEHOLDS, LEVELS, RESERVES, DECISIONS, PACKING, BATCHES, PERIODS, MATCHES, ALLOCATION,
+    ROUNDS, SIGNALS, PRICES, HANDOVERS, IMPORTS,
 )

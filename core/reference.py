@@ -157,6 +157,16 @@ class CatalogueItem:
 
 
 @attrs.frozen
+class ListPrice:
+    """One line of a supermarket's own price list (超市商品价目表): what that supermarket asks
+    for a catalogue item, in integer fen. A resident pays no more than this (不得加价)."""
+
+    supermarket: str = attrs.field(validator=check_code)
+    item: str = attrs.field(validator=check_code)
+    price_fen: int = attrs.field(validator=check_non_negative)
+
+
+@attrs.frozen
 class Resident:
     """A person living in a household (居民)."""
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.conftest import Run
@@ -58,3 +60,18 @@ def test_export_then_import_is_a_no_op(
         assert (status, counts["added"], counts["updated"]) == (0, 0, 0), kind
         assert counts["rejected"] == [], kind
     assert (tmp_path / "households.xlsx").stat().st_mode & 0o077 == 0
+
+
+def test_a_named_command_imports_its_own_module_only() -> None:
+    from tui.cli import COMMANDS, _named_command, build_parser
+
+    assert _named_command(["--desk", "import", "export", "x"]) == "export"
+    assert _named_command(["--lang", "en"]) is None
+    assert _named_command(["nonsense"]) is None
+    code = ("import sys\nfrom tui.cli import build_parser\nbuild_parser('import')\n"
+            "print(sorted(m for m in sys.modules if m.startswith('tui.commands.')))\n")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, cwd=Path(__file__).resolve().parents[1]).stdout
+    assert loaded.strip() == "['tui.commands.register_import']"
+    every = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert set(every) == set(COMMANDS)

@@ -308,6 +308,10 @@ class BaogongApp(App[int]):
             self._households_by_phone = self.desk.households_by_phone()
         return self._households_by_phone
 
+    def households_changed(self) -> None:
+        """A household was registered or corrected here: look phones up afresh."""
+        self._households_by_phone = None
+
     def community_choices(self) -> list[Choice]:
         return [Choice.of(c.code, record_name(c, c.code), c.name, c.name_en, c.street)
                 for c in self.desk.communities.values()]

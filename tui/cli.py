@@ -56,7 +56,26 @@ def add_desk_argument(parser: argparse.ArgumentParser, *, main: bool = True) -> 
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: the main options that take a value: what follows one is not a command
+_VALUED_OPTIONS = ("--desk", "--lang", "--operator", "--record")
+
+
+def _named_command(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names, if any: only its module is then imported (a script calling
+    ``baogong import`` does not wait for every other command's imports)."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token in _VALUED_OPTIONS:
+            skip = True
+        elif not token.startswith("-"):
+            return token if token in COMMANDS else None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line; with ``only``, of that command alone."""
     parser = argparse.ArgumentParser(
         prog="baogong",
         description="保供热线台 Emergency supply hotline desk. With no command, opens the desk.",
@@ -67,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--record", metavar="FILE", help="record this session to FILE")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command, module_name in COMMANDS.items():
+        if only is not None and command != only:
+            continue
         module = _load(module_name)
         if module is None:
             continue
@@ -79,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(_named_command(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     if getattr(args, "run", None) is not None:
         try:

@@ -49,6 +49,7 @@ def keyed_classes() -> list[type]:
     from tui.screens.detail import DetailScreen
     from tui.screens.facts import FactsDialog
     from tui.screens.handover import HandoverScreen
+    from tui.screens.household_dialog import HouseholdDialog
     from tui.screens.intake import IntakeScreen
     from tui.screens.intake_fields import FlagsPicker, ItemsField, QuantityDialog
     from tui.screens.problems import ProblemsScreen
@@ -62,7 +63,7 @@ def keyed_classes() -> list[type]:
             ConsoleScreen, ReasonDialog, BoardScreen, AllocationScreen, RoundsScreen,
             ReconcileScreen, ReportsScreen, LedgersScreen, EntryForm, InvoiceImportDialog,
             SettlementRunScreen, CaseOrderDialog, PasteListDialog,
-            PricesScreen]
+            PricesScreen, HouseholdDialog]
 
 
 def binding_ids() -> dict[str, Binding]:

@@ -161,9 +161,9 @@ MESSAGES: dict[str, tuple[Severity, str, str, str, str]] = {
     ),
     "markup": (
         Severity.ERROR,
-        "{item_name} 单价 {price} 元, 高于目录价 {listed} 元 "
+        "{item_name} 单价 {price} 元, 高于{basis_zh} {listed} 元 "
         "(每{unit}加价 {diff} 元, 共 {amount} 元)",
-        "{item_name_en} charged {price} yuan, above the listed {listed} yuan ({diff} yuan a "
+        "{item_name_en} charged {price} yuan, above {basis_en} of {listed} yuan ({diff} yuan a "
         "unit, {amount} yuan in all)",
         "禁止加价配送: 要求 {supermarket} 退还差价 {amount} 元, 并转市场监管部门",
         "markups are forbidden: have {supermarket} refund {amount} yuan and refer it to market "

@@ -39,6 +39,7 @@ class Fold:
         *,
         catalogue: Mapping[str, CatalogueItem],
         zone: tzinfo,
+        price_lists: Mapping[str, Mapping[str, int]] | None = None,
         closes: ClosedPeriods | None = None,
         start: date | None = None,
         end: date | None = None,
@@ -47,6 +48,8 @@ class Fold:
     ) -> None:
         self.root = root
         self.catalogue = catalogue
+        #: each supermarket's own prices (fen) by item: what a markup is measured against
+        self.price_lists = price_lists or {}
         self.zone = zone
         self.closes = closes or ClosedPeriods((), ())
         self.start, self.end = start, end
@@ -225,21 +228,33 @@ class Fold:
                 grid_worker=record.grid_worker, name="代收服务费 collection fee"))
 
     def _check_prices(self, invoice: Invoice, path: Path, line: int) -> None:
+        """Each line against the supermarket's own list price (不得加价); the catalogue's price
+        only for an item the supermarket lists no price for, and the finding says so."""
         where: dict[str, Any] = dict(community=invoice.community, supermarket=invoice.supermarket)
+        own = self.price_lists.get(invoice.supermarket, {})
         for invoice_line in invoice.lines:
             item = self.catalogue.get(invoice_line.item)
             if item is None:
                 self.emit(invoice.id, finding("unknown_item", path, line, record=invoice.id,
                                               item=invoice_line.item, **where))
                 continue
-            if invoice_line.unit_price_fen > item.price_fen:
-                per_unit = invoice_line.unit_price_fen - item.price_fen
+            listed = own.get(item.code)
+            if listed is None:
+                listed = item.price_fen
+                basis_zh = f"目录价 (超市 {invoice.supermarket} 价目表未列此商品)"
+                basis_en = f"the catalogue price ({invoice.supermarket} lists no price for it)"
+            else:
+                basis_zh = f"超市 {invoice.supermarket} 价目表价"
+                basis_en = f"{invoice.supermarket}'s list price"
+            if invoice_line.unit_price_fen > listed:
+                per_unit = invoice_line.unit_price_fen - listed
                 self.emit(invoice.id, finding(
                     "markup", path, line, record=invoice.id, item=item.code,
                     amount_fen=per_unit * invoice_line.quantity, item_name=item.name,
                     item_name_en=item.name_en,
                     unit=item.unit, price=yuan(invoice_line.unit_price_fen),
-                    listed=yuan(item.price_fen), diff=yuan(per_unit), **where))
+                    listed=yuan(listed), diff=yuan(per_unit), basis_zh=basis_zh,
+                    basis_en=basis_en, **where))
         for fee in invoice.fees:
             self.emit(invoice.id, finding("fee", path, line, record=invoice.id,
                                           amount_fen=fee.amount_fen, name=fee.name, **where))

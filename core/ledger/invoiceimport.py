@@ -38,7 +38,7 @@ from core.ledger.records import Fee, Invoice, InvoiceLine, Record
 from core.problems import DeskError, Problem
 from core.reference import CODE_PATTERN
 from core.registers.columns import BadValue, RegisterColumn, header_key, whole_number, yuan_to_fen
-from core.registers.imports import Rejection
+from core.registers.rows import Rejection
 from core.registers.tabular import Sheet, SourceRow, read_sheets
 
 if TYPE_CHECKING:

@@ -66,6 +66,7 @@ def reconcile_records(
     *,
     catalogue: Mapping[str, CatalogueItem],
     zone: tzinfo,
+    price_lists: Mapping[str, Mapping[str, int]] | None = None,
     supervisors: Iterable[str] = (),
     start: date | None = None,
     end: date | None = None,
@@ -73,7 +74,7 @@ def reconcile_records(
     as_of: datetime | None = None,
 ) -> Reconciliation:
     """Reconcile ``batches`` read from the desk at ``root``, in this process."""
-    reconciler = Reconciler(root, catalogue=catalogue, zone=zone,
+    reconciler = Reconciler(root, catalogue=catalogue, zone=zone, price_lists=price_lists,
                             closes=load_closes(root, tuple(supervisors)), start=start, end=end,
                             scope=scope, as_of=as_of)
     with _cycles_not_collected():
@@ -94,8 +95,8 @@ def reconcile(
     order in this process."""
     return reconcile_records(
         desk.root, map(read_batch, batch_paths(desk.root)), catalogue=desk.catalogue,
-        zone=desk.settings.zone, supervisors=identity.supervisors(desk), start=start, end=end,
-        scope=scope, as_of=as_of)
+        zone=desk.settings.zone, price_lists=desk.price_lists,
+        supervisors=identity.supervisors(desk), start=start, end=end, scope=scope, as_of=as_of)
 
 
 @contextmanager

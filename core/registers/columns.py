@@ -28,6 +28,8 @@ class RegisterKind(enum.StrEnum):
     CATALOGUE = "catalogue"
     SUPERMARKETS = "supermarkets"
     DEPARTMENTS = "departments"
+    #: each supermarket's own price list (超市价目表), one row per supermarket and item
+    PRICE_LISTS = "pricelists"
 
     @property
     def file_name(self) -> str:
@@ -103,6 +105,23 @@ def phone(value: str) -> str:
     """A phone number as the desk stores them (see :data:`core.reference.PHONE_PATTERN`)."""
     if not PHONE_PATTERN.match(value):
         raise BadValue(f"{value!r} is not a phone number (digits, spaces, '-', leading '+')")
+    return value
+
+
+MAX_ADDRESS_PART = 20
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def address_part(value: str) -> str:
+    """A building, unit or room: short, on one line, and without ``/``, which separates the
+    parts of the address a household is matched by (building ``3/4`` and unit ``5`` would be
+    the same household as building ``3`` and unit ``4/5``)."""
+    if "/" in value:
+        raise BadValue(f"{value!r} has a '/': give building, unit and room in their own columns")
+    if _CONTROL.search(value):
+        raise BadValue(f"{value!r} is not on one line")
+    if len(value) > MAX_ADDRESS_PART:
+        raise BadValue(f"{value!r} is longer than {MAX_ADDRESS_PART} characters")
     return value
 
 
@@ -220,12 +239,20 @@ COLUMNS: dict[RegisterKind, tuple[RegisterColumn, ...]] = {
         RegisterColumn("chemical", "危化品", "chemical", yes_no),
         RegisterColumn("necessity", "生活必需品", "necessity", yes_no, aliases=("必需品",)),
     ),
+    RegisterKind.PRICE_LISTS: (
+        RegisterColumn("supermarket", "超市", "supermarket", required=True,
+                       aliases=("保供超市", "超市代码")),
+        RegisterColumn("item", "商品编码", "item", required=True,
+                       aliases=("商品", "商品代码", "item code")),
+        RegisterColumn("price_fen", "价格（元）", "price (yuan)", yuan_to_fen, required=True,
+                       aliases=("单价", "售价", "超市价")),
+    ),
     RegisterKind.HOUSEHOLDS: (
         RegisterColumn("household", "户号", "household", aliases=("户编号", "household id")),
         RegisterColumn("community", "社区", "community", required=True),
-        RegisterColumn("building", "楼栋", "building", aliases=("楼号", "栋")),
-        RegisterColumn("unit", "单元", "unit"),
-        RegisterColumn("room", "房号", "room", aliases=("门牌号", "室")),
+        RegisterColumn("building", "楼栋", "building", address_part, aliases=("楼号", "栋")),
+        RegisterColumn("unit", "单元", "unit", address_part),
+        RegisterColumn("room", "房号", "room", address_part, aliases=("门牌号", "室")),
         RegisterColumn("household_phone", "户电话", "household phone", phone),
         RegisterColumn("name", "姓名", "name", required=True),
         _PHONE,

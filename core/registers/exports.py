@@ -8,6 +8,7 @@ from typing import Any
 
 from core.cases.case import Category
 from core.desk import Desk
+from core.deskload import PRICE_LISTS
 from core.levels.plans import Text
 from core.names import FLAG_NAMES, GOODS_NAMES, category_name
 from core.reference import PriorityFlag
@@ -21,6 +22,7 @@ TITLES = {
     RegisterKind.CATALOGUE: Text("商品目录", "Catalogue"),
     RegisterKind.SUPERMARKETS: Text("保供超市", "Supermarkets"),
     RegisterKind.DEPARTMENTS: Text("成员单位", "Departments"),
+    RegisterKind.PRICE_LISTS: Text("超市价目表", "Price lists"),
 }
 
 
@@ -62,6 +64,10 @@ def _rows(desk: Desk, kind: RegisterKind) -> Iterator[dict[str, Cell]]:
                    "kg": item.kg, "litres": item.litres, "price_fen": fen_to_yuan(item.price_fen),
                    "tier": item.tier, "chilled": _yes(item.chilled),
                    "chemical": _yes(item.chemical), "necessity": _yes(item.necessity)}
+    elif kind is RegisterKind.PRICE_LISTS:
+        for line in desk.load(PRICE_LISTS):
+            yield {"supermarket": line.supermarket, "item": line.item,
+                   "price_fen": fen_to_yuan(line.price_fen)}
     else:
         for household in desk.households.values():
             for resident in household.residents:

@@ -16,6 +16,7 @@ import io
 import os
 import stat
 from pathlib import Path
+from typing import NamedTuple
 
 import attrs
 
@@ -27,9 +28,10 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 MAX_REGISTER_BYTES = 256 * 2**20
 
 
-@attrs.frozen
-class SourceRow:
-    """One data row: its sheet, its 1-based row number as the spreadsheet shows it, its cells."""
+class SourceRow(NamedTuple):
+    """One data row: its sheet, its 1-based row number as the spreadsheet shows it, its cells.
+
+    A named tuple rather than an attrs record: a district's register has 75,000 of them."""
 
     sheet: str
     number: int
@@ -103,7 +105,10 @@ def _read_workbook(path: Path, data: bytes) -> list[Sheet]:
                         ) from None
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return [_sheet(name, [[cell.strip() if type(cell) is str else _cell_text(cell)
+        return [_sheet(name, [[cell.strip() if type(cell) is str
+                               # a whole number (an age, a room) without the call below
+                               else str(int(cell)) if type(cell) is float and cell.is_integer()
+                               and abs(cell) < 2**53 else _cell_text(cell)
                                for cell in row]
                               for row in book.get_sheet_by_name(name).to_python()])
                 for name in book.sheet_names]

@@ -1,4 +1,4 @@
-"""The price monitoring page (console key 6): keyboard-only entry of the day's prices."""
+"""The price monitoring page (console key 7): keyboard-only entry of the day's prices."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ async def test_prices_are_entered_with_the_keyboard_and_saved_attributed(
     app = console_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("b", "6")
+        await pilot.press("b", "7")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, PricesScreen) and screen.day == DAY
@@ -72,7 +72,7 @@ async def test_a_bad_cell_is_named_and_nothing_is_written(
     app = console_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("b", "6")
+        await pilot.press("b", "7")
         await settle(pilot)
         await pilot.press(*"32.90", "tab", *"3x")
         await pilot.press("ctrl+s")
@@ -91,7 +91,7 @@ async def test_the_page_at_80x24(console_app: ConsoleApp, with_markets: Desk,
     app = console_app(language=language)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("b", "6")
+        await pilot.press("b", "7")
         await settle(pilot)
         await pilot.press(*"32.90", "tab", *"缺" if language == "zh" else "out")
         await settle(pilot)

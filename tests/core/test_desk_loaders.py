@@ -34,6 +34,8 @@ BREAKS: dict[str, Break] = {
     "communities": ("communities.toml", _append("community")),
     "supermarkets": ("supermarkets.toml", _append("supermarket")),
     "catalogue": ("catalogue.toml", _append("item")),
+    "price lists": ("pricelists.toml", ('item = "rice-10kg", price_fen = 5990',
+                                        'item = "rice-10kg", price_fen = "cheap"')),
     "households": ("households.toml", ("", '\n[[household]]\nid = "h9999"\nbuilding = 3\n')),
     "levels": ("levels.toml", ("min_cases = 4", 'min_cases = "four"')),
     "reserves": ("reserves.toml", ('kind = "pork"', 'kind = "lard"')),

@@ -14,14 +14,14 @@ from hypothesis import strategies as st
 
 import core
 from core.desk import Desk
+from core.deskload import IMPORTS_DIR
 from core.problems import DeskError
 from core.registers import RegisterKind, import_register, register_table
 from core.registers.columns import BadValue, fen_to_yuan, header_key, yuan_to_fen
-from core.registers.imports import IMPORTS_DIR
 from core.reports.table import csv_text, write_csv
 
 ORDER = [RegisterKind.DEPARTMENTS, RegisterKind.COMMUNITIES, RegisterKind.SUPERMARKETS,
-         RegisterKind.CATALOGUE, RegisterKind.HOUSEHOLDS]
+         RegisterKind.CATALOGUE, RegisterKind.PRICE_LISTS, RegisterKind.HOUSEHOLDS]
 
 HOUSEHOLD_HEADERS_ZH = "社区,楼栋,单元,房号,姓名,电话,年龄,重点人群\n"
 HOUSEHOLD_HEADERS_EN = "community,building,unit,room,name,phone,age,flags\n"
@@ -58,6 +58,7 @@ def test_the_demo_registers_round_trip_into_an_empty_desk_byte_for_byte(
     assert len(desk.households) == len(demo_desk.households)
     assert desk.households == demo_desk.households
     assert desk.catalogue == demo_desk.catalogue
+    assert desk.price_lists == demo_desk.price_lists and desk.price_lists["yonghui"]
     (tmp_path / "second").mkdir()
     again = export_all(desk, tmp_path / "second")
     for kind in ORDER:

@@ -2,7 +2,7 @@
 
 ::
 
-    baogong import communities|households|catalogue|supermarkets|departments FILE
+    baogong import communities|households|catalogue|supermarkets|departments|pricelists FILE
                    [--dry-run] [--json] [--desk DIR]
 
 Every row is checked before anything is written; each bad cell is printed as
@@ -24,12 +24,13 @@ from core.registers import ImportResult, RegisterKind, import_register
 from tui.deskpath import resolve_desk
 
 HELP = "import a register (CSV or XLSX): communities, households, catalogue, supermarkets, " \
-       "departments"
+       "departments, pricelists (each supermarket's own prices)"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("kind", choices=[k.value for k in RegisterKind], metavar="KIND",
-                        help="communities, households, catalogue, supermarkets or departments")
+                        help="communities, households, catalogue, supermarkets, departments or "
+                             "pricelists")
     parser.add_argument("file", metavar="FILE",
                         help="the register: .csv (UTF-8 or GB18030) or .xlsx; headers in "
                              "Chinese or English")
@@ -66,10 +67,10 @@ def _report(result: ImportResult, *, dry_run: bool) -> None:
               file=sys.stderr)
     for note in result.notes:
         print(f"{result.source}:{note}", file=sys.stderr)
-    for change in result.added:
-        print(f"+ {change.key}")
-    for change in result.updated:
-        print(f"~ {change.key}: {', '.join(change.fields)}")
+    # one write: a district's register adds tens of thousands of households
+    sys.stdout.write("".join(f"+ {change.key}\n" for change in result.added))
+    sys.stdout.write("".join(f"~ {change.key}: {', '.join(change.fields)}\n"
+                             for change in result.updated))
     counts = (f"{len(result.added)} added, {len(result.updated)} updated, "
               f"{result.unchanged} unchanged, {len(result.rejected)} rejected")
     if result.rejected:

@@ -87,6 +87,7 @@ class DetailScreen(Screen[None]):
         Binding("m", "act('edit')", "Edit", id="detail.edit"),
         Binding("f", "facts", "Facts", id="detail.facts"),
         Binding("g", "order", "Order", id="detail.order"),
+        Binding("h", "household", "Household", show=False, id="detail.household"),
         # the case and its history scroll: long notes are shown in full, wrapped
         Binding("pagedown", "scroll('page_down')", "More", priority=True,
                 id="detail.page_down"),
@@ -175,6 +176,8 @@ class DetailScreen(Screen[None]):
             return self.case is not None and facts_field(self.case.category.value) is not None
         if action == "order":
             return self.case is not None and self.case.category in ORDERING
+        if action == "household":  # a caller in the register: their household can be corrected
+            return self.case is not None and self.case.household in self.desk_app.desk.households
         if action != "act":
             return True
         if self.case is None:
@@ -358,6 +361,12 @@ class DetailScreen(Screen[None]):
             self.refresh_bindings()
 
         start_order(self.desk_app, self.case, shown)
+
+    def action_household(self) -> None:
+        """Correct the caller's registered household (更正住户)."""
+        from tui.screens.household_dialog import correct_household
+
+        correct_household(self)
 
     def action_facts(self) -> None:
         """Add or correct the case's facts (a price complaint's shop and prices...)."""

@@ -59,6 +59,7 @@ from tui.screens.facts import (
     facts_line,
     restore_facts,
 )
+from tui.screens.household_dialog import register_caller
 from tui.screens.intake_caller import add_call, caller_history, lookup_caller, repeat_warning
 from tui.screens.intake_draft import DraftedScreen
 from tui.screens.intake_fields import FlagsField, ItemsField, PriorityField
@@ -100,6 +101,7 @@ class IntakeScreen(DraftedScreen):
         Binding("ctrl+s", "save", "Save case", id="intake.save"),
         Binding("ctrl+r", "join", "Add to open case", id="intake.join"),
         Binding("ctrl+t", "facts", "Facts", id="intake.facts"),
+        Binding("ctrl+g", "register", "Register household", show=False, id="intake.register"),
         Binding("escape", "cancel", "Cancel call", id="intake.cancel"),
         Binding("down", "app.focus_next", "Next field", show=False, id="intake.next"),
         Binding("up", "app.focus_previous", "Previous field", show=False,
@@ -363,6 +365,9 @@ class IntakeScreen(DraftedScreen):
         self.query_one("#facts", Static).update(
             facts_line(facts, self.desk_app.desk) if facts is not None
             else Text(_("not taken down yet: {key} to add").format(key=key), style="dim"))
+
+    def action_register(self) -> None:
+        register_caller(self, self._lookup_phone)
 
     def action_join(self) -> None:
         """Add this call to the open case it repeats (再次来电) instead of a new case."""
