@@ -308,8 +308,9 @@ async def test_a_day_of_operations(desk: Desk, clock: FakeClock, run: Run,
     assert goods[short_item] >= 2
     lines = [short_item, *sorted(c for c in goods if c != short_item)]
     invoice_csv = tmp_path / "yonghui-hepingli-r1125.csv"
+    own_prices = desk.price_lists[SUPERMARKET]  # the supermarket invoices at its own prices
     invoice_csv.write_text("社区,轮次,商品,数量,单价\n" + "".join(
-        f"{COMMUNITY},{ROUND},{code},{goods[code]},{desk.catalogue[code].price_fen / 100:.2f}\n"
+        f"{COMMUNITY},{ROUND},{code},{goods[code]},{own_prices[code] / 100:.2f}\n"
         for code in lines), encoding="utf-8")
     app = app_for(desk, clock, SUPERVISOR)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -325,6 +326,7 @@ async def test_a_day_of_operations(desk: Desk, clock: FakeClock, run: Run,
         assert isinstance(app.screen, LedgersScreen), screen_text(app)
         [invoice] = [r for r in desk.ledgers.records() if isinstance(r, L.Invoice)
                      and r.round == ROUND and r.community == COMMUNITY]
+        # what the households were charged: the round's prices are the supermarket's here
         assert invoice.total_fen == sum(order_amount(desk, o) for o in ours)
 
         clock.advance(hours=1)
