@@ -225,6 +225,7 @@ async def test_a_day_of_operations(desk: Desk, clock: FakeClock, run: Run,
     assert tuple(CALLS) == CALLERS  # the list leaves them out
     before_round = read_round(desk, find_round(desk, ROUND)).orders
     before = findings(run, desk)
+    assert before  # the demo ledgers' own anomalies: what the day's work must not add to
     report_before = daily_report(run, desk)
     app = app_for(desk, clock, OPERATOR)
     cases = {}
@@ -253,6 +254,9 @@ async def test_a_day_of_operations(desk: Desk, clock: FakeClock, run: Run,
         preview = await paste_list(app, pilot, text)
         assert "37 orders in 40 lines; 3 lines cannot be read" in preview
         assert sorted(re.findall(r"line (\d+):", preview)) == ["12", "24", "37"]
+        assert 'line 12: unknown goods "榴莲x1"' in preview
+        assert "line 24: unknown address 88-9-999" in preview
+        assert "line 37: no goods" in preview
         assert read_round(desk, find_round(desk, ROUND)).orders == after_calls
         await pilot.press("enter")
         await settle(pilot)
