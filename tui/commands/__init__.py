@@ -9,10 +9,16 @@ logs it and exits with :data:`tui.cli.INTERNAL_ERROR`.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from core.desk import Desk
 
 
 def iso_date(text: str) -> date:
@@ -74,3 +80,48 @@ def cannot_write(command: str, exc: OSError, output: str | None = None) -> int:
     where = output or exc.filename or ""
     print(f"baogong {command}: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
     return 2
+
+
+class Imported(Protocol):
+    """What an import reports: whether every row was taken, and its JSON for scripts."""
+
+    @property
+    def ok(self) -> bool: ...
+
+    def as_json(self) -> dict[str, object]: ...
+
+
+Result = TypeVar("Result", bound=Imported)
+
+
+def run_import(
+        command: str, args: argparse.Namespace, read: Callable[[Desk], Result],
+        report: Callable[[Result], None], *, refused: tuple[type[Exception], ...] = (),
+        refusal_note: str = "") -> int:
+    """Run an import command: ``read`` a file into the desk of ``--desk``, then ``report`` what
+    it did (or print its JSON with ``--json``).
+
+    Exit status: 0 when every row was taken, 1 when some were rejected (nothing written), 2 when
+    the desk or file cannot be used (each problem as ``path:line: message``) or the import is
+    refused (``NotTheOperator`` and ``refused``: one line, ending with ``refusal_note``).
+    """
+    from core.desk import Desk
+    from core.identity import NotTheOperator
+    from core.problems import DeskError
+    from tui.deskpath import resolve_desk
+
+    refusals: tuple[type[Exception], ...] = (NotTheOperator, *refused)
+    try:
+        result = read(Desk.open(resolve_desk(args.desk)))
+    except DeskError as exc:
+        for problem in exc.problems:
+            print(problem.render(Path.cwd()), file=sys.stderr)
+        return 2
+    except refusals as exc:
+        print(f"baogong {command}: {exc}{refusal_note}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False))
+    else:
+        report(result)
+    return 0 if result.ok else 1

@@ -18,17 +18,14 @@ desk or the period cannot be used.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import datetime
 from pathlib import Path
 
 from core.desk import Desk
-from core.identity import NotTheOperator
 from core.ledger import PeriodClosedError
 from core.ledger.invoiceimport import InvoiceImport, import_invoice
-from core.problems import DeskError
-from tui.deskpath import resolve_desk
+from tui.commands import run_import
 
 HELP = "enter ledger records from files: ledger import invoice FILE --supermarket CODE"
 
@@ -58,25 +55,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        desk = Desk.open(resolve_desk(args.desk))
-        result = import_invoice(
+    def read(desk: Desk) -> InvoiceImport:
+        return import_invoice(
             desk, Path(args.file), supermarket=args.supermarket,
             time=datetime.now(desk.settings.zone).replace(microsecond=0),
             community=args.community, round_=args.round, dry_run=args.dry_run,
             operator=args.operator)
-    except DeskError as exc:
-        for problem in exc.problems:
-            print(problem.render(Path.cwd()), file=sys.stderr)
-        return 2
-    except (NotTheOperator, PeriodClosedError) as exc:
-        print(f"baogong ledger: {exc}; nothing was written", file=sys.stderr)
-        return 2
-    if args.json:
-        print(json.dumps(result.as_json(), ensure_ascii=False))
-    else:
-        _report(result, dry_run=args.dry_run)
-    return 0 if result.ok else 1
+
+    return run_import("ledger", args, read, lambda result: _report(result, dry_run=args.dry_run),
+                      refused=(PeriodClosedError,), refusal_note="; nothing was written")
 
 
 def _report(result: InvoiceImport, *, dry_run: bool) -> None:

@@ -12,16 +12,12 @@ Every row is checked before anything is written; each bad row is printed as
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 from pathlib import Path
 
-from core.desk import Desk
-from core.identity import NotTheOperator
-from core.levels.priceimport import import_prices
-from core.problems import DeskError
-from tui.deskpath import resolve_desk
+from core.levels.priceimport import PriceImport, import_prices
+from tui.commands import run_import
 
 HELP = "import a price monitoring sheet (CSV or XLSX): supermarket, necessity, price, stock"
 
@@ -43,23 +39,16 @@ def run(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"baogong prices: --date {args.date!r} is not YYYY-MM-DD", file=sys.stderr)
         return 2
-    try:
-        desk = Desk.open(resolve_desk(args.desk))
-        result = import_prices(desk, Path(args.file), day=day, dry_run=args.dry_run,
-                               operator=args.operator)
-    except DeskError as exc:
-        for problem in exc.problems:
-            print(problem.render(Path.cwd()), file=sys.stderr)
-        return 2
-    except NotTheOperator as exc:
-        print(f"baogong prices: {exc}", file=sys.stderr)
-        return 2
-    if args.json:
-        print(json.dumps(result.as_json(), ensure_ascii=False))
-    else:
+
+    def report(result: PriceImport) -> None:
         for rejected in result.rejected:
             print(f"{args.file}:{rejected.sheet}:{rejected.row}: {rejected.why}", file=sys.stderr)
         verb = "would enter" if args.dry_run else "entered" if result.written else "entered none of"
         days = ", ".join(d.isoformat() for d in result.entries) or "no day"
         print(f"{verb} {result.rows} prices ({days}); {len(result.rejected)} rows rejected")
-    return 0 if result.ok else 1
+
+    return run_import(
+        "prices", args,
+        lambda desk: import_prices(desk, Path(args.file), day=day, dry_run=args.dry_run,
+                                   operator=args.operator),
+        report)

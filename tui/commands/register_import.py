@@ -13,15 +13,11 @@ nothing to change), 1 rows rejected, 2 the file or the desk cannot be used.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from core.desk import Desk
-from core.identity import NotTheOperator
-from core.problems import DeskError
 from core.registers import ImportResult, RegisterKind, import_register
-from tui.deskpath import resolve_desk
+from tui.commands import run_import
 
 HELP = "import a register (CSV or XLSX): communities, households, catalogue, supermarkets, " \
        "departments, pricelists (each supermarket's own prices)"
@@ -41,22 +37,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        desk = Desk.open(resolve_desk(args.desk))
-        result = import_register(desk, RegisterKind(args.kind), Path(args.file),
-                                 dry_run=args.dry_run, operator=args.operator)
-    except DeskError as exc:
-        for problem in exc.problems:
-            print(problem.render(Path.cwd()), file=sys.stderr)
-        return 2
-    except NotTheOperator as exc:
-        print(f"baogong import: {exc}", file=sys.stderr)
-        return 2
-    if args.json:
-        print(json.dumps(result.as_json(), ensure_ascii=False))
-    else:
-        _report(result, dry_run=args.dry_run)
-    return 0 if result.ok else 1
+    return run_import(
+        "import", args,
+        lambda desk: import_register(desk, RegisterKind(args.kind), Path(args.file),
+                                     dry_run=args.dry_run, operator=args.operator),
+        lambda result: _report(result, dry_run=args.dry_run))
 
 
 def _report(result: ImportResult, *, dry_run: bool) -> None:
