@@ -12,10 +12,10 @@ others write them back the same way, so a form can be filled from a record.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -30,6 +30,9 @@ from core.ledger.records import (
 )
 from core.reference import CatalogueItem
 from core.registers.columns import BadValue, fen_to_yuan, yuan_to_fen
+
+#: a parsed line of a typed list (an invoice line, a fee, a receipt line)
+Line = TypeVar("Line")
 
 #: what a draft is checked with in place of what only writing it gives it
 _PLACEHOLDERS = {"id": "19700101-0001-1", "uid": "00000000-0000-4000-8000-000000000000"}
@@ -96,9 +99,21 @@ def quantity(text: str, *, signed: bool = False) -> int:
     return int(text)
 
 
-def _words(text: str) -> list[tuple[int, list[str]]]:
-    return [(number, line.split()) for number, line in enumerate(text.splitlines(), start=1)
-            if line.strip()]
+def _parse_lines(text: str, field: str, parse: Callable[[list[str]], Line]) -> tuple[Line, ...]:
+    """Each non-blank line of ``text``, split into words, through ``parse``; an
+    :class:`EntryError` naming every line it refused (by its number), or every line parsed."""
+    found: list[Line] = []
+    errors: list[FieldError] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            found.append(parse(line.split()))
+        except ValueError as exc:
+            errors.append(FieldError(field, str(exc), number))
+    if errors:
+        raise EntryError(errors)
+    return tuple(found)
 
 
 def item_code(word: str, catalogue: Mapping[str, CatalogueItem]) -> str:
@@ -115,20 +130,13 @@ def parse_invoice_lines(text: str, catalogue: Mapping[str, CatalogueItem], *,
                         field: str = "lines") -> tuple[InvoiceLine, ...]:
     """``CODE QUANTITY PRICE`` per line (price in yuan; the item may be its name, spaces and
     all); :class:`EntryError` naming each bad line."""
-    found: list[InvoiceLine] = []
-    errors: list[FieldError] = []
-    for number, words in _words(text):
-        try:
-            if len(words) < 3:
-                raise BadValue("write CODE QUANTITY PRICE, e.g. rice-5kg 2 32.90")
-            found.append(InvoiceLine(item=item_code(" ".join(words[:-2]), catalogue),
-                                     quantity=quantity(words[-2]),
-                                     unit_price_fen=amount_fen(words[-1])))
-        except ValueError as exc:
-            errors.append(FieldError(field, str(exc), number))
-    if errors:
-        raise EntryError(errors)
-    return tuple(found)
+    def line(words: list[str]) -> InvoiceLine:
+        if len(words) < 3:
+            raise BadValue("write CODE QUANTITY PRICE, e.g. rice-5kg 2 32.90")
+        return InvoiceLine(item=item_code(" ".join(words[:-2]), catalogue),
+                           quantity=quantity(words[-2]), unit_price_fen=amount_fen(words[-1]))
+
+    return _parse_lines(text, field, line)
 
 
 def format_invoice_lines(lines: Sequence[InvoiceLine]) -> str:
@@ -138,18 +146,12 @@ def format_invoice_lines(lines: Sequence[InvoiceLine]) -> str:
 
 def parse_fees(text: str, *, field: str = "fees") -> tuple[Fee, ...]:
     """``NAME AMOUNT`` per line (the name may have spaces; amount in yuan)."""
-    found: list[Fee] = []
-    errors: list[FieldError] = []
-    for number, words in _words(text):
-        try:
-            if len(words) < 2:
-                raise BadValue("write NAME AMOUNT, e.g. 配送费 5.00")
-            found.append(Fee(name=" ".join(words[:-1]), amount_fen=amount_fen(words[-1])))
-        except ValueError as exc:
-            errors.append(FieldError(field, str(exc), number))
-    if errors:
-        raise EntryError(errors)
-    return tuple(found)
+    def fee(words: list[str]) -> Fee:
+        if len(words) < 2:
+            raise BadValue("write NAME AMOUNT, e.g. 配送费 5.00")
+        return Fee(name=" ".join(words[:-1]), amount_fen=amount_fen(words[-1]))
+
+    return _parse_lines(text, field, fee)
 
 
 def format_fees(fees: Sequence[Fee]) -> str:
@@ -159,29 +161,22 @@ def format_fees(fees: Sequence[Fee]) -> str:
 def parse_receipt_lines(text: str, catalogue: Mapping[str, CatalogueItem], *,
                         field: str = "lines") -> tuple[ReceiptLine, ...]:
     """``CODE QUANTITY [short|damaged|refused|substituted [SUBSTITUTE]]`` per line."""
-    found: list[ReceiptLine] = []
-    errors: list[FieldError] = []
     reasons = ", ".join(d.value for d in Difference)
-    for number, words in _words(text):
-        try:
-            if not 2 <= len(words) <= 4:
-                raise BadValue("write CODE QUANTITY [REASON [SUBSTITUTE]], e.g. eggs-30 1 "
-                               "damaged")
-            difference = None
-            if len(words) > 2:
-                try:
-                    difference = Difference(words[2].lower())
-                except ValueError:
-                    raise BadValue(f"{words[2]!r} is not a reason ({reasons})") from None
-            substitute = item_code(words[3], catalogue) if len(words) > 3 else ""
-            found.append(ReceiptLine(item=item_code(words[0], catalogue),
-                                     quantity=quantity(words[1]), difference=difference,
-                                     substitute=substitute))
-        except ValueError as exc:
-            errors.append(FieldError(field, str(exc), number))
-    if errors:
-        raise EntryError(errors)
-    return tuple(found)
+
+    def line(words: list[str]) -> ReceiptLine:
+        if not 2 <= len(words) <= 4:
+            raise BadValue("write CODE QUANTITY [REASON [SUBSTITUTE]], e.g. eggs-30 1 damaged")
+        difference = None
+        if len(words) > 2:
+            try:
+                difference = Difference(words[2].lower())
+            except ValueError:
+                raise BadValue(f"{words[2]!r} is not a reason ({reasons})") from None
+        substitute = item_code(words[3], catalogue) if len(words) > 3 else ""
+        return ReceiptLine(item=item_code(words[0], catalogue), quantity=quantity(words[1]),
+                           difference=difference, substitute=substitute)
+
+    return _parse_lines(text, field, line)
 
 
 def format_receipt_lines(lines: Sequence[ReceiptLine]) -> str:
