@@ -56,6 +56,7 @@ class NewOrder:
     #: a source already in the round is never added again
     source: str
     payment: Payment = Payment.DUE
+    #: the reference a label's payment code carries; the order's id when not given
     payment_ref: str = ""
     #: who pays for an order ``on_account`` (代付): one of the community's grid workers
     grid_worker: str = ""
@@ -167,8 +168,9 @@ def add_orders(desk: Desk, round_code: str, orders: Sequence[NewOrder], *,
             added.append(order_id)
             table: dict[str, object] = {"id": order_id, "household": order.household,
                                         "payment": order.payment.value}
-            if order.payment_ref:
-                table["payment_ref"] = order.payment_ref
+            # without a payment of its own, the order's id is what its label's code carries and
+            # what the grid worker's collection names (Collection.order)
+            table["payment_ref"] = order.payment_ref or order_id
             table["lines"] = [{"code": line.code, "quantity": line.quantity}
                               for line in order.lines]
             table["taken_at"] = order.taken_at.astimezone(zone).replace(microsecond=0)

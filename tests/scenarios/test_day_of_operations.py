@@ -420,6 +420,7 @@ async def test_a_day_of_operations(desk: Desk, clock: FakeClock, run: Run,
     monitoring = [" ".join(r.split()) for r in report["The day's price monitoring"][1:]
                   if not r.lstrip().startswith("*")]
     assert len(monitoring) == len(PRICES)
+    hualian = re.escape(desk.supermarkets["hualian"].name_en)  # named in the report's language
     for (necessity, price), row in zip(PRICES.items(), monitoring, strict=True):
-        assert re.fullmatch(rf"Hexi District {necessity} hualian {float(price):g} in stock "
+        assert re.fullmatch(rf"Hexi District {necessity} {hualian} {float(price):g} in stock "
                             rf"[\d.]+ {SUPERVISOR}", row), row
