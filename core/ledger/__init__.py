@@ -84,7 +84,7 @@ from core.ledger.stock import StockLine
 from core.problems import Problem
 from core.storage.atomic import write_atomic
 from core.storage.convert import converter
-from core.storage.deskfiles import make_desk_directories, read_or_problem
+from core.storage.deskfiles import file_states, make_desk_directories, read_or_problem
 from core.storage.tomlio import dumps
 
 if TYPE_CHECKING:
@@ -172,15 +172,7 @@ class Ledgers:
         """What a reconciliation reads from disk, as (file, modification time in ns, size) for
         every batch file and period close: while it is the same, so is the reconciliation."""
         closes = sorted(periods_directory(self.root).glob("*.toml"))
-        found = []
-        for path in (*batch_paths(self.root), *closes):
-            try:
-                status = path.stat()
-            except OSError:
-                found.append((str(path), -1, -1))
-                continue
-            found.append((str(path), status.st_mtime_ns, status.st_size))
-        return tuple(found)
+        return file_states((*batch_paths(self.root), *closes))
 
     def batches(self) -> Iterator[Batch]:
         for path in batch_paths(self.root):

@@ -43,10 +43,10 @@ from core.ledger.records import (
     StockReturn,
 )
 from core.ledger.stock import StockLine
-from core.storage.deskfiles import FileKind, read_or_problem
+from core.storage.deskfiles import FileKind, FileStates, file_states, read_or_problem
 
 #: (path, modification time in ns, size) of every batch file, in the reconciler's order
-Signature = tuple[tuple[str, int, int], ...]
+Signature = FileStates
 
 _MARKS = (b"stock_", b"reverses", b"\\")
 
@@ -58,15 +58,7 @@ def _wanted(kind: str, line: str) -> bool:
 
 def ledger_signature(root: Path) -> Signature:
     """What the pass reads from disk: while it is the same, so are the balances."""
-    found = []
-    for path in batch_paths(root):
-        try:
-            status = path.stat()
-        except OSError:
-            found.append((str(path), -1, -1))
-            continue
-        found.append((str(path), status.st_mtime_ns, status.st_size))
-    return tuple(found)
+    return file_states(batch_paths(root))
 
 
 class StockTotals:

@@ -29,6 +29,7 @@ import errno
 import functools
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 import attrs
@@ -135,6 +136,23 @@ def read_desk_file(path: Path, kind: FileKind = FileKind.DESK) -> bytes:
         raise FileRefused(Problem(path, None, f"cannot read: {exc.strerror or exc}")) from None
     finally:
         os.close(fd)
+
+
+#: (file, modification time in ns, size) of each file read; a file that is gone is (file, -1, -1)
+FileStates = tuple[tuple[str, int, int], ...]
+
+
+def file_states(paths: Iterable[Path | str]) -> FileStates:
+    """What a derived view (a fold, a page) read from disk: while it is the same, so is the view."""
+    found = []
+    for path in paths:
+        try:
+            status = os.stat(path)
+        except OSError:
+            found.append((str(path), -1, -1))
+            continue
+        found.append((str(path), status.st_mtime_ns, status.st_size))
+    return tuple(found)
 
 
 def read_or_problem(path: Path, kind: FileKind = FileKind.DESK

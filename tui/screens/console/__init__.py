@@ -28,6 +28,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from core.cases.store import CASES_DIR
+from core.storage.deskfiles import file_states
 from tui.i18n import _
 from tui.widgets.chrome import DeskHeader
 from tui.widgets.common import Choice, DeskFooter, PickerField, TextField, Tr
@@ -98,15 +99,7 @@ def desk_files(desk: Desk) -> FileState:
         dirs[:] = [d for d in dirs if not d.startswith(".")
                    and not (top == str(desk.root) and d in UNREAD)]
         paths.extend(os.path.join(top, name) for name in files if not name.startswith("."))
-    found = []
-    for path in sorted(paths):
-        try:
-            status = os.stat(path)
-        except OSError:
-            found.append((path, -1, -1))
-            continue
-        found.append((path, status.st_mtime_ns, status.st_size))
-    return tuple(found)
+    return file_states(sorted(paths))
 
 
 def case_state(desk: Desk) -> FileState:

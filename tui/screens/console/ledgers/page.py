@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -21,6 +22,7 @@ from core.identity import NotTheOperator
 from core.ledger.entry import reversed_ids, written_on
 from core.ledger.files import batch_directory
 from core.registers.columns import fen_to_yuan
+from core.storage.deskfiles import file_states
 from tui.i18n import _
 from tui.screens.console import ComputedPage, ReasonDialog
 from tui.screens.console.ledgers.forms import EntryForm, Saved
@@ -101,13 +103,12 @@ class LedgersScreen(ComputedPage[Inputs, Listed]):
     def files(self) -> Hashable:
         root = self.desk_app.desk.root
         today = self.today()
-        found: list[tuple[str, int, int]] = []
+        paths: list[Path] = []
         for back in range(self.back + 1):
             directory = batch_directory(root, today - timedelta(days=back))
             if directory.is_dir():
-                found.extend((str(p), p.stat().st_mtime_ns, p.stat().st_size)
-                             for p in directory.glob("*.toml"))
-        return tuple(sorted(found))
+                paths.extend(directory.glob("*.toml"))
+        return file_states(sorted(paths, key=str))
 
     def compute(self, inputs: Inputs, now: datetime) -> Listed:
         day, today, kind = inputs
