@@ -7,6 +7,7 @@ import json
 import multiprocessing
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -99,8 +100,9 @@ def test_a_file_of_another_day_or_with_a_row_twice_is_a_problem(demo_desk: core.
         (9, "price[1].supermarket"), (14, "price[2]")]
 
 
-def _enter(root: str, necessity: str, rounds: int) -> None:
+def _enter(root: str, necessity: str, rounds: int, start: Any) -> None:
     desk = core.open_desk(root)
+    start.wait()  # all writers at once: the race the lock prevents is at its widest
     for n in range(rounds):
         record_prices(desk, DAY, [PriceEntry("hualian", Necessity(necessity), 1000 + n)],
                       operator="monitor.wang")
@@ -110,7 +112,8 @@ def test_two_operators_entering_at_once_both_land(demo_desk: core.Desk) -> None:
     """Under the prices' lock each writer re-reads the day before replacing it: without the
     lock one operator's rows would be lost (a read-modify-write race)."""
     context = multiprocessing.get_context("fork")
-    workers = [context.Process(target=_enter, args=(str(demo_desk.root), n.value, 25))
+    start = context.Barrier(4)
+    workers = [context.Process(target=_enter, args=(str(demo_desk.root), n.value, 25, start))
                for n in (Necessity.GRAIN, Necessity.OIL, Necessity.PORK, Necessity.EGGS)]
     for worker in workers:
         worker.start()
