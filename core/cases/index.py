@@ -11,6 +11,7 @@ import contextlib
 import os
 import re
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, tzinfo
@@ -212,17 +213,22 @@ class CaseIndex:
         self.cases_root = cases_root
         self.zone = zone
         self._db: sqlite3.Connection | None = None
+        #: the app's screen and its poll worker open the index at once: one connection, made once
+        self._opening = threading.Lock()
 
     @property
     def db(self) -> sqlite3.Connection:
         if self._db is None:
-            # the index repeats names, phones and addresses: as private as the case files
-            make_directories(self.directory, mode=self.file_mode)
-            path = self.directory / "cases.sqlite3"
-            self._db = self._connect(path)
-            for suffix in ("", "-wal", "-shm"):
-                with contextlib.suppress(OSError):
-                    Path(f"{path}{suffix}").chmod(self.file_mode)
+            with self._opening:
+                if self._db is None:
+                    # the index repeats names, phones and addresses: as private as the case files
+                    make_directories(self.directory, mode=self.file_mode)
+                    path = self.directory / "cases.sqlite3"
+                    db = self._connect(path)
+                    for suffix in ("", "-wal", "-shm"):
+                        with contextlib.suppress(OSError):
+                            Path(f"{path}{suffix}").chmod(self.file_mode)
+                    self._db = db
         return self._db
 
     def _connect(self, path: Path) -> sqlite3.Connection:
@@ -245,9 +251,12 @@ class CaseIndex:
                 elif row[0] != str(INDEX_FORMAT):
                     raise sqlite3.DatabaseError("index format changed")
                 return db
-            except sqlite3.DatabaseError:
-                # a derived index that is corrupt or outdated is simply rebuilt
+            except sqlite3.DatabaseError as exc:
                 db.close()
+                if getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY,
+                                                             sqlite3.SQLITE_LOCKED):
+                    raise  # another connection is setting the index up: it is live, not corrupt
+                # a derived index that is corrupt or outdated is simply rebuilt
                 for suffix in ("", "-wal", "-shm"):
                     with contextlib.suppress(FileNotFoundError):
                         Path(f"{path}{suffix}").unlink()

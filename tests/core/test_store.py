@@ -318,3 +318,27 @@ def test_overdue_work_and_late_call_backs_split_the_overdue_cases(demo_desk_dir:
     loads = department_loads(desk, now)
     assert sum(load.overdue for load in loads) == len(
         [row for row in past_due if row.department in desk.departments])
+
+
+def test_threads_opening_the_index_at_once_share_one_connection(tmp_path: Path) -> None:
+    """The app's screen and its poll worker open a fresh desk's index at the same moment; two
+    connections setting the index up at once could take each other for a broken index."""
+    import threading
+
+    from core.cases.index import CaseIndex
+
+    index = CaseIndex(tmp_path / ".index", tmp_path / "cases", ZoneInfo("Asia/Shanghai"))
+    start = threading.Barrier(8)
+    opened: list[object] = []
+
+    def open_it() -> None:
+        start.wait()
+        opened.append(index.db)
+
+    threads = [threading.Thread(target=open_it) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(opened) == 8 and len({id(db) for db in opened}) == 1
+    index.close()
