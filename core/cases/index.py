@@ -27,6 +27,9 @@ from core.reference import PriorityFlag
 from core.storage.atomic import create_atomic, make_directories
 
 INDEX_FORMAT = 3  # 2: phones normalized (core.phones); 3: the facts searched (core.cases.facts)
+#: how long a connection waits for another one's write (or its set-up of a fresh index)
+_BUSY_TIMEOUT = 30.0
+_BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 #: file system timestamps are coarse: a directory modified this recently is scanned again next time
 RACY_WINDOW_NS = 2_000_000_000
 
@@ -232,13 +235,27 @@ class CaseIndex:
         return self._db
 
     def _connect(self, path: Path) -> sqlite3.Connection:
+        # another connection setting a fresh index up (a second session, or the app's poll
+        # worker with its own store) makes ``journal_mode=WAL`` fail busy at once, without
+        # SQLite's busy timeout: wait for it, as a busy write would
+        deadline = time.monotonic() + _BUSY_TIMEOUT
+        while True:
+            try:
+                return self._connect_once(path)
+            except sqlite3.OperationalError as exc:
+                if (getattr(exc, "sqlite_errorcode", None) not in _BUSY_CODES
+                        or time.monotonic() > deadline):
+                    raise
+                time.sleep(0.02)
+
+    def _connect_once(self, path: Path) -> sqlite3.Connection:
         for _attempt in range(2):
             if not path.exists():
                 # made with the desk's mode before SQLite opens it: SQLite gives its -wal and
                 # -shm files the database file's mode, so none of them follows the umask
                 with contextlib.suppress(FileExistsError):
                     create_atomic(path, b"", mode=self.file_mode)
-            db = sqlite3.connect(path, timeout=30, isolation_level=None,
+            db = sqlite3.connect(path, timeout=_BUSY_TIMEOUT, isolation_level=None,
                                  check_same_thread=False)
             try:
                 db.execute("PRAGMA journal_mode=WAL")
@@ -253,8 +270,7 @@ class CaseIndex:
                 return db
             except sqlite3.DatabaseError as exc:
                 db.close()
-                if getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY,
-                                                             sqlite3.SQLITE_LOCKED):
+                if getattr(exc, "sqlite_errorcode", None) in _BUSY_CODES:
                     raise  # another connection is setting the index up: it is live, not corrupt
                 # a derived index that is corrupt or outdated is simply rebuilt
                 for suffix in ("", "-wal", "-shm"):

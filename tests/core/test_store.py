@@ -342,3 +342,36 @@ def test_threads_opening_the_index_at_once_share_one_connection(tmp_path: Path) 
         thread.join()
     assert len(opened) == 8 and len({id(db) for db in opened}) == 1
     index.close()
+
+
+def test_separate_connections_setting_up_a_fresh_index_together_wait_for_each_other(
+        tmp_path: Path) -> None:
+    """A second session, or the app's poll worker with its own store, opens a fresh index while
+    another connection is still setting it up: SQLite answers that set-up busy at once, without
+    its busy timeout, so the open waits rather than failing with "database is locked"."""
+    import threading
+
+    from core.cases.index import CaseIndex
+
+    failures: list[BaseException] = []
+    for attempt in range(25):
+        root = tmp_path / str(attempt)
+        indexes = [CaseIndex(root / ".index", root / "cases", ZoneInfo("Asia/Shanghai"))
+                   for _ in range(4)]
+        start = threading.Barrier(len(indexes))
+
+        def count(index: CaseIndex, start: threading.Barrier = start) -> None:
+            start.wait()
+            try:
+                assert index.count(core.Query()) == 0
+            except BaseException as exc:  # collected and reported below
+                failures.append(exc)
+
+        threads = [threading.Thread(target=count, args=(index,)) for index in indexes]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for index in indexes:
+            index.close()
+    assert not failures, failures[0]
