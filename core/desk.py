@@ -40,6 +40,7 @@ from core.deskload import (
     DISTRICTS,
     HOUSEHOLDS,
     LOADERS,
+    LOCAL,
     PRICE_LISTS,
     PRICE_LISTS_FILE,
     ROUNDS,
@@ -258,7 +259,17 @@ class Desk:
         in another thread opens its own, for its own index connection)."""
         return CaseStore(self.root, self.settings, functools.partial(acting_name, self),
                          file_mode=self.file_mode, clock=self.clock,
-                         uid_factory=self.uid_factory, route=self.department_for)
+                         uid_factory=self.uid_factory, route=self.department_for,
+                         site=self.site)
+
+    @property
+    def site(self) -> str:
+        """This replica's site code, which new case ids start with (:mod:`core.replica.site`);
+        empty on a desk with none."""
+        local = self.load(LOCAL)
+        if local is not None and local.site:
+            return local.site
+        return self.settings.site
 
     def department_for(self, category: Category) -> str:
         """The department a category is routed to: ``desk.toml``'s ``[routing]``, else the

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from core.levels.signalfile import SignalsReading
     from core.levels.thresholds import Thresholds
     from core.packing.templates import PackingConfig
+    from core.replica.site import LocalSettings
     from core.rounds import Round
 
 T = TypeVar("T")
@@ -366,9 +367,18 @@ IMPORTS: DeskLoader[int] = DeskLoader(
     "register imports", f"{IMPORTS_DIR}/*.toml", "how many register imports are on record (who, "
     "when, from which file, what changed)", _imports)
 
+def _local(desk: Desk) -> tuple[LocalSettings | None, list[Problem]]:
+    from core.replica.site import LOCAL_FILE, load_local
+
+    return load_local(desk.root / LOCAL_FILE)
+
+
+LOCAL: DeskLoader[LocalSettings | None] = DeskLoader(
+    "local settings", "local.toml", "this replica's own site code, never replicated", _local)
+
 #: every kind of desk file, in the order their problems are listed; the settings come first
 LOADERS: tuple[DeskLoader[object], ...] = (
     SETTINGS, DEPARTMENTS, DISTRICTS, COMMUNITIES, SUPERMARKETS, CATALOGUE, PRICE_LISTS,
     HOUSEHOLDS, LEVELS, RESERVES, DECISIONS, PACKING, BATCHES, PERIODS, MATCHES, ALLOCATION,
-    ROUNDS, SIGNALS, PRICES, HANDOVERS, IMPORTS,
+    ROUNDS, SIGNALS, PRICES, HANDOVERS, IMPORTS, LOCAL,
 )

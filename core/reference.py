@@ -35,6 +35,17 @@ def check_optional_code(instance: object, attribute: attrs.Attribute[str], value
         check_code(instance, attribute, value)
 
 
+#: a site code (站点代码): two to six capital letters and digits, a letter first; the replica of a
+#: desk that takes a call puts it before the case id (``HX-20261123-0042``)
+SITE_PATTERN = re.compile(r"^[A-Z][A-Z0-9]{1,5}\Z", re.ASCII)
+
+
+def check_site(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if value and not SITE_PATTERN.match(value):
+        raise InvalidField(attribute.name, f"{value!r} is not a site code (2 to 6 capital "
+                                           "letters and digits, a letter first, e.g. HX)")
+
+
 def check_phone(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if value and not PHONE_PATTERN.match(value):
         raise InvalidField(
@@ -239,6 +250,9 @@ class DeskSettings:
     supervisor_group: str = ""
     shared_group: bool = False
     training: bool = False
+    #: the site code of the desk's own replica (``HX``); a replica made by ``baogong clone``
+    #: names its own in ``local.toml`` (:mod:`core.replica.site`)
+    site: str = attrs.field(default="", validator=check_site)
     sla: SlaRules = SlaRules()
     routing: dict[str, str] = attrs.Factory(dict)
     keys: dict[str, str] = attrs.Factory(dict)

@@ -36,7 +36,9 @@ from core.reference import (
 
 SCHEMA_VERSION = 1
 _Facts = TypeVar("_Facts", PriceReport | None, DeliveryShortfall | None, ReliefRequest | None)
-CASE_ID_PATTERN = re.compile(r"^(\d{8})-(\d{4,6})\Z", re.ASCII)
+#: a case id: the intake day and its number, after the site code of the desk that took the call
+#: when the desk has one (``HX-20261123-0042``; ``20261123-0042`` on a single-site desk)
+CASE_ID_PATTERN = re.compile(r"^(?:([A-Z][A-Z0-9]{1,5})-)?(\d{8})-(\d{4,6})\Z", re.ASCII)
 
 
 class Priority(enum.StrEnum):
@@ -146,7 +148,14 @@ def _check_optional_aware(
 
 def check_case_id(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not CASE_ID_PATTERN.match(value):
-        raise InvalidField(attribute.name, f"{value!r} is not a case id (YYYYMMDD-NNNN)")
+        raise InvalidField(attribute.name, f"{value!r} is not a case id "
+                                           "(YYYYMMDD-NNNN or SITE-YYYYMMDD-NNNN)")
+
+
+def _check_optional_case_id(instance: object, attribute: attrs.Attribute[str | None],
+                            value: str | None) -> None:
+    if value is not None and not CASE_ID_PATTERN.match(value):
+        raise InvalidField(attribute.name, f"{value!r} is not a case id")
 
 
 def _check_uid(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
@@ -255,6 +264,8 @@ class Case:
     evaluation: Evaluation | None = None
     revision: int = 1
     schema_version: int = SCHEMA_VERSION
+    #: the id the case had before its desk took a site code (``baogong site-ids``), searchable
+    former_id: str | None = attrs.field(default=None, validator=_check_optional_case_id)
     history: tuple[CaseEvent, ...] = ()
 
     @property

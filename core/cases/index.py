@@ -196,7 +196,7 @@ def search_terms(text: str) -> list[tuple[str, ...]]:
 def search_text(case: Case) -> str:
     info = case.category.info
     parts = [
-        case.id, normalize_phone(case.caller.phone), case.caller.name,
+        case.id, case.former_id or "", normalize_phone(case.caller.phone), case.caller.name,
         case.caller.address.render(), case.community, case.department, case.description,
         info.name, info.name_en, case.created_by, *(line.name or line.code for line in case.items),
         *facts_search_terms(case.price, case.shortfall, case.relief),

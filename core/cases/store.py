@@ -1,13 +1,15 @@
 """The case store: one TOML file per case, written atomically, never silently overwritten.
 
-Files live at ``cases/YYYY/MM/DD/YYYYMMDD-NNNN.toml``. Ids are the intake date (in the desk's
-time zone) and a daily sequence number an operator can read aloud; a new case takes the next free
-number by creating its file with ``link``, which fails if another writer took that name first, so
-many writers need no server to agree. Updates hold the case's lock (one of a fixed set of lock
-files, see :func:`lock_path`) and compare the revision they loaded with the one on disk
-(compare-and-swap): an operator who edited a stale copy gets a :class:`ConflictError` carrying both
-versions instead of overwriting a colleague's work. Every change is attributed to the process's OS
-account (:mod:`core.identity`).
+Files live at ``cases/YYYY/MM/DD/YYYYMMDD-NNNN.toml``, or ``SITE-YYYYMMDD-NNNN.toml`` on a desk
+with a site code (one replica of a desk shared through git, :mod:`core.replica`): each site
+numbers its own cases, so two sites never take the same name. Ids are the intake date (in the
+desk's time zone) and a daily sequence number an operator can read aloud; a new case takes the
+next free number by creating its file with ``link``, which fails if another writer took that
+name first, so many writers need no server to agree. Updates hold the case's lock (one of a
+fixed set of lock files, see :func:`lock_path`) and compare the revision they loaded with the one
+on disk (compare-and-swap): an operator who edited a stale copy gets a :class:`ConflictError`
+carrying both versions instead of overwriting a colleague's work. Every change is attributed to
+the process's OS account (:mod:`core.identity`).
 
 A file that cannot be read or validated is reported as a :class:`~core.problems.Problem` and is
 never written to. The SQLite index under ``.index/`` is derived data for fast listing and search;
@@ -110,8 +112,8 @@ def case_path(root: Path, case_id: str) -> Path:
     """Where case ``case_id`` lives; rejects anything that is not a case id (no path tricks)."""
     match = CASE_ID_PATTERN.match(case_id)
     if not match:
-        raise CaseNotFound(f"{case_id!r} is not a case id (YYYYMMDD-NNNN)")
-    day = match.group(1)
+        raise CaseNotFound(f"{case_id!r} is not a case id (YYYYMMDD-NNNN or SITE-YYYYMMDD-NNNN)")
+    day = match.group(2)
     return root / day[:4] / day[4:6] / day[6:8] / f"{case_id}.toml"
 
 
@@ -174,6 +176,8 @@ class CaseStore:
     #: where a new case goes when no department is named (the desk's routing); without it,
     #: ``desk.toml``'s ``[routing]``, else the category's own department
     route: Callable[[Category], str] | None = None
+    #: the site code new case ids start with (``HX-20261123-0042``); none: ``20261123-0042``
+    site: str = ""
     _index: CaseIndex | None = None
 
     @property
@@ -292,9 +296,10 @@ class CaseStore:
         directory = self.root / day[:4] / day[4:6] / day[6:8]
         make_desk_directories(self.desk_root, directory, mode=self.file_mode)
         uid = self.uid_factory() if self.uid_factory else None
-        sequence = _highest_sequence(directory, day) + 1
+        prefix = f"{self.site}-{day}" if self.site else day
+        sequence = _highest_sequence(directory, prefix) + 1
         while True:
-            case_id = f"{day}-{sequence:04d}"
+            case_id = f"{prefix}-{sequence:04d}"
             case = new_case(
                 case_id=case_id, category=category, created=created, operator=operator,
                 rules=self.settings.sla, uid=uid, priority=priority, flags=flags,
@@ -367,9 +372,9 @@ def _sorted_dirs(path: Path) -> list[Path]:
         )
 
 
-def _highest_sequence(directory: Path, day: str) -> int:
+def _highest_sequence(directory: Path, id_prefix: str) -> int:
     highest = 0
-    prefix = f"{day}-"
+    prefix = f"{id_prefix}-"
     with os.scandir(directory) as entries:
         for entry in entries:
             name = entry.name

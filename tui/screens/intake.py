@@ -86,10 +86,11 @@ TEXT_FIELDS = ("phone", "name", "street", "building", "unit", "room")
 
 
 def read_back(title: str, case: Case) -> Notice:
-    """The case number to read back to the caller (spaced into its two halves), and its due
-    time."""
+    """The case number to read back to the caller (its day and number spaced apart, after the
+    site code on a replicated desk), and its due time."""
     due = case.due.strftime('%m-%d %H:%M') if case.due else ''
-    return Notice(title, f"{case.id[:8]} - {case.id[9:]}",
+    day, _dash, number = case.id.rpartition("-")
+    return Notice(title, f"{day} - {number}",
                   f"{kind_name(case.kind)} / {category_name(case.category)}  {_('Due')} {due}")
 
 
