@@ -14,7 +14,9 @@ Like ``git init``, it refuses a directory that already holds anything. What it w
   ``households.toml``: empty, each with a comment saying what goes in it and the
   ``baogong import`` that fills it.
 
-``init --demo`` writes the demo desk instead, its week of calls ending yesterday.
+``init --demo`` writes the demo desk instead, its week of calls ending yesterday. ``site`` names
+the desk's site code (``desk.toml``'s ``site``): its case ids then start with it, as a desk
+replicated to other sites needs (:mod:`core.replica`).
 """
 
 from __future__ import annotations
@@ -70,22 +72,28 @@ PACKING_HEADER = ("# Pack templates ([[template]] with [[template.line]] item co
 
 
 def init_desk(root: Path, *, name: str, name_en: str = "", time_zone: str = "Asia/Shanghai",
-              lang: str = "zh", demo: bool = False, yesterday: date | None = None) -> Path:
+              lang: str = "zh", demo: bool = False, yesterday: date | None = None,
+              site: str = "") -> Path:
     """Create a desk at ``root`` (missing or an empty directory); :class:`DeskError` if it
     holds anything, or a setting is wrong. Returns ``root``."""
     root = Path(root).expanduser()
     if root.exists() and (not root.is_dir() or any(root.iterdir())):
         raise DeskError([Problem(root, None, "is not an empty directory: a desk is started in "
                                              "a new one (nothing was written)")])
+    settings = _settings(root, name, name_en, time_zone, lang, site)
     if demo:
         if root.exists():
             root.rmdir()
-        return copy_demo_desk(root, yesterday=yesterday)
-    settings = _settings(root, name, name_en, time_zone, lang)
+        copy_demo_desk(root, yesterday=yesterday)
+        if site:
+            _set_site(root / "desk.toml", site)
+        return root
     make_directory(root, mode=PRIVATE_FILE_MODE)
     write = _writer(root)
-    write("desk.toml", "# 热线台设置 Desk settings (see the README: A desk)\n\n"
-          + dumps(converter.unstructure(settings)))
+    data = converter.unstructure(settings)
+    if not site:
+        del data["site"]
+    write("desk.toml", "# 热线台设置 Desk settings (see the README: A desk)\n\n" + dumps(data))
     write("departments.toml", DEPARTMENTS_HEADER + dumps({"department": _departments()}))
     write("levels.toml", (demo_desk_path() / "levels.toml").read_text(encoding="utf-8"))
     write("packing.toml", _packing())
@@ -94,14 +102,23 @@ def init_desk(root: Path, *, name: str, name_en: str = "", time_zone: str = "Asi
     return root
 
 
-def _settings(root: Path, name: str, name_en: str, time_zone: str, lang: str) -> DeskSettings:
+def _settings(root: Path, name: str, name_en: str, time_zone: str, lang: str, site: str
+              ) -> DeskSettings:
     if lang not in LANGUAGES:
         raise DeskError([Problem(root, None, f"--lang must be zh or en, not {lang!r}")])
     try:
         return DeskSettings(name=name, name_en=name_en, time_zone=time_zone,
-                            locale=LANGUAGES[lang], supervisors=(os_account(),))
+                            locale=LANGUAGES[lang], supervisors=(os_account(),), site=site)
     except ValueError as exc:
         raise DeskError([Problem(root / "desk.toml", None, str(exc))]) from None
+
+
+def _set_site(path: Path, site: str) -> None:
+    """Name ``site`` in a copied ``desk.toml``, after its top-level ``time_zone``."""
+    lines = path.read_text(encoding="utf-8").splitlines(True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("time_zone ="))
+    lines.insert(at + 1, f'site = "{site}"\n')
+    write_atomic(path, "".join(lines).encode("utf-8"), mode=0o644)
 
 
 def _writer(root: Path) -> Callable[[str, str], None]:

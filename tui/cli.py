@@ -32,6 +32,9 @@ COMMANDS: dict[str, str] = {
     "prices": "prices",
     "replay": "replay",
     "record-test": "record_test",
+    "sync": "sync",
+    "clone": "clone",
+    "merge-case": "merge_case",
 }
 
 #: exit status of a command that failed inside baogong (EX_SOFTWARE): not 1 (findings) nor 2

@@ -3,6 +3,13 @@
 ::
 
     baogong init DIR [--name NAME] [--name-en NAME] [--tz ZONE] [--lang zh|en] [--demo]
+                     [--site CODE] [--no-git]
+    baogong init DIR --existing [--site CODE]
+
+The desk is also a git repository (:mod:`core.replica.git`), ready for ``baogong sync`` to
+replicate it to other sites; ``--no-git`` leaves it a plain directory. ``--existing`` makes a
+desk that is already there a repository (``--site`` then names this replica's site code, in
+``local.toml``).
 
 Exit status: 0 created; 2 the directory is not empty or a setting is wrong (nothing written).
 """
@@ -14,7 +21,9 @@ import sys
 from pathlib import Path
 
 from core.deskinit import init_desk
+from core.identity import os_account
 from core.problems import DeskError
+from core.replica.git import driver_command, make_repository
 from tui.deskpath import demo_yesterday
 
 HELP = "start a new desk in an empty directory (--demo: the demo desk)"
@@ -30,14 +39,28 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="the app's language on this desk (default zh)")
     parser.add_argument("--demo", action="store_true",
                         help="write the demo desk (a district in lockdown, a week of calls)")
+    parser.add_argument("--site", default="", metavar="CODE",
+                        help="the desk's site code (e.g. HX): its case ids start with it")
+    parser.add_argument("--no-git", action="store_true",
+                        help="do not make the desk a git repository")
+    parser.add_argument("--existing", action="store_true",
+                        help="make the desk already in DIR a git repository, ready to sync")
 
 
 def run(args: argparse.Namespace) -> int:
     root = Path(args.directory).expanduser()
     try:
+        if args.existing:
+            commit = make_repository(root.resolve(), driver=driver_command(),
+                                     operator=os_account(), site=args.site)
+            print(f"{root} is a git repository (commit {commit[:10]}): "
+                  f"baogong sync REMOTE --desk {root} replicates it")
+            return 0
         init_desk(root, name=args.name or root.resolve().name, name_en=args.name_en,
                   time_zone=args.tz, lang=args.lang, demo=args.demo,
-                  yesterday=demo_yesterday() if args.demo else None)
+                  yesterday=demo_yesterday() if args.demo else None, site=args.site)
+        if not args.no_git:
+            make_repository(root.resolve(), driver=driver_command(), operator=os_account())
     except DeskError as exc:
         for problem in exc.problems:
             print(problem.render(), file=sys.stderr)
