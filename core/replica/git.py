@@ -47,6 +47,7 @@ GITIGNORE = f"""\
 /{LOCAL_FILE}
 /ledgers/.lock
 *.tmp
+.merge_file_*
 __pycache__/
 """
 GITATTRIBUTES = f"""\
@@ -215,8 +216,12 @@ def _commit(root: Path, operator: str, site: str, message: str) -> tuple[str | N
 
 
 def _recover(root: Path) -> None:
-    """Undo what a killed sync left: git's stale lock files and a merge left half done."""
+    """Undo what a killed sync left: git's stale lock files, its merge driver's copies and a
+    merge left half done."""
     git_dir = root / ".git"
+    for leftover in root.glob(".merge_file_*"):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
     for stale in (git_dir / "index.lock", git_dir / "HEAD.lock", git_dir / "ORIG_HEAD.lock",
                   git_dir / "MERGE_HEAD.lock", git_dir / "config.lock",
                   git_dir / "packed-refs.lock"):
