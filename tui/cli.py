@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "sync": "sync",
     "clone": "clone",
     "merge-case": "merge_case",
+    "site-ids": "site_ids",
 }
 
 #: exit status of a command that failed inside baogong (EX_SOFTWARE): not 1 (findings) nor 2
