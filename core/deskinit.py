@@ -93,6 +93,7 @@ def init_desk(root: Path, *, name: str, name_en: str = "", time_zone: str = "Asi
     data = converter.unstructure(settings)
     if not site:
         del data["site"]
+        del data["sync_minutes"]
     write("desk.toml", "# 热线台设置 Desk settings (see the README: A desk)\n\n" + dumps(data))
     write("departments.toml", DEPARTMENTS_HEADER + dumps({"department": _departments()}))
     write("levels.toml", (demo_desk_path() / "levels.toml").read_text(encoding="utf-8"))

@@ -253,6 +253,9 @@ class DeskSettings:
     #: the site code of the desk's own replica (``HX``); a replica made by ``baogong clone``
     #: names its own in ``local.toml`` (:mod:`core.replica.site`)
     site: str = attrs.field(default="", validator=check_site)
+    #: on a desk that is a git repository, the app syncs it this often (minutes; 0: only
+    #: ``baogong sync``)
+    sync_minutes: int = attrs.field(default=0, validator=check_non_negative)
     sla: SlaRules = SlaRules()
     routing: dict[str, str] = attrs.Factory(dict)
     keys: dict[str, str] = attrs.Factory(dict)

@@ -25,6 +25,7 @@ from core.desk import Desk
 from core.identity import NotTheOperator, acting_name, describe_supervisors
 from core.problems import DeskError, Problem
 from core.reference import Household
+from core.replica.git import is_repository, last_sync, sync_desk
 from tui import i18n
 from tui.deskpath import resolve_desk
 from tui.drafts import DraftStore
@@ -91,6 +92,9 @@ class BaogongApp(App[int]):
         self._households_by_phone: dict[str, list[Household]] | None = None
         self._data_version = -1
         self.type_ahead = TypeAhead(self)
+        #: the desk is a git repository replicated with other sites (core.replica.git)
+        self.replicated = is_repository(desk.root)
+        self.last_sync: datetime | None = last_sync(desk.root) if self.replicated else None
 
     def get_key_display(self, binding: Binding) -> str:
         # spelled out: the symbols Textual uses for some keys are missing from many fonts
@@ -118,6 +122,8 @@ class BaogongApp(App[int]):
         if self.poll_interval:
             self.set_interval(self.poll_interval, self.poll)
         self.set_interval(30, self._tick)
+        if self.replicated and self.desk.settings.sync_minutes:
+            self.set_interval(self.desk.settings.sync_minutes * 60, self.sync_now)
         for problem in self.keymap_problems:
             self.notify(problem, severity="warning", timeout=8)
         self.call_after_refresh(self.offer_drafts)
@@ -154,6 +160,31 @@ class BaogongApp(App[int]):
             self.call_from_thread(self._polled, changed, counts, problems, first)
 
         self.run_worker(work, thread=True, group="poll", exclusive=False, exit_on_error=False)
+
+    def sync_now(self) -> None:
+        """Sync the desk with its remotes in a worker (``desk.toml``'s ``sync_minutes``); the
+        header shows when it last synced, and a failure is told."""
+        desk = self.desk
+
+        def work() -> None:
+            try:
+                result = sync_desk(desk)
+            except DeskError as exc:
+                message = "; ".join(p.message for p in exc.problems)
+                self.call_from_thread(self.notify, f"{_('Sync failed')}: {message}",
+                                      severity="error")
+                return
+            if not result.ok:
+                failed = [f"{r.remote}: {r.error or ', '.join(r.conflicts)}"
+                          for r in result.remotes if r.error or r.conflicts]
+                self.call_from_thread(self.notify, f"{_('Sync failed')}: {'; '.join(failed)}",
+                                      severity="warning")
+                return
+            self.last_sync = result.when
+            self.call_from_thread(self._tick)
+            self.call_from_thread(self.poll)
+
+        self.run_worker(work, thread=True, group="sync", exclusive=True, exit_on_error=False)
 
     def show_in_queue(self, case_id: str) -> None:
         """Select ``case_id`` in the queue under the screens on top (a call just put on file)."""

@@ -30,12 +30,16 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
 from core.problems import DeskError, Problem
 from core.replica.site import LOCAL_FILE, write_local
 from core.storage.atomic import PRIVATE_FILE_MODE, exclusive_lock, write_atomic
+
+if TYPE_CHECKING:
+    from core.desk import Desk
 
 BRANCH = "main"
 DRIVER = "baogong-case"
@@ -321,6 +325,18 @@ def sync(root: Path, *, operator: str, site: str, driver: str, remotes: Sequence
             write_atomic(root / ".git" / LAST_SYNC_FILE,
                          f"{now.isoformat()}\n".encode(), mode=mode)
         return result
+
+
+def sync_desk(desk: Desk, remote: str | None = None) -> SyncResult:
+    """Sync ``desk`` (with ``remote``, a name or URL, else every remote) as the process's
+    operator, holding every case lock while files are committed and merged."""
+    from core.identity import os_account
+
+    remotes = [add_remote(desk.root, remote)] if remote else []
+    store = desk.case_store()  # its locks only: the index is not opened
+    return sync(desk.root, operator=os_account(), site=desk.site, driver=driver_command(),
+                remotes=remotes, now=store.now(), case_locks=store.every_lock(),
+                mode=desk.file_mode)
 
 
 def last_sync(root: Path) -> datetime | None:

@@ -12,7 +12,7 @@ from core.cases.case import Case
 from core.deskinit import init_desk
 from core.identity import os_account
 from core.replica.casemerge import event_id
-from core.replica.git import SyncResult, clone, driver_command, make_repository
+from core.replica.git import SyncResult, clone, driver_command, make_repository, sync_desk
 
 ZONE = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 11, 23, 9, 30, tzinfo=ZONE)
@@ -40,8 +40,6 @@ def replica(hub: str | Path, root: Path, site: str) -> Path:
 
 
 def sync(root: Path, remote: str | None = None) -> SyncResult:
-    from tui.commands.sync import sync_desk
-
     desk = core.open_desk(root)
     try:
         return sync_desk(desk, remote)

@@ -130,3 +130,28 @@ def test_a_sync_killed_mid_merge_leaves_a_desk_that_opens_and_syncs_again(
     desk, case = open_case(zb, ids[-1])
     assert {e.note for e in case.history} >= {"wang 已回电", "li 已回电"}
     desk.cases.index.close()
+
+
+def test_no_case_is_saved_while_a_sync_commits_and_merges(
+        three: tuple[Path, Path, Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """An operator's save waits for the merge instead of racing git over the same file."""
+    from core.cases.store import LOCKS_DIR, lock_path
+    from core.replica import git as replica_git
+    from core.storage.atomic import LockTimeout, exclusive_lock
+
+    _hub, hx, _xc, _zb = three
+    case_id = "HX-20261123-0001"
+    seen: list[bool] = []
+    merge = replica_git._sync_remote
+
+    def merging(root: Path, *args: object) -> replica_git.RemoteResult:
+        try:
+            with exclusive_lock(lock_path(root / LOCKS_DIR, case_id), timeout=0.05):
+                seen.append(False)  # a save could have slipped in
+        except LockTimeout:
+            seen.append(True)
+        return merge(root, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(replica_git, "_sync_remote", merging)
+    assert sync(hx).ok
+    assert seen == [True]

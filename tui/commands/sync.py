@@ -19,9 +19,8 @@ import argparse
 import sys
 
 from core.desk import Desk
-from core.identity import os_account
 from core.problems import DeskError
-from core.replica.git import SyncResult, add_remote, driver_command, sync
+from core.replica.git import sync_desk
 from tui.deskpath import resolve_desk
 
 HELP = "commit the desk's changes, then fetch, merge and push (replicate with other sites)"
@@ -30,15 +29,6 @@ HELP = "commit the desk's changes, then fetch, merge and push (replicate with ot
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("remote", nargs="?", metavar="REMOTE",
                         help="a remote's name, or a URL or path (default: every remote)")
-
-
-def sync_desk(desk: Desk, remote: str | None = None) -> SyncResult:
-    """Sync ``desk`` as its operator, holding every case lock while files are merged."""
-    remotes = [add_remote(desk.root, remote)] if remote else []
-    store = desk.case_store()
-    return sync(desk.root, operator=os_account(), site=desk.site, driver=driver_command(),
-                remotes=remotes, now=store.now(), case_locks=store.every_lock(),
-                mode=desk.file_mode)
 
 
 def run(args: argparse.Namespace) -> int:

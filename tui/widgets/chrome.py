@@ -44,6 +44,9 @@ class DeskHeader(Static):
             right.append(f"  {_('Call-backs late')} {app.late_callback_count}", style="bold")
         if app.problem_count:
             right.append(f"  {_('Problems')} {app.problem_count}", style="bold")
+        if app.replicated:  # a desk replicated with other sites: when it last synced
+            synced = app.last_sync
+            right.append(f"  {_('Synced')} {synced.strftime('%H:%M') if synced else '-'}")
         right.append(f"  {clock_time(app.clock())} ")
         title = Text(f" {_(self.screen_title)} ", style="bold reverse")
         width = self.size.width
