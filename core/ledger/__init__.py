@@ -141,7 +141,8 @@ class Ledgers:
         with ledger_lock(self.root, mode=self.desk.file_mode):
             _path, records = write_batch(
                 self.root, drafts, operator=operator, zone=self.desk.settings.zone,
-                recorded=recorded, mode=self.desk.file_mode, check_open=self.open_check())
+                recorded=recorded, mode=self.desk.file_mode, check_open=self.open_check(),
+                site=self.desk.site)
         return records
 
     def reverse(self, record: Record, *, reason: str, time: datetime,

@@ -55,7 +55,7 @@ _STR_LIST = f'(\\[(?:"{_TEXT}"(?:, "{_TEXT}")*)?\\])'
 _TABLE = f'\\{{(?:[^{{}}\\[\\]"\\n]|"{_TEXT}")*\\}}'
 _TABLE_LIST = f"(\\[(?:{_TABLE}(?:, {_TABLE})*)?\\])"
 _STRINGS_IN = re.compile(r'"([^"]*)"')
-_ID = r"[0-9]{8}-[0-9]{4,6}-[0-9]{1,7}"
+_ID = r"(?:[A-Z][A-Z0-9]{1,5}-)?[0-9]{8}-[0-9]{4,6}-[0-9]{1,7}"
 _CODE = r"[a-z0-9][a-z0-9_-]{0,63}"
 
 #: validators whose check a pattern states exactly

@@ -3,6 +3,7 @@
 Layout under the desk::
 
     ledgers/YYYY/MM/DD/YYYYMMDD-NNNN.toml    one batch: the records written together that day
+                                             (SITE-YYYYMMDD-NNNN.toml on a replicated desk)
     ledgers/periods/START--END.toml          a period signed off (core.ledger.periods)
     ledgers/.lock                            the ledger lock: appends and sign-offs take turns
     ledgers/matches/M-....toml               match records written by the reconciler (derived)
@@ -183,6 +184,7 @@ def write_batch(
     mode: int = PRIVATE_FILE_MODE,
     uid_factory: Callable[[], str] | None = None,
     check_open: Callable[[Record], str | None] | None = None,
+    site: str = "",
 ) -> tuple[Path, list[Record]]:
     """Write ``drafts`` as one new batch under the desk at ``root``; returns its path and records.
 
@@ -191,6 +193,8 @@ def write_batch(
     for an invalid draft and :class:`PeriodClosedError` if ``check_open`` objects to a record,
     before anything is written. The check holds only if the caller holds :func:`ledger_lock`
     from reading the closes to the end of the write (:meth:`core.ledger.Ledgers.append` does).
+    On a replicated desk the batch's name starts with this replica's ``site`` code
+    (``HX-20261123-0007``): each site numbers its own batches, so two never take one name.
     """
     if not drafts:
         raise ValueError("a batch needs at least one record")
@@ -202,9 +206,10 @@ def write_batch(
     make_desk_directories(root, directory, mode=mode)
     uid_factory = uid_factory or (lambda: str(uuid.uuid4()))
     uids = [str(d.fields.get("uid") or uid_factory()) for d in drafts]
-    sequence = _highest_sequence(directory) + 1
+    prefix = f"{site}-{day:%Y%m%d}" if site else f"{day:%Y%m%d}"
+    sequence = _highest_sequence(directory, prefix) + 1
     while True:
-        stem = f"{day:%Y%m%d}-{sequence:04d}"
+        stem = f"{prefix}-{sequence:04d}"
         records = []
         for index, (item, uid) in enumerate(zip(drafts, uids, strict=True), start=1):
             fields = {"operator": operator, **item.fields, "id": f"{stem}-{index}", "uid": uid,
@@ -224,13 +229,14 @@ def write_batch(
         return path, records
 
 
-def _highest_sequence(directory: Path) -> int:
+def _highest_sequence(directory: Path, prefix: str) -> int:
     highest = 0
+    start = f"{prefix}-"
     with os.scandir(directory) as entries:
         for entry in entries:
             name = entry.name
-            if name.endswith(".toml") and not name.startswith("."):
-                digits = name[9:-5]
+            if name.endswith(".toml") and name.startswith(start):
+                digits = name[len(start):-5]
                 if digits.isascii() and digits.isdigit():
                     highest = max(highest, int(digits))
     return highest
@@ -387,8 +393,9 @@ def _element_lines(text: str, located: Mapping[tuple[str | int, ...], int], coun
 def batch_of(record_id: str) -> str | None:
     """The batch file stem a record id lives in (``20261123-0007-2`` -> ``20261123-0007``)."""
     match = RECORD_ID_PATTERN.match(record_id)
-    return f"{match.group(1)}-{match.group(2)}" if match else None
+    return record_id.rpartition("-")[0] if match else None
 
 
 def path_of_batch(root: Path, stem: str) -> Path:
-    return root / LEDGERS_DIR / stem[:4] / stem[4:6] / stem[6:8] / f"{stem}.toml"
+    day = stem.rsplit("-", 2)[-2]  # after the site code, if any
+    return root / LEDGERS_DIR / day[:4] / day[4:6] / day[6:8] / f"{stem}.toml"

@@ -110,7 +110,7 @@ class Reconciler(Fold):
             day = day_cache.get(int(at // 900))
             return ordinal(at) if day is None else day
 
-        def earliest(entry: Entry) -> tuple[float, tuple[int, int, int]]:
+        def earliest(entry: Entry) -> tuple[float, tuple[int, str, int, int]]:
             return entry.at, id_key(entry.id)
 
         for _community, columns in sorted(by_community.items()):

@@ -41,7 +41,10 @@ import attrs
 
 from core.reference import check_code, check_not_blank
 
-RECORD_ID_PATTERN = re.compile(r"^(\d{8})-(\d{4,6})-(\d{1,7})\Z", re.ASCII)
+#: a record id: its batch's (the day and sequence, after the site code of the replica that wrote
+#: it on a replicated desk) and its place there: ``20261123-0007-2``, ``HX-20261123-0007-2``
+RECORD_ID_PATTERN = re.compile(r"^(?:([A-Z][A-Z0-9]{1,5})-)?(\d{8})-(\d{4,6})-(\d{1,7})\Z",
+                               re.ASCII)
 UID_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 
 #: fields every record has, in the order they are written; ``kind`` comes first of all
@@ -49,19 +52,21 @@ HEAD_FIELDS = ("id", "uid", "time", "recorded", "operator")
 TAIL_FIELDS = ("reverses", "reason", "note")
 
 
-def id_key(record_id: str) -> tuple[int, int, int]:
-    """Sort key of a record id: day, batch, place (so ``...-10`` sorts after ``...-9``)."""
+def id_key(record_id: str) -> tuple[int, str, int, int]:
+    """Sort key of a record id: day, site, batch, place (so ``...-10`` sorts after ``...-9``)."""
     parts = record_id.split("-")
+    site = parts.pop(0) if len(parts) == 4 else ""
     if len(parts) == 3:
         day, batch, place = parts
         if day.isdigit() and batch.isdigit() and place.isdigit():
-            return int(day), int(batch), int(place)
-    return (0, 0, 0)
+            return int(day), site, int(batch), int(place)
+    return (0, "", 0, 0)
 
 
 def check_record_id(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not RECORD_ID_PATTERN.match(value):
-        raise ValueError(f"{value!r} is not a ledger record id (YYYYMMDD-NNNN-K)")
+        raise ValueError(f"{value!r} is not a ledger record id (YYYYMMDD-NNNN-K or "
+                         "SITE-YYYYMMDD-NNNN-K)")
 
 
 def check_optional_record_id(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
