@@ -155,3 +155,21 @@ def test_no_case_is_saved_while_a_sync_commits_and_merges(
     monkeypatch.setattr(replica_git, "_sync_remote", merging)
     assert sync(hx).ok
     assert seen == [True]
+
+
+def test_ledger_batches_written_at_two_sites_the_same_day_both_arrive(
+        three: tuple[Path, Path, Path, Path]) -> None:
+    from core import ledger as L
+
+    _hub, hx, xc, zb = three
+    for root, household in ((hx, "h0001"), (xc, "h0002")):
+        desk = core.open_desk(root)
+        L.Ledgers(desk).append([L.draft(
+            L.Collection, time=at(30), household=household, community="jinxiu",
+            supermarket="hualian", round="r1123", order=f"o-{household}",
+            grid_worker="grid.1", amount_fen=3290)], operator="wang", recorded=at(31))
+    for root in (hx, xc, zb, hx):
+        assert sync(root).ok
+    for root in (hx, xc, zb):
+        names = sorted(p.name for p in (root / "ledgers").rglob("*.toml"))
+        assert names == ["HX-20261123-0001.toml", "XC-20261123-0001.toml"]
