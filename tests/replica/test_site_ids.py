@@ -57,6 +57,8 @@ def test_sites_number_apart_in_one_day_directory(empty_desk_dir: Path) -> None:
     xc.cases.refresh()
     found = {row.id for row in xc.cases.query(text="20261123-0001")}
     assert found == {old.id, new.id, other.id}
+    assert [row.id for row in xc.cases.query(text="HX-20261123-0001")] == [new.id]
+    assert [row.id for row in xc.cases.query(text="xc-20261123-0001")] == [other.id]
 
 
 def test_a_desk_without_a_site_keeps_its_ids(empty_desk: core.Desk) -> None:
