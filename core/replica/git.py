@@ -27,7 +27,7 @@ import os
 import shlex
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -266,7 +266,12 @@ def _merge(root: Path, ref: str, operator: str, site: str) -> tuple[bool, tuple[
     return False, conflicts
 
 
-def _sync_remote(root: Path, remote: str, operator: str, site: str) -> RemoteResult:
+#: what holds every case lock for a block (:meth:`core.cases.store.CaseStore.every_lock`)
+CaseLocks = Callable[[], contextlib.AbstractContextManager[object]]
+
+
+def _sync_remote(root: Path, remote: str, operator: str, site: str,
+                 case_locks: CaseLocks) -> RemoteResult:
     merged_any = False
     for _attempt in range(PUSH_ATTEMPTS):
         fetched = git(root, "fetch", "-q", remote, check=False)
@@ -276,7 +281,8 @@ def _sync_remote(root: Path, remote: str, operator: str, site: str) -> RemoteRes
                                 error=f"cannot fetch: {said[-1] if said else ''}")
         ref = _remote_branch(root, remote)
         if ref is not None:
-            merged, conflicts = _merge(root, ref, operator, site)
+            with case_locks():  # the network is not waited on under them: only the merge
+                merged, conflicts = _merge(root, ref, operator, site)
             merged_any = merged_any or merged
             if conflicts:
                 return RemoteResult(remote, True, merged_any, False, conflicts)
@@ -301,13 +307,14 @@ def _sync_lock(root: Path, mode: int) -> Iterator[None]:
 
 
 def sync(root: Path, *, operator: str, site: str, driver: str, remotes: Sequence[str] = (),
-         now: datetime, case_locks: contextlib.AbstractContextManager[object] | None = None,
+         now: datetime, case_locks: CaseLocks = contextlib.nullcontext,
          mode: int = PRIVATE_FILE_MODE) -> SyncResult:
     """Commit the desk's changes, then fetch, merge and push each of ``remotes`` (all the
     repository's remotes when none are named).
 
-    ``case_locks`` is held while files are committed and merged, so an operator's save waits
-    for the merge rather than racing it (:meth:`core.desk.Desk.all_case_locks`)."""
+    ``case_locks`` is held while files are committed and while each merge runs (not while git
+    waits on the network), so an operator's save waits for them rather than racing git over
+    the file."""
     if not is_repository(root):
         raise DeskError([Problem(root, None, "the desk is not a git repository: run "
                                              "baogong init --existing to make it one")])
@@ -316,10 +323,10 @@ def sync(root: Path, *, operator: str, site: str, driver: str, remotes: Sequence
         configure(root, driver)
         names = list(remotes) or git(root, "remote").stdout.split()
         results: list[RemoteResult] = []
-        with case_locks or contextlib.nullcontext():
+        with case_locks():
             committed, changed = _commit(root, operator, site, "desk changes")
-            for remote in names:
-                results.append(_sync_remote(root, remote, operator, site))
+        for remote in names:
+            results.append(_sync_remote(root, remote, operator, site, case_locks))
         result = SyncResult(committed, changed, tuple(results), now)
         if result.ok:
             write_atomic(root / ".git" / LAST_SYNC_FILE,
@@ -335,7 +342,7 @@ def sync_desk(desk: Desk, remote: str | None = None) -> SyncResult:
     remotes = [add_remote(desk.root, remote)] if remote else []
     store = desk.case_store()  # its locks only: the index is not opened
     return sync(desk.root, operator=os_account(), site=desk.site, driver=driver_command(),
-                remotes=remotes, now=store.now(), case_locks=store.every_lock(),
+                remotes=remotes, now=store.now(), case_locks=store.every_lock,
                 mode=desk.file_mode)
 
 

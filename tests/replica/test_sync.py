@@ -141,20 +141,25 @@ def test_no_case_is_saved_while_a_sync_commits_and_merges(
 
     _hub, hx, _xc, _zb = three
     case_id = "HX-20261123-0001"
-    seen: list[bool] = []
-    merge = replica_git._sync_remote
+    seen: list[str] = []
 
-    def merging(root: Path, *args: object) -> replica_git.RemoteResult:
-        try:
-            with exclusive_lock(lock_path(root / LOCKS_DIR, case_id), timeout=0.05):
-                seen.append(False)  # a save could have slipped in
-        except LockTimeout:
-            seen.append(True)
-        return merge(root, *args)  # type: ignore[arg-type]
+    def watching(name: str) -> object:
+        step = getattr(replica_git, name)
 
-    monkeypatch.setattr(replica_git, "_sync_remote", merging)
+        def run(root: Path, *args: object) -> object:
+            try:
+                with exclusive_lock(lock_path(root / LOCKS_DIR, case_id), timeout=0.05):
+                    seen.append(f"{name}: a save could have slipped in")
+            except LockTimeout:
+                seen.append(f"{name}: locked")
+            return step(root, *args)
+
+        return run
+
+    for name in ("_commit", "_merge"):
+        monkeypatch.setattr(replica_git, name, watching(name))
     assert sync(hx).ok
-    assert seen == [True]
+    assert seen == ["_commit: locked", "_merge: locked"]
 
 
 def test_ledger_batches_written_at_two_sites_the_same_day_both_arrive(
