@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -172,10 +173,29 @@ def clone(url: str, directory: Path, *, site: str, driver: str) -> Path:
         raise GitError([Problem(directory, None, f"cannot clone {url}: "
                                                  f"{said[-1] if said else done.returncode}")])
     if not (directory / "desk.toml").is_file():
+        shutil.rmtree(directory)
         raise DeskError([Problem(directory, None, f"{url} holds no desk (no desk.toml)")])
+    taken = _site_in_use(directory, site)
+    if taken:
+        shutil.rmtree(directory)
+        raise DeskError([Problem(directory, None, f"site code {site} is already used by "
+                                                  f"{taken}: each replica needs its own "
+                                                  "(nothing was written)", "site")])
     write_local(directory, site)
     configure(directory, driver)
     return directory
+
+
+def _site_in_use(root: Path, site: str) -> str:
+    """What shows ``site`` is another replica's already (the desk's home site, or its case
+    files or ledger batches); empty when nothing does."""
+    settings = (root / "desk.toml").read_text(encoding="utf-8", errors="replace")
+    if f'site = "{site}"' in settings.splitlines():
+        return "the desk's home site (desk.toml)"
+    for kind in ("cases", "ledgers"):
+        for _found in (root / kind).glob(f"[0-9]*/[0-9]*/[0-9]*/{site}-*.toml"):
+            return f"the {kind} of another replica"
+    return ""
 
 
 def driver_command() -> str:

@@ -39,6 +39,9 @@ def test_an_existing_desk_becomes_a_repository_and_clones_sync_it(
     status, out, _ = run("init", str(demo_desk_dir), "--existing", "--site", "HX")
     assert status == 0 and "git repository" in out
     assert "local.toml" not in tracked(demo_desk_dir)  # this replica's own, never replicated
+    desk = core.open_desk(demo_desk_dir)
+    assert desk.cases.create(core.Category.GROCERIES, operator="wang").id.startswith("HX-")
+    desk.cases.index.close()
     hub = tmp_path / "hub.git"
     subprocess.run(["git", "init", "-q", "--bare", str(hub)], check=True)
     status, out, _ = run("sync", str(hub), "--desk", str(demo_desk_dir))
@@ -49,6 +52,9 @@ def test_an_existing_desk_becomes_a_repository_and_clones_sync_it(
     assert core.open_desk(demo_desk_dir).site == "HX"
     status, out, _ = run("sync", "--desk", str(other))
     assert status == 0 and out.strip() == "origin: fetched"  # nothing to merge or push
+    # a third replica cannot take a site code another already uses
+    status, _, err = run("clone", str(hub), str(tmp_path / "again"), "--site", "HX")
+    assert status == 2 and "already used" in err and not (tmp_path / "again").exists()
 
 
 def test_clone_refuses_a_bad_site_and_a_place_that_is_no_desk(tmp_path: Path, run: Run) -> None:
