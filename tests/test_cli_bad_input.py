@@ -277,6 +277,24 @@ def test_init_refuses_an_unusable_directory(run: Run, tmp_path: Path) -> None:
     assert status == 2 and "invalid choice: 'fr'" in err
 
 
+def test_replication_commands_refuse_unusable_input(run: Run, tmp_path: Path,
+                                                   demo_desk_dir: Path) -> None:
+    status, _, err = run("sync", "--desk", str(demo_desk_dir))
+    assert status == 2 and "not a git repository" in err and len(err.splitlines()) == 1, err
+    status, _, err = run("clone", str(tmp_path / "none.git"), str(tmp_path / "c"),
+                         "--site", "XC")
+    assert status == 2 and "cannot clone" in err and len(err.splitlines()) == 1, err
+    status, _, err = run("clone", str(demo_desk_dir), str(tmp_path / "d"), "--site", "xc")
+    assert status == 2 and "not a site code" in err and len(err.splitlines()) == 1, err
+    assert not (tmp_path / "d").exists()
+    status, _, err = run("site-ids", "--desk", str(demo_desk_dir))
+    assert status == 2 and "no site code" in err and len(err.splitlines()) == 1, err
+    missing = str(tmp_path / "none.toml")
+    status, _, err = run("merge-case", missing, missing, missing,
+                         "cases/2026/11/23/HX-20261123-0001.toml")
+    assert status == 1 and "merge-case" in err and len(err.splitlines()) == 1, err
+
+
 def test_every_command_is_covered_here() -> None:
     text = Path(__file__).read_text(encoding="utf-8")
     assert [c for c in COMMANDS if f'"{c}"' not in text] == []

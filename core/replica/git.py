@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from core.problems import DeskError, Problem
+from core.reference import SITE_PATTERN
 from core.replica.site import LOCAL_FILE, write_local
 from core.storage.atomic import PRIVATE_FILE_MODE, exclusive_lock, write_atomic
 
@@ -163,6 +164,10 @@ def make_repository(root: Path, *, driver: str, operator: str, site: str = "") -
 def clone(url: str, directory: Path, *, site: str, driver: str) -> Path:
     """Make ``directory`` (missing or empty) another replica of the desk at ``url``, with
     ``site`` as its own site code (``local.toml``, never replicated)."""
+    if not SITE_PATTERN.match(site):
+        raise DeskError([Problem(directory, None, f"{site!r} is not a site code (2 to 6 "
+                                                  "capital letters and digits, a letter first, "
+                                                  "e.g. XC): nothing was cloned", "site")])
     if directory.exists() and any(directory.iterdir()):
         raise DeskError([Problem(directory, None, "is not an empty directory: a replica is "
                                                   "cloned into a new one (nothing was written)")])
