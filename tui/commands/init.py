@@ -59,8 +59,6 @@ def run(args: argparse.Namespace) -> int:
         init_desk(root, name=args.name or root.resolve().name, name_en=args.name_en,
                   time_zone=args.tz, lang=args.lang, demo=args.demo,
                   yesterday=demo_yesterday() if args.demo else None, site=args.site)
-        if not args.no_git:
-            make_repository(root.resolve(), driver=driver_command(), operator=os_account())
     except DeskError as exc:
         for problem in exc.problems:
             print(problem.render(), file=sys.stderr)
@@ -69,6 +67,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"baogong init: cannot write {exc.filename or root}: {exc.strerror or exc}",
               file=sys.stderr)
         return 2
+    if not args.no_git:
+        try:
+            make_repository(root.resolve(), driver=driver_command(), operator=os_account())
+        except (DeskError, OSError) as exc:  # the desk is written and works, unreplicated
+            said = "; ".join(p.message for p in exc.problems) if isinstance(exc, DeskError) \
+                else str(exc)
+            print(f"baogong init: {root} is not a git repository ({said}); "
+                  f"baogong init {root} --existing makes it one later", file=sys.stderr)
     if args.demo:
         print(f"demo desk written to {root}: baogong --desk {root}")
     else:
