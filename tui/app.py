@@ -86,6 +86,8 @@ class BaogongApp(App[int]):
         self.overdue_count = 0  # open cases past due
         self.late_callback_count = 0  # resolved cases not called back in time
         self.problem_count = 0
+        #: ``(files read, files to read)`` while the case index is being built, else None
+        self.indexing: tuple[int, int] | None = None
         self.case_problems: list[Problem] = []
         self.keymap_problems: list[str] = []
         self.started = self.clock()
@@ -141,9 +143,12 @@ class BaogongApp(App[int]):
         reader = self.reader
         now = self.clock()
 
+        def progress(done: int, total: int) -> None:
+            self.call_from_thread(self._indexed, done, total)
+
         def work() -> None:
             try:
-                changed = reader.refresh()
+                changed = reader.refresh(progress)
                 version = reader.data_version()
                 if version != self._data_version:
                     # another session wrote cases and indexed them itself
@@ -185,6 +190,18 @@ class BaogongApp(App[int]):
             self.call_from_thread(self.poll)
 
         self.run_worker(work, thread=True, group="sync", exclusive=True, exit_on_error=False)
+
+    def _indexed(self, done: int, total: int) -> None:
+        """A batch of case files is in the index: show how far it is, and the cases so far."""
+        from tui.screens.queue import QueueScreen
+        from tui.widgets.chrome import DeskHeader
+
+        self.indexing = None if done >= total else (done, total)
+        for screen in self.screen_stack:
+            for header in screen.query(DeskHeader):
+                header.refresh()
+            if isinstance(screen, QueueScreen) and done < total:
+                screen.refreshed()
 
     def show_in_queue(self, case_id: str) -> None:
         """Select ``case_id`` in the queue under the screens on top (a call just put on file)."""

@@ -1,8 +1,14 @@
 """A derived SQLite index of case files, for listing and searching without parsing every file.
 
-Never the source of truth: each row remembers the file's inode, size and modification time, each
-day directory its own modification time, and :meth:`CaseIndex.refresh` re-reads only what changed
-since. Deleting ``.index/`` loses nothing.
+Never the source of truth: each row remembers the file's inode, size, modification time and a
+digest of its bytes, each day directory its own modification time, and :meth:`CaseIndex.refresh`
+re-reads only what changed since. Deleting ``.index/`` loses nothing.
+
+Paths are kept relative to the desk's ``cases/`` directory, so a desk that is moved keeps its
+index; one that is copied (new inodes and times) has its files read and compared by digest, and
+only those whose bytes differ are parsed again. A fresh index is built in bulk: files parsed on
+every core, rows written in large transactions without the secondary indexes, which are made
+once at the end.
 """
 
 from __future__ import annotations
@@ -14,26 +20,44 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 import attrs
 
 from core.cases.case import Case, CaseKind, CaseStatus, Category, Priority
-from core.cases.facts import search_terms as facts_search_terms
+from core.cases.indexing import (
+    PARALLEL_FROM,
+    Decoder,
+    Read,
+    Stale,
+    day_dirs,
+    digest_of,
+    read_files,
+    row_values,
+    stem,
+    utc_text,
+)
 from core.phones import normalize_phone
 from core.problems import Problem
 from core.reference import PriorityFlag
 from core.storage.atomic import create_atomic, make_directories
 
-INDEX_FORMAT = 3  # 2: phones normalized (core.phones); 3: the facts searched (core.cases.facts)
+# 2: phones normalized (core.phones); 3: the facts searched (core.cases.facts);
+# 4: paths relative to cases/, files' digests
+INDEX_FORMAT = 4
 #: how long a connection waits for another one's write (or its set-up of a fresh index)
 _BUSY_TIMEOUT = 30.0
 _BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 #: file system timestamps are coarse: a directory modified this recently is scanned again next time
 RACY_WINDOW_NS = 2_000_000_000
 
-Loader = Callable[[Path], tuple[Case | None, list[Problem]]]
+#: told ``(files read, files to read)`` as a refresh goes
+Progress = Callable[[int, int], None]
+
+#: a refresh writes its rows in transactions of this many files, so readers see the index grow
+#: and other writers wait for one batch, not for the whole build
+BATCH = 2000
 
 #: the columns :meth:`CaseIndex.row` reads, in order
 ROW_COLUMNS = (
@@ -50,17 +74,21 @@ CREATE TABLE IF NOT EXISTS cases (
     department TEXT NOT NULL, phone TEXT NOT NULL, name TEXT NOT NULL, address TEXT NOT NULL,
     flags TEXT NOT NULL, due TEXT, callback_due TEXT, is_open INTEGER NOT NULL,
     created_by TEXT NOT NULL, revision INTEGER NOT NULL, search TEXT NOT NULL,
-    ino INTEGER NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL
+    ino INTEGER NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, digest BLOB
 );
-CREATE INDEX IF NOT EXISTS cases_created ON cases (created DESC, id DESC);
-CREATE INDEX IF NOT EXISTS cases_day_dir ON cases (day_dir);
--- searching as the operator types scans this narrow index in list order, not the wide rows
-CREATE INDEX IF NOT EXISTS cases_search ON cases (created DESC, id DESC, search);
 CREATE TABLE IF NOT EXISTS problems (
     path TEXT PRIMARY KEY, day_dir TEXT NOT NULL, line INTEGER, field TEXT, message TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS dirs (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL);
 """
+#: the secondary indexes: left out while a fresh index is filled in bulk, made once at the end
+_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS cases_created ON cases (created DESC, id DESC)",
+    "CREATE INDEX IF NOT EXISTS cases_day_dir ON cases (day_dir)",
+    # searching as the operator types scans this narrow index in list order, not the wide rows
+    "CREATE INDEX IF NOT EXISTS cases_search ON cases (created DESC, id DESC, search)",
+)
+_INSERT = f"INSERT OR REPLACE INTO cases VALUES ({','.join('?' * 26)})"
 
 
 @attrs.frozen
@@ -150,7 +178,7 @@ class Query:
         if self.open_only:
             clauses.append("is_open = 1")
         if self.overdue_at is not None:
-            now = _utc(self.overdue_at)
+            now = utc_text(self.overdue_at)
             clauses.append(
                 "((is_open = 1 AND due IS NOT NULL AND due < ?) OR "
                 "(status = 'resolved' AND callback_due IS NOT NULL AND callback_due < ?))"
@@ -161,7 +189,7 @@ class Query:
             params.append(normalize_phone(self.phone))
         if self.since is not None:
             clauses.append("created >= ?")
-            params.append(_utc(self.since))
+            params.append(utc_text(self.since))
         for alternatives in search_terms(self.text):
             clauses.append("(" + " OR ".join(["search LIKE ? ESCAPE '\\'"] * len(alternatives))
                            + ")")
@@ -169,10 +197,6 @@ class Query:
                 escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
                 params.append(f"%{escaped}%")
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 _PHONE_LIKE = re.compile(r"^\+?[0-9][0-9().-]*[0-9]$")
@@ -191,17 +215,6 @@ def search_terms(text: str) -> list[tuple[str, ...]]:
                 continue
         terms.append((word,))
     return terms
-
-
-def search_text(case: Case) -> str:
-    info = case.category.info
-    parts = [
-        case.id, case.former_id or "", normalize_phone(case.caller.phone), case.caller.name,
-        case.caller.address.render(), case.community, case.department, case.description,
-        info.name, info.name_en, case.created_by, *(line.name or line.code for line in case.items),
-        *facts_search_terms(case.price, case.shortfall, case.relief),
-    ]
-    return " ".join(p for p in parts if p).lower()
 
 
 class CaseIndex:
@@ -283,14 +296,18 @@ class CaseIndex:
             self._db.close()
             self._db = None
 
-    def upsert(self, case: Case, path: Path) -> None:
+    def upsert(self, case: Case, path: Path, data: bytes | None = None) -> None:
+        """Index ``case`` just written to ``path`` (its bytes ``data``, when the writer has them:
+        a later copy of the desk then knows the file unchanged without parsing it)."""
         try:
+            relative = path.relative_to(self.cases_root).as_posix()
             stat = path.stat()
             with self._transaction():
-                self._put(case, path, stat)
-                self.db.execute("DELETE FROM problems WHERE path = ?", (str(path),))
+                self.db.execute(_INSERT, (*row_values(case, relative), stat.st_ino, stat.st_size,
+                                          stat.st_mtime_ns, digest_of(data) if data else None))
+                self.db.execute("DELETE FROM problems WHERE path = ?", (relative,))
             self.generation += 1
-        except (OSError, sqlite3.Error):
+        except (OSError, ValueError, sqlite3.Error):
             pass  # the file is written; the next refresh picks it up
 
     @contextlib.contextmanager
@@ -303,33 +320,20 @@ class CaseIndex:
             raise
         self.db.execute("COMMIT")
 
-    def _put(self, case: Case, path: Path, stat: os.stat_result) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO cases VALUES "
-            "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                case.id, case.uid, str(path), str(path.parent), _utc(case.created),
-                _utc(case.updated), case.status.value, case.kind.value, case.category.value,
-                case.priority.value, case.community, case.department,
-                normalize_phone(case.caller.phone), case.caller.name,
-                case.caller.address.render(),
-                "," + ",".join(sorted(f.value for f in case.flags)) + ",",
-                _utc(case.due) if case.due else None,
-                _utc(case.callback_due) if case.callback_due else None,
-                int(case.is_open), case.created_by, case.revision, search_text(case),
-                stat.st_ino, stat.st_size, stat.st_mtime_ns,
-            ),
-        )
-
-    def refresh(self, load: Loader) -> int:
-        """Re-read the case files that changed since the last refresh."""
+    def refresh(self, decode: Decoder, *, progress: Progress | None = None,
+                workers: int | None = None, parallel_from: int = PARALLEL_FROM) -> int:
+        """Re-read the case files that changed since the last refresh; returns how many were
+        parsed. With ``parallel_from`` files or more to read, they are parsed on ``workers``
+        processes (every core by default); ``progress`` hears how far the reading is."""
         if not self.cases_root.is_dir():
             return 0
         known_dirs = dict(self.db.execute("SELECT path, mtime_ns FROM dirs").fetchall())
-        reread = 0
+        stale: list[Stale] = []
+        changed_dirs: list[tuple[str, int]] = []
         seen_dirs: set[str] = set()
-        for day_dir in _day_dirs(self.cases_root):
-            key = str(day_dir)
+        vanished: list[str] = []
+        for day_dir in day_dirs(self.cases_root):
+            key = day_dir.relative_to(self.cases_root).as_posix()
             seen_dirs.add(key)
             try:
                 mtime_ns = day_dir.stat().st_mtime_ns
@@ -338,62 +342,115 @@ class CaseIndex:
             if known_dirs.get(key) == mtime_ns:
                 continue
             scanned_at = time.time_ns()
-            reread += self._refresh_dir(day_dir, load)
-            self.generation += 1
-            clean = mtime_ns if scanned_at - mtime_ns > RACY_WINDOW_NS else -1
-            self.db.execute("INSERT OR REPLACE INTO dirs VALUES (?, ?)", (key, clean))
-        for gone in set(known_dirs) - seen_dirs:
+            vanished.extend(self._scan_dir(day_dir, key, stale))
+            changed_dirs.append((key, mtime_ns if scanned_at - mtime_ns > RACY_WINDOW_NS else -1))
+        fresh = self._fresh()
+        if fresh:
+            # a derived index lost in a crash is rebuilt: no need to wait for the disk
+            self.db.execute("PRAGMA synchronous=OFF")
+        try:
+            reread = self._read_all(decode, stale, progress, workers, parallel_from)
             with self._transaction():
-                for table in ("cases", "problems"):
-                    self.db.execute(f"DELETE FROM {table} WHERE day_dir = ?", (gone,))
-                self.db.execute("DELETE FROM dirs WHERE path = ?", (gone,))
-            self.generation += 1
+                for path in vanished:
+                    self.db.execute("DELETE FROM cases WHERE id = ?", (stem(path),))
+                    self.db.execute("DELETE FROM problems WHERE path = ?", (path,))
+                self.db.executemany("INSERT OR REPLACE INTO dirs VALUES (?, ?)", changed_dirs)
+                for gone in set(known_dirs) - seen_dirs:
+                    for table in ("cases", "problems"):
+                        self.db.execute(f"DELETE FROM {table} WHERE day_dir = ?", (gone,))
+                    self.db.execute("DELETE FROM dirs WHERE path = ?", (gone,))
+            if changed_dirs or vanished or set(known_dirs) - seen_dirs:
+                self.generation += 1
+            if not self._indexed():
+                with self._transaction():
+                    for statement in _INDEXES:
+                        self.db.execute(statement)
+                    self.db.execute("INSERT OR REPLACE INTO meta VALUES ('indexed', '1')")
+        finally:
+            if fresh:
+                self.db.execute("PRAGMA synchronous=NORMAL")
         return reread
 
-    def _refresh_dir(self, day_dir: Path, load: Loader) -> int:
-        key = str(day_dir)
+    def _fresh(self) -> bool:
+        """The index holds no case and its secondary indexes are not made yet: fill it in bulk."""
+        return (not self._indexed()
+                and self.db.execute("SELECT 1 FROM cases LIMIT 1").fetchone() is None)
+
+    def _indexed(self) -> bool:
+        return self.db.execute("SELECT 1 FROM meta WHERE key='indexed'").fetchone() is not None
+
+    def _scan_dir(self, day_dir: Path, key: str, stale: list[Stale]) -> list[str]:
+        """Add the files of ``day_dir`` that changed to ``stale``; returns those that are gone."""
         known = {
-            path: (ino, size, mtime)
-            for path, ino, size, mtime in self.db.execute(
-                "SELECT path, ino, size, mtime_ns FROM cases WHERE day_dir = ?", (key,)
-            )
+            path: (ino, size, mtime, digest)
+            for path, ino, size, mtime, digest in self.db.execute(
+                "SELECT path, ino, size, mtime_ns, digest FROM cases WHERE day_dir = ?", (key,))
         }
         broken = {p for (p,) in self.db.execute(
             "SELECT path FROM problems WHERE day_dir = ?", (key,))}
         present: set[str] = set()
-        reread = 0
+        with os.scandir(day_dir) as entries:
+            for entry in entries:
+                name = entry.name
+                if not name.endswith(".toml") or name.startswith("."):
+                    continue
+                path = f"{key}/{name}"
+                present.add(path)
+                try:
+                    stat = entry.stat(follow_symlinks=False)  # a link is refused by the reader
+                except FileNotFoundError:
+                    continue
+                was = known.get(path)
+                if was is not None and was[:3] == (stat.st_ino, stat.st_size, stat.st_mtime_ns):
+                    continue
+                digest = was[3] if was is not None and was[1] == stat.st_size else None
+                stale.append(Stale(path, key, stat.st_ino, stat.st_size, stat.st_mtime_ns,
+                                    digest))
+        return sorted((set(known) | broken) - present)
+
+    def _read_all(self, decode: Decoder, stale: list[Stale], progress: Progress | None,
+                  workers: int | None, parallel_from: int) -> int:
+        """Read ``stale`` files (on several processes when there are many) and write what they
+        say, a batch per transaction; returns how many were parsed."""
+        if not stale:
+            return 0
+        total = len(stale)
+        parsed = done = 0
+        pending: list[tuple[Stale, Read]] = []
+        for chunk, read in read_files(decode, self.cases_root, stale, workers=workers,
+                                      parallel_from=parallel_from):
+            pending.extend(zip(chunk, read, strict=True))
+            done += len(chunk)
+            if len(pending) >= BATCH or done == total:
+                parsed += self._write(pending)
+                pending = []
+                self.generation += 1
+                if progress is not None:
+                    progress(done, total)
+        return parsed
+
+    def _write(self, batch: list[tuple[Stale, Read]]) -> int:
+        parsed = 0
         with self._transaction():
-            with os.scandir(day_dir) as entries:
-                for entry in entries:
-                    name = entry.name
-                    if not name.endswith(".toml") or name.startswith("."):
-                        continue
-                    path = entry.path
-                    present.add(path)
-                    try:
-                        stat = entry.stat(follow_symlinks=False)  # a link is refused by load
-                    except FileNotFoundError:
-                        continue
-                    if known.get(path) == (stat.st_ino, stat.st_size, stat.st_mtime_ns):
-                        continue
-                    reread += 1
-                    case, problems = load(Path(path))
-                    self.db.execute("DELETE FROM problems WHERE path = ?", (path,))
-                    if case is None:
-                        # a case file is named after its id (decode_case checks), so the id is
-                        # the stem: every delete here goes through the primary key
-                        self.db.execute("DELETE FROM cases WHERE id = ?", (Path(path).stem,))
-                        for problem in problems[:1]:
-                            self.db.execute(
-                                "INSERT OR REPLACE INTO problems VALUES (?,?,?,?,?)",
-                                (path, key, problem.line, problem.field, problem.message),
-                            )
-                    else:
-                        self._put(case, Path(path), stat)
-            for vanished in (set(known) | broken) - present:
-                self.db.execute("DELETE FROM cases WHERE id = ?", (Path(vanished).stem,))
-                self.db.execute("DELETE FROM problems WHERE path = ?", (vanished,))
-        return reread
+            for stale, read in batch:
+                if read.values is None and read.problem is None:  # same bytes: a copied file
+                    self.db.execute("UPDATE cases SET ino = ?, size = ?, mtime_ns = ? "
+                                    "WHERE id = ?", (stale.ino, stale.size, stale.mtime_ns,
+                                                     stem(stale.path)))
+                    continue
+                parsed += 1
+                self.db.execute("DELETE FROM problems WHERE path = ?", (stale.path,))
+                if read.values is None:
+                    # a case file is named after its id (decode_case checks), so the id is
+                    # the stem: every delete here goes through the primary key
+                    self.db.execute("DELETE FROM cases WHERE id = ?", (stem(stale.path),))
+                    line, field, message = read.problem or (None, None, "")
+                    self.db.execute("INSERT OR REPLACE INTO problems VALUES (?,?,?,?,?)",
+                                    (stale.path, stale.day_dir, line, field, message))
+                else:
+                    self.db.execute(_INSERT, (*read.values, stale.ino, stale.size,
+                                              stale.mtime_ns, read.digest))
+        return parsed
 
     def query(self, query: Query) -> list[CaseRow]:
         where, params = query.where()
@@ -414,7 +471,7 @@ class CaseIndex:
 
     def problems(self) -> list[Problem]:
         return [
-            Problem(Path(path), line, message, field)
+            Problem(self.cases_root / path, line, message, field)
             for path, line, field, message in self.db.execute(
                 "SELECT path, line, field, message FROM problems ORDER BY path")
         ]
@@ -428,7 +485,7 @@ class CaseIndex:
 
         flags = str(r[13]).strip(",")
         return CaseRow(
-            id=str(r[0]), path=str(r[1]), created=when(r[2]) or datetime.min,
+            id=str(r[0]), path=str(self.cases_root / str(r[1])), created=when(r[2]) or datetime.min,
             updated=when(r[3]) or datetime.min, status=CaseStatus(str(r[4])),
             kind=CaseKind(str(r[5])), category=Category(str(r[6])),
             priority=Priority(str(r[7])), community=str(r[8]),
@@ -437,15 +494,3 @@ class CaseIndex:
             due=when(r[14]), callback_due=when(r[15]), created_by=str(r[16]),
             revision=int(str(r[17])),
         )
-
-
-def _day_dirs(root: Path) -> Iterator[Path]:
-    for year in sorted(os.scandir(root), key=lambda e: e.name):
-        if not (year.is_dir() and year.name.isdigit()):
-            continue
-        for month in sorted(os.scandir(year.path), key=lambda e: e.name):
-            if not (month.is_dir() and month.name.isdigit()):
-                continue
-            for day in sorted(os.scandir(month.path), key=lambda e: e.name):
-                if day.is_dir() and day.name.isdigit():
-                    yield Path(day.path)

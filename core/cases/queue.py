@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from core.cases.case import CLOSED_STATUSES
-from core.cases.index import ROW_COLUMNS, CaseRow, Query, search_terms
+from core.cases.index import ROW_COLUMNS, CaseRow, Progress, Query, search_terms
 from core.pinyin import initials
 from core.problems import Problem
 
@@ -75,10 +75,11 @@ class Queue:
         with self.lock:
             self.store.index.close()
 
-    def refresh(self) -> int:
-        """Pick up case files written by anyone since the last refresh (re-reads only changes)."""
+    def refresh(self, progress: Progress | None = None) -> int:
+        """Pick up case files written by anyone since the last refresh (re-reads only changes);
+        ``progress`` hears how far a long one is (:meth:`core.cases.store.CaseStore.refresh`)."""
         with self.lock:
-            return self.store.refresh()
+            return self.store.refresh(progress)
 
     def data_version(self) -> int:
         """Changes whenever another connection (another session, or this app's writer) commits."""

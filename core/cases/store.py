@@ -45,7 +45,7 @@ from core.cases.case import (
     new_case,
 )
 from core.cases.facts import DeliveryShortfall, Facts, PriceReport, ReliefRequest
-from core.cases.index import CaseIndex, CaseRow, Query
+from core.cases.index import CaseIndex, CaseRow, Progress, Query
 from core.cases.migrations import migrate
 from core.problems import DeskError, Problem
 from core.reference import DeskSettings, PriorityFlag
@@ -243,9 +243,11 @@ class CaseStore:
 
     # --- the index ----------------------------------------------------------------------------
 
-    def refresh(self) -> int:
-        """Bring the index up to date with the files; returns how many files were re-read."""
-        return self.index.refresh(self.load)
+    def refresh(self, progress: Progress | None = None) -> int:
+        """Bring the index up to date with the files; returns how many files were re-read.
+        Many files to read (a desk opened without its index) are parsed on every core, and
+        ``progress`` hears ``(files read, files to read)`` as it goes."""
+        return self.index.refresh(decode_case, progress=progress)
 
     def query(self, query: Query | None = None, **filters: Unpack[QueryFilters]
               ) -> list[CaseRow]:
@@ -311,12 +313,13 @@ class CaseStore:
                 relief=facts if isinstance(facts, ReliefRequest) else None,
             )
             path = directory / f"{case_id}.toml"
+            data = encode_case(case)
             try:
-                create_atomic(path, encode_case(case), mode=self.file_mode)
+                create_atomic(path, data, mode=self.file_mode)
             except FileExistsError:
                 sequence += 1
                 continue
-            self.index.upsert(case, path)
+            self.index.upsert(case, path, data)
             return case
 
     @contextlib.contextmanager
@@ -352,8 +355,9 @@ class CaseStore:
                 raise ConflictError(current, changed)
             final = attrs.evolve(changed, revision=current.revision + 1,
                                  schema_version=SCHEMA_VERSION)
-            write_atomic(path, encode_case(final), mode=self.file_mode)
-        self.index.upsert(final, path)
+            data = encode_case(final)
+            write_atomic(path, data, mode=self.file_mode)
+        self.index.upsert(final, path, data)
         return final
 
     def act(

@@ -3,13 +3,20 @@
 ``tomllib`` knows where a syntax error is but not where a key lives, so validation errors are
 mapped back to lines with :func:`locate_lines`, a small scanner that records the line of every
 key path in a document (tables, arrays of tables, dotted keys).
+
+Documents are parsed by ``toml-rs`` (TOML 1.0, compiled) when it is installed: about ten times
+faster than ``tomllib`` on case files, which decides how fast a desk opens without its index and
+how fast ``check`` runs (``tests/bench/bench_toml.py`` measures the parsers on our files). It
+gives the same values (``tests/core/test_toml_parsers.py``); anything it refuses, and any
+document nested deep enough to exhaust its stack, is parsed by ``tomllib``, so the error a user
+sees, and its line, are ``tomllib``'s either way.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,6 +30,18 @@ from cattrs.errors import (
 from core.problems import InvalidField, Problem
 from core.storage import tomlwrite
 from core.storage.deskfiles import FileKind, read_or_problem
+
+_compiled_loads: Callable[..., dict[str, Any]] | None
+try:
+    from toml_rs import loads as _toml_rs_loads
+except ImportError:  # pragma: no cover - the compiled parser is optional
+    _compiled_loads = None
+else:
+    _compiled_loads = _toml_rs_loads
+
+#: documents with more brackets than this go to ``tomllib``: the compiled parser recurses on the
+#: C stack and crashes (it cannot raise) a few thousand levels down
+COMPILED_MAX_BRACKETS = 512
 
 T = TypeVar("T")
 KeyPath = tuple[str | int, ...]
@@ -112,9 +131,21 @@ def parse_toml(path: Path, data: bytes) -> tuple[dict[str, Any] | None, str, lis
     if not text.strip():
         return None, text, [Problem(path, 1, "file is empty")]
     try:
-        return tomllib.loads(text), text, []
+        return loads(text), text, []
     except (tomllib.TOMLDecodeError, RecursionError) as exc:
         return None, text, [syntax_problem(path, text, exc)]
+
+
+def loads(text: str) -> dict[str, Any]:
+    """Parse a TOML 1.0 document exactly as ``tomllib.loads`` does (its errors included), with
+    the compiled parser when it is installed and the document is safe for it."""
+    if _compiled_loads is not None and (
+            text.count("[") + text.count("{") <= COMPILED_MAX_BRACKETS):
+        try:
+            return _compiled_loads(text, toml_version="1.0.0")
+        except ValueError:
+            pass  # refused: tomllib says why, and where
+    return tomllib.loads(text)
 
 
 def syntax_problem(path: Path, text: str, exc: tomllib.TOMLDecodeError | RecursionError

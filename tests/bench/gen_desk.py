@@ -54,7 +54,6 @@ def generate(cases: int, out: Path | None = None, *, seed: int = 7) -> Path:
     span = timedelta(days=110).total_seconds()
     moments = sorted(start + timedelta(seconds=rng.random() * span) for _ in range(cases))
     sequence: dict[str, int] = {}
-    paths = []
     made_dirs: set[Path] = set()
     for created in moments:
         created = created.replace(microsecond=0)
@@ -88,7 +87,6 @@ def generate(cases: int, out: Path | None = None, *, seed: int = 7) -> Path:
         with open(path, "wb") as handle:
             handle.write(encode_case(case))
         os.chmod(path, 0o600)
-        paths.append(path)
     done.write_text(str(cases))
     return out
 

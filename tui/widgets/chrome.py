@@ -36,6 +36,9 @@ class DeskHeader(Static):
         if settings.training:
             right.append(f" {_('Training')} ", style="bold reverse")
             right.append(" ")
+        if app.indexing is not None:
+            done, total = app.indexing
+            right.append(f"{_('Indexing')} {done * 100 // total}%  ", style="bold")
         right.append(f"{app.operator}  ")
         right.append(f"{_('Open')} {app.open_count}  ")
         right.append(f"{_('Overdue')} {app.overdue_count}",

@@ -1,0 +1,170 @@
+"""Reading case files for the index (:mod:`core.cases.index`): a case's row, the digest of its
+file, and many files read on every core.
+
+A bulk read (a desk opened without its index, or copied) sends the files to worker processes in
+chunks; each worker reads, digests and decodes its files and sends back plain rows, which the
+index writes in order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import pickle
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import NamedTuple
+
+from core.cases.case import Case
+from core.cases.facts import search_terms as facts_search_terms
+from core.phones import normalize_phone
+from core.problems import Problem
+from core.storage.deskfiles import FileKind, read_or_problem
+
+#: turns a case file's bytes into a case, or problems; must be a module-level function (it is
+#: sent to other processes by name when a refresh parses on several cores)
+Decoder = Callable[[Path, bytes], tuple[Case | None, list[Problem]]]
+
+#: a read of at least this many files parses them on every core
+PARALLEL_FROM = 4000
+#: files a worker process reads per task
+CHUNK = 500
+
+
+def utc_text(moment: datetime) -> str:
+    """How the index keeps a time: UTC, to the second, sortable as text."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def search_text(case: Case) -> str:
+    info = case.category.info
+    parts = [
+        case.id, case.former_id or "", normalize_phone(case.caller.phone), case.caller.name,
+        case.caller.address.render(), case.community, case.department, case.description,
+        info.name, info.name_en, case.created_by, *(line.name or line.code for line in case.items),
+        *facts_search_terms(case.price, case.shortfall, case.relief),
+    ]
+    return " ".join(p for p in parts if p).lower()
+
+
+class Stale(NamedTuple):
+    """A file to read again: its path and day directory (relative to ``cases/``), what
+    ``stat`` said before reading it, and the digest of the bytes indexed for it, if any."""
+
+    path: str
+    day_dir: str
+    ino: int
+    size: int
+    mtime_ns: int
+    digest: bytes | None
+
+
+class Read(NamedTuple):
+    """What reading a file gave: the row's values (see :func:`row_values`), or the first problem
+    as ``(line, field, message)``; neither when its bytes are those already indexed."""
+
+    values: tuple[object, ...] | None
+    problem: tuple[int | None, str | None, str] | None
+    digest: bytes
+
+
+def row_values(case: Case, path: str) -> tuple[object, ...]:
+    """The columns of ``case``'s row (file at ``path``, relative to ``cases/``) up to its
+    file's identity (inode, size, time and digest, which follow)."""
+    return (
+        case.id, case.uid, path, path.rpartition("/")[0], utc_text(case.created),
+        utc_text(case.updated), case.status.value, case.kind.value, case.category.value,
+        case.priority.value, case.community, case.department,
+        normalize_phone(case.caller.phone), case.caller.name, case.caller.address.render(),
+        "," + ",".join(sorted(f.value for f in case.flags)) + ",",
+        utc_text(case.due) if case.due else None,
+        utc_text(case.callback_due) if case.callback_due else None,
+        int(case.is_open), case.created_by, case.revision, search_text(case),
+    )
+
+
+def digest_of(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def stem(path: str) -> str:
+    return path.rpartition("/")[2].removesuffix(".toml")
+
+
+def _sendable(decode: Decoder) -> bool:
+    """Whether ``decode`` can be sent to a worker process (a module-level function can)."""
+    try:
+        pickle.dumps(decode)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        return False
+    return True
+
+
+def read_chunk(decode: Decoder, root: str, files: list[tuple[str, bytes | None]]
+               ) -> list[Read]:
+    """Read and decode ``files`` (paths relative to ``root``, each with the digest of the bytes
+    already indexed for it); runs in a worker process during a bulk refresh."""
+    out: list[Read] = []
+    for relative, known in files:
+        path = Path(root, relative)
+        raw, problem = read_or_problem(path, FileKind.CASE)
+        if raw is None:
+            found = [problem] if problem else []
+            out.append(Read(None, _first(found), b""))
+            continue
+        digest = digest_of(raw)
+        if digest == known:
+            out.append(Read(None, None, digest))
+            continue
+        case, found = decode(path, raw)
+        if case is None:
+            out.append(Read(None, _first(found), digest))
+        else:
+            out.append(Read(row_values(case, relative), None, digest))
+    return out
+
+
+def _first(problems: list[Problem]) -> tuple[int | None, str | None, str]:
+    if not problems:
+        return None, None, "cannot be read"
+    return problems[0].line, problems[0].field, problems[0].message
+
+
+def read_files(decode: Decoder, root: Path, stale: Sequence[Stale], *,
+               workers: int | None = None, parallel_from: int = PARALLEL_FROM
+               ) -> Iterator[tuple[Sequence[Stale], list[Read]]]:
+    """Read ``stale`` (paths relative to ``root``) a chunk at a time, in order: each chunk with
+    what reading its files gave. With ``parallel_from`` files or more, on ``workers`` processes
+    (every core by default)."""
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    chunks = [stale[i : i + CHUNK] for i in range(0, len(stale), CHUNK)]
+    asked = [[(s.path, s.digest) for s in chunk] for chunk in chunks]
+    if not (workers > 1 and len(stale) >= parallel_from and _sendable(decode)):
+        for chunk, files in zip(chunks, asked, strict=True):
+            yield chunk, read_chunk(decode, str(root), files)
+        return
+    # forked, not spawned: a spawned worker runs the caller's main module again, which a script
+    # without a ``__main__`` guard cannot bear; a forked worker runs only the reading
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        try:
+            results = pool.map(read_chunk, [decode] * len(chunks), [str(root)] * len(chunks),
+                               asked)
+            yield from zip(chunks, results, strict=True)
+        finally:
+            pool.shutdown(cancel_futures=True)
+
+
+def day_dirs(root: Path) -> Iterator[Path]:
+    """The day directories (``YYYY/MM/DD``) under ``root``, oldest first."""
+    for year in sorted(os.scandir(root), key=lambda e: e.name):
+        if not (year.is_dir() and year.name.isdigit()):
+            continue
+        for month in sorted(os.scandir(year.path), key=lambda e: e.name):
+            if not (month.is_dir() and month.name.isdigit()):
+                continue
+            for day in sorted(os.scandir(month.path), key=lambda e: e.name):
+                if day.is_dir() and day.name.isdigit():
+                    yield Path(day.path)

@@ -1,0 +1,170 @@
+"""Building the case index: in bulk on every core, relative to the desk, resumable.
+
+A desk opened without its index parses every file once, on several processes when there are
+many; a desk moved or copied elsewhere keeps its index (a copy's files are compared by digest,
+not parsed again); an old index format is rebuilt.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import core
+from core.cases.index import INDEX_FORMAT, CaseIndex
+from core.cases.store import decode_case
+
+
+def snapshot(desk: core.Desk) -> tuple[list[core.CaseRow], list[core.Problem]]:
+    return desk.cases.query(), desk.cases.problems()
+
+
+def break_one(desk: core.Desk) -> Path:
+    path = next(desk.cases.paths())
+    path.write_text("id = [broken\n", encoding="utf-8")
+    return path
+
+
+def test_a_bulk_build_on_several_processes_indexes_what_one_process_does(
+        demo_desk_dir: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    shutil.copytree(demo_desk_dir, other)
+    serial, parallel = core.open_desk(demo_desk_dir), core.open_desk(other)
+    broken = break_one(serial), break_one(parallel)
+    assert serial.cases.index.refresh(decode_case, workers=1) == len(list(serial.cases.paths()))
+    parsed = parallel.cases.index.refresh(decode_case, workers=2, parallel_from=1)
+    assert parsed == len(list(parallel.cases.paths()))
+    (rows, problems), (rows2, problems2) = snapshot(serial), snapshot(parallel)
+    assert [r.id for r in rows] == [r.id for r in rows2]
+    assert [attrs_without_path(r) for r in rows] == [attrs_without_path(r) for r in rows2]
+    assert [(p.path, p.line, p.message) for p in problems] == [broken[0:1][0] and (
+        broken[0], problems[0].line, problems[0].message)]
+    assert [(p.path, p.line, p.message) for p in problems2] == [
+        (broken[1], problems[0].line, problems[0].message)]
+    for desk in (serial, parallel):
+        desk.cases.index.close()
+
+
+def attrs_without_path(row: core.CaseRow) -> tuple[object, ...]:
+    return (row.id, row.created, row.status, row.category, row.phone, row.name, row.address,
+            row.flags, row.due, row.revision)
+
+
+def test_the_secondary_indexes_are_made_after_a_bulk_build(demo_desk: core.Desk) -> None:
+    seen: list[tuple[int, int]] = []
+    demo_desk.cases.refresh(progress=lambda done, total: seen.append((done, total)))
+    names = {n for (n,) in demo_desk.cases.index.db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'cases_%'")}
+    assert names == {"cases_created", "cases_day_dir", "cases_search"}
+    total = len(list(demo_desk.cases.paths()))
+    assert seen and seen[-1] == (total, total)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_an_interrupted_build_resumes_without_parsing_again(demo_desk: core.Desk,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    total = len(list(demo_desk.cases.paths()))
+    monkeypatch.setattr("core.cases.index.BATCH", 50)
+    monkeypatch.setattr("core.cases.indexing.CHUNK", 50)
+    calls = 0
+
+    def failing(path: Path, raw: bytes) -> tuple[core.Case | None, list[core.Problem]]:
+        nonlocal calls
+        calls += 1
+        if calls > 120:
+            raise KeyboardInterrupt
+        return decode_case(path, raw)
+
+    with pytest.raises(KeyboardInterrupt):
+        demo_desk.cases.index.refresh(failing, workers=1)
+    assert demo_desk.cases.count() == 100  # two batches were written
+    assert demo_desk.cases.refresh() == total - 100
+    assert demo_desk.cases.count() == total
+    assert demo_desk.cases.index.db.execute(
+        "SELECT count(*) FROM sqlite_master WHERE name = 'cases_created'").fetchone()[0] == 1
+
+
+def test_a_moved_desk_keeps_its_index(demo_desk: core.Desk, tmp_path: Path) -> None:
+    demo_desk.cases.refresh()
+    before = [r.id for r in demo_desk.cases.query()]
+    demo_desk.cases.index.close()
+    moved = tmp_path / "moved"
+    demo_desk.root.rename(moved)
+    desk = core.open_desk(moved)
+    assert desk.cases.refresh() == 0
+    rows = desk.cases.query()
+    assert [r.id for r in rows] == before
+    assert all(Path(r.path).is_relative_to(moved) and Path(r.path).exists() for r in rows)
+    desk.cases.index.close()
+
+
+def copy_without_times(source: Path, target: Path) -> None:
+    """As ``cp -r`` copies: new inodes, and every file and directory modified now."""
+    shutil.copytree(source, target, copy_function=shutil.copyfile)
+    for directory, _dirs, _files in os.walk(target):
+        os.utime(directory)
+
+
+def test_a_copied_desk_compares_its_files_instead_of_parsing_them(demo_desk: core.Desk,
+                                                                  tmp_path: Path) -> None:
+    """``cp -r`` gives every file a new inode and time: the bytes decide what is parsed."""
+    demo_desk.cases.refresh()
+    demo_desk.cases.index.close()
+    copy = tmp_path / "copy"
+    copy_without_times(demo_desk.root, copy)
+    changed = next(core.open_desk(copy).cases.paths())
+    replacement = changed.with_suffix(".new")
+    replacement.write_bytes(changed.read_bytes().replace(b'description = "',
+                                                         b'description = "X'))
+    replacement.replace(changed)
+    desk = core.open_desk(copy)
+    assert desk.cases.refresh() == 1
+    assert desk.cases.refresh() == 0
+    rows = desk.cases.query(text=f"{changed.stem}")
+    assert [Path(r.path) for r in rows] == [changed]
+    assert desk.cases.get(changed.stem).description.startswith("X")
+    desk.cases.index.close()
+
+
+def test_a_case_written_through_the_store_is_known_by_its_bytes(empty_desk: core.Desk,
+                                                                 tmp_path: Path) -> None:
+    case = empty_desk.cases.create(core.Category.GROCERIES, operator="wang")
+    empty_desk.cases.act(case, core.Action.DISPATCH, operator="wang")
+    empty_desk.cases.index.close()
+    copy = tmp_path / "copy"
+    copy_without_times(empty_desk.root, copy)
+    desk = core.open_desk(copy)
+    assert desk.cases.refresh() == 0
+    assert desk.cases.query()[0].status is core.CaseStatus.DISPATCHED
+    desk.cases.index.close()
+
+
+def test_an_index_of_an_older_format_is_rebuilt(demo_desk: core.Desk) -> None:
+    demo_desk.cases.refresh()
+    demo_desk.cases.index.db.execute("UPDATE meta SET value = ? WHERE key = 'format'",
+                                     (str(INDEX_FORMAT - 1),))
+    demo_desk.cases.index.close()
+    desk = core.open_desk(demo_desk.root)
+    assert desk.cases.refresh() == len(list(desk.cases.paths()))
+    desk.cases.index.close()
+
+
+def test_paths_in_the_index_are_relative_to_the_cases_directory(demo_desk: core.Desk) -> None:
+    demo_desk.cases.refresh()
+    stored = [p for (p,) in demo_desk.cases.index.db.execute("SELECT path FROM cases")]
+    assert stored and all(not os.path.isabs(p) and p.count("/") == 3 for p in stored)
+    db = sqlite3.connect(demo_desk.root / ".index" / "cases.sqlite3")
+    assert all(not os.path.isabs(p) for (p,) in db.execute("SELECT path FROM dirs"))
+    db.close()
+
+
+def test_a_decoder_that_cannot_be_sent_to_workers_is_run_here(demo_desk: core.Desk) -> None:
+    index: CaseIndex = demo_desk.cases.index
+    total = len(list(demo_desk.cases.paths()))
+    assert index.refresh(lambda path, raw: decode_case(path, raw), workers=2,
+                         parallel_from=1) == total
