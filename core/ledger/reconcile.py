@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import core.identity as identity
-from core.ledger.files import Batch, batch_paths, read_batch
+from core.ledger.files import Batch, batch_paths
 from core.ledger.matching import INVOICE_DUE_DAYS, RECEIPT_DUE_DAYS, Reconciler
 from core.ledger.periods import load_closes
 from core.ledger.results import Match, MoneyTotals, OpenItem, Reconciliation, Scope
@@ -62,7 +62,7 @@ __all__ = [
 
 def reconcile_records(
     root: Path,
-    batches: Iterable[Batch],
+    batches: Iterable[Batch | Path],
     *,
     catalogue: Mapping[str, CatalogueItem],
     zone: tzinfo,
@@ -73,13 +73,17 @@ def reconcile_records(
     scope: Scope | None = None,
     as_of: datetime | None = None,
 ) -> Reconciliation:
-    """Reconcile ``batches`` read from the desk at ``root``, in this process."""
+    """Reconcile ``batches`` read from the desk at ``root`` (or batch files, read here), in
+    this process."""
     reconciler = Reconciler(root, catalogue=catalogue, zone=zone, price_lists=price_lists,
                             closes=load_closes(root, tuple(supervisors)), start=start, end=end,
                             scope=scope, as_of=as_of)
     with _cycles_not_collected():
         for batch in batches:
-            reconciler.add_batch(batch)
+            if isinstance(batch, Path):
+                reconciler.add_file(batch)
+            else:
+                reconciler.add_batch(batch)
         return reconciler.finish()
 
 
@@ -94,7 +98,7 @@ def reconcile(
     """Reconcile every ledger of ``desk`` for a period and a scope, reading its batch files in
     order in this process."""
     return reconcile_records(
-        desk.root, map(read_batch, batch_paths(desk.root)), catalogue=desk.catalogue,
+        desk.root, batch_paths(desk.root), catalogue=desk.catalogue,
         zone=desk.settings.zone, price_lists=desk.price_lists,
         supervisors=identity.supervisors(desk), start=start, end=end, scope=scope, as_of=as_of)
 
