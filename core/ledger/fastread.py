@@ -22,6 +22,8 @@ import attrs
 from core.ledger.records import (
     KINDS,
     Record,
+    Source,
+    StockReceipt,
     check_aware,
     check_non_negative,
     check_not_zero,
@@ -221,9 +223,16 @@ def _record_reader(cls: type[Record]) -> _Reader:
         record: Record = build(match.groups())
         return record
 
-    # Record's own check after construction concerns only ``reverses``
-    direct = checked and cls.__attrs_post_init__ is Record.__attrs_post_init__
+    # Record's own check after construction concerns only ``reverses``; a kind with a check of
+    # its own is direct only where :data:`_BUILT` names what the check needs
+    direct = checked and (cls.__attrs_post_init__ is Record.__attrs_post_init__
+                          or cls.KIND in _BUILT)
     return _Reader(read, fullmatch, build, values, direct)
+
+
+#: kinds whose check after construction needs a field only some records have: those are built.
+#: A stock receipt is a donation only if it names its donor (see :class:`StockReceipt`).
+_BUILT: dict[str, tuple[str, str]] = {StockReceipt.KIND: ("source", Source.DONATION.value)}
 
 
 #: each kind's fields in the order a batch line holds them (the writer uses it too)
@@ -312,7 +321,8 @@ def read_fast_rows(stem: str, text: str, direct: Set[str]) -> tuple[list[Row], i
             groups = match.groups()
             if groups[0] != prefix + str(number):  # the id is the first field
                 return None
-            if kind in direct and not groups[_REVERSES[kind]]:
+            if kind in direct and not groups[_REVERSES[kind]] and (
+                    kind not in _BUILT or groups[_BUILT_AT[kind]] != _BUILT[kind][1]):
                 append((kind, reader.values(groups)))
             else:
                 append(reader.build(groups))
@@ -322,6 +332,7 @@ def read_fast_rows(stem: str, text: str, direct: Set[str]) -> tuple[list[Row], i
 
 
 _REVERSES = {kind: field_index(kind, "reverses") for kind in KINDS}
+_BUILT_AT = {kind: field_index(kind, name) for kind, (name, _value) in _BUILT.items()}
 
 
 def read_fast_wanted(stem: str, text: str, wanted: Callable[[str, str], bool]

@@ -18,6 +18,7 @@ from core.ledger.findings import Finding, finding, yuan
 from core.ledger.periods import ClosedPeriods
 from core.ledger.records import (
     Collection,
+    Decision,
     Invoice,
     Iou,
     Receipt,
@@ -31,7 +32,8 @@ from core.problems import Problem
 from core.reference import CatalogueItem
 
 #: the kinds :meth:`Fold.add_file` takes from their field values: most of a busy ledger
-_DIRECT = frozenset({"collection", "stock_issue", "stock_return"})
+_DIRECT = frozenset({"collection", "iou", "stock_receipt", "stock_issue", "stock_return",
+                     "approval"})
 assert _DIRECT <= DIRECT_KINDS
 
 
@@ -48,6 +50,10 @@ _I_STORE, _I_ITEM, _I_QUANTITY, _I_REQUEST, _I_UNIT = _places(
     "stock_issue", "store", "item", "quantity", "request", "unit")
 _R_ISSUE, _R_STORE, _R_ITEM, _R_QUANTITY = _places(
     "stock_return", "issue", "store", "item", "quantity")
+_G_STORE, _G_ITEM, _G_QUANTITY = _places("stock_receipt", "store", "item", "quantity")
+_A_REQUEST, _A_DECISION = _places("approval", "request", "decision")
+_O_AMOUNT, _O_HOUSEHOLD, _O_WORKER, _O_COMMUNITY, _O_SUPERMARKET, _O_ROUND = _places(
+    "iou", "amount_fen", "household", "grid_worker", "community", "supermarket", "round")
 
 class Fold:
     """Fold ledger records one at a time; see :mod:`core.ledger.reconcile`."""
@@ -165,13 +171,23 @@ class Fold:
 
     def _stock_values(self, kind: str, v: tuple[Any, ...], at: float, path: Path, line: int
                       ) -> None:
-        """:meth:`add` of a stock issue or return that reverses nothing, from its values."""
+        """:meth:`add` of a record of a kind in :data:`_DIRECT` but a collection, from its
+        values."""
         if kind == "stock_issue":
             self.stock.issue(v[_ID], at, v[_I_STORE], v[_I_ITEM], v[_I_QUANTITY],
                              v[_I_REQUEST], v[_I_UNIT], path, line, self._ordinal(at))
-        else:
+        elif kind == "stock_receipt":
+            self.stock.receive(v[_G_STORE], v[_G_ITEM], v[_G_QUANTITY], self._ordinal(at))
+        elif kind == "stock_return":
             self.stock.take_return(v[_ID], v[_R_ISSUE], v[_R_STORE], v[_R_ITEM],
                                    v[_R_QUANTITY], path, line, self._ordinal(at))
+        elif kind == "approval":
+            self.stock.approve(v[_ID], v[_A_REQUEST], at, v[_A_DECISION] is Decision.APPROVED)
+        else:
+            in_period = (self._from is None or at >= self._from) and (
+                self._to is None or at < self._to)
+            self._iou(v[_ID], at, v[_O_AMOUNT], v[_O_HOUSEHOLD], v[_O_WORKER], v[_O_COMMUNITY],
+                      v[_O_SUPERMARKET], v[_O_ROUND], path, line, in_period)
 
     def _ordinal(self, at: float) -> int:
         """The day (in the desk's zone) of POSIX time ``at``, as a date ordinal.
@@ -210,12 +226,8 @@ class Fold:
             if in_period:
                 self._collection(record, at, path, line)
         elif isinstance(record, Iou):
-            if self._to is None or at < self._to:  # IOUs stay open across periods until settled
-                entry = self._entry(record, at, path, line)
-                self._ious[record.id] = entry
-                if in_period:
-                    self._group(record.community, record.supermarket, record.round).ious.append(
-                        entry)
+            self._iou(record.id, at, record.amount_fen, record.household, record.grid_worker,
+                      record.community, record.supermarket, record.round, path, line, in_period)
         elif isinstance(record, Settlement):
             if self._to is None or at < self._to:
                 self._settlements.append(SettlementEntry(
@@ -268,10 +280,16 @@ class Fold:
     def _s(self, value: str) -> str:
         return self._intern.setdefault(value, value)
 
-    def _entry(self, record: Collection | Iou, at: float, path: Path, line: int) -> Entry:
-        s = self._s
-        return Entry(record.id, record.amount_fen, at, path, line, s(record.household),
-                      s(record.grid_worker), s(record.community), s(record.supermarket))
+    def _iou(self, record_id: str, at: float, amount: int, household: str, grid_worker: str,
+             community: str, supermarket: str, round_: str, path: Path, line: int,
+             in_period: bool) -> None:
+        if self._to is None or at < self._to:  # IOUs stay open across periods until settled
+            s = self._s
+            entry = Entry(record_id, amount, at, path, line, s(household), s(grid_worker),
+                          s(community), s(supermarket))
+            self._ious[record_id] = entry
+            if in_period:
+                self._group(community, supermarket, round_).ious.append(entry)
 
     def _group(self, community: str, supermarket: str, round_: str) -> Group:
         key = (community, supermarket, round_)

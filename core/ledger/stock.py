@@ -138,10 +138,18 @@ class StockBook:
             self.take_return(record.id, record.issue, record.store, record.item, record.quantity,
                              path, line, day, sign)
             return
-        self.records += 1
         if isinstance(record, StockReceipt):
-            self._day(record.store, record.item, day).received += sign * record.quantity
-        elif isinstance(record, StockAdjust):
+            self.receive(record.store, record.item, sign * record.quantity, day)
+            return
+        if isinstance(record, Approval):
+            if sign > 0:
+                self.approve(record.id, record.request, record.time.timestamp(),
+                             record.decision is Decision.APPROVED)
+            else:
+                self.records += 1
+            return
+        self.records += 1
+        if isinstance(record, StockAdjust):
             totals = self._day(record.store, record.item, day)
             totals.adjusted += sign * record.quantity
             if sign > 0:
@@ -154,18 +162,24 @@ class StockBook:
             if sign > 0:
                 self.counts.append((record.store, record.item, day, record.quantity, record.id,
                                     path, line))
-        elif isinstance(record, SupplyRequest):
-            if sign > 0:
-                asked: dict[str, int] = {}
-                for request_line in record.lines:
-                    item = self._intern.setdefault(request_line.item, request_line.item)
-                    asked[item] = asked.get(item, 0) + request_line.quantity
-                self.requests[record.id] = _Request(record.id, record.head, record.unit, asked,
-                                                    path, line)
-        elif isinstance(record, Approval) and sign > 0:
-            request = self._intern.setdefault(record.request, record.request)
-            self.approvals.append(_Approval(record.id, request, record.time.timestamp(),
-                                            record.decision is Decision.APPROVED))
+        elif isinstance(record, SupplyRequest) and sign > 0:
+            asked: dict[str, int] = {}
+            for request_line in record.lines:
+                item = self._intern.setdefault(request_line.item, request_line.item)
+                asked[item] = asked.get(item, 0) + request_line.quantity
+            self.requests[record.id] = _Request(record.id, record.head, record.unit, asked,
+                                                path, line)
+
+    def receive(self, store: str, item: str, quantity: int, day: int) -> None:
+        """Take a stock receipt (its fields) on ``day``; a reversal's ``quantity`` negative."""
+        self.records += 1
+        self._day(store, item, day).received += quantity
+
+    def approve(self, record_id: str, request: str, at: float, approved: bool) -> None:
+        """Take an approval (its fields) of ``request`` made at POSIX time ``at``."""
+        self.records += 1
+        request = self._intern.setdefault(request, request)
+        self.approvals.append(_Approval(record_id, request, at, approved))
 
     def issue(self, record_id: str, at: float, store: str, item: str, quantity: int,
               request: str, unit: str, path: Path, line: int, day: int, sign: int = 1) -> None:

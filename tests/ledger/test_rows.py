@@ -66,6 +66,8 @@ def _fields(kind: str, community: int, amount: int, at: datetime, fee: int, note
                                          unit_price_fen=3000 + fee),), note=note)
     where = dict(time=at, store="depot", item=item, quantity=amount, note=note)
     if kind == "stock_receipt":
+        if fee:
+            return dict(where, source=L.Source.DONATION, donor="红十字会", keeper="k")
         return dict(where, source=L.Source.PURCHASE, keeper="k")
     if kind == "stock_issue":
         return dict(where, unit="u", signed_by="s", request=f"20261116-0001-{amount % 3 + 1}")
@@ -179,3 +181,15 @@ def test_reconciling_files_equals_reconciling_their_records(
         assert by_files.finish() == by_records.finish()
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def test_a_donation_without_its_donor_is_not_taken_from_its_fields() -> None:
+    """A stock receipt's own check (a donation names its donor) runs after construction: a
+    hand-edited donation without one sends the file down the exact path, which says where."""
+    donation = _record("stock_receipt", 1, _fields("stock_receipt", 0, 5, START, 150, ""))
+    data = encode_batch(PATH.stem, [donation]).decode()
+    assert read_fast_rows(PATH.stem, data, DIRECT_KINDS) is not None
+    edited = data.replace(', donor = "红十字会"', "")
+    assert edited != data
+    assert read_fast_rows(PATH.stem, edited, DIRECT_KINDS) is None
+    assert read_fast(PATH.stem, edited) is None
