@@ -13,15 +13,17 @@ import enum
 import re
 import types
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple, TypeAlias
 
 import attrs
 
 from core.ledger.records import (
     KINDS,
     Record,
+    Source,
+    StockReceipt,
     check_aware,
     check_non_negative,
     check_not_zero,
@@ -52,7 +54,10 @@ _DATETIME = (r"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{
              r"(?:Z|[+-][0-9]{2}:[0-9]{2}))")
 _DATE = r"([0-9]{4}-[0-9]{2}-[0-9]{2})"
 _STR_LIST = f'(\\[(?:"{_TEXT}"(?:, "{_TEXT}")*)?\\])'
-_TABLE = f'\\{{(?:[^{{}}\\[\\]"\\n]|"{_TEXT}")*\\}}'
+_PLAIN = r'[^{}\[\]"\n]'
+# text and quoted strings in any order, "unrolled" (plain* (string plain*)*): the same strings as
+# (plain|string)*, without trying an alternative at every character
+_TABLE = f'\\{{{_PLAIN}*(?:"{_TEXT}"{_PLAIN}*)*\\}}'
 _TABLE_LIST = f"(\\[(?:{_TABLE}(?:, {_TABLE})*)?\\])"
 _STRINGS_IN = re.compile(r'"([^"]*)"')
 _ID = r"(?:[A-Z][A-Z0-9]{1,5}-)?[0-9]{8}-[0-9]{4,6}-[0-9]{1,7}"
@@ -113,7 +118,7 @@ def _pattern_for(tp: Any) -> tuple[str, Convert | None, bool]:
 
 def _table_reader(cls: type) -> Convert:
     attrs.resolve_types(cls)
-    pattern, build = _compile(cls, [f.name for f in attrs.fields(cls)], "")
+    pattern, build, _values, _checked = _compile(cls, [f.name for f in attrs.fields(cls)], "")
     element = re.compile(pattern)
 
     def read(text: str) -> tuple[Any, ...]:
@@ -134,14 +139,24 @@ def _table_reader(cls: type) -> Convert:
     return read
 
 
-def _compile(cls: type, names: Sequence[str], head: str
-             ) -> tuple[str, Callable[[Sequence[str | None]], Any]]:
-    """The pattern of an inline table of ``cls`` and a constructor taking its groups."""
+class _Compiled(NamedTuple):
+    pattern: str
+    #: the instance from the pattern's groups, checked by the validators the pattern does not state
+    build: Callable[[Sequence[str | None]], Any]
+    #: what the instance's fields would be, in order, as a tuple: no instance, no validator
+    values: Callable[[Sequence[str | None]], tuple[Any, ...]]
+    #: whether the pattern states every field's validator (``values`` then checks all of them)
+    checked: bool
+
+
+def _compile(cls: type, names: Sequence[str], head: str) -> _Compiled:
+    """The pattern of an inline table of ``cls``, a constructor taking its groups, and more."""
     fields = attrs.fields_dict(cls)
     parts = [re.escape(head)] if head else []
     namespace: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__,
                                  "_cls": cls}
     body = ["def build(g):", "    self = _new(_cls)"]
+    expressions: list[str] = []
     for index, name in enumerate(names):
         field = fields[name]
         value, convert, optional = _pattern_for(field.type)
@@ -166,6 +181,7 @@ def _compile(cls: type, names: Sequence[str], head: str
             namespace[f"_d{index}"] = field.default if has_default else None
             expression = f"(_d{index} if g[{index}] is None else {expression})"
         body.append(f"    _set(self, {name!r}, {expression})")
+        expressions.append(expression)
     for index, name in enumerate(names):
         if f"_v{index}" in namespace:
             body.append(f"    _v{index}(self, _f{index}, self.{name})")
@@ -175,15 +191,29 @@ def _compile(cls: type, names: Sequence[str], head: str
     missing = set(fields) - set(names)
     if missing:
         raise TypeError(f"{cls.__name__}: fields not in the written order: {sorted(missing)}")
+    checked = not any(f"_v{index}" in namespace for index in range(len(names)))
+    body.append("def values(g):")
+    body.append(f"    return ({', '.join(expressions)},)")
     exec("\n".join(body), namespace)  # code generated from the field list above
-    return r"\{" + "".join(parts) + r"\}", namespace["build"]
+    return _Compiled(r"\{" + "".join(parts) + r"\}", namespace["build"], namespace["values"],
+                     checked)
 
 
-def _record_reader(cls: type[Record]
-                   ) -> tuple[Callable[[str], Record | None], Callable[[str], object]]:
-    """A kind's reader of one line, and the test alone (a match or None)."""
+class _Reader(NamedTuple):
+    """How a kind's line is read."""
+
+    read: Callable[[str], Record | None]
+    fullmatch: Callable[[str], re.Match[str] | None]
+    build: Callable[[Sequence[str | None]], Record]
+    values: Callable[[Sequence[str | None]], tuple[Any, ...]]
+    #: the pattern checks all that constructing a record that reverses nothing would check
+    direct: bool
+
+
+def _record_reader(cls: type[Record]) -> _Reader:
+    """A kind's reader of one line, its test alone (a match or None), and its parts."""
     attrs.resolve_types(cls)
-    pattern, build = _compile(cls, FIELD_ORDER[cls], f'kind = "{cls.KIND}"')
+    pattern, build, values, checked = _compile(cls, FIELD_ORDER[cls], f'kind = "{cls.KIND}"')
     fullmatch = re.compile(r"  " + pattern + r",?[ \t]*").fullmatch
 
     def read(line: str) -> Record | None:
@@ -193,14 +223,36 @@ def _record_reader(cls: type[Record]
         record: Record = build(match.groups())
         return record
 
-    return read, fullmatch
+    # Record's own check after construction concerns only ``reverses``; a kind with a check of
+    # its own is direct only where :data:`_BUILT` names what the check needs
+    direct = checked and (cls.__attrs_post_init__ is Record.__attrs_post_init__
+                          or cls.KIND in _BUILT)
+    return _Reader(read, fullmatch, build, values, direct)
+
+
+#: kinds whose check after construction needs a field only some records have: those are built.
+#: A stock receipt is a donation only if it names its donor (see :class:`StockReceipt`).
+_BUILT: dict[str, tuple[str, str]] = {StockReceipt.KIND: ("source", Source.DONATION.value)}
 
 
 #: each kind's fields in the order a batch line holds them (the writer uses it too)
 FIELD_ORDER: dict[type[Record], tuple[str, ...]] = {cls: field_order(cls) for cls in KINDS.values()}
 _READERS = {kind: _record_reader(cls) for kind, cls in KINDS.items()}
-_FAST: dict[str, Callable[[str], Record | None]] = {k: r[0] for k, r in _READERS.items()}
-_MATCHES: dict[str, Callable[[str], object]] = {k: r[1] for k, r in _READERS.items()}
+_FAST: dict[str, Callable[[str], Record | None]] = {k: r.read for k, r in _READERS.items()}
+_MATCHES: dict[str, Callable[[str], object]] = {k: r.fullmatch for k, r in _READERS.items()}
+#: kinds :func:`read_fast_rows` can give as field values instead of records
+DIRECT_KINDS = frozenset(k for k, r in _READERS.items() if r.direct)
+
+
+def field_index(kind: str, name: str) -> int:
+    """Where field ``name`` of ``kind`` is in the values :func:`read_fast_rows` gives."""
+    return FIELD_ORDER[KINDS[kind]].index(name)
+
+
+def record_of(kind: str, values: Sequence[Any]) -> Record:
+    """The record whose fields are ``values`` (as :func:`read_fast_rows` gives them)."""
+    cls = KINDS[kind]
+    return cls(**dict(zip(FIELD_ORDER[cls], values, strict=True)))
 
 
 _HEADER = re.compile(r"# [^\n]*\nschema_version = 1\nrecord = \[\n")
@@ -232,6 +284,55 @@ def read_fast(stem: str, text: str) -> tuple[tuple[Record, ...], int] | None:
     except (ValueError, TypeError):
         return None  # a validator objected: let the exact path say where and why
     return tuple(records), text.count("\n", 0, header.end()) + 1
+
+
+#: a record, or a record not built: its kind and its fields' values in :data:`FIELD_ORDER`
+Row: TypeAlias = Record | tuple[str, tuple[Any, ...]]
+
+
+def read_fast_rows(stem: str, text: str, direct: Set[str]) -> tuple[list[Row], int] | None:
+    """As :func:`read_fast`, but a record of a kind in ``direct`` (a subset of
+    :data:`DIRECT_KINDS`) that reverses nothing comes as ``(kind, values)`` and is not built.
+
+    Such a record's pattern states every check its construction would make (a reversing record
+    is built: it must give its reason), and the values are converted as the record's fields
+    would be, so a file gives rows exactly when :func:`read_fast` gives records, and the values
+    equal the records' fields.
+    """
+    header = _HEADER.match(text)
+    if header is None or not text.endswith("\n]\n"):
+        return None
+    lines = text[header.end() : -3].split("\n")
+    rows: list[Row] = []
+    append = rows.append
+    prefix = f"{stem}-"
+    readers = _READERS
+    try:
+        for number, line in enumerate(lines, start=1):
+            if not line.startswith(_RECORD_START):
+                return None
+            kind = line[11 : line.find('"', 11)]
+            reader = readers.get(kind)
+            if reader is None:
+                return None
+            match = reader.fullmatch(line)
+            if match is None:
+                return None
+            groups = match.groups()
+            if groups[0] != prefix + str(number):  # the id is the first field
+                return None
+            if kind in direct and not groups[_REVERSES[kind]] and (
+                    kind not in _BUILT or groups[_BUILT_AT[kind]] != _BUILT[kind][1]):
+                append((kind, reader.values(groups)))
+            else:
+                append(reader.build(groups))
+    except (ValueError, TypeError):
+        return None  # a validator or a conversion objected: the exact path says where and why
+    return rows, text.count("\n", 0, header.end()) + 1
+
+
+_REVERSES = {kind: field_index(kind, "reverses") for kind in KINDS}
+_BUILT_AT = {kind: field_index(kind, name) for kind, (name, _value) in _BUILT.items()}
 
 
 def read_fast_wanted(stem: str, text: str, wanted: Callable[[str, str], bool]

@@ -45,7 +45,7 @@ import os
 import re
 import tomllib
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from contextlib import AbstractContextManager
 from datetime import date, datetime, tzinfo
 from pathlib import Path
@@ -53,7 +53,7 @@ from typing import Any
 
 import attrs
 
-from core.ledger.fastread import FACTORY, FIELD_ORDER, read_fast
+from core.ledger.fastread import FACTORY, FIELD_ORDER, Row, read_fast, read_fast_rows
 from core.ledger.records import (
     KINDS,
     RECORD_ID_PATTERN,
@@ -282,6 +282,21 @@ def read_batch(path: Path) -> Batch:
     if data is None:
         return Batch(path, (), (), (problem,) if problem else ())
     return decode_batch(path, data)
+
+
+def read_batch_rows(path: Path, direct: Set[str]) -> Batch | tuple[list[Row], int]:
+    """The rows of a batch file in the layout :func:`encode_batch` writes and its first
+    record's line (see :func:`core.ledger.fastread.read_fast_rows`); any other file read down
+    the exact path as :func:`read_batch` reads it."""
+    data, problem = read_or_problem(path, FileKind.LEDGER)
+    if data is None:
+        return Batch(path, (), (), (problem,) if problem else ())
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return decode_batch(path, data)
+    rows = read_fast_rows(path.stem, text, direct)
+    return rows if rows is not None else _read_exact(path, text)
 
 
 def decode_batch(path: Path, data: bytes) -> Batch:

@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from core.ledger.columns import Entry, Group, InvoiceEntry, ReceiptEntry, SettlementEntry
-from core.ledger.files import Batch
+from core.ledger.fastread import DIRECT_KINDS, field_index, record_of
+from core.ledger.files import Batch, read_batch_rows
 from core.ledger.findings import Finding, finding, yuan
 from core.ledger.periods import ClosedPeriods
 from core.ledger.records import (
     Collection,
+    Decision,
     Invoice,
     Iou,
     Receipt,
@@ -29,6 +31,29 @@ from core.ledger.stock import StockBook
 from core.problems import Problem
 from core.reference import CatalogueItem
 
+#: the kinds :meth:`Fold.add_file` takes from their field values: most of a busy ledger
+_DIRECT = frozenset({"collection", "iou", "stock_receipt", "stock_issue", "stock_return",
+                     "approval"})
+assert _DIRECT <= DIRECT_KINDS
+
+
+def _places(kind: str, *names: str) -> tuple[int, ...]:
+    return tuple(field_index(kind, name) for name in names)
+
+
+# every kind begins with the same head fields (id, uid, time, ...)
+_ID, _TIME = _places("collection", "id", "time")
+_C_AMOUNT, _C_FEE, _C_HOUSEHOLD, _C_WORKER, _C_COMMUNITY, _C_SUPERMARKET, _C_ROUND = _places(
+    "collection", "amount_fen", "fee_fen", "household", "grid_worker", "community",
+    "supermarket", "round")
+_I_STORE, _I_ITEM, _I_QUANTITY, _I_REQUEST, _I_UNIT = _places(
+    "stock_issue", "store", "item", "quantity", "request", "unit")
+_R_ISSUE, _R_STORE, _R_ITEM, _R_QUANTITY = _places(
+    "stock_return", "issue", "store", "item", "quantity")
+_G_STORE, _G_ITEM, _G_QUANTITY = _places("stock_receipt", "store", "item", "quantity")
+_A_REQUEST, _A_DECISION = _places("approval", "request", "decision")
+_O_AMOUNT, _O_HOUSEHOLD, _O_WORKER, _O_COMMUNITY, _O_SUPERMARKET, _O_ROUND = _places(
+    "iou", "amount_fen", "household", "grid_worker", "community", "supermarket", "round")
 
 class Fold:
     """Fold ledger records one at a time; see :mod:`core.ledger.reconcile`."""
@@ -100,6 +125,70 @@ class Fold:
         for record, line in zip(batch.records, batch.lines, strict=True):
             add(record, path, line)
 
+    def add_file(self, path: Path) -> None:
+        """Take the batch file at ``path``: as :meth:`add_batch` of it read, but the records of
+        the commonest kinds, read the fast way, are taken from their fields without being
+        built (:func:`core.ledger.fastread.read_fast_rows`)."""
+        read = read_batch_rows(path, _DIRECT)
+        if isinstance(read, Batch):
+            self.add_batch(read)
+            return
+        rows, line = read
+        add = self.add
+        windows = self._windows
+        start, end = self._from, self._to
+        file = self._file(path)
+        groups = self._groups
+        intern = self._intern.setdefault
+        for row in rows:
+            if not isinstance(row, tuple):
+                add(row, path, line)
+            else:
+                kind, v = row
+                at = v[_TIME].timestamp()
+                if windows and any(w[1] <= at < w[2] for w in windows):
+                    # what :meth:`_check_closed` reads is the record
+                    add(record_of(kind, v), path, line)
+                else:
+                    self._records += 1
+                    if at > self._latest:
+                        self._latest = at
+                    if kind != "collection":
+                        self._stock_values(kind, v, at, path, line)
+                    elif (start is None or at >= start) and (end is None or at < end):
+                        # :meth:`_collection`, in line: most of a ledger is collections
+                        group = groups.get((v[_C_COMMUNITY], v[_C_SUPERMARKET], v[_C_ROUND]))
+                        if group is None:
+                            group = self._group(v[_C_COMMUNITY], v[_C_SUPERMARKET], v[_C_ROUND])
+                        household, worker = v[_C_HOUSEHOLD], v[_C_WORKER]
+                        group.collections.append(v[_ID], v[_C_AMOUNT], at, file, line,
+                                                 intern(household, household),
+                                                 intern(worker, worker))
+                        if v[_C_FEE]:
+                            self._fee(v[_ID], v[_C_FEE], v[_C_COMMUNITY], v[_C_SUPERMARKET],
+                                      v[_C_WORKER], path, line)
+            line += 1
+
+    def _stock_values(self, kind: str, v: tuple[Any, ...], at: float, path: Path, line: int
+                      ) -> None:
+        """:meth:`add` of a record of a kind in :data:`_DIRECT` but a collection, from its
+        values."""
+        if kind == "stock_issue":
+            self.stock.issue(v[_ID], at, v[_I_STORE], v[_I_ITEM], v[_I_QUANTITY],
+                             v[_I_REQUEST], v[_I_UNIT], path, line, self._ordinal(at))
+        elif kind == "stock_receipt":
+            self.stock.receive(v[_G_STORE], v[_G_ITEM], v[_G_QUANTITY], self._ordinal(at))
+        elif kind == "stock_return":
+            self.stock.take_return(v[_ID], v[_R_ISSUE], v[_R_STORE], v[_R_ITEM],
+                                   v[_R_QUANTITY], path, line, self._ordinal(at))
+        elif kind == "approval":
+            self.stock.approve(v[_ID], v[_A_REQUEST], at, v[_A_DECISION] is Decision.APPROVED)
+        else:
+            in_period = (self._from is None or at >= self._from) and (
+                self._to is None or at < self._to)
+            self._iou(v[_ID], at, v[_O_AMOUNT], v[_O_HOUSEHOLD], v[_O_WORKER], v[_O_COMMUNITY],
+                      v[_O_SUPERMARKET], v[_O_ROUND], path, line, in_period)
+
     def _ordinal(self, at: float) -> int:
         """The day (in the desk's zone) of POSIX time ``at``, as a date ordinal.
 
@@ -137,12 +226,8 @@ class Fold:
             if in_period:
                 self._collection(record, at, path, line)
         elif isinstance(record, Iou):
-            if self._to is None or at < self._to:  # IOUs stay open across periods until settled
-                entry = self._entry(record, at, path, line)
-                self._ious[record.id] = entry
-                if in_period:
-                    self._group(record.community, record.supermarket, record.round).ious.append(
-                        entry)
+            self._iou(record.id, at, record.amount_fen, record.household, record.grid_worker,
+                      record.community, record.supermarket, record.round, path, line, in_period)
         elif isinstance(record, Settlement):
             if self._to is None or at < self._to:
                 self._settlements.append(SettlementEntry(
@@ -195,10 +280,16 @@ class Fold:
     def _s(self, value: str) -> str:
         return self._intern.setdefault(value, value)
 
-    def _entry(self, record: Collection | Iou, at: float, path: Path, line: int) -> Entry:
-        s = self._s
-        return Entry(record.id, record.amount_fen, at, path, line, s(record.household),
-                      s(record.grid_worker), s(record.community), s(record.supermarket))
+    def _iou(self, record_id: str, at: float, amount: int, household: str, grid_worker: str,
+             community: str, supermarket: str, round_: str, path: Path, line: int,
+             in_period: bool) -> None:
+        if self._to is None or at < self._to:  # IOUs stay open across periods until settled
+            s = self._s
+            entry = Entry(record_id, amount, at, path, line, s(household), s(grid_worker),
+                          s(community), s(supermarket))
+            self._ious[record_id] = entry
+            if in_period:
+                self._group(community, supermarket, round_).ious.append(entry)
 
     def _group(self, community: str, supermarket: str, round_: str) -> Group:
         key = (community, supermarket, round_)
@@ -222,10 +313,14 @@ class Fold:
             record.id, record.amount_fen, at, self._file(path), line, s(record.household),
             s(record.grid_worker))
         if record.fee_fen:
-            self.emit(record.id, finding(
-                "fee", path, line, record=record.id, amount_fen=record.fee_fen,
-                community=record.community, supermarket=record.supermarket,
-                grid_worker=record.grid_worker, name="代收服务费 collection fee"))
+            self._fee(record.id, record.fee_fen, record.community, record.supermarket,
+                      record.grid_worker, path, line)
+
+    def _fee(self, record_id: str, fee: int, community: str, supermarket: str, grid_worker: str,
+             path: Path, line: int) -> None:
+        self.emit(record_id, finding(
+            "fee", path, line, record=record_id, amount_fen=fee, community=community,
+            supermarket=supermarket, grid_worker=grid_worker, name="代收服务费 collection fee"))
 
     def _check_prices(self, invoice: Invoice, path: Path, line: int) -> None:
         """Each line against the supermarket's own list price (不得加价); the catalogue's price

@@ -21,7 +21,11 @@ Every finding names a record's file and line and suggests the next action; all a
 
 The reconciler is a fold (:class:`Reconciler`): records are added one at a time as batches are
 read, and only the little each later check needs is kept, so a million records reconcile in a few
-seconds and a few hundred megabytes.
+seconds and a few hundred megabytes. Most of a busy ledger (collections, IOUs, stock receipts,
+issues, returns and approvals that reverse nothing, outside signed-off periods) is taken from the
+fields its batch lines give without building the records
+(:func:`core.ledger.fastread.read_fast_rows`, :meth:`Reconciler.add_file`): a record is checked
+by its line's pattern either way, and the fold keeps the same few fields of it.
 
 It reads in one process. Forked worker processes, each folding a run of batch files and merged in
 order, were measured beside one process in the same runs on the shared 2-core development
@@ -45,7 +49,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import core.identity as identity
-from core.ledger.files import Batch, batch_paths, read_batch
+from core.ledger.files import Batch, batch_paths
 from core.ledger.matching import INVOICE_DUE_DAYS, RECEIPT_DUE_DAYS, Reconciler
 from core.ledger.periods import load_closes
 from core.ledger.results import Match, MoneyTotals, OpenItem, Reconciliation, Scope
@@ -62,7 +66,7 @@ __all__ = [
 
 def reconcile_records(
     root: Path,
-    batches: Iterable[Batch],
+    batches: Iterable[Batch | Path],
     *,
     catalogue: Mapping[str, CatalogueItem],
     zone: tzinfo,
@@ -73,13 +77,17 @@ def reconcile_records(
     scope: Scope | None = None,
     as_of: datetime | None = None,
 ) -> Reconciliation:
-    """Reconcile ``batches`` read from the desk at ``root``, in this process."""
+    """Reconcile ``batches`` read from the desk at ``root`` (or batch files, read here), in
+    this process."""
     reconciler = Reconciler(root, catalogue=catalogue, zone=zone, price_lists=price_lists,
                             closes=load_closes(root, tuple(supervisors)), start=start, end=end,
                             scope=scope, as_of=as_of)
     with _cycles_not_collected():
         for batch in batches:
-            reconciler.add_batch(batch)
+            if isinstance(batch, Path):
+                reconciler.add_file(batch)
+            else:
+                reconciler.add_batch(batch)
         return reconciler.finish()
 
 
@@ -94,7 +102,7 @@ def reconcile(
     """Reconcile every ledger of ``desk`` for a period and a scope, reading its batch files in
     order in this process."""
     return reconcile_records(
-        desk.root, map(read_batch, batch_paths(desk.root)), catalogue=desk.catalogue,
+        desk.root, batch_paths(desk.root), catalogue=desk.catalogue,
         zone=desk.settings.zone, price_lists=desk.price_lists,
         supervisors=identity.supervisors(desk), start=start, end=end, scope=scope, as_of=as_of)
 

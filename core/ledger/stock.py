@@ -99,8 +99,8 @@ class _Day:
         self.out_line: int | None = None
         self.out_id = ""
 
-    def took_out(self, record: Record, path: Path, line: int) -> None:
-        self.out_path, self.out_line, self.out_id = path, line, record.id
+    def took_out(self, record_id: str, path: Path, line: int) -> None:
+        self.out_path, self.out_line, self.out_id = path, line, record_id
 
 
 class StockBook:
@@ -118,9 +118,8 @@ class StockBook:
         self.approvals: list[_Approval] = []
         self.records = 0
 
-    def _day(self, record: StockReceipt | StockIssue | StockReturn | StockAdjust | StockCount,
-             day: int) -> _Day:
-        key = (record.store, record.item)
+    def _day(self, store: str, item: str, day: int) -> _Day:
+        key = (store, item)
         by_day = self.days.get(key)
         if by_day is None:
             by_day = self.days[key] = {}
@@ -131,49 +130,77 @@ class StockBook:
 
     def add(self, record: Record, path: Path, line: int, day: int, sign: int = 1) -> None:
         """Take one record dated on ``day`` (an ordinal); ``sign`` -1 for a reversal."""
-        self.records += 1
+        if isinstance(record, StockIssue):
+            self.issue(record.id, record.time.timestamp(), record.store, record.item,
+                       record.quantity, record.request, record.unit, path, line, day, sign)
+            return
+        if isinstance(record, StockReturn):
+            self.take_return(record.id, record.issue, record.store, record.item, record.quantity,
+                             path, line, day, sign)
+            return
         if isinstance(record, StockReceipt):
-            self._day(record, day).received += sign * record.quantity
-        elif isinstance(record, StockIssue):
-            totals = self._day(record, day)
-            totals.issued += sign * record.quantity
+            self.receive(record.store, record.item, sign * record.quantity, day)
+            return
+        if isinstance(record, Approval):
             if sign > 0:
-                totals.took_out(record, path, line)
-                s = self._intern.setdefault
-                self.issues.append(_Issue(record.id, record.time.timestamp(), s(record.store,
-                                          record.store), s(record.item, record.item),
-                                          record.quantity, s(record.request, record.request),
-                                          s(record.unit, record.unit), path, line, day))
-        elif isinstance(record, StockReturn):
-            self._day(record, day).returned += sign * record.quantity
-            if sign > 0:
-                self.returns.append((record.id, record.issue, record.store, record.item, path,
-                                     line))
-        elif isinstance(record, StockAdjust):
-            totals = self._day(record, day)
+                self.approve(record.id, record.request, record.time.timestamp(),
+                             record.decision is Decision.APPROVED)
+            else:
+                self.records += 1
+            return
+        self.records += 1
+        if isinstance(record, StockAdjust):
+            totals = self._day(record.store, record.item, day)
             totals.adjusted += sign * record.quantity
             if sign > 0:
                 if record.quantity < 0:
-                    totals.took_out(record, path, line)
+                    totals.took_out(record.id, path, line)
                 if record.cause.value in LOSS_CAUSES:
                     self.losses.append((record, path, line, day))
         elif isinstance(record, StockCount):
-            self._day(record, day)
+            self._day(record.store, record.item, day)
             if sign > 0:
                 self.counts.append((record.store, record.item, day, record.quantity, record.id,
                                     path, line))
-        elif isinstance(record, SupplyRequest):
-            if sign > 0:
-                asked: dict[str, int] = {}
-                for request_line in record.lines:
-                    item = self._intern.setdefault(request_line.item, request_line.item)
-                    asked[item] = asked.get(item, 0) + request_line.quantity
-                self.requests[record.id] = _Request(record.id, record.head, record.unit, asked,
-                                                    path, line)
-        elif isinstance(record, Approval) and sign > 0:
-            request = self._intern.setdefault(record.request, record.request)
-            self.approvals.append(_Approval(record.id, request, record.time.timestamp(),
-                                            record.decision is Decision.APPROVED))
+        elif isinstance(record, SupplyRequest) and sign > 0:
+            asked: dict[str, int] = {}
+            for request_line in record.lines:
+                item = self._intern.setdefault(request_line.item, request_line.item)
+                asked[item] = asked.get(item, 0) + request_line.quantity
+            self.requests[record.id] = _Request(record.id, record.head, record.unit, asked,
+                                                path, line)
+
+    def receive(self, store: str, item: str, quantity: int, day: int) -> None:
+        """Take a stock receipt (its fields) on ``day``; a reversal's ``quantity`` negative."""
+        self.records += 1
+        self._day(store, item, day).received += quantity
+
+    def approve(self, record_id: str, request: str, at: float, approved: bool) -> None:
+        """Take an approval (its fields) of ``request`` made at POSIX time ``at``."""
+        self.records += 1
+        request = self._intern.setdefault(request, request)
+        self.approvals.append(_Approval(record_id, request, at, approved))
+
+    def issue(self, record_id: str, at: float, store: str, item: str, quantity: int,
+              request: str, unit: str, path: Path, line: int, day: int, sign: int = 1) -> None:
+        """Take a stock issue (its fields, the record need not be built) made at POSIX time
+        ``at`` on ``day``; ``sign`` -1 for a reversal."""
+        self.records += 1
+        totals = self._day(store, item, day)
+        totals.issued += sign * quantity
+        if sign > 0:
+            totals.took_out(record_id, path, line)
+            s = self._intern.setdefault
+            self.issues.append(_Issue(record_id, at, s(store, store), s(item, item), quantity,
+                                      s(request, request), s(unit, unit), path, line, day))
+
+    def take_return(self, record_id: str, issue: str, store: str, item: str, quantity: int,
+                    path: Path, line: int, day: int, sign: int = 1) -> None:
+        """Take a stock return (its fields) on ``day``; ``sign`` -1 for a reversal."""
+        self.records += 1
+        self._day(store, item, day).returned += sign * quantity
+        if sign > 0:
+            self.returns.append((record_id, issue, store, item, path, line))
 
     # --- checks --------------------------------------------------------------------------------
 
