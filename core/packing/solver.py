@@ -8,6 +8,7 @@ from collections.abc import Sized
 import attrs
 
 from core.packing.bounds import Bounded, l2, vector_bound
+from core.packing.completion import complete
 from core.packing.heuristics import Bins, Instance, constructive, first_fit_decreasing
 from core.packing.improve import improve
 
@@ -29,6 +30,8 @@ class Solution(Bounded):
 MIN_CONSTRUCTION_SECONDS = 1.0
 #: the search for a better lower bound may run this long past the time limit
 BOUND_SECONDS = 0.25
+#: the part of the search's time given to bin completion; the rest goes to the local search
+COMPLETION_SHARE = 0.25
 
 
 def construction_deadline(end: float, time_limit: float) -> float:
@@ -45,6 +48,15 @@ def bound_deadline(end: float, construct_by: float) -> float:
     """When the search for a better lower bound stops: soon after ``end``, so that on a list too
     long for it the constructions still get their time."""
     return min(construct_by, end + BOUND_SECONDS)
+
+
+def _seed(inst: Instance, partial: Bins) -> Bins:
+    """``partial`` with the items it leaves out packed after it, first fit decreasing."""
+    placed = {i for b in partial for i in b}
+    rest = [i for i in range(inst.n) if i not in placed]
+    sub = Instance(tuple(inst.w1[i] for i in rest), tuple(inst.w2[i] for i in rest), inst.c1,
+                   inst.c2)
+    return [list(b) for b in partial] + [[rest[i] for i in b] for b in first_fit_decreasing(sub)]
 
 
 def lower_bound(inst: Instance, deadline: float | None = None) -> int:
@@ -87,6 +99,23 @@ def solve(
         bins = constructive(inst, extras_by, ffd)
         if len(bins) > len(ffd):
             bins = ffd
+    now = time.perf_counter()
+    if len(bins) > lower and end > now:
+        # bin completion first, for a share of the time: it closes tight instances outright and
+        # can prove that no packing into one bin fewer exists (then the count is the optimum)
+        by = now + (end - now) * COMPLETION_SHARE
+        while len(bins) > lower and time.perf_counter() < by:
+            found = complete(inst, lower, by, seed)
+            if found.bins is not None:
+                bins = found.bins
+            elif found.impossible:
+                lower += 1  # proved: no packing into ``lower`` bins
+            else:
+                # the bins it did fill are a better start for the local search
+                seed_bins = _seed(inst, found.partial)
+                if len(seed_bins) <= len(bins):
+                    bins = seed_bins
+                break
     if len(bins) > lower and end > time.perf_counter():
         bins = improve(inst, bins, lower, end, seed)
     return Solution(bins, lower, len(ffd))
