@@ -18,7 +18,7 @@ from __future__ import annotations
 import random
 import time
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import attrs
 
@@ -98,6 +98,8 @@ def complete(
 MAX_WINDOW = 4
 #: the live items (largest first) among which that item is looked for
 CONSTRAINED_AMONG = 12
+#: up to this many completions of a bin are tried least waste first; beyond, in the items' order
+MAX_SORTED = 64
 
 
 class _Dive:
@@ -210,8 +212,9 @@ class _Dive:
             reach1[j] = (reach1[j + 1] | (reach1[j + 1] << w1[i])) & mask1
             reach2[j] = (reach2[j + 1] | (reach2[j + 1] << w2[i])) & mask2
         chosen: list[int] = [first]
+        Use = Callable[[int, int], bool]
 
-        def extend(j: int, s1: int, s2: int, bin_kind: str) -> bool:
+        def extend(j: int, s1: int, s2: int, bin_kind: str, use: Use) -> bool:
             # can some subset of cand[j:] bring the fill into [lo, cap] in both dimensions?
             lo = lo1 - s1 if lo1 > s1 else 0
             if not (reach1[j] >> lo) & ((1 << (cap1 - s1 - lo + 1)) - 1):
@@ -231,20 +234,43 @@ class _Dive:
                 tried.add((a, b, other))
                 alive[i] = False
                 chosen.append(i)
-                if extend(k + 1, s1 + a, s2 + b, bin_kind or other):
+                if extend(k + 1, s1 + a, s2 + b, bin_kind or other, use):
                     return True
                 chosen.pop()
                 alive[i] = True
-            if s1 >= lo1 and s2 >= lo2:
-                self.bins.append(list(chosen))
-                if len(self.bins) > len(self.deepest):
-                    self.deepest = [list(b) for b in self.bins]
-                if self._fill(bins_left - 1, b1 - (cap1 - s1), b2 - (cap2 - s2)):
-                    return True
-                self.bins.pop()
+            return s1 >= lo1 and s2 >= lo2 and use(s1, s2)
+
+        def descend(members: list[int], s1: int, s2: int) -> bool:
+            self.bins.append(members)
+            if len(self.bins) > len(self.deepest):
+                self.deepest = [list(b) for b in self.bins]
+            if self._fill(bins_left - 1, b1 - (cap1 - s1), b2 - (cap2 - s2)):
+                return True
+            self.bins.pop()
             return False
 
-        if extend(0, 0, 0, kind):
-            return True
+        # the completions, least waste first, when there are few; else in the items' order
+        few: list[tuple[int, list[int], int, int]] = []
+        c1, c2 = self.c1, self.c2
+
+        def collect(s1: int, s2: int) -> bool:
+            few.append(((cap1 - s1) * max(c2, 1) + (cap2 - s2) * c1, list(chosen), s1, s2))
+            return len(few) > MAX_SORTED
+
+        if extend(0, 0, 0, kind, collect):
+            for i in chosen[1:]:
+                alive[i] = True
+            del chosen[1:]
+            if extend(0, 0, 0, kind, lambda s1, s2: descend(list(chosen), s1, s2)):
+                return True
+        else:
+            few.sort(key=lambda completion: completion[0])
+            for _waste, members, s1, s2 in few:
+                for i in members[1:]:
+                    alive[i] = False
+                if descend(members, s1, s2):
+                    return True
+                for i in members[1:]:
+                    alive[i] = True
         alive[first] = True
         return False
