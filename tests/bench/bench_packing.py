@@ -3,6 +3,7 @@
     python tests/bench/bench_packing.py                 # everything (about 25 minutes)
     python tests/bench/bench_packing.py --quick         # every 10th instance, 10,000 orders
     python tests/bench/bench_packing.py --only 1d --every 5 --time-limit 0.5
+    python tests/bench/bench_packing.py --group hard28 --group "class 10"   # those sets only
 
 The instances are read from ``$BAOGONG_BENCH_DATA``, ``--data DIR``, or ``shared/bench-data``
 beside the repository (``../shared/bench-data`` from its root, or one level further up for a
@@ -78,6 +79,16 @@ def two_dimensional(data: Path, every: int) -> Iterator[tuple[str, str, Instance
         bin_ = doc["Objects"][0]
         inst = Instance(tuple(w1), tuple(w2), bin_["Length"], bin_["Height"])
         yield f"class {int(klass):2d}", name, inst, int(optimum)
+
+
+def chosen(
+    instances: Iterator[tuple[str, str, Instance, int]], groups: list[str] | None
+) -> Iterator[tuple[str, str, Instance, int]]:
+    """The instances of the named sets only (all of them without names)."""
+    wanted = {" ".join(g.split()) for g in groups or []}
+    for row in instances:
+        if not wanted or " ".join(row[0].split()) in wanted:
+            yield row
 
 
 def library_bins(inst: Instance) -> int | None:
@@ -316,6 +327,8 @@ def main() -> int:
     parser.add_argument("--data", help="the bench-data folder (holds bpp/)")
     parser.add_argument("--only", choices=["1d", "2d", "orders"], action="append")
     parser.add_argument("--every", type=int, default=1, help="take every Nth instance")
+    parser.add_argument("--group", action="append",
+                        help="only this set (hard28, scholl_1, 'class 10'...); repeatable")
     parser.add_argument("--time-limit", type=float, default=1.0, help="seconds per instance")
     parser.add_argument("--orders", type=int, default=100_000, help="household orders to pack")
     parser.add_argument("--order-time-limit", type=float, default=0.0,
@@ -327,7 +340,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.quick:
         args.every, args.orders = 10, 10_000
-    parts = set(args.only or ["1d", "2d", "orders"])
+    parts = set(args.only or (["1d", "2d"] if args.group else ["1d", "2d", "orders"]))
     data = find_data(args.data)
     print(f"baogong packer benchmark: time limit {args.time_limit:g} s per instance, one core, "
           f"load average {os.getloadavg()[0]:.2f}")
@@ -338,13 +351,13 @@ def main() -> int:
             rows: list[tuple[str, ...]] = []
             groups: dict[str, list[float]] = {}
             if "1d" in parts:
-                found, sums = quality("1-D", one_dimensional(data, args.every), args.time_limit,
-                                      args.verbose)
+                found, sums = quality("1-D", chosen(one_dimensional(data, args.every), args.group),
+                                      args.time_limit, args.verbose)
                 rows += found
                 groups.update(sums)
             if "2d" in parts:
-                found, sums = quality("2-D", two_dimensional(data, args.every), args.time_limit,
-                                      args.verbose)
+                found, sums = quality("2-D", chosen(two_dimensional(data, args.every), args.group),
+                                      args.time_limit, args.verbose)
                 rows += found
                 groups.update(sums)
             header = ("set", "n", "optimal", "FFD (ours) optimal", "binpacking optimal",
