@@ -40,7 +40,7 @@ def _valid(inst: Instance, kinds: list[str] | None, bins: list[list[int]]) -> bo
 @st.composite
 def small_instances(draw: st.DrawFn) -> tuple[Instance, list[str] | None]:
     two = draw(st.booleans())
-    n = draw(st.integers(1, 7))
+    n = draw(st.integers(1, 6))
     w1 = tuple(draw(st.integers(0, 10)) for _ in range(n))
     w2 = tuple(draw(st.integers(0, 10)) for _ in range(n)) if two else (0,) * n
     kinds = draw(st.one_of(st.none(), st.lists(st.sampled_from(["", "food", "chemical"]),
@@ -136,3 +136,13 @@ def test_weight_only_orders_are_proven_optimal() -> None:
     lines = (OrderLine("a"), OrderLine("b"), OrderLine("c", 4), OrderLine("d"))
     packing = packer.pack(HouseholdOrder("o1", "h1", "c1", lines))
     assert packing.count == 4 == packing.lower_bound
+
+
+@settings(max_examples=80, deadline=None)
+@given(small_instances())
+def test_the_bound_solve_proves_never_passes_the_optimum(
+    case: tuple[Instance, list[str] | None]
+) -> None:
+    inst, _kinds = case
+    solution = solve(inst, time_limit=0.05)
+    assert solution.lower_bound <= fewest_bins(inst) <= solution.count
