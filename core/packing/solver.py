@@ -8,7 +8,6 @@ from collections.abc import Sized
 import attrs
 
 from core.packing.bounds import Bounded, l2, vector_bound
-from core.packing.completion import complete
 from core.packing.heuristics import Bins, Instance, constructive, first_fit_decreasing
 from core.packing.improve import improve
 
@@ -30,10 +29,6 @@ class Solution(Bounded):
 MIN_CONSTRUCTION_SECONDS = 1.0
 #: the search for a better lower bound may run this long past the time limit
 BOUND_SECONDS = 0.25
-#: the search's time is shared: bin completion until this part of it, the local search until
-#: the next part, bin completion again for the rest
-COMPLETION_FIRST = 0.1
-LOCAL_SEARCH_UNTIL = 0.8
 
 
 def construction_deadline(end: float, time_limit: float) -> float:
@@ -50,34 +45,6 @@ def bound_deadline(end: float, construct_by: float) -> float:
     """When the search for a better lower bound stops: soon after ``end``, so that on a list too
     long for it the constructions still get their time."""
     return min(construct_by, end + BOUND_SECONDS)
-
-
-def _complete(inst: Instance, bins: Bins, lower: int, by: float, seed: int) -> tuple[Bins, int]:
-    """Bin completion for ``lower`` bins until ``by``: the bins and the bound it leaves.
-
-    A proof that ``lower`` bins cannot hold the items raises the bound by one and the search
-    goes on; a search that runs out of time leaves the bins it filled, followed by the rest
-    packed first fit decreasing, when they are no more than ``bins``: a better start for the
-    local search than the constructions.
-    """
-    while len(bins) > lower and time.perf_counter() < by:
-        found = complete(inst, lower, by, seed)
-        if found.bins is not None:
-            return found.bins, lower
-        if not found.impossible:
-            start = _seed(inst, found.partial)
-            return (start if len(start) <= len(bins) else bins), lower
-        lower += 1
-    return bins, lower
-
-
-def _seed(inst: Instance, partial: Bins) -> Bins:
-    """``partial`` with the items it leaves out packed after it, first fit decreasing."""
-    placed = {i for b in partial for i in b}
-    rest = [i for i in range(inst.n) if i not in placed]
-    sub = Instance(tuple(inst.w1[i] for i in rest), tuple(inst.w2[i] for i in rest), inst.c1,
-                   inst.c2)
-    return [list(b) for b in partial] + [[rest[i] for i in b] for b in first_fit_decreasing(sub)]
 
 
 def lower_bound(inst: Instance, deadline: float | None = None) -> int:
@@ -120,13 +87,6 @@ def solve(
         bins = constructive(inst, extras_by, ffd)
         if len(bins) > len(ffd):
             bins = ffd
-    # a short bin completion first: it closes tight instances outright and can prove that no
-    # packing into fewer bins exists; then the local search; then bin completion again
-    now = time.perf_counter()
-    first = now + (end - now) * COMPLETION_FIRST
-    then = now + (end - now) * LOCAL_SEARCH_UNTIL
-    bins, lower = _complete(inst, bins, lower, first, seed)
-    if len(bins) > lower and then > time.perf_counter():
-        bins = improve(inst, bins, lower, then, seed)
-    bins, lower = _complete(inst, bins, lower, end, seed + 1)
+    if len(bins) > lower and end > time.perf_counter():
+        bins = improve(inst, bins, lower, end, seed)
     return Solution(bins, lower, len(ffd))
