@@ -6,8 +6,9 @@ left, with a completion (a set of other items) whose waste fits the budget left.
 tried fullest-first along the items' order, and a partial completion is cut as soon as no subset
 of the items still to choose from can bring the bin's fill into the allowed window in either
 dimension (checked on big-integer bitsets of subset sums). When the budget is small, as it is when
-the lower bound is tight, most bins have only a few completions and the search is short; on
-instances whose optimum fills every bin exactly (the triplet-like classes) it is decisive.
+the lower bound is tight, most bins have only a few completions and the search is short: on small
+lists (household orders by weight) it finds the packing that meets the bound or proves the bound
+one bin too low within a few hundred nodes.
 
 Dives are limited in nodes and restarted with a perturbed item order and twice the limit, so a
 bad early choice is not searched to exhaustion. Deterministic for a given seed.
