@@ -50,7 +50,7 @@ from core.deskload import (
     load_records,
     load_settings,
 )
-from core.identity import acting_name, group_exists, os_account
+from core.identity import acting_name, group_exists, is_supervisor, os_account
 from core.phones import normalize_phone
 from core.problems import DeskError, Problem
 from core.reference import (
@@ -258,7 +258,8 @@ class Desk:
         in another thread opens its own, for its own index connection)."""
         return CaseStore(self.root, self.settings, functools.partial(acting_name, self),
                          file_mode=self.file_mode, clock=self.clock,
-                         uid_factory=self.uid_factory, route=self.department_for)
+                         uid_factory=self.uid_factory, route=self.department_for,
+                         approver=functools.partial(is_supervisor, self))
 
     def department_for(self, category: Category) -> str:
         """The department a category is routed to: ``desk.toml``'s ``[routing]``, else the
