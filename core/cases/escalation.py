@@ -91,8 +91,8 @@ class ChaseLadder:
 
 #: the tiers ``baogong init`` writes (12345 practice; the seeds name no hours)
 DEFAULT_TIERS = (
-    LadderTier("department", 0, "催办承办单位", "chase the department"),
-    LadderTier("supervisor", 2, "值班长督办", "supervisor on duty"),
+    LadderTier("department", 0, "催办承办单位", "department"),
+    LadderTier("supervisor", 2, "值班长督办", "supervisor"),
     LadderTier("command_post", 24, "指挥部督办", "command post"),
 )
 

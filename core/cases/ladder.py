@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from core.cases.case import DESK_CLOCK, TRANSITIONS, Action, Case, CaseEvent, apply
+from core.cases.case import DESK_CLOCK, TRANSITIONS, Action, Case, CaseEvent, CaseStatus, apply
 from core.cases.escalation import ChaseLadder, LadderTier, ReplyRule
 from core.cases.index import Query
 from core.cases.store import CaseNotFound
@@ -195,3 +195,25 @@ def _write_steps(desk: Desk, case_id: str, now: datetime) -> tuple[list[LadderSt
 
     desk.cases.amend(case_id, change)
     return outcome
+
+
+@attrs.frozen
+class LadderCounts:
+    """The board's counts: cases on each tier of the ladder, and awaiting approval."""
+
+    tiers: tuple[tuple[LadderTier, int], ...]
+    awaiting_approval: int
+
+    @property
+    def shown(self) -> bool:
+        """Whether the desk uses the ladder or approval at all (else the board says nothing)."""
+        return bool(self.tiers) or self.awaiting_approval > 0
+
+
+def ladder_counts(desk: Desk, now: datetime) -> LadderCounts:
+    """How many cases stand on each tier at ``now``, and how many await approval."""
+    ladder = desk.settings.ladder
+    desk.cases.refresh()
+    tiers = tuple(tier_counts(chase_list(desk, now), ladder)) if ladder.tiers else ()
+    waiting = desk.cases.count(Query(status=frozenset({CaseStatus.AWAITING_APPROVAL})))
+    return LadderCounts(tiers, waiting)
