@@ -110,3 +110,30 @@ async def test_the_app_clock_catches_up_when_the_desk_is_live(ladder_desk: Desk)
              if e.action is Action.LADDER]
     assert ("command_post" in {s for _c, s in steps})
     assert len(steps) == len(set(steps))
+
+
+@pytest.mark.parametrize(("language", "refusal"), [("zh", "不能当场办结"),
+                                                  ("en", "cannot be resolved on the spot")])
+async def test_an_operator_resolving_is_told_what_the_closed_loop_asks(
+        ladder_desk: Desk, language: str, refusal: str) -> None:
+    store = ladder_desk.cases
+    fresh = store.create(Category.GROCERIES, operator="wang", created=at(11, 0))
+    complaint = store.create(Category.PRICE_GOUGING, operator="wang", created=at(11, 0))
+    complaint = store.act(complaint, Action.DISPATCH, operator="wang", time=at(11, 5))
+    app = BaogongApp(ladder_desk, operator="wang", language=language, clock=ladder_desk.clock,
+                     cursor_blink=False, poll_interval=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_case(fresh.id)
+        await settle(pilot)
+        await pilot.press("x", *"done", "enter")
+        await settle(pilot)
+        assert any(refusal in str(n.message) for n in app._notifications)
+        app.open_case(complaint.id)
+        await settle(pilot)
+        await pilot.press("x", *"done", "enter")
+        await settle(pilot)
+        waiting = "等待值班长审核" if language == "zh" else "waiting for a supervisor"
+        assert any(waiting in str(n.message) for n in app._notifications)
+    assert store.get(fresh.id).status is CaseStatus.ACCEPTED
+    assert store.get(complaint.id).status is CaseStatus.AWAITING_APPROVAL

@@ -25,6 +25,7 @@ from core.cases.case import (
     TRANSITIONS,
     Action,
     Case,
+    CaseStatus,
     ClosedLoopError,
     Evaluation,
     TransitionError,
@@ -324,7 +325,10 @@ class DetailScreen(Screen[None]):
         self.case = case
         self.show()
         self.refresh_bindings()
-        self.notify(_("Saved: {action}").format(action=action_name(request.action)))
+        if case.status is CaseStatus.AWAITING_APPROVAL:
+            self.notify(_("Resolved: waiting for a supervisor's approval (console 9)"))
+        else:
+            self.notify(_("Saved: {action}").format(action=action_name(request.action)))
         app.after_write()
         if request.reopen and case.evaluation is Evaluation.UNSATISFIED:
             self.reopen_and_chase(case, request.note)
