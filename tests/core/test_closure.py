@@ -106,3 +106,16 @@ def test_a_wrong_escalation_setting_is_a_problem_naming_its_line(
     (problem,) = failed.value.problems
     assert problem.line is not None and problem.line > 4
     assert field in (problem.field or "") + problem.message
+
+
+def test_init_writes_the_ladder_and_closure_a_desk_reads_back(tmp_path: Path) -> None:
+    from core.cases.escalation import DEFAULT_TIERS
+    from core.deskinit import init_desk
+
+    root = init_desk(tmp_path / "new", name="新热线台")
+    text = (root / "desk.toml").read_text(encoding="utf-8")
+    assert "[ladder]" in text and "[closure]" in text
+    desk = core.open_desk(root)
+    assert desk.settings.ladder.tiers == DEFAULT_TIERS
+    assert desk.settings.closure == DEFAULT_CLOSURE
+    desk.cases.index.close()
