@@ -49,6 +49,10 @@ class PlainScrollBarRender(ScrollBarRender):
 ScrollBar.renderer = PlainScrollBarRender
 
 
+#: seconds after start before the desk clock's first run: the first paint does not wait for it
+CLOCK_START_DELAY = 1.0
+
+
 class BaogongApp(App[int]):
     """The desk app. Everything that makes runs differ (clock, operator, blink) is injectable."""
 
@@ -122,7 +126,8 @@ class BaogongApp(App[int]):
         self.poll(first=True)
         if self.poll_interval:
             self.set_interval(self.poll_interval, self.poll)
-            self.run_clock()  # catch up with what fell due while the app was closed
+            # catch up with what fell due while the app was closed, once the first screen is up
+            self.set_timer(CLOCK_START_DELAY, self.run_clock)
             self.set_interval(self.clock_interval, self.run_clock)
         self.set_interval(30, self._tick)
         for problem in self.keymap_problems:

@@ -18,7 +18,7 @@ from core.tick import run_tick
 from tests.console.conftest import SUPERVISOR, at, settle
 from tests.tui.deskfactory import FakeClock, make_desk
 from tui import i18n
-from tui.app import BaogongApp
+from tui.app import CLOCK_START_DELAY, BaogongApp
 
 LADDER = {"tiers": [{"step": t.step, "after_hours": t.after_hours, "name": t.name,
                      "name_en": t.name_en} for t in DEFAULT_TIERS]}
@@ -99,6 +99,11 @@ async def test_a_supervisor_approves_and_sends_back_from_the_queue(ladder_desk: 
 
 
 async def test_the_app_clock_catches_up_when_the_desk_is_live(ladder_desk: Desk) -> None:
+    def steps() -> set[tuple[str, str | None, object]]:
+        return {(c.id, e.step, e.time) for c in ladder_desk.cases for e in c.history
+                if e.action is Action.LADDER}
+
+    before = steps()
     clock = ladder_desk.clock
     assert isinstance(clock, FakeClock)
     clock.advance(hours=30)
@@ -106,10 +111,12 @@ async def test_the_app_clock_catches_up_when_the_desk_is_live(ladder_desk: Desk)
                      cursor_blink=False, poll_interval=60)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-    steps = [(c.id, e.step) for c in ladder_desk.cases for e in c.history
-             if e.action is Action.LADDER]
-    assert ("command_post" in {s for _c, s in steps})
-    assert len(steps) == len(set(steps))
+        await pilot.pause(CLOCK_START_DELAY + 0.5)
+        await settle(pilot)
+    new = steps() - before
+    assert {step for _case, step, _at in new} == {"supervisor", "command_post"}
+    assert all(at <= clock() for _case, _step, at in new)  # type: ignore[operator]
+    assert len({(case, step) for case, step, _at in steps()}) == len(steps())
 
 
 @pytest.mark.parametrize(("language", "refusal"), [("zh", "不能当场办结"),
