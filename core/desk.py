@@ -51,7 +51,7 @@ from core.deskload import (
     load_records,
     load_settings,
 )
-from core.identity import acting_name, group_exists, os_account
+from core.identity import acting_name, group_exists, is_supervisor, os_account
 from core.phones import normalize_phone
 from core.problems import DeskError, Problem
 from core.reference import (
@@ -260,7 +260,7 @@ class Desk:
         return CaseStore(self.root, self.settings, functools.partial(acting_name, self),
                          file_mode=self.file_mode, clock=self.clock,
                          uid_factory=self.uid_factory, route=self.department_for,
-                         site=self.site)
+                         site=self.site, approver=functools.partial(is_supervisor, self))
 
     @property
     def site(self) -> str:

@@ -4,7 +4,9 @@ Like ``git init``, it refuses a directory that already holds anything. What it w
 
 - ``desk.toml``: the name, time zone and language given, the person running ``init`` as the
   first supervisor, the shifts and SLA rules of 12345 practice (the defaults of
-  :class:`core.reference.DeskSettings`, written out so they can be read and changed);
+  :class:`core.reference.DeskSettings`, written out so they can be read and changed), the chase
+  ladder's tiers and which categories need a supervisor's approval to close or may be answered
+  on the spot (:mod:`core.cases.escalation`);
 - ``departments.toml``: the member units the plans name, with the case categories each owns
   (telephone numbers left for the district to fill in);
 - ``levels.toml``: the seeds' thresholds of the emergency levels;
@@ -29,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from core.cases.escalation import DEFAULT_CLOSURE, DEFAULT_TIERS, ChaseLadder
 from core.demo import copy_demo_desk, demo_desk_path
 from core.identity import os_account
 from core.levels.plans import Text
@@ -109,7 +112,8 @@ def _settings(root: Path, name: str, name_en: str, time_zone: str, lang: str, si
         raise DeskError([Problem(root, None, f"--lang must be zh or en, not {lang!r}")])
     try:
         return DeskSettings(name=name, name_en=name_en, time_zone=time_zone,
-                            locale=LANGUAGES[lang], supervisors=(os_account(),), site=site)
+                            locale=LANGUAGES[lang], supervisors=(os_account(),), site=site,
+                            ladder=ChaseLadder(DEFAULT_TIERS), closure=DEFAULT_CLOSURE)
     except ValueError as exc:
         raise DeskError([Problem(root / "desk.toml", None, str(exc))]) from None
 

@@ -25,6 +25,7 @@ STATUS_NAMES: dict[CaseStatus, Text] = {
     CaseStatus.CALLED_BACK: Text("已回访", "called back"),
     CaseStatus.EVALUATED: Text("已评价", "evaluated"),
     CaseStatus.REOPENED: Text("重新办理", "reopened"),
+    CaseStatus.AWAITING_APPROVAL: Text("待审核", "awaiting approval"),
 }
 KIND_NAMES: dict[CaseKind, Text] = {
     CaseKind.REQUEST: Text("需求", "request"),
@@ -75,6 +76,9 @@ ACTION_NAMES: dict[Action, Text] = {
     Action.EVALUATE: Text("评价", "evaluation"),
     Action.REOPEN: Text("重新办理", "reopened"),
     Action.CALL: Text("再次来电", "called again"),
+    Action.LADDER: Text("超时督办", "chase ladder step"),
+    Action.APPROVE: Text("审核通过", "approved"),
+    Action.SEND_BACK: Text("退回重办", "sent back"),
 }
 #: a level in a few words, for a list or a status line (:meth:`Level.label` is the report's)
 LEVEL_NAMES: dict[Level, Text] = {

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
+from core.cases.escalation import ChaseLadder, ClosureRules
 from core.problems import InvalidField
 from core.shifts import DEFAULT_SHIFTS, ShiftTime, check_shifts
 
@@ -261,6 +262,10 @@ class DeskSettings:
     keys: dict[str, str] = attrs.Factory(dict)
     #: ``[[shifts]]`` in desk.toml (班次); see :mod:`core.shifts`
     shifts: tuple[ShiftTime, ...] = attrs.field(default=DEFAULT_SHIFTS, validator=check_shifts)
+    #: ``[ladder]`` and ``[closure]``: the chase ladder and closure approval
+    #: (:mod:`core.cases.escalation`)
+    ladder: ChaseLadder = attrs.field(factory=ChaseLadder)
+    closure: ClosureRules = attrs.field(factory=ClosureRules)
 
     @locale.validator
     def _check_locale(self, attribute: attrs.Attribute[str], value: str) -> None:

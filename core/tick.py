@@ -12,39 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from core.clockrule import ClockRule as ClockRule
+from core.clockrule import Due as Due
+from core.clockrule import RuleOutcome as RuleOutcome
+
 if TYPE_CHECKING:
     from core.desk import Desk
-
-
-@attrs.frozen
-class Due:
-    """A step a rule wrote: on ``subject`` (a case id, a report-up, an allocation request),
-    the ``step`` that fell due (``"chase.department"``), and ``at``, when it fell due (not when
-    it was written)."""
-
-    subject: str
-    step: str
-    at: datetime
-
-
-@attrs.frozen
-class RuleOutcome:
-    """What one run of a rule did: the steps it wrote (``written``), and how many it found
-    ``already_done`` (due and on file from an earlier run)."""
-
-    written: tuple[Due, ...] = ()
-    already_done: int = 0
-
-
-class ClockRule(Protocol):
-    """A clock-driven rule: writes every step due on ``desk`` by ``now`` that is not yet on
-    file, and says what it wrote and what it found done."""
-
-    def __call__(self, desk: Desk, now: datetime) -> RuleOutcome: ...
 
 
 @attrs.frozen
@@ -63,9 +40,11 @@ class TickResult:
 
 
 def rules() -> tuple[ClockRule, ...]:
-    """The desk's clock rules (imported here, on use, so that the rules' modules may import
-    this one's types)."""
-    return ()
+    """The desk's clock rules (imported here, on use; the rules' modules take their types from
+    :mod:`core.clockrule`)."""
+    from core.cases.ladder import ladder_rule
+
+    return (ladder_rule,)
 
 
 def run_tick(desk: Desk, now: datetime, rules_to_run: Sequence[ClockRule] | None = None

@@ -270,6 +270,15 @@ def test_prices_refuse_unreadable_sheets_and_bad_dates(run: Run, tmp_path: Path,
     assert status == 2 and "is not YYYY-MM-DD" in err and len(err.splitlines()) == 1, err
 
 
+def test_tick_refuses_a_time_it_cannot_read(run: Run, tmp_path: Path,
+                                            demo_desk_dir: Path) -> None:
+    for when in ("nan", "11/23 09:00", "2026-13-40T00:00"):
+        status, _, err = run("tick", "--now", when, "--desk", str(demo_desk_dir))
+        assert status == 2 and "--now" in err and len(err.splitlines()) == 1, err
+    status, _, err = run("tick", "--desk", str(tmp_path / "none"))
+    assert status == 2 and "not found" in err
+
+
 def test_init_refuses_an_unusable_directory(run: Run, tmp_path: Path) -> None:
     status, _, err = run("init", str(UNWRITABLE / "desk"))
     assert status == 2 and "cannot write" in err and len(err.splitlines()) == 1, err

@@ -50,6 +50,10 @@ class PlainScrollBarRender(ScrollBarRender):
 ScrollBar.renderer = PlainScrollBarRender
 
 
+#: seconds after start before the desk clock's first run: the first paint does not wait for it
+CLOCK_START_DELAY = 1.0
+
+
 class BaogongApp(App[int]):
     """The desk app. Everything that makes runs differ (clock, operator, blink) is injectable."""
 
@@ -68,6 +72,7 @@ class BaogongApp(App[int]):
         cursor_blink: bool = True,
         poll_interval: float | None = 2.0,
         drafts: DraftStore | None = None,
+        clock_interval: float = 60.0,
     ) -> None:
         super().__init__()
         self.desk = desk
@@ -79,6 +84,10 @@ class BaogongApp(App[int]):
         self.clock: Callable[[], datetime] = clock or desk.cases.now
         self.cursor_blink = cursor_blink
         self.poll_interval = poll_interval
+        #: how often the desk's clock rules run (core.tick) while the desk is live (polled)
+        self.clock_interval = clock_interval
+        self._clock_desk: Desk | None = None
+        self._clock_running = False
         self.animation_level = "none"
         self.reader = CaseSource(desk)
         self.drafts = drafts or DraftStore(desk.root, self.operator, mode=desk.file_mode)
@@ -123,6 +132,9 @@ class BaogongApp(App[int]):
         self.poll(first=True)
         if self.poll_interval:
             self.set_interval(self.poll_interval, self.poll)
+            # catch up with what fell due while the app was closed, once the first screen is up
+            self.set_timer(CLOCK_START_DELAY, self.run_clock)
+            self.set_interval(self.clock_interval, self.run_clock)
         self.set_interval(30, self._tick)
         if self.replicated and self.desk.settings.sync_minutes:
             self.set_interval(self.desk.settings.sync_minutes * 60, self.sync_now)
@@ -202,6 +214,35 @@ class BaogongApp(App[int]):
                 header.refresh()
             if isinstance(screen, QueueScreen) and done < total:
                 screen.refreshed()
+
+    def run_clock(self) -> None:
+        """Run the desk's clock rules up to now in a worker (chase ladder steps...), as
+        ``baogong tick`` does; one run at a time, on a desk object of its own (its own index
+        connection), so the screens' reads never wait for it."""
+        from core.tick import run_tick
+
+        if self._clock_running:
+            return
+        self._clock_running = True
+        if self._clock_desk is None:
+            self._clock_desk = Desk(root=self.desk.root, settings=self.desk.settings,
+                                    clock=self.desk.clock)
+        desk = self._clock_desk
+        now = self.clock()
+
+        def work() -> None:
+            try:
+                result = run_tick(desk, now)
+            except Exception as exc:  # a disk or index error must not end the shift
+                self.call_from_thread(self.notify, f"{_('Cannot run the desk clock')}: {exc}",
+                                      severity="error")
+                return
+            finally:
+                self._clock_running = False
+            if result.written:
+                self.call_from_thread(self.poll)
+
+        self.run_worker(work, thread=True, group="clock", exit_on_error=False)
 
     def show_in_queue(self, case_id: str) -> None:
         """Select ``case_id`` in the queue under the screens on top (a call just put on file)."""

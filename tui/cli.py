@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "clone": "clone",
     "merge-case": "merge_case",
     "site-ids": "site_ids",
+    "tick": "tick",
 }
 
 #: exit status of a command that failed inside baogong (EX_SOFTWARE): not 1 (findings) nor 2

@@ -35,7 +35,9 @@ def keyed_classes() -> list[type]:
     from tui.screens.case_order import CaseOrderDialog
     from tui.screens.console import ReasonDialog
     from tui.screens.console.allocation import AllocationScreen
+    from tui.screens.console.approvals import ApprovalScreen
     from tui.screens.console.board import BoardScreen
+    from tui.screens.console.chase import ChaseListScreen
     from tui.screens.console.ledgers.forms import EntryForm
     from tui.screens.console.ledgers.importing import InvoiceImportDialog
     from tui.screens.console.ledgers.page import LedgersScreen
@@ -63,7 +65,7 @@ def keyed_classes() -> list[type]:
             ConsoleScreen, ReasonDialog, BoardScreen, AllocationScreen, RoundsScreen,
             ReconcileScreen, ReportsScreen, LedgersScreen, EntryForm, InvoiceImportDialog,
             SettlementRunScreen, CaseOrderDialog, PasteListDialog,
-            PricesScreen, HouseholdDialog]
+            PricesScreen, HouseholdDialog, ChaseListScreen, ApprovalScreen]
 
 
 def binding_ids() -> dict[str, Binding]:

@@ -13,7 +13,7 @@ import enum
 import re
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TypeVar
 
 import attrs
@@ -23,7 +23,14 @@ from core.cases.categories import CaseKind as CaseKind
 from core.cases.categories import Category as Category
 from core.cases.categories import CategoryInfo as CategoryInfo
 from core.cases.categories import default_department as default_department
+from core.cases.escalation import ClosureRules
 from core.cases.facts import DeliveryShortfall, PriceReport, ReliefRequest, facts_field
+from core.cases.timelimits import PRIORITY_ORDER as PRIORITY_ORDER
+from core.cases.timelimits import Priority as Priority
+from core.cases.timelimits import callback_due_time as callback_due_time
+from core.cases.timelimits import due_time as due_time
+from core.cases.timelimits import effective_priority as effective_priority
+from core.cases.timelimits import more_urgent as more_urgent
 from core.phones import check_caller_phone
 from core.problems import InvalidField
 from core.reference import (
@@ -41,12 +48,6 @@ _Facts = TypeVar("_Facts", PriceReport | None, DeliveryShortfall | None, ReliefR
 CASE_ID_PATTERN = re.compile(r"^(?:([A-Z][A-Z0-9]{1,5})-)?(\d{8})-(\d{4,6})\Z", re.ASCII)
 
 
-class Priority(enum.StrEnum):
-    URGENT = "urgent"  # 特急
-    HIGH = "high"  # 紧急
-    NORMAL = "normal"  # 一般
-
-
 class CaseStatus(enum.StrEnum):
     ACCEPTED = "accepted"  # 已受理
     DISPATCHED = "dispatched"  # 已派单
@@ -57,6 +58,7 @@ class CaseStatus(enum.StrEnum):
     CALLED_BACK = "called_back"  # 已回访
     EVALUATED = "evaluated"  # 已评价
     REOPENED = "reopened"  # 重新办理
+    AWAITING_APPROVAL = "awaiting_approval"  # 待审核: resolved, waiting for a supervisor
 
     @property
     def is_open(self) -> bool:
@@ -90,6 +92,14 @@ class Action(enum.StrEnum):
     EVALUATE = "evaluate"
     REOPEN = "reopen"
     CALL = "call"  # the caller phoned again about this case (再次来电)
+    LADDER = "ladder"  # a chase ladder step (催办/督办), written by the desk clock
+    APPROVE = "approve"  # a supervisor approves the resolution (审核通过)
+    SEND_BACK = "send_back"  # a supervisor sends the resolution back (退回重办), with a reason
+
+
+#: who ladder steps are written by: the desk's own clock, never an operator (no OS account
+#: name starts with "@")
+DESK_CLOCK = "@clock"
 
 
 _OPEN_WORK = frozenset(
@@ -120,7 +130,11 @@ TRANSITIONS: dict[Action, tuple[frozenset[CaseStatus], CaseStatus | None]] = {
     ),
     Action.REPLY: (_OPEN_WORK, CaseStatus.REPLIED),
     Action.CHASE: (_OPEN_WORK - {CaseStatus.ACCEPTED}, CaseStatus.CHASED),
+    # to AWAITING_APPROVAL instead where the desk's closure rules want a supervisor's approval
     Action.RESOLVE: (_OPEN_WORK, CaseStatus.RESOLVED),
+    Action.LADDER: (_OPEN_WORK, None),
+    Action.APPROVE: (frozenset({CaseStatus.AWAITING_APPROVAL}), CaseStatus.RESOLVED),
+    Action.SEND_BACK: (frozenset({CaseStatus.AWAITING_APPROVAL}), CaseStatus.IN_PROGRESS),
     Action.CALL_BACK: (frozenset({CaseStatus.RESOLVED}), CaseStatus.CALLED_BACK),
     Action.EVALUATE: (frozenset({CaseStatus.CALLED_BACK}), CaseStatus.EVALUATED),
     Action.REOPEN: (
@@ -223,6 +237,8 @@ class CaseEvent:
     status: CaseStatus | None = None
     department: str | None = None
     evaluation: Evaluation | None = None
+    #: of a :attr:`Action.LADDER` event: the ladder tier's step (``desk.toml`` ``[ladder]``)
+    step: str | None = None
 
 
 def _check_facts(instance: Case, attribute: attrs.Attribute[_Facts], value: _Facts) -> None:
@@ -274,7 +290,9 @@ class Case:
 
     @property
     def updated(self) -> datetime:
-        return self.history[-1].time if self.history else self.created
+        """The time of the latest event (a ladder step caught up late carries its due time, so
+        the history is not always in time order)."""
+        return max((e.time for e in self.history), default=self.created)
 
     def is_overdue(self, now: datetime) -> bool:
         if self.is_open:
@@ -288,63 +306,17 @@ class TransitionError(ValueError):
     """An action that the case's status does not allow (e.g. calling back an open case)."""
 
 
-def due_time(
-    rules: SlaRules,
-    kind: CaseKind,
-    priority: Priority,
-    created: datetime,
-    flags: frozenset[PriorityFlag] = frozenset(),
-) -> datetime:
-    """When a case accepted at ``created`` falls due under the desk's SLA rules (办理时限).
+class ClosedLoopError(TransitionError):
+    """A step of the closed loop skipped (resolving a case nobody was sent, where the desk does
+    not allow answering on the spot), with the message in both languages."""
 
-    Each thing known about the call can only bring the deadline forward, never push it back:
-    the kind's time limit first; a 紧急 (high) priority or any priority-people flag caps it at
-    ``priority_people_hours``; a 特急 (urgent) one caps it again at the end of the day (at least
-    ``urgent_min_hours`` away, so a call at 23:30 still gets them), or at ``urgent_min_hours``
-    when the desk has no same-day rule. So an urgent case is never due after a high one, a high
-    one never after a normal one, and flags never make a case due later.
-    """
-    if kind is CaseKind.COMPLAINT:
-        due = created + timedelta(days=rules.complaint_days)
-    elif kind is CaseKind.REQUEST:
-        due = created + timedelta(hours=rules.request_hours)
-    elif kind is CaseKind.RUMOUR:
-        due = created + timedelta(hours=rules.rumour_hours)
-    else:
-        due = created + timedelta(hours=rules.inquiry_hours)
-    if flags or priority in (Priority.HIGH, Priority.URGENT):
-        due = min(due, created + timedelta(hours=rules.priority_people_hours))
-    if priority is Priority.URGENT:
-        soonest = created + timedelta(hours=rules.urgent_min_hours)
-        if rules.urgent_same_day:
-            end_of_day = created.replace(hour=23, minute=59, second=59, microsecond=0)
-            due = min(due, max(end_of_day, soonest))
-        else:
-            due = min(due, soonest)
-    return due
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+        self.en = en
 
-
-#: most urgent first
-PRIORITY_ORDER = (Priority.URGENT, Priority.HIGH, Priority.NORMAL)
-
-
-def effective_priority(priority: Priority, flags: frozenset[PriorityFlag] | set[PriorityFlag]
-                       ) -> Priority:
-    """The priority a case is saved with: priority people (特殊群体) make a normal call 紧急."""
-    if flags and priority is Priority.NORMAL:
-        return Priority.HIGH
-    return priority
-
-
-def more_urgent(first: Priority, second: Priority) -> Priority:
-    """The more urgent of two priorities."""
-    return min(first, second, key=PRIORITY_ORDER.index)
-
-
-def callback_due_time(rules: SlaRules, resolved: datetime) -> datetime:
-    """Call-back falls due by the end of the day after resolution (回访: 办结次日)."""
-    day = resolved + timedelta(days=rules.callback_days)
-    return day.replace(hour=23, minute=59, second=59, microsecond=0)
+    def message(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
 
 
 def new_case(
@@ -430,14 +402,35 @@ def apply(
     department: str | None = None,
     evaluation: Evaluation | None = None,
     changes: dict[str, object] | None = None,
+    closure: ClosureRules | None = None,
+    step: str | None = None,
 ) -> Case:
-    """The case after ``operator`` takes ``action`` at ``time``; raises TransitionError."""
+    """The case after ``operator`` takes ``action`` at ``time``; raises TransitionError.
+
+    Under the desk's ``closure`` rules (:class:`~core.cases.escalation.ClosureRules`) a
+    resolution of a category needing approval leads to 待审核 (awaiting approval), and resolving
+    from accepted is refused (:class:`ClosedLoopError`) unless the category may be answered on
+    the spot. A :attr:`Action.LADDER` event names its tier's ``step``; sending a resolution
+    back needs a reason in ``note``.
+    """
     allowed, target = TRANSITIONS[action]
     if case.status not in allowed:
         raise TransitionError(
             f"cannot {action.value} a case that is {case.status.value} "
             f"(allowed from: {', '.join(sorted(s.value for s in allowed)) or 'nowhere'})"
         )
+    if action is Action.RESOLVE and closure is not None:
+        if case.status is CaseStatus.ACCEPTED and not closure.answers_on_the_spot(case.category):
+            raise ClosedLoopError(
+                "此类工单不能当场办结：请先派单，由承办单位办理答复后再办结",
+                "this category cannot be resolved on the spot: dispatch it first, and resolve "
+                "it once the department has dealt with it and replied")
+        if closure.needs_approval(case.category):
+            target = CaseStatus.AWAITING_APPROVAL
+    if action is Action.SEND_BACK and not note.strip():
+        raise TransitionError("sending a resolution back needs a reason")
+    if (action is Action.LADDER) != (step is not None):
+        raise TransitionError("a ladder step, and only a ladder step, names its tier")
     if action is Action.DISPATCH and not (department or case.department):
         raise TransitionError("dispatch needs a department")
     if action is Action.EVALUATE and evaluation is None:
@@ -449,7 +442,7 @@ def apply(
         updates["department"] = department
     if evaluation is not None:
         updates["evaluation"] = evaluation
-    if action is Action.RESOLVE:
+    if target is CaseStatus.RESOLVED:
         updates["callback_due"] = callback_due_time(rules, time)
     if action is Action.REOPEN:
         updates["due"] = due_time(rules, case.kind, case.priority, time, case.flags)
@@ -463,6 +456,7 @@ def apply(
         status=status if target else None,
         department=department,
         evaluation=evaluation,
+        step=step,
     )
     updates["history"] = (*case.history, event)
     return _evolve(case, **updates)

@@ -30,10 +30,12 @@ import attrs
 
 from core.cases.case import (
     CASE_ID_PATTERN,
+    DESK_CLOCK,
     SCHEMA_VERSION,
     Action,
     Caller,
     Case,
+    CaseEvent,
     CaseKind,
     CaseStatus,
     Category,
@@ -47,6 +49,7 @@ from core.cases.case import (
 from core.cases.facts import DeliveryShortfall, Facts, PriceReport, ReliefRequest
 from core.cases.index import CaseIndex, CaseRow, Progress, Query
 from core.cases.migrations import migrate
+from core.identity import NotASupervisor
 from core.problems import DeskError, Problem
 from core.reference import DeskSettings, PriorityFlag
 from core.storage.atomic import PRIVATE_FILE_MODE, create_atomic, exclusive_lock, write_atomic
@@ -179,6 +182,9 @@ class CaseStore:
     route: Callable[[Category], str] | None = None
     #: the site code new case ids start with (``HX-20261123-0042``); none: ``20261123-0042``
     site: str = ""
+    #: whether an account may approve or send back a resolution (the desk's supervisors);
+    #: without it nobody may
+    approver: Callable[[str], bool] | None = None
     _index: CaseIndex | None = None
 
     @property
@@ -343,16 +349,53 @@ class CaseStore:
         if changed.id != loaded.id or changed.uid != loaded.uid:
             raise ValueError("a case's id and uid never change")
         for event in changed.history[len(loaded.history):]:
-            self.acting(event.operator)
-        path = self.path_for(loaded.id)
+            self._check_author(event)
+
+        def check(current: Case) -> Case:
+            if current.revision != loaded.revision or current != loaded:
+                raise ConflictError(current, changed)
+            return changed
+
+        final = self.amend(loaded.id, check)
+        assert final is not None
+        return final
+
+    def _check_author(self, event: CaseEvent) -> None:
+        """Ladder steps are the desk clock's and only the desk clock writes them; approvals are
+        the supervisors'; anything else is the process's own account's."""
+        if (event.action is Action.LADDER) != (event.operator == DESK_CLOCK):
+            raise ValueError("ladder steps are written by the desk clock (core.cases.ladder), "
+                             "and only they are")
+        if event.action is Action.LADDER:
+            return
+        self.acting(event.operator)
+        if event.action in (Action.APPROVE, Action.SEND_BACK) and not (
+                self.approver is not None and self.approver(event.operator)):
+            raise NotASupervisor(f"{event.operator} is not a supervisor of this desk: only a "
+                                 f"supervisor approves or sends back a resolution")
+
+    def amend(self, case_id: str, change: Callable[[Case], Case | None]) -> Case | None:
+        """Read case ``case_id`` under its lock and write what ``change`` makes of it (nothing
+        when it returns None); returns the case as written, or None.
+
+        ``change`` sees the file as it is while no other writer can change it, so a decision
+        taken on it (is this ladder step on file yet?) holds when the file is written. The
+        events it adds are checked like :meth:`save`'s.
+        """
+        path = self.path_for(case_id)
         lock_dir = self.desk_root / LOCKS_DIR
         make_desk_directories(self.desk_root, lock_dir, mode=self.file_mode)
-        with exclusive_lock(lock_path(lock_dir, loaded.id), mode=self.file_mode):
+        with exclusive_lock(lock_path(lock_dir, case_id), mode=self.file_mode):
             current, problems = self.load(path)
             if current is None:
                 raise DeskError(problems)
-            if current.revision != loaded.revision or current != loaded:
-                raise ConflictError(current, changed)
+            changed = change(current)
+            if changed is None:
+                return None
+            if changed.id != current.id or changed.uid != current.uid:
+                raise ValueError("a case's id and uid never change")
+            for event in changed.history[len(current.history):]:
+                self._check_author(event)
             final = attrs.evolve(changed, revision=current.revision + 1,
                                  schema_version=SCHEMA_VERSION)
             data = encode_case(final)
@@ -377,7 +420,7 @@ class CaseStore:
         changed = apply(
             case, action, operator=self.acting(operator), time=time or self.now(),
             rules=self.settings.sla, note=note, department=department,
-            evaluation=evaluation, changes=changes,
+            evaluation=evaluation, changes=changes, closure=self.settings.closure,
         )
         return self.save(case, changed)
 

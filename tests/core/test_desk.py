@@ -35,7 +35,8 @@ def test_the_demo_desk_is_a_realistic_district() -> None:
     assert {item.tier for item in desk.catalogue.values()} >= {1, 2, 3}
     cases = list(desk.cases)
     assert len(cases) >= 200
-    assert {c.status for c in cases} == set(core.CaseStatus)
+    # approval is not switched on in the demo: its recorded sessions are tied to its files
+    assert {c.status for c in cases} == set(core.CaseStatus) - {core.CaseStatus.AWAITING_APPROVAL}
     assert len({c.created.date() for c in cases}) == 7
     for community in desk.communities.values():
         assert community.code in desk.supermarkets[community.supermarket].zone

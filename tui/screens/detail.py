@@ -20,7 +20,16 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from core.cases.case import TRANSITIONS, Action, Case, Evaluation, TransitionError
+from core.cases.case import (
+    DESK_CLOCK,
+    TRANSITIONS,
+    Action,
+    Case,
+    CaseStatus,
+    ClosedLoopError,
+    Evaluation,
+    TransitionError,
+)
 from core.cases.edits import Details, rebase_details
 from core.cases.facts import facts_field
 from core.cases.store import CaseNotFound, ConflictError
@@ -257,7 +266,11 @@ class DetailScreen(Screen[None]):
                 what += f" -> {department}"
             if event.evaluation:
                 what += f": {evaluation_name(event.evaluation)}"
-            history.add_row(clock_time(event.time), event.operator,
+            if event.step is not None:
+                tier = desk.settings.ladder.tier(event.step)
+                what += f": {tier.label(self.desk_app.language) if tier else event.step}"
+            who = _("desk clock") if event.operator == DESK_CLOCK else event.operator
+            history.add_row(clock_time(event.time), who,
                             what + (f"  {event.note}" if event.note else ""))
         timeline.update(history)
         self.call_after_refresh(self._scrolled)
@@ -300,6 +313,9 @@ class DetailScreen(Screen[None]):
         except ConflictError as conflict:
             self._conflict(loaded, conflict.current, request)
             return
+        except ClosedLoopError as exc:
+            self.notify(exc.message(app.language), severity="error")
+            return
         except TransitionError as exc:
             self.notify(f"{_('Not possible now')}: {exc}", severity="error")
             return
@@ -309,7 +325,10 @@ class DetailScreen(Screen[None]):
         self.case = case
         self.show()
         self.refresh_bindings()
-        self.notify(_("Saved: {action}").format(action=action_name(request.action)))
+        if case.status is CaseStatus.AWAITING_APPROVAL:
+            self.notify(_("Resolved: waiting for a supervisor's approval (console 9)"))
+        else:
+            self.notify(_("Saved: {action}").format(action=action_name(request.action)))
         app.after_write()
         if request.reopen and case.evaluation is Evaluation.UNSATISFIED:
             self.reopen_and_chase(case, request.note)

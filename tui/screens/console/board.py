@@ -9,6 +9,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
+from core.cases.ladder import LadderCounts, ladder_counts
 from core.levels import Level, NotASupervisor, set_manual_level
 from core.levels.reserves import KIND_NAMES
 from core.reports.situation import Situation, situation_report
@@ -25,7 +26,7 @@ def calls_chart(counts: list[int], width: int = BAR_WIDTH) -> list[str]:
     return ["#" * (round(n * width / top) if top else 0) for n in counts]
 
 
-class BoardScreen(ComputedPage[datetime, Situation]):
+class BoardScreen(ComputedPage[datetime, tuple[Situation, LadderCounts]]):
     CSS_PATH = "board.tcss"
     TITLE_MSGID = "Situation board"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -37,7 +38,7 @@ class BoardScreen(ComputedPage[datetime, Situation]):
 
     @property
     def current(self) -> Situation | None:
-        return self.outcome
+        return self.outcome[0] if self.outcome is not None else None
 
     def inputs(self, now: datetime) -> datetime:
         """The hour: the level, evidence and calls of the day; ``r`` refreshes within it."""
@@ -47,14 +48,20 @@ class BoardScreen(ComputedPage[datetime, Situation]):
         desk = self.desk_app.desk
         return desk_files(desk), case_state(desk)
 
-    def compute(self, inputs: datetime, now: datetime) -> Situation:
-        return situation_report(self.desk_app.desk, now)
+    def compute(self, inputs: datetime, now: datetime) -> tuple[Situation, LadderCounts]:
+        desk = self.desk_app.desk
+        return situation_report(desk, now), ladder_counts(desk, now)
 
-    def draw(self, result: Situation) -> Text:
+    def draw(self, result: tuple[Situation, LadderCounts]) -> Text:
         app = self.desk_app
         lang = app.language
-        s = result
+        s, chased = result
         out = Text()
+        if chased.shown:  # the chase ladder's tiers and the approval queue (console 8 and 9)
+            out.append(_("Chased") + ": ", style="bold")
+            out.append("  ".join(f"{tier.label(lang)} {n}" for tier, n in chased.tiers))
+            out.append(("  " if chased.tiers else "") + _("Awaiting approval")
+                       + f" {chased.awaiting_approval}\n\n")
         for area in s.report.areas:
             figure = area.level
             level = level_name(figure.level) if figure.level else _("not assessed")

@@ -15,7 +15,9 @@ from textual.screen import Screen
 from tui.i18n import _
 from tui.screens.console import ConsolePage
 from tui.screens.console.allocation import AllocationScreen
+from tui.screens.console.approvals import ApprovalScreen
 from tui.screens.console.board import BoardScreen
+from tui.screens.console.chase import ChaseListScreen
 from tui.screens.console.ledgers.page import LedgersScreen
 from tui.screens.console.prices import PricesScreen
 from tui.screens.console.reconcile import ReconcileScreen
@@ -36,6 +38,8 @@ class ConsoleScreen(ConsolePage):
         Binding("5", "page('reports')", "Reports", id="console.reports"),
         Binding("6", "page('ledgers')", "Ledgers", id="console.ledgers"),
         Binding("7", "page('prices')", "Prices", id="console.prices"),
+        Binding("8", "page('chase')", "Chase list", id="console.chase"),
+        Binding("9", "page('approvals')", "Approvals", id="console.approvals"),
         Binding("escape", "back", "Back", id="console.back"),
     ]
 
@@ -55,6 +59,8 @@ class ConsoleScreen(ConsolePage):
             ("6", _("Ledger entry"),
              _("collections, invoices, receipts, IOUs and settlements, stock movements")),
             ("7", _("Price monitoring"), _("the day's prices and stock per supermarket")),
+            ("8", _("Chase list"), _("cases the desk clock chased, by tier and age")),
+            ("9", _("Approval queue"), _("resolutions waiting for a supervisor's approval")),
         ]
         for key, name, what in pages:
             text.append(f"  {key}  ", style="bold reverse")
@@ -67,6 +73,6 @@ class ConsoleScreen(ConsolePage):
         pages: dict[str, type[Screen[None]]] = {
             "board": BoardScreen, "allocation": AllocationScreen, "rounds": RoundsScreen,
             "reconcile": ReconcileScreen, "reports": ReportsScreen, "ledgers": LedgersScreen,
-            "prices": PricesScreen,
+            "prices": PricesScreen, "chase": ChaseListScreen, "approvals": ApprovalScreen,
         }
         self.app.push_screen(pages[name]())
