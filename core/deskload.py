@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from core.allocation import UnitProfile
     from core.desk import Desk
     from core.ledger.periods import ClosedPeriods
+    from core.levels.authority import Activation
     from core.levels.manual import Decision
     from core.levels.prices import PriceDay
     from core.levels.reserves import Reserves
@@ -214,6 +215,13 @@ def _decisions(desk: Desk) -> tuple[list[Decision], list[Problem]]:
     return load_decisions(desk.root, supervisors(desk))
 
 
+def _activations(desk: Desk) -> tuple[list[Activation], list[Problem]]:
+    from core.identity import supervisors
+    from core.levels.authority import load_activations
+
+    return load_activations(desk.root, supervisors(desk))
+
+
 def _packing(desk: Desk) -> tuple[PackingConfig | None, list[Problem]]:
     from core.packing.templates import check_packing_config, load_packing_config
 
@@ -338,6 +346,9 @@ RESERVES: DeskLoader[Reserves | None] = DeskLoader(
 DECISIONS: DeskLoader[list[Decision]] = DeskLoader(
     "decisions", "levels/decisions/*.toml", "the supervisors' level decisions, oldest first",
     _decisions)
+ACTIVATIONS: DeskLoader[list[Activation]] = DeskLoader(
+    "activations", "levels/activations/*.toml", "the recorded activations and de-escalations "
+    "of the levels (who decided, on whose authority, when), oldest first", _activations)
 PACKING: DeskLoader[PackingConfig | None] = DeskLoader(
     "packing", "packing.toml", "boxes, templates and delivery rules for packing", _packing)
 BATCHES: DeskLoader[int] = DeskLoader(
@@ -369,6 +380,6 @@ IMPORTS: DeskLoader[int] = DeskLoader(
 #: every kind of desk file, in the order their problems are listed; the settings come first
 LOADERS: tuple[DeskLoader[object], ...] = (
     SETTINGS, DEPARTMENTS, DISTRICTS, COMMUNITIES, SUPERMARKETS, CATALOGUE, PRICE_LISTS,
-    HOUSEHOLDS, LEVELS, RESERVES, DECISIONS, PACKING, BATCHES, PERIODS, MATCHES, ALLOCATION,
-    ROUNDS, SIGNALS, PRICES, HANDOVERS, IMPORTS,
+    HOUSEHOLDS, LEVELS, RESERVES, DECISIONS, ACTIVATIONS, PACKING, BATCHES, PERIODS, MATCHES,
+    ALLOCATION, ROUNDS, SIGNALS, PRICES, HANDOVERS, IMPORTS,
 )

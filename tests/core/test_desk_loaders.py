@@ -40,6 +40,8 @@ BREAKS: dict[str, Break] = {
     "levels": ("levels.toml", ("min_cases = 4", 'min_cases = "four"')),
     "reserves": ("reserves.toml", ('kind = "pork"', 'kind = "lard"')),
     "decisions": ("levels/decisions/x.toml", b'level = "V"\n'),
+    "activations": ("levels/activations/x.toml",
+                    b'change = "activate"\nlevel = "II"\nauthority = "province"\n'),
     "packing": ("packing.toml", ("per_person_kg = 0.1\n", 'per_person_kg = "a pinch"\n')),
     "ledger batches": ("ledgers/2026/11/17/20261117-0001.toml",
                        ("quantity = 200", 'quantity = "many"')),
