@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from core.levels.authority import Activation
     from core.levels.manual import Decision
     from core.levels.prices import PriceDay
+    from core.levels.reportup import ReportUp
     from core.levels.reserves import Reserves
     from core.levels.signalfile import SignalsReading
     from core.levels.thresholds import Thresholds
@@ -222,6 +223,12 @@ def _activations(desk: Desk) -> tuple[list[Activation], list[Problem]]:
     return load_activations(desk.root, supervisors(desk))
 
 
+def _report_ups(desk: Desk) -> tuple[list[ReportUp], list[Problem]]:
+    from core.levels.reportup import load_report_ups
+
+    return load_report_ups(desk.root)
+
+
 def _packing(desk: Desk) -> tuple[PackingConfig | None, list[Problem]]:
     from core.packing.templates import check_packing_config, load_packing_config
 
@@ -349,6 +356,9 @@ DECISIONS: DeskLoader[list[Decision]] = DeskLoader(
 ACTIVATIONS: DeskLoader[list[Activation]] = DeskLoader(
     "activations", "levels/activations/*.toml", "the recorded activations and de-escalations "
     "of the levels (who decided, on whose authority, when), oldest first", _activations)
+REPORT_UPS: DeskLoader[list[ReportUp]] = DeskLoader(
+    "report-ups", "levels/reportups/*.toml", "the report-up tasks (a level rise or a surge, "
+    "reported upward within the hour) and who reported them, by when seen", _report_ups)
 PACKING: DeskLoader[PackingConfig | None] = DeskLoader(
     "packing", "packing.toml", "boxes, templates and delivery rules for packing", _packing)
 BATCHES: DeskLoader[int] = DeskLoader(
@@ -380,6 +390,6 @@ IMPORTS: DeskLoader[int] = DeskLoader(
 #: every kind of desk file, in the order their problems are listed; the settings come first
 LOADERS: tuple[DeskLoader[object], ...] = (
     SETTINGS, DEPARTMENTS, DISTRICTS, COMMUNITIES, SUPERMARKETS, CATALOGUE, PRICE_LISTS,
-    HOUSEHOLDS, LEVELS, RESERVES, DECISIONS, ACTIVATIONS, PACKING, BATCHES, PERIODS, MATCHES,
-    ALLOCATION, ROUNDS, SIGNALS, PRICES, HANDOVERS, IMPORTS,
+    HOUSEHOLDS, LEVELS, RESERVES, DECISIONS, ACTIVATIONS, REPORT_UPS, PACKING, BATCHES, PERIODS,
+    MATCHES, ALLOCATION, ROUNDS, SIGNALS, PRICES, HANDOVERS, IMPORTS,
 )

@@ -10,7 +10,7 @@ app's timer and a cron line or systemd timer on a desk with no app open all call
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -65,7 +65,19 @@ class TickResult:
 def rules() -> tuple[ClockRule, ...]:
     """The desk's clock rules (imported here, on use, so that the rules' modules may import
     this one's types)."""
-    return ()
+    from core.levels.reportup import report_up_rule
+
+    return (_steps_rule(report_up_rule),)
+
+
+def _steps_rule(steps: Callable[[Desk, datetime], tuple[list[tuple[str, str, datetime]], int]]
+                ) -> ClockRule:
+    """A rule from a function giving plain steps, for rules' modules that must not import this
+    one (the rules are imported here, so importing back would be a cycle)."""
+    def rule(desk: Desk, now: datetime) -> RuleOutcome:
+        written, done = steps(desk, now)
+        return RuleOutcome(tuple(Due(*step) for step in written), done)
+    return rule
 
 
 def run_tick(desk: Desk, now: datetime, rules_to_run: Sequence[ClockRule] | None = None
