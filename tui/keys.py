@@ -36,6 +36,7 @@ def keyed_classes() -> list[type]:
     from tui.screens.console import ReasonDialog
     from tui.screens.console.allocation import AllocationScreen
     from tui.screens.console.board import BoardScreen
+    from tui.screens.console.decisions import ActivationDialog, ReportDialog
     from tui.screens.console.ledgers.forms import EntryForm
     from tui.screens.console.ledgers.importing import InvoiceImportDialog
     from tui.screens.console.ledgers.page import LedgersScreen
@@ -63,7 +64,7 @@ def keyed_classes() -> list[type]:
             ConsoleScreen, ReasonDialog, BoardScreen, AllocationScreen, RoundsScreen,
             ReconcileScreen, ReportsScreen, LedgersScreen, EntryForm, InvoiceImportDialog,
             SettlementRunScreen, CaseOrderDialog, PasteListDialog,
-            PricesScreen, HouseholdDialog]
+            PricesScreen, HouseholdDialog, ActivationDialog, ReportDialog]
 
 
 def binding_ids() -> dict[str, Binding]:

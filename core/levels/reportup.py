@@ -103,7 +103,8 @@ def _path(root: Path, task_id: str) -> Path:
 
 def _encode(task: ReportUp) -> bytes:
     data: dict[str, Any] = converter.unstructure(task)
-    return dumps({k: v for k, v in data.items() if v not in ("", None)}).encode("utf-8")
+    return dumps({k: v for k, v in data.items()
+                  if k == "area" or v not in ("", None)}).encode("utf-8")
 
 
 def load_report_ups(root: Path) -> tuple[list[ReportUp], list[Problem]]:
@@ -268,8 +269,8 @@ def record_report(desk: Desk, task_id: str, *, to: str, reference: str, at: date
 class ReportUpStatus:
     """The report-up tasks as the board and the daily report show them at a moment."""
 
-    open: tuple[ReportUp, ...]  # not reported yet (overdue ones among them)
-    overdue: tuple[ReportUp, ...]  # not reported by their deadline, open or reported late
+    open: tuple[ReportUp, ...] = ()  # not reported yet (overdue ones among them)
+    overdue: tuple[ReportUp, ...] = ()  # not reported by their deadline, open or reported late
 
     @property
     def overdue_open(self) -> int:
