@@ -52,6 +52,7 @@ from core.ledger import (
     draft,
 )
 from core.levels.plans import Text
+from core.medicaldeadlines import late_on, not_returned
 from core.packing.rationing import MedicalRequest, allocate_medical
 from core.problems import DeskError, Problem
 from core.reports.table import Column, Table
@@ -97,9 +98,13 @@ def load_profiles(root: Path) -> dict[str, UnitProfile]:
                 return number
         return None
 
-    unknown = set(data) - {"unit"}
+    unknown = set(data) - {"unit", "reusable"}
     for key in sorted(unknown):
         problems.append(Problem(path, line_of(key), "unknown field", key))
+    reusable = data.get("reusable", [])
+    if not isinstance(reusable, list) or not all(isinstance(v, str) for v in reusable):
+        problems.append(Problem(path, line_of("reusable"),
+                                "must be a list of item codes, e.g. [\"thermo\"]", "reusable"))
     for entry in data.get("unit", []):
         name = str(entry.get("name", "")).strip() if isinstance(entry, dict) else ""
         if not name:
@@ -128,6 +133,15 @@ def load_profiles(root: Path) -> dict[str, UnitProfile]:
     if problems:
         raise DeskError(problems)
     return found
+
+
+def load_reusable(root: Path) -> tuple[str, ...]:
+    """``allocation.toml``'s ``reusable`` item codes: items recovered after use (体温计...).
+    Raises :class:`DeskError` like :func:`load_profiles`."""
+    load_profiles(root)
+    path = root / ALLOCATION_FILE
+    data = read_toml(path)[0] if os.path.lexists(path) else None
+    return tuple(data.get("reusable", [])) if data else ()
 
 
 # --- 1. collecting the sheets ------------------------------------------------------------------
@@ -362,8 +376,11 @@ REPORT_COLUMNS = (
 )
 
 
-def day_report(desk: Desk, day: date, records: Sequence[Record] | None = None) -> Table:
-    """The 17:30 report (17:30前报告): per item, the day's receipts by source and issues."""
+def day_report(desk: Desk, day: date, records: Sequence[Record] | None = None,
+               now: datetime | None = None) -> Table:
+    """The 17:30 report (17:30前报告): per item, the day's receipts by source and issues; in
+    its notes what missed the 17:00 deadline as of ``now`` (default: the end of the day) and
+    the reusable items still out (:mod:`core.medicaldeadlines`)."""
     records = list(Ledgers(desk).records()) if records is None else list(records)
     zone = desk.settings.zone
     start = datetime.combine(day, time(0), zone)
@@ -394,7 +411,22 @@ def day_report(desk: Desk, day: date, records: Sequence[Record] | None = None) -
                             f"Medical supplies {day:%Y-%m-%d} 17:30"),
         REPORT_COLUMNS, tuple(rows),
         (Text("来源：ledgers/ 中当日的入库与出库记录（红冲已抵销）",
-              "source: the day's stock receipts and issues in ledgers/ (reversals netted)"),))
+              "source: the day's stock receipts and issues in ledgers/ (reversals netted)"),
+         *deadline_notes(desk, day, records, min(now or end, end))))
+
+
+def deadline_notes(desk: Desk, day: date, records: Sequence[Record], now: datetime
+                   ) -> list[Text]:
+    """What was late on ``day`` by ``now``, and the reusable items not returned."""
+    late = late_on(records, day, desk.settings.zone, now)
+    notes = [x.text for x in late] or [Text(
+        "17:00 前审批、送达：无逾期", "approved and delivered by 17:00: nothing late")]
+    for out in not_returned(records, load_reusable(desk.root), now):
+        notes.append(Text(f"未归还：{out.unit} {out.item} {out.out}（发 {out.issued}，"
+                          f"回收 {out.returned}）",
+                          f"not returned: {out.unit} {out.item} {out.out} (issued {out.issued},"
+                          f" returned {out.returned})"))
+    return notes
 
 
 def role_check(desk: Desk, operator: str | None = None) -> None:
@@ -404,5 +436,6 @@ def role_check(desk: Desk, operator: str | None = None) -> None:
 
 
 __all__ = ["ALLOCATION_FILE", "CUTOFF", "REPORT_AT", "Proposal", "ProposedIssue", "Sheet",
-           "UnitProfile", "approve", "collect", "day_report", "load_profiles", "propose",
+           "UnitProfile", "approve", "collect", "day_report", "deadline_notes", "load_profiles",
+           "load_reusable", "propose",
            "role_check", "stock_on_hand"]
