@@ -154,7 +154,13 @@ def desk_authorities(desk: Desk) -> Authorities:
     return (thresholds or DEFAULT_THRESHOLDS).authority
 
 
-def _encode(record: Activation) -> bytes:
+def activation_path(root: Path, record: Activation) -> Path:
+    """Where ``record`` is written: named after when it was recorded and by whom."""
+    stem = f"{record.recorded_at:%Y%m%d-%H%M%S}-{_UNSAFE.sub('_', record.recorded_by.lower())}"
+    return activations_dir(root) / f"{stem}.toml"
+
+
+def encode_activation(record: Activation) -> bytes:
     data: dict[str, Any] = converter.unstructure(record)
     if not record.district:
         data.pop("district")
@@ -226,8 +232,8 @@ def record_change(
                             recorded_by=recorder, recorded_at=now, district=district)
         directory = activations_dir(desk.root)
         make_desk_directories(desk.root, directory, mode=desk.file_mode)
-        stem = f"{now:%Y%m%d-%H%M%S}-{_UNSAFE.sub('_', recorder.lower()) or 'x'}"
-        data = _encode(record)
+        stem = activation_path(desk.root, record).stem
+        data = encode_activation(record)
         for attempt in range(1000):
             name = f"{stem}.toml" if attempt == 0 else f"{stem}-{attempt}.toml"
             try:
@@ -261,6 +267,7 @@ def _supervisors(desk: Desk) -> tuple[str, ...]:
 
 __all__ = [
     "ACTIVATIONS_DIR", "Activation", "ActivationRefused", "Authorities", "Authority", "Change",
-    "NotTheAuthority", "activated_levels", "activations_dir", "desk_authorities",
+    "NotTheAuthority", "activated_levels", "activation_path", "activations_dir",
+    "desk_authorities", "encode_activation",
     "level_in_force", "load_activations", "record_change",
 ]
