@@ -4,10 +4,12 @@ flags the ones not reported in time, once."""
 from __future__ import annotations
 
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import core
 from core.levels import NotASupervisor
@@ -164,3 +166,37 @@ def test_a_restart_in_the_middle_catches_up_exactly_once(level_desk: core.Desk) 
         assert run_tick(reopened, at(12, 1)).written == ()
     finally:
         reopened.cases.index.close()
+
+
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(minutes=st.lists(st.integers(0, 5 * 60), min_size=1, max_size=6),
+       reopen=st.lists(st.booleans(), min_size=6, max_size=6))
+def test_any_ticks_write_each_step_once_and_never_early(
+        level_desk: core.Desk, minutes: list[int], reopen: list[bool]) -> None:
+    """Clock runs at any moments between 08:00 and 13:00, with restarts between them: the
+    surge's task is raised once and flagged overdue once, each no earlier than its time."""
+    import shutil
+
+    root = level_desk.root.parent / f"run-{len(list(level_desk.root.parent.iterdir()))}"
+    shutil.copytree(level_desk.root, root, ignore=shutil.ignore_patterns(".index", ".locks"))
+    desk = core.open_desk(root)
+    surge(desk)
+    seen: list[tuple[str, str, datetime]] = []
+    try:
+        for minute, restart in zip(sorted(minutes), reopen, strict=False):
+            now = at(8) + timedelta(minutes=minute)
+            if restart:
+                desk.cases.index.close()
+                desk = core.open_desk(root)
+            for step in steps(run_tick(desk, now)):
+                assert step[2] <= now
+                seen.append(step)
+    finally:
+        desk.cases.index.close()
+    last = at(8) + timedelta(minutes=max(minutes))
+    task = "reportup:surge-jinxiu-20261125T0920"
+    expected = [(task, "reportup.raised", at(9, 20))] if last >= at(9, 20) else []
+    if last >= at(10, 20):
+        expected.append((task, "reportup.overdue", at(10, 20)))
+    assert seen == expected
