@@ -368,7 +368,8 @@ REPORT_COLUMNS = (
     Column("name", "名称", "name"),
     Column("production", "本地生产", "production"),
     Column("purchase", "采购", "purchases"),
-    Column("donation", "捐赠", "donations"),
+    Column("donation", "非定点捐赠", "donated"),
+    Column("designated", "定点捐赠", "designated"),
     Column("allocation_in", "上级调拨", "allocated from above"),
     Column("received", "入库合计", "received"),
     Column("issued", "调配发放", "allocated (issued)"),
@@ -386,6 +387,7 @@ def day_report(desk: Desk, day: date, records: Sequence[Record] | None = None,
     start = datetime.combine(day, time(0), zone)
     end = start + timedelta(days=1)
     received: dict[str, dict[Source, int]] = defaultdict(lambda: defaultdict(int))
+    designated: dict[str, int] = defaultdict(int)  # item -> units of designated donations
     issued: dict[str, int] = defaultdict(int)
     for record in records:
         if not start <= record.time < end:
@@ -393,6 +395,8 @@ def day_report(desk: Desk, day: date, records: Sequence[Record] | None = None,
         sign = -1 if record.reverses else 1
         if isinstance(record, StockReceipt):
             received[record.item][record.source] += sign * record.quantity
+            if record.designated.strip():
+                designated[record.item] += sign * record.quantity
         elif isinstance(record, StockIssue):
             issued[record.item] += sign * record.quantity
     closing: dict[str, int] = defaultdict(int)
@@ -404,7 +408,8 @@ def day_report(desk: Desk, day: date, records: Sequence[Record] | None = None,
         catalogue = desk.catalogue.get(item)
         name = Text(catalogue.name, catalogue.name_en or catalogue.name) if catalogue else item
         rows.append((item, name, got[Source.PRODUCTION], got[Source.PURCHASE],
-                     got[Source.DONATION], got[Source.ALLOCATION], sum(got.values()),
+                     got[Source.DONATION] - designated[item], designated[item],
+                     got[Source.ALLOCATION], sum(got.values()),
                      issued[item], closing[item]))
     return Table(
         "medical_day", Text(f"防疫物资日报 {day:%Y-%m-%d} 17:30",

@@ -69,3 +69,23 @@ def test_a_bad_reusable_list_names_its_line(desk: Desk) -> None:
         load_reusable(desk.root)
     [problem] = caught.value.problems
     assert problem.field == "reusable" and problem.line == 1
+
+
+def test_designated_and_other_donations_are_told_apart(desk: Desk) -> None:
+    write_batch(desk.root, [
+        L.draft(L.StockReceipt, time=at(9), store="west-depot", item="mask-10", quantity=30,
+                source=L.Source.DONATION, keeper="keeper.liu", donor="某企业",
+                designated="西城医院发热门诊"),
+        L.draft(L.StockReceipt, time=at(9), store="west-depot", item="mask-10", quantity=20,
+                source=L.Source.DONATION, keeper="keeper.liu", donor="某商会"),
+    ], operator="keeper.liu", zone=desk.settings.zone, recorded=at(9), mode=0o600,
+        uid_factory=uid_sequence(7200))
+    table = day_report(desk, at(11).date(), now=at(17, 30))
+    keys = [column.key for column in table.columns]
+    [row] = [r for r in table.rows if r[0] == "mask-10"]
+    assert (row[keys.index("donation")], row[keys.index("designated")]) == (20, 30)
+    with pytest.raises(ValueError, match="only a donation"):
+        L.StockReceipt(id="20261123-0001-1", uid="00000000-0000-0000-0000-000000000001",
+                       time=at(9), recorded=at(9), operator="keeper.liu", store="west-depot",
+                       item="mask-10", quantity=1, source=L.Source.PURCHASE,
+                       keeper="keeper.liu", designated="西城医院")
