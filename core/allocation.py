@@ -52,6 +52,7 @@ from core.ledger import (
     draft,
 )
 from core.levels.plans import Text
+from core.medicaldeadlines import late_on, not_returned
 from core.packing.rationing import MedicalRequest, allocate_medical
 from core.problems import DeskError, Problem
 from core.reports.table import Column, Table
@@ -97,9 +98,13 @@ def load_profiles(root: Path) -> dict[str, UnitProfile]:
                 return number
         return None
 
-    unknown = set(data) - {"unit"}
+    unknown = set(data) - {"unit", "reusable"}
     for key in sorted(unknown):
         problems.append(Problem(path, line_of(key), "unknown field", key))
+    reusable = data.get("reusable", [])
+    if not isinstance(reusable, list) or not all(isinstance(v, str) for v in reusable):
+        problems.append(Problem(path, line_of("reusable"),
+                                "must be a list of item codes, e.g. [\"thermo\"]", "reusable"))
     for entry in data.get("unit", []):
         name = str(entry.get("name", "")).strip() if isinstance(entry, dict) else ""
         if not name:
@@ -128,6 +133,15 @@ def load_profiles(root: Path) -> dict[str, UnitProfile]:
     if problems:
         raise DeskError(problems)
     return found
+
+
+def load_reusable(root: Path) -> tuple[str, ...]:
+    """``allocation.toml``'s ``reusable`` item codes: items recovered after use (体温计...).
+    Raises :class:`DeskError` like :func:`load_profiles`."""
+    load_profiles(root)
+    path = root / ALLOCATION_FILE
+    data = read_toml(path)[0] if os.path.lexists(path) else None
+    return tuple(data.get("reusable", [])) if data else ()
 
 
 # --- 1. collecting the sheets ------------------------------------------------------------------
@@ -354,7 +368,8 @@ REPORT_COLUMNS = (
     Column("name", "名称", "name"),
     Column("production", "本地生产", "production"),
     Column("purchase", "采购", "purchases"),
-    Column("donation", "捐赠", "donations"),
+    Column("donation", "非定点捐赠", "donated"),
+    Column("designated", "定点捐赠", "designated"),
     Column("allocation_in", "上级调拨", "allocated from above"),
     Column("received", "入库合计", "received"),
     Column("issued", "调配发放", "allocated (issued)"),
@@ -362,13 +377,17 @@ REPORT_COLUMNS = (
 )
 
 
-def day_report(desk: Desk, day: date, records: Sequence[Record] | None = None) -> Table:
-    """The 17:30 report (17:30前报告): per item, the day's receipts by source and issues."""
+def day_report(desk: Desk, day: date, records: Sequence[Record] | None = None,
+               now: datetime | None = None) -> Table:
+    """The 17:30 report (17:30前报告): per item, the day's receipts by source and issues; in
+    its notes what missed the 17:00 deadline as of ``now`` (default: the end of the day) and
+    the reusable items still out (:mod:`core.medicaldeadlines`)."""
     records = list(Ledgers(desk).records()) if records is None else list(records)
     zone = desk.settings.zone
     start = datetime.combine(day, time(0), zone)
     end = start + timedelta(days=1)
     received: dict[str, dict[Source, int]] = defaultdict(lambda: defaultdict(int))
+    designated: dict[str, int] = defaultdict(int)  # item -> units of designated donations
     issued: dict[str, int] = defaultdict(int)
     for record in records:
         if not start <= record.time < end:
@@ -376,6 +395,8 @@ def day_report(desk: Desk, day: date, records: Sequence[Record] | None = None) -
         sign = -1 if record.reverses else 1
         if isinstance(record, StockReceipt):
             received[record.item][record.source] += sign * record.quantity
+            if record.designated.strip():
+                designated[record.item] += sign * record.quantity
         elif isinstance(record, StockIssue):
             issued[record.item] += sign * record.quantity
     closing: dict[str, int] = defaultdict(int)
@@ -387,14 +408,30 @@ def day_report(desk: Desk, day: date, records: Sequence[Record] | None = None) -
         catalogue = desk.catalogue.get(item)
         name = Text(catalogue.name, catalogue.name_en or catalogue.name) if catalogue else item
         rows.append((item, name, got[Source.PRODUCTION], got[Source.PURCHASE],
-                     got[Source.DONATION], got[Source.ALLOCATION], sum(got.values()),
+                     got[Source.DONATION] - designated[item], designated[item],
+                     got[Source.ALLOCATION], sum(got.values()),
                      issued[item], closing[item]))
     return Table(
         "medical_day", Text(f"防疫物资日报 {day:%Y-%m-%d} 17:30",
                             f"Medical supplies {day:%Y-%m-%d} 17:30"),
         REPORT_COLUMNS, tuple(rows),
         (Text("来源：ledgers/ 中当日的入库与出库记录（红冲已抵销）",
-              "source: the day's stock receipts and issues in ledgers/ (reversals netted)"),))
+              "source: the day's stock receipts and issues in ledgers/ (reversals netted)"),
+         *deadline_notes(desk, day, records, min(now or end, end))))
+
+
+def deadline_notes(desk: Desk, day: date, records: Sequence[Record], now: datetime
+                   ) -> list[Text]:
+    """What was late on ``day`` by ``now``, and the reusable items not returned."""
+    late = late_on(records, day, desk.settings.zone, now)
+    notes = [x.text for x in late] or [Text(
+        "17:00 前审批、送达：无逾期", "approved and delivered by 17:00: nothing late")]
+    for out in not_returned(records, load_reusable(desk.root), now):
+        notes.append(Text(f"未归还：{out.unit} {out.item} {out.out}（发 {out.issued}，"
+                          f"回收 {out.returned}）",
+                          f"not returned: {out.unit} {out.item} {out.out} (issued {out.issued},"
+                          f" returned {out.returned})"))
+    return notes
 
 
 def role_check(desk: Desk, operator: str | None = None) -> None:
@@ -404,5 +441,6 @@ def role_check(desk: Desk, operator: str | None = None) -> None:
 
 
 __all__ = ["ALLOCATION_FILE", "CUTOFF", "REPORT_AT", "Proposal", "ProposedIssue", "Sheet",
-           "UnitProfile", "approve", "collect", "day_report", "load_profiles", "propose",
+           "UnitProfile", "approve", "collect", "day_report", "deadline_notes", "load_profiles",
+           "load_reusable", "propose",
            "role_check", "stock_on_hand"]

@@ -8,7 +8,9 @@ desk's own readers and writers:
   (``cases/YYYY/MM/DD/``) and every time in it (created, due, call-back due, each event);
 - each market signals file (``signals/<date>.toml``): its name and its ``date``;
 - each day of price monitoring (``prices/<date>.toml``): its name, its ``date`` and the time
-  each row was entered.
+  each row was entered;
+- each recorded level activation (``levels/activations/``): its name, when it was decided and
+  when it was recorded.
 
 Left at their fixed dates, so a copy reconciles exactly as the shipped desk: the supplies ledgers
 (``ledgers/YYYY/MM/DD/``, whose record ids and closed periods sign those dates), and the
@@ -25,6 +27,12 @@ import attrs
 
 from core.cases.case import Case
 from core.cases.store import CASES_DIR, case_path, decode_case, encode_case
+from core.levels.authority import (
+    activation_path,
+    activations_dir,
+    encode_activation,
+    load_activations,
+)
 from core.levels.prices import (
     PriceDay,
     encode_price_day,
@@ -141,6 +149,22 @@ def _shift_prices(root: Path, days: int, mode: int) -> int:
     return len(planned)
 
 
+def _shift_activations(root: Path, days: int, mode: int) -> int:
+    """Move each recorded activation: when decided, when recorded, and its file's name."""
+    records, problems = load_activations(root)
+    if problems:
+        raise DeskError(problems)
+    delta = timedelta(days=days)
+    paths = sorted(activations_dir(root).glob("*.toml")) if records else []
+    for path in paths:
+        path.unlink()
+    for record in records:
+        moved = attrs.evolve(record, time=record.time + delta,
+                             recorded_at=record.recorded_at + delta)
+        write_atomic(activation_path(root, moved), encode_activation(moved), mode=mode)
+    return len(records)
+
+
 def move_demo_week(root: Path, yesterday: date, *, mode: int = 0o600) -> int:
     """Shift the demo desk copied to ``root`` so its newest case is dated ``yesterday``;
     the number of days moved (0 if the desk has no cases)."""
@@ -153,4 +177,5 @@ def move_demo_week(root: Path, yesterday: date, *, mode: int = 0o600) -> int:
     _shift_cases(root, days, mode)
     _shift_signals(root, days, mode)
     _shift_prices(root, days, mode)
+    _shift_activations(root, days, mode)
     return days

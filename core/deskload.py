@@ -44,8 +44,10 @@ if TYPE_CHECKING:
     from core.allocation import UnitProfile
     from core.desk import Desk
     from core.ledger.periods import ClosedPeriods
+    from core.levels.authority import Activation
     from core.levels.manual import Decision
     from core.levels.prices import PriceDay
+    from core.levels.reportup import ReportUp
     from core.levels.reserves import Reserves
     from core.levels.signalfile import SignalsReading
     from core.levels.thresholds import Thresholds
@@ -215,6 +217,19 @@ def _decisions(desk: Desk) -> tuple[list[Decision], list[Problem]]:
     return load_decisions(desk.root, supervisors(desk))
 
 
+def _activations(desk: Desk) -> tuple[list[Activation], list[Problem]]:
+    from core.identity import supervisors
+    from core.levels.authority import load_activations
+
+    return load_activations(desk.root, supervisors(desk))
+
+
+def _report_ups(desk: Desk) -> tuple[list[ReportUp], list[Problem]]:
+    from core.levels.reportup import load_report_ups
+
+    return load_report_ups(desk.root)
+
+
 def _packing(desk: Desk) -> tuple[PackingConfig | None, list[Problem]]:
     from core.packing.templates import check_packing_config, load_packing_config
 
@@ -339,6 +354,12 @@ RESERVES: DeskLoader[Reserves | None] = DeskLoader(
 DECISIONS: DeskLoader[list[Decision]] = DeskLoader(
     "decisions", "levels/decisions/*.toml", "the supervisors' level decisions, oldest first",
     _decisions)
+ACTIVATIONS: DeskLoader[list[Activation]] = DeskLoader(
+    "activations", "levels/activations/*.toml", "the recorded activations and de-escalations "
+    "of the levels (who decided, on whose authority, when), oldest first", _activations)
+REPORT_UPS: DeskLoader[list[ReportUp]] = DeskLoader(
+    "report-ups", "levels/reportups/*.toml", "the report-up tasks (a level rise or a surge, "
+    "reported upward within the hour) and who reported them, by when seen", _report_ups)
 PACKING: DeskLoader[PackingConfig | None] = DeskLoader(
     "packing", "packing.toml", "boxes, templates and delivery rules for packing", _packing)
 BATCHES: DeskLoader[int] = DeskLoader(
@@ -379,6 +400,6 @@ LOCAL: DeskLoader[LocalSettings | None] = DeskLoader(
 #: every kind of desk file, in the order their problems are listed; the settings come first
 LOADERS: tuple[DeskLoader[object], ...] = (
     SETTINGS, DEPARTMENTS, DISTRICTS, COMMUNITIES, SUPERMARKETS, CATALOGUE, PRICE_LISTS,
-    HOUSEHOLDS, LEVELS, RESERVES, DECISIONS, PACKING, BATCHES, PERIODS, MATCHES, ALLOCATION,
-    ROUNDS, SIGNALS, PRICES, HANDOVERS, IMPORTS, LOCAL,
+    HOUSEHOLDS, LEVELS, RESERVES, DECISIONS, ACTIVATIONS, REPORT_UPS, PACKING, BATCHES, PERIODS,
+    MATCHES, ALLOCATION, ROUNDS, SIGNALS, PRICES, HANDOVERS, IMPORTS, LOCAL,
 )

@@ -43,8 +43,9 @@ def rules() -> tuple[ClockRule, ...]:
     """The desk's clock rules (imported here, on use; the rules' modules take their types from
     :mod:`core.clockrule`)."""
     from core.cases.ladder import ladder_rule
+    from core.levels.reportup import report_up_rule
 
-    return (ladder_rule,)
+    return (ladder_rule, report_up_rule)
 
 
 def run_tick(desk: Desk, now: datetime, rules_to_run: Sequence[ClockRule] | None = None

@@ -38,6 +38,7 @@ def keyed_classes() -> list[type]:
     from tui.screens.console.approvals import ApprovalScreen
     from tui.screens.console.board import BoardScreen
     from tui.screens.console.chase import ChaseListScreen
+    from tui.screens.console.decisions import ActivationDialog, ReportDialog
     from tui.screens.console.ledgers.forms import EntryForm
     from tui.screens.console.ledgers.importing import InvoiceImportDialog
     from tui.screens.console.ledgers.page import LedgersScreen
@@ -65,7 +66,8 @@ def keyed_classes() -> list[type]:
             ConsoleScreen, ReasonDialog, BoardScreen, AllocationScreen, RoundsScreen,
             ReconcileScreen, ReportsScreen, LedgersScreen, EntryForm, InvoiceImportDialog,
             SettlementRunScreen, CaseOrderDialog, PasteListDialog,
-            PricesScreen, HouseholdDialog, ChaseListScreen, ApprovalScreen]
+            PricesScreen, HouseholdDialog, ChaseListScreen, ApprovalScreen, ActivationDialog,
+            ReportDialog]
 
 
 def binding_ids() -> dict[str, Binding]:

@@ -133,7 +133,7 @@ def rationing_lines(desk: Desk, plan: RoundPlan, cuts_shown: int | None = None) 
         levels = ", ".join(f"{district(code)} {level_name(level)}"
                            for code, level in sorted(plan.levels.items()))
         return [[title, (_("not in force") + (f"; {levels}" if levels
-                                              else f" ({_('not assessed')})"), "")]]
+                                              else f" ({_('no level activated')})"), "")]]
     orders = len({cut.order for cut in plan.cuts})
     lines: list[Line] = [[title, (_("in force in {districts}: {lines} lines cut in {orders} "
                                     "orders").format(

@@ -348,11 +348,16 @@ class StockReceipt(StockRecord):
     keeper: str = attrs.field(validator=check_not_blank)
     donor: str = ""
     batch: str = ""
+    #: a designated donation (定点捐赠): the unit or use the donor named; "" for a donation
+    #: the desk allocates (非定点捐赠)
+    designated: str = ""
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
         if self.source is Source.DONATION and not self.donor.strip():
             raise ValueError("a donation must name its donor")
+        if self.designated.strip() and self.source is not Source.DONATION:
+            raise ValueError("only a donation is designated for a unit or use")
 
 
 @attrs.frozen(kw_only=True)

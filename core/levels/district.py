@@ -12,7 +12,7 @@ manual level alone, or *not assessed*; nothing is estimated. The daily report
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,6 +78,14 @@ class DistrictLevels:
         observed = observed_by_area(desk, day, codes, thresholds)
         return {code: level_figure(classifier, sources, decisions, code, day, observed[code])
                 for code in codes}
+
+    def in_force(self, at: datetime) -> dict[str, Level]:
+        """The level in force in each district at ``at``: the last recorded activation or
+        de-escalation (:mod:`core.levels.authority`). The computed level is advice; rationing,
+        police and reserve requests follow this one."""
+        from core.levels.authority import activated_levels
+
+        return activated_levels(self.desk, at)
 
     def on(self, day: date) -> dict[str, Level]:
         """The emergency level of each high-risk district on ``day``.

@@ -36,7 +36,7 @@ from core.levels.classifier import Assessment, percent
 from core.levels.evidence import Surge
 from core.levels.plans import Text
 from core.levels.reserves import KIND_NAMES, Cover, MedicalLine
-from core.levels.signals import SIGNAL_KEYS
+from core.levels.signals import SIGNAL_KEYS, Level
 
 
 @attrs.frozen
@@ -124,7 +124,9 @@ _WORDS = {
         "district": "地区", "date": "日期", "all": "全辖区",
         "signals": "监测信号", "derived": "（由数据计算）",
         "rules": "触发规则", "no_rules": "无规则触发",
-        "plan": "响应措施", "activated_by": "启动", "rationing": "按人定量供应",
+        "plan": "响应措施", "activated_by": "启动",
+        "advice": "规则判定仅供研判：以上措施须待启动机关决定并登记启动记录后执行",
+        "rationing": "按人定量供应",
         "reserves_from": "申请动用储备", "sources": "寻找货源", "police": "派出所维护秩序",
         "opinion": "舆情监测", "measures": "措施", "yes": "是", "no": "否", "none": "无",
         "evidence": "热线研判依据（仅供值班长研判，未自动调整等级）",
@@ -141,6 +143,8 @@ _WORDS = {
         "signals": "Signals", "derived": " (computed from data)",
         "rules": "Rules that fired", "no_rules": "no rule fired",
         "plan": "Response plan", "activated_by": "Activated by",
+        "advice": "the computed level is advice: these measures apply once the deciding "
+                  "authority's activation is recorded",
         "rationing": "Rationing per person", "reserves_from": "Reserves requested",
         "sources": "Outside sources", "police": "Police keep order",
         "opinion": "Public-opinion watch", "measures": "Measures", "yes": "yes", "no": "no",
@@ -224,6 +228,8 @@ def render_report(report: Report, lang: str = "zh") -> str:
     out.append(f"  {w['measures']}{head}")
     for number, measure in enumerate(plan.measures, start=1):
         out.append(f"    {number}. {measure.get(lang)}")
+    if a.level is not Level.NONE:
+        out.append(f"  {w['advice']}")
     if report.evidence:
         out.append("")
         out.append(f"{w['evidence']}{head}")

@@ -32,6 +32,12 @@ defaults are the seeds' values (街道生活物资保障应急预案, 四、应�
     min_cases = 5
     ratio = 3.0
 
+    [authority]                 # who starts each level (启动主体), see core.levels.authority
+    IV = "street_office"
+    III = "street_office"
+    II = "county"
+    I = "city"
+
 Thresholds the seeds leave open, with the defaults chosen here:
 
 - ``tight_days.II``: the seeds make "persistently tight" (常紧张) a level II trigger without a
@@ -56,6 +62,7 @@ from typing import Any
 
 import attrs
 
+from core.levels.authorities import Authorities, authority_order_problems
 from core.levels.signals import MAX_RISE
 from core.problems import InvalidField, Problem
 from core.storage.convert import converter
@@ -135,6 +142,7 @@ class Thresholds:
     prices: PriceRule = PriceRule()
     stock: StockRule = StockRule()
     evidence: EvidenceRule = EvidenceRule()
+    authority: Authorities = attrs.Factory(Authorities)
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -207,6 +215,7 @@ def thresholds_from_data(
     if thresholds is None or problems:
         return None, problems
     problems = list(_order_problems(thresholds, path, text))
+    problems.extend(authority_order_problems(thresholds.authority, path, text))
     return (None if problems else thresholds), problems
 
 

@@ -16,6 +16,7 @@ from core.levels.derive import PriceSeries
 from core.levels.evidence import EVIDENCE_KINDS, Surge
 from core.levels.manual import Decision
 from core.levels.plans import Text
+from core.levels.reportup import ReportUp
 from core.levels.reserves import KIND_NAMES as RESERVE_NAMES
 from core.levels.reserves import Cover, MedicalLine
 from core.levels.signalfile import SignalsReading
@@ -115,6 +116,8 @@ class DailyReport:
     medical: tuple[MedicalLine, ...]
     sources: tuple[Text, ...]
     supply: tuple[SupplyLine, ...] = ()
+    #: the report-up tasks of the day (level rises, surges), reported or not
+    report_ups: tuple[ReportUp, ...] = ()
 
     @property
     def title(self) -> Text:
@@ -137,7 +140,37 @@ class DailyReport:
     def tables(self) -> list[Table]:
         return [self._level_table(), self._reserves_table(), self._medical_table(),
                 self._supply_table(), self._demand_table(), self._category_table(),
-                self._price_table(), self._monitoring_table(), self._evidence_table()]
+                self._price_table(), self._monitoring_table(), self._evidence_table(),
+                *([self._report_up_table()] if self.report_ups else [])]
+
+    def _report_up_table(self) -> Table:
+        rows = []
+        for task in self.report_ups:
+            if task.reported_at is not None:
+                state = (Text("逾期上报", "reported late") if task.reported_at > task.due
+                         else Text("按时上报", "reported in time"))
+            elif task.due <= self.as_of:
+                state = Text("逾期未报", "overdue, not reported")
+            else:
+                state = Text("待上报", "to report")
+            cause = (Text(f"应急等级升至{task.level.value}级", f"level rose to {task.level.value}")
+                     if task.cause.value == "level"
+                     else Text(f"热线反映激增（{task.level.value}级依据）",
+                               f"hotline surge (evidence for {task.level.value})"))
+            reported = (f"{task.reported_at:%H:%M} {task.reported_to}（{task.reference}，"
+                        f"{task.reported_by}）" if task.reported_at is not None else None)
+            rows.append((task.area or "-", cause, f"{task.seen_at:%H:%M}", f"{task.due:%H:%M}",
+                         reported, state))
+        return Table(
+            "report_ups", Text("1小时内向上报告", "Reported upward within the hour"),
+            (Column("area", "地区/社区", "area"), Column("cause", "事由", "cause"),
+             Column("seen", "发现", "seen"), Column("due", "时限", "due"),
+             Column("reported", "上报（对象、文号、经办）", "reported (to, reference, by)"),
+             Column("state", "状态", "state")),
+            tuple(rows),
+            notes=(Text("来源：levels/reportups/；时限为发现后1小时",
+                        "source: levels/reportups/; due one hour after it was seen"),),
+        )
 
     def _level_table(self) -> Table:
         rows = []

@@ -56,6 +56,7 @@ from core.levels.manual import Decision, decision_in_force, load_decisions
 from core.levels.observed import ObservedSignals, area_supermarkets
 from core.levels.plans import Text
 from core.levels.prices import PRICES_DIR, load_price_days
+from core.levels.reportup import load_report_ups
 from core.levels.reserves import (
     RESERVES_FILE,
     balances_at,
@@ -296,6 +297,8 @@ def daily_report(
         medical=figures.medical if figures is not None else (),
         sources=tuple(notes),
         supply=supply_lines(stock, desk.catalogue, day),
+        report_ups=tuple(t for t in load_report_ups(desk.root)[0]
+                         if start <= t.seen_at < end and t.seen_at <= as_of),
     )
 
 

@@ -14,6 +14,7 @@ from core.allocation import propose
 from core.demo import copy_demo_desk
 from core.ledger.files import write_batch
 from core.levels import Level, load_decisions, set_manual_level
+from core.levels.authority import Authority, Change, record_change
 from core.rounds import RoundPlan, load_rounds, plan_round
 from tests.console.conftest import OPERATOR, STORE, SUPERVISOR, ConsoleApp, at, settle
 from tests.tui.deskfactory import FakeClock
@@ -245,8 +246,14 @@ async def _rounds_page(console_app: ConsoleApp) -> tuple[str, RoundPlan | None]:
 
 async def test_rounds_page_says_where_orders_are_rationed(console_app: ConsoleApp, desk) -> None:
     text, _plan = await _rounds_page(console_app)
-    assert "Rationing per person: not in force (not assessed)" in text
+    assert "Rationing per person: not in force (no level activated)" in text
     set_manual_level(desk, Level.II, reason="大量集中抢购", supervisor=SUPERVISOR, time=at(9))
+    text, _plan = await _rounds_page(console_app)
+    # the manual level is advice: rations follow a recorded activation only
+    assert "Rationing per person: not in force (no level activated)" in text
+    record_change(desk, Change.ACTIVATE, Level.II, authority=Authority.COUNTY,
+                  person="县长 刘建国", reference="电话记录 09:05", time=at(9, 5),
+                  supervisor=SUPERVISOR, now=at(9, 10))
     text, _plan = await _rounds_page(console_app)
     assert ("Rationing per person: West district at level II or above, but packing.toml sets no "
             "[ration]") in text

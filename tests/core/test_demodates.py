@@ -6,6 +6,7 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
+import attrs
 import pytest
 
 import core
@@ -13,6 +14,7 @@ from core.cases.store import CASES_DIR
 from core.check import check_desk
 from core.demo import copy_demo_desk, demo_desk_path
 from core.demodates import newest_case_day, shift_case
+from core.levels.authority import activations_dir, load_activations
 from tui.cli import main
 
 YESTERDAY = date(2027, 3, 10)
@@ -55,6 +57,13 @@ def test_the_newest_case_is_yesterday_and_every_case_moved(moved: Path) -> None:
             (r.key, r.fen, r.stock, r.entered_by) for r in prices.price]
         assert {r.entered_at - p.entered_at for r, p in zip(again.price, prices.price,
                                                             strict=True)} == {timedelta(days)}
+    # the level III activation the signals of the first day called for moves with them
+    [shipped_record] = load_activations(shipped)[0]
+    [moved_record] = load_activations(moved)[0]
+    assert moved_record == attrs.evolve(
+        shipped_record, time=shipped_record.time + timedelta(days=days),
+        recorded_at=shipped_record.recorded_at + timedelta(days=days))
+    assert [p.name for p in activations_dir(moved).iterdir()] == ["20270310-095000-zhou_min.toml"]
 
 
 def test_the_shipped_desk_keeps_its_dates(moved: Path) -> None:

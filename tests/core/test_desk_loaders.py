@@ -40,6 +40,9 @@ BREAKS: dict[str, Break] = {
     "levels": ("levels.toml", ("min_cases = 4", 'min_cases = "four"')),
     "reserves": ("reserves.toml", ('kind = "pork"', 'kind = "lard"')),
     "decisions": ("levels/decisions/x.toml", b'level = "V"\n'),
+    "activations": ("levels/activations/x.toml",
+                    b'change = "activate"\nlevel = "II"\nauthority = "province"\n'),
+    "report-ups": ("levels/reportups/x.toml", b'id = "x"\ncause = "rumour"\n'),
     "packing": ("packing.toml", ("per_person_kg = 0.1\n", 'per_person_kg = "a pinch"\n')),
     "ledger batches": ("ledgers/2026/11/17/20261117-0001.toml",
                        ("quantity = 200", 'quantity = "many"')),
@@ -107,8 +110,8 @@ def test_check_reports_a_broken_file_of_every_kind(loader: DeskLoader[object],
 def test_the_demo_desk_has_a_file_of_most_kinds_and_no_problems(demo_desk_dir: Path) -> None:
     report = check_desk(demo_desk_dir, workers=1)
     assert report.problems == ()
-    created_by_the_test = {"decisions", "ledger matches", "handovers", "register imports",
-                           "local settings"}
+    created_by_the_test = {"decisions", "report-ups", "ledger matches", "handovers",
+                           "register imports", "local settings"}
     for loader in LOADERS:
         if loader.name not in created_by_the_test:
             assert loader.paths(demo_desk_dir), loader.name

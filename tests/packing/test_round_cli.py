@@ -11,6 +11,7 @@ import pytest
 import core
 from core.demo import copy_demo_desk
 from core.levels import Level, set_manual_level
+from core.levels.authority import Authority, Change, record_change
 from tui.cli import main
 
 DAY = "2026-11-23"  # the demo desk has market signals for this day: Hexi is at level III
@@ -57,8 +58,16 @@ def test_json_at_level_two_carries_the_cuts(
 ) -> None:
     desk = core.open_desk(desk_dir)
     supervisor = desk.settings.supervisors[0]
+    # a computed or manual level II is advice: nothing is cut until the county's consent is
+    # recorded
+    at = datetime(2026, 11, 23, 8, 0, tzinfo=desk.settings.zone)
     set_manual_level(desk, Level.II, reason="大量集中抢购，米面油断档", supervisor=supervisor,
-                     district="hexi", time=datetime(2026, 11, 23, 8, 0, tzinfo=desk.settings.zone))
+                     district="hexi", time=at)
+    assert main(["round", "--desk", str(desk_dir), "--day", DAY, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["cuts"] == []
+    record_change(desk, Change.ACTIVATE, Level.II, authority=Authority.COUNTY,
+                  person="县长 刘建国", reference="县政发〔2026〕12号", time=at,
+                  district="hexi", supervisor=supervisor, now=at)
     assert main(["round", "--desk", str(desk_dir), "--day", DAY, "--json"]) == 0
     plan = json.loads(capsys.readouterr().out)
     assert plan["round"] == "r1125" and plan["levels"] == {"hexi": "II"}
@@ -72,7 +81,7 @@ def test_json_at_level_two_carries_the_cuts(
     assert len(plan["labels"]) == plan["boxes"]
     assert sum(len(stop["parcels"]) for trip in plan["trips"] for stop in trip["stops"]
                if trip["leg"] == "station->drop") == plan["boxes"]
-    # the next day has no signals and the decision still stands: rationing still applies
+    # the next day has no signals and the activation still stands: rationing still applies
     assert main(["round", "--desk", str(desk_dir), "--day", "2026-11-24", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["rationed"] == ["hexi"]
 
@@ -91,8 +100,9 @@ def test_unusable_input_exits_2_naming_the_file(
     assert main(["round", str(broken), "--desk", str(desk_dir)]) == 2
     assert "nobody" in capsys.readouterr().err
     copy_demo_desk(desk_dir.parent / "again")
-    signals = desk_dir.parent / "again" / "signals" / f"{DAY}.toml"
-    signals.write_text("[[goods\n", encoding="utf-8")
+    # rations follow the recorded activations: one that cannot be read stops the plan
+    activation = desk_dir.parent / "again" / "levels" / "activations" / "x.toml"
+    activation.write_text("[[goods\n", encoding="utf-8")
     assert main(["round", "--desk", str(desk_dir.parent / "again"), "--day", DAY]) == 2
-    assert f"signals/{DAY}.toml:1" in capsys.readouterr().err
+    assert "levels/activations/x.toml:1" in capsys.readouterr().err
     assert main(["round", "--desk", str(desk_dir.parent / "nowhere")]) == 2

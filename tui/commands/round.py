@@ -23,7 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 
 from core.desk import Desk
@@ -134,7 +134,9 @@ def run(args: argparse.Namespace) -> int:
     now = datetime.now(desk.settings.zone)
     day = args.day or now.date()
     try:
-        levels = desk.levels.on(day)
+        # the level in force (a recorded activation) at the end of the day, or now for today
+        end = datetime.combine(day, time.max, desk.settings.zone).replace(microsecond=0)
+        levels = desk.levels.in_force(min(now, end))
         plan = plan_round(desk, round_, time_limit=args.time_limit, levels=levels)
     except DeskError as exc:
         return _fail(exc.problems, desk.root)

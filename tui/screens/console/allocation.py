@@ -43,7 +43,7 @@ class AllocationScreen(ComputedPage[date, tuple[Proposal, Table]]):
 
     def compute(self, inputs: date, now: datetime) -> tuple[Proposal, Table]:
         desk = self.desk_app.desk
-        return propose(desk, inputs), day_report(desk, inputs)
+        return propose(desk, inputs), day_report(desk, inputs, now=now)
 
     def draw(self, result: tuple[Proposal, Table]) -> Text:
         lang = self.desk_app.language

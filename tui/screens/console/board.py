@@ -11,10 +11,27 @@ from textual.binding import Binding, BindingType
 
 from core.cases.ladder import LadderCounts, ladder_counts
 from core.levels import Level, NotASupervisor, set_manual_level
+from core.levels.authority import (
+    ActivationRefused,
+    Change,
+    NotTheAuthority,
+    desk_authorities,
+    record_change,
+)
+from core.levels.reportup import Cause as ReportCause
+from core.levels.reportup import ReportRefused, ReportUp, record_report
 from core.levels.reserves import KIND_NAMES
+from core.reports.names import district_name
 from core.reports.situation import Situation, situation_report
 from tui.i18n import _, level_name, record_name
 from tui.screens.console import ComputedPage, ReasonDialog, case_state, desk_files
+from tui.screens.console.decisions import (
+    ActivationDialog,
+    ActivationForm,
+    ReportDialog,
+    ReportForm,
+    authority_name,
+)
 from tui.widgets.common import Choice, Picker
 
 BAR_WIDTH = 10  # rows of the calls-per-hour chart are at most this many cells of "#"
@@ -31,6 +48,10 @@ class BoardScreen(ComputedPage[datetime, tuple[Situation, LadderCounts]]):
     TITLE_MSGID = "Situation board"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "set_level", "Set level", id="board.set_level"),
+        # said on the board where they apply, to keep the key line within 80 columns
+        Binding("a", "activate", "Activation", show=False, id="board.activate"),
+        Binding("d", "deescalate", "De-escalation", show=False, id="board.deescalate"),
+        Binding("u", "report_up", "Report up", show=False, id="board.report_up"),
         Binding("e", "evidence", "Evidence cases", id="board.evidence"),
         Binding("r", "reload", "Refresh", id="board.refresh"),
         Binding("escape", "back", "Back", id="board.back"),
@@ -62,6 +83,7 @@ class BoardScreen(ComputedPage[datetime, tuple[Situation, LadderCounts]]):
             out.append("  ".join(f"{tier.label(lang)} {n}" for tier, n in chased.tiers))
             out.append(("  " if chased.tiers else "") + _("Awaiting approval")
                        + f" {chased.awaiting_approval}\n\n")
+        self._draw_report_ups(out, s)
         for area in s.report.areas:
             figure = area.level
             level = level_name(figure.level) if figure.level else _("not assessed")
@@ -75,6 +97,16 @@ class BoardScreen(ComputedPage[datetime, tuple[Situation, LadderCounts]]):
                 out.append("  " + _("Signals") + f": {figure.source.get(lang)}\n")
             for rule in figure.fired:
                 out.append(f"  * {rule.explanation.get(lang)}\n")
+            record = s.in_force.get(area.district) or s.in_force.get("")
+            if record is None:
+                out.append("  " + _("In force: none; the level above is advice until an "
+                                    "activation is recorded (a)") + "\n")
+            else:
+                out.append("  " + _("In force: {level}, {authority} {person}, {reference}, "
+                                    "{when} (d: de-escalate)").format(
+                    level=level_name(record.level), authority=authority_name(record.authority),
+                    person=record.person, reference=record.reference,
+                    when=record.time.strftime("%m-%d %H:%M")) + "\n")
             if figure.manual is not None:
                 m = figure.manual
                 out.append("  " + _("Set by {who} at {when}: {reason}").format(
@@ -111,6 +143,114 @@ class BoardScreen(ComputedPage[datetime, tuple[Situation, LadderCounts]]):
         if not s.hot_spots:
             out.append("  " + _("none") + "\n")
         return out
+
+    def _draw_report_ups(self, out: Text, s: Situation) -> None:
+        status = s.report_ups
+        if not status.open and not status.overdue:
+            return
+        late = {t.id for t in status.overdue}
+        out.append(_("Report up within the hour (u): {open} open, {overdue} overdue").format(
+            open=len(status.open), overdue=status.overdue_open) + "\n",
+            style="bold reverse" if status.overdue_open else "bold")
+        for task in status.open:
+            what = (_("level rose to {level}") if task.cause is ReportCause.LEVEL
+                    else _("hotline surge, evidence for {level}")).format(
+                level=task.level.value)
+            desk = self.desk_app.desk
+            area = (record_name(desk.communities.get(task.area), task.area)
+                    if task.area in desk.communities
+                    else district_name(desk, task.area).get(self.desk_app.language))
+            mark = _("OVERDUE") if task.id in late else _("due by")
+            out.append(f"  {mark} {task.due:%H:%M}  {area}: {what}\n",
+                       style="bold" if task.id in late else "")
+        out.append("\n")
+
+    def action_activate(self) -> None:
+        self._record(Change.ACTIVATE)
+
+    def action_deescalate(self) -> None:
+        self._record(Change.DEESCALATE)
+
+    def _record(self, change: Change) -> None:
+        app = self.desk_app
+        s = self.current
+        area = s.report.areas[0] if s and s.report.areas else None
+        district = area.district if area else ""
+        record = (s.in_force.get(district) or s.in_force.get("")) if s else None
+        current = record.level if record else Level.NONE
+        if change is Change.ACTIVATE:
+            computed = area.level.level if area else None
+            level = computed if computed and computed.rank > current.rank else next(
+                (lv for lv in (Level.IV, Level.III, Level.II, Level.I)
+                 if lv.rank > current.rank), Level.I)
+        else:
+            level = Level.NONE
+        authorities = desk_authorities(app.desk)
+        authority = authorities.of(level if change is Change.ACTIVATE else current)
+        now = app.clock()
+        summary = _("In force: {level}").format(level=level_name(current)) + (
+            f"  ({area.name.get(app.language)})" if area else "")
+
+        def done(form: ActivationForm | None) -> None:
+            if form is None:
+                return
+            when = datetime.combine(now.date(), form.time, now.tzinfo)
+            try:
+                record_change(app.desk, form.change, form.level, authority=form.authority,
+                              person=form.person, reference=form.reference, time=when,
+                              district=district, supervisor=app.operator, now=now)
+            except NotASupervisor:
+                self.notify(_("Supervisors only"), severity="error")
+                return
+            except (NotTheAuthority, ActivationRefused) as exc:
+                self.notify(str(exc), severity="error", timeout=10)
+                return
+            self.notify(_("Recorded with the deciding authority, the reference and your "
+                          "name."))
+            self.recompute(force=True)
+
+        self.app.push_screen(ActivationDialog(change, level, authority, now, summary), done)
+
+    def action_report_up(self) -> None:
+        s = self.current
+        tasks = list(s.report_ups.open) if s else []
+        if not tasks:
+            self.notify(_("No report-up is waiting."))
+            return
+        if len(tasks) == 1:
+            self._report(tasks[0])
+            return
+        by_id = {t.id: t for t in tasks}
+
+        def chosen(task_id: str | None) -> None:
+            if task_id:
+                self._report(by_id[task_id])
+
+        self.app.push_screen(Picker("Report up", [
+            Choice.of(t.id, f"{t.due:%H:%M} {t.area} {t.detail[:40]}") for t in tasks]), chosen)
+
+    def _report(self, task: ReportUp) -> None:
+        app = self.desk_app
+        now = app.clock()
+
+        def done(form: ReportForm | None) -> None:
+            if form is None:
+                return
+            when = datetime.combine(now.date(), form.time, now.tzinfo)
+            try:
+                record_report(app.desk, task.id, to=form.to, reference=form.reference,
+                              at=when, supervisor=app.operator, now=now)
+            except NotASupervisor:
+                self.notify(_("Supervisors only"), severity="error")
+                return
+            except ReportRefused as exc:
+                self.notify(str(exc), severity="error", timeout=10)
+                return
+            self.notify(_("Report-up recorded with your name."))
+            self.recompute(force=True)
+
+        summary = f"{task.detail}\n" + _("Due {due}").format(due=f"{task.due:%m-%d %H:%M}")
+        self.app.push_screen(ReportDialog(summary, now), done)
 
     def action_reload(self) -> None:
         self.recompute(force=True)

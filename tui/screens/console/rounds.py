@@ -61,7 +61,7 @@ class RoundsScreen(ComputedPage[date, RoundsResult]):
         return self.outcome.levels if self.outcome else {}
 
     def inputs(self, now: datetime) -> date:
-        """The day, whose levels decide the rationing."""
+        """The day: the levels in force decide the rationing."""
         return now.astimezone(self.desk_app.desk.settings.zone).date()
 
     def compute(self, inputs: date, now: datetime) -> RoundsResult:
@@ -69,8 +69,9 @@ class RoundsScreen(ComputedPage[date, RoundsResult]):
         rounds, problems = desk.rounds
         if not rounds:
             return RoundsResult(tuple(problems))
+        # rations are cut only where a level is in force (recorded activation), not computed
         try:
-            levels = desk.levels.on(inputs)
+            levels = desk.levels.in_force(now)
         except DeskError as exc:  # the round is still planned, without rationing
             levels = {}
             problems = [*problems, *exc.problems]

@@ -57,6 +57,8 @@ ENTRY_MESSAGES = {
     r"(?P<value>'.*') is not a whole number": "{value} is not a whole number",
     r"no item (?P<value>'.*') in the catalogue": "No item {value} in the catalogue",
     r"a donation must name its donor": "A donation must name its donor",
+    r"only a donation is designated for a unit or use": "Only a donation is designated for a "
+                                                        "unit or use",
     r"(?P<value>'.*') is not a reason \(.*\)": "{value} is not a reason (short, damaged, "
                                                "substituted, refused)",
 }

@@ -282,6 +282,7 @@ KINDS: tuple[EntryKind, ...] = (
               required=True),
         Field("keeper", "Keeper", required=True, sticky=True),
         Field("donor", "Donor", placeholder="for a donation"), Field("batch", "Batch"),
+        Field("designated", "Designated for", placeholder="a designated donation's unit"),
     ), _enum(L.Source, "source")),
     EntryKind(L.StockIssue, (
         _STORE, _ITEM, Field("quantity", "Quantity", Input.QUANTITY),
