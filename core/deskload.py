@@ -42,6 +42,7 @@ from core.storage.tomlio import line_of, locate_lines, read_toml, structure, str
 
 if TYPE_CHECKING:
     from core.allocation import UnitProfile
+    from core.city.config import CityConfig
     from core.desk import Desk
     from core.ledger.periods import ClosedPeriods
     from core.levels.manual import Decision
@@ -330,6 +331,12 @@ def _handovers(desk: Desk) -> tuple[list[Path], list[Problem]]:
     return readable, problems
 
 
+def _city(desk: Desk) -> tuple[CityConfig | None, list[Problem]]:
+    from core.city.config import CITY_FILE, load_city
+
+    return load_city(desk.root / CITY_FILE)
+
+
 LEVELS: DeskLoader[Thresholds | None] = DeskLoader(
     "levels", "levels.toml", "the emergency level thresholds (the defaults without the file)",
     _levels)
@@ -366,9 +373,12 @@ IMPORTS: DeskLoader[int] = DeskLoader(
     "register imports", f"{IMPORTS_DIR}/*.toml", "how many register imports are on record (who, "
     "when, from which file, what changed)", _imports)
 
+CITY: DeskLoader[CityConfig | None] = DeskLoader(
+    "city", "city.toml", "the district desks a city desk follows (none: not a city desk)", _city)
+
 #: every kind of desk file, in the order their problems are listed; the settings come first
 LOADERS: tuple[DeskLoader[object], ...] = (
     SETTINGS, DEPARTMENTS, DISTRICTS, COMMUNITIES, SUPERMARKETS, CATALOGUE, PRICE_LISTS,
     HOUSEHOLDS, LEVELS, RESERVES, DECISIONS, PACKING, BATCHES, PERIODS, MATCHES, ALLOCATION,
-    ROUNDS, SIGNALS, PRICES, HANDOVERS, IMPORTS,
+    ROUNDS, SIGNALS, PRICES, HANDOVERS, IMPORTS, CITY,
 )

@@ -58,6 +58,8 @@ BREAKS: dict[str, Break] = {
                   b"--- Notes to the next shift ---\nok\n\xff\xfe broken\n"),
     "register imports": ("imports/20261202T080000-households.toml",
                          b'kind = "households"\noperator = \n'),
+    # a district with neither a git remote nor a directory to read
+    "city": ("city.toml", b'[[district]]\ncode = "hexi"\nname = "\xe6\xb2\xb3\xe8\xa5\xbf"\n'),
 }
 
 
@@ -106,7 +108,8 @@ def test_check_reports_a_broken_file_of_every_kind(loader: DeskLoader[object],
 def test_the_demo_desk_has_a_file_of_most_kinds_and_no_problems(demo_desk_dir: Path) -> None:
     report = check_desk(demo_desk_dir, workers=1)
     assert report.problems == ()
-    created_by_the_test = {"decisions", "ledger matches", "handovers", "register imports"}
+    created_by_the_test = {"decisions", "ledger matches", "handovers", "register imports",
+                           "city"}
     for loader in LOADERS:
         if loader.name not in created_by_the_test:
             assert loader.paths(demo_desk_dir), loader.name
