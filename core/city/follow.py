@@ -127,7 +127,8 @@ def update_state(city_root: Path, code: str, change: Callable[[FollowState], Fol
 
 def _git(args: Sequence[str], cwd: Path | None = None, timeout: float = GIT_TIMEOUT,
          mode: int = PRIVATE_FILE_MODE) -> str:
-    """Run ``git ARGS``; its output, or :class:`GitFailed` with git's own last words. The files
+    """Run ``git ARGS``; its output, or :class:`GitFailed` with git's own words (its first
+    ``fatal:`` or ``error:`` line, else its last). The files
     git writes get no more access than the city desk's ``mode`` allows (case files hold
     personal data)."""
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
@@ -140,8 +141,9 @@ def _git(args: Sequence[str], cwd: Path | None = None, timeout: float = GIT_TIME
     except subprocess.TimeoutExpired:
         raise GitFailed(f"git {args[0]} took longer than {timeout:g} s") from None
     if done.returncode != 0:
-        lines = [line for line in done.stderr.splitlines() if line.strip()]
-        raise GitFailed(lines[-1] if lines else f"git {args[0]} failed ({done.returncode})")
+        lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
+        said = [line for line in lines if line.startswith(("fatal:", "error:"))] or lines[-1:]
+        raise GitFailed(said[0] if said else f"git {args[0]} failed ({done.returncode})")
     return done.stdout
 
 
