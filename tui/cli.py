@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "prices": "prices",
     "replay": "replay",
     "record-test": "record_test",
+    "city": "city",
 }
 
 #: exit status of a command that failed inside baogong (EX_SOFTWARE): not 1 (findings) nor 2

@@ -33,6 +33,7 @@ def keyed_classes() -> list[type]:
     """Every screen and widget of the app that has key bindings."""
     from tui.screens.case_dialogs import ActionDialog, ConflictScreen, EditDialog
     from tui.screens.case_order import CaseOrderDialog
+    from tui.screens.city import CityApp, CityBoardScreen, CitySearchDialog, CitySearchScreen
     from tui.screens.console import ReasonDialog
     from tui.screens.console.allocation import AllocationScreen
     from tui.screens.console.board import BoardScreen
@@ -63,7 +64,8 @@ def keyed_classes() -> list[type]:
             ConsoleScreen, ReasonDialog, BoardScreen, AllocationScreen, RoundsScreen,
             ReconcileScreen, ReportsScreen, LedgersScreen, EntryForm, InvoiceImportDialog,
             SettlementRunScreen, CaseOrderDialog, PasteListDialog,
-            PricesScreen, HouseholdDialog]
+            PricesScreen, HouseholdDialog,
+            CityApp, CityBoardScreen, CitySearchDialog, CitySearchScreen]
 
 
 def binding_ids() -> dict[str, Binding]:

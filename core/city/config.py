@@ -17,7 +17,7 @@ directory on this machine (``path``: read in place)::
     name_en = "Dongcheng District"
     path = "/srv/baogong/dongcheng"
 
-A relative ``path`` is taken from the city desk's directory.
+A relative ``path`` (or local ``git`` path) is taken from the city desk's directory.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ import attrs
 
 from core.problems import InvalidField, Problem
 from core.reference import check_code, check_not_blank
+from core.storage.convert import converter
+from core.storage.tomlio import line_of, locate_lines, read_toml, structure_list
 
 CITY_FILE = "city.toml"
 
@@ -71,18 +73,32 @@ class CityConfig:
 def load_city(path: Path) -> tuple[CityConfig | None, list[Problem]]:
     """The city desk's districts in ``city.toml`` at ``path``: None when the file is absent
     (the desk is not a city desk); the good records and every problem otherwise."""
-    from core.deskload import load_records
-
     if not path.exists() and not path.is_symlink():
         return None, []
-    records, problems = load_records(path, "district", CityDistrict)
-    codes: set[str] = set()
-    kept = []
-    for record in records:  # a duplicate code is a problem already: the first one wins
-        if record.code not in codes:
-            codes.add(record.code)
-            kept.append(record)
-    return CityConfig(tuple(kept)), problems
+    data, text, problems = read_toml(path)
+    if data is None:
+        return CityConfig(()), problems
+    rows = data.get("district", [])
+    lines = locate_lines(text)
+    if not isinstance(rows, list):
+        return CityConfig(()), [Problem(path, line_of(lines, ("district",)),
+                                        "expected an array of tables [[district]]", "district")]
+    unknown = sorted(set(data) - {"district"})
+    problems.extend(Problem(path, line_of(lines, (key,)), "unknown field", key)
+                    for key in unknown)
+    records, found = structure_list(converter, rows, CityDistrict, path, text, "district")
+    problems.extend(found)
+    seen: set[str] = set()
+    for index, row in enumerate(rows):
+        code = row.get("code") if isinstance(row, dict) else None
+        if isinstance(code, str) and code in seen:
+            problems.append(Problem(path, line_of(lines, ("district", index)),
+                                    f"duplicate code {code!r}", f"district[{index}]"))
+        seen.add(str(code))
+    kept: dict[str, CityDistrict] = {}
+    for record in records:
+        kept.setdefault(record.code, record)  # the first one wins
+    return CityConfig(tuple(kept.values())), problems
 
 
 __all__ = ["CITY_FILE", "CityConfig", "CityDistrict", "load_city"]

@@ -159,7 +159,7 @@ def fetch_district(city_root: Path, district: CityDistrict, now: datetime, *,
     cloned = not (target / ".git").is_dir()
     try:
         if cloned:
-            _clone(district.git, target, mode, timeout)
+            _clone(district.git, target, mode, timeout, city_root)
         else:
             _git(["fetch", "--quiet", "origin", "HEAD"], cwd=target, timeout=timeout, mode=mode)
             _git(["reset", "--quiet", "--hard", "FETCH_HEAD"], cwd=target, timeout=timeout,
@@ -178,13 +178,15 @@ def fetch_district(city_root: Path, district: CityDistrict, now: datetime, *,
     return Fetched(district.code, True, commit=commit, cloned=cloned)
 
 
-def _clone(url: str, target: Path, mode: int, timeout: float) -> None:
+def _clone(url: str, target: Path, mode: int, timeout: float, city_root: Path) -> None:
     parent = target.parent
     make_directories(parent, mode=mode)
     partial = parent / f".{target.name}.clone-{os.getpid()}"
     shutil.rmtree(partial, ignore_errors=True)
     try:
-        _git(["clone", "--quiet", "--", url, str(partial)], timeout=timeout, mode=mode)
+        # a relative remote path is taken from the city desk, as a relative ``path`` is
+        _git(["clone", "--quiet", "--", url, str(partial)], cwd=city_root, timeout=timeout,
+             mode=mode)
         try:
             _git(["rev-parse", "--verify", "--quiet", "HEAD"], cwd=partial, timeout=timeout)
         except GitFailed:

@@ -246,11 +246,14 @@ def test_city_toml_problems_name_the_line_and_a_desk_without_it_is_not_a_city(
     (setting.root / "city.toml").write_text(
         '[[district]]\ncode = "hexi"\nname = "河西区"\n\n'
         '[[district]]\ncode = "Bad Code"\nname = "x"\npath = "."\n'
-        '\n[[district]]\ncode = "nan"\nname = "南区"\npath = "../sites/nan"\n', encoding="utf-8")
+        '\n[[district]]\ncode = "nan"\nname = "南区"\npath = "../sites/nan"\n'
+        '\n[[district]]\ncode = "nan"\nname = "又一个南区"\npath = "."\n', encoding="utf-8")
     city = City.open(setting.root)
     assert [d.code for d in city.config.districts] == ["nan"]
     rendered = [p.render() for p in city.problems]
     assert any(":1:" in r and "either git" in r for r in rendered), rendered
     assert any(":6:" in r and "not a valid code" in r for r in rendered), rendered
+    assert any(":15:" in r and "duplicate code 'nan'" in r for r in rendered), rendered
+    assert city.config.districts[0].name == "南区"  # the first one wins
     with pytest.raises(DeskError, match="not a city desk"):
         City.open(setting.nan)
