@@ -4,11 +4,13 @@ that cannot be fetched or read."""
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 import subprocess
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -16,7 +18,7 @@ import pytest
 from core.cases.case import Address, Caller, Category
 from core.cases.index import Query
 from core.city import City, city_board, fetch_all, fetch_district, read_state
-from core.city.follow import CLONES_DIR
+from core.city.follow import CLONES_DIR, update_state
 from core.city.reports import CityFeed, city_daily_report, qualified_id
 from core.city.search import search_city
 from core.desk import Desk
@@ -257,3 +259,24 @@ def test_city_toml_problems_name_the_line_and_a_desk_without_it_is_not_a_city(
     assert city.config.districts[0].name == "南区"  # the first one wins
     with pytest.raises(DeskError, match="not a city desk"):
         City.open(setting.nan)
+
+
+def _count_up(root: str, times: int, start: Any) -> None:
+    start.wait()
+    for _ in range(times):
+        update_state(Path(root), "hexi",
+                     lambda s: attrs.evolve(s, commit=str(int(s.commit or 0) + 1)))
+
+
+def test_what_the_city_knows_of_a_district_is_updated_under_its_lock(tmp_path: Path) -> None:
+    """A fetch and a board (two processes) record the same district at once: no update lost."""
+    context = multiprocessing.get_context("fork")
+    start = context.Barrier(3)
+    workers = [context.Process(target=_count_up, args=(str(tmp_path), 60, start))
+               for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert [w.exitcode for w in workers] == [0, 0, 0]
+    assert read_state(tmp_path, "hexi").commit == "180"
