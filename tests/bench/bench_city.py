@@ -80,7 +80,8 @@ def districts(count: int, cases: int) -> Path:
     first = base / "site-00"
     for n in range(count):
         site, remote = base / f"site-{n:02d}", base / f"site-{n:02d}.git"
-        if (remote / "refs" / "heads" / "main").exists():
+        done = base / f"site-{n:02d}.done"
+        if done.exists():
             continue
         shutil.rmtree(remote, ignore_errors=True)
         if n == 0:
@@ -97,6 +98,7 @@ def districts(count: int, cases: int) -> Path:
         git("commit", "-q", "-m", "district desk", cwd=site)
         git("clone", "-q", "--bare", str(site), str(remote))
         git("remote", "add", "origin", str(remote), cwd=site)
+        done.write_text("published\n", encoding="utf-8")
     return base
 
 
