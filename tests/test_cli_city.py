@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import datetime
 from pathlib import Path
 
+from core.city import read_state
 from core.reports import validate_request
 from tests.conftest import Run
 from tests.core.test_city import Setting, add_case, publish
@@ -32,6 +34,9 @@ def test_fetch_board_search_and_reports(run: Run, setting: Setting, tmp_path: Pa
     assert status == 0, err
     assert "City supply board" in out and "Hexi" in out and "Nanqu" in out
     assert "not recorded" in out  # activated levels and report-ups: a named place
+    # judged as of --at, recorded as read when it really was
+    opened = read_state(setting.root, "nan").opened
+    assert opened is not None and opened > datetime.fromisoformat(AT)
     status, _out, err = run("city", "--desk", city, "board", "--at", AT,
                             "--csv", str(tmp_path / "board.csv"))
     assert status == 0, err

@@ -107,8 +107,12 @@ class CityBoard:
         return sum(1 for d in self.districts if not d.ok)
 
 
-def district_figures(city: City, district: CityDistrict, now: datetime) -> DistrictFigures:
-    """``district``'s figures at ``now``, read from its desk; the reason, when it cannot be."""
+def district_figures(city: City, district: CityDistrict, now: datetime,
+                     recorded: datetime | None = None) -> DistrictFigures:
+    """``district``'s figures at ``now``, read from its desk; the reason, when it cannot be.
+    What the city knows of the district is recorded as of ``recorded`` (default ``now``: a
+    board judged at another moment still records when it really read the district)."""
+    recorded = recorded or now
     root = district_root(city.root, district)
     state = read_state(city.root, district.code)
     if district.followed_by_git and not (root / ".git").is_dir():
@@ -117,17 +121,18 @@ def district_figures(city: City, district: CityDistrict, now: datetime) -> Distr
     try:
         desk = Desk.open(root)
     except DeskError as exc:
-        return _failed(city, district, state, now, why(exc))
+        return _failed(city, district, recorded, why(exc))
     except Exception as exc:  # one district's unreadable copy must not take the board down
-        return _failed(city, district, state, now, why(exc))
+        return _failed(city, district, recorded, why(exc))
     try:
         figures = _read(desk, district, state, now)
     except Exception as exc:
-        return _failed(city, district, state, now, why(exc))
+        return _failed(city, district, recorded, why(exc))
     finally:
         desk.cases.index.close()
     state = update_state(city.root, district.code,
-                         lambda s: attrs.evolve(s, opened=now, read_failed=None, read_error=""),
+                         lambda s: attrs.evolve(s, opened=recorded, read_failed=None,
+                                                read_error=""),
                          mode=city.desk.file_mode)
     return attrs.evolve(figures, state=state)
 
@@ -162,10 +167,10 @@ def _read(desk: Desk, district: CityDistrict, state: FollowState,
     )
 
 
-def _failed(city: City, district: CityDistrict, state: FollowState, now: datetime,
+def _failed(city: City, district: CityDistrict, recorded: datetime,
             reason: str) -> DistrictFigures:
     state = update_state(city.root, district.code,
-                         lambda s: attrs.evolve(s, read_failed=now, read_error=reason),
+                         lambda s: attrs.evolve(s, read_failed=recorded, read_error=reason),
                          mode=city.desk.file_mode)
     return DistrictFigures(district, state, unavailable=reason)
 
@@ -187,9 +192,10 @@ def department_totals(districts: Sequence[DistrictFigures],
     return tuple(sorted(totals, key=lambda t: (-t.past_due, -t.open, t.department)))
 
 
-def city_board(city: City, now: datetime) -> CityBoard:
-    """The city board at ``now``: every district in ``city.toml``'s order."""
-    districts = tuple(district_figures(city, d, now) for d in city.config.districts)
+def city_board(city: City, now: datetime, recorded: datetime | None = None) -> CityBoard:
+    """The city board at ``now``: every district in ``city.toml``'s order (``recorded``: see
+    :func:`district_figures`)."""
+    districts = tuple(district_figures(city, d, now, recorded) for d in city.config.districts)
     names: dict[str, Text] = {}
     for figures in districts:
         for code, name in figures.department_names:

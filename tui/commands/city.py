@@ -111,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         if action == "fetch":
             return _fetch(city, now, args.json)
         if action == "board":
-            board = city_board(city, now)
+            board = city_board(city, now, recorded=city.desk.cases.now())
             return _write(CityBoardReport(board), args, lang,
                           [(f.district.code, f.unavailable) for f in board.districts
                            if not f.ok])
