@@ -76,3 +76,15 @@ def test_a_district_that_cannot_be_fetched_is_named_and_the_rest_is_done(
     assert "district bei not read" in err
     status, out, err = run("city", "--desk", city, "search", "13800000001")
     assert status == 1 and "district bei not searched" in err
+
+
+def test_a_wrong_city_toml_record_is_a_finding_and_none_at_all_unusable(
+        run: Run, setting: Setting) -> None:
+    city = str(setting.root)
+    with (setting.root / "city.toml").open("a", encoding="utf-8") as handle:
+        handle.write('\n[[district]]\ncode = "x"\nname = "x"\n')  # no git, no path
+    status, out, err = run("city", "--desk", city, "board", "--at", AT, "--lang", "en")
+    assert status == 1 and "Nanqu" in out and "city.toml:" in err and "either git" in err
+    (setting.root / "city.toml").write_text("[[district]]\ncode = 7\n", encoding="utf-8")
+    status, out, err = run("city", "--desk", city, "board")
+    assert status == 2 and out == "" and "names no district desk" in err

@@ -10,9 +10,9 @@
     baogong city export daily [--date D] [--at TIME] [--csv F | --xlsx F] [--lang zh|en]
 
 ``--desk`` names the city desk (a desk with ``city.toml``). Exit status: 0 all good; 1 some
-district could not be fetched, read or searched (the rest is done and printed; each district
-named on stderr); 2 the city desk cannot be opened, an argument is wrong or an output cannot be
-written.
+district could not be fetched, read or searched, or a record of ``city.toml`` is wrong (the rest
+is done and printed; each district or problem named on stderr); 2 the city desk cannot be
+opened, names no usable district, an argument is wrong or an output cannot be written.
 """
 
 from __future__ import annotations
@@ -97,8 +97,19 @@ def run(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(problem.render(Path.cwd()), file=sys.stderr)
         return 2
-    for problem in city.problems:
-        print(problem.render(Path.cwd()), file=sys.stderr)
+    if city.problems:
+        for problem in city.problems:
+            print(problem.render(Path.cwd()), file=sys.stderr)
+        if not city.config.districts:
+            print("baogong city: city.toml names no district desk it can follow",
+                  file=sys.stderr)
+            return 2
+    status = _act(city, args)
+    # the districts city.toml could not name are findings too, like districts not read
+    return max(status, 1) if city.problems and status == 0 else status
+
+
+def _act(city: City, args: argparse.Namespace) -> int:
     lang = args.lang or ("en" if city.desk.settings.locale == "en" else "zh")
     action = args.action
     if action is None:
