@@ -42,6 +42,7 @@ from core.storage.tomlio import line_of, locate_lines, read_toml, structure, str
 
 if TYPE_CHECKING:
     from core.allocation import UnitProfile
+    from core.city.config import CityConfig
     from core.desk import Desk
     from core.ledger.periods import ClosedPeriods
     from core.levels.authority import Activation
@@ -346,6 +347,12 @@ def _handovers(desk: Desk) -> tuple[list[Path], list[Problem]]:
     return readable, problems
 
 
+def _city(desk: Desk) -> tuple[CityConfig | None, list[Problem]]:
+    from core.city.config import CITY_FILE, load_city
+
+    return load_city(desk.root / CITY_FILE)
+
+
 LEVELS: DeskLoader[Thresholds | None] = DeskLoader(
     "levels", "levels.toml", "the emergency level thresholds (the defaults without the file)",
     _levels)
@@ -397,9 +404,13 @@ def _local(desk: Desk) -> tuple[LocalSettings | None, list[Problem]]:
 LOCAL: DeskLoader[LocalSettings | None] = DeskLoader(
     "local settings", "local.toml", "this replica's own site code, never replicated", _local)
 
+
+CITY: DeskLoader[CityConfig | None] = DeskLoader(
+    "city", "city.toml", "the district desks a city desk follows (none: not a city desk)", _city)
+
 #: every kind of desk file, in the order their problems are listed; the settings come first
 LOADERS: tuple[DeskLoader[object], ...] = (
     SETTINGS, DEPARTMENTS, DISTRICTS, COMMUNITIES, SUPERMARKETS, CATALOGUE, PRICE_LISTS,
     HOUSEHOLDS, LEVELS, RESERVES, DECISIONS, ACTIVATIONS, REPORT_UPS, PACKING, BATCHES, PERIODS,
-    MATCHES, ALLOCATION, ROUNDS, SIGNALS, PRICES, HANDOVERS, IMPORTS, LOCAL,
+    MATCHES, ALLOCATION, ROUNDS, SIGNALS, PRICES, HANDOVERS, IMPORTS, LOCAL, CITY,
 )

@@ -304,6 +304,19 @@ def test_replication_commands_refuse_unusable_input(run: Run, tmp_path: Path,
     assert status == 1 and "merge-case" in err and len(err.splitlines()) == 1, err
 
 
+def test_city_refuses_a_desk_that_is_no_city_and_unusable_arguments(
+        run: Run, demo_desk_dir: Path, tmp_path: Path) -> None:
+    status, _, err = run("city", "--desk", str(demo_desk_dir), "board")
+    assert status == 2 and "not a city desk" in err and len(err.splitlines()) == 1, err
+    (demo_desk_dir / "city.toml").write_text('[[district]]\ncode = "x"\nname = "x"\n'
+                                             'path = "."\n', encoding="utf-8")
+    status, _, err = run("city", "--desk", str(demo_desk_dir), "board", "--at", "noon")
+    assert status == 2 and "'noon' is not a date" in err and len(err.splitlines()) == 1, err
+    status, _, err = run("city", "--desk", str(demo_desk_dir), "export", "open311", "--out",
+                         str(tmp_path / "none" / "feed.json"))
+    assert status == 2 and "no directory" in err and len(err.splitlines()) == 1, err
+
+
 def test_every_command_is_covered_here() -> None:
     text = Path(__file__).read_text(encoding="utf-8")
     assert [c for c in COMMANDS if f'"{c}"' not in text] == []

@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "merge-case": "merge_case",
     "site-ids": "site_ids",
     "tick": "tick",
+    "city": "city",
 }
 
 #: exit status of a command that failed inside baogong (EX_SOFTWARE): not 1 (findings) nor 2

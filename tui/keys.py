@@ -33,6 +33,7 @@ def keyed_classes() -> list[type]:
     """Every screen and widget of the app that has key bindings."""
     from tui.screens.case_dialogs import ActionDialog, ConflictScreen, EditDialog
     from tui.screens.case_order import CaseOrderDialog
+    from tui.screens.city import CityApp, CityBoardScreen, CitySearchDialog, CitySearchScreen
     from tui.screens.console import ReasonDialog
     from tui.screens.console.allocation import AllocationScreen
     from tui.screens.console.approvals import ApprovalScreen
@@ -67,7 +68,7 @@ def keyed_classes() -> list[type]:
             ReconcileScreen, ReportsScreen, LedgersScreen, EntryForm, InvoiceImportDialog,
             SettlementRunScreen, CaseOrderDialog, PasteListDialog,
             PricesScreen, HouseholdDialog, ChaseListScreen, ApprovalScreen, ActivationDialog,
-            ReportDialog]
+            ReportDialog, CityApp, CityBoardScreen, CitySearchDialog, CitySearchScreen]
 
 
 def binding_ids() -> dict[str, Binding]:

@@ -62,6 +62,8 @@ BREAKS: dict[str, Break] = {
     "register imports": ("imports/20261202T080000-households.toml",
                          b'kind = "households"\noperator = \n'),
     "local settings": ("local.toml", b'site = "hx"\n'),
+    # a district with neither a git remote nor a directory to read
+    "city": ("city.toml", b'[[district]]\ncode = "hexi"\nname = "\xe6\xb2\xb3\xe8\xa5\xbf"\n'),
 }
 
 
@@ -111,7 +113,7 @@ def test_the_demo_desk_has_a_file_of_most_kinds_and_no_problems(demo_desk_dir: P
     report = check_desk(demo_desk_dir, workers=1)
     assert report.problems == ()
     created_by_the_test = {"decisions", "report-ups", "ledger matches", "handovers",
-                           "register imports", "local settings"}
+                           "register imports", "local settings", "city"}
     for loader in LOADERS:
         if loader.name not in created_by_the_test:
             assert loader.paths(demo_desk_dir), loader.name
