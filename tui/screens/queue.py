@@ -308,6 +308,7 @@ class QueueScreen(Screen[None]):
         self.query_one(CaseList).set_ids(ids, keep=keep)
         self._update_filter_line()
         self._update_columns()
+        self.call_after_refresh(self.desk_app.queue_shown)
 
     def show_case(self, case_id: str) -> None:
         """Show and select a case just saved: a search or filter that hides it is cleared."""
