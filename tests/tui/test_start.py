@@ -34,7 +34,8 @@ async def main() -> None:
 asyncio.run(main())
 print(json.dumps(sorted({{m.split(".")[0] if m.startswith("pypinyin") else m
                          for m in sys.modules
-                         if m.startswith(("pypinyin", "tui.screens.", "tui.commands."))}})))
+                         if m.startswith(("pypinyin", "tui.screens.", "tui.commands.",
+                                          "core.reports", "core.packing"))}})))
 """
 
 
@@ -55,6 +56,8 @@ def test_the_queue_starts_without_pinyin_or_the_other_screens(tmp_path: Path) ->
     assert [m for m in modules if m.startswith("tui.screens.")] == [
         "tui.screens.queue"]
     assert not [m for m in modules if m.startswith("tui.commands.")]
+    # the supervisors' reports and the packer (and the ledger behind them) wait for the console
+    assert not [m for m in modules if m.startswith(("core.reports", "core.packing"))]
 
 
 def test_pinyin_is_loaded_by_the_first_picker_of_a_new_call(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 import attrs
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -18,7 +19,6 @@ from core.cases.case import CLOSED_STATUSES, CaseKind, CaseStatus, Category
 from core.cases.index import CaseRow, Query
 from core.deskinit import missing_setup
 from core.reference import PriorityFlag
-from core.reports.table import display_width
 from tui.i18n import (
     KIND_NAMES,
     STATUS_NAMES,
@@ -243,11 +243,11 @@ class QueueScreen(Screen[None]):
         setup.display = bool(missing) and desk.cases.count() == 0
         if not setup.display:
             return
-        width = max(display_width(name_of(step.name)) for step in missing) + 2
+        width = max(cell_len(name_of(step.name)) for step in missing) + 2
         lines = [_("Set-up: this desk has no record yet of")]
         for step in missing:
             name = name_of(step.name)
-            lines.append(f"  \u25a1 {name}{' ' * (width - display_width(name))}"
+            lines.append(f"  \u25a1 {name}{' ' * (width - cell_len(name))}"
                          f"{step.command.replace('FILE', _('FILE'))}")
         lines.append(_("Run them in a terminal (with --desk and this desk's directory); "
                        "this list follows by itself."))
