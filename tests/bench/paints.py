@@ -17,6 +17,8 @@ from typing import Any
 from textual._compositor import Compositor
 
 PAINTS: list[float] = []
+#: the process's CPU seconds at each paint: what a machine loaded by other work does not inflate
+CPU: list[float] = []
 SHOWN: list[object] = []
 probe: Callable[[], object] | None = None
 _render_update = Compositor.render_update
@@ -24,12 +26,14 @@ _render_update = Compositor.render_update
 
 def clear() -> None:
     PAINTS.clear()
+    CPU.clear()
     SHOWN.clear()
 
 
 def _timed_render_update(self: Compositor, *args: Any, **kwargs: Any) -> Any:
     update = _render_update(self, *args, **kwargs)
     PAINTS.append(time.perf_counter())
+    CPU.append(time.process_time())
     SHOWN.append(probe() if probe is not None else None)
     return update
 
