@@ -258,7 +258,8 @@ class QueueScreen(Screen[None]):
 
     def _update_columns(self) -> None:
         width = self.query_one(CaseList).scrollable_content_region.width or self.size.width
-        self.query_one("#columns", Static).update(header_text(width))
+        # one line the width of the screen (queue.tcss): a new text repaints, no layout
+        self.query_one("#columns", Static).update(header_text(width), layout=False)
 
     # --- loading --------------------------------------------------------------------------
 
@@ -355,7 +356,7 @@ class QueueScreen(Screen[None]):
         order = _("newest first") if self.order is Order.NEWEST else _("needs attention first")
         count = f"{self.total}" if not self.fetching else "..."
         self.query_one("#filter-line", Static).update(
-            f"{_('Showing')}: {shown}  |  {order}  |  {count} {_('cases')}"
+            f"{_('Showing')}: {shown}  |  {order}  |  {count} {_('cases')}", layout=False
         )
 
     @on(CaseList.Highlighted)
