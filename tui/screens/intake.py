@@ -169,8 +169,7 @@ class IntakeScreen(DraftedScreen):
         elapsed = (app.clock() - self.started).total_seconds() if self.started else 0
         clock = self.query_one("#call-clock", Static)
         text = f"{_('Call time')} {call_clock(elapsed)}"
-        # the form is laid out again only when the clock's width changes, not every second
-        clock.update(text, layout=len(text) != len(str(clock.content)))
+        clock.update(text, layout=len(text) != len(str(clock.content)))  # no layout every second
 
     # --- the form as data -----------------------------------------------------------------
 

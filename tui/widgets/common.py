@@ -17,9 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import Reactive
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, KeyPanel, OptionList, Static, TextArea
@@ -37,11 +35,6 @@ def _blink(widget: Widget) -> bool:
 
 class TextField(Input):
     """A one-line compact input whose placeholder is translated."""
-
-    #: the typed text's width, for scrolling inside the field. The field's own size does not
-    #: depend on it (an Input sized by its text lays the screen out itself), so a key repaints
-    #: the field instead of laying out every widget of the form again.
-    virtual_size = Reactive(Size(0, 0), layout=False)
 
     def __init__(self, value: str = "", *, placeholder: str = "", **kwargs: Any) -> None:
         super().__init__(value, placeholder=_(placeholder) if placeholder else "",
