@@ -2,14 +2,14 @@
 
 The queue's search (:mod:`core.cases.queue`) lets a word of Latin letters match the initials of
 the caller's name, and the TUI's pickers (``tui.pinyin``) rank names the same way. pypinyin is
-slow to run, so every character is looked up once and cached.
+slow to run, so every character is looked up once and cached; it is also slow to import (its
+dictionaries take about 0.4 s), so it is imported by the first lookup, not with this module: a
+program that never says a name aloud (the desk's start, ``baogong check``) never loads it.
 """
 
 from __future__ import annotations
 
 from functools import cache, lru_cache
-
-from pypinyin import Style, pinyin
 
 
 def is_chinese(ch: str) -> bool:
@@ -19,6 +19,8 @@ def is_chinese(ch: str) -> bool:
 @cache
 def char_initials(ch: str) -> tuple[str, ...]:
     """The initials of every reading of one character: 曾 -> ("c", "z")."""
+    from pypinyin import Style, pinyin
+
     readings = pinyin(ch, style=Style.FIRST_LETTER, heteronym=True, errors="default")[0]
     return tuple(dict.fromkeys(r.lower() for r in readings if r)) or (ch.lower(),)
 
@@ -45,5 +47,7 @@ def initials(text: str, limit: int = 4) -> str:
 @cache
 def char_syllable(ch: str) -> str:
     """The most common full reading of one character, without tones: 蛋 -> "dan"."""
+    from pypinyin import Style, pinyin
+
     reading = pinyin(ch, style=Style.NORMAL, errors="default")[0]
     return (reading[0] if reading else ch).lower()

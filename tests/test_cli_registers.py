@@ -75,3 +75,22 @@ def test_a_named_command_imports_its_own_module_only() -> None:
     assert loaded.strip() == "['tui.commands.register_import']"
     every = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     assert set(every) == set(COMMANDS)
+
+
+def test_help_lists_every_command_without_importing_any() -> None:
+    """``baogong --help`` (and the app's start) read no command's module: each one's help comes
+    from its source, the same text as its own ``--help``."""
+    from tui.cli import COMMANDS, _load
+
+    code = ("import sys\nfrom tui.cli import main\ntry:\n    main(['--help'])\n"
+            "except SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('tui.commands.')))\n")
+    printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True, cwd=Path(__file__).resolve().parents[1]).stdout
+    listing, loaded = printed.rstrip().rsplit("\n", 1)
+    assert loaded == "[]"
+    flat = " ".join(listing.split())
+    for command, module_name in COMMANDS.items():
+        module = _load(module_name)
+        assert module is not None
+        assert f"{command} {' '.join(module.HELP.split())}" in flat

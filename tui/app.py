@@ -12,7 +12,7 @@ import signal
 import sys
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from textual import events
 from textual.app import App
@@ -30,7 +30,7 @@ from tui import i18n
 from tui.deskpath import resolve_desk
 from tui.drafts import DraftStore
 from tui.i18n import _, record_name
-from tui.keys import APP_BINDINGS, apply_keymap
+from tui.keys import APP_BINDINGS, apply_keymap, keymap_problems
 from tui.palette import DeskCommands
 from tui.text import KEY_NAMES
 from tui.typeahead import ReleasedKey, TypeAhead
@@ -38,6 +38,14 @@ from tui.widgets.common import Choice, Confirm, DeskKeyPanel, PickerField, is_su
 from tui.widgets.source import CaseSource
 
 ANY = "*"
+
+
+@runtime_checkable
+class FollowsCase(Protocol):
+    """A screen showing one case (:class:`tui.screens.detail.DetailScreen`): told when cases
+    changed on disk, to look at its own."""
+
+    def check_for_changes(self) -> None: ...
 
 
 class PlainScrollBarRender(ScrollBarRender):
@@ -99,6 +107,7 @@ class BaogongApp(App[int]):
         self.indexing: tuple[int, int] | None = None
         self.case_problems: list[Problem] = []
         self.keymap_problems: list[str] = []
+        self._queue_shown = False
         self.started = self.clock()
         self._households_by_phone: dict[str, list[Household]] | None = None
         self._data_version = -1
@@ -127,7 +136,7 @@ class BaogongApp(App[int]):
     def on_mount(self) -> None:
         from tui.screens.queue import QueueScreen
 
-        self.keymap_problems = apply_keymap(self, self.desk.settings.keys)
+        apply_keymap(self, self.desk.settings.keys)
         self.push_screen(QueueScreen())
         self.poll(first=True)
         if self.poll_interval:
@@ -138,9 +147,16 @@ class BaogongApp(App[int]):
         self.set_interval(30, self._tick)
         if self.replicated and self.desk.settings.sync_minutes:
             self.set_interval(self.desk.settings.sync_minutes * 60, self.sync_now)
+        self.call_after_refresh(self.offer_drafts)
+
+    def queue_shown(self) -> None:
+        """The queue's first rows are on screen: the work the start left for later."""
+        if self._queue_shown:
+            return
+        self._queue_shown = True
+        self.keymap_problems = keymap_problems(self.desk.settings.keys)
         for problem in self.keymap_problems:
             self.notify(problem, severity="warning", timeout=8)
-        self.call_after_refresh(self.offer_drafts)
 
     def _tick(self) -> None:
         from tui.widgets.chrome import DeskHeader
@@ -254,7 +270,6 @@ class BaogongApp(App[int]):
 
     def _polled(self, changed: int, counts: tuple[int, int, int], problems: list[Problem],
                 first: bool) -> None:
-        from tui.screens.detail import DetailScreen
         from tui.screens.queue import QueueScreen
         from tui.widgets.chrome import DeskHeader
 
@@ -272,7 +287,7 @@ class BaogongApp(App[int]):
             for screen in self.screen_stack:
                 if isinstance(screen, QueueScreen):
                     screen.refreshed()
-                if isinstance(screen, DetailScreen):
+                if isinstance(screen, FollowsCase):  # a case's screen, loaded once opened
                     screen.check_for_changes()
 
     def after_write(self) -> None:
@@ -314,8 +329,6 @@ class BaogongApp(App[int]):
 
     def offer_drafts(self) -> None:
         """A call left unsaved (a dropped connection, a crash) is offered back."""
-        from tui.screens.intake import IntakeScreen
-
         drafts, problems = self.drafts.load_all()
         for problem in problems:
             self.notify(problem.render(self.desk.root), title=_("Draft not readable"),
@@ -326,6 +339,8 @@ class BaogongApp(App[int]):
 
         def answer(resume: bool | None) -> None:
             if resume:
+                from tui.screens.intake import IntakeScreen
+
                 self.push_screen(IntakeScreen(draft=draft))
             else:
                 self.drafts.discard(draft)

@@ -7,6 +7,7 @@ start fast.
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib
 import importlib.util
 import os
@@ -80,8 +81,30 @@ def _named_command(argv: Sequence[str]) -> str | None:
     return None
 
 
-def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The command line; with ``only``, of that command alone."""
+def _help_of(module_name: str) -> str | None:
+    """A command's ``HELP``, read from its module's source without importing the module (and
+    everything it imports): ``baogong --help`` lists every command at the cost of reading a few
+    files."""
+    path = Path(__file__).parent / "commands" / f"{module_name}.py"
+    try:
+        tree = ast.parse(path.read_bytes(), str(path))
+    except (OSError, SyntaxError):
+        return None
+    for node in tree.body:
+        if (isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == "HELP" for t in node.targets)):
+            try:
+                value = ast.literal_eval(node.value)
+            except ValueError:
+                return None
+            return value if isinstance(value, str) else None
+    return None
+
+
+def build_parser(only: str | None = None, *, describe: bool = True) -> argparse.ArgumentParser:
+    """The command line; with ``only``, that command alone is imported and configured, the others
+    are only named (their help read with :func:`_help_of`, or not at all without ``describe``:
+    the app's start does not list them)."""
     parser = argparse.ArgumentParser(
         prog="baogong",
         description="保供热线台 Emergency supply hotline desk. With no command, opens the desk.",
@@ -93,6 +116,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command, module_name in COMMANDS.items():
         if only is not None and command != only:
+            continue
+        if only is None:
+            sub.add_parser(command, help=_help_of(module_name) if describe else None)
             continue
         module = _load(module_name)
         if module is None:
@@ -106,7 +132,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser(_named_command(sys.argv[1:] if argv is None else argv))
+    given = sys.argv[1:] if argv is None else argv
+    parser = build_parser(_named_command(given),
+                          describe=any(a in ("-h", "--help") for a in given))
     args = parser.parse_args(argv)
     if getattr(args, "run", None) is not None:
         try:

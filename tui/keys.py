@@ -81,13 +81,20 @@ def binding_ids() -> dict[str, Binding]:
     return found
 
 
-def apply_keymap(app: App[Any], keys: Mapping[str, str]) -> list[str]:
-    """Remap bindings from the desk's ``[keys]``; returns a message for each unknown id."""
+def apply_keymap(app: App[Any], keys: Mapping[str, str]) -> None:
+    """Remap bindings from the desk's ``[keys]``. An id no binding has changes nothing (Textual
+    looks ids up from the bindings); :func:`keymap_problems` names such ids."""
+    app.set_keymap(dict(keys))
+
+
+def keymap_problems(keys: Mapping[str, str]) -> list[str]:
+    """A message for each id in the desk's ``[keys]`` that no binding has.
+
+    Listing the ids imports every screen, which the desk's start does not need: the app asks
+    once the queue is on screen, and not at all when the desk remaps no key.
+    """
+    if not keys:
+        return []
     known = binding_ids()
-    problems = [
-        _("Unknown key binding id in desk.toml: {id}").format(id=binding_id)
-        for binding_id in keys
-        if binding_id not in known
-    ]
-    app.set_keymap({k: v for k, v in keys.items() if k in known})
-    return problems
+    return [_("Unknown key binding id in desk.toml: {id}").format(id=binding_id)
+            for binding_id in keys if binding_id not in known]

@@ -1,7 +1,8 @@
 """Finding things by Chinese name, pinyin initials or code (拼音首字母检索).
 
 An operator types ``dm`` for 大米 (da mi), ``shiy`` for 食用油, or ``rice-5kg``. The pinyin of
-every name is computed once per desk (pypinyin is slow to import and to run) and cached. A
+every name is computed once per desk (pypinyin is slow to import and to run) and cached, and
+pypinyin is imported by the first name looked up, so the desk starts without it. A
 name's initials as it is said (:func:`core.pinyin.initials`) are the core's, shared with the
 queue's search.
 """
@@ -10,14 +11,14 @@ from __future__ import annotations
 
 from functools import cache
 
-from pypinyin import Style, lazy_pinyin
-
 from core.pinyin import char_initials, initials
 
 
 @cache
 def keys_for(text: str) -> tuple[str, str]:
     """(initials, full pinyin) of ``text``, lower case, without spaces: 大米 -> ("dm", "dami")."""
+    from pypinyin import Style, lazy_pinyin
+
     initials = "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default")).lower()
     full = "".join(lazy_pinyin(text, errors="default")).lower()
     return initials, full

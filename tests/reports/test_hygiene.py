@@ -22,7 +22,8 @@ def test_core_reports_imports_nothing_heavy() -> None:
 
 def test_export_command_loads_openpyxl_only_for_xlsx() -> None:
     script = (
-        "import sys\nfrom tui.cli import build_parser\nbuild_parser()\n"
+        "import sys\nfrom tui.cli import COMMANDS, build_parser\n"
+        "for command in COMMANDS:\n    build_parser(command)\n"
         "import tui.commands.export\n"
         "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] == 'openpyxl')))\n"
     )

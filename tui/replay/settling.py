@@ -40,22 +40,25 @@ def busy(app: App[Any]) -> bool:
 async def quiesce(pilot: Pilot[Any], *, timeout: float = 30.0) -> None:
     """Wait until the app has handled everything the last key caused (screens, workers).
 
-    Polls the app's queues (cheap) until nothing is queued, then confirms with one barrier
-    (Pilot's: a callback queued behind every widget's current message, which catches a handler
-    still awaiting, such as a screen being mounted); repeats until a barrier finds nothing new.
-    Much cheaper per key than ``Pilot.pause``, which sleeps until the process looks idle.
+    Event-driven, so the app has the whole process while it works: waits for running workers,
+    for the type-ahead's keys (:mod:`tui.typeahead`) to be let go and confirmed handled, then
+    for a barrier (Pilot's: a callback queued behind every widget's current message, which
+    catches a handler still awaiting, such as a screen being mounted); repeats until a barrier
+    finds nothing new. Checking the queues in a loop instead looked at every widget between
+    any two steps of the app's own work, and cost more than the work.
     """
     app = pilot.app
     deadline = time.monotonic() + timeout
     while True:
         if time.monotonic() > deadline:
             raise TimeoutError("the app did not settle after a key")
-        await asyncio.sleep(0)
         running = [worker for worker in app.workers if not worker.is_finished]
         if running:
             await app.workers.wait_for_complete(running)
             continue
-        if busy(app):
+        type_ahead = getattr(app, "type_ahead", None)
+        if type_ahead is not None and (type_ahead.held or type_ahead.unsettled):
+            await asyncio.sleep(0.001)  # its own barriers let the keys go, one at a time
             continue
         screen = app.screen
         await pilot._wait_for_screen()
@@ -77,12 +80,19 @@ def refresh_displays(app: App[Any]) -> None:
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Let everything finish and the screen repaint (before a screenshot)."""
+    """Let everything finish and the screen repaint (before a screenshot).
+
+    The repaint is the one the screen's update timer would make next (a layout, then the
+    widgets marked dirty), made now: waiting for the process to look idle instead
+    (``Pilot.pause``) took at least 20 ms, and up to a second on a busy machine, each time.
+    """
+    app = pilot.app
     await quiesce(pilot)
-    refresh_displays(pilot.app)
+    refresh_displays(app)
     for _ in range(2):
-        await pilot.pause()
         await quiesce(pilot)
+        app.screen._on_timer_update()
+    await quiesce(pilot)
 
 
 def screen_text(app: App[Any]) -> str:

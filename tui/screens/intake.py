@@ -168,8 +168,9 @@ class IntakeScreen(DraftedScreen):
     def _tick(self) -> None:
         app = self.desk_app
         elapsed = (app.clock() - self.started).total_seconds() if self.started else 0
-        self.query_one("#call-clock", Static).update(
-            f"{_('Call time')} {call_clock(elapsed)}")
+        clock = self.query_one("#call-clock", Static)
+        text = f"{_('Call time')} {call_clock(elapsed)}"
+        clock.update(text, layout=len(text) != len(str(clock.content)))  # no layout every second
 
     # --- the form as data -----------------------------------------------------------------
 

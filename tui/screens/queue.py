@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 import attrs
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -18,7 +19,6 @@ from core.cases.case import CLOSED_STATUSES, CaseKind, CaseStatus, Category
 from core.cases.index import CaseRow, Query
 from core.deskinit import missing_setup
 from core.reference import PriorityFlag
-from core.reports.table import display_width
 from tui.i18n import (
     KIND_NAMES,
     STATUS_NAMES,
@@ -243,11 +243,11 @@ class QueueScreen(Screen[None]):
         setup.display = bool(missing) and desk.cases.count() == 0
         if not setup.display:
             return
-        width = max(display_width(name_of(step.name)) for step in missing) + 2
+        width = max(cell_len(name_of(step.name)) for step in missing) + 2
         lines = [_("Set-up: this desk has no record yet of")]
         for step in missing:
             name = name_of(step.name)
-            lines.append(f"  \u25a1 {name}{' ' * (width - display_width(name))}"
+            lines.append(f"  \u25a1 {name}{' ' * (width - cell_len(name))}"
                          f"{step.command.replace('FILE', _('FILE'))}")
         lines.append(_("Run them in a terminal (with --desk and this desk's directory); "
                        "this list follows by itself."))
@@ -258,7 +258,8 @@ class QueueScreen(Screen[None]):
 
     def _update_columns(self) -> None:
         width = self.query_one(CaseList).scrollable_content_region.width or self.size.width
-        self.query_one("#columns", Static).update(header_text(width))
+        # one line the width of the screen (queue.tcss): a new text repaints, no layout
+        self.query_one("#columns", Static).update(header_text(width), layout=False)
 
     # --- loading --------------------------------------------------------------------------
 
@@ -308,6 +309,7 @@ class QueueScreen(Screen[None]):
         self.query_one(CaseList).set_ids(ids, keep=keep)
         self._update_filter_line()
         self._update_columns()
+        self.call_after_refresh(self.desk_app.queue_shown)
 
     def show_case(self, case_id: str) -> None:
         """Show and select a case just saved: a search or filter that hides it is cleared."""
@@ -354,7 +356,7 @@ class QueueScreen(Screen[None]):
         order = _("newest first") if self.order is Order.NEWEST else _("needs attention first")
         count = f"{self.total}" if not self.fetching else "..."
         self.query_one("#filter-line", Static).update(
-            f"{_('Showing')}: {shown}  |  {order}  |  {count} {_('cases')}"
+            f"{_('Showing')}: {shown}  |  {order}  |  {count} {_('cases')}", layout=False
         )
 
     @on(CaseList.Highlighted)
