@@ -97,8 +97,9 @@ async def test_approve_allocation_writes_issues(console_app: ConsoleApp, desk) -
     sheet = load_workbook(exported, read_only=True)["medical_day"]
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert rows[0][0] == "item"
-    assert rows[1][:1] + rows[1][2:] == ["mask-10", 0, 0, 0, 0, 0, 150, 0]
-    assert rows[2][:1] + rows[2][2:] == ["thermo", 0, 0, 0, 0, 0, 4, 6]
+    # production, purchases, donated, designated, from above, received, issued, in stock
+    assert rows[1][:1] + rows[1][2:] == ["mask-10", 0, 0, 0, 0, 0, 0, 150, 0]
+    assert rows[2][:1] + rows[2][2:] == ["thermo", 0, 0, 0, 0, 0, 0, 4, 6]
 
 
 async def test_operator_cannot_approve_even_on_the_screen(console_app: ConsoleApp, desk) -> None:
