@@ -64,17 +64,27 @@ def _key(event: CaseEvent) -> tuple[str, str]:
     return event.time.timestamp().hex(), event_id(event)
 
 
-def merge_history(ours: Iterable[CaseEvent], theirs: Iterable[CaseEvent]) -> tuple[CaseEvent, ...]:
-    """Both histories, each event once: the shared beginning as it is, the rest in time order."""
+def _order(event: CaseEvent) -> tuple[str, bool, str]:
+    # in time order; at one instant a merge's conflict note after what it notes, then by id, so
+    # that merging a merge again puts every event where the first merge did
+    return event.time.timestamp().hex(), event.operator == MERGE_OPERATOR, event_id(event)
+
+
+def merge_history(ours: Iterable[CaseEvent], theirs: Iterable[CaseEvent],
+                  added: Iterable[CaseEvent] = ()) -> tuple[CaseEvent, ...]:
+    """Both histories (and ``added``, the merge's own notes), each event once: the shared
+    beginning as it is, the rest in time order."""
     mine, other = list(ours), list(theirs)
     shared = 0
     while (shared < len(mine) and shared < len(other)
            and event_id(mine[shared]) == event_id(other[shared])):
         shared += 1
     rest: dict[str, CaseEvent] = {}
-    for event in (*mine[shared:], *other[shared:]):
+    for event in (*mine[shared:], *other[shared:], *added):
         rest.setdefault(event_id(event), event)
-    return (*mine[:shared], *sorted(rest.values(), key=_key))
+    for event in mine[:shared]:
+        rest.pop(event_id(event), None)
+    return (*mine[:shared], *sorted(rest.values(), key=_order))
 
 
 def _newest_own_event(case: Case, other: Case) -> CaseEvent | None:
@@ -150,8 +160,7 @@ def merge_cases(base: Case | None, ours: Case, theirs: Case) -> tuple[Case, list
         note = "\n".join(conflict.note() for conflict in conflicts)
         flagged = CaseEvent(time=newest.time, operator=MERGE_OPERATOR, action=Action.NOTE,
                             note=note)
-        if event_id(flagged) not in {event_id(e) for e in history}:
-            history = (*history, flagged)
+        history = merge_history(ours.history, theirs.history, added=(flagged,))
     changes["history"] = history
     changes["revision"] = max(ours.revision, theirs.revision) + 1
     evolve: Callable[..., Case] = attrs.evolve

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from core.cases.case import (
@@ -127,6 +127,9 @@ def run_steps(case: Case, steps: list[tuple[str, int, str, str]], offset: int) -
 
 
 @given(STEPS, STEPS, STEPS, st.integers(0, 30))
+# a conflict note at the same instant as the last edit: merging the merge again kept its place
+@example(shared=[], mine=[("describe", 1, "wang", "油")],
+         other=[("note", 1, "wang", ""), ("describe", 1, "wang", "")], skew=0)
 def test_merging_is_symmetric_keeps_every_event_and_reads_back(
         shared: list[tuple[str, int, str, str]], mine: list[tuple[str, int, str, str]],
         other: list[tuple[str, int, str, str]], skew: int) -> None:

@@ -86,8 +86,7 @@ TEXT_FIELDS = ("phone", "name", "street", "building", "unit", "room")
 
 
 def read_back(title: str, case: Case) -> Notice:
-    """The case number to read back to the caller (its day and number spaced apart, after the
-    site code on a replicated desk), and its due time."""
+    """The case number to read back to the caller (day and number apart), and its due time."""
     due = case.due.strftime('%m-%d %H:%M') if case.due else ''
     day, _dash, number = case.id.rpartition("-")
     return Notice(title, f"{day} - {number}",
