@@ -9,9 +9,10 @@ from datetime import datetime
 from pathlib import Path
 
 from core.city import read_state
+from core.levels.signals import Level
 from core.reports import validate_request
 from tests.conftest import Run
-from tests.core.test_city import Setting, add_case, publish
+from tests.core.test_city import Setting, activate_and_miss_a_report_up, add_case, publish
 from tests.core.test_city import setting as setting  # the fixture
 
 AT = "2026-11-23T09:30:00+08:00"
@@ -33,7 +34,7 @@ def test_fetch_board_search_and_reports(run: Run, setting: Setting, tmp_path: Pa
     status, out, err = run("city", "--desk", city, "board", "--at", AT, "--lang", "en")
     assert status == 0, err
     assert "City supply board" in out and "Hexi" in out and "Nanqu" in out
-    assert "not recorded" in out  # activated levels and report-ups: a named place
+    assert "none in force" in out and "Level in force in 0 of 2 districts" in out
     # judged as of --at, recorded as read when it really was
     opened = read_state(setting.root, "nan").opened
     assert opened is not None and opened > datetime.fromisoformat(AT)
@@ -62,6 +63,28 @@ def test_fetch_board_search_and_reports(run: Run, setting: Setting, tmp_path: Pa
                            "--at", AT, "--lang", "en")
     assert status == 0, err
     assert "City daily supply report" in out and "district desk" in out
+
+
+def test_the_board_shows_a_districts_level_in_force_and_overdue_report_ups(
+        run: Run, setting: Setting, tmp_path: Path) -> None:
+    activate_and_miss_a_report_up(setting.nan)
+    city = str(setting.root)
+    assert run("city", "--desk", city, "fetch")[0] == 0
+    status, out, err = run("city", "--desk", city, "board", "--at", AT, "--lang", "en")
+    assert status == 0, err
+    [hexi] = [line for line in out.splitlines() if line.strip().startswith("Hexi  ")]
+    [nan] = [line for line in out.splitlines() if line.strip().startswith("Nanqu  ")]
+    assert "none in force" in hexi and "level III (tense)" in nan
+    assert "Level in force in 1 of 2 districts  report-ups open 2 (1 overdue)" in out
+    status, _out, err = run("city", "--desk", city, "board", "--at", AT,
+                            "--csv", str(tmp_path / "board.csv"))
+    assert status == 0, err
+    rows = list(csv.reader((tmp_path / "board.csv").read_text(encoding="utf-8-sig")
+                           .splitlines()))
+    header = rows[1]
+    nan_row = dict(zip(header, next(r for r in rows if r and r[0] == "南区"), strict=True))
+    assert nan_row["启动等级"] == Level.III.label("zh")
+    assert (nan_row["待上报"], nan_row["上报超时"]) == ("2", "1")
 
 
 def test_a_district_that_cannot_be_fetched_is_named_and_the_rest_is_done(

@@ -3,14 +3,16 @@
 :func:`city_board` reads each district desk the city follows through the desk API alone
 (:meth:`core.desk.Desk.open`, the case store's counts, :func:`core.reports.daily_report` for
 each high-risk area's level, reserve cover and hotline evidence,
-:func:`core.reports.situation.department_loads`), so whatever the district desks learn to
-record shows here as they gain it. A district that cannot be opened or read is shown as such,
-with the time the city last had a good copy of it, and never stops the others.
+:func:`core.reports.situation.department_loads`, the level in force from the district's recorded
+activations, :func:`core.levels.authority.activated_levels`, and its report-up tasks,
+:func:`core.levels.reportup.report_up_status`), so whatever the district desks learn to record
+shows here as they gain it. A district that cannot be opened or read is shown as such, with the
+time the city last had a good copy of it, and never stops the others.
 
-Two things the issue asks for are not recorded by district desks yet: the level a district
-*activated* (启动等级, as against the level its rules give) and its report-ups (上报). The board
-keeps a place for each (:attr:`DistrictFigures.activated`, :attr:`DistrictFigures.report_ups`),
-``None`` meaning *not recorded*, and shows them so.
+The level a district *activated* (启动等级) is shown beside the level its rules give: a
+district that recorded no activation (or de-escalated to none) has no level in force, which is
+not the same as a district whose activation records cannot be used (then
+:attr:`DistrictFigures.activated_problem` says why, and no level is guessed).
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ from core.city.citydesk import City, why
 from core.city.config import CityDistrict
 from core.city.follow import FollowState, district_root, read_state, update_state
 from core.desk import Desk
+from core.levels.authority import activated_levels
 from core.levels.district import signals_for
 from core.levels.plans import Text
+from core.levels.reportup import ReportUpStatus, load_report_ups, report_up_status
 from core.levels.signals import Level
 from core.problems import DeskError
 from core.reports.areas import AreaReport
@@ -53,10 +57,15 @@ class DistrictFigures:
     departments: tuple[DepartmentLoad, ...] = ()
     #: the names of those departments on the district's desk
     department_names: tuple[tuple[str, Text], ...] = ()
-    #: the level the district activated (启动等级): not recorded by district desks yet
+    #: the highest level in force in the district (启动等级, its last recorded activation or
+    #: de-escalation); None: none in force, or not known (``activated_problem``, or not read)
     activated: Level | None = None
-    #: report-ups (上报) the district made: not recorded by district desks yet
-    report_ups: int | None = None
+    #: why the level in force is not known: the district's activation records cannot be used
+    activated_problem: str = ""
+    #: the district's report-up tasks (上报), open and overdue; None when it was not read
+    report_ups: ReportUpStatus | None = None
+    #: report-up files of the district that cannot be used (left out of ``report_ups``)
+    report_ups_problem: str = ""
 
     @property
     def ok(self) -> bool:
@@ -106,6 +115,21 @@ class CityBoard:
     def unavailable(self) -> int:
         return sum(1 for d in self.districts if not d.ok)
 
+    @property
+    def activated(self) -> int:
+        """How many districts have a level in force."""
+        return sum(1 for d in self.districts if d.activated is not None)
+
+    @property
+    def report_ups_open(self) -> int:
+        return sum(len(d.report_ups.open) for d in self.districts if d.report_ups is not None)
+
+    @property
+    def report_ups_overdue(self) -> int:
+        """Report-ups still not made past their hour, in the whole city."""
+        return sum(d.report_ups.overdue_open for d in self.districts
+                   if d.report_ups is not None)
+
 
 def district_figures(city: City, district: CityDistrict, now: datetime,
                      recorded: datetime | None = None) -> DistrictFigures:
@@ -149,6 +173,15 @@ def _read(desk: Desk, district: CityDistrict, state: FollowState,
         areas = report.areas
     except DeskError as exc:
         problem = why(exc)
+    activated: Level | None = None
+    activated_problem = ""
+    try:
+        in_force = activated_levels(desk, now)
+        if in_force:
+            activated = max(in_force.values(), key=lambda level: level.rank)
+    except DeskError as exc:
+        activated_problem = why(exc)
+    _tasks, unusable = load_report_ups(desk.root)
     settings = desk.settings
     loads = department_loads(desk, now)
     known = desk.departments
@@ -164,6 +197,9 @@ def _read(desk: Desk, district: CityDistrict, state: FollowState,
             (load.department, Text(known[load.department].name,
                                    known[load.department].name_en or known[load.department].name))
             for load in loads if load.department in known),
+        activated=activated, activated_problem=activated_problem,
+        report_ups=report_up_status(desk, now),
+        report_ups_problem=why(DeskError(unusable)) if unusable else "",
     )
 
 

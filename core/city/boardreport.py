@@ -10,11 +10,11 @@ import attrs
 
 from core.city.board import CityBoard, DistrictFigures
 from core.levels.plans import Text
+from core.levels.reportup import ReportUpStatus
 from core.levels.reserves import KIND_NAMES
 from core.levels.signals import Level
 from core.reports.table import Cell, Column, Table
 
-NOT_RECORDED = Text("未记录", "not recorded")
 DISTRICT = Column("district", "区", "district")
 
 
@@ -22,6 +22,23 @@ def level_text(level: Level | None) -> Text:
     if level is None:
         return Text("未评估", "not assessed")
     return Text(level.label("zh"), level.label("en"))
+
+
+def activated_text(figures: DistrictFigures) -> Text:
+    """The level in force: a level, none in force, or that the records cannot be used."""
+    if figures.activated_problem:
+        return Text("启动记录无法使用", "activation records unusable")
+    if figures.activated is None:
+        return Text("未启动", "none in force")
+    return level_text(figures.activated)
+
+
+def report_ups_text(status: ReportUpStatus) -> Text:
+    """``2 open, 1 overdue``: tasks not reported yet, and those of them past their hour."""
+    if not status.open:
+        return Text("无待上报", "none open")
+    return Text(f"待上报 {len(status.open)}，超时 {status.overdue_open}",
+                f"{len(status.open)} open, {status.overdue_open} overdue")
 
 
 def state_text(figures: DistrictFigures) -> Text:
@@ -55,11 +72,14 @@ class CityBoardReport:
             return [f"{b.name.zh} {self.title.zh}",
                     f"截至 {when}  区 {len(b.districts)} 个（无法读取 {b.unavailable}）  "
                     f"未办结 {b.open}  超时 {b.past_due}",
-                    "启动等级与上报：区热线台尚未记录，显示为“未记录”"]
+                    f"已启动响应 {b.activated}/{len(b.districts)} 个区  待上报 {b.report_ups_open}"
+                    f"（超时 {b.report_ups_overdue}）"]
         return [f"{b.name.en}: {self.title.en}",
                 f"As of {when}  {len(b.districts)} districts ({b.unavailable} cannot be read)  "
                 f"open {b.open}  overdue {b.past_due}",
-                "Activated level and report-ups: not recorded by district desks yet"]
+                f"Level in force in {b.activated} of {len(b.districts)} districts  "
+                f"report-ups open "
+                f"{b.report_ups_open} ({b.report_ups_overdue} overdue)"]
 
     def tables(self) -> list[Table]:
         return [self._districts(), self._departments(), self._evidence(), self._reserves()]
@@ -69,32 +89,40 @@ class CityBoardReport:
         for f in self.board.districts:
             name = Text(f.district.name, f.district.name_en or f.district.name)
             if not f.ok:
-                rows.append((name, state_text(f), None, None, NOT_RECORDED, NOT_RECORDED,
+                rows.append((name, state_text(f), None, None, None, None, None,
                              None, None, None, _when(f.state.last_good), f.unavailable))
                 continue
             computed = [a.level.computed for a in f.areas if a.level.computed is not None]
             rows.append((
                 name, state_text(f), level_text(f.level),
                 level_text(max(computed, key=lambda level: level.rank) if computed else None),
-                level_text(f.activated) if f.activated is not None else NOT_RECORDED,
-                f.report_ups if f.report_ups is not None else NOT_RECORDED,
+                activated_text(f),
+                len(f.report_ups.open) if f.report_ups is not None else None,
+                f.report_ups.overdue_open if f.report_ups is not None else None,
                 f.open, f.past_due, f.late_callbacks, _when(f.state.last_good),
-                f.levels_problem or None,
+                "; ".join(p for p in (f.levels_problem, f.activated_problem,
+                                      f.report_ups_problem) if p) or None,
             ))
         return Table(
             "districts", Text("各区态势", "Districts"),
             (DISTRICT, Column("state", "状态", "state"), Column("level", "应急状态", "level"),
              Column("computed", "规则判定", "rules give"),
-             Column("activated", "启动等级", "activated"),
-             Column("report_ups", "上报", "report-ups"), Column("open", "未办结", "open"),
+             Column("activated", "启动等级", "in force"),
+             Column("report_ups_open", "待上报", "report-ups open"),
+             Column("report_ups_overdue", "上报超时", "report-ups overdue"),
+             Column("open", "未办结", "open"),
              Column("past_due", "超时", "overdue"),
              Column("late_callbacks", "回访超时", "call-backs late"),
              Column("last_good", "最近正常", "last good"),
              Column("problem", "问题", "problem")),
             tuple(rows),
-            notes=(Text("应急状态：各区高风险地区中最高的等级（含人工研判）；启动等级与上报尚无记录",
+            notes=(Text("应急状态：各区高风险地区中最高的等级（含人工研判）；启动等级：区热线台"
+                        "记录的启动或降级中现行最高的等级（未启动：无启动记录或已终止）；"
+                        "上报超时：1小时内尚未上报的",
                         "level: the highest of the district's high-risk areas (manual levels "
-                        "included); activated levels and report-ups are not recorded yet"),),
+                        "included); in force: the highest level the district's recorded "
+                        "activations put in force (none in force: no activation, or all "
+                        "ended); report-ups overdue: not reported within the hour"),),
         )
 
     def _departments(self) -> Table:
@@ -143,4 +171,4 @@ class CityBoardReport:
         )
 
 
-__all__ = ["NOT_RECORDED", "CityBoardReport", "level_text", "state_text"]
+__all__ = ["CityBoardReport", "activated_text", "level_text", "report_ups_text", "state_text"]

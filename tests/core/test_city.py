@@ -18,13 +18,19 @@ import pytest
 from core.cases.case import Address, Caller, Category
 from core.cases.index import Query
 from core.city import City, city_board, fetch_all, fetch_district, read_state
+from core.city.boardreport import CityBoardReport
 from core.city.follow import CLONES_DIR, update_state
 from core.city.reports import CityFeed, city_daily_report, qualified_id
 from core.city.search import search_city
 from core.desk import Desk
+from core.levels.authority import Authority, Change, activations_dir, record_change
 from core.levels.district import signals_for
+from core.levels.reportup import Cause, ReportUp, ReportUpStatus, reportups_dir
+from core.levels.signals import Level
 from core.problems import DeskError
 from core.reports import daily_report, validate_request
+from core.storage.convert import converter
+from core.storage.tomlio import dumps
 from tests.tui.deskfactory import START, FakeClock, make_desk
 
 NOW = START
@@ -94,6 +100,37 @@ def add_case(desk_dir: Path, phone: str = "13811112222") -> str:
     finally:
         desk.cases.index.close()
     return case.id
+
+
+def activate_and_miss_a_report_up(desk_dir: Path) -> None:
+    """The district desk at ``desk_dir`` records a level III activation for its district (the
+    street office's) and has two report-ups still open, one past its hour at ``NOW``, and one
+    reported late (no longer open)."""
+    desk = Desk.open(desk_dir, clock=lambda: NOW)
+    try:
+        record_change(desk, Change.ACTIVATE, Level.III, authority=Authority.STREET_OFFICE,
+                      person="街道办主任 陈明", reference="电话 0351-1234 08:50",
+                      time=NOW - timedelta(minutes=40), district="west", supervisor="zhao",
+                      now=NOW - timedelta(minutes=30))
+    finally:
+        desk.cases.index.close()
+    seen = NOW - timedelta(minutes=90)
+    tasks = [
+        ReportUp("surge-hx-01-20261123T0800", Cause.SURGE, "hx-01", Level.III, seen,
+                 seen + timedelta(hours=1), "和平社区热线反映激增",
+                 overdue_at=seen + timedelta(hours=1)),
+        ReportUp("level-west-20261123-III", Cause.LEVEL, "west", Level.III,
+                 NOW - timedelta(minutes=20), NOW + timedelta(minutes=40), "测算应急等级升至III级"),
+        ReportUp("surge-hx-02-20261123T0700", Cause.SURGE, "hx-02", Level.IV,
+                 seen - timedelta(hours=1), seen, "光明社区热线反映激增",
+                 reported_to="区政府总值班室", reported_at=seen + timedelta(minutes=5),
+                 reference="电话 0351-2345678", reported_by="zhao"),
+    ]
+    directory = reportups_dir(desk_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    for task in tasks:
+        data = {k: v for k, v in converter.unstructure(task).items() if v not in ("", None)}
+        (directory / f"{task.id}.toml").write_text(dumps(data), encoding="utf-8")
 
 
 def test_a_city_desk_fetches_git_districts_read_only_and_reads_directories_in_place(
@@ -184,8 +221,9 @@ def test_the_board_shows_each_districts_own_figures(setting: Setting) -> None:
     assert nan.past_due == desk.cases.count(Query.past_due(NOW)) > 0
     assert nan.late_callbacks == desk.cases.count(Query.late_callbacks(NOW))
     assert sum(d.open for d in nan.departments) == nan.open
-    # not recorded by district desks yet: a named place, never a made-up figure
-    assert nan.activated is None and nan.report_ups is None
+    # no activation recorded: no level in force (not "unknown"); no report-up task either
+    assert nan.activated is None and nan.activated_problem == ""
+    assert nan.report_ups == ReportUpStatus() and nan.report_ups_problem == ""
     board = city_board(city, NOW)
     totals = {t.department: t for t in board.departments}
     for load in nan.departments:
@@ -193,6 +231,56 @@ def test_the_board_shows_each_districts_own_figures(setting: Setting) -> None:
         assert total.open == sum(d.open for f in board.districts for d in f.departments
                                  if d.department == load.department)
         assert total.past_due == sum(n for _code, n in total.past_due_by_district)
+
+
+def test_a_districts_level_in_force_and_overdue_report_up_are_on_the_board(
+        setting: Setting) -> None:
+    activate_and_miss_a_report_up(setting.nan)
+    city = City.open(setting.root)
+    fetch_all(city.root, city.config.districts, NOW)
+    board = city_board(city, NOW)
+    hexi, nan = board.districts
+    assert hexi.activated is None and hexi.report_ups == ReportUpStatus()
+    assert nan.activated is Level.III and nan.activated_problem == ""
+    assert nan.report_ups is not None
+    assert [t.id for t in nan.report_ups.open] == ["surge-hx-01-20261123T0800",
+                                                   "level-west-20261123-III"]
+    assert nan.report_ups.overdue_open == 1
+    assert (board.activated, board.report_ups_open, board.report_ups_overdue) == (1, 2, 1)
+    # before the activation and the tasks, the district had neither
+    earlier = city_board(city, NOW - timedelta(hours=3)).districts[1]
+    assert earlier.activated is None and earlier.report_ups == ReportUpStatus()
+
+    report = CityBoardReport(board)
+    districts = {t.name: t for t in report.tables()}["districts"]
+    keys = [c.key for c in districts.columns]
+    rows = {row[0].en: dict(zip(keys, row, strict=True))  # type: ignore[union-attr]
+            for row in districts.rows}
+    assert rows["Nanqu"]["activated"].en == "level III (tense)"  # type: ignore[union-attr]
+    assert (rows["Nanqu"]["report_ups_open"], rows["Nanqu"]["report_ups_overdue"]) == (2, 1)
+    assert rows["Hexi"]["activated"].zh == "未启动"  # type: ignore[union-attr]
+    assert (rows["Hexi"]["report_ups_open"], rows["Hexi"]["report_ups_overdue"]) == (0, 0)
+    assert "Level in force in 1 of 2 districts  report-ups open 2 (1 overdue)" in \
+        report.heading("en")
+
+
+def test_unusable_activation_records_are_not_taken_for_no_level_in_force(
+        setting: Setting) -> None:
+    activate_and_miss_a_report_up(setting.nan)
+    [record] = activations_dir(setting.nan).glob("*.toml")
+    record.write_text(record.read_text(encoding="utf-8").replace('"III"', '"V"'),
+                      encoding="utf-8")
+    (reportups_dir(setting.nan) / "broken.toml").write_text('id = "broken"\n', encoding="utf-8")
+    nan = city_board(City.open(setting.root), NOW).districts[1]
+    assert nan.ok and nan.activated is None
+    assert record.name in nan.activated_problem and "level" in nan.activated_problem
+    assert "broken.toml" in nan.report_ups_problem
+    assert nan.report_ups is not None and len(nan.report_ups.open) == 2  # the usable ones
+    rows = {t.name: t for t in CityBoardReport(city_board(City.open(setting.root), NOW))
+            .tables()}["districts"].rows
+    activated = rows[1][4]
+    assert activated.en == "activation records unusable"  # type: ignore[union-attr]
+    assert record.name in str(rows[1][-1]) and "broken.toml" in str(rows[1][-1])
 
 
 def test_search_finds_a_callers_cases_in_every_district(setting: Setting) -> None:

@@ -14,9 +14,17 @@ import pytest
 
 from core.city import City, fetch_all
 from core.demo import copy_demo_desk
-from tests.core.test_city import CITY_SETTINGS, NOW, Setting, add_case, publish
+from tests.core.test_city import (
+    CITY_SETTINGS,
+    NOW,
+    Setting,
+    activate_and_miss_a_report_up,
+    add_case,
+    publish,
+)
 from tests.core.test_city import setting as setting  # the fixture
 from tests.tui.conftest import settle
+from tests.tui.screen_text import screen_lines
 from tui import i18n
 from tui.screens.city import CityApp, CitySearchScreen
 
@@ -104,6 +112,28 @@ async def test_fetch_and_search_from_the_board(city: City, setting: Setting) -> 
     finally:
         i18n.set_language("zh")
     assert first is not None and city_open == first + 1
+
+
+@pytest.mark.parametrize(("language", "lines"), [
+    ("en", ["Activated: none in force  Report-ups: none open",
+            "Activated: Level III (tense)  Report-ups: 2 open, 1 overdue"]),
+    ("zh", ["启动等级: 未启动  上报: 无待上报",
+            "启动等级: III级（紧张）  上报: 待上报 2，超时 1"]),
+])
+async def test_the_board_shows_a_districts_level_in_force_and_overdue_report_ups(
+        city: City, setting: Setting, language: str, lines: list[str]) -> None:
+    activate_and_miss_a_report_up(setting.nan)
+    app = CityApp(city, language=language, clock=lambda: NOW)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            painted = [line.strip() for line in screen_lines(app)]
+    finally:
+        i18n.set_language("zh")
+    names = ("河西区", "南区") if language == "zh" else ("Hexi", "Nanqu")
+    blocks = [next(n for n, line in enumerate(painted) if line.startswith(name))
+              for name in names]
+    assert [painted[n + 1] for n in blocks] == lines
 
 
 def test_a_districts_hotline_evidence_is_listed_with_its_cases(demo_city: City) -> None:

@@ -1,12 +1,12 @@
 """The city board (全市态势): ``baogong city`` on a city desk (:mod:`core.city`).
 
 One screen for the city's command post: each district desk's level (the rules' and the manual
-one), the places kept for its activated level and report-ups, its open, overdue and late
-call-back work, hotline evidence and reserve cover, then each department's open and overdue
-work across the city and where the overdue is. A district that cannot be read says why and
-when the city last had a good copy. ``f`` fetches the districts followed by git, ``/`` finds a
-caller's cases in every district by phone or id, ``r`` reads the districts again. Everything is
-read in a worker thread; the screen never waits on a district.
+one), the level its recorded activations put in force, its report-ups open and overdue, its
+open, overdue and late call-back work, hotline evidence and reserve cover, then each
+department's open and overdue work across the city and where the overdue is. A district that
+cannot be read says why and when the city last had a good copy. ``f`` fetches the districts
+followed by git, ``/`` finds a caller's cases in every district by phone or id, ``r`` reads the
+districts again. Everything is read in a worker thread; the screen never waits on a district.
 """
 
 from __future__ import annotations
@@ -60,13 +60,27 @@ def district_lines(f: DistrictFigures, lang: str) -> Text:
         out.append("  " + _("Fetch failed; data as of {when}").format(
             when=_when(f.state.fetched)), style="bold")
     out.append("\n")
-    activated = level_name(f.activated) if f.activated is not None else _("not recorded")
-    report_ups = str(f.report_ups) if f.report_ups is not None else _("not recorded")
-    out.append("  " + _("Activated") + f": {activated}  " + _("Report-ups") + f": {report_ups}\n")
+    if f.activated_problem:
+        activated = _("activation records unusable")
+    else:
+        activated = level_name(f.activated) if f.activated is not None else _("none in force")
+    out.append("  " + _("Activated") + f": {activated}  " + _("Report-ups") + ": ")
+    status = f.report_ups
+    if status is None or not status.open:
+        out.append(_("none open"))
+    else:
+        out.append(_("{open} open, {overdue} overdue").format(
+            open=len(status.open), overdue=status.overdue_open),
+            style="bold reverse" if status.overdue_open else "")
+    out.append("\n")
     out.append(f"  {_('Open')} {f.open}  {_('Overdue')} {f.past_due}  "
                f"{_('Call-backs late')} {f.late_callbacks}\n")
     if f.levels_problem:
         out.append("  " + _("Levels not assessed") + f": {f.levels_problem}\n")
+    if f.activated_problem:
+        out.append("  " + _("Level in force not known") + f": {f.activated_problem}\n")
+    if f.report_ups_problem:
+        out.append("  " + _("Report-up files left out") + f": {f.report_ups_problem}\n")
     for area in f.areas:
         where = f"{area.name.get(lang)}: " if len(f.areas) > 1 else ""
         for surge in area.evidence:
