@@ -1,0 +1,139 @@
+"""The desk clock, closure approval, level records and the case index on replicated desks.
+
+Two sites run the clock (``tick``) while apart, decide the same awaiting resolution, record
+activations and raise report-ups on the same day; after syncing in either order both hold the
+same files, each ladder step once, and no sync fails.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import core
+from core.cases.approval import decide
+from core.cases.case import DESK_CLOCK, Action, CaseStatus, Category
+from core.identity import os_account
+from core.replica.casemerge import MERGE_OPERATOR
+from core.tick import run_tick
+from tests.replica.sites import at, bare, case_files, events, open_case, replica, start, sync
+
+CASE = "HX-20261123-0001"
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> tuple[Path, Path]:
+    """Two sites of one desk sharing a dispatched request (due 24 hours after it was taken)."""
+    hub = bare(tmp_path / "hub.git")
+    hx = start(tmp_path / "hx", hub)
+    desk = core.open_desk(hx)
+    case = desk.cases.create(Category.GROCERIES, operator="wang", created=at(0),
+                             description="米面油")
+    desk.cases.act(case, Action.DISPATCH, operator="wang", department="commerce", time=at(5))
+    desk.cases.index.close()
+    assert sync(hx).ok
+    return hx, replica(hub, tmp_path / "xc", "XC")
+
+
+def _tick(root: Path, minutes: int) -> None:
+    desk = core.open_desk(root)
+    try:
+        run_tick(desk, at(minutes))
+    finally:
+        desk.cases.index.close()
+
+
+def _ladder_steps(root: Path) -> list[str | None]:
+    desk, case = open_case(root, CASE)
+    desk.cases.index.close()
+    return [e.step for e in case.history if e.action is Action.LADDER]
+
+
+@pytest.mark.parametrize("first", [0, 1], ids=["HX-first", "XC-first"])
+def test_both_sites_ticking_apart_write_each_ladder_step_once(
+        pair: tuple[Path, Path], first: int) -> None:
+    hx, xc = pair
+    day = 24 * 60
+    # each site's clock catches up at its own moments; both write the same due steps
+    _tick(hx, day + 10)
+    _tick(hx, day + 3 * 60)
+    _tick(xc, day + 5 * 60)
+    assert _ladder_steps(hx) == _ladder_steps(xc) == ["department", "supervisor"]
+    sites = (hx, xc) if first == 0 else (xc, hx)
+    for site in (*sites, *sites):
+        assert sync(site).ok
+    assert _ladder_steps(hx) == ["department", "supervisor"]
+    assert case_files(hx) == case_files(xc)
+    desk, case = open_case(xc, CASE)
+    desk.cases.index.close()
+    assert [e.operator for e in case.history if e.action is Action.LADDER] == [DESK_CLOCK] * 2
+    assert not [e for e in case.history if e.operator == MERGE_OPERATOR]
+
+
+def _awaiting(hx: Path, xc: Path) -> str:
+    """A price complaint resolved by the department and awaiting approval at both sites."""
+    desk = core.open_desk(hx)
+    case = desk.cases.create(Category.PRICE_GOUGING, operator="wang", created=at(1))
+    case = desk.cases.act(case, Action.DISPATCH, operator="wang", department="market",
+                          time=at(2))
+    case = desk.cases.act(case, Action.REPLY, operator="wang", note="已约谈商户", time=at(30))
+    case = desk.cases.act(case, Action.RESOLVE, operator="wang", note="价格已回落", time=at(31))
+    assert case.status is CaseStatus.AWAITING_APPROVAL
+    desk.cases.index.close()
+    assert sync(hx).ok and sync(xc).ok
+    return case.id
+
+
+@pytest.mark.parametrize(("first", "send_back_later"), [(0, True), (1, True), (0, False)],
+                         ids=["HX-first", "XC-first", "approval-later"])
+def test_an_approval_at_one_site_and_a_send_back_at_the_other_keep_both_decisions(
+        pair: tuple[Path, Path], first: int, send_back_later: bool) -> None:
+    hx, xc = pair
+    case_id = _awaiting(hx, xc)
+    supervisor = os_account()
+    approved, sent_back = (40, 45) if send_back_later else (45, 40)
+    for root, approve, minute in ((hx, True, approved), (xc, False, sent_back)):
+        desk = core.open_desk(root)
+        decide(desk, case_id, approve=approve, supervisor=supervisor,
+               note="同意办结" if approve else "请核实价格", time=at(minute))
+        desk.cases.index.close()
+    before = events(hx) | events(xc)
+    sites = (hx, xc) if first == 0 else (xc, hx)
+    for site in (*sites, *sites):
+        assert sync(site).ok
+    assert case_files(hx) == case_files(xc)
+    assert before <= events(hx)
+    desk, case = open_case(hx, case_id)
+    desk.cases.index.close()
+    actions = [e.action for e in case.history]
+    assert Action.APPROVE in actions and Action.SEND_BACK in actions
+    # the later decision stands, and the merge notes the one set aside for a supervisor
+    kept, set_aside = ("send_back", "approve") if send_back_later else ("approve", "send_back")
+    assert case.status is (CaseStatus.IN_PROGRESS if send_back_later else CaseStatus.RESOLVED)
+    notes = [e.note for e in case.history if e.operator == MERGE_OPERATOR]
+    assert len(notes) == 1
+    assert f"status: kept '{case.status.value} ({kept})'" in notes[0]
+    assert f"set aside '{set_aside}'" in notes[0]
+
+
+def test_the_clock_at_one_site_and_a_resolution_at_the_other_lose_nothing(
+        pair: tuple[Path, Path]) -> None:
+    hx, xc = pair
+    day = 24 * 60
+    desk, case = open_case(hx, CASE)
+    desk.cases.act(case, Action.RESOLVE, operator="wang", note="已送达",
+                   time=at(day + 30))
+    desk.cases.index.close()
+    _tick(xc, day + 3 * 60)  # XC, not knowing, chases the case twice
+    before = events(hx) | events(xc)
+    for site in (xc, hx, xc):
+        assert sync(site).ok
+    assert case_files(hx) == case_files(xc)
+    assert before <= events(hx)
+    desk, case = open_case(xc, CASE)
+    desk.cases.index.close()
+    assert case.status is CaseStatus.RESOLVED  # a chase step does not reopen a resolution
+    assert [e.step for e in case.history if e.action is Action.LADDER] == [
+        "department", "supervisor"]
+    assert not [e for e in case.history if e.operator == MERGE_OPERATOR]
