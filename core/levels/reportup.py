@@ -46,7 +46,7 @@ from core.problems import DeskError, Problem
 from core.storage.atomic import create_atomic, exclusive_lock, write_atomic
 from core.storage.convert import converter
 from core.storage.deskfiles import make_desk_directories
-from core.storage.tomlio import dumps, read_toml, structure
+from core.storage.tomlio import dumps, parse_toml, read_toml, structure
 
 if TYPE_CHECKING:
     from core.desk import Desk
@@ -133,6 +133,39 @@ def load_report_ups(root: Path) -> tuple[list[ReportUp], list[Problem]]:
         tasks.append(task)
     tasks.sort(key=lambda t: (t.seen_at, t.id))
     return tasks, problems
+
+
+def merge_report_up_files(ours: bytes, theirs: bytes, path: Path) -> bytes:
+    """The task two replicas keep when both wrote the file at ``path`` apart (git's merge
+    driver): raised by both clocks, flagged at one site and reported at the other.
+
+    The hour runs from the earlier sighting (its detail kept); a report made at either site
+    stands (both: the earlier); the task is flagged overdue only if it is late by the merged
+    deadline. Symmetric, so both sites write the same bytes. Raises :class:`DeskError` naming
+    the file when a version cannot be read.
+    """
+    tasks: list[ReportUp] = []
+    for raw in (ours, theirs):
+        data, text, problems = parse_toml(path, raw)
+        task = None
+        if data is not None:
+            task, problems = structure(converter, data, ReportUp, path, text)
+        if task is None:
+            raise DeskError(problems)
+        tasks.append(task)
+    first = min(tasks, key=lambda t: (t.seen_at, _encode(t)))
+    reports = sorted((t for t in tasks if t.reported_at is not None),
+                     key=lambda t: (t.reported_at or t.due, _encode(t)))
+    if reports:
+        done = reports[0]
+        merged = attrs.evolve(first, reported_to=done.reported_to, reported_at=done.reported_at,
+                              reference=done.reference, reported_by=done.reported_by)
+    else:
+        merged = attrs.evolve(first, reported_to="", reported_at=None, reference="",
+                              reported_by="")
+    flagged = any(t.overdue_at is not None for t in tasks)
+    late = merged.reported_at is None or merged.reported_at > merged.due
+    return _encode(attrs.evolve(merged, overdue_at=merged.due if flagged and late else None))
 
 
 def _stamp(when: datetime) -> str:
@@ -287,5 +320,5 @@ def report_up_status(desk: Desk, now: datetime, since: datetime | None = None
 
 
 __all__ = ["DEADLINE", "REPORTUPS_DIR", "Cause", "ReportRefused", "ReportUp", "ReportUpStatus",
-           "load_report_ups", "record_report", "report_up_rule", "report_up_status",
-           "reportups_dir"]
+           "load_report_ups", "merge_report_up_files", "record_report", "report_up_rule",
+           "report_up_status", "reportups_dir"]

@@ -15,6 +15,7 @@ import core
 from core.cases.approval import decide
 from core.cases.case import DESK_CLOCK, Action, CaseStatus, Category
 from core.identity import os_account
+from core.levels.reportup import load_report_ups, record_report, reportups_dir
 from core.replica.casemerge import MERGE_OPERATOR
 from core.tick import run_tick
 from tests.replica.sites import at, bare, case_files, events, open_case, replica, start, sync
@@ -137,3 +138,39 @@ def test_the_clock_at_one_site_and_a_resolution_at_the_other_lose_nothing(
     assert [e.step for e in case.history if e.action is Action.LADDER] == [
         "department", "supervisor"]
     assert not [e for e in case.history if e.operator == MERGE_OPERATOR]
+
+
+def _signals(root: Path, grain_rise: float) -> None:
+    directory = root / "signals"
+    directory.mkdir(exist_ok=True)
+    (directory / "2026-11-23.toml").write_text(
+        f'date = 2026-11-23\n[signals]\ngrain_oil_weekly_rise = {grain_rise}\n'
+        'lean_pork_weekly_rise = 0.0\npanic_buying = "none"\ntight_days = 0\n'
+        'persistently_tight = false\nstockout = false\n', encoding="utf-8")
+
+
+def _report_ups(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(reportups_dir(root).glob("*.toml"))}
+
+
+@pytest.mark.parametrize("first", [0, 1], ids=["HX-first", "XC-first"])
+def test_a_level_rise_seen_by_both_clocks_apart_ends_as_one_task(
+        pair: tuple[Path, Path], first: int) -> None:
+    hx, xc = pair
+    _signals(hx, 0.55)
+    assert sync(hx).ok and sync(xc).ok
+    _tick(hx, 60)  # HX's clock sees the rise at 10:30
+    _tick(xc, 100)  # XC's, apart, at 11:10, and flags it late at 12:20 (its own hour ran out)
+    _tick(xc, 170)
+    desk = core.open_desk(hx)  # HX reports it at 11:00 meanwhile
+    record_report(desk, "level-desk-20261123-II", to="区政府总值班室", reference="电话 王",
+                  at=at(90), supervisor=os_account(), now=at(91))
+    desk.cases.index.close()
+    sites = (hx, xc) if first == 0 else (xc, hx)
+    for site in (*sites, *sites):
+        assert sync(site).ok
+    assert _report_ups(hx) == _report_ups(xc)
+    [task] = load_report_ups(xc)[0]
+    # the deadline runs from the first sighting; the report at 11:00 was within it
+    assert task.seen_at == at(60) and task.due == at(120) and task.reported_at == at(90)
+    assert task.overdue_at is None
