@@ -15,7 +15,10 @@ import core
 from core.cases.approval import decide
 from core.cases.case import DESK_CLOCK, Action, CaseStatus, Category
 from core.identity import os_account
+from core.levels.authorities import Authority
+from core.levels.authority import Change, activations_dir, load_activations, record_change
 from core.levels.reportup import load_report_ups, record_report, reportups_dir
+from core.levels.signals import Level
 from core.replica.casemerge import MERGE_OPERATOR
 from core.tick import run_tick
 from tests.replica.sites import at, bare, case_files, events, open_case, replica, start, sync
@@ -174,3 +177,21 @@ def test_a_level_rise_seen_by_both_clocks_apart_ends_as_one_task(
     # the deadline runs from the first sighting; the report at 11:00 was within it
     assert task.seen_at == at(60) and task.due == at(120) and task.reported_at == at(90)
     assert task.overdue_at is None
+
+
+def test_activations_recorded_at_both_sites_the_same_second_both_arrive(
+        pair: tuple[Path, Path]) -> None:
+    hx, xc = pair
+    # one supervisor's account at both replicas: the same second, two different records
+    for root, level in ((hx, Level.IV), (xc, Level.III)):
+        desk = core.open_desk(root)
+        record_change(desk, Change.ACTIVATE, level, authority=Authority.STREET_OFFICE,
+                      person="街道办 主任", reference=f"电话 {level.value}", time=at(20),
+                      supervisor=os_account(), now=at(25))
+        desk.cases.index.close()
+    for site in (hx, xc, hx):
+        assert sync(site).ok
+    names = sorted(p.name for p in activations_dir(hx).glob("*.toml"))
+    assert names == sorted(p.name for p in activations_dir(xc).glob("*.toml"))
+    assert len(names) == 2
+    assert len(load_activations(xc)[0]) == 2
