@@ -7,6 +7,7 @@ same files, each ladder step once, and no sync fails.
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,38 @@ def test_activations_recorded_at_both_sites_the_same_second_both_arrive(
     assert names == sorted(p.name for p in activations_dir(xc).glob("*.toml"))
     assert len(names) == 2
     assert len(load_activations(xc)[0]) == 2
+
+
+def test_the_case_index_of_an_open_desk_picks_up_cases_arriving_by_sync(
+        pair: tuple[Path, Path]) -> None:
+    hx, xc = pair
+    app = core.open_desk(hx)  # an app open at HX all along, its index up to date
+    app.cases.refresh()
+    assert [row.id for row in app.cases.query()] == [CASE]
+    desk = core.open_desk(xc)
+    new = desk.cases.create(Category.RUMOUR, operator="li", created=at(20), community="jinxiu")
+    desk.cases.act(desk.cases.get(CASE), Action.RESOLVE, operator="li", note="已送达",
+                   time=at(21))
+    desk.cases.index.close()
+    assert sync(xc).ok and sync(hx).ok
+    try:
+        app.cases.refresh()
+        rows = {row.id: row for row in app.cases.query()}
+        assert set(rows) == {CASE, new.id} and new.id.startswith("XC-")
+        assert rows[CASE].status is CaseStatus.RESOLVED
+        assert [row.id for row in app.cases.query(community="jinxiu")] == [new.id]
+        assert app.cases.get(new.id).created_by == "li"
+    finally:
+        app.cases.index.close()
+    # the index is local state: never replicated, and rebuilt from relative paths if moved
+    tracked = subprocess.run(["git", "-C", str(hx), "ls-files"], capture_output=True,
+                             text=True, check=True).stdout.split()
+    assert not [name for name in tracked if name.startswith((".index", ".locks"))]
+    moved = hx.parent / "hx-moved"
+    hx.rename(moved)
+    desk = core.open_desk(moved)
+    try:
+        desk.cases.refresh()
+        assert {row.id for row in desk.cases.query()} == {CASE, new.id}
+    finally:
+        desk.cases.index.close()
