@@ -25,6 +25,18 @@ from core.tick import run_tick
 from tests.replica.sites import at, bare, case_files, events, open_case, replica, start, sync
 
 CASE = "HX-20261123-0001"
+COMMUNITIES = """[[district]]
+code = "hexi"
+name = "河西区"
+name_en = "Hexi"
+
+[[community]]
+code = "jinxiu"
+name = "锦绣"
+name_en = "Jinxiu"
+district = "hexi"
+population = 4000
+"""
 
 
 @pytest.fixture
@@ -229,5 +241,53 @@ def test_the_case_index_of_an_open_desk_picks_up_cases_arriving_by_sync(
     try:
         desk.cases.refresh()
         assert {row.id for row in desk.cases.query()} == {CASE, new.id}
+    finally:
+        desk.cases.index.close()
+
+
+def _shortage_calls(root: Path, minutes: list[int], operator: str) -> None:
+    desk = core.open_desk(root)
+    for minute in minutes:
+        desk.cases.create(Category.SHORTAGE, operator=operator, created=at(minute),
+                          community="jinxiu", description="超市没有大米了")
+    desk.cases.index.close()
+
+
+@pytest.fixture
+def surge_pair(pair: tuple[Path, Path]) -> tuple[Path, Path]:
+    hx, xc = pair
+    (hx / "communities.toml").write_text(COMMUNITIES, encoding="utf-8")
+    assert sync(hx).ok and sync(xc).ok
+    return hx, xc
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["same-calls", "calls-at-both-sites"])
+def test_a_surge_seen_by_both_clocks_apart_ends_as_one_task(
+        surge_pair: tuple[Path, Path], split: bool) -> None:
+    hx, xc = surge_pair
+    if split:  # each site takes five of the calls while apart
+        _shortage_calls(hx, [30, 35, 40, 45, 50], "wang")
+        _shortage_calls(xc, [32, 37, 42, 47, 52, 54], "li")
+    else:  # both hold the five calls; XC takes a sixth before its clock runs
+        _shortage_calls(hx, [30, 35, 40, 45, 50], "wang")
+        assert sync(hx).ok and sync(xc).ok
+        _shortage_calls(xc, [54], "li")
+    _tick(hx, 55)
+    _tick(xc, 58)
+    desk = core.open_desk(xc)  # XC's supervisor reports the surge as XC saw it
+    [seen_at_xc] = load_report_ups(xc)[0]
+    record_report(desk, seen_at_xc.id, to="区政府总值班室", reference="电话 李", at=at(58),
+                  supervisor=os_account(), now=at(59))
+    desk.cases.index.close()
+    for site in (hx, xc, hx):
+        assert sync(site).ok
+    assert _report_ups(hx) == _report_ups(xc)
+    tasks = load_report_ups(hx)[0]
+    assert [(t.cause.value, t.area) for t in tasks] == [("surge", "jinxiu")]
+    # the first sighting (the call at HX that tipped it, 10:15) with the report made at XC
+    assert tasks[0].seen_at == at(45) and tasks[0].reported_at == at(58)
+    desk = core.open_desk(hx)
+    try:
+        assert [d for d in run_tick(desk, at(60)).written if d.step == "reportup.raised"] == []
     finally:
         desk.cases.index.close()
