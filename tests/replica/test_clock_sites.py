@@ -18,6 +18,7 @@ from core.cases.case import DESK_CLOCK, Action, CaseStatus, Category
 from core.identity import os_account
 from core.levels.authorities import Authority
 from core.levels.authority import Change, activations_dir, load_activations, record_change
+from core.levels.manual import decisions_dir, load_decisions, set_manual_level
 from core.levels.reportup import load_report_ups, record_report, reportups_dir
 from core.levels.signals import Level
 from core.replica.casemerge import MERGE_OPERATOR
@@ -192,7 +193,7 @@ def test_a_level_rise_seen_by_both_clocks_apart_ends_as_one_task(
     assert task.overdue_at is None
 
 
-def test_activations_recorded_at_both_sites_the_same_second_both_arrive(
+def test_level_records_made_at_both_sites_the_same_second_all_arrive(
         pair: tuple[Path, Path]) -> None:
     hx, xc = pair
     # one supervisor's account at both replicas: the same second, two different records
@@ -201,13 +202,17 @@ def test_activations_recorded_at_both_sites_the_same_second_both_arrive(
         record_change(desk, Change.ACTIVATE, level, authority=Authority.STREET_OFFICE,
                       person="街道办 主任", reference=f"电话 {level.value}", time=at(20),
                       supervisor=os_account(), now=at(25))
+        set_manual_level(desk, level, reason=f"手动 {level.value}", supervisor=os_account(),
+                         time=at(25))
         desk.cases.index.close()
     for site in (hx, xc, hx):
         assert sync(site).ok
-    names = sorted(p.name for p in activations_dir(hx).glob("*.toml"))
-    assert names == sorted(p.name for p in activations_dir(xc).glob("*.toml"))
-    assert len(names) == 2
+    for directory in (activations_dir, decisions_dir):
+        names = sorted(p.name for p in directory(hx).glob("*.toml"))
+        assert names == sorted(p.name for p in directory(xc).glob("*.toml"))
+        assert len(names) == 2
     assert len(load_activations(xc)[0]) == 2
+    assert len(load_decisions(xc)[0]) == 2
 
 
 def test_the_case_index_of_an_open_desk_picks_up_cases_arriving_by_sync(
