@@ -61,9 +61,10 @@ def event_id(event: CaseEvent) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _key(event: CaseEvent) -> tuple[str, str]:
-    # by the instant, whatever the offset it was written with
-    return event.time.timestamp().hex(), event_id(event)
+def _key(event: CaseEvent) -> tuple[str, bool, str]:
+    # by the instant, whatever the offset it was written with; a conflict note (timed as the
+    # newest event) after the events of its instant, where it stands when merged again
+    return event.time.timestamp().hex(), event.operator == MERGE_OPERATOR, event_id(event)
 
 
 def merge_history(ours: Iterable[CaseEvent], theirs: Iterable[CaseEvent]) -> tuple[CaseEvent, ...]:
@@ -112,8 +113,7 @@ class FieldConflict:
 _DECISIONS = frozenset({Action.APPROVE, Action.SEND_BACK})
 
 
-def _decision_conflicts(ours: Case, theirs: Case, newest_ours: CaseEvent | None,
-                        newest_theirs: CaseEvent | None, kept: object) -> list[FieldConflict]:
+def _decision_conflicts(ours: Case, theirs: Case, kept: object) -> list[FieldConflict]:
     """A conflict when the two sides decided the same resolution differently (one approved it,
     the other sent it back): the later decision's status stands, the other is noted."""
     mine_ids, other_ids = ({event_id(e) for e in c.history} for c in (ours, theirs))
@@ -139,8 +139,8 @@ def merge_cases(base: Case | None, ours: Case, theirs: Case) -> tuple[Case, list
     if ours == theirs:
         return ours, []
     newest_ours, newest_theirs = _newest_own_event(ours, theirs), _newest_own_event(theirs, ours)
-    ours_key = _key(newest_ours) if newest_ours else ("", "")
-    theirs_key = _key(newest_theirs) if newest_theirs else ("", "")
+    ours_key = _key(newest_ours) if newest_ours else ("", False, "")
+    theirs_key = _key(newest_theirs) if newest_theirs else ("", False, "")
     changes: dict[str, Any] = {}
     conflicts: list[FieldConflict] = []
     for field in attrs.fields(Case):
@@ -168,8 +168,7 @@ def merge_cases(base: Case | None, ours: Case, theirs: Case) -> tuple[Case, list
                     name, _shown(value), winner.operator if winner else "?",
                     _shown(other if ours_wins else mine), loser.operator if loser else "?"))
         changes[name] = value
-    conflicts.extend(_decision_conflicts(ours, theirs, newest_ours, newest_theirs,
-                                         changes.get("status", ours.status)))
+    conflicts.extend(_decision_conflicts(ours, theirs, changes.get("status", ours.status)))
     history = merge_history(ours.history, theirs.history)
     if conflicts:
         newest = max(history, key=_key)
