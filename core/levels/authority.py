@@ -15,7 +15,7 @@ The level *in force* is the last recorded activation or de-escalation: one file 
 ``levels/activations/``, created atomically and never rewritten (append-only), so the files
 are the record of who decided what, on whose authority, when::
 
-    # levels/activations/20261125-101500-zhou_min.toml
+    # levels/activations/20261125-101500-zhou_min.toml  (on a replica: ...-101500-HX-zhou_min)
     change = "activate"          # activate | deescalate
     level = "II"                 # the level in force from ``time`` (none: every level ended)
     authority = "county"         # who decided: at least the level's authority
@@ -154,9 +154,11 @@ def desk_authorities(desk: Desk) -> Authorities:
     return (thresholds or DEFAULT_THRESHOLDS).authority
 
 
-def activation_path(root: Path, record: Activation) -> Path:
-    """Where ``record`` is written: named after when it was recorded and by whom."""
-    stem = f"{record.recorded_at:%Y%m%d-%H%M%S}-{_UNSAFE.sub('_', record.recorded_by.lower())}"
+def activation_path(root: Path, record: Activation, site: str = "") -> Path:
+    """Where ``record`` is written: named after when it was recorded and by whom, and on a
+    replicated desk the replica's ``site`` (two sites never add files of the same name)."""
+    person = _UNSAFE.sub('_', record.recorded_by.lower())
+    stem = f"{record.recorded_at:%Y%m%d-%H%M%S}-{f'{site}-' if site else ''}{person}"
     return activations_dir(root) / f"{stem}.toml"
 
 
@@ -232,7 +234,7 @@ def record_change(
                             recorded_by=recorder, recorded_at=now, district=district)
         directory = activations_dir(desk.root)
         make_desk_directories(desk.root, directory, mode=desk.file_mode)
-        stem = activation_path(desk.root, record).stem
+        stem = activation_path(desk.root, record, desk.site).stem
         data = encode_activation(record)
         for attempt in range(1000):
             name = f"{stem}.toml" if attempt == 0 else f"{stem}-{attempt}.toml"

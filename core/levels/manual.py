@@ -99,7 +99,9 @@ def set_manual_level(
                         district=district)
     directory = decisions_dir(desk.root)
     make_desk_directories(desk.root, directory, mode=desk.file_mode)
-    stem = f"{when.strftime('%Y%m%d-%H%M%S')}-{_UNSAFE.sub('_', supervisor.lower()) or 'x'}"
+    # on a replicated desk the site's code too: two sites never add files of the same name
+    site = f"{desk.site}-" if desk.site else ""
+    stem = f"{when.strftime('%Y%m%d-%H%M%S')}-{site}{_UNSAFE.sub('_', supervisor.lower()) or 'x'}"
     data = encode_decision(decision)
     for attempt in range(1000):
         name = f"{stem}.toml" if attempt == 0 else f"{stem}-{attempt}.toml"

@@ -31,7 +31,7 @@ from __future__ import annotations
 import enum
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,11 +42,12 @@ from core.cases.index import Query
 from core.clockrule import Due, RuleOutcome
 from core.identity import require_supervisor
 from core.levels.signals import Level
+from core.levels.thresholds import DEFAULT_THRESHOLDS, desk_thresholds
 from core.problems import DeskError, Problem
 from core.storage.atomic import create_atomic, exclusive_lock, write_atomic
 from core.storage.convert import converter
 from core.storage.deskfiles import make_desk_directories
-from core.storage.tomlio import dumps, read_toml, structure
+from core.storage.tomlio import dumps, parse_toml, read_toml, structure
 
 if TYPE_CHECKING:
     from core.desk import Desk
@@ -110,7 +111,8 @@ def _encode(task: ReportUp) -> bytes:
 
 def load_report_ups(root: Path) -> tuple[list[ReportUp], list[Problem]]:
     """Every report-up task of the desk at ``root``, by the time it was seen, and the problems
-    of unusable files."""
+    of unusable files. Two replicas' clocks that saw one surge apart raise two tasks (each
+    site's own calls tip it at another moment): they are read as one, the first."""
     directory = reportups_dir(root)
     if not directory.is_dir():
         return [], []
@@ -131,8 +133,64 @@ def load_report_ups(root: Path) -> tuple[list[ReportUp], list[Problem]]:
             problems.append(Problem(path, 1, f"id {task.id!r} is not the file's name", "id"))
             continue
         tasks.append(task)
-    tasks.sort(key=lambda t: (t.seen_at, t.id))
-    return tasks, problems
+    thresholds, _found = desk_thresholds(root)
+    window = timedelta(hours=(thresholds or DEFAULT_THRESHOLDS).evidence.window_hours)
+    return _one_per_surge(tasks, window), problems
+
+
+def merge_report_up_files(ours: bytes, theirs: bytes, path: Path) -> bytes:
+    """The task two replicas keep when both wrote the file at ``path`` apart (git's merge
+    driver): raised by both clocks, flagged at one site and reported at the other.
+
+    The hour runs from the earlier sighting (its detail kept); a report made at either site
+    stands (both: the earlier); the task is flagged overdue only if it is late by the merged
+    deadline. Symmetric, so both sites write the same bytes. Raises :class:`DeskError` naming
+    the file when a version cannot be read.
+    """
+    tasks: list[ReportUp] = []
+    for raw in (ours, theirs):
+        data, text, problems = parse_toml(path, raw)
+        task = None
+        if data is not None:
+            task, problems = structure(converter, data, ReportUp, path, text)
+        if task is None:
+            raise DeskError(problems)
+        tasks.append(task)
+    return _encode(_combined(tasks))
+
+
+def _combined(tasks: Sequence[ReportUp]) -> ReportUp:
+    """One task standing for ``tasks`` (versions of one task, or one surge's tasks raised
+    apart): the earliest sighting with its id and detail, the earliest report made of any, and
+    flagged overdue only if late by the earliest deadline."""
+    first = min(tasks, key=lambda t: (t.seen_at, _encode(t)))
+    reports = sorted((t for t in tasks if t.reported_at is not None),
+                     key=lambda t: (t.reported_at or t.due, _encode(t)))
+    if reports:
+        done = reports[0]
+        merged = attrs.evolve(first, reported_to=done.reported_to, reported_at=done.reported_at,
+                              reference=done.reference, reported_by=done.reported_by)
+    else:
+        merged = attrs.evolve(first, reported_to="", reported_at=None, reference="",
+                              reported_by="")
+    flagged = any(t.overdue_at is not None for t in tasks)
+    late = merged.reported_at is None or merged.reported_at > merged.due
+    return attrs.evolve(merged, overdue_at=merged.due if flagged and late else None)
+
+
+def _one_per_surge(tasks: list[ReportUp], window: timedelta) -> list[ReportUp]:
+    """``tasks`` with the tasks of one surge raised apart at two replicas (the same community,
+    seen within the evidence window of the first) taken as the first one."""
+    kept: list[list[ReportUp]] = []
+    for task in sorted(tasks, key=lambda t: (t.seen_at, t.id)):
+        group = next((g for g in kept if task.cause is Cause.SURGE and g[0].cause is Cause.SURGE
+                      and g[0].area == task.area and task.seen_at - g[0].seen_at < window),
+                     None)
+        if group is None:
+            kept.append([task])
+        else:
+            group.append(task)
+    return [_combined(group) if len(group) > 1 else group[0] for group in kept]
 
 
 def _stamp(when: datetime) -> str:
@@ -150,7 +208,6 @@ def _surge_tipped_at(case_times: Iterable[datetime], needed: int, now: datetime)
 def _candidates(desk: Desk, now: datetime) -> list[ReportUp]:
     """The tasks the desk's state at ``now`` calls for (some may be on file already)."""
     from core.levels.evidence import desk_surges
-    from core.levels.thresholds import DEFAULT_THRESHOLDS, desk_thresholds
 
     found: list[ReportUp] = []
     day = now.date()
@@ -197,8 +254,6 @@ def _already_raised(task: ReportUp, tasks: list[ReportUp], window: timedelta) ->
 def report_up_rule(desk: Desk, now: datetime) -> RuleOutcome:
     """The clock rule (:mod:`core.tick`): raise the report-up tasks due at ``now`` and flag
     those not reported within the hour."""
-    from core.levels.thresholds import DEFAULT_THRESHOLDS, desk_thresholds
-
     thresholds, _problems = desk_thresholds(desk.root)
     window = timedelta(hours=(thresholds or DEFAULT_THRESHOLDS).evidence.window_hours)
     candidates = _candidates(desk, now)
@@ -287,5 +342,5 @@ def report_up_status(desk: Desk, now: datetime, since: datetime | None = None
 
 
 __all__ = ["DEADLINE", "REPORTUPS_DIR", "Cause", "ReportRefused", "ReportUp", "ReportUpStatus",
-           "load_report_ups", "record_report", "report_up_rule", "report_up_status",
-           "reportups_dir"]
+           "load_report_ups", "merge_report_up_files", "record_report", "report_up_rule",
+           "report_up_status", "reportups_dir"]

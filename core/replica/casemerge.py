@@ -17,7 +17,9 @@ writes back the case both sites will keep:
   household, category, facts) a **conflict note** is added to the history naming the field, the
   value kept and the value set aside, with who set each, for an operator to settle. The
   workflow's own fields (status, due times, department, evaluation) follow the later side
-  without a note: the merged history shows both sides' steps.
+  without a note: the merged history shows both sides' steps. But a resolution one site
+  approved and the other sent back is a decision overruled: the later one's status stands and
+  a conflict note names the one set aside, for a supervisor to settle.
 - the **revision** becomes one more than the greater of the two, so a copy loaded from either
   side before the merge is stale (:class:`core.cases.store.ConflictError`).
 
@@ -59,9 +61,10 @@ def event_id(event: CaseEvent) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _key(event: CaseEvent) -> tuple[str, str]:
-    # by the instant, whatever the offset it was written with
-    return event.time.timestamp().hex(), event_id(event)
+def _key(event: CaseEvent) -> tuple[str, bool, str]:
+    # by the instant, whatever the offset it was written with; a conflict note (timed as the
+    # newest event) after the events of its instant, where it stands when merged again
+    return event.time.timestamp().hex(), event.operator == MERGE_OPERATOR, event_id(event)
 
 
 def _order(event: CaseEvent) -> tuple[str, bool, str]:
@@ -116,6 +119,27 @@ class FieldConflict:
                 f"caller and correct the case if needed")
 
 
+#: a supervisor's decisions on a resolution awaiting approval (审核通过 / 退回重办)
+_DECISIONS = frozenset({Action.APPROVE, Action.SEND_BACK})
+
+
+def _decision_conflicts(ours: Case, theirs: Case, kept: object) -> list[FieldConflict]:
+    """A conflict when the two sides decided the same resolution differently (one approved it,
+    the other sent it back): the later decision's status stands, the other is noted."""
+    mine_ids, other_ids = ({event_id(e) for e in c.history} for c in (ours, theirs))
+    mine = [e for e in ours.history if e.action in _DECISIONS and event_id(e) not in other_ids]
+    other = [e for e in theirs.history if e.action in _DECISIONS and event_id(e) not in mine_ids]
+    if not mine or not other or mine[-1].action is other[-1].action:
+        return []
+    if ours.status != theirs.status:  # the side whose status the merge kept
+        ours_kept = kept == ours.status
+    else:
+        ours_kept = _key(mine[-1]) > _key(other[-1])
+    kept_event, set_aside = (mine[-1], other[-1]) if ours_kept else (other[-1], mine[-1])
+    return [FieldConflict("status", f"{_shown(kept)} ({kept_event.action.value})",
+                          kept_event.operator, set_aside.action.value, set_aside.operator)]
+
+
 def merge_cases(base: Case | None, ours: Case, theirs: Case) -> tuple[Case, list[FieldConflict]]:
     """The case two replicas keep after acting on ``base`` apart (None: both created it), and
     the conflicts noted in its history."""
@@ -125,8 +149,8 @@ def merge_cases(base: Case | None, ours: Case, theirs: Case) -> tuple[Case, list
     if ours == theirs:
         return ours, []
     newest_ours, newest_theirs = _newest_own_event(ours, theirs), _newest_own_event(theirs, ours)
-    ours_key = _key(newest_ours) if newest_ours else ("", "")
-    theirs_key = _key(newest_theirs) if newest_theirs else ("", "")
+    ours_key = _key(newest_ours) if newest_ours else ("", False, "")
+    theirs_key = _key(newest_theirs) if newest_theirs else ("", False, "")
     changes: dict[str, Any] = {}
     conflicts: list[FieldConflict] = []
     for field in attrs.fields(Case):
@@ -154,6 +178,7 @@ def merge_cases(base: Case | None, ours: Case, theirs: Case) -> tuple[Case, list
                     name, _shown(value), winner.operator if winner else "?",
                     _shown(other if ours_wins else mine), loser.operator if loser else "?"))
         changes[name] = value
+    conflicts.extend(_decision_conflicts(ours, theirs, changes.get("status", ours.status)))
     history = merge_history(ours.history, theirs.history)
     if conflicts:
         newest = max(history, key=_key)

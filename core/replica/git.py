@@ -59,6 +59,8 @@ __pycache__/
 GITATTRIBUTES = f"""\
 # 工单按历史合并 Case files merge by their history (baogong merge-case)
 cases/**/*.toml merge={DRIVER}
+# 两地时钟都可能生成同一上报任务 Report-up tasks both sites' clocks may raise
+levels/reportups/*.toml merge={DRIVER}
 """
 #: where the replica keeps when it last synced: inside ``.git``, so never replicated
 LAST_SYNC_FILE = "baogong-last-sync"

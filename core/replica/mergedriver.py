@@ -1,5 +1,8 @@
 """git's merge driver for case files: ``python -m core.replica.mergedriver %O %A %B %P``.
 
+It merges report-up task files too (``levels/reportups/``), which both sites' clocks may raise
+(:func:`core.levels.reportup.merge_report_up_files`).
+
 Git gives the common ancestor (``%O``), this replica's version (``%A``, where the result goes),
 the other's (``%B``) and the file's path in the desk (``%P``). The merged case is written over
 ``%A`` atomically and the exit status is 0; a version that cannot be read is named on stderr and
@@ -13,6 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from core.levels.reportup import REPORTUPS_DIR, merge_report_up_files
 from core.problems import DeskError
 from core.replica.casemerge import merge_case_files
 from core.storage.atomic import write_atomic
@@ -25,7 +29,11 @@ def main(argv: Sequence[str]) -> int:
     base_file, ours_file, theirs_file, name = (Path(a) for a in argv)
     try:
         base = base_file.read_bytes() if base_file.exists() else None
-        merged = merge_case_files(base, ours_file.read_bytes(), theirs_file.read_bytes(), name)
+        ours, theirs = ours_file.read_bytes(), theirs_file.read_bytes()
+        if name.parent == REPORTUPS_DIR:
+            merged = merge_report_up_files(ours, theirs, name)
+        else:
+            merged = merge_case_files(base, ours, theirs, name)
     except DeskError as exc:
         for problem in exc.problems:
             print(f"baogong merge-case: {problem.render()}", file=sys.stderr)
