@@ -67,12 +67,6 @@ def _key(event: CaseEvent) -> tuple[str, bool, str]:
     return event.time.timestamp().hex(), event.operator == MERGE_OPERATOR, event_id(event)
 
 
-def _order(event: CaseEvent) -> tuple[str, bool, str]:
-    # in time order; at one instant a merge's conflict note after what it notes, then by id, so
-    # that merging a merge again puts every event where the first merge did
-    return event.time.timestamp().hex(), event.operator == MERGE_OPERATOR, event_id(event)
-
-
 def merge_history(ours: Iterable[CaseEvent], theirs: Iterable[CaseEvent],
                   added: Iterable[CaseEvent] = ()) -> tuple[CaseEvent, ...]:
     """Both histories (and ``added``, the merge's own notes), each event once: the shared
@@ -87,7 +81,7 @@ def merge_history(ours: Iterable[CaseEvent], theirs: Iterable[CaseEvent],
         rest.setdefault(event_id(event), event)
     for event in mine[:shared]:
         rest.pop(event_id(event), None)
-    return (*mine[:shared], *sorted(rest.values(), key=_order))
+    return (*mine[:shared], *sorted(rest.values(), key=_key))
 
 
 def _newest_own_event(case: Case, other: Case) -> CaseEvent | None:
