@@ -34,7 +34,7 @@ from tui.keys import APP_BINDINGS, apply_keymap, keymap_problems
 from tui.palette import DeskCommands
 from tui.text import KEY_NAMES
 from tui.typeahead import ReleasedKey, TypeAhead
-from tui.widgets.common import Choice, Confirm, DeskKeyPanel, PickerField, is_supervisor
+from tui.widgets.common import Choice, Confirm, DeskKeyPanel, PickerField, is_supervisor, speak
 from tui.widgets.source import CaseSource
 
 ANY = "*"
@@ -357,14 +357,7 @@ class BaogongApp(App[int]):
 
     def set_language(self, language: str) -> None:
         self.language = language
-        i18n.set_language(language)
-        for screen in self.screen_stack:
-            for widget in [screen, *screen.walk_children()]:
-                relabel = getattr(widget, "relabel", None)
-                if callable(relabel):
-                    relabel()
-        self.refresh_bindings()
-        self.refresh(layout=True)
+        speak(self, language)
 
     def action_command_palette(self) -> None:
         """The palette, its prompt in the current language."""

@@ -53,7 +53,12 @@ from core.reference import check_not_blank
 from core.storage.atomic import create_atomic, exclusive_lock
 from core.storage.convert import converter
 from core.storage.deskfiles import make_desk_directories
-from core.storage.tomlio import dumps, line_of, locate_lines, read_toml, structure
+from core.storage.tomlio import (
+    dumps,
+    line_of,
+    locate_lines,
+    read_record_files,
+)
 
 if TYPE_CHECKING:
     from core.desk import Desk
@@ -123,22 +128,9 @@ def load_activations(root: Path, supervisors: Sequence[str] | None = None
                      ) -> tuple[list[Activation], list[Problem]]:
     """Every activation and de-escalation of the desk at ``root``, oldest first, and the
     problems of unusable files (with ``supervisors``, one recorded by anyone else)."""
-    directory = activations_dir(root)
-    if not directory.is_dir():
-        return [], []
+    read, problems = read_record_files(converter, activations_dir(root), Activation)
     records: list[Activation] = []
-    problems: list[Problem] = []
-    for path in sorted(directory.glob("*.toml")):
-        if path.name.startswith("."):
-            continue
-        data, text, found = read_toml(path)
-        if data is None:
-            problems.extend(found)
-            continue
-        record, found = structure(converter, data, Activation, path, text)
-        if record is None:
-            problems.extend(found)
-            continue
+    for path, text, record in read:
         if supervisors is not None and record.recorded_by not in supervisors:
             problems.append(Problem(
                 path, line_of(locate_lines(text), ("recorded_by",)),

@@ -34,7 +34,12 @@ from core.reference import check_not_blank
 from core.storage.atomic import create_atomic
 from core.storage.convert import converter
 from core.storage.deskfiles import make_desk_directories
-from core.storage.tomlio import dumps, line_of, locate_lines, read_toml, structure
+from core.storage.tomlio import (
+    dumps,
+    line_of,
+    locate_lines,
+    read_record_files,
+)
 
 if TYPE_CHECKING:
     from core.desk import Desk
@@ -120,22 +125,9 @@ def load_decisions(
 
     With ``supervisors``, a decision recorded by anyone else is a problem and is not used.
     """
-    directory = decisions_dir(root)
-    if not directory.is_dir():
-        return [], []
+    read, problems = read_record_files(converter, decisions_dir(root), Decision)
     decisions: list[Decision] = []
-    problems: list[Problem] = []
-    for path in sorted(directory.glob("*.toml")):
-        if path.name.startswith("."):
-            continue
-        data, text, found = read_toml(path)
-        if data is None:
-            problems.extend(found)
-            continue
-        decision, found = structure(converter, data, Decision, path, text)
-        if decision is None:
-            problems.extend(found)
-            continue
+    for path, text, decision in read:
         if supervisors is not None and decision.supervisor not in supervisors:
             problems.append(Problem(
                 path, line_of(locate_lines(text), ("supervisor",)),

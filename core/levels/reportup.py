@@ -47,7 +47,7 @@ from core.problems import DeskError, Problem
 from core.storage.atomic import create_atomic, exclusive_lock, write_atomic
 from core.storage.convert import converter
 from core.storage.deskfiles import make_desk_directories
-from core.storage.tomlio import dumps, parse_toml, read_toml, structure
+from core.storage.tomlio import dumps, parse_toml, read_record_files, structure
 
 if TYPE_CHECKING:
     from core.desk import Desk
@@ -113,22 +113,9 @@ def load_report_ups(root: Path) -> tuple[list[ReportUp], list[Problem]]:
     """Every report-up task of the desk at ``root``, by the time it was seen, and the problems
     of unusable files. Two replicas' clocks that saw one surge apart raise two tasks (each
     site's own calls tip it at another moment): they are read as one, the first."""
-    directory = reportups_dir(root)
-    if not directory.is_dir():
-        return [], []
+    read, problems = read_record_files(converter, reportups_dir(root), ReportUp)
     tasks: list[ReportUp] = []
-    problems: list[Problem] = []
-    for path in sorted(directory.glob("*.toml")):
-        if path.name.startswith("."):
-            continue
-        data, text, found = read_toml(path)
-        if data is None:
-            problems.extend(found)
-            continue
-        task, found = structure(converter, data, ReportUp, path, text)
-        if task is None:
-            problems.extend(found)
-            continue
+    for path, _text, task in read:
         if task.id != path.stem:
             problems.append(Problem(path, 1, f"id {task.id!r} is not the file's name", "id"))
             continue

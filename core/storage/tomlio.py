@@ -286,6 +286,29 @@ def structure_list(
     return good, problems
 
 
+def read_record_files(converter: cattrs.Converter, directory: Path, cls: type[T]
+                      ) -> tuple[list[tuple[Path, str, T]], list[Problem]]:
+    """Every record file of ``directory`` (one ``cls`` per ``*.toml``, by name; none when the
+    directory does not exist), each with its path and text, and the problems of unusable files."""
+    if not directory.is_dir():
+        return [], []
+    records: list[tuple[Path, str, T]] = []
+    problems: list[Problem] = []
+    for path in sorted(directory.glob("*.toml")):
+        if path.name.startswith("."):
+            continue
+        data, text, found = read_toml(path)
+        if data is None:
+            problems.extend(found)
+            continue
+        record, found = structure(converter, data, cls, path, text)
+        if record is None:
+            problems.extend(found)
+            continue
+        records.append((path, text, record))
+    return records, problems
+
+
 def drop_none(value: Any) -> Any:
     """TOML has no null: drop ``None`` values from unstructured data, recursively."""
     if isinstance(value, dict):

@@ -30,7 +30,7 @@ from core.levels.reserves import KIND_NAMES
 from tui import i18n
 from tui.i18n import _, level_name
 from tui.text import KEY_NAMES, clock_time
-from tui.widgets.common import DeskFooter, DeskKeyPanel, TextField, Tr
+from tui.widgets.common import DeskFooter, DeskKeyPanel, TextField, Tr, speak
 from tui.widgets.form import FormDialog, field_moves
 
 #: at most this many case ids of a hotline surge are listed on the board
@@ -363,14 +363,7 @@ class CityApp(App[int]):
 
     def action_switch_language(self) -> None:
         self.language = "en" if self.language == "zh" else "zh"
-        i18n.set_language(self.language)
-        for screen in self.screen_stack:
-            for widget in [screen, *screen.walk_children()]:
-                relabel = getattr(widget, "relabel", None)
-                if callable(relabel):
-                    relabel()
-        self.refresh_bindings()
-        self.refresh(layout=True)
+        speak(self, self.language)
 
     def action_show_keys(self) -> None:
         panels = self.screen.query(DeskKeyPanel)

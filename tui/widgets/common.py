@@ -14,7 +14,7 @@ from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
@@ -25,6 +25,7 @@ from textual.widgets._footer import FooterKey
 from textual.widgets.option_list import Option
 
 from core import identity
+from tui import i18n
 from tui.i18n import _
 from tui.pinyin import matches, rank, search_keys
 
@@ -396,3 +397,16 @@ class Notice(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def speak(app: App[Any], language: str) -> None:
+    """``app`` in ``language`` (zh or en): the catalogue, every widget that labels itself
+    (``relabel``) on every screen, and the footer's keys."""
+    i18n.set_language(language)
+    for screen in app.screen_stack:
+        for widget in [screen, *screen.walk_children()]:
+            relabel = getattr(widget, "relabel", None)
+            if callable(relabel):
+                relabel()
+    app.refresh_bindings()
+    app.refresh(layout=True)
