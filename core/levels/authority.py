@@ -36,25 +36,24 @@ force, never a computed level alone.
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
 from core.identity import require_supervisor
 from core.levels.authorities import Authorities, Authority
+from core.levels.manual import add_record_file, encode_decision, record_stem
 from core.levels.signals import Level
 from core.levels.thresholds import DEFAULT_THRESHOLDS, desk_thresholds
 from core.problems import DeskError, Problem
 from core.reference import check_not_blank
-from core.storage.atomic import create_atomic, exclusive_lock
+from core.storage.atomic import exclusive_lock
 from core.storage.convert import converter
 from core.storage.deskfiles import make_desk_directories
 from core.storage.tomlio import (
-    dumps,
     line_of,
     locate_lines,
     read_record_files,
@@ -65,7 +64,6 @@ if TYPE_CHECKING:
 
 ACTIVATIONS_DIR = Path("levels") / "activations"
 LOCK_PATH = Path(".locks") / "activations.lock"
-_UNSAFE = re.compile(r"[^a-z0-9_-]+")
 
 
 class Change(enum.StrEnum):
@@ -149,16 +147,11 @@ def desk_authorities(desk: Desk) -> Authorities:
 def activation_path(root: Path, record: Activation, site: str = "") -> Path:
     """Where ``record`` is written: named after when it was recorded and by whom, and on a
     replicated desk the replica's ``site`` (two sites never add files of the same name)."""
-    person = _UNSAFE.sub('_', record.recorded_by.lower())
-    stem = f"{record.recorded_at:%Y%m%d-%H%M%S}-{f'{site}-' if site else ''}{person}"
+    stem = record_stem(record.recorded_at, record.recorded_by, site)
     return activations_dir(root) / f"{stem}.toml"
 
 
-def encode_activation(record: Activation) -> bytes:
-    data: dict[str, Any] = converter.unstructure(record)
-    if not record.district:
-        data.pop("district")
-    return dumps(data).encode("utf-8")
+encode_activation = encode_decision
 
 
 def record_change(
@@ -224,18 +217,9 @@ def record_change(
         record = Activation(change=change, level=level, authority=authority,
                             person=person.strip(), reference=reference.strip(), time=time,
                             recorded_by=recorder, recorded_at=now, district=district)
-        directory = activations_dir(desk.root)
-        make_desk_directories(desk.root, directory, mode=desk.file_mode)
-        stem = activation_path(desk.root, record, desk.site).stem
-        data = encode_activation(record)
-        for attempt in range(1000):
-            name = f"{stem}.toml" if attempt == 0 else f"{stem}-{attempt}.toml"
-            try:
-                create_atomic(directory / name, data, mode=desk.file_mode)
-            except FileExistsError:
-                continue
-            return record
-    raise FileExistsError(f"too many activations named {stem} in {directory}")
+        add_record_file(desk, activations_dir(desk.root),
+                        record_stem(now, recorder, desk.site), encode_activation(record))
+    return record
 
 
 def activated_levels(desk: Desk, at: datetime) -> dict[str, Level]:

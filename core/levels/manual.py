@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
@@ -67,15 +67,44 @@ class Decision:
         return not self.district or self.district == district
 
 
+class LevelRecord(Protocol):
+    """A record of the level files (a manual decision, an activation)."""
+
+    @property
+    def district(self) -> str: ...
+
+
 def decisions_dir(root: Path) -> Path:
     return root / DECISIONS_DIR
 
 
-def encode_decision(decision: Decision) -> bytes:
+def encode_decision(decision: LevelRecord) -> bytes:
+    """A level record (a manual decision or an activation) as TOML, without a blank district."""
     data: dict[str, Any] = converter.unstructure(decision)
     if not decision.district:
         data.pop("district")
     return dumps(data).encode("utf-8")
+
+
+def record_stem(when: datetime, person: str, site: str = "") -> str:
+    """The name of a level record's file: when, the replica's ``site`` on a replicated desk (two
+    sites never add files of the same name), and who."""
+    who = _UNSAFE.sub("_", person.lower()) or "x"
+    return f"{when:%Y%m%d-%H%M%S}-{f'{site}-' if site else ''}{who}"
+
+
+def add_record_file(desk: Desk, directory: Path, stem: str, data: bytes) -> None:
+    """Create the record file ``stem`` (``stem-1``... when taken) in ``directory``, never
+    replacing one."""
+    make_desk_directories(desk.root, directory, mode=desk.file_mode)
+    for attempt in range(1000):
+        name = f"{stem}.toml" if attempt == 0 else f"{stem}-{attempt}.toml"
+        try:
+            create_atomic(directory / name, data, mode=desk.file_mode)
+        except FileExistsError:
+            continue
+        return
+    raise FileExistsError(f"too many records named {stem} in {directory}")
 
 
 def set_manual_level(
@@ -102,20 +131,9 @@ def set_manual_level(
     when = time or datetime.now(desk.settings.zone).replace(microsecond=0)
     decision = Decision(level=level, reason=reason.strip(), supervisor=supervisor, time=when,
                         district=district)
-    directory = decisions_dir(desk.root)
-    make_desk_directories(desk.root, directory, mode=desk.file_mode)
-    # on a replicated desk the site's code too: two sites never add files of the same name
-    site = f"{desk.site}-" if desk.site else ""
-    stem = f"{when.strftime('%Y%m%d-%H%M%S')}-{site}{_UNSAFE.sub('_', supervisor.lower()) or 'x'}"
-    data = encode_decision(decision)
-    for attempt in range(1000):
-        name = f"{stem}.toml" if attempt == 0 else f"{stem}-{attempt}.toml"
-        try:
-            create_atomic(directory / name, data, mode=desk.file_mode)
-        except FileExistsError:
-            continue
-        return decision
-    raise FileExistsError(f"too many decisions named {stem} in {directory}")
+    add_record_file(desk, decisions_dir(desk.root), record_stem(when, supervisor, desk.site),
+                    encode_decision(decision))
+    return decision
 
 
 def load_decisions(
