@@ -13,7 +13,7 @@ import enum
 import re
 import types
 import typing
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple, TypeAlias
 
@@ -240,19 +240,8 @@ FIELD_ORDER: dict[type[Record], tuple[str, ...]] = {cls: field_order(cls) for cl
 _READERS = {kind: _record_reader(cls) for kind, cls in KINDS.items()}
 _FAST: dict[str, Callable[[str], Record | None]] = {k: r.read for k, r in _READERS.items()}
 _MATCHES: dict[str, Callable[[str], object]] = {k: r.fullmatch for k, r in _READERS.items()}
-#: kinds :func:`read_fast_rows` can give as field values instead of records
+#: kinds :func:`read_fast_picks` can give as field values instead of records
 DIRECT_KINDS = frozenset(k for k, r in _READERS.items() if r.direct)
-
-
-def field_index(kind: str, name: str) -> int:
-    """Where field ``name`` of ``kind`` is in the values :func:`read_fast_rows` gives."""
-    return FIELD_ORDER[KINDS[kind]].index(name)
-
-
-def record_of(kind: str, values: Sequence[Any]) -> Record:
-    """The record whose fields are ``values`` (as :func:`read_fast_rows` gives them)."""
-    cls = KINDS[kind]
-    return cls(**dict(zip(FIELD_ORDER[cls], values, strict=True)))
 
 
 _HEADER = re.compile(r"# [^\n]*\nschema_version = 1\nrecord = \[\n")
@@ -286,18 +275,106 @@ def read_fast(stem: str, text: str) -> tuple[tuple[Record, ...], int] | None:
     return tuple(records), text.count("\n", 0, header.end()) + 1
 
 
-#: a record, or a record not built: its kind and its fields' values in :data:`FIELD_ORDER`
-Row: TypeAlias = Record | tuple[str, tuple[Any, ...]]
+#: a record, or a record not built: ``(kind, its line's match, POSIX time, picked values...)``
+Row: TypeAlias = Record | tuple[Any, ...]
+#: takes a line's match to a row of values, or None when the record must be built
+Take = Callable[["re.Match[str]"], tuple[Any, ...] | None]
+
+# The POSIX time of a written time without a fraction is its hour's (in its offset), cached,
+# plus its minutes and seconds: ``datetime.timestamp`` alone costs a microsecond a record.
+_HOURS: dict[str, float] = {}
+_MINUTES_SECONDS = {f"{m:02d}:{s:02d}": 60 * m + s for m in range(60) for s in range(60)}
 
 
-def read_fast_rows(stem: str, text: str, direct: Set[str]) -> tuple[list[Row], int] | None:
-    """As :func:`read_fast`, but a record of a kind in ``direct`` (a subset of
-    :data:`DIRECT_KINDS`) that reverses nothing comes as ``(kind, values)`` and is not built.
+def posix(text: str) -> float:
+    """``datetime.fromisoformat(text).timestamp()`` of a time a fast pattern accepts (and its
+    ValueError where that refuses it)."""
+    try:
+        return _HOURS[text[:13] + text[19:]] + _MINUTES_SECONDS[text[14:19]]
+    except KeyError:
+        at = datetime.fromisoformat(text).timestamp()
+        if text[19:20] in ("Z", "+", "-") and text[14:19] in _MINUTES_SECONDS:
+            _HOURS[text[:13] + text[19:]] = datetime.fromisoformat(
+                text[:13] + ":00:00" + text[19:]).timestamp()
+        return at
+
+
+def _can_refuse(tp: Any) -> bool:
+    """Whether converting a field of type ``tp`` its pattern accepts can still raise (a date
+    out of range, a table's text); ints, flags, enums and lists of text cannot."""
+    args = typing.get_args(tp)
+    if typing.get_origin(tp) in (typing.Union, types.UnionType) and type(None) in args:
+        tp = next(a for a in args if a is not type(None))
+    if tp in (datetime, date):
+        return True
+    return typing.get_origin(tp) is tuple and attrs.has(typing.get_args(tp)[0])
+
+
+def picker(kind: str, names: Sequence[str]) -> Take:
+    """How :func:`read_fast_picks` takes a record of ``kind`` (in :data:`DIRECT_KINDS`) from its
+    line: ``(kind, match, POSIX time, *the values of names)``, each value as the record's field
+    would be; None for a record that reverses another or that its own check needs built.
+
+    Every field whose conversion could refuse the line is converted (its value dropped when
+    not asked for), so a line gives a row exactly when it gives a record."""
+    if kind not in DIRECT_KINDS:
+        raise ValueError(f"{kind}: records of this kind are always built")
+    cls = KINDS[kind]
+    order = FIELD_ORDER[cls]
+    fields = attrs.fields_dict(cls)
+    needed = ["time", "reverses", *names]
+    if kind in _BUILT:
+        needed.append(_BUILT[kind][0])
+    needed += [n for n in order if n != "time" and _can_refuse(fields[n].type)]
+    needed = list(dict.fromkeys(needed))
+    at = {name: index for index, name in enumerate(needed)}
+    namespace: dict[str, Any] = {"_posix": posix, "_kind": kind}
+    body = ["def take(m):",
+            f"    g = m.group({', '.join(str(order.index(n) + 1) for n in needed)})",
+            f"    if g[{at['reverses']}]:", "        return None"]
+    if kind in _BUILT:
+        body += [f"    if g[{at[_BUILT[kind][0]]}] == {_BUILT[kind][1]!r}:", "        return None"]
+
+    def value(name: str) -> str:
+        field = fields[name]
+        _pattern, convert, optional = _pattern_for(field.type)
+        index = at[name]
+        if convert is not None:
+            namespace[f"_c{index}"] = convert
+            expression = f"_c{index}(g[{index}])"
+        else:
+            expression = f"g[{index}]"
+        if optional or field.default is not attrs.NOTHING:
+            namespace[f"_d{index}"] = field.default if field.default is not attrs.NOTHING else None
+            expression = f"(_d{index} if g[{index}] is None else {expression})"
+        return expression
+
+    for name in needed[2:]:
+        if name not in names and _can_refuse(fields[name].type):
+            body.append(f"    {value(name)}")
+    body.append(f"    return (_kind, m, _posix(g[0]), {''.join(value(n) + ', ' for n in names)})")
+    exec("\n".join(body), namespace)  # code generated from the field list above
+    take: Take = namespace["take"]
+    return take
+
+
+def build_row(row: Row) -> Record:
+    """The record a row stands for."""
+    if not isinstance(row, tuple):
+        return row
+    record: Record = _READERS[row[0]].build(row[1].groups())
+    return record
+
+
+def read_fast_picks(stem: str, text: str, takes: Mapping[str, Take]
+                    ) -> tuple[list[Row], int] | None:
+    """As :func:`read_fast`, but a record of a kind in ``takes`` (each made by :func:`picker`)
+    that reverses nothing comes as the row its take gives and is not built.
 
     Such a record's pattern states every check its construction would make (a reversing record
-    is built: it must give its reason), and the values are converted as the record's fields
-    would be, so a file gives rows exactly when :func:`read_fast` gives records, and the values
-    equal the records' fields.
+    is built: it must give its reason), and every conversion that could refuse it is made, so
+    a file gives rows exactly when :func:`read_fast` gives records, and the values equal the
+    records' fields.
     """
     header = _HEADER.match(text)
     if header is None or not text.endswith("\n]\n"):
@@ -307,6 +384,7 @@ def read_fast_rows(stem: str, text: str, direct: Set[str]) -> tuple[list[Row], i
     append = rows.append
     prefix = f"{stem}-"
     readers = _READERS
+    get_take = takes.get
     try:
         for number, line in enumerate(lines, start=1):
             if not line.startswith(_RECORD_START):
@@ -316,23 +394,14 @@ def read_fast_rows(stem: str, text: str, direct: Set[str]) -> tuple[list[Row], i
             if reader is None:
                 return None
             match = reader.fullmatch(line)
-            if match is None:
+            if match is None or match.group(1) != prefix + str(number):  # the id comes first
                 return None
-            groups = match.groups()
-            if groups[0] != prefix + str(number):  # the id is the first field
-                return None
-            if kind in direct and not groups[_REVERSES[kind]] and (
-                    kind not in _BUILT or groups[_BUILT_AT[kind]] != _BUILT[kind][1]):
-                append((kind, reader.values(groups)))
-            else:
-                append(reader.build(groups))
+            take = get_take(kind)
+            row = None if take is None else take(match)
+            append(reader.build(match.groups()) if row is None else row)
     except (ValueError, TypeError):
         return None  # a validator or a conversion objected: the exact path says where and why
     return rows, text.count("\n", 0, header.end()) + 1
-
-
-_REVERSES = {kind: field_index(kind, "reverses") for kind in KINDS}
-_BUILT_AT = {kind: field_index(kind, name) for kind, (name, _value) in _BUILT.items()}
 
 
 def read_fast_wanted(stem: str, text: str, wanted: Callable[[str, str], bool]

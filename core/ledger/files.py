@@ -45,7 +45,7 @@ import os
 import re
 import tomllib
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence, Set
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime, tzinfo
 from pathlib import Path
@@ -53,7 +53,7 @@ from typing import Any
 
 import attrs
 
-from core.ledger.fastread import FACTORY, FIELD_ORDER, Row, read_fast, read_fast_rows
+from core.ledger.fastread import FACTORY, FIELD_ORDER, Row, Take, read_fast, read_fast_picks
 from core.ledger.records import (
     KINDS,
     RECORD_ID_PATTERN,
@@ -284,9 +284,9 @@ def read_batch(path: Path) -> Batch:
     return decode_batch(path, data)
 
 
-def read_batch_rows(path: Path, direct: Set[str]) -> Batch | tuple[list[Row], int]:
+def read_batch_rows(path: Path, takes: Mapping[str, Take]) -> Batch | tuple[list[Row], int]:
     """The rows of a batch file in the layout :func:`encode_batch` writes and its first
-    record's line (see :func:`core.ledger.fastread.read_fast_rows`); any other file read down
+    record's line (see :func:`core.ledger.fastread.read_fast_picks`); any other file read down
     the exact path as :func:`read_batch` reads it."""
     data, problem = read_or_problem(path, FileKind.LEDGER)
     if data is None:
@@ -295,7 +295,7 @@ def read_batch_rows(path: Path, direct: Set[str]) -> Batch | tuple[list[Row], in
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return decode_batch(path, data)
-    rows = read_fast_rows(path.stem, text, direct)
+    rows = read_fast_picks(path.stem, text, takes)
     return rows if rows is not None else _read_exact(path, text)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from core.ledger.columns import Entry, Group, InvoiceEntry, ReceiptEntry, SettlementEntry
-from core.ledger.fastread import DIRECT_KINDS, field_index, record_of
+from core.ledger.fastread import build_row, picker
 from core.ledger.files import Batch, read_batch_rows
 from core.ledger.findings import Finding, finding, yuan
 from core.ledger.periods import ClosedPeriods
@@ -31,29 +31,19 @@ from core.ledger.stock import StockBook
 from core.problems import Problem
 from core.reference import CatalogueItem
 
-#: the kinds :meth:`Fold.add_file` takes from their field values: most of a busy ledger
-_DIRECT = frozenset({"collection", "iou", "stock_receipt", "stock_issue", "stock_return",
-                     "approval"})
-assert _DIRECT <= DIRECT_KINDS
+#: the kinds :meth:`Fold.add_file` takes from their field values (most of a busy ledger), and
+#: the fields it takes of each, after the kind, the line's match and the POSIX time
+_TAKES = {kind: picker(kind, names) for kind, names in {
+    "collection": ("id", "amount_fen", "fee_fen", "household", "grid_worker", "community",
+                   "supermarket", "round"),
+    "iou": ("id", "amount_fen", "household", "grid_worker", "community", "supermarket",
+            "round"),
+    "stock_issue": ("id", "store", "item", "quantity", "request", "unit"),
+    "stock_receipt": ("store", "item", "quantity"),
+    "stock_return": ("id", "issue", "store", "item", "quantity"),
+    "approval": ("id", "request", "decision"),
+}.items()}
 
-
-def _places(kind: str, *names: str) -> tuple[int, ...]:
-    return tuple(field_index(kind, name) for name in names)
-
-
-# every kind begins with the same head fields (id, uid, time, ...)
-_ID, _TIME = _places("collection", "id", "time")
-_C_AMOUNT, _C_FEE, _C_HOUSEHOLD, _C_WORKER, _C_COMMUNITY, _C_SUPERMARKET, _C_ROUND = _places(
-    "collection", "amount_fen", "fee_fen", "household", "grid_worker", "community",
-    "supermarket", "round")
-_I_STORE, _I_ITEM, _I_QUANTITY, _I_REQUEST, _I_UNIT = _places(
-    "stock_issue", "store", "item", "quantity", "request", "unit")
-_R_ISSUE, _R_STORE, _R_ITEM, _R_QUANTITY = _places(
-    "stock_return", "issue", "store", "item", "quantity")
-_G_STORE, _G_ITEM, _G_QUANTITY = _places("stock_receipt", "store", "item", "quantity")
-_A_REQUEST, _A_DECISION = _places("approval", "request", "decision")
-_O_AMOUNT, _O_HOUSEHOLD, _O_WORKER, _O_COMMUNITY, _O_SUPERMARKET, _O_ROUND = _places(
-    "iou", "amount_fen", "household", "grid_worker", "community", "supermarket", "round")
 
 class Fold:
     """Fold ledger records one at a time; see :mod:`core.ledger.reconcile`."""
@@ -128,8 +118,9 @@ class Fold:
     def add_file(self, path: Path) -> None:
         """Take the batch file at ``path``: as :meth:`add_batch` of it read, but the records of
         the commonest kinds, read the fast way, are taken from their fields without being
-        built (:func:`core.ledger.fastread.read_fast_rows`)."""
-        read = read_batch_rows(path, _DIRECT)
+        built (:func:`core.ledger.fastread.read_fast_picks`): only the fields the fold keeps,
+        and the time as a POSIX time, with no datetime made."""
+        read = read_batch_rows(path, _TAKES)
         if isinstance(read, Batch):
             self.add_batch(read)
             return
@@ -140,54 +131,54 @@ class Fold:
         file = self._file(path)
         groups = self._groups
         intern = self._intern.setdefault
+        stock = self.stock
+        ordinal = self._ordinal
         for row in rows:
-            if not isinstance(row, tuple):
-                add(row, path, line)
+            if row.__class__ is not tuple:
+                add(row, path, line)  # type: ignore[arg-type]
+                line += 1
+                continue
+            kind, at = row[0], row[2]
+            if windows and any(w[1] <= at < w[2] for w in windows):
+                # what :meth:`_check_closed` reads is the record
+                add(build_row(row), path, line)
+                line += 1
+                continue
+            self._records += 1
+            if at > self._latest:
+                self._latest = at
+            if kind == "collection":
+                # :meth:`_collection`, in line: most of a ledger is collections
+                if (start is None or at >= start) and (end is None or at < end):
+                    (_k, _m, _at, record_id, amount, fee, household, worker, community,
+                     supermarket, round_) = row
+                    group = groups.get((community, supermarket, round_))
+                    if group is None:
+                        group = self._group(community, supermarket, round_)
+                    group.collections.append(record_id, amount, at, file, line,
+                                             intern(household, household),
+                                             intern(worker, worker))
+                    if fee:
+                        self._fee(record_id, fee, community, supermarket, worker, path, line)
+            elif kind == "stock_issue":
+                _k, _m, _at, record_id, store, item, quantity, request, unit = row
+                stock.issue(record_id, at, store, item, quantity, request, unit, path, line,
+                            ordinal(at))
+            elif kind == "stock_receipt":
+                stock.receive(row[3], row[4], row[5], ordinal(at))
+            elif kind == "stock_return":
+                _k, _m, _at, record_id, issue, store, item, quantity = row
+                stock.take_return(record_id, issue, store, item, quantity, path, line,
+                                  ordinal(at))
+            elif kind == "approval":
+                stock.approve(row[3], row[4], at, row[5] is Decision.APPROVED)
             else:
-                kind, v = row
-                at = v[_TIME].timestamp()
-                if windows and any(w[1] <= at < w[2] for w in windows):
-                    # what :meth:`_check_closed` reads is the record
-                    add(record_of(kind, v), path, line)
-                else:
-                    self._records += 1
-                    if at > self._latest:
-                        self._latest = at
-                    if kind != "collection":
-                        self._stock_values(kind, v, at, path, line)
-                    elif (start is None or at >= start) and (end is None or at < end):
-                        # :meth:`_collection`, in line: most of a ledger is collections
-                        group = groups.get((v[_C_COMMUNITY], v[_C_SUPERMARKET], v[_C_ROUND]))
-                        if group is None:
-                            group = self._group(v[_C_COMMUNITY], v[_C_SUPERMARKET], v[_C_ROUND])
-                        household, worker = v[_C_HOUSEHOLD], v[_C_WORKER]
-                        group.collections.append(v[_ID], v[_C_AMOUNT], at, file, line,
-                                                 intern(household, household),
-                                                 intern(worker, worker))
-                        if v[_C_FEE]:
-                            self._fee(v[_ID], v[_C_FEE], v[_C_COMMUNITY], v[_C_SUPERMARKET],
-                                      v[_C_WORKER], path, line)
+                _k, _m, _at, record_id, amount, household, worker, community, supermarket, \
+                    round_ = row
+                self._iou(record_id, at, amount, household, worker, community, supermarket,
+                          round_, path, line,
+                          (start is None or at >= start) and (end is None or at < end))
             line += 1
-
-    def _stock_values(self, kind: str, v: tuple[Any, ...], at: float, path: Path, line: int
-                      ) -> None:
-        """:meth:`add` of a record of a kind in :data:`_DIRECT` but a collection, from its
-        values."""
-        if kind == "stock_issue":
-            self.stock.issue(v[_ID], at, v[_I_STORE], v[_I_ITEM], v[_I_QUANTITY],
-                             v[_I_REQUEST], v[_I_UNIT], path, line, self._ordinal(at))
-        elif kind == "stock_receipt":
-            self.stock.receive(v[_G_STORE], v[_G_ITEM], v[_G_QUANTITY], self._ordinal(at))
-        elif kind == "stock_return":
-            self.stock.take_return(v[_ID], v[_R_ISSUE], v[_R_STORE], v[_R_ITEM],
-                                   v[_R_QUANTITY], path, line, self._ordinal(at))
-        elif kind == "approval":
-            self.stock.approve(v[_ID], v[_A_REQUEST], at, v[_A_DECISION] is Decision.APPROVED)
-        else:
-            in_period = (self._from is None or at >= self._from) and (
-                self._to is None or at < self._to)
-            self._iou(v[_ID], at, v[_O_AMOUNT], v[_O_HOUSEHOLD], v[_O_WORKER], v[_O_COMMUNITY],
-                      v[_O_SUPERMARKET], v[_O_ROUND], path, line, in_period)
 
     def _ordinal(self, at: float) -> int:
         """The day (in the desk's zone) of POSIX time ``at``, as a date ordinal.

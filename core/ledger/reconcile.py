@@ -24,7 +24,7 @@ read, and only the little each later check needs is kept, so a million records r
 seconds and a few hundred megabytes. Most of a busy ledger (collections, IOUs, stock receipts,
 issues, returns and approvals that reverse nothing, outside signed-off periods) is taken from the
 fields its batch lines give without building the records
-(:func:`core.ledger.fastread.read_fast_rows`, :meth:`Reconciler.add_file`): a record is checked
+(:func:`core.ledger.fastread.read_fast_picks`, :meth:`Reconciler.add_file`): a record is checked
 by its line's pattern either way, and the fold keeps the same few fields of it.
 
 It reads in one process. Forked worker processes, each folding a run of batch files and merged in
