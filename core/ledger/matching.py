@@ -14,7 +14,7 @@ from core.ledger.files import batch_of, path_of_batch, read_batch
 from core.ledger.findings import Finding, finding, yuan
 from core.ledger.fold import Fold
 from core.ledger.periods import seal_breaches
-from core.ledger.records import Record, StockRecord, id_key
+from core.ledger.records import Record, StockRecord, by_time_and_id, id_key
 from core.ledger.results import Match, MoneyTotals, OpenItem, Reconciliation
 
 #: why a sealed file counts as changed, in Chinese and English
@@ -309,6 +309,13 @@ class Reconciler(Fold):
         ious = {k: e for k, e in self._ious.items() if k not in reversed_ids}
         remaining = {k: e.amount for k, e in ious.items()}
         parent: dict[str, str] = {}
+        keys: dict[str, tuple[int, str, int, int]] = {}
+
+        def key(record_id: str) -> tuple[int, str, int, int]:
+            found = keys.get(record_id)
+            if found is None:
+                found = keys[record_id] = id_key(record_id)
+            return found
 
         def find(x: str) -> str:
             while parent.get(x, x) != x:
@@ -318,13 +325,12 @@ class Reconciler(Fold):
         def union(a: str, b: str) -> None:
             ra, rb = find(a), find(b)
             if ra != rb:
-                if id_key(ra) > id_key(rb):
+                if key(ra) > key(rb):
                     ra, rb = rb, ra
                 parent[rb] = ra
 
         settled_by: dict[str, int] = {}
-        live = sorted((s for s in self._settlements if s.id not in reversed_ids),
-                      key=lambda s: (s.at, id_key(s.id)))
+        live = by_time_and_id(s for s in self._settlements if s.id not in reversed_ids)
         for settlement in live:
             path, line = settlement.path, settlement.line
             rest = settlement.amount_fen
@@ -366,7 +372,7 @@ class Reconciler(Fold):
                 still_open += remaining[iou_id]
                 open_items.append(self._open("iou", entry, remaining[iou_id]))
         for members in components.values():
-            iou_ids = sorted((m for m in members if m in ious), key=id_key)
+            iou_ids = sorted((m for m in members if m in ious), key=key)
             if not iou_ids:
                 continue
             anchor = ious[iou_ids[0]]
@@ -374,7 +380,7 @@ class Reconciler(Fold):
                                 anchor.grid_worker if scope.grid_worker else ""):
                 continue
             matches.append(Match(
-                id=f"M-{iou_ids[0]}", kind="iou", members=tuple(sorted(members, key=id_key)),
+                id=f"M-{iou_ids[0]}", kind="iou", members=tuple(sorted(members, key=key)),
                 community=anchor.community, supermarket=anchor.supermarket,
                 iou_fen=sum(ious[i].amount for i in iou_ids),
                 settled_fen=sum(settled_by.get(m, 0) for m in members),

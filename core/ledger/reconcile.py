@@ -88,7 +88,10 @@ def reconcile_records(
                 reconciler.add_file(batch)
             else:
                 reconciler.add_batch(batch)
-        return reconciler.finish()
+        result = reconciler.finish()
+        # freed before the collector is back: its first pass would walk the whole fold once more
+        del reconciler
+    return result
 
 
 def reconcile(

@@ -34,8 +34,10 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any, ClassVar
+from operator import attrgetter
+from typing import Any, ClassVar, Protocol, TypeVar
 
 import attrs
 
@@ -61,6 +63,32 @@ def id_key(record_id: str) -> tuple[int, str, int, int]:
         if day.isdigit() and batch.isdigit() and place.isdigit():
             return int(day), site, int(batch), int(place)
     return (0, "", 0, 0)
+
+
+class _Timed(Protocol):
+    @property
+    def at(self) -> float: ...
+    @property
+    def id(self) -> str: ...
+
+
+_T = TypeVar("_T", bound=_Timed)
+
+
+def by_time_and_id(items: Iterable[_T]) -> list[_T]:
+    """``sorted(items, key=lambda x: (x.at, id_key(x.id)))``, the ids' keys made only where
+    times are equal."""
+    found = sorted(items, key=attrgetter("at"))
+    start = 0
+    while start < len(found):
+        at = found[start].at
+        end = start + 1
+        while end < len(found) and found[end].at == at:
+            end += 1
+        if end - start > 1:
+            found[start:end] = sorted(found[start:end], key=lambda x: id_key(x.id))
+        start = end
+    return found
 
 
 def check_record_id(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:

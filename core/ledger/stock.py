@@ -34,6 +34,7 @@ from core.ledger.records import (
     StockReceipt,
     StockReturn,
     SupplyRequest,
+    by_time_and_id,
     id_key,
 )
 from core.reference import CatalogueItem
@@ -280,8 +281,8 @@ class StockBook:
             if approval.id in reversed_ids:
                 continue
             known = latest.get(approval.request)
-            if known is None or ((approval.at, id_key(approval.id))
-                                 > (known.at, id_key(known.id))):
+            if known is None or approval.at > known.at or (
+                    approval.at == known.at and id_key(approval.id) > id_key(known.id)):
                 latest[approval.request] = approval
         return {k: a.approved for k, a in latest.items()}
 
@@ -291,7 +292,7 @@ class StockBook:
         unsigned_reported: set[str] = set()
         over_reported: set[tuple[str, str]] = set()
         decisions = self._decisions(reversed_ids)
-        self.issues.sort(key=lambda x: (x.at, id_key(x.id)))
+        self.issues = by_time_and_id(self.issues)
         for issue in self.issues:
             if issue.id in reversed_ids:
                 continue
