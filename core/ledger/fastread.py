@@ -118,7 +118,7 @@ def _pattern_for(tp: Any) -> tuple[str, Convert | None, bool]:
 
 def _table_reader(cls: type) -> Convert:
     attrs.resolve_types(cls)
-    pattern, build, _values, _checked = _compile(cls, [f.name for f in attrs.fields(cls)], "")
+    pattern, build, _checked = _compile(cls, [f.name for f in attrs.fields(cls)], "")
     element = re.compile(pattern)
 
     def read(text: str) -> tuple[Any, ...]:
@@ -143,9 +143,7 @@ class _Compiled(NamedTuple):
     pattern: str
     #: the instance from the pattern's groups, checked by the validators the pattern does not state
     build: Callable[[Sequence[str | None]], Any]
-    #: what the instance's fields would be, in order, as a tuple: no instance, no validator
-    values: Callable[[Sequence[str | None]], tuple[Any, ...]]
-    #: whether the pattern states every field's validator (``values`` then checks all of them)
+    #: whether the pattern states every field's validator
     checked: bool
 
 
@@ -156,7 +154,6 @@ def _compile(cls: type, names: Sequence[str], head: str) -> _Compiled:
     namespace: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__,
                                  "_cls": cls}
     body = ["def build(g):", "    self = _new(_cls)"]
-    expressions: list[str] = []
     for index, name in enumerate(names):
         field = fields[name]
         value, convert, optional = _pattern_for(field.type)
@@ -181,7 +178,6 @@ def _compile(cls: type, names: Sequence[str], head: str) -> _Compiled:
             namespace[f"_d{index}"] = field.default if has_default else None
             expression = f"(_d{index} if g[{index}] is None else {expression})"
         body.append(f"    _set(self, {name!r}, {expression})")
-        expressions.append(expression)
     for index, name in enumerate(names):
         if f"_v{index}" in namespace:
             body.append(f"    _v{index}(self, _f{index}, self.{name})")
@@ -192,11 +188,8 @@ def _compile(cls: type, names: Sequence[str], head: str) -> _Compiled:
     if missing:
         raise TypeError(f"{cls.__name__}: fields not in the written order: {sorted(missing)}")
     checked = not any(f"_v{index}" in namespace for index in range(len(names)))
-    body.append("def values(g):")
-    body.append(f"    return ({', '.join(expressions)},)")
     exec("\n".join(body), namespace)  # code generated from the field list above
-    return _Compiled(r"\{" + "".join(parts) + r"\}", namespace["build"], namespace["values"],
-                     checked)
+    return _Compiled(r"\{" + "".join(parts) + r"\}", namespace["build"], checked)
 
 
 class _Reader(NamedTuple):
@@ -205,7 +198,6 @@ class _Reader(NamedTuple):
     read: Callable[[str], Record | None]
     fullmatch: Callable[[str], re.Match[str] | None]
     build: Callable[[Sequence[str | None]], Record]
-    values: Callable[[Sequence[str | None]], tuple[Any, ...]]
     #: the pattern checks all that constructing a record that reverses nothing would check
     direct: bool
 
@@ -213,7 +205,7 @@ class _Reader(NamedTuple):
 def _record_reader(cls: type[Record]) -> _Reader:
     """A kind's reader of one line, its test alone (a match or None), and its parts."""
     attrs.resolve_types(cls)
-    pattern, build, values, checked = _compile(cls, FIELD_ORDER[cls], f'kind = "{cls.KIND}"')
+    pattern, build, checked = _compile(cls, FIELD_ORDER[cls], f'kind = "{cls.KIND}"')
     fullmatch = re.compile(r"  " + pattern + r",?[ \t]*").fullmatch
 
     def read(line: str) -> Record | None:
@@ -224,15 +216,17 @@ def _record_reader(cls: type[Record]) -> _Reader:
         return record
 
     # Record's own check after construction concerns only ``reverses``; a kind with a check of
-    # its own is direct only where :data:`_BUILT` names what the check needs
+    # its own is direct only where :data:`_BUILT` names the fields that check rests on
     direct = checked and (cls.__attrs_post_init__ is Record.__attrs_post_init__
                           or cls.KIND in _BUILT)
-    return _Reader(read, fullmatch, build, values, direct)
+    return _Reader(read, fullmatch, build, direct)
 
 
-#: kinds whose check after construction needs a field only some records have: those are built.
-#: A stock receipt is a donation only if it names its donor (see :class:`StockReceipt`).
-_BUILT: dict[str, tuple[str, str]] = {StockReceipt.KIND: ("source", Source.DONATION.value)}
+#: kinds whose check after construction needs a field only some records have: (field, test of
+#: its text or None) for each; a record that passes a test is built and checked. A donation must
+#: name its donor and only a donation is designated (see :class:`StockReceipt`).
+_BUILT: dict[str, tuple[tuple[str, str], ...]] = {StockReceipt.KIND: (
+    ("source", f"{{}} == {Source.DONATION.value!r}"), ("designated", "({} or '').strip()"))}
 
 
 #: each kind's fields in the order a batch line holds them (the writer uses it too)
@@ -323,8 +317,7 @@ def picker(kind: str, names: Sequence[str]) -> Take:
     order = FIELD_ORDER[cls]
     fields = attrs.fields_dict(cls)
     needed = ["time", "reverses", *names]
-    if kind in _BUILT:
-        needed.append(_BUILT[kind][0])
+    needed += [name for name, _test in _BUILT.get(kind, ())]
     needed += [n for n in order if n != "time" and _can_refuse(fields[n].type)]
     needed = list(dict.fromkeys(needed))
     at = {name: index for index, name in enumerate(needed)}
@@ -332,8 +325,8 @@ def picker(kind: str, names: Sequence[str]) -> Take:
     body = ["def take(m):",
             f"    g = m.group({', '.join(str(order.index(n) + 1) for n in needed)})",
             f"    if g[{at['reverses']}]:", "        return None"]
-    if kind in _BUILT:
-        body += [f"    if g[{at[_BUILT[kind][0]]}] == {_BUILT[kind][1]!r}:", "        return None"]
+    for name, test in _BUILT.get(kind, ()):
+        body += [f"    if {test.format(f'g[{at[name]}]')}:", "        return None"]
 
     def value(name: str) -> str:
         field = fields[name]

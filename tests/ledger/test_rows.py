@@ -234,3 +234,16 @@ def test_a_donation_without_its_donor_is_not_taken_from_its_fields() -> None:
     assert edited != data
     assert read_fast_picks(PATH.stem, edited, TAKES) is None
     assert read_fast(PATH.stem, edited) is None
+
+
+def test_a_designated_receipt_that_is_no_donation_is_not_taken_from_its_fields() -> None:
+    """Only a donation is designated for a unit or use: a hand-edited purchase that names one
+    sends the file down the exact path too."""
+    donation = _record("stock_receipt", 1, dict(
+        _fields("stock_receipt", 0, 5, START, 150, ""), designated="街道卫生院"))
+    data = encode_batch(PATH.stem, [donation]).decode()
+    assert read_fast_picks(PATH.stem, data, TAKES) is not None
+    edited = data.replace('source = "donation"', 'source = "purchase"')
+    assert edited != data
+    assert read_fast(PATH.stem, edited) is None
+    assert read_fast_picks(PATH.stem, edited, TAKES) is None
