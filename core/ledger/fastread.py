@@ -26,6 +26,7 @@ from core.ledger.records import (
     StockReceipt,
     check_aware,
     check_non_negative,
+    check_not_empty,
     check_not_zero,
     check_optional_code,
     check_optional_record_id,
@@ -59,6 +60,9 @@ _PLAIN = r'[^{}\[\]"\n]'
 # (plain|string)*, without trying an alternative at every character
 _TABLE = f'\\{{{_PLAIN}*(?:"{_TEXT}"{_PLAIN}*)*\\}}'
 _TABLE_LIST = f"(\\[(?:{_TABLE}(?:, {_TABLE})*)?\\])"
+#: the same lists with at least one entry (:func:`check_not_empty`)
+_NOT_EMPTY = {_TABLE_LIST: f"(\\[{_TABLE}(?:, {_TABLE})*\\])",
+              _STR_LIST: f'(\\["{_TEXT}"(?:, "{_TEXT}")*\\])'}
 _STRINGS_IN = re.compile(r'"([^"]*)"')
 _ID = r"(?:[A-Z][A-Z0-9]{1,5}-)?[0-9]{8}-[0-9]{4,6}-[0-9]{1,7}"
 _CODE = r"[a-z0-9][a-z0-9_-]{0,63}"
@@ -139,6 +143,36 @@ def _table_reader(cls: type) -> Convert:
     return read
 
 
+def _table_values(cls: type) -> Convert | None:
+    """A list of ``cls`` tables' text to a tuple of each table's field values (a tuple), when
+    the pattern states every check of ``cls`` and every field is written; else None.
+
+    The list is checked whole by one pattern; a table's pattern is unambiguous (a string ends
+    at its first quote, a number before a comma or a brace), so the tables it then finds are
+    the list's."""
+    attrs.resolve_types(cls)
+    fields = attrs.fields(cls)
+    if hasattr(cls, "__attrs_post_init__") or len(fields) < 2 or any(
+            f.default is not attrs.NOTHING for f in fields):
+        return None
+    pattern, _build, checked = _compile(cls, [f.name for f in fields], "")
+    converts = [_pattern_for(f.type) for f in fields]
+    if not checked or any(optional or convert not in (None, int)
+                          for _p, convert, optional in converts):
+        return None
+    whole = re.compile(f"\\[(?:{pattern}(?:, {pattern})*)?\\]").fullmatch
+    namespace: dict[str, Any] = {"_findall": re.compile(pattern).findall, "_whole": whole,
+                                 "_int": int}
+    row = ", ".join(f"_int(r[{i}])" if convert is int else f"r[{i}]"
+                    for i, (_p, convert, _o) in enumerate(converts))
+    exec("def values(text):\n"  # code generated from the field list above
+         "    if _whole(text) is None:\n"
+         "        raise ValueError('unexpected text in a list of tables')\n"
+         f"    return tuple([({row},) for r in _findall(text)])", namespace)
+    values: Convert = namespace["values"]
+    return values
+
+
 class _Compiled(NamedTuple):
     pattern: str
     #: the instance from the pattern's groups, checked by the validators the pattern does not state
@@ -159,6 +193,8 @@ def _compile(cls: type, names: Sequence[str], head: str) -> _Compiled:
         value, convert, optional = _pattern_for(field.type)
         if field.validator in _CHECKED_BY_PATTERN:
             value = _CHECKED_BY_PATTERN[field.validator]
+        elif field.validator is check_not_empty and value in _NOT_EMPTY:
+            value = _NOT_EMPTY[value]
         elif field.validator is not None:
             namespace[f"_v{index}"] = field.validator
             namespace[f"_f{index}"] = field
@@ -328,11 +364,18 @@ def picker(kind: str, names: Sequence[str]) -> Take:
     for name, test in _BUILT.get(kind, ()):
         body += [f"    if {test.format(f'g[{at[name]}]')}:", "        return None"]
 
-    def value(name: str) -> str:
+    def value(name: str, checked_only: bool = False) -> str:
         field = fields[name]
         _pattern, convert, optional = _pattern_for(field.type)
         index = at[name]
-        if convert is not None:
+        if not checked_only and typing.get_origin(field.type) is tuple and attrs.has(
+                typing.get_args(field.type)[0]):
+            table = _table_values(typing.get_args(field.type)[0])
+            if table is None:
+                raise TypeError(f"{kind}.{name}: its tables cannot be taken from their values")
+            namespace[f"_c{index}"] = table
+            expression = f"_c{index}(g[{index}])"
+        elif convert is not None:
             namespace[f"_c{index}"] = convert
             expression = f"_c{index}(g[{index}])"
         else:
@@ -344,7 +387,7 @@ def picker(kind: str, names: Sequence[str]) -> Take:
 
     for name in needed[2:]:
         if name not in names and _can_refuse(fields[name].type):
-            body.append(f"    {value(name)}")
+            body.append(f"    {value(name, checked_only=True)}")
     body.append(f"    return (_kind, m, _posix(g[0]), {''.join(value(n) + ', ' for n in names)})")
     exec("\n".join(body), namespace)  # code generated from the field list above
     take: Take = namespace["take"]

@@ -42,6 +42,7 @@ _TAKES = {kind: picker(kind, names) for kind, names in {
     "stock_receipt": ("store", "item", "quantity"),
     "stock_return": ("id", "issue", "store", "item", "quantity"),
     "approval": ("id", "request", "decision"),
+    "supply_request": ("id", "unit", "head", "lines"),
 }.items()}
 
 
@@ -172,6 +173,8 @@ class Fold:
                                   ordinal(at))
             elif kind == "approval":
                 stock.approve(row[3], row[4], at, row[5] is Decision.APPROVED)
+            elif kind == "supply_request":
+                stock.request(row[3], row[4], row[5], row[6], path, line)
             else:
                 _k, _m, _at, record_id, amount, household, worker, community, supermarket, \
                     round_ = row

@@ -16,7 +16,7 @@ the few records later checks need, so a million movements fit in little memory.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -149,6 +149,13 @@ class StockBook:
             else:
                 self.records += 1
             return
+        if isinstance(record, SupplyRequest):
+            if sign > 0:
+                self.request(record.id, record.unit, record.head,
+                             [(ln.item, ln.quantity) for ln in record.lines], path, line)
+            else:
+                self.records += 1
+            return
         self.records += 1
         if isinstance(record, StockAdjust):
             totals = self._day(record.store, record.item, day)
@@ -163,13 +170,16 @@ class StockBook:
             if sign > 0:
                 self.counts.append((record.store, record.item, day, record.quantity, record.id,
                                     path, line))
-        elif isinstance(record, SupplyRequest) and sign > 0:
-            asked: dict[str, int] = {}
-            for request_line in record.lines:
-                item = self._intern.setdefault(request_line.item, request_line.item)
-                asked[item] = asked.get(item, 0) + request_line.quantity
-            self.requests[record.id] = _Request(record.id, record.head, record.unit, asked,
-                                                path, line)
+
+    def request(self, record_id: str, unit: str, head: str, lines: Iterable[tuple[str, int]],
+                path: Path, line: int) -> None:
+        """Take a supply request (its fields; its lines as (item, quantity))."""
+        self.records += 1
+        asked: dict[str, int] = {}
+        for item, quantity in lines:
+            item = self._intern.setdefault(item, item)
+            asked[item] = asked.get(item, 0) + quantity
+        self.requests[record_id] = _Request(record_id, head, unit, asked, path, line)
 
     def receive(self, store: str, item: str, quantity: int, day: int) -> None:
         """Take a stock receipt (its fields) on ``day``; a reversal's ``quantity`` negative."""
