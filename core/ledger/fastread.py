@@ -387,7 +387,12 @@ def picker(kind: str, names: Sequence[str]) -> Take:
 
     for name in needed[2:]:
         if name not in names and _can_refuse(fields[name].type):
-            body.append(f"    {value(name, checked_only=True)}")
+            index = at[name]
+            # a batch's lines share their time of writing: a text once accepted is not read again
+            namespace[f"_a{index}"] = [None]
+            body += [f"    if g[{index}] != _a{index}[0]:",
+                     f"        {value(name, checked_only=True)}",
+                     f"        _a{index}[0] = g[{index}]"]
     body.append(f"    return (_kind, m, _posix(g[0]), {''.join(value(n) + ', ' for n in names)})")
     exec("\n".join(body), namespace)  # code generated from the field list above
     take: Take = namespace["take"]
@@ -402,9 +407,21 @@ def build_row(row: Row) -> Record:
     return record
 
 
-def read_fast_picks(stem: str, text: str, takes: Mapping[str, Take]
-                    ) -> tuple[list[Row], int] | None:
-    """As :func:`read_fast`, but a record of a kind in ``takes`` (each made by :func:`picker`)
+#: each kind's line test, take (or None: always built) and constructor, as :func:`picks` makes
+Picks: TypeAlias = Mapping[
+    str, tuple[Callable[[str], "re.Match[str] | None"], Take | None,
+               Callable[[Sequence[str | None]], Record]]]
+
+
+def picks(takes: Mapping[str, Take]) -> Picks:
+    """What :func:`read_fast_picks` reads with, taking the kinds in ``takes`` (each made by
+    :func:`picker`) from their values."""
+    return {kind: (reader.fullmatch, takes.get(kind), reader.build)
+            for kind, reader in _READERS.items()}
+
+
+def read_fast_picks(stem: str, text: str, readers: Picks) -> tuple[list[Row], int] | None:
+    """As :func:`read_fast`, but a record of a kind taken by ``readers`` (see :func:`picks`)
     that reverses nothing comes as the row its take gives and is not built.
 
     Such a record's pattern states every check its construction would make (a reversing record
@@ -415,26 +432,22 @@ def read_fast_picks(stem: str, text: str, takes: Mapping[str, Take]
     header = _HEADER.match(text)
     if header is None or not text.endswith("\n]\n"):
         return None
-    lines = text[header.end() : -3].split("\n")
     rows: list[Row] = []
     append = rows.append
     prefix = f"{stem}-"
-    readers = _READERS
-    get_take = takes.get
+    get = readers.get
     try:
-        for number, line in enumerate(lines, start=1):
-            if not line.startswith(_RECORD_START):
-                return None
-            kind = line[11 : line.find('"', 11)]
-            reader = readers.get(kind)
+        for number, line in enumerate(text[header.end() : -3].split("\n"), start=1):
+            # a line that does not begin as a record's is no kind's, or its pattern refuses it
+            reader = get(line[11 : line.find('"', 11)])
             if reader is None:
                 return None
-            match = reader.fullmatch(line)
+            fullmatch, take, build = reader
+            match = fullmatch(line)
             if match is None or match.group(1) != prefix + str(number):  # the id comes first
                 return None
-            take = get_take(kind)
             row = None if take is None else take(match)
-            append(reader.build(match.groups()) if row is None else row)
+            append(build(match.groups()) if row is None else row)
     except (ValueError, TypeError):
         return None  # a validator or a conversion objected: the exact path says where and why
     return rows, text.count("\n", 0, header.end()) + 1

@@ -53,7 +53,7 @@ from typing import Any
 
 import attrs
 
-from core.ledger.fastread import FACTORY, FIELD_ORDER, Row, Take, read_fast, read_fast_picks
+from core.ledger.fastread import FACTORY, FIELD_ORDER, Picks, Row, read_fast, read_fast_picks
 from core.ledger.records import (
     KINDS,
     RECORD_ID_PATTERN,
@@ -284,7 +284,7 @@ def read_batch(path: Path) -> Batch:
     return decode_batch(path, data)
 
 
-def read_batch_rows(path: Path, takes: Mapping[str, Take]) -> Batch | tuple[list[Row], int]:
+def read_batch_rows(path: Path, readers: Picks) -> Batch | tuple[list[Row], int]:
     """The rows of a batch file in the layout :func:`encode_batch` writes and its first
     record's line (see :func:`core.ledger.fastread.read_fast_picks`); any other file read down
     the exact path as :func:`read_batch` reads it."""
@@ -295,7 +295,7 @@ def read_batch_rows(path: Path, takes: Mapping[str, Take]) -> Batch | tuple[list
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return decode_batch(path, data)
-    rows = read_fast_picks(path.stem, text, takes)
+    rows = read_fast_picks(path.stem, text, readers)
     return rows if rows is not None else _read_exact(path, text)
 
 

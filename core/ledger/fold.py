@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from core.ledger.columns import Entry, Group, InvoiceEntry, ReceiptEntry, SettlementEntry
-from core.ledger.fastread import build_row, picker
+from core.ledger.fastread import build_row, picker, picks
 from core.ledger.files import Batch, read_batch_rows
 from core.ledger.findings import Finding, finding, yuan
 from core.ledger.periods import ClosedPeriods
@@ -33,7 +33,7 @@ from core.reference import CatalogueItem
 
 #: the kinds :meth:`Fold.add_file` takes from their field values (most of a busy ledger), and
 #: the fields it takes of each, after the kind, the line's match and the POSIX time
-_TAKES = {kind: picker(kind, names) for kind, names in {
+_TAKES = picks({kind: picker(kind, names) for kind, names in {
     "collection": ("id", "amount_fen", "fee_fen", "household", "grid_worker", "community",
                    "supermarket", "round"),
     "iou": ("id", "amount_fen", "household", "grid_worker", "community", "supermarket",
@@ -43,7 +43,7 @@ _TAKES = {kind: picker(kind, names) for kind, names in {
     "stock_return": ("id", "issue", "store", "item", "quantity"),
     "approval": ("id", "request", "decision"),
     "supply_request": ("id", "unit", "head", "lines"),
-}.items()}
+}.items()})
 
 
 class Fold:

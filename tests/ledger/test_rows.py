@@ -30,6 +30,7 @@ from core.ledger.fastread import (
     FIELD_ORDER,
     build_row,
     picker,
+    picks,
     posix,
     read_fast,
     read_fast_picks,
@@ -47,7 +48,7 @@ PATH = Path("/x/ledgers/2026/11/16/20261116-0001.toml")
 #: every field of every kind that can be taken from its values (a receipt's lines cannot)
 NAMES = {kind: tuple(n for n in FIELD_ORDER[L.KINDS[kind]] if (kind, n) != ("receipt", "lines"))
          for kind in DIRECT_KINDS}
-TAKES = {kind: picker(kind, names) for kind, names in NAMES.items()}
+TAKES = picks({kind: picker(kind, names) for kind, names in NAMES.items()})
 
 
 def _value(value: Any) -> Any:
@@ -262,3 +263,19 @@ def test_a_designated_receipt_that_is_no_donation_is_not_taken_from_its_fields()
     assert edited != data
     assert read_fast(PATH.stem, edited) is None
     assert read_fast_picks(PATH.stem, edited, TAKES) is None
+
+
+def test_a_time_of_writing_out_of_range_on_a_later_line_is_refused() -> None:
+    """The lines of a batch share their time of writing, which is read once; a line whose own
+    differs is read again."""
+    records = [_record("collection", n, _fields("collection", 0, 5, START, 0, ""))
+               for n in (1, 2)]
+    data = encode_batch(PATH.stem, records).decode()
+    amounts = picks({"collection": picker("collection", ("id", "amount_fen"))})
+    assert read_fast_picks(PATH.stem, data, amounts) is not None
+    written = f"recorded = {START.isoformat()}"
+    assert data.count(written) == 2
+    last = data.rindex(written)
+    edited = data[:last] + written.replace("-11-", "-13-") + data[last + len(written):]
+    assert read_fast(PATH.stem, edited) is None
+    assert read_fast_picks(PATH.stem, edited, amounts) is None
