@@ -74,7 +74,9 @@ _CHECKED_BY_PATTERN: dict[Any, str] = {
     check_uid: r'"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"',
     check_code: f'"({_CODE})"',
     check_optional_code: f'"((?:{_CODE})?)"',
-    check_not_blank: f'"((?=[^"]*[^\\s"]){_TEXT})"',
+    # blank allowed characters, one that is not blank, then any allowed: the same strings as
+    # "(?=[^"]*[^\s"])_TEXT", read once, without looking ahead
+    check_not_blank: r'"([^\S"\\\x00-\x1f\x7f]*[^\s"\\\x00-\x1f\x7f]' f'{_TEXT})"',
     check_aware: _DATETIME,
     check_positive: r"([1-9][0-9]*)",
     check_non_negative: r"(0|[1-9][0-9]*)",

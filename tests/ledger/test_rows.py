@@ -10,6 +10,7 @@ record, with reversals, fees, periods and scopes.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import uuid
@@ -26,6 +27,8 @@ import core
 from core import ledger as L
 from core.demo import demo_desk_path
 from core.ledger.fastread import (
+    _CHECKED_BY_PATTERN,
+    _TEXT,
     DIRECT_KINDS,
     FIELD_ORDER,
     build_row,
@@ -38,6 +41,7 @@ from core.ledger.fastread import (
 from core.ledger.files import batch_paths, encode_batch, read_batch, write_batch
 from core.ledger.periods import ClosedPeriods, PeriodClose
 from core.ledger.reconcile import Reconciler
+from core.reference import check_not_blank
 
 ZONE = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 16, 8, tzinfo=ZONE)
@@ -279,3 +283,10 @@ def test_a_time_of_writing_out_of_range_on_a_later_line_is_refused() -> None:
     edited = data[:last] + written.replace("-11-", "-13-") + data[last + len(written):]
     assert read_fast(PATH.stem, edited) is None
     assert read_fast_picks(PATH.stem, edited, amounts) is None
+
+
+@given(st.text(st.sampled_from(' \t\u3000\xa0\x1f"\\a中'), max_size=8) | st.text(max_size=8))
+def test_text_that_is_not_blank_is_read_as_the_field_checks_it(value: str) -> None:
+    pattern = re.compile(_CHECKED_BY_PATTERN[check_not_blank])
+    assert bool(pattern.fullmatch(f'"{value}"')) == (
+        re.fullmatch(_TEXT, value) is not None and value.strip() != "")
