@@ -13,7 +13,7 @@ import enum
 import re
 import types
 import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from datetime import date, datetime
 from typing import Any, NamedTuple, TypeAlias
 
@@ -234,6 +234,8 @@ class _Reader(NamedTuple):
     """How a kind's line is read."""
 
     read: Callable[[str], Record | None]
+    #: the line's pattern: one group a field, in :data:`FIELD_ORDER`
+    pattern: str
     fullmatch: Callable[[str], re.Match[str] | None]
     build: Callable[[Sequence[str | None]], Record]
     #: the pattern checks all that constructing a record that reverses nothing would check
@@ -244,7 +246,8 @@ def _record_reader(cls: type[Record]) -> _Reader:
     """A kind's reader of one line, its test alone (a match or None), and its parts."""
     attrs.resolve_types(cls)
     pattern, build, checked = _compile(cls, FIELD_ORDER[cls], f'kind = "{cls.KIND}"')
-    fullmatch = re.compile(r"  " + pattern + r",?[ \t]*").fullmatch
+    line_pattern = r"  " + pattern + r",?[ \t]*"
+    fullmatch = re.compile(line_pattern).fullmatch
 
     def read(line: str) -> Record | None:
         match = fullmatch(line)
@@ -257,7 +260,7 @@ def _record_reader(cls: type[Record]) -> _Reader:
     # its own is direct only where :data:`_BUILT` names the fields that check rests on
     direct = checked and (cls.__attrs_post_init__ is Record.__attrs_post_init__
                           or cls.KIND in _BUILT)
-    return _Reader(read, fullmatch, build, direct)
+    return _Reader(read, line_pattern, fullmatch, build, direct)
 
 
 #: kinds whose check after construction needs a field only some records have: (field, test of
@@ -309,8 +312,33 @@ def read_fast(stem: str, text: str) -> tuple[tuple[Record, ...], int] | None:
 
 #: a record, or a record not built: ``(kind, its line's match, POSIX time, picked values...)``
 Row: TypeAlias = Record | tuple[Any, ...]
-#: takes a line's match to a row of values, or None when the record must be built
-Take = Callable[["re.Match[str]"], tuple[Any, ...] | None]
+
+
+class Take(NamedTuple):
+    """How a kind's line is taken from its values (:func:`picker`)."""
+
+    #: the kind's line pattern capturing only the id and the fields the take reads
+    fullmatch: Callable[[str], re.Match[str] | None]
+    #: that match to a row of values, or None when the record must be built
+    take: Callable[[re.Match[str]], tuple[Any, ...] | None]
+
+
+#: a capturing group's opening, or what to step over: an escape or a character class
+_GROUP_OR_SKIP = re.compile(r"\\.|\[(?:\\.|[^\]])*\]|\((?!\?)")
+
+
+def _captured(pattern: str, kept: Set[int]) -> str:
+    """``pattern`` with only its capturing groups numbered in ``kept`` capturing."""
+    number = 0
+
+    def replace(found: re.Match[str]) -> str:
+        nonlocal number
+        if found.group() != "(":
+            return found.group()
+        number += 1
+        return "(" if number in kept else "(?:"
+
+    return _GROUP_OR_SKIP.sub(replace, pattern)
 
 # The POSIX time of a written time without a fraction is its hour's (in its offset), cached,
 # plus its minutes and seconds: ``datetime.timestamp`` alone costs a microsecond a record.
@@ -359,9 +387,13 @@ def picker(kind: str, names: Sequence[str]) -> Take:
     needed += [n for n in order if n != "time" and _can_refuse(fields[n].type)]
     needed = list(dict.fromkeys(needed))
     at = {name: index for index, name in enumerate(needed)}
+    # the line's pattern capturing only the id (group 1) and what the take reads
+    kept = [n for n in order if n == "id" or n in at]
+    lean = re.compile(_captured(_READERS[kind].pattern,
+                                {order.index(n) + 1 for n in kept}))
     namespace: dict[str, Any] = {"_posix": posix, "_kind": kind}
     body = ["def take(m):",
-            f"    g = m.group({', '.join(str(order.index(n) + 1) for n in needed)})",
+            f"    g = m.group({', '.join(str(kept.index(n) + 1) for n in needed)})",
             f"    if g[{at['reverses']}]:", "        return None"]
     for name, test in _BUILT.get(kind, ()):
         body += [f"    if {test.format(f'g[{at[name]}]')}:", "        return None"]
@@ -397,29 +429,37 @@ def picker(kind: str, names: Sequence[str]) -> Take:
                      f"        _a{index}[0] = g[{index}]"]
     body.append(f"    return (_kind, m, _posix(g[0]), {''.join(value(n) + ', ' for n in names)})")
     exec("\n".join(body), namespace)  # code generated from the field list above
-    take: Take = namespace["take"]
-    return take
+    return Take(lean.fullmatch, namespace["take"])
 
 
 def build_row(row: Row) -> Record:
     """The record a row stands for."""
     if not isinstance(row, tuple):
         return row
-    record: Record = _READERS[row[0]].build(row[1].groups())
+    reader = _READERS[row[0]]
+    match = reader.fullmatch(row[1].string)
+    assert match is not None  # the line's lean pattern accepted it
+    record: Record = reader.build(match.groups())
     return record
 
 
-#: each kind's line test, take (or None: always built) and constructor, as :func:`picks` makes
+_Test = Callable[[str], "re.Match[str] | None"]
+#: each kind's line test (lean where it is taken), take (or None: always built), full line test
+#: and constructor, as :func:`picks` makes them
 Picks: TypeAlias = Mapping[
-    str, tuple[Callable[[str], "re.Match[str] | None"], Take | None,
+    str, tuple[_Test, Callable[["re.Match[str]"], tuple[Any, ...] | None] | None, _Test,
                Callable[[Sequence[str | None]], Record]]]
 
 
 def picks(takes: Mapping[str, Take]) -> Picks:
     """What :func:`read_fast_picks` reads with, taking the kinds in ``takes`` (each made by
     :func:`picker`) from their values."""
-    return {kind: (reader.fullmatch, takes.get(kind), reader.build)
-            for kind, reader in _READERS.items()}
+    found: dict[str, Any] = {}
+    for kind, reader in _READERS.items():
+        take = takes.get(kind)
+        found[kind] = (reader.fullmatch if take is None else take.fullmatch,
+                       None if take is None else take.take, reader.fullmatch, reader.build)
+    return found
 
 
 def read_fast_picks(stem: str, text: str, readers: Picks) -> tuple[list[Row], int] | None:
@@ -444,12 +484,18 @@ def read_fast_picks(stem: str, text: str, readers: Picks) -> tuple[list[Row], in
             reader = get(line[11 : line.find('"', 11)])
             if reader is None:
                 return None
-            fullmatch, take, build = reader
+            fullmatch, take, full, build = reader
             match = fullmatch(line)
             if match is None or match.group(1) != prefix + str(number):  # the id comes first
                 return None
             row = None if take is None else take(match)
-            append(build(match.groups()) if row is None else row)
+            if row is not None:
+                append(row)
+            else:
+                if take is not None:  # the match captured only what the take reads
+                    match = full(line)
+                    assert match is not None  # both patterns accept the same lines
+                append(build(match.groups()))
     except (ValueError, TypeError):
         return None  # a validator or a conversion objected: the exact path says where and why
     return rows, text.count("\n", 0, header.end()) + 1

@@ -28,9 +28,11 @@ from core import ledger as L
 from core.demo import demo_desk_path
 from core.ledger.fastread import (
     _CHECKED_BY_PATTERN,
+    _READERS,
     _TEXT,
     DIRECT_KINDS,
     FIELD_ORDER,
+    _captured,
     build_row,
     picker,
     picks,
@@ -290,3 +292,15 @@ def test_text_that_is_not_blank_is_read_as_the_field_checks_it(value: str) -> No
     pattern = re.compile(_CHECKED_BY_PATTERN[check_not_blank])
     assert bool(pattern.fullmatch(f'"{value}"')) == (
         re.fullmatch(_TEXT, value) is not None and value.strip() != "")
+
+
+@given(st.sampled_from(sorted(L.KINDS)), st.sets(st.integers(1, 30)))
+def test_a_lean_line_pattern_captures_only_what_is_kept(kind: str, kept: set[int]) -> None:
+    full = _READERS[kind].pattern
+    fields = len(FIELD_ORDER[L.KINDS[kind]])
+    assert re.compile(full).groups == fields
+    assert _captured(full, set(range(1, fields + 1))) == full
+    lean = re.compile(_captured(full, kept))
+    assert lean.groups == len(kept & set(range(1, fields + 1)))
+    # the same language: only what is captured differs
+    assert lean.pattern.replace("(?:", "(") == full.replace("(?:", "(")
