@@ -134,6 +134,7 @@ class Fold:
         intern = self._intern.setdefault
         stock = self.stock
         ordinal = self._ordinal
+        taken, latest = 0, self._latest
         for row in rows:
             if row.__class__ is not tuple:
                 add(row, path, line)  # type: ignore[arg-type]
@@ -145,9 +146,9 @@ class Fold:
                 add(build_row(row), path, line)
                 line += 1
                 continue
-            self._records += 1
-            if at > self._latest:
-                self._latest = at
+            taken += 1
+            if at > latest:
+                latest = at
             if kind == "collection":
                 # :meth:`_collection`, in line: most of a ledger is collections
                 if (start is None or at >= start) and (end is None or at < end):
@@ -182,6 +183,8 @@ class Fold:
                           round_, path, line,
                           (start is None or at >= start) and (end is None or at < end))
             line += 1
+        self._records += taken
+        self._latest = max(self._latest, latest)
 
     def _ordinal(self, at: float) -> int:
         """The day (in the desk's zone) of POSIX time ``at``, as a date ordinal.
