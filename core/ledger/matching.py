@@ -103,12 +103,8 @@ class Reconciler(Fold):
         by_community: dict[str, list[Column]] = {}
         for (community, _supermarket, _round), group in self._groups.items():
             by_community.setdefault(community, []).append(group.collections.live(reversed_ids))
-        day_cache = self._day_cache
+        known_day = self._day_cache.get
         ordinal = self._ordinal
-
-        def day_of(at: float) -> int:
-            day = day_cache.get(int(at // 900))
-            return ordinal(at) if day is None else day
 
         def earliest(entry: Entry) -> tuple[float, tuple[int, str, int, int]]:
             return entry.at, id_key(entry.id)
@@ -122,8 +118,10 @@ class Reconciler(Fold):
             place = 0
             for column in columns:
                 starts.append(place)
-                for key in zip(column.households, column.amounts, map(day_of, column.at),
-                               strict=True):
+                for household, amount, at in zip(column.households, column.amounts, column.at,
+                                                 strict=True):
+                    day = known_day(int(at // 900))  # :meth:`_ordinal`'s cache, in line
+                    key = (household, amount, ordinal(at) if day is None else day)
                     first = claim(key, place)
                     if first != place:
                         repeated.setdefault(key, [first]).append(place)
