@@ -6,13 +6,14 @@ that close the books once every record is in.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
 from core.ledger.columns import Entry, Group, InvoiceEntry, ReceiptEntry, SettlementEntry
-from core.ledger.fastread import build_row, picker, picks
+from core.ledger.fastread import Picks, build_row, picker, picks
 from core.ledger.files import Batch, read_batch_rows
 from core.ledger.findings import Finding, finding, yuan
 from core.ledger.periods import ClosedPeriods
@@ -33,7 +34,7 @@ from core.reference import CatalogueItem
 
 #: the kinds :meth:`Fold.add_file` takes from their field values (most of a busy ledger), and
 #: the fields it takes of each, after the kind, the line's match and the POSIX time
-_TAKES = picks({kind: picker(kind, names) for kind, names in {
+_TAKEN = {
     "collection": ("id", "amount_fen", "fee_fen", "household", "grid_worker", "community",
                    "supermarket", "round"),
     "iou": ("id", "amount_fen", "household", "grid_worker", "community", "supermarket",
@@ -43,7 +44,14 @@ _TAKES = picks({kind: picker(kind, names) for kind, names in {
     "stock_return": ("id", "issue", "store", "item", "quantity"),
     "approval": ("id", "request", "decision"),
     "supply_request": ("id", "unit", "head", "lines"),
-}.items()})
+}
+
+
+@functools.cache
+def _takes() -> Picks:
+    """How :meth:`Fold.add_file` reads (its patterns compiled when first reconciling, not on
+    import)."""
+    return picks({kind: picker(kind, names) for kind, names in _TAKEN.items()})
 
 
 class Fold:
@@ -121,7 +129,7 @@ class Fold:
         the commonest kinds, read the fast way, are taken from their fields without being
         built (:func:`core.ledger.fastread.read_fast_picks`): only the fields the fold keeps,
         and the time as a POSIX time, with no datetime made."""
-        read = read_batch_rows(path, _TAKES)
+        read = read_batch_rows(path, _takes())
         if isinstance(read, Batch):
             self.add_batch(read)
             return
