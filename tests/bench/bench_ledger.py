@@ -27,6 +27,12 @@ load, bean-check's from 118 s to 140 s between the two runs):
 - before reading collections, IOUs and stock movements from their fields: 20.89 s of CPU,
   337 MiB; bean-check -C 117.66 s of CPU, 2,653 MiB: 5.6x by CPU time, MISSED.
 - after: 19.76 s of CPU, 334 MiB; bean-check -C 140.06 s of CPU, 2,653 MiB: 7.1x, MISSED.
+- after taking supply requests from their fields too, times as POSIX times without datetimes,
+  patterns capturing only the fields read and no look-ahead, at load 18-20: 17.06 s of CPU,
+  338 MiB; bean-check -C 116.43 s of CPU, 2,653 MiB: 6.8x, MISSED. At such loads our CPU time
+  swells more than bean-check's (ours was 16.7 s before these changes at load 2, and 16.8-18.1
+  s at load 15-19); the same changes, run in turn with the code before them on the same
+  ledger, took 0.80-0.84 of its CPU time.
 
 Earlier versions of this docstring gave 15.4x and then 9.7x: those were ratios by the clock
 against bean-check with its cache on, not comparable with these.
