@@ -53,7 +53,8 @@ from typing import Any
 
 import attrs
 
-from core.ledger.fastread import FACTORY, FIELD_ORDER, Picks, Row, read_fast, read_fast_picks
+from core.ledger.fastpicks import Picks, Row, read_fast_picks
+from core.ledger.fastread import FACTORY, FIELD_ORDER, read_fast
 from core.ledger.records import (
     KINDS,
     RECORD_ID_PATTERN,
@@ -286,7 +287,7 @@ def read_batch(path: Path) -> Batch:
 
 def read_batch_rows(path: Path, readers: Picks) -> Batch | tuple[list[Row], int]:
     """The rows of a batch file in the layout :func:`encode_batch` writes and its first
-    record's line (see :func:`core.ledger.fastread.read_fast_picks`); any other file read down
+    record's line (see :func:`core.ledger.fastpicks.read_fast_picks`); any other file read down
     the exact path as :func:`read_batch` reads it."""
     data, problem = read_or_problem(path, FileKind.LEDGER)
     if data is None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from core.ledger.columns import Entry, Group, InvoiceEntry, ReceiptEntry, SettlementEntry
-from core.ledger.fastread import Picks, build_row, picker, picks
+from core.ledger.fastpicks import Picks, build_row, picker, picks
 from core.ledger.files import Batch, read_batch_rows
 from core.ledger.findings import Finding, finding, yuan
 from core.ledger.periods import ClosedPeriods
@@ -127,7 +127,7 @@ class Fold:
     def add_file(self, path: Path) -> None:
         """Take the batch file at ``path``: as :meth:`add_batch` of it read, but the records of
         the commonest kinds, read the fast way, are taken from their fields without being
-        built (:func:`core.ledger.fastread.read_fast_picks`): only the fields the fold keeps,
+        built (:func:`core.ledger.fastpicks.read_fast_picks`): only the fields the fold keeps,
         and the time as a POSIX time, with no datetime made."""
         read = read_batch_rows(path, _takes())
         if isinstance(read, Batch):

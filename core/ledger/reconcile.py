@@ -24,7 +24,7 @@ read, and only the little each later check needs is kept, so a million records r
 seconds and a few hundred megabytes. Most of a busy ledger (collections, IOUs, stock receipts,
 issues, returns, supply requests and approvals that reverse nothing, outside signed-off periods)
 is taken from the fields its batch lines give without building the records
-(:func:`core.ledger.fastread.read_fast_picks`, :meth:`Reconciler.add_file`): a record is checked
+(:func:`core.ledger.fastpicks.read_fast_picks`, :meth:`Reconciler.add_file`): a record is checked
 by its line's pattern either way (one that captures only the fields read), the fold keeps the
 same few fields of it, and its time is kept as a POSIX time without making a datetime.
 

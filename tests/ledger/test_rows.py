@@ -1,6 +1,6 @@
 """Records taken from their fields without being built give what the built records give.
 
-:func:`core.ledger.fastread.read_fast_picks` hands the reconciler the field values of the
+:func:`core.ledger.fastpicks.read_fast_picks` hands the reconciler the field values of the
 commonest kinds instead of records (and their times as POSIX times), and
 :meth:`core.ledger.fold.Fold.add_file` folds them straight in. These properties hold both to
 the records: a file gives rows exactly when it gives records, the values are the records'
@@ -26,19 +26,14 @@ from hypothesis import strategies as st
 import core
 from core import ledger as L
 from core.demo import demo_desk_path
+from core.ledger.fastpicks import _captured, build_row, picker, picks, posix, read_fast_picks
 from core.ledger.fastread import (
     _CHECKED_BY_PATTERN,
     _READERS,
     _TEXT,
     DIRECT_KINDS,
     FIELD_ORDER,
-    _captured,
-    build_row,
-    picker,
-    picks,
-    posix,
     read_fast,
-    read_fast_picks,
 )
 from core.ledger.files import batch_paths, encode_batch, read_batch, write_batch
 from core.ledger.periods import ClosedPeriods, PeriodClose

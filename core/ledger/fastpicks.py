@@ -1,0 +1,252 @@
+"""Ledger lines taken from their values (读取字段): the reconciler's fast path, without records.
+
+:func:`read_fast_picks` reads a batch in the layout :func:`core.ledger.fastread.read_fast`
+reads, with the same patterns, but a line of a kind it is asked to take gives only the values of
+the fields asked for and its time as a POSIX time (:func:`picker`): no record, no datetime. Its
+pattern then captures only those fields. A file gives rows exactly when it gives records, and the
+values are the records' fields (a property test holds both).
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from collections.abc import Callable, Mapping, Sequence, Set
+from datetime import date, datetime
+from typing import Any, NamedTuple, TypeAlias
+
+import attrs
+
+from core.ledger.fastread import (
+    _BUILT,
+    _HEADER,
+    _READERS,
+    DIRECT_KINDS,
+    FIELD_ORDER,
+    Convert,
+    _compile,
+    _pattern_for,
+)
+from core.ledger.records import KINDS, Record
+
+
+def _table_values(cls: type) -> Convert | None:
+    """A list of ``cls`` tables' text to a tuple of each table's field values (a tuple), when
+    the pattern states every check of ``cls`` and every field is written; else None.
+
+    The list is checked whole by one pattern; a table's pattern is unambiguous (a string ends
+    at its first quote, a number before a comma or a brace), so the tables it then finds are
+    the list's."""
+    attrs.resolve_types(cls)
+    fields = attrs.fields(cls)
+    if hasattr(cls, "__attrs_post_init__") or len(fields) < 2 or any(
+            f.default is not attrs.NOTHING for f in fields):
+        return None
+    pattern, _build, checked = _compile(cls, [f.name for f in fields], "")
+    converts = [_pattern_for(f.type) for f in fields]
+    if not checked or any(optional or convert not in (None, int)
+                          for _p, convert, optional in converts):
+        return None
+    whole = re.compile(f"\\[(?:{pattern}(?:, {pattern})*)?\\]").fullmatch
+    namespace: dict[str, Any] = {"_findall": re.compile(pattern).findall, "_whole": whole,
+                                 "_int": int}
+    row = ", ".join(f"_int(r[{i}])" if convert is int else f"r[{i}]"
+                    for i, (_p, convert, _o) in enumerate(converts))
+    exec("def values(text):\n"  # code generated from the field list above
+         "    if _whole(text) is None:\n"
+         "        raise ValueError('unexpected text in a list of tables')\n"
+         f"    return tuple([({row},) for r in _findall(text)])", namespace)
+    values: Convert = namespace["values"]
+    return values
+
+
+#: a record, or a record not built: ``(kind, its line's match, POSIX time, picked values...)``
+Row: TypeAlias = Record | tuple[Any, ...]
+
+
+class Take(NamedTuple):
+    """How a kind's line is taken from its values (:func:`picker`)."""
+
+    #: the kind's line pattern capturing only the id and the fields the take reads
+    fullmatch: Callable[[str], re.Match[str] | None]
+    #: that match to a row of values, or None when the record must be built
+    take: Callable[[re.Match[str]], tuple[Any, ...] | None]
+
+
+#: a capturing group's opening, or what to step over: an escape or a character class
+_GROUP_OR_SKIP = re.compile(r"\\.|\[(?:\\.|[^\]])*\]|\((?!\?)")
+
+
+def _captured(pattern: str, kept: Set[int]) -> str:
+    """``pattern`` with only its capturing groups numbered in ``kept`` capturing."""
+    number = 0
+
+    def replace(found: re.Match[str]) -> str:
+        nonlocal number
+        if found.group() != "(":
+            return found.group()
+        number += 1
+        return "(" if number in kept else "(?:"
+
+    return _GROUP_OR_SKIP.sub(replace, pattern)
+
+# The POSIX time of a written time without a fraction is its hour's (in its offset), cached,
+# plus its minutes and seconds: ``datetime.timestamp`` alone costs a microsecond a record.
+_HOURS: dict[str, float] = {}
+_MINUTES_SECONDS = {f"{m:02d}:{s:02d}": 60 * m + s for m in range(60) for s in range(60)}
+
+
+def posix(text: str) -> float:
+    """``datetime.fromisoformat(text).timestamp()`` of a time a fast pattern accepts (and its
+    ValueError where that refuses it)."""
+    try:
+        return _HOURS[text[:13] + text[19:]] + _MINUTES_SECONDS[text[14:19]]
+    except KeyError:
+        at = datetime.fromisoformat(text).timestamp()
+        if text[19:20] in ("Z", "+", "-") and text[14:19] in _MINUTES_SECONDS:
+            _HOURS[text[:13] + text[19:]] = datetime.fromisoformat(
+                text[:13] + ":00:00" + text[19:]).timestamp()
+        return at
+
+
+def _can_refuse(tp: Any) -> bool:
+    """Whether converting a field of type ``tp`` its pattern accepts can still raise (a date
+    out of range, a table's text); ints, flags, enums and lists of text cannot."""
+    args = typing.get_args(tp)
+    if typing.get_origin(tp) in (typing.Union, types.UnionType) and type(None) in args:
+        tp = next(a for a in args if a is not type(None))
+    if tp in (datetime, date):
+        return True
+    return typing.get_origin(tp) is tuple and attrs.has(typing.get_args(tp)[0])
+
+
+def picker(kind: str, names: Sequence[str]) -> Take:
+    """How :func:`read_fast_picks` takes a record of ``kind`` (in :data:`DIRECT_KINDS`) from its
+    line: ``(kind, match, POSIX time, *the values of names)``, each value as the record's field
+    would be; None for a record that reverses another or that its own check needs built.
+
+    Every field whose conversion could refuse the line is converted (its value dropped when
+    not asked for), so a line gives a row exactly when it gives a record."""
+    if kind not in DIRECT_KINDS:
+        raise ValueError(f"{kind}: records of this kind are always built")
+    cls = KINDS[kind]
+    order = FIELD_ORDER[cls]
+    fields = attrs.fields_dict(cls)
+    needed = ["time", "reverses", *names]
+    needed += [name for name, _test in _BUILT.get(kind, ())]
+    needed += [n for n in order if n != "time" and _can_refuse(fields[n].type)]
+    needed = list(dict.fromkeys(needed))
+    at = {name: index for index, name in enumerate(needed)}
+    # the line's pattern capturing only the id (group 1) and what the take reads
+    kept = [n for n in order if n == "id" or n in at]
+    lean = re.compile(_captured(_READERS[kind].pattern,
+                                {order.index(n) + 1 for n in kept}))
+    namespace: dict[str, Any] = {"_posix": posix, "_kind": kind}
+    body = ["def take(m):",
+            f"    g = m.group({', '.join(str(kept.index(n) + 1) for n in needed)})",
+            f"    if g[{at['reverses']}]:", "        return None"]
+    for name, test in _BUILT.get(kind, ()):
+        body += [f"    if {test.format(f'g[{at[name]}]')}:", "        return None"]
+
+    def value(name: str, checked_only: bool = False) -> str:
+        field = fields[name]
+        _pattern, convert, optional = _pattern_for(field.type)
+        index = at[name]
+        if not checked_only and typing.get_origin(field.type) is tuple and attrs.has(
+                typing.get_args(field.type)[0]):
+            table = _table_values(typing.get_args(field.type)[0])
+            if table is None:
+                raise TypeError(f"{kind}.{name}: its tables cannot be taken from their values")
+            namespace[f"_c{index}"] = table
+            expression = f"_c{index}(g[{index}])"
+        elif convert is not None:
+            namespace[f"_c{index}"] = convert
+            expression = f"_c{index}(g[{index}])"
+        else:
+            expression = f"g[{index}]"
+        if optional or field.default is not attrs.NOTHING:
+            namespace[f"_d{index}"] = field.default if field.default is not attrs.NOTHING else None
+            expression = f"(_d{index} if g[{index}] is None else {expression})"
+        return expression
+
+    for name in needed[2:]:
+        if name not in names and _can_refuse(fields[name].type):
+            index = at[name]
+            # a batch's lines share their time of writing: a text once accepted is not read again
+            namespace[f"_a{index}"] = [None]
+            body += [f"    if g[{index}] != _a{index}[0]:",
+                     f"        {value(name, checked_only=True)}",
+                     f"        _a{index}[0] = g[{index}]"]
+    body.append(f"    return (_kind, m, _posix(g[0]), {''.join(value(n) + ', ' for n in names)})")
+    exec("\n".join(body), namespace)  # code generated from the field list above
+    return Take(lean.fullmatch, namespace["take"])
+
+
+def build_row(row: Row) -> Record:
+    """The record a row stands for."""
+    if not isinstance(row, tuple):
+        return row
+    reader = _READERS[row[0]]
+    match = reader.fullmatch(row[1].string)
+    assert match is not None  # the line's lean pattern accepted it
+    record: Record = reader.build(match.groups())
+    return record
+
+
+_Test = Callable[[str], "re.Match[str] | None"]
+#: each kind's line test (lean where it is taken), take (or None: always built), full line test
+#: and constructor, as :func:`picks` makes them
+Picks: TypeAlias = Mapping[
+    str, tuple[_Test, Callable[["re.Match[str]"], tuple[Any, ...] | None] | None, _Test,
+               Callable[[Sequence[str | None]], Record]]]
+
+
+def picks(takes: Mapping[str, Take]) -> Picks:
+    """What :func:`read_fast_picks` reads with, taking the kinds in ``takes`` (each made by
+    :func:`picker`) from their values."""
+    found: dict[str, Any] = {}
+    for kind, reader in _READERS.items():
+        take = takes.get(kind)
+        found[kind] = (reader.fullmatch if take is None else take.fullmatch,
+                       None if take is None else take.take, reader.fullmatch, reader.build)
+    return found
+
+
+def read_fast_picks(stem: str, text: str, readers: Picks) -> tuple[list[Row], int] | None:
+    """As :func:`read_fast`, but a record of a kind taken by ``readers`` (see :func:`picks`)
+    that reverses nothing comes as the row its take gives and is not built.
+
+    Such a record's pattern states every check its construction would make (a reversing record
+    is built: it must give its reason), and every conversion that could refuse it is made, so
+    a file gives rows exactly when :func:`read_fast` gives records, and the values equal the
+    records' fields.
+    """
+    header = _HEADER.match(text)
+    if header is None or not text.endswith("\n]\n"):
+        return None
+    rows: list[Row] = []
+    append = rows.append
+    prefix = f"{stem}-"
+    get = readers.get
+    try:
+        for number, line in enumerate(text[header.end() : -3].split("\n"), start=1):
+            # a line that does not begin as a record's is no kind's, or its pattern refuses it
+            reader = get(line[11 : line.find('"', 11)])
+            if reader is None:
+                return None
+            fullmatch, take, full, build = reader
+            match = fullmatch(line)
+            if match is None or match.group(1) != prefix + str(number):  # the id comes first
+                return None
+            row = None if take is None else take(match)
+            if row is not None:
+                append(row)
+            else:
+                if take is not None:  # the match captured only what the take reads
+                    match = full(line)
+                    assert match is not None  # both patterns accept the same lines
+                append(build(match.groups()))
+    except (ValueError, TypeError):
+        return None  # a validator or a conversion objected: the exact path says where and why
+    return rows, text.count("\n", 0, header.end()) + 1
