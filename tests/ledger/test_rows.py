@@ -299,3 +299,16 @@ def test_a_lean_line_pattern_captures_only_what_is_kept(kind: str, kept: set[int
     assert lean.groups == len(kept & set(range(1, fields + 1)))
     # the same language: only what is captured differs
     assert lean.pattern.replace("(?:", "(") == full.replace("(?:", "(")
+
+
+def test_a_request_line_its_check_refuses_is_refused_when_taken_from_values() -> None:
+    """A supply request's lines are checked whole when taken from their values: a hand-edited
+    quantity of nought, or a field no line has, sends the file down the exact path."""
+    request = _record("supply_request", 1, _fields("supply_request", 0, 5, START, 0, ""))
+    data = encode_batch(PATH.stem, [request]).decode()
+    assert read_fast_picks(PATH.stem, data, TAKES) is not None
+    for edited in (data.replace("quantity = 5", "quantity = 0"),
+                   data.replace("quantity = 5}", "quantity = 5, colour = 1}")):
+        assert edited != data
+        assert read_fast(PATH.stem, edited) is None
+        assert read_fast_picks(PATH.stem, edited, TAKES) is None
