@@ -18,15 +18,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
 
+import attrs
+
 from core.cases.case import Case
 from core.cases.facts import search_terms as facts_search_terms
 from core.phones import normalize_phone
 from core.problems import Problem
-from core.storage.deskfiles import FileKind, read_or_problem
+from core.storage.deskfiles import DirectoryReader, FileKind, read_or_problem
 
-#: turns a case file's bytes into a case, or problems; must be a module-level function (it is
-#: sent to other processes by name when a refresh parses on several cores)
+#: turns a case file's bytes into a case, or problems
 Decoder = Callable[[Path, bytes], tuple[Case | None, list[Problem]]]
+#: turns the bytes of the case file at a path (the ``cases/`` directory and the path relative
+#: to it) into its row's values (:func:`row_values`), or problems; must be a module-level
+#: function or :class:`FullRows` of one (it is sent to other processes by name when a refresh
+#: parses on several cores)
+RowDecoder = Callable[[str, str, bytes], tuple[tuple[object, ...] | None, list[Problem]]]
 
 #: a read of at least this many files parses them on every core
 PARALLEL_FROM = 4000
@@ -36,7 +42,10 @@ CHUNK = 500
 
 def utc_text(moment: datetime) -> str:
     """How the index keeps a time: UTC, to the second, sortable as text."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    utc = moment.astimezone(UTC)
+    if utc.year >= 1000:  # the same text, without strftime's cost
+        return utc.replace(tzinfo=None).isoformat(timespec="seconds")
+    return utc.strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def search_text(case: Case) -> str:
@@ -94,7 +103,19 @@ def stem(path: str) -> str:
     return path.rpartition("/")[2].removesuffix(".toml")
 
 
-def _sendable(decode: Decoder) -> bool:
+@attrs.frozen
+class FullRows:
+    """A :data:`RowDecoder` that decodes each file in full with ``decode``."""
+
+    decode: Decoder
+
+    def __call__(self, root: str, relative: str, raw: bytes
+                 ) -> tuple[tuple[object, ...] | None, list[Problem]]:
+        case, problems = self.decode(Path(root, relative), raw)
+        return (row_values(case, relative) if case is not None else None), problems
+
+
+def _sendable(decode: RowDecoder) -> bool:
     """Whether ``decode`` can be sent to a worker process (a module-level function can)."""
     try:
         pickle.dumps(decode)
@@ -103,27 +124,37 @@ def _sendable(decode: Decoder) -> bool:
     return True
 
 
-def read_chunk(decode: Decoder, root: str, files: list[tuple[str, bytes | None]]
+def read_chunk(decode: RowDecoder, root: str, files: list[tuple[str, bytes | None]]
                ) -> list[Read]:
     """Read and decode ``files`` (paths relative to ``root``, each with the digest of the bytes
-    already indexed for it); runs in a worker process during a bulk refresh."""
+    already indexed for it); runs in a worker process during a bulk refresh. The files of a
+    day directory are read through one :class:`DirectoryReader`."""
     out: list[Read] = []
-    for relative, known in files:
-        path = Path(root, relative)
-        raw, problem = read_or_problem(path, FileKind.CASE)
-        if raw is None:
-            found = [problem] if problem else []
-            out.append(Read(None, _first(found), b""))
-            continue
-        digest = digest_of(raw)
-        if digest == known:
-            out.append(Read(None, None, digest))
-            continue
-        case, found = decode(path, raw)
-        if case is None:
-            out.append(Read(None, _first(found), digest))
-        else:
-            out.append(Read(row_values(case, relative), None, digest))
+    directory = ""
+    reader: DirectoryReader | None = None
+    try:
+        for relative, known in files:
+            folder, _, name = relative.rpartition("/")
+            if folder != directory or reader is None:
+                if reader is not None:
+                    reader.__exit__()
+                directory = folder
+                reader = DirectoryReader(os.path.join(root, folder), FileKind.CASE)
+            raw = reader.read(name)
+            if raw is None:
+                raw, problem = read_or_problem(Path(root, relative), FileKind.CASE)
+                if raw is None:
+                    out.append(Read(None, _first([problem] if problem else []), b""))
+                    continue
+            digest = digest_of(raw)
+            if digest == known:
+                out.append(Read(None, None, digest))
+                continue
+            values, found = decode(root, relative, raw)
+            out.append(Read(values, None if values is not None else _first(found), digest))
+    finally:
+        if reader is not None:
+            reader.__exit__()
     return out
 
 
@@ -133,7 +164,7 @@ def _first(problems: list[Problem]) -> tuple[int | None, str | None, str]:
     return problems[0].line, problems[0].field, problems[0].message
 
 
-def read_files(decode: Decoder, root: Path, stale: Sequence[Stale], *,
+def read_files(decode: RowDecoder, root: Path, stale: Sequence[Stale], *,
                workers: int | None = None, parallel_from: int = PARALLEL_FROM
                ) -> Iterator[tuple[Sequence[Stale], list[Read]]]:
     """Read ``stale`` (paths relative to ``root``) a chunk at a time, in order: each chunk with

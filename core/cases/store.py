@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -47,7 +48,9 @@ from core.cases.case import (
     new_case,
 )
 from core.cases.facts import DeliveryShortfall, Facts, PriceReport, ReliefRequest
+from core.cases.fastrow import fast_row
 from core.cases.index import CaseIndex, CaseRow, Progress, Query
+from core.cases.indexing import row_values
 from core.cases.migrations import migrate
 from core.identity import NotASupervisor
 from core.problems import DeskError, Problem
@@ -55,7 +58,7 @@ from core.reference import DeskSettings, PriorityFlag
 from core.storage.atomic import PRIVATE_FILE_MODE, create_atomic, exclusive_lock, write_atomic
 from core.storage.convert import converter
 from core.storage.deskfiles import FileKind, make_desk_directories, read_or_problem
-from core.storage.tomlio import dumps, parse_toml, structure
+from core.storage.tomlio import dumps, loads, parse_toml, structure
 
 CASES_DIR = "cases"
 LOCKS_DIR = ".locks"
@@ -95,10 +98,31 @@ def decode_case(path: Path, raw: bytes) -> tuple[Case | None, list[Problem]]:
     data, text, problems = parse_toml(path, raw)
     if data is None:
         return None, problems
-    data, problems = migrate(data, path, text)
-    if data is None:
+    return decode_table(path, data, text)
+
+
+def case_row(root: str, relative: str, raw: bytes) -> tuple[tuple[object, ...] | None,
+                                                            list[Problem]]:
+    """The index row of the case file at ``relative`` in the ``cases/`` directory ``root``,
+    whose bytes are ``raw``, or its problems: straight from the parsed table where it is as the
+    store writes it (:func:`core.cases.fastrow.fast_row`), else through :func:`decode_case`."""
+    try:
+        row = fast_row(loads(raw.decode("utf-8")), relative)
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+        row = None
+    if row is not None:
+        return row, []
+    case, problems = decode_case(Path(root, relative), raw)
+    return (row_values(case, relative) if case is not None else None), problems
+
+
+def decode_table(path: Path, data: dict[str, Any], text: str
+                 ) -> tuple[Case | None, list[Problem]]:
+    """The case of the TOML table ``data`` parsed from ``text`` at ``path``, or its problems."""
+    current, problems = migrate(data, path, text)
+    if current is None:
         return None, problems
-    case, problems = structure(converter, data, Case, path, text)
+    case, problems = structure(converter, current, Case, path, text)
     if case is not None and path.stem != case.id:
         return None, [Problem(path, None, f"file name does not match case id {case.id!r}", "id")]
     return case, problems
@@ -253,7 +277,7 @@ class CaseStore:
         """Bring the index up to date with the files; returns how many files were re-read.
         Many files to read (a desk opened without its index) are parsed on every core, and
         ``progress`` hears ``(files read, files to read)`` as it goes."""
-        return self.index.refresh(decode_case, progress=progress)
+        return self.index.refresh(case_row, progress=progress)
 
     def query(self, query: Query | None = None, **filters: Unpack[QueryFilters]
               ) -> list[CaseRow]:

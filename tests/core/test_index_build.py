@@ -16,7 +16,8 @@ import pytest
 
 import core
 from core.cases.index import INDEX_FORMAT, CaseIndex
-from core.cases.store import decode_case
+from core.cases.indexing import FullRows
+from core.cases.store import case_row, decode_case
 
 
 def snapshot(desk: core.Desk) -> tuple[list[core.CaseRow], list[core.Problem]]:
@@ -35,8 +36,8 @@ def test_a_bulk_build_on_several_processes_indexes_what_one_process_does(
     shutil.copytree(demo_desk_dir, other)
     serial, parallel = core.open_desk(demo_desk_dir), core.open_desk(other)
     broken = break_one(serial), break_one(parallel)
-    assert serial.cases.index.refresh(decode_case, workers=1) == len(list(serial.cases.paths()))
-    parsed = parallel.cases.index.refresh(decode_case, workers=2, parallel_from=1)
+    assert serial.cases.index.refresh(case_row, workers=1) == len(list(serial.cases.paths()))
+    parsed = parallel.cases.index.refresh(case_row, workers=2, parallel_from=1)
     assert parsed == len(list(parallel.cases.paths()))
     (rows, problems), (rows2, problems2) = snapshot(serial), snapshot(parallel)
     assert [r.id for r in rows] == [r.id for r in rows2]
@@ -73,12 +74,13 @@ def test_an_interrupted_build_resumes_without_parsing_again(demo_desk: core.Desk
     monkeypatch.setattr("core.cases.indexing.CHUNK", 50)
     calls = 0
 
-    def failing(path: Path, raw: bytes) -> tuple[core.Case | None, list[core.Problem]]:
+    def failing(root: str, relative: str, raw: bytes
+                ) -> tuple[tuple[object, ...] | None, list[core.Problem]]:
         nonlocal calls
         calls += 1
         if calls > 120:
             raise KeyboardInterrupt
-        return decode_case(path, raw)
+        return case_row(root, relative, raw)
 
     with pytest.raises(KeyboardInterrupt):
         demo_desk.cases.index.refresh(failing, workers=1)
@@ -166,5 +168,24 @@ def test_paths_in_the_index_are_relative_to_the_cases_directory(demo_desk: core.
 def test_a_decoder_that_cannot_be_sent_to_workers_is_run_here(demo_desk: core.Desk) -> None:
     index: CaseIndex = demo_desk.cases.index
     total = len(list(demo_desk.cases.paths()))
-    assert index.refresh(lambda path, raw: decode_case(path, raw), workers=2,
+    assert index.refresh(FullRows(lambda path, raw: decode_case(path, raw)), workers=2,
                          parallel_from=1) == total
+
+
+def test_cases_under_a_linked_month_are_problems_not_rows(demo_desk_dir: Path,
+                                                          tmp_path: Path) -> None:
+    """The bulk reader opens each day directory once: a link further up is still refused."""
+    month = demo_desk_dir / "cases" / "2026" / "11"
+    linked = sum(1 for _ in month.rglob("*.toml"))
+    total = sum(1 for _ in (demo_desk_dir / "cases").rglob("*.toml"))
+    shutil.move(month, tmp_path / "outside-month")
+    month.symlink_to(tmp_path / "outside-month", target_is_directory=True)
+    desk = core.open_desk(demo_desk_dir)
+    try:
+        desk.cases.refresh()
+        assert linked and desk.cases.count() == total - linked
+        problems = desk.cases.problems()
+        assert len(problems) == linked
+        assert all("a symbolic link" in p.message for p in problems)
+    finally:
+        desk.cases.index.close()
