@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import sqlite3
 import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
@@ -330,7 +331,7 @@ class CaseStore:
         make_desk_directories(self.desk_root, directory, mode=self.file_mode)
         uid = self.uid_factory() if self.uid_factory else None
         prefix = f"{self.site}-{day}" if self.site else day
-        sequence = _highest_sequence(directory, prefix) + 1
+        sequence = self._next_sequence(directory, prefix)
         while True:
             case_id = f"{prefix}-{sequence:04d}"
             case = new_case(
@@ -351,6 +352,23 @@ class CaseStore:
                 continue
             self.index.upsert(case, path, data)
             return case
+
+    def _next_sequence(self, directory: Path, prefix: str) -> int:
+        """The number after the highest of the day's case files: after the highest the index
+        knows, stepping past files written since (a few ``lstat`` calls, where listing a busy
+        day's directory reads thousands of names); the directory is listed when the index
+        knows none of that day or is far behind. ``link`` still decides who gets a name."""
+        try:
+            known = self.index.db.execute(
+                "SELECT max(CAST(substr(id, ?) AS INTEGER)) FROM cases WHERE id > ? AND id < ?",
+                (len(prefix) + 2, f"{prefix}-", f"{prefix}.")).fetchone()[0]
+        except sqlite3.Error:
+            known = None
+        if known:
+            for sequence in range(int(known) + 1, int(known) + 64):
+                if not os.path.lexists(directory / f"{prefix}-{sequence:04d}.toml"):
+                    return sequence
+        return _highest_sequence(directory, prefix) + 1
 
     @contextlib.contextmanager
     def every_lock(self, timeout: float = 60.0) -> Iterator[None]:
