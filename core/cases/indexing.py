@@ -8,12 +8,14 @@ index writes in order.
 
 from __future__ import annotations
 
+import collections
 import hashlib
+import itertools
 import multiprocessing
 import os
 import pickle
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -171,19 +173,33 @@ def read_files(decode: RowDecoder, root: Path, stale: Sequence[Stale], *,
     what reading its files gave. With ``parallel_from`` files or more, on ``workers`` processes
     (every core by default)."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    chunks = [stale[i : i + CHUNK] for i in range(0, len(stale), CHUNK)]
-    asked = [[(s.path, s.digest) for s in chunk] for chunk in chunks]
+    starts = range(0, len(stale), CHUNK)
+
+    def asked(start: int) -> list[tuple[str, bytes | None]]:
+        return [(s.path, s.digest) for s in stale[start : start + CHUNK]]
+
     if not (workers > 1 and len(stale) >= parallel_from and _sendable(decode)):
-        for chunk, files in zip(chunks, asked, strict=True):
-            yield chunk, read_chunk(decode, str(root), files)
+        for start in starts:
+            yield stale[start : start + CHUNK], read_chunk(decode, str(root), asked(start))
         return
     # forked, not spawned: a spawned worker runs the caller's main module again, which a script
     # without a ``__main__`` guard cannot bear; a forked worker runs only the reading
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        # a few chunks ahead of the writer, not all of them: a million files' rows would
+        # otherwise wait in memory whenever the writer falls behind
+        ahead: collections.deque[tuple[int, Future[list[Read]]]] = collections.deque()
+        waiting = iter(starts)
         try:
-            results = pool.map(read_chunk, [decode] * len(chunks), [str(root)] * len(chunks),
-                               asked)
-            yield from zip(chunks, results, strict=True)
+            for start in itertools.islice(waiting, 2 * workers):
+                ahead.append((start, pool.submit(read_chunk, decode, str(root), asked(start))))
+            while ahead:
+                start, future = ahead.popleft()
+                read = future.result()
+                following = next(waiting, None)
+                if following is not None:
+                    ahead.append((following, pool.submit(read_chunk, decode, str(root),
+                                                         asked(following))))
+                yield stale[start : start + CHUNK], read
         finally:
             pool.shutdown(cancel_futures=True)
 

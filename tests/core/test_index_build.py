@@ -10,11 +10,14 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import core
+from core.cases import indexing
 from core.cases.index import INDEX_FORMAT, CaseIndex
 from core.cases.indexing import FullRows
 from core.cases.store import case_row, decode_case
@@ -189,3 +192,27 @@ def test_cases_under_a_linked_month_are_problems_not_rows(demo_desk_dir: Path,
         assert all("a symbolic link" in p.message for p in problems)
     finally:
         desk.cases.index.close()
+
+
+def test_a_bulk_build_keeps_only_a_few_chunks_ahead_of_the_writer(
+        demo_desk: core.Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows of a million files must not wait in memory: workers get a chunk when one is
+    written, a few ahead, not every chunk at once."""
+    monkeypatch.setattr(indexing, "CHUNK", 10)
+    submitted: list[int] = []
+
+    class Counting(ProcessPoolExecutor):
+        def submit(self, *args: Any, **kwargs: Any) -> Any:
+            submitted.append(1)
+            return super().submit(*args, **kwargs)
+
+    monkeypatch.setattr(indexing, "ProcessPoolExecutor", Counting)
+    root = demo_desk.cases.root
+    stale = [indexing.Stale(p.relative_to(root).as_posix(), "", 0, 0, 0, None)
+             for p in demo_desk.cases.paths()]
+    assert len(stale) > 100
+    reading = indexing.read_files(case_row, root, stale, workers=2, parallel_from=1)
+    first, read = next(reading)
+    assert len(first) == len(read) == 10 and len(submitted) <= 5
+    assert sum(len(r) for _chunk, r in reading) == len(stale) - 10
+    assert len(submitted) == -(-len(stale) // 10)
