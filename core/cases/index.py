@@ -31,6 +31,7 @@ from core.cases.indexing import (
     Read,
     RowDecoder,
     Stale,
+    StaleFiles,
     day_dirs,
     digest_of,
     read_files,
@@ -330,7 +331,7 @@ class CaseIndex:
         if not self.cases_root.is_dir():
             return 0
         known_dirs = dict(self.db.execute("SELECT path, mtime_ns FROM dirs").fetchall())
-        stale: list[Stale] = []
+        stale = StaleFiles()
         changed_dirs: list[tuple[str, int]] = []
         seen_dirs: set[str] = set()
         vanished: list[str] = []
@@ -383,7 +384,7 @@ class CaseIndex:
     def _indexed(self) -> bool:
         return self.db.execute("SELECT 1 FROM meta WHERE key='indexed'").fetchone() is not None
 
-    def _scan_dir(self, day_dir: Path, key: str, stale: list[Stale]) -> list[str]:
+    def _scan_dir(self, day_dir: Path, key: str, stale: StaleFiles) -> list[str]:
         """Add the files of ``day_dir`` that changed to ``stale``; returns those that are gone."""
         known = {
             path: (ino, size, mtime, digest)
@@ -412,7 +413,7 @@ class CaseIndex:
                                     digest))
         return sorted((set(known) | broken) - present)
 
-    def _read_all(self, decode: RowDecoder, stale: list[Stale], progress: Progress | None,
+    def _read_all(self, decode: RowDecoder, stale: StaleFiles, progress: Progress | None,
                   workers: int | None, parallel_from: int) -> int:
         """Read ``stale`` files (on several processes when there are many) and write what they
         say, a batch per transaction; returns how many were parsed."""

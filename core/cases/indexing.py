@@ -8,6 +8,7 @@ index writes in order.
 
 from __future__ import annotations
 
+import array
 import collections
 import hashlib
 import itertools
@@ -18,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 import attrs
 
@@ -71,6 +72,56 @@ class Stale(NamedTuple):
     size: int
     mtime_ns: int
     digest: bytes | None
+
+
+class StaleFiles(Sequence[Stale]):
+    """The files a refresh reads again, kept compactly: a desk opened without its index has a
+    million of them, and a :class:`Stale` each would take about 280 bytes a file; here each
+    file is its name and three numbers in arrays (the directories and the few digests known
+    are kept once). Indexing or slicing gives :class:`Stale` records."""
+
+    def __init__(self) -> None:
+        self._names: list[str] = []
+        self._dirs: list[str] = []
+        self._dir_of = array.array("I")
+        self._numbers = array.array("q")  # inode, size and modification time of each file
+        self._digests: dict[int, bytes] = {}
+
+    def append(self, stale: Stale) -> None:
+        folder, _, name = stale.path.rpartition("/")
+        if folder != stale.day_dir:
+            raise ValueError(f"{stale.path} is not in {stale.day_dir}")
+        if not self._dirs or self._dirs[-1] != folder:
+            self._dirs.append(folder)
+        if stale.digest is not None:
+            self._digests[len(self._names)] = stale.digest
+        self._names.append(name)
+        self._dir_of.append(len(self._dirs) - 1)
+        self._numbers.extend((stale.ino, stale.size, stale.mtime_ns))
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def _one(self, index: int) -> Stale:
+        folder = self._dirs[self._dir_of[index]]
+        ino, size, mtime_ns = self._numbers[3 * index : 3 * index + 3]
+        return Stale(f"{folder}/{self._names[index]}", folder, ino, size, mtime_ns,
+                     self._digests.get(index))
+
+    @overload
+    def __getitem__(self, index: int) -> Stale: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Stale]: ...
+
+    def __getitem__(self, index: int | slice) -> Stale | list[Stale]:
+        if isinstance(index, slice):
+            return [self._one(i) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._one(index)
 
 
 class Read(NamedTuple):

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import core
 from core.cases import indexing
@@ -216,3 +218,22 @@ def test_a_bulk_build_keeps_only_a_few_chunks_ahead_of_the_writer(
     assert len(first) == len(read) == 10 and len(submitted) <= 5
     assert sum(len(r) for _chunk, r in reading) == len(stale) - 10
     assert len(submitted) == -(-len(stale) // 10)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["2026/11/16", "2026/11/17", "2027/01/01"]),
+                          st.from_regex(r"\A[0-9]{8}-[0-9]{4}\.toml\Z"),
+                          st.integers(0, 2**62), st.integers(0, 2**40), st.integers(-1, 2**62),
+                          st.none() | st.binary(min_size=16, max_size=16)), max_size=30),
+       st.integers(-40, 40), st.integers(-40, 40))
+def test_stale_files_give_back_what_was_kept(
+        files: list[tuple[str, str, int, int, int, bytes | None]], start: int, stop: int) -> None:
+    kept = [indexing.Stale(f"{folder}/{name}", folder, ino, size, mtime, digest)
+            for folder, name, ino, size, mtime, digest in files]
+    compact = indexing.StaleFiles()
+    for stale in kept:
+        compact.append(stale)
+    assert len(compact) == len(kept)
+    assert list(compact) == kept
+    assert compact[start:stop] == kept[start:stop]
+    if kept:
+        assert compact[-1] == kept[-1]
