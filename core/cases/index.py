@@ -28,9 +28,10 @@ import attrs
 from core.cases.case import Case, CaseKind, CaseStatus, Category, Priority
 from core.cases.indexing import (
     PARALLEL_FROM,
-    Decoder,
     Read,
+    RowDecoder,
     Stale,
+    StaleFiles,
     day_dirs,
     digest_of,
     read_files,
@@ -231,6 +232,8 @@ class CaseIndex:
         self._db: sqlite3.Connection | None = None
         #: the app's screen and its poll worker open the index at once: one connection, made once
         self._opening = threading.Lock()
+        #: a refresh is filling a fresh index (no problems recorded yet, no secondary indexes)
+        self._bulk = False
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -320,7 +323,7 @@ class CaseIndex:
             raise
         self.db.execute("COMMIT")
 
-    def refresh(self, decode: Decoder, *, progress: Progress | None = None,
+    def refresh(self, decode: RowDecoder, *, progress: Progress | None = None,
                 workers: int | None = None, parallel_from: int = PARALLEL_FROM) -> int:
         """Re-read the case files that changed since the last refresh; returns how many were
         parsed. With ``parallel_from`` files or more to read, they are parsed on ``workers``
@@ -328,7 +331,7 @@ class CaseIndex:
         if not self.cases_root.is_dir():
             return 0
         known_dirs = dict(self.db.execute("SELECT path, mtime_ns FROM dirs").fetchall())
-        stale: list[Stale] = []
+        stale = StaleFiles()
         changed_dirs: list[tuple[str, int]] = []
         seen_dirs: set[str] = set()
         vanished: list[str] = []
@@ -344,7 +347,7 @@ class CaseIndex:
             scanned_at = time.time_ns()
             vanished.extend(self._scan_dir(day_dir, key, stale))
             changed_dirs.append((key, mtime_ns if scanned_at - mtime_ns > RACY_WINDOW_NS else -1))
-        fresh = self._fresh()
+        fresh = self._bulk = self._fresh()
         if fresh:
             # a derived index lost in a crash is rebuilt: no need to wait for the disk
             self.db.execute("PRAGMA synchronous=OFF")
@@ -367,19 +370,21 @@ class CaseIndex:
                         self.db.execute(statement)
                     self.db.execute("INSERT OR REPLACE INTO meta VALUES ('indexed', '1')")
         finally:
+            self._bulk = False
             if fresh:
                 self.db.execute("PRAGMA synchronous=NORMAL")
         return reread
 
     def _fresh(self) -> bool:
-        """The index holds no case and its secondary indexes are not made yet: fill it in bulk."""
-        return (not self._indexed()
-                and self.db.execute("SELECT 1 FROM cases LIMIT 1").fetchone() is None)
+        """The index holds no case nor problem and its secondary indexes are not made yet: fill
+        it in bulk."""
+        return not self._indexed() and not any(self.db.execute(
+            f"SELECT 1 FROM {table} LIMIT 1").fetchone() for table in ("cases", "problems"))
 
     def _indexed(self) -> bool:
         return self.db.execute("SELECT 1 FROM meta WHERE key='indexed'").fetchone() is not None
 
-    def _scan_dir(self, day_dir: Path, key: str, stale: list[Stale]) -> list[str]:
+    def _scan_dir(self, day_dir: Path, key: str, stale: StaleFiles) -> list[str]:
         """Add the files of ``day_dir`` that changed to ``stale``; returns those that are gone."""
         known = {
             path: (ino, size, mtime, digest)
@@ -408,7 +413,7 @@ class CaseIndex:
                                     digest))
         return sorted((set(known) | broken) - present)
 
-    def _read_all(self, decode: Decoder, stale: list[Stale], progress: Progress | None,
+    def _read_all(self, decode: RowDecoder, stale: StaleFiles, progress: Progress | None,
                   workers: int | None, parallel_from: int) -> int:
         """Read ``stale`` files (on several processes when there are many) and write what they
         say, a batch per transaction; returns how many were parsed."""
@@ -430,27 +435,26 @@ class CaseIndex:
         return parsed
 
     def _write(self, batch: list[tuple[Stale, Read]]) -> int:
-        parsed = 0
+        copies, rows, broken = [], [], []  # files copied unchanged, rows, problems
+        for stale, read in batch:
+            if read.values is None and read.problem is None:  # same bytes: a copied file
+                copies.append((stale.ino, stale.size, stale.mtime_ns, stem(stale.path)))
+            elif read.values is None:
+                line, field, message = read.problem or (None, None, "")
+                broken.append((stale.path, stale.day_dir, line, field, message))
+            else:
+                rows.append((*read.values, stale.ino, stale.size, stale.mtime_ns, read.digest))
         with self._transaction():
-            for stale, read in batch:
-                if read.values is None and read.problem is None:  # same bytes: a copied file
-                    self.db.execute("UPDATE cases SET ino = ?, size = ?, mtime_ns = ? "
-                                    "WHERE id = ?", (stale.ino, stale.size, stale.mtime_ns,
-                                                     stem(stale.path)))
-                    continue
-                parsed += 1
-                self.db.execute("DELETE FROM problems WHERE path = ?", (stale.path,))
-                if read.values is None:
-                    # a case file is named after its id (decode_case checks), so the id is
-                    # the stem: every delete here goes through the primary key
-                    self.db.execute("DELETE FROM cases WHERE id = ?", (stem(stale.path),))
-                    line, field, message = read.problem or (None, None, "")
-                    self.db.execute("INSERT OR REPLACE INTO problems VALUES (?,?,?,?,?)",
-                                    (stale.path, stale.day_dir, line, field, message))
-                else:
-                    self.db.execute(_INSERT, (*read.values, stale.ino, stale.size,
-                                              stale.mtime_ns, read.digest))
-        return parsed
+            self.db.executemany("UPDATE cases SET ino = ?, size = ?, mtime_ns = ? WHERE id = ?",
+                                copies)
+            if not self._bulk:  # a fresh index has no problems to clear yet
+                self.db.executemany("DELETE FROM problems WHERE path = ?", [(r[2],) for r in rows])
+            self.db.executemany(_INSERT, rows)
+            # a case file is named after its id (decode_case checks): deletes use the primary key
+            self.db.executemany("DELETE FROM cases WHERE id = ?",
+                                [(stem(path),) for path, *_rest in broken])
+            self.db.executemany("INSERT OR REPLACE INTO problems VALUES (?,?,?,?,?)", broken)
+        return len(rows) + len(broken)
 
     def query(self, query: Query) -> list[CaseRow]:
         where, params = query.where()

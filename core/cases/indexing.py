@@ -8,25 +8,34 @@ index writes in order.
 
 from __future__ import annotations
 
+import array
+import collections
 import hashlib
+import itertools
 import multiprocessing
 import os
 import pickle
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, overload
+
+import attrs
 
 from core.cases.case import Case
 from core.cases.facts import search_terms as facts_search_terms
 from core.phones import normalize_phone
 from core.problems import Problem
-from core.storage.deskfiles import FileKind, read_or_problem
+from core.storage.deskfiles import DirectoryReader, FileKind, read_or_problem
 
-#: turns a case file's bytes into a case, or problems; must be a module-level function (it is
-#: sent to other processes by name when a refresh parses on several cores)
+#: turns a case file's bytes into a case, or problems
 Decoder = Callable[[Path, bytes], tuple[Case | None, list[Problem]]]
+#: turns the bytes of the case file at a path (the ``cases/`` directory and the path relative
+#: to it) into its row's values (:func:`row_values`), or problems; must be a module-level
+#: function or :class:`FullRows` of one (it is sent to other processes by name when a refresh
+#: parses on several cores)
+RowDecoder = Callable[[str, str, bytes], tuple[tuple[object, ...] | None, list[Problem]]]
 
 #: a read of at least this many files parses them on every core
 PARALLEL_FROM = 4000
@@ -36,7 +45,10 @@ CHUNK = 500
 
 def utc_text(moment: datetime) -> str:
     """How the index keeps a time: UTC, to the second, sortable as text."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    utc = moment.astimezone(UTC)
+    if utc.year >= 1000:  # the same text, without strftime's cost
+        return utc.replace(tzinfo=None).isoformat(timespec="seconds")
+    return utc.strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def search_text(case: Case) -> str:
@@ -60,6 +72,56 @@ class Stale(NamedTuple):
     size: int
     mtime_ns: int
     digest: bytes | None
+
+
+class StaleFiles(Sequence[Stale]):
+    """The files a refresh reads again, kept compactly: a desk opened without its index has a
+    million of them, and a :class:`Stale` each would take about 280 bytes a file; here each
+    file is its name and three numbers in arrays (the directories and the few digests known
+    are kept once). Indexing or slicing gives :class:`Stale` records."""
+
+    def __init__(self) -> None:
+        self._names: list[str] = []
+        self._dirs: list[str] = []
+        self._dir_of = array.array("I")
+        self._numbers = array.array("q")  # inode, size and modification time of each file
+        self._digests: dict[int, bytes] = {}
+
+    def append(self, stale: Stale) -> None:
+        folder, _, name = stale.path.rpartition("/")
+        if folder != stale.day_dir:
+            raise ValueError(f"{stale.path} is not in {stale.day_dir}")
+        if not self._dirs or self._dirs[-1] != folder:
+            self._dirs.append(folder)
+        if stale.digest is not None:
+            self._digests[len(self._names)] = stale.digest
+        self._names.append(name)
+        self._dir_of.append(len(self._dirs) - 1)
+        self._numbers.extend((stale.ino, stale.size, stale.mtime_ns))
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def _one(self, index: int) -> Stale:
+        folder = self._dirs[self._dir_of[index]]
+        ino, size, mtime_ns = self._numbers[3 * index : 3 * index + 3]
+        return Stale(f"{folder}/{self._names[index]}", folder, ino, size, mtime_ns,
+                     self._digests.get(index))
+
+    @overload
+    def __getitem__(self, index: int) -> Stale: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Stale]: ...
+
+    def __getitem__(self, index: int | slice) -> Stale | list[Stale]:
+        if isinstance(index, slice):
+            return [self._one(i) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._one(index)
 
 
 class Read(NamedTuple):
@@ -94,7 +156,19 @@ def stem(path: str) -> str:
     return path.rpartition("/")[2].removesuffix(".toml")
 
 
-def _sendable(decode: Decoder) -> bool:
+@attrs.frozen
+class FullRows:
+    """A :data:`RowDecoder` that decodes each file in full with ``decode``."""
+
+    decode: Decoder
+
+    def __call__(self, root: str, relative: str, raw: bytes
+                 ) -> tuple[tuple[object, ...] | None, list[Problem]]:
+        case, problems = self.decode(Path(root, relative), raw)
+        return (row_values(case, relative) if case is not None else None), problems
+
+
+def _sendable(decode: RowDecoder) -> bool:
     """Whether ``decode`` can be sent to a worker process (a module-level function can)."""
     try:
         pickle.dumps(decode)
@@ -103,27 +177,37 @@ def _sendable(decode: Decoder) -> bool:
     return True
 
 
-def read_chunk(decode: Decoder, root: str, files: list[tuple[str, bytes | None]]
+def read_chunk(decode: RowDecoder, root: str, files: list[tuple[str, bytes | None]]
                ) -> list[Read]:
     """Read and decode ``files`` (paths relative to ``root``, each with the digest of the bytes
-    already indexed for it); runs in a worker process during a bulk refresh."""
+    already indexed for it); runs in a worker process during a bulk refresh. The files of a
+    day directory are read through one :class:`DirectoryReader`."""
     out: list[Read] = []
-    for relative, known in files:
-        path = Path(root, relative)
-        raw, problem = read_or_problem(path, FileKind.CASE)
-        if raw is None:
-            found = [problem] if problem else []
-            out.append(Read(None, _first(found), b""))
-            continue
-        digest = digest_of(raw)
-        if digest == known:
-            out.append(Read(None, None, digest))
-            continue
-        case, found = decode(path, raw)
-        if case is None:
-            out.append(Read(None, _first(found), digest))
-        else:
-            out.append(Read(row_values(case, relative), None, digest))
+    directory = ""
+    reader: DirectoryReader | None = None
+    try:
+        for relative, known in files:
+            folder, _, name = relative.rpartition("/")
+            if folder != directory or reader is None:
+                if reader is not None:
+                    reader.__exit__()
+                directory = folder
+                reader = DirectoryReader(os.path.join(root, folder), FileKind.CASE)
+            raw = reader.read(name)
+            if raw is None:
+                raw, problem = read_or_problem(Path(root, relative), FileKind.CASE)
+                if raw is None:
+                    out.append(Read(None, _first([problem] if problem else []), b""))
+                    continue
+            digest = digest_of(raw)
+            if digest == known:
+                out.append(Read(None, None, digest))
+                continue
+            values, found = decode(root, relative, raw)
+            out.append(Read(values, None if values is not None else _first(found), digest))
+    finally:
+        if reader is not None:
+            reader.__exit__()
     return out
 
 
@@ -133,26 +217,40 @@ def _first(problems: list[Problem]) -> tuple[int | None, str | None, str]:
     return problems[0].line, problems[0].field, problems[0].message
 
 
-def read_files(decode: Decoder, root: Path, stale: Sequence[Stale], *,
+def read_files(decode: RowDecoder, root: Path, stale: Sequence[Stale], *,
                workers: int | None = None, parallel_from: int = PARALLEL_FROM
                ) -> Iterator[tuple[Sequence[Stale], list[Read]]]:
     """Read ``stale`` (paths relative to ``root``) a chunk at a time, in order: each chunk with
     what reading its files gave. With ``parallel_from`` files or more, on ``workers`` processes
     (every core by default)."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    chunks = [stale[i : i + CHUNK] for i in range(0, len(stale), CHUNK)]
-    asked = [[(s.path, s.digest) for s in chunk] for chunk in chunks]
+    starts = range(0, len(stale), CHUNK)
+
+    def asked(start: int) -> list[tuple[str, bytes | None]]:
+        return [(s.path, s.digest) for s in stale[start : start + CHUNK]]
+
     if not (workers > 1 and len(stale) >= parallel_from and _sendable(decode)):
-        for chunk, files in zip(chunks, asked, strict=True):
-            yield chunk, read_chunk(decode, str(root), files)
+        for start in starts:
+            yield stale[start : start + CHUNK], read_chunk(decode, str(root), asked(start))
         return
     # forked, not spawned: a spawned worker runs the caller's main module again, which a script
     # without a ``__main__`` guard cannot bear; a forked worker runs only the reading
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        # a few chunks ahead of the writer, not all of them: a million files' rows would
+        # otherwise wait in memory whenever the writer falls behind
+        ahead: collections.deque[tuple[int, Future[list[Read]]]] = collections.deque()
+        waiting = iter(starts)
         try:
-            results = pool.map(read_chunk, [decode] * len(chunks), [str(root)] * len(chunks),
-                               asked)
-            yield from zip(chunks, results, strict=True)
+            for start in itertools.islice(waiting, 2 * workers):
+                ahead.append((start, pool.submit(read_chunk, decode, str(root), asked(start))))
+            while ahead:
+                start, future = ahead.popleft()
+                read = future.result()
+                following = next(waiting, None)
+                if following is not None:
+                    ahead.append((following, pool.submit(read_chunk, decode, str(root),
+                                                         asked(following))))
+                yield stale[start : start + CHUNK], read
         finally:
             pool.shutdown(cancel_futures=True)
 

@@ -138,6 +138,58 @@ def read_desk_file(path: Path, kind: FileKind = FileKind.DESK) -> bytes:
         os.close(fd)
 
 
+class DirectoryReader:
+    """Reads many files of one directory as :func:`read_desk_file` does, with fewer system calls:
+    the directory is opened once (not through a link) and each file is opened relative to it,
+    so no file needs its own check for linked directories.
+
+    :meth:`read` gives None for anything but a plain read of a regular file within its limit
+    (a link, a FIFO, a file too large or gone, a directory that cannot be opened safely); the
+    caller then reads that file with :func:`read_or_problem`, which says what is wrong with it.
+    Use it as a context manager; it closes the directory.
+    """
+
+    def __init__(self, directory: str, kind: FileKind = FileKind.DESK) -> None:
+        self._fd: int | None = None
+        try:
+            self._limit = _parse_limits(os.environ.get(LIMITS_VARIABLE, ""))[kind]
+            fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except (OSError, ValueError):
+            return
+        if _linked_ancestor(Path(directory), fd) is not None:
+            os.close(fd)
+            return
+        self._fd = fd
+
+    def __enter__(self) -> DirectoryReader:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def read(self, name: str) -> bytes | None:
+        """The bytes of the file ``name`` of the directory, or None: read it the slow way."""
+        if self._fd is None:
+            return None
+        try:
+            fd = os.open(name, _OPEN_FLAGS, dir_fd=self._fd)
+        except OSError:
+            return None
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > self._limit:
+                return None
+            # one byte more than the size: a short read is the end, a full one a file growing
+            data = os.read(fd, info.st_size + 1)
+            return data if len(data) <= info.st_size else None
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+
+
 #: (file, modification time in ns, size) of each file read; a file that is gone is (file, -1, -1)
 FileStates = tuple[tuple[str, int, int], ...]
 

@@ -5,11 +5,13 @@
 Prints, with a baseline measured in the same run and on the same number of processes:
 - cold open: the desk opened with no ``.index/`` to a full index (every file parsed on every
   core), against a bare ``tomllib`` parse of the same files on as many processes; the goal is
-  under 6 s at 100,000 cases and under 60 s at 1,000,000;
+  under 6 s at 100,000 cases and under 60 s at 1,000,000. Also its CPU time (every process)
+  over the cores, which is what it takes on a machine nobody else is using, and the peak
+  resident memory of the process that opened the desk (goal 3 asks < 500 MB at 1,000,000);
 - the same desk moved (renamed), and with ``--copied`` copied as ``cp -r`` copies (new inodes and
   times), opened with the index it carries;
 - creating one case (with fsync) in a busy day of the big desk, median, against a bare
-  write+fsync+link of the same bytes;
+  write+fsync+link of the same bytes taken in turn with it (goal: within 1.5x of that floor);
 - opening the desk and listing the newest 100 cases with a warm index, against parsing the 100
   newest files with tomllib knowing their paths;
 - ``baogong check`` over every file, against a bare loop that only parses them with tomllib,
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -49,9 +52,17 @@ def parse_floor(paths: Sequence[str]) -> int:
     return len(paths)
 
 
-def on_processes(paths: list[str], workers: int) -> float:
-    """A bare tomllib parse of ``paths``, batched over ``workers`` processes as check does."""
-    t0 = time.perf_counter()
+def cpu_seconds() -> float:
+    """CPU time of this process and of its children that have ended (worker processes)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
+        resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def on_processes(paths: list[str], workers: int) -> tuple[float, float]:
+    """A bare tomllib parse of ``paths``, batched over ``workers`` processes as check does:
+    seconds, and CPU seconds of every process."""
+    t0, cpu0 = time.perf_counter(), cpu_seconds()
     if workers > 1:
         size = max(500, len(paths) // (workers * 8))
         batches = [paths[i : i + size] for i in range(0, len(paths), size)]
@@ -59,18 +70,19 @@ def on_processes(paths: list[str], workers: int) -> float:
             assert sum(pool.map(parse_floor, batches)) == len(paths)
     else:
         parse_floor(paths)
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, cpu_seconds() - cpu0
 
 
-def bench_cold_open(root: Path) -> tuple[float, int]:
+def bench_cold_open(root: Path) -> tuple[float, float, int]:
+    """Seconds and CPU seconds (every process) from no index to a full one; cases indexed."""
     shutil.rmtree(root / ".index", ignore_errors=True)
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), cpu_seconds()
     desk = core.open_desk(root)
     desk.cases.refresh()
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
     count = desk.cases.count()
     desk.cases.index.close()
-    return elapsed, count
+    return elapsed, cpu, count
 
 
 def bench_reopen(root: Path, *, copied: bool) -> tuple[float, int]:
@@ -96,14 +108,20 @@ def bench_reopen(root: Path, *, copied: bool) -> tuple[float, int]:
 
 
 def bench_create(root: Path, samples: int) -> tuple[float, float]:
-    """Cases created in the busiest day of the big desk (its index warm); removed afterwards."""
+    """Cases created in the busiest day of the big desk (its index warm), each followed by a
+    bare write+fsync+link of the same bytes, so both see the same disk (an fsync's cost swings
+    with what else the machine writes); medians. The cases are removed afterwards."""
     desk = core.open_desk(root)
     store = desk.cases
     store.refresh()
     day_dir = max((d for d in (root / "cases").glob("*/*/*")), key=lambda d: len(os.listdir(d)))
     year, month, day = (int(part) for part in day_dir.relative_to(root / "cases").parts)
-    times = []
+    times: list[float] = []
+    floor: list[float] = []
     made: list[str] = []
+    scratch = Path(f"{root}-floor")
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir()
     try:
         for n in range(samples):
             created = datetime(year, month, day, 23, 59, n % 60, tzinfo=ZONE)
@@ -113,28 +131,23 @@ def bench_create(root: Path, samples: int) -> tuple[float, float]:
                                 community="jinxiu", description="基准测试来电")
             times.append(time.perf_counter() - t0)
             made.append(case.id)
-        data = encode_case(store.get(made[0]))
+            data = encode_case(case)
+            t0 = time.perf_counter()
+            tmp = scratch / f".{n}.tmp"
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.write(fd, data)
+            os.fsync(fd)
+            os.close(fd)
+            os.link(tmp, scratch / f"{n}.toml")
+            tmp.unlink()
+            fsync_directory(scratch)
+            floor.append(time.perf_counter() - t0)
     finally:
+        shutil.rmtree(scratch)
         for case_id in made:
             store.path_for(case_id).unlink()
         store.refresh()
         desk.cases.index.close()
-    floor = []
-    scratch = Path(f"{root}-floor")
-    shutil.rmtree(scratch, ignore_errors=True)
-    scratch.mkdir()
-    for n in range(samples):
-        t0 = time.perf_counter()
-        tmp = scratch / f".{n}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        os.write(fd, data)
-        os.fsync(fd)
-        os.close(fd)
-        os.link(tmp, scratch / f"{n}.toml")
-        tmp.unlink()
-        fsync_directory(scratch)
-        floor.append(time.perf_counter() - t0)
-    shutil.rmtree(scratch)
     return statistics.median(times), statistics.median(floor)
 
 
@@ -162,7 +175,7 @@ def bench_list(root: Path, repeats: int) -> tuple[float, float, int]:
 
 def bench_check(root: Path, workers: int) -> tuple[float, float, int]:
     paths = [str(p) for p in core.open_desk(root).cases.paths()]
-    parse_only = on_processes(paths, workers)
+    parse_only, _cpu = on_processes(paths, workers)
     t0 = time.perf_counter()
     report = check_desk(root, workers=workers)
     elapsed = time.perf_counter() - t0
@@ -184,14 +197,23 @@ def main() -> None:
     print(f"cores: {os.cpu_count()}, processes for check and its floor: {workers}, "
           f"load: {os.getloadavg()[0]:.1f}", flush=True)
     paths = [str(p) for p in core.open_desk(root).cases.paths()]
-    cold_floor = on_processes(paths, workers)
-    cold_s, indexed = bench_cold_open(root)
+    cold_floor, floor_cpu = on_processes(paths, workers)
+    cold_s, cold_cpu, indexed = bench_cold_open(root)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     assert indexed == args.cases, indexed
     goal = 6.0 * args.cases / 100_000 if args.cases <= 100_000 else 60.0 * args.cases / 1e6
+    # on a loaded machine the wall clock measures the load: CPU seconds over the cores used
+    # say what the same run takes on cores of its own
+    cores = min(workers, os.cpu_count() or 1)
     rows = [
         ("cold open (no .index/) to a full index", f"{cold_s:.1f} s",
          f"{cold_floor:.1f} s tomllib parse, {workers} processes",
          f"{cold_floor / cold_s:.2f}x", f"< {goal:.0f} s", cold_s < goal),
+        (f"  its CPU time over {cores} cores", f"{cold_cpu / cores:.1f} s",
+         f"{floor_cpu / cores:.1f} s the parse's", f"{floor_cpu / cold_cpu:.2f}x",
+         f"< {goal:.0f} s", cold_cpu / cores < goal),
+        ("  peak memory of the opening process", f"{peak:.0f} MiB", "", "", "< 500 MiB",
+         peak < 500),
     ]
     moved_s, moved_parsed = bench_reopen(root, copied=False)
     rows.append(("open the desk moved elsewhere", f"{moved_s:.2f} s",
@@ -207,7 +229,7 @@ def main() -> None:
     rows += [
         (f"create one case (fsync), {args.cases}-case desk, median", f"{create_s * 1000:.2f} ms",
          f"{create_floor * 1000:.2f} ms bare write+fsync+link", f"{create_s / create_floor:.2f}x",
-         "< 5 ms", create_s < 0.005),
+         "< 1.5x floor", create_s < 1.5 * create_floor),
         ("open desk + newest 100, warm index", f"{list_s * 1000:.0f} ms",
          f"{list_floor * 1000:.0f} ms parse 100 files", f"{list_s / list_floor:.2f}x",
          "< 300 ms", list_s < 0.3),

@@ -10,13 +10,19 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import core
+from core.cases import indexing
 from core.cases.index import INDEX_FORMAT, CaseIndex
-from core.cases.store import decode_case
+from core.cases.indexing import FullRows
+from core.cases.store import case_row, decode_case
 
 
 def snapshot(desk: core.Desk) -> tuple[list[core.CaseRow], list[core.Problem]]:
@@ -35,8 +41,8 @@ def test_a_bulk_build_on_several_processes_indexes_what_one_process_does(
     shutil.copytree(demo_desk_dir, other)
     serial, parallel = core.open_desk(demo_desk_dir), core.open_desk(other)
     broken = break_one(serial), break_one(parallel)
-    assert serial.cases.index.refresh(decode_case, workers=1) == len(list(serial.cases.paths()))
-    parsed = parallel.cases.index.refresh(decode_case, workers=2, parallel_from=1)
+    assert serial.cases.index.refresh(case_row, workers=1) == len(list(serial.cases.paths()))
+    parsed = parallel.cases.index.refresh(case_row, workers=2, parallel_from=1)
     assert parsed == len(list(parallel.cases.paths()))
     (rows, problems), (rows2, problems2) = snapshot(serial), snapshot(parallel)
     assert [r.id for r in rows] == [r.id for r in rows2]
@@ -73,12 +79,13 @@ def test_an_interrupted_build_resumes_without_parsing_again(demo_desk: core.Desk
     monkeypatch.setattr("core.cases.indexing.CHUNK", 50)
     calls = 0
 
-    def failing(path: Path, raw: bytes) -> tuple[core.Case | None, list[core.Problem]]:
+    def failing(root: str, relative: str, raw: bytes
+                ) -> tuple[tuple[object, ...] | None, list[core.Problem]]:
         nonlocal calls
         calls += 1
         if calls > 120:
             raise KeyboardInterrupt
-        return decode_case(path, raw)
+        return case_row(root, relative, raw)
 
     with pytest.raises(KeyboardInterrupt):
         demo_desk.cases.index.refresh(failing, workers=1)
@@ -166,5 +173,67 @@ def test_paths_in_the_index_are_relative_to_the_cases_directory(demo_desk: core.
 def test_a_decoder_that_cannot_be_sent_to_workers_is_run_here(demo_desk: core.Desk) -> None:
     index: CaseIndex = demo_desk.cases.index
     total = len(list(demo_desk.cases.paths()))
-    assert index.refresh(lambda path, raw: decode_case(path, raw), workers=2,
+    assert index.refresh(FullRows(lambda path, raw: decode_case(path, raw)), workers=2,
                          parallel_from=1) == total
+
+
+def test_cases_under_a_linked_month_are_problems_not_rows(demo_desk_dir: Path,
+                                                          tmp_path: Path) -> None:
+    """The bulk reader opens each day directory once: a link further up is still refused."""
+    month = demo_desk_dir / "cases" / "2026" / "11"
+    linked = sum(1 for _ in month.rglob("*.toml"))
+    total = sum(1 for _ in (demo_desk_dir / "cases").rglob("*.toml"))
+    shutil.move(month, tmp_path / "outside-month")
+    month.symlink_to(tmp_path / "outside-month", target_is_directory=True)
+    desk = core.open_desk(demo_desk_dir)
+    try:
+        desk.cases.refresh()
+        assert linked and desk.cases.count() == total - linked
+        problems = desk.cases.problems()
+        assert len(problems) == linked
+        assert all("a symbolic link" in p.message for p in problems)
+    finally:
+        desk.cases.index.close()
+
+
+def test_a_bulk_build_keeps_only_a_few_chunks_ahead_of_the_writer(
+        demo_desk: core.Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows of a million files must not wait in memory: workers get a chunk when one is
+    written, a few ahead, not every chunk at once."""
+    monkeypatch.setattr(indexing, "CHUNK", 10)
+    submitted: list[int] = []
+
+    class Counting(ProcessPoolExecutor):
+        def submit(self, *args: Any, **kwargs: Any) -> Any:
+            submitted.append(1)
+            return super().submit(*args, **kwargs)
+
+    monkeypatch.setattr(indexing, "ProcessPoolExecutor", Counting)
+    root = demo_desk.cases.root
+    stale = [indexing.Stale(p.relative_to(root).as_posix(), "", 0, 0, 0, None)
+             for p in demo_desk.cases.paths()]
+    assert len(stale) > 100
+    reading = indexing.read_files(case_row, root, stale, workers=2, parallel_from=1)
+    first, read = next(reading)
+    assert len(first) == len(read) == 10 and len(submitted) <= 5
+    assert sum(len(r) for _chunk, r in reading) == len(stale) - 10
+    assert len(submitted) == -(-len(stale) // 10)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["2026/11/16", "2026/11/17", "2027/01/01"]),
+                          st.from_regex(r"\A[0-9]{8}-[0-9]{4}\.toml\Z"),
+                          st.integers(0, 2**62), st.integers(0, 2**40), st.integers(-1, 2**62),
+                          st.none() | st.binary(min_size=16, max_size=16)), max_size=30),
+       st.integers(-40, 40), st.integers(-40, 40))
+def test_stale_files_give_back_what_was_kept(
+        files: list[tuple[str, str, int, int, int, bytes | None]], start: int, stop: int) -> None:
+    kept = [indexing.Stale(f"{folder}/{name}", folder, ino, size, mtime, digest)
+            for folder, name, ino, size, mtime, digest in files]
+    compact = indexing.StaleFiles()
+    for stale in kept:
+        compact.append(stale)
+    assert len(compact) == len(kept)
+    assert list(compact) == kept
+    assert compact[start:stop] == kept[start:stop]
+    if kept:
+        assert compact[-1] == kept[-1]

@@ -15,6 +15,7 @@ from core.cases.case import Case, CaseEvent
 from core.cases.migrations import MIGRATIONS
 from core.cases.store import CaseNotFound, ConflictError, decode_case, encode_case
 from core.reports.situation import department_loads
+from core.storage.atomic import create_atomic
 
 ZONE = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 11, 23, 9, 30, tzinfo=ZONE)
@@ -375,3 +376,28 @@ def test_separate_connections_setting_up_a_fresh_index_together_wait_for_each_ot
         for index in indexes:
             index.close()
     assert not failures, failures[0]
+
+
+@pytest.mark.parametrize("behind", [3, 70])
+def test_a_new_case_takes_the_number_after_files_the_index_has_not_seen(
+        empty_desk: core.Desk, behind: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next number starts from the index and steps past files written since; far behind,
+    the day's directory is listed. Either way the file is written once, not once per name
+    already taken."""
+    first = create(empty_desk)
+    path = empty_desk.cases.path_for(first.id)
+    text = path.read_text(encoding="utf-8")
+    for n in range(2, 2 + behind):
+        other = f"20261123-{n:04d}"
+        path.with_name(f"{other}.toml").write_text(text.replace(first.id, other),
+                                                   encoding="utf-8")
+    writes: list[Path] = []
+
+    def counted(path: Path, data: bytes, *, mode: int) -> None:
+        writes.append(path)
+        create_atomic(path, data, mode=mode)
+
+    monkeypatch.setattr("core.cases.store.create_atomic", counted)
+    assert create(empty_desk).id == f"20261123-{2 + behind:04d}"
+    assert len(writes) == 1
+    empty_desk.cases.index.close()
