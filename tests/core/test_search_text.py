@@ -56,6 +56,7 @@ def test_search_text_answers_as_the_straightforward_scan(
     monkeypatch.setattr(search_module, "CHUNK", 3)
     monkeypatch.setattr(search_module, "SAMPLE", 200)
     monkeypatch.setattr(search_module, "DENSE", dense)
+    monkeypatch.setattr(search_module, "NARROW", 1)
 
     @settings(max_examples=150, deadline=None)
     @given(texts_strategy, query_strategy, st.integers(min_value=0, max_value=5))
@@ -64,8 +65,12 @@ def test_search_text_answers_as_the_straightforward_scan(
         expected = straightforward(rows, query)
         searchable = SearchText(iter(rows))
         assert len(searchable) == len(rows)
-        assert searchable.search(query) == expected
         assert searchable.search(query, limit=limit) == expected[:limit]
+        assert searchable.search(query) == expected
+        # typed a key at a time: each answer may narrow one kept before
+        typed = SearchText(iter(rows))
+        for end in range(1, len(query) + 1):
+            assert typed.search(query[:end]) == straightforward(rows, query[:end])
 
     agree()
 
