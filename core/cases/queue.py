@@ -27,6 +27,7 @@ from __future__ import annotations
 import enum
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
 
 #: rows fetched by id per SQL statement (SQLite's limit on parameters is well above)
 ROWS_PER_STATEMENT = 500
+#: the share of time reading the search text again ahead of the first key may take
+PREPARE_SHARE = 0.1
 
 
 class Order(enum.StrEnum):
@@ -75,6 +78,7 @@ class Queue:
         self._search_lock = threading.Lock()
         self._search_key: tuple[object, ...] | None = None
         self._search: SearchText | None = None
+        self._read_at = self._read_seconds = 0.0
 
     def close(self) -> None:
         with self.lock:
@@ -106,23 +110,41 @@ class Queue:
         searchable = self._searchable(attrs.evolve(query, text=""), order)
         return searchable.search(query.text, limit=limit, stop=stop)
 
-    def prepare_search(self, query: Query, order: Order = Order.NEWEST) -> None:
+    def prepare_search(self, query: Query, order: Order = Order.NEWEST) -> bool:
         """Read the search text of the cases ``query`` selects (its words aside) ahead of the
-        first key, when it is not read already (meant for a worker thread)."""
-        self._searchable(attrs.evolve(query, text="", limit=None, offset=0), order)
+        first key, when it is not read already (meant for a worker thread); returns whether it
+        is ready. Read again after every change, it would keep a core busy on a big desk
+        written to all the time: an outdated one is read again only once the last reading
+        took at most :data:`PREPARE_SHARE` of the time since; the first key reads it then."""
+        base = attrs.evolve(query, text="", limit=None, offset=0)
+        key = self._key(base, order)
+        if key == self._search_key:
+            return True
+        if (self._search_key is not None and self._search_key[:2] == key[:2]
+                and self._read_seconds > PREPARE_SHARE * (time.monotonic() - self._read_at)):
+            return False
+        self._searchable(base, order)
+        return True
+
+    def _key(self, base: Query, order: Order) -> tuple[object, ...]:
+        """What the search text depends on: the filters, the order and the index's state."""
+        with self.lock:
+            index = self.store.index
+            version = int(index.db.execute("PRAGMA data_version").fetchone()[0])
+            return (base, order, version, index.generation)
 
     def _searchable(self, base: Query, order: Order) -> SearchText:
         """The search text of the cases ``base`` selects, in order; kept per index state."""
         with self._search_lock:
-            with self.lock:
-                index = self.store.index
-                version = int(index.db.execute("PRAGMA data_version").fetchone()[0])
-                key = (base, order, version, index.generation)
+            key = self._key(base, order)
             if key != self._search_key or self._search is None:
                 self._search = None  # not two copies at once
                 self._search_key = None
+                started = time.monotonic()
                 self._search = self._read_search(base, order)
                 self._search_key = key
+                self._read_at = time.monotonic()
+                self._read_seconds = self._read_at - started
             return self._search
 
     def _read_search(self, base: Query, order: Order) -> SearchText:

@@ -1,6 +1,6 @@
 """The queue's search text (检索文本): every case's search text in list order, held compactly.
 
-One UTF-8 blob holds a line per case (its search text, then a tab and the pinyin initials of the
+One UTF-8 buffer holds a line per case (its search text, then a tab and the pinyin initials of the
 caller's name), with the offsets of the lines in an array and the ids in one string: about a
 third of the memory of a Python string per case, and searched by ``bytes.find`` and
 ``bytes.split`` in C. Results come in list order, so the page the operator sees is found as
@@ -53,28 +53,35 @@ class SearchText:
 
     def __init__(self, rows: Iterable[tuple[str, str, str]]) -> None:
         """``rows`` are ``(id, search text, caller's name)``, in list order."""
-        parts: list[bytes] = []
+        # grown in place, never joined: no second copy of the text while it is read
+        blob = bytearray()
         ids: list[str] = []
+        pending: list[str] = []
         starts = array("q", [0])
         id_starts = array("q", [0])
         said: dict[str, str] = {}
-        offset = id_offset = 0
+        id_offset = 0
         for case_id, text, name in rows:
             form = said.get(name)
             if form is None:
+                if len(said) > 100_000:
+                    said.clear()
                 form = said[name] = spoken_form(name)
-            line = f"{text.replace(chr(10), ' ')}\t{form}\n".encode("utf-8", "surrogatepass")
-            parts.append(line)
-            offset += len(line)
-            starts.append(offset)
-            ids.append(case_id)
+            blob += f"{text.replace(chr(10), ' ')}\t{form}\n".encode("utf-8", "surrogatepass")
+            starts.append(len(blob))
+            pending.append(case_id)
+            if len(pending) >= 4096:
+                ids.append("\n".join(pending) + "\n")
+                pending = []
             id_offset += len(case_id) + 1
             id_starts.append(id_offset)
+        if pending:
+            ids.append("\n".join(pending) + "\n")
         self._lock = threading.Lock()
         self._answers: dict[Needles, array[int]] = {}
-        self.blob = b"".join(parts)
+        self.blob = blob
         self.starts = starts
-        self.ids = "".join(f"{case_id}\n" for case_id in ids)
+        self.ids = "".join(ids)
         self.id_starts = id_starts
 
     def __len__(self) -> int:
@@ -171,7 +178,7 @@ class SearchText:
     def _scan(self, needles: Needles, stop: Callable[[], bool] | None
               ) -> Iterator[list[int]]:
         """Line by line, a chunk of lines at a time: for words found in many lines."""
-        blob, starts = self.blob, self.starts
+        text, starts = memoryview(self.blob), self.starts
         total = len(self)
         words = [alternatives[0] for alternatives in needles if len(alternatives) == 1]
         match = _matcher(needles)
@@ -179,7 +186,7 @@ class SearchText:
             if stop is not None and stop():
                 return
             last = min(first + CHUNK, total)
-            chunk = blob[starts[first] : starts[last] - 1].split(b"\n")
+            chunk = bytes(text[starts[first] : starts[last] - 1]).split(b"\n")
             if len(words) == 1 == len(needles):
                 word = words[0]
                 yield [n for n, line in enumerate(chunk, first) if word in line]
@@ -232,7 +239,7 @@ def _implies(new: Needles, old: Needles) -> bool:
                for before in old)
 
 
-def _matcher(needles: Needles) -> Callable[[bytes], bool]:
+def _matcher(needles: Needles) -> Callable[[bytes | bytearray], bool]:
     """Whether a line holds every word (one of its forms)."""
     if len(needles) == 1 and len(needles[0]) == 1:
         only = needles[0][0]
