@@ -277,13 +277,29 @@ def main() -> int:
         whole = timed(sessions, queue_whole)
         for reader in readers:
             reader.close()
+        new_mb, old_mb = memory_added(root, "queue"), memory_added(root, "old")
+        print(f"search text read ahead of the first key: median {statistics.median(prepare):.2f}"
+              f" s (the app reads it after the queue's first paint); resident memory per "
+              f"reader: {new_mb:.0f} MB, the scan before {old_mb:.0f} MB")
+        print(f"{'key to results':32} {'median':>9} {'p90':>9} {'first key p90':>14}")
+
+        def report(name: str, result: tuple[list[float], list[float], list[list[str]]]) -> None:
+            every, firsts, _answers = result
+            print(f"{name:32} {statistics.median(every) * 1000:7.1f}ms {p90(every) * 1000:7.1f}ms "
+                  f"{p90(firsts) * 1000:12.1f}ms  "
+                  f"{'MET' if p90(every) < GOAL_S else 'MISSED'} (p90 < 50 ms)", flush=True)
+
+        report("queue: first page (the app)", page)
+        report("queue: whole answer", whole)
         old = timed(sessions, lambda: OldScan(sqlite3.connect(index_path)).ids)
-        like = timed(sessions, lambda: lambda text: like_ids(like_db, text))
-        assert whole[2] == like[2], "the queue and LIKE disagree"
-        assert old[2] == like[2], "the old scan and LIKE disagree"
-        assert page[2] == [ids[:PAGE] for ids in like[2]], "the queue's pages are not the start"
-        results = [("queue: first page (the app)", page), ("queue: whole answer", whole),
-                   ("the scan before (whole answer)", old)]
+        assert whole[2] == old[2], "the queue and the scan before disagree"
+        assert page[2] == [ids[:PAGE] for ids in old[2]], "the queue's pages are not the start"
+        report("the scan before (whole answer)", old)
+        # SQL knows no pinyin initials: it is held to the same answers on the other keys
+        keys = [text for session in sessions for text in session]
+        plain = [n for n, text in enumerate(keys)
+                 if not any(len(t) == 1 and t[0].isascii() and t[0].isalpha()
+                            for t in search_terms(text))]
         if not args.no_fts:
             copy = scratch / "fts.sqlite3"
             target = sqlite3.connect(copy)
@@ -300,22 +316,15 @@ def main() -> int:
             fts_db = sqlite3.connect(copy)
             fts = timed(sessions, lambda: lambda text: fts_ids(fts_db, text))
             fts_db.close()
-            assert fts[2] == like[2], "FTS5 and LIKE disagree"
-            print(f"FTS5 trigram index: built in {fts_build:.1f} s, index file "
+            assert all(fts[2][n] == old[2][n] for n in plain), "FTS5 disagrees"
+            report("FTS5 trigram + LIKE", fts)
+            print(f"  (FTS5 trigram index built in {fts_build:.1f} s, index file "
                   f"{index_path.stat().st_size / 2**20:.0f} MB -> "
-                  f"{copy.stat().st_size / 2**20:.0f} MB")
-            results.append(("FTS5 trigram + LIKE", fts))
-        results.append(("LIKE over the search index", like))
+                  f"{copy.stat().st_size / 2**20:.0f} MB)")
+        like = timed(sessions, lambda: lambda text: like_ids(like_db, text))
         like_db.close()
-        new_mb, old_mb = memory_added(root, "queue"), memory_added(root, "old")
-        print(f"search text read ahead of the first key: median {statistics.median(prepare):.2f}"
-              f" s (the app reads it after the queue's first paint); resident memory per "
-              f"reader: {new_mb:.0f} MB, the scan before {old_mb:.0f} MB")
-        print(f"{'key to results':32} {'median':>9} {'p90':>9} {'first key p90':>14}")
-        for name, (every, firsts, _answers) in results:
-            print(f"{name:32} {statistics.median(every) * 1000:7.1f}ms {p90(every) * 1000:7.1f}ms "
-                  f"{p90(firsts) * 1000:12.1f}ms  "
-                  f"{'MET' if p90(every) < GOAL_S else 'MISSED'} (p90 < 50 ms)")
+        assert all(like[2][n] == old[2][n] for n in plain), "LIKE disagrees"
+        report("LIKE over the search index", like)
         ratio = p90(old[0]) / p90(page[0])
         print(f"queue's first page p90 {ratio:.1f}x faster than the scan before; "
               f"load after: {os.getloadavg()[0]:.1f}")
