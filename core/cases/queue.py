@@ -10,10 +10,12 @@ closed, urgent before the rest, cases of priority people (flags) before others, 
 earliest due time, then the newest.
 
 Searching as the operator types asks the same question again with one more character each time,
-so the ids and search text under the other filters are kept in memory for as long as the index
-does not change (``PRAGMA data_version``), and each keystroke is a substring scan in Python: a
-few milliseconds for 100,000 cases, against tens for SQLite's ``LIKE``. It matches what
-``Query.where`` asks of SQLite: every word (or, for a phone number, its normalized digits;
+so the search text of the cases under the other filters, in list order, is kept in memory for as
+long as the index does not change (``PRAGMA data_version``; :class:`core.cases.search.SearchText`,
+one blob, read on a connection of its own so that the list's pages are never kept waiting), and
+each keystroke is a substring scan in C that can stop once the visible page is found. It can be
+read ahead of the first key (:meth:`Queue.prepare_search`). It matches what ``Query.where`` asks
+of SQLite: every word (or, for a phone number, its normalized digits;
 :func:`core.cases.index.search_terms`), lower-cased, somewhere in the case's search text; here a
 word of Latin letters also matches the pinyin initials of the caller's name (``wxy`` finds
 王秀英, every reading of a character with several; :func:`core.pinyin.initials`), which SQLite's
@@ -23,16 +25,18 @@ index does not hold.
 from __future__ import annotations
 
 import enum
+import sqlite3
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 import attrs
 
 from core.cases.case import CLOSED_STATUSES
-from core.cases.index import ROW_COLUMNS, CaseRow, Progress, Query, search_terms
-from core.pinyin import initials
+from core.cases.index import ROW_COLUMNS, CaseRow, Progress, Query
+from core.cases.search import SearchText
 from core.problems import Problem
 
 if TYPE_CHECKING:
@@ -40,6 +44,8 @@ if TYPE_CHECKING:
 
 #: rows fetched by id per SQL statement (SQLite's limit on parameters is well above)
 ROWS_PER_STATEMENT = 500
+#: the share of time reading the search text again ahead of the first key may take
+PREPARE_SHARE = 0.1
 
 
 class Order(enum.StrEnum):
@@ -68,8 +74,11 @@ class Queue:
         self.store = desk.case_store()
         self.zone: tzinfo = desk.settings.zone
         self.lock = threading.Lock()
+        #: held while the search text is read, so that a key waits for a reading under way
+        self._search_lock = threading.Lock()
         self._search_key: tuple[object, ...] | None = None
-        self._search_rows: list[tuple[str, str, str]] = []
+        self._search: SearchText | None = None
+        self._read_at = self._read_seconds = 0.0
 
     def close(self) -> None:
         with self.lock:
@@ -86,40 +95,69 @@ class Queue:
         with self.lock:
             return int(self.store.index.db.execute("PRAGMA data_version").fetchone()[0])
 
-    def ids(self, query: Query, order: Order = Order.NEWEST) -> list[str]:
-        """The ids of the cases ``query`` selects, in ``order``."""
+    def ids(self, query: Query, order: Order = Order.NEWEST, *, limit: int | None = None,
+            stop: Callable[[], bool] | None = None) -> list[str]:
+        """The ids of the cases ``query`` selects, in ``order``. A search (``query.text``) may
+        give only the first ``limit`` of them (the visible page, found without scanning the
+        rest), and ends early, with what it found so far, once ``stop`` says the answer is no
+        longer wanted."""
         words = query.text.lower().split()
         if not words or query.limit is not None:
             where, params = query.where()
             sql = f"SELECT id FROM cases{where} ORDER BY {ORDER_SQL[order]}"
             with self.lock:
                 return [r[0] for r in self.store.index.db.execute(sql, params)]
-        rows = self._searchable(attrs.evolve(query, text=""), order)
-        terms = search_terms(query.text)
-        # a word of Latin letters may be the initials of the caller's name (wxy: 王秀英)
-        spoken = {t[0] for t in terms if len(t) == 1 and t[0].isascii() and t[0].isalpha()}
-        if not spoken and len(terms) == 1 and len(terms[0]) == 1:
-            word = terms[0][0]
-            return [case_id for case_id, text, _name in rows if word in text]
-        return [case_id for case_id, text, name in rows
-                if all(any(t in text for t in alternatives)
-                       or (alternatives[0] in spoken and alternatives[0] in initials(name))
-                       for alternatives in terms)]
+        searchable = self._searchable(attrs.evolve(query, text=""), order)
+        return searchable.search(query.text, limit=limit, stop=stop)
 
-    def _searchable(self, base: Query, order: Order) -> list[tuple[str, str, str]]:
-        """``(id, search text, caller's name)`` of the cases ``base`` selects, in order; cached
-        per index state."""
+    def prepare_search(self, query: Query, order: Order = Order.NEWEST) -> bool:
+        """Read the search text of the cases ``query`` selects (its words aside) ahead of the
+        first key, when it is not read already (meant for a worker thread); returns whether it
+        is ready. Read again after every change, it would keep a core busy on a big desk
+        written to all the time: an outdated one is read again only once the last reading
+        took at most :data:`PREPARE_SHARE` of the time since; the first key reads it then."""
+        base = attrs.evolve(query, text="", limit=None, offset=0)
+        key = self._key(base, order)
+        if key == self._search_key:
+            return True
+        if (self._search_key is not None and self._search_key[:2] == key[:2]
+                and self._read_seconds > PREPARE_SHARE * (time.monotonic() - self._read_at)):
+            return False
+        self._searchable(base, order)
+        return True
+
+    def _key(self, base: Query, order: Order) -> tuple[object, ...]:
+        """What the search text depends on: the filters, the order and the index's state."""
         with self.lock:
-            db = self.store.index.db
-            version = int(db.execute("PRAGMA data_version").fetchone()[0])
-            key = (base, order, version, self.store.index.generation)
-            if key != self._search_key:
-                where, params = base.where()
-                sql = (f"SELECT id, search, name FROM cases{where} "
-                       f"ORDER BY {ORDER_SQL[order]}")
-                self._search_rows = db.execute(sql, params).fetchall()
+            index = self.store.index
+            version = int(index.db.execute("PRAGMA data_version").fetchone()[0])
+            return (base, order, version, index.generation)
+
+    def _searchable(self, base: Query, order: Order) -> SearchText:
+        """The search text of the cases ``base`` selects, in order; kept per index state."""
+        with self._search_lock:
+            key = self._key(base, order)
+            if key != self._search_key or self._search is None:
+                self._search = None  # not two copies at once
+                self._search_key = None
+                started = time.monotonic()
+                self._search = self._read_search(base, order)
                 self._search_key = key
-            return self._search_rows
+                self._read_at = time.monotonic()
+                self._read_seconds = self._read_at - started
+            return self._search
+
+    def _read_search(self, base: Query, order: Order) -> SearchText:
+        # its own connection: the queue's pages and counts go on while it reads; it starts after
+        # ``data_version`` was read, so it sees at least that state of the index
+        where, params = base.where()
+        sql = f"SELECT id, search, name FROM cases{where} ORDER BY {ORDER_SQL[order]}"
+        path = self.store.index.directory / "cases.sqlite3"
+        db = sqlite3.connect(path, timeout=30.0)
+        try:
+            return SearchText(db.execute(sql, params))
+        finally:
+            db.close()
 
     def rows(self, ids: Sequence[str]) -> dict[str, CaseRow]:
         """The rows of ``ids`` (a page of the list), by id; ids no longer indexed are left out."""

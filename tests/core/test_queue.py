@@ -7,12 +7,15 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import attrs
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import core
+from core.cases import queue as queue_module
 from core.cases.index import Query
 from core.cases.queue import ORDER_SQL, Order, Queue
+from core.cases.search import SearchText
 from core.pinyin import initials
 
 WORDS = ["张", "桂兰", "138", "jinxiu", "大米", "0001", "rice", "锦绣", "x", "2026111"]
@@ -117,3 +120,42 @@ def test_the_desk_s_queue(demo_desk: core.Desk) -> None:
     assert queue.ids(Query(open_only=True), Order.ATTENTION)[:3] == Queue(demo_desk).ids(
         Query(open_only=True), Order.ATTENTION)[:3]
     queue.close()
+
+
+def test_search_text_is_read_ahead_and_again_after_a_change(
+        demo_desk: core.Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = Queue(demo_desk)
+    source.refresh()
+    reads: list[Order] = []
+    read = Queue._read_search
+
+    def counted(self: Queue, base: Query, order: Order) -> SearchText:
+        reads.append(order)
+        return read(self, base, order)
+
+    monkeypatch.setattr(Queue, "_read_search", counted)
+    assert source.prepare_search(Query(open_only=True, text="ignored"))
+    assert source.ids(Query(open_only=True, text="王")) == sql_ids(
+        source, Query(open_only=True, text="王"), Order.NEWEST)
+    assert reads == [Order.NEWEST]  # the key found it read
+    assert source.prepare_search(Query(open_only=True))
+    assert reads == [Order.NEWEST]  # nothing changed: not read again
+    other = core.open_desk(demo_desk.root)  # another session writes a case
+    created = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    case = other.cases.create(core.Category.SHORTAGE, operator="li", created=created,
+                              description="独一无二的描述")
+    other.cases.index.close()
+    source.refresh()
+    monkeypatch.setattr(queue_module, "PREPARE_SHARE", 1e-9)  # reading may take no time
+    assert not source.prepare_search(Query(open_only=True))
+    assert reads == [Order.NEWEST]
+    assert source.ids(Query(open_only=True, text="独一无二")) == [case.id]  # the key reads it
+    assert reads == [Order.NEWEST, Order.NEWEST]
+    other.cases.create(core.Category.SHORTAGE, operator="li", created=created)
+    other.cases.index.close()
+    source.refresh()
+    monkeypatch.setattr(queue_module, "PREPARE_SHARE", 1e9)  # reading may take any time
+    assert source.prepare_search(Query(open_only=True))
+    assert reads == [Order.NEWEST] * 3
+    assert source.prepare_search(Query(open_only=True), Order.ATTENTION)
+    assert reads[-1] == Order.ATTENTION

@@ -523,3 +523,31 @@ async def test_command_palette_runs_screen_actions(make_app: AppFactory) -> None
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, HandoverScreen)
+
+
+async def test_a_search_paints_its_first_page_before_the_whole_answer(
+        make_app: AppFactory, monkeypatch) -> None:
+    import tui.screens.queue as queue_screen
+
+    monkeypatch.setattr(queue_screen, "PAGE", 3)
+    shown: list[list[str]] = []
+    set_ids = CaseList.set_ids
+
+    def recording(self: CaseList, ids: list[str], *, keep: str | None = None) -> None:
+        shown.append(list(ids))
+        set_ids(self, ids, keep=keep)
+
+    monkeypatch.setattr(CaseList, "set_ids", recording)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        everything = list(app.screen.query_one(CaseList).ids)
+        assert len(everything) == 8
+        shown.clear()
+        app.screen.query_one("#search").value = "2026112"  # every case
+        await settle(pilot)
+        assert shown == [everything[:3], everything]
+        shown.clear()
+        app.screen.query_one("#search").value = "王淑芬"  # fewer than a page: one answer
+        await settle(pilot)
+        assert shown == [["20261122-0004"]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
@@ -32,7 +33,7 @@ from tui.i18n import (
     status_name,
 )
 from tui.text import clock_time, time_left
-from tui.widgets.case_list import CaseList, header_text
+from tui.widgets.case_list import PAGE, CaseList, header_text
 from tui.widgets.choices import ALL, category_choices, flag_choices
 from tui.widgets.chrome import DeskHeader
 from tui.widgets.common import Choice, DeskFooter, PickerField, TextField, Tr
@@ -283,15 +284,39 @@ class QueueScreen(Screen[None]):
         reader = self.desk_app.reader
         self._in_flight = True
 
+        def outdated() -> bool:
+            return generation != self.generation
+
         def work() -> None:
             try:
-                ids = reader.ids(query, order)
+                if query.text.strip():
+                    # the visible page first, then the whole answer (the count, the lines
+                    # further down) unless a newer key made it unwanted
+                    page = reader.ids(query, order, limit=PAGE, stop=outdated)
+                    if len(page) == PAGE and not outdated():
+                        self.app.call_from_thread(self._page_loaded, generation, page, keep)
+                    # a short first page is the whole answer
+                    ids = (page if len(page) < PAGE
+                           else reader.ids(query, order, stop=outdated))
+                else:
+                    ids = reader.ids(query, order)
             except sqlite3.Error as exc:
                 self.app.call_from_thread(self._fetch_failed, exc)
                 return
             self.app.call_from_thread(self._loaded, generation, ids, keep)
+            if not query.text.strip() and not outdated():
+                # ahead of the first key, so typing never waits for the search text; on an
+                # error the first key reads it again, and tells it
+                with contextlib.suppress(sqlite3.Error):
+                    reader.prepare_search(query, order)
 
         self.run_worker(work, thread=True, group="reload", exit_on_error=False)
+
+    def _page_loaded(self, generation: int, ids: list[str], keep: str | None) -> None:
+        """The first page of a search, while the rest is still being found."""
+        if generation != self.generation:
+            return
+        self.query_one(CaseList).set_ids(ids, keep=keep)
 
     def _fetch_failed(self, exc: Exception) -> None:
         self._in_flight = False

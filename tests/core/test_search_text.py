@@ -1,0 +1,111 @@
+"""The queue's compact search text answers exactly what the straightforward scan answers (every
+word, a phone in any form, a word of letters in the name's initials), in the same order, whether
+a word is common or rare, and its first page is the start of the whole answer."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.cases import search as search_module
+from core.cases.index import search_terms
+from core.cases.search import SearchText
+from core.pinyin import initials
+
+NAMES = ["王秀英", "曾强", "张桂兰", "Li Lei", "", "吕梅", "O'Neil 王", "单", "x1王"]
+PIECES = ["和平路", "3栋", "0551-62881234", "055162881234", "13800000026", "+86-138 0000 0026",
+          "大米", "rice", "wxy", "zq", "\n", "\t", " ", "a", "1", "-", "锦绣", "wx", "x1w", "é",
+          "\u3000", "20261123-0001"]
+QUERIES = ["王", "wxy", "xy", "zq", "cq", "138", "0551-6288", "0551-62881234", "+86-138",
+           "rice 3栋", "和平 大米", "wx 1", "x1w", "x1", "1", "a", "li", "ll", "é", "锦绣 wxy",
+           "2026-1123", "20261123-0001", "路3", "n", "o'n", "\t", "   "]
+
+
+def straightforward(rows: list[tuple[str, str, str]], text: str) -> list[str]:
+    """The scan the queue always did: every word in the text, or in the name's initials when
+    it is a word of Latin letters."""
+    terms = search_terms(text)
+    spoken = {t[0] for t in terms if len(t) == 1 and t[0].isascii() and t[0].isalpha()}
+    return [case_id for case_id, search, name in rows
+            if all(any(t in search for t in alternatives)
+                   or (alternatives[0] in spoken and alternatives[0] in initials(name))
+                   for alternatives in terms)]
+
+
+def case_rows(texts: list[tuple[list[str], str]]) -> list[tuple[str, str, str]]:
+    rows = []
+    for n, (pieces, name) in enumerate(texts):
+        case_id = f"Q{n % 7}-20261123-{n:04d}"
+        rows.append((case_id, " ".join([case_id, name, *pieces]).lower(), name))
+    return rows
+
+
+texts_strategy = st.lists(
+    st.tuples(st.lists(st.sampled_from(PIECES) | st.text(max_size=6), max_size=6),
+              st.sampled_from(NAMES)),
+    max_size=60)
+query_strategy = st.lists(st.sampled_from(QUERIES) | st.text(max_size=4), min_size=1,
+                          max_size=3).map(" ".join)
+
+
+@pytest.mark.parametrize("dense", [1, 20, 10**9], ids=["rare", "default", "common"])
+def test_search_text_answers_as_the_straightforward_scan(
+        dense: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # small chunks and samples so that both ways of scanning run on small lists
+    monkeypatch.setattr(search_module, "CHUNK", 3)
+    monkeypatch.setattr(search_module, "SAMPLE", 200)
+    monkeypatch.setattr(search_module, "DENSE", dense)
+    monkeypatch.setattr(search_module, "NARROW", 1)
+
+    @settings(max_examples=150, deadline=None)
+    @given(texts_strategy, query_strategy, st.integers(min_value=0, max_value=5))
+    def agree(texts: list[tuple[list[str], str]], query: str, limit: int) -> None:
+        rows = case_rows(texts)
+        expected = straightforward(rows, query)
+        searchable = SearchText(iter(rows))
+        assert len(searchable) == len(rows)
+        assert searchable.search(query, limit=limit) == expected[:limit]
+        assert searchable.search(query) == expected
+        # typed a key at a time: each answer may narrow one kept before
+        typed = SearchText(iter(rows))
+        for end in range(1, len(query) + 1):
+            assert typed.search(query[:end]) == straightforward(rows, query[:end])
+
+    agree()
+
+
+def test_pinyin_initials_and_phones_in_any_form() -> None:
+    rows = case_rows([(["和平路 3栋", "13800000026"], "王秀英"), (["rice"], "曾强"),
+                      (["0551-62881234"], "Li Lei")])
+    searchable = SearchText(rows)
+    ids = [row[0] for row in rows]
+    assert searchable.search("wxy") == [ids[0]]
+    assert searchable.search("yxy") == [ids[0]]  # another reading of a character
+    assert searchable.search("zq") == [ids[1]]
+    assert searchable.search("cq") == [ids[1]]  # 曾: ceng or zeng
+    assert searchable.search("ll") == []  # no Chinese in the name: no initials
+    assert searchable.search("0551 6288-1234") == [ids[2]]  # every word, anywhere
+    assert searchable.search("0551 9999") == []
+    assert searchable.search("0551-62881234") == [ids[2]]
+    assert searchable.search("+86-138-0000-0026") == [ids[0]]
+    assert searchable.search("wxy 3栋") == [ids[0]]
+    assert searchable.search("wxy rice") == []
+
+
+@pytest.mark.parametrize("dense", [1, 10**9], ids=["rare", "common"])
+def test_a_search_no_longer_wanted_stops(dense: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_module, "CHUNK", 4)
+    monkeypatch.setattr(search_module, "DENSE", dense)
+    rows = case_rows([(["大米"], "王秀英")] * 50)
+    searchable = SearchText(rows)
+    asked = 0
+
+    def stop() -> bool:
+        nonlocal asked
+        asked += 1
+        return asked > 1
+
+    found = searchable.search("大米", stop=stop)
+    assert len(found) < 50
+    assert found == [row[0] for row in rows][: len(found)]
