@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import shutil
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -26,12 +27,23 @@ from core.medicalclock import (
     allocation_rule,
     load_deadlines,
     load_flags,
+    load_reports_sent,
     record_report_sent,
 )
 from core.tick import run_tick
 from tests.conftest import Run
-from tests.console.conftest import ALLOCATION_TOML, OPERATOR, SUPERVISOR, at
-from tests.tui.deskfactory import uid_sequence
+from tests.console.conftest import (
+    ALLOCATION_TOML,
+    OPERATOR,
+    SUPERVISOR,
+    ConsoleApp,
+    at,
+    settle,
+)
+from tests.tui.deskfactory import FakeClock, uid_sequence
+from tui.app import BaogongApp
+from tui.screens.console.allocation import AllocationScreen
+from tui.screens.console.decisions import ReportDialog
 
 DEADLINES = "[deadlines]\nsince = 2026-11-23\n"
 
@@ -243,3 +255,43 @@ def test_the_report_and_its_sending_from_the_command_line(desk: Desk, run: Run) 
     status, _out, err = run("allocation", "report", "--desk", root, "--sent", "soon",
                             "--to", "x", "--reference", "y", "--now", "2026-11-23T18:30")
     assert status == 2 and "--sent" in err
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_the_report_is_recorded_as_sent_from_the_allocation_page(
+        console_app: ConsoleApp, desk: Desk, clock: FakeClock, language: str,
+        snap: Callable[[BaogongApp, str], None]) -> None:
+    switch_on(desk)
+    late_day(desk)
+    clock.now = at(17, 50)
+    app = console_app(language=language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("b", "2")
+        await settle(pilot)
+        assert isinstance(app.screen, AllocationScreen)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportDialog)
+        await pilot.press(*"district HQ", "down", *"fax 17:45", "down")
+        await pilot.press(*["backspace"] * 5, *"17:45")
+        await settle(pilot)
+        snap(app, f"report-sent-form-{language}")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, AllocationScreen)
+        sent = load_reports_sent(desk.root)[0][at(11).date()]
+        assert (sent.sent_at, sent.sent_to, sent.reference, sent.sent_by) == (
+            at(17, 45), "district HQ", "fax 17:45", SUPERVISOR)
+        app.screen.recompute()
+        await settle(pilot)
+        page = str(app.screen.query_one("#body").render())
+        assert ("report sent late: at 11-23 17:45 by zhao to district HQ (fax 17:45), due by "
+                "17:30" if language == "en" else "日报逾期报送：11-23 17:45 由 zhao 报送district HQ"
+                ) in page
+        # a second sending of the day is refused, and nothing is overwritten
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press(*"city", "down", *"call", "ctrl+s")
+        await settle(pilot)
+        assert load_reports_sent(desk.root)[0][at(11).date()] == sent
