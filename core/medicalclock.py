@@ -30,6 +30,8 @@ wins, the other finds it on file), attributed to the desk clock::
 
 The report's sending is one file per day under ``allocation/reports/``, recorded once by a
 supervisor (:func:`record_report_sent`) with the time it was sent, to whom and its reference.
+Two replicas that wrote one of these files apart keep the earlier
+(:func:`merge_allocation_files`, run by git's merge driver).
 """
 
 from __future__ import annotations
@@ -47,11 +49,19 @@ from core.identity import require_supervisor
 from core.ledger import Ledgers, Record
 from core.levels.plans import Text
 from core.medicaldeadlines import DELIVER_BY, Late, late_on
-from core.problems import Problem
+from core.problems import DeskError, Problem
 from core.storage.atomic import create_atomic
 from core.storage.convert import converter
 from core.storage.deskfiles import make_desk_directories
-from core.storage.tomlio import dumps, line_of, locate_lines, read_record_files, read_toml
+from core.storage.tomlio import (
+    dumps,
+    line_of,
+    locate_lines,
+    parse_toml,
+    read_record_files,
+    read_toml,
+    structure,
+)
 
 if TYPE_CHECKING:
     from core.desk import Desk
@@ -315,6 +325,25 @@ def allocation_rule(desk: Desk, now: datetime) -> RuleOutcome:
     return RuleOutcome(tuple(written), done)
 
 
+def merge_allocation_files(ours: bytes, theirs: bytes, path: Path) -> bytes:
+    """The version two replicas keep of a flag or a sending both wrote apart (git's merge
+    driver): the flag that fell due first, the sending made first (ties: the same bytes at both
+    sites, so the merge is symmetric). Raises :class:`DeskError` naming the file when a version
+    cannot be read."""
+    cls: type[LateFlag] | type[ReportSent] = LateFlag if path.parent == LATE_DIR else ReportSent
+    versions: list[tuple[datetime, bytes]] = []
+    for raw in (ours, theirs):
+        data, text, problems = parse_toml(path, raw)
+        value = None
+        if data is not None:
+            value, problems = structure(converter, data, cls, path, text)
+        if value is None:
+            raise DeskError(problems)
+        when = value.fell_due if isinstance(value, LateFlag) else value.sent_at
+        versions.append((when, _encode(value)))
+    return min(versions)[1]
+
+
 def day_flags(flags: Iterable[LateFlag], day: date) -> list[LateFlag]:
     """The flags of ``day`` (named after it)."""
     return [f for f in flags if f.id.startswith(f"{day:%Y%m%d}-")]
@@ -323,4 +352,4 @@ def day_flags(flags: Iterable[LateFlag], day: date) -> list[LateFlag]:
 __all__ = ["ALLOCATION_FILE", "DESK_CLOCK", "LATE_DIR", "REPORT_BY", "SENT_DIR", "STEPS",
            "Deadlines", "LateFlag", "ReportSent", "SendRefused", "allocation_rule", "day_flags",
            "deliver_by", "load_deadlines", "load_flags", "load_reports_sent",
-           "record_report_sent", "report_due", "report_not_sent"]
+           "merge_allocation_files", "record_report_sent", "report_due", "report_not_sent"]

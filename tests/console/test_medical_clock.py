@@ -295,3 +295,35 @@ async def test_the_report_is_recorded_as_sent_from_the_allocation_page(
         await pilot.press(*"city", "down", *"call", "ctrl+s")
         await settle(pilot)
         assert load_reports_sent(desk.root)[0][at(11).date()] == sent
+
+
+def test_two_replicas_flags_and_sendings_merge_to_the_earlier(tmp_path: Path) -> None:
+    from core.medicalclock import SENT_DIR, LateFlag, ReportSent, merge_allocation_files
+    from core.problems import DeskError
+    from core.replica.mergedriver import main as merge_driver
+    from core.storage.convert import converter
+    from core.storage.tomlio import dumps
+
+    def encoded(value: object) -> bytes:
+        data = {k: v for k, v in converter.unstructure(value).items() if v is not None}
+        return dumps(data).encode("utf-8")
+
+    name = LATE_DIR / "20261123-delivery-r1.toml"
+    here = encoded(LateFlag("20261123-delivery-r1", "delivery", "r1", "u", "王 / keeper.liu",
+                            at(17), at(17, 20)))
+    there = encoded(LateFlag("20261123-delivery-r1", "delivery", "r1", "u", "李 / keeper.wu",
+                             at(17), at(17, 10)))
+    assert merge_allocation_files(here, there, name) == merge_allocation_files(
+        there, here, name) == there
+    sent = SENT_DIR / "2026-11-23.toml"
+    first = encoded(ReportSent(at(11).date(), at(17, 25), "区指挥部", "传真", "zhao", at(17, 26)))
+    second = encoded(ReportSent(at(11).date(), at(17, 40), "区政府", "电话", "zhou", at(17, 41)))
+    assert merge_allocation_files(second, first, sent) == first
+    with pytest.raises(DeskError):
+        merge_allocation_files(here, b"kind = 3\n", name)
+    # as git runs it: the merged version written over ours
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    ours.write_bytes(here)
+    theirs.write_bytes(there)
+    assert merge_driver([str(tmp_path / "none"), str(ours), str(theirs), str(name)]) == 0
+    assert ours.read_bytes() == there
