@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from core.cases.case import DESK_CLOCK
 from core.clockrule import Due, RuleOutcome
 from core.identity import require_supervisor
 from core.ledger import Ledgers, Record
@@ -70,8 +71,6 @@ ALLOCATION_FILE = "allocation.toml"
 LATE_DIR = Path("allocation") / "late"
 SENT_DIR = Path("allocation") / "reports"
 REPORT_BY = time(17, 30)
-#: who the flags are attributed to (the chase ladder's desk clock)
-DESK_CLOCK = "@clock"
 #: the step a flag of each kind is listed under in ``baogong tick``'s output
 STEPS = {"approval": "allocation.late_approval", "delivery": "allocation.late_delivery",
          "not_delivered": "allocation.not_delivered", "report": "allocation.report_late"}
@@ -126,12 +125,6 @@ def report_due(desk: Desk, day: date) -> datetime:
     deadlines, _problems = load_deadlines(desk.root)
     return datetime.combine(day, deadlines.report_by if deadlines else REPORT_BY,
                             desk.settings.zone)
-
-
-def deliver_by(root: Path) -> time:
-    """The desk's delivered-by time: its ``[deadlines]``'s, or 17:00."""
-    deadlines, _problems = load_deadlines(root)
-    return deadlines.deliver_by if deadlines else DELIVER_BY
 
 
 # --- the report's sending ----------------------------------------------------------------------
@@ -351,5 +344,5 @@ def day_flags(flags: Iterable[LateFlag], day: date) -> list[LateFlag]:
 
 __all__ = ["ALLOCATION_FILE", "DESK_CLOCK", "LATE_DIR", "REPORT_BY", "SENT_DIR", "STEPS",
            "Deadlines", "LateFlag", "ReportSent", "SendRefused", "allocation_rule", "day_flags",
-           "deliver_by", "load_deadlines", "load_flags", "load_reports_sent",
+           "load_deadlines", "load_flags", "load_reports_sent",
            "merge_allocation_files", "record_report_sent", "report_due", "report_not_sent"]
