@@ -52,7 +52,14 @@ from core.ledger import (
     draft,
 )
 from core.levels.plans import Text
-from core.medicaldeadlines import late_on, not_returned
+from core.medicalclock import (
+    day_flags,
+    load_deadlines,
+    load_flags,
+    load_reports_sent,
+    report_not_sent,
+)
+from core.medicaldeadlines import DELIVER_BY, late_on, not_returned
 from core.packing.rationing import MedicalRequest, allocate_medical
 from core.problems import DeskError, Problem
 from core.reports.table import Column, Table
@@ -98,7 +105,7 @@ def load_profiles(root: Path) -> dict[str, UnitProfile]:
                 return number
         return None
 
-    unknown = set(data) - {"unit", "reusable"}
+    unknown = set(data) - {"unit", "reusable", "deadlines"}  # deadlines: core.medicalclock
     for key in sorted(unknown):
         problems.append(Problem(path, line_of(key), "unknown field", key))
     reusable = data.get("reusable", [])
@@ -422,10 +429,32 @@ def day_report(desk: Desk, day: date, records: Sequence[Record] | None = None,
 
 def deadline_notes(desk: Desk, day: date, records: Sequence[Record], now: datetime
                    ) -> list[Text]:
-    """What was late on ``day`` by ``now``, and the reusable items not returned."""
-    late = late_on(records, day, desk.settings.zone, now)
+    """What was late on ``day`` by ``now`` (worked out from the ledgers, and what the desk
+    clock flagged, :mod:`core.medicalclock`), whether the report was sent, and the reusable
+    items not returned."""
+    zone = desk.settings.zone
+    deadlines, problems = load_deadlines(desk.root)
+    if problems:
+        raise DeskError(problems)
+    by = deadlines.deliver_by if deadlines else DELIVER_BY
+    late = late_on(records, day, zone, now, by)
+    flags = [f for f in day_flags(load_flags(desk.root)[0], day) if f.fell_due <= now]
+    seen = {(x.kind, x.request) for x in late}
+    delivered = {x.request for x in late if x.kind == "delivery"}
+    # a flag the ledgers no longer show (its record reversed since) stays on the report; "not
+    # delivered" gives way to the late delivery that followed it
+    late += [f.late for f in flags if f.kind != "report" and (f.kind, f.request) not in seen
+             and not (f.kind == "not_delivered" and f.request in delivered)]
+    late.sort(key=lambda x: (x.at or x.due, x.request, x.kind))
     notes = [x.text for x in late] or [Text(
-        "17:00 前审批、送达：无逾期", "approved and delivered by 17:00: nothing late")]
+        f"{by:%H:%M} 前审批、送达：无逾期", f"approved and delivered by {by:%H:%M}: nothing late")]
+    sent = load_reports_sent(desk.root)[0].get(day)
+    report_due = datetime.combine(day, deadlines.report_by if deadlines else REPORT_AT, zone)
+    if sent is not None and sent.recorded_at <= now:
+        notes.append(sent.text(report_due))
+    elif (deadlines is not None and day >= deadlines.since and now > report_due) or any(
+            f.kind == "report" for f in flags):
+        notes.append(report_not_sent(report_due))
     for out in not_returned(records, load_reusable(desk.root), now):
         notes.append(Text(f"未归还：{out.unit} {out.item} {out.out}（发 {out.issued}，"
                           f"回收 {out.returned}）",

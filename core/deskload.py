@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from core.levels.reserves import Reserves
     from core.levels.signalfile import SignalsReading
     from core.levels.thresholds import Thresholds
+    from core.medicalclock import LateFlag, ReportSent
     from core.packing.templates import PackingConfig
     from core.replica.site import LocalSettings
     from core.rounds import Round
@@ -280,11 +281,24 @@ def _matches(desk: Desk) -> tuple[int, list[Problem]]:
 
 def _allocation(desk: Desk) -> tuple[Mapping[str, UnitProfile], list[Problem]]:
     from core.allocation import load_profiles
+    from core.medicalclock import load_deadlines
 
     try:
-        return load_profiles(desk.root), []
+        return load_profiles(desk.root), load_deadlines(desk.root)[1]
     except DeskError as exc:
         return {}, list(exc.problems)
+
+
+def _allocation_flags(desk: Desk) -> tuple[list[LateFlag], list[Problem]]:
+    from core.medicalclock import load_flags
+
+    return load_flags(desk.root)
+
+
+def _reports_sent(desk: Desk) -> tuple[dict[date, ReportSent], list[Problem]]:
+    from core.medicalclock import load_reports_sent
+
+    return load_reports_sent(desk.root)
 
 
 def _rounds(desk: Desk) -> tuple[list[Round], list[Problem]]:
@@ -380,6 +394,15 @@ MATCHES: DeskLoader[int] = DeskLoader(
 ALLOCATION: DeskLoader[Mapping[str, UnitProfile]] = DeskLoader(
     "allocation", "allocation.toml", "the units supplies are allocated to, by name",
     _allocation)
+#: one file per flag or day (created, never replaced): two clocks or two supervisors racing
+#: for one name cannot both write it, and replicas merge them as files
+ALLOCATION_FLAGS: DeskLoader[list[LateFlag]] = DeskLoader(
+    "allocation flags", "allocation/late/*.toml", "the medical allocation's missed deadlines "
+    "(late approvals and deliveries, a report not sent in time), as the desk clock wrote them",
+    _allocation_flags)
+REPORTS_SENT: DeskLoader[dict[date, ReportSent]] = DeskLoader(
+    "allocation reports sent", "allocation/reports/*.toml", "when each day's 17:30 report was "
+    "sent, to whom, with what reference and by whom, by day", _reports_sent)
 ROUNDS: DeskLoader[list[Round]] = DeskLoader(
     "rounds", "rounds/*.toml", "the delivery rounds, newest first", _rounds)
 SIGNALS: DeskLoader[list[SignalsReading]] = DeskLoader(
@@ -412,5 +435,6 @@ CITY: DeskLoader[CityConfig | None] = DeskLoader(
 LOADERS: tuple[DeskLoader[object], ...] = (
     SETTINGS, DEPARTMENTS, DISTRICTS, COMMUNITIES, SUPERMARKETS, CATALOGUE, PRICE_LISTS,
     HOUSEHOLDS, LEVELS, RESERVES, DECISIONS, ACTIVATIONS, REPORT_UPS, PACKING, BATCHES, PERIODS,
-    MATCHES, ALLOCATION, ROUNDS, SIGNALS, PRICES, HANDOVERS, IMPORTS, LOCAL, CITY,
+    MATCHES, ALLOCATION, ALLOCATION_FLAGS, REPORTS_SENT, ROUNDS, SIGNALS, PRICES, HANDOVERS,
+    IMPORTS, LOCAL, CITY,
 )

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import attrs
 
+from core.cases.case import CaseStatus
 from core.cases.index import CaseRow, Query
 from core.cases.queue import Queue
 from core.cases.store import LOCKS_DIR
@@ -148,6 +149,8 @@ class ShiftFigures:
     taken: tuple[CaseRow, ...]  # created during the shift, newest first
     closed: tuple[CaseRow, ...]  # closed and last changed during the shift, latest first
     overdue_listed: tuple[CaseRow, ...]  # the first LISTED overdue or late, newest first
+    #: resolutions waiting for a supervisor's approval (待审核): open, and not closed
+    awaiting: int = 0
 
     @property
     def taken_by_operator(self) -> int:
@@ -189,6 +192,7 @@ class Handovers:
             taken=tuple(r for r in queue.query(Query(since=shift.start)) if r.created < shift.end),
             closed=tuple(r for r in queue.closed_since(shift.start) if r.updated < shift.end),
             overdue_listed=tuple(queue.query(Query(overdue_at=now, limit=LISTED))),
+            awaiting=queue.count(Query(status=frozenset({CaseStatus.AWAITING_APPROVAL}))),
         )
 
     def paths(self, shift: Shift) -> list[Path]:

@@ -67,10 +67,13 @@ def _live(records: Iterable[Record]) -> list[Record]:
     return [r for r in records if not r.reverses and r.id not in reversed_ids]
 
 
-def late_on(records: Sequence[Record], day: date, tz: tzinfo, now: datetime) -> list[Late]:
-    """What missed the 17:00 deadline of ``day`` (in time zone ``tz``) as of ``now``, in the
-    order it happened."""
-    due = datetime.combine(day, DELIVER_BY, tz)
+def late_on(records: Sequence[Record], day: date, tz: tzinfo, now: datetime,
+            deliver_by: time = DELIVER_BY, *, every_miss: bool = False) -> list[Late]:
+    """What missed the deadline (``deliver_by``, 17:00) of ``day`` (in time zone ``tz``) as of
+    ``now``, in the order it happened. A request delivered late is named once, by its late
+    delivery, unless ``every_miss`` (the desk clock's flags): then it was also not delivered
+    by the deadline."""
+    due = datetime.combine(day, deliver_by, tz)
     live = _live(records)
     requests = {r.id: r for r in live}
     approved: dict[str, Approval] = {}
@@ -96,8 +99,8 @@ def late_on(records: Sequence[Record], day: date, tz: tzinfo, now: datetime) -> 
                              f"{record.signed_by} / {record.operator}", record.time, due))
     if now >= due:
         for request, approval in approved.items():
-            if request not in issued_by_due and not any(
-                    x.kind == "delivery" and x.request == request for x in late):
+            if request not in issued_by_due and (every_miss or not any(
+                    x.kind == "delivery" and x.request == request for x in late)):
                 unit = getattr(requests.get(request), "unit", "")
                 late.append(Late("not_delivered", request, unit, approval.approved_by, None,
                                  due))

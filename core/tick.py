@@ -44,8 +44,9 @@ def rules() -> tuple[ClockRule, ...]:
     :mod:`core.clockrule`)."""
     from core.cases.ladder import ladder_rule
     from core.levels.reportup import report_up_rule
+    from core.medicalclock import allocation_rule
 
-    return (ladder_rule, report_up_rule)
+    return (ladder_rule, report_up_rule, allocation_rule)
 
 
 def run_tick(desk: Desk, now: datetime, rules_to_run: Sequence[ClockRule] | None = None

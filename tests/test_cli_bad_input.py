@@ -279,6 +279,20 @@ def test_tick_refuses_a_time_it_cannot_read(run: Run, tmp_path: Path,
     assert status == 2 and "not found" in err
 
 
+def test_allocation_refuses_times_it_cannot_read_and_a_broken_deadlines_table(
+        run: Run, demo_desk_dir: Path) -> None:
+    desk = str(demo_desk_dir)
+    status, _, err = run("allocation", "report", "--now", "noon", "--desk", desk)
+    assert status == 2 and "--now" in err and len(err.splitlines()) == 1, err
+    status, _, err = run("allocation", "report", "--sent", "25:99", "--to", "x",
+                         "--reference", "y", "--desk", desk)
+    assert status == 2 and "--sent" in err and len(err.splitlines()) == 1, err
+    with (demo_desk_dir / "allocation.toml").open("a", encoding="utf-8") as toml:
+        toml.write('\n[deadlines]\nsince = 2026-11-23\nreport_by = "half past five"\n')
+    status, _, err = run("allocation", "report", "--day", "2026-11-23", "--desk", desk)
+    assert status == 2 and "allocation.toml" in err and "deadlines.report_by" in err, err
+
+
 def test_init_refuses_an_unusable_directory(run: Run, tmp_path: Path) -> None:
     status, _, err = run("init", str(UNWRITABLE / "desk"))
     assert status == 2 and "cannot write" in err and len(err.splitlines()) == 1, err

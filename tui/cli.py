@@ -38,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "merge-case": "merge_case",
     "site-ids": "site_ids",
     "tick": "tick",
+    "allocation": "allocation",
     "city": "city",
 }
 

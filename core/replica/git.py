@@ -61,6 +61,9 @@ GITATTRIBUTES = f"""\
 cases/**/*.toml merge={DRIVER}
 # 两地时钟都可能生成同一上报任务 Report-up tasks both sites' clocks may raise
 levels/reportups/*.toml merge={DRIVER}
+# 两地时钟都可能标记同一逾期、登记同一日报 Allocation flags and report sendings of both sites
+allocation/late/*.toml merge={DRIVER}
+allocation/reports/*.toml merge={DRIVER}
 """
 #: where the replica keeps when it last synced: inside ``.git``, so never replicated
 LAST_SYNC_FILE = "baogong-last-sync"

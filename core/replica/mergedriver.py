@@ -1,7 +1,9 @@
 """git's merge driver for case files: ``python -m core.replica.mergedriver %O %A %B %P``.
 
 It merges report-up task files too (``levels/reportups/``), which both sites' clocks may raise
-(:func:`core.levels.reportup.merge_report_up_files`).
+(:func:`core.levels.reportup.merge_report_up_files`), and the medical allocation's flags and
+report sendings (``allocation/late/``, ``allocation/reports/``;
+:func:`core.medicalclock.merge_allocation_files`).
 
 Git gives the common ancestor (``%O``), this replica's version (``%A``, where the result goes),
 the other's (``%B``) and the file's path in the desk (``%P``). The merged case is written over
@@ -17,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from core.levels.reportup import REPORTUPS_DIR, merge_report_up_files
+from core.medicalclock import LATE_DIR, SENT_DIR, merge_allocation_files
 from core.problems import DeskError
 from core.replica.casemerge import merge_case_files
 from core.storage.atomic import write_atomic
@@ -32,6 +35,8 @@ def main(argv: Sequence[str]) -> int:
         ours, theirs = ours_file.read_bytes(), theirs_file.read_bytes()
         if name.parent == REPORTUPS_DIR:
             merged = merge_report_up_files(ours, theirs, name)
+        elif name.parent in (LATE_DIR, SENT_DIR):
+            merged = merge_allocation_files(ours, theirs, name)
         else:
             merged = merge_case_files(base, ours, theirs, name)
     except DeskError as exc:

@@ -3,8 +3,11 @@
 **Shift summary** for a period ``[start, end)``:
 
 - *taken* (受理): cases created in the period;
-- *closed* (办结): cases resolved in the period (a ``resolve`` event in it; a case resolved twice
-  counts once);
+- *closed* (办结): cases resolved in the period (a ``resolve`` event in it, or a supervisor's
+  approval of a resolution; a case resolved twice counts once). A resolution that went to a
+  supervisor for approval (待审核) is not closed until approved;
+- *awaiting approval* (待审核): cases whose resolution waits for a supervisor at the end of the
+  period (they are among the open ones);
 - *open* and *overdue* (在办、超期): the whole desk's cases as they stood at the end of the period
   (or now, if the period has not ended), however old; overdue means open past the due time, or
   resolved and not called back by the call-back due time, as everywhere in baogong;
@@ -29,7 +32,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from core.cases.case import Action, Category
+from core.cases.case import Action, CaseStatus, Category
 from core.cases.index import CaseRow
 from core.levels.evidence import EVIDENCE_KINDS, evidence_places, find_surges
 from core.levels.plans import Text
@@ -58,6 +61,7 @@ class Counts:
     closed: int = 0
     open: int = 0
     overdue: int = 0
+    awaiting: int = 0
 
 
 @attrs.frozen
@@ -75,6 +79,7 @@ class Totals:
     closed: int
     open: int
     overdue: int
+    awaiting: int = 0
 
 
 @attrs.frozen
@@ -183,14 +188,16 @@ def _heading(desk: Text, title: Text, start: datetime, end: datetime, as_of: dat
             f"{desk.zh} {title.zh}",
             f"时段：{start.strftime(fmt)} 至 {end.strftime(fmt)}（在办、超期截至 "
             f"{as_of.strftime(fmt)}）",
-            f"受理 {totals.taken} 件，办结 {totals.closed} 件；在办 {totals.open} 件；"
+            f"受理 {totals.taken} 件，办结 {totals.closed} 件；在办 {totals.open} 件（其中待审核 "
+            f"{totals.awaiting} 件）；"
             f"超期 {totals.overdue} 件（含办结后逾期未回访）",
         ]
     return [
         f"{desk.en}: {title.en}",
         f"Period: {start.strftime(fmt)} to {end.strftime(fmt)} (open and overdue as of "
         f"{as_of.strftime(fmt)})",
-        f"Taken {totals.taken}, closed {totals.closed}; open {totals.open}; "
+        f"Taken {totals.taken}, closed {totals.closed}; open {totals.open} (awaiting approval "
+        f"{totals.awaiting}); "
         f"overdue {totals.overdue} (including resolved cases not called back in time)",
     ]
 
@@ -199,8 +206,9 @@ def _totals_table(totals: Totals) -> Table:
     return Table(
         "totals", Text("合计", "Totals"),
         (Column("taken", "受理", "taken"), Column("closed", "办结", "closed"),
+         Column("awaiting", "待审核", "awaiting"),
          Column("open", "在办", "open"), Column("overdue", "超期", "overdue")),
-        ((totals.taken, totals.closed, totals.open, totals.overdue),),
+        ((totals.taken, totals.closed, totals.awaiting, totals.open, totals.overdue),),
     )
 
 
@@ -208,9 +216,10 @@ def _counts_table(name: str, title: Text, first: Column, counts: Iterable[Counts
     return Table(
         name, title,
         (first, Column("code", "代码", "code"), Column("taken", "受理", "taken"),
-         Column("closed", "办结", "closed"), Column("open", "在办", "open"),
-         Column("overdue", "超期", "overdue")),
-        tuple((c.name, c.key, c.taken, c.closed, c.open, c.overdue) for c in counts),
+         Column("closed", "办结", "closed"), Column("awaiting", "待审核", "awaiting"),
+         Column("open", "在办", "open"), Column("overdue", "超期", "overdue")),
+        tuple((c.name, c.key, c.taken, c.closed, c.awaiting, c.open, c.overdue)
+              for c in counts),
     )
 
 
@@ -234,10 +243,12 @@ class _Tally:
     closed: Counter[str] = attrs.Factory(Counter)
     open: Counter[str] = attrs.Factory(Counter)
     overdue: Counter[str] = attrs.Factory(Counter)
+    awaiting: Counter[str] = attrs.Factory(Counter)
 
-    def add(self, key: str, *, taken: bool, closed: bool, open_: bool, overdue: bool) -> None:
+    def add(self, key: str, *, taken: bool, closed: bool, open_: bool, overdue: bool,
+            awaiting: bool = False) -> None:
         for counter, flag in ((self.taken, taken), (self.closed, closed), (self.open, open_),
-                              (self.overdue, overdue)):
+                              (self.overdue, overdue), (self.awaiting, awaiting)):
             if flag:
                 counter[key] += 1
             else:
@@ -248,11 +259,12 @@ class _Tally:
                 or self.overdue[k]]
         keys.sort(key=lambda k: (-self.taken[k], -self.open[k], k))
         return tuple(Counts(k, name(k), self.taken[k], self.closed[k], self.open[k],
-                            self.overdue[k]) for k in keys)
+                            self.overdue[k], self.awaiting[k]) for k in keys)
 
     def totals(self) -> Totals:
         return Totals(sum(self.taken.values()), sum(self.closed.values()),
-                      sum(self.open.values()), sum(self.overdue.values()))
+                      sum(self.open.values()), sum(self.overdue.values()),
+                      sum(self.awaiting.values()))
 
 
 @attrs.define
@@ -283,8 +295,11 @@ def _walk(desk: Desk, start: datetime, end: datetime, as_of: datetime,
                     continue
                 tally["actions"] += 1
                 if event.action is Action.RESOLVE:
-                    closed = True
+                    # resolved, or sent to a supervisor for approval (closed when approved)
+                    closed = closed or event.status is not CaseStatus.AWAITING_APPROVAL
                     tally["resolved"] += 1
+                elif event.action is Action.APPROVE:
+                    closed = True
                 elif event.action is Action.CALL_BACK:
                     tally["called_back"] += 1
         if taken:
@@ -293,11 +308,13 @@ def _walk(desk: Desk, start: datetime, end: datetime, as_of: datetime,
         evidence_rows.append(row)  # find_surges picks its own window and baseline
         open_ = state is not None and state.is_open
         overdue = state is not None and state.is_overdue
+        awaiting = state is not None and state.status is CaseStatus.AWAITING_APPROVAL
         if not (taken or closed or open_ or overdue):
             continue
         department = state.department if state is not None else row.department
         for grouping, key in ((by_category, row.category.value), (by_department, department)):
-            grouping.add(key, taken=taken, closed=closed, open_=open_, overdue=overdue)
+            grouping.add(key, taken=taken, closed=closed, open_=open_, overdue=overdue,
+                         awaiting=awaiting)
     return _Pass(
         by_category, by_department,
         {name: OperatorCounts(name, c["taken"], c["actions"], c["resolved"], c["called_back"])

@@ -20,6 +20,7 @@ from tests.tui.deskfactory import FakeClock
 from tui.app import BaogongApp
 from tui.screens.console.board import BoardScreen
 from tui.screens.console.decisions import ActivationDialog, ReportDialog
+from tui.widgets.common import Picker
 
 RATION = ('[ration]\nfrom_level = "II"\n'
           '[ration.group.grain]\nper_person_kg = 1.0\ncategories = ["grain_oil"]\n')
@@ -111,3 +112,63 @@ async def test_activation_and_report_up_from_the_board(
         assert len(reported) == 1 and reported[0].reported_by == "zhao"
         assert reported[0].reported_to == "duty office"
         snap(app, f"board-after-{language}")
+
+
+def two_high_risk_districts(desk: Desk) -> None:
+    """West and a new East district, both high-risk, East with one community."""
+    import tomllib
+
+    from core.storage.tomlio import dumps
+
+    path = desk.root / "communities.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    for district in data["district"]:
+        district["high_risk"] = True
+    data["district"].append({"code": "east", "name": "东城区", "name_en": "East district",
+                             "transfer_station": "东城转运站", "high_risk": True})
+    data["community"].append({"code": "dc-01", "name": "朝阳社区", "name_en": "Chaoyang community",
+                              "district": "east", "street": "朝阳路", "households": 500})
+    path.write_text(dumps(data), encoding="utf-8")
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_the_supervisor_chooses_the_area_an_activation_is_for(
+        console_app: ConsoleApp, desk: Desk, language: str,
+        snap: Callable[[BaogongApp, str], None]) -> None:
+    level_two_signals(desk)
+    two_high_risk_districts(desk)
+    app = console_app(language=language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("b", "1")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+        assert [a.district for a in app.screen.current.report.areas] == ["east", "west"]
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, Picker)
+        snap(app, f"activation-area-{language}")
+        await pilot.press("down", "enter")  # the second area: West
+        await settle(pilot)
+        assert isinstance(app.screen, ActivationDialog)
+        await pilot.press("down", "down")
+        await type_into(pilot, "liu")
+        await pilot.press("down")
+        await type_into(pilot, "W-1")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+        [record] = load_activations(desk.root)[0]
+        assert (record.district, record.reference) == ("west", "W-1")
+        # de-escalating offers both areas again; East has nothing in force, West has II
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, Picker)
+        await type_into(pilot, "east")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ActivationDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+        assert len(load_activations(desk.root)[0]) == 1

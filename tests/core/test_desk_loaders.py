@@ -52,6 +52,11 @@ BREAKS: dict[str, Break] = {
                        b'[match]\nid = "M-x"\nkind = "delivery"\nmembers = []\n'
                        b'collected_fen = "lots"\n'),
     "allocation": ("allocation.toml", ("{ hexi-depot = 5.5 }", '{ hexi-depot = "far" }')),
+    "allocation flags": ("allocation/late/x.toml",
+                         b'id = "x"\nkind = "approval"\nrequest = "r"\nunit = "u"\nwho = "w"\n'
+                         b'due = "five o\'clock"\n'),
+    "allocation reports sent": ("allocation/reports/2026-11-23.toml",
+                                b'day = 2026-11-23\nsent_at = "evening"\n'),
     "rounds": ("rounds/r1125.toml", ('payment = "due"', 'payment = "later"')),
     "signals": ("signals/2026-11-22.toml", ("tight_days = 4", 'tight_days = "four"')),
     "prices": ("prices/2026-11-23.toml",
@@ -112,7 +117,8 @@ def test_check_reports_a_broken_file_of_every_kind(loader: DeskLoader[object],
 def test_the_demo_desk_has_a_file_of_most_kinds_and_no_problems(demo_desk_dir: Path) -> None:
     report = check_desk(demo_desk_dir, workers=1)
     assert report.problems == ()
-    created_by_the_test = {"decisions", "report-ups", "ledger matches", "handovers",
+    created_by_the_test = {"decisions", "report-ups", "allocation flags",
+                           "allocation reports sent", "ledger matches", "handovers",
                            "register imports", "local settings", "city"}
     for loader in LOADERS:
         if loader.name not in created_by_the_test:

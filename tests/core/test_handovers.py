@@ -106,3 +106,19 @@ def test_two_receipts_at_once_both_stay(tmp_path: Path) -> None:
     notes, receipts = read_handover(path)
     assert notes == "注意停水"
     assert sorted(r.split()[0] for r in receipts) == ["li", "sun", "zhao"]
+
+
+def test_resolutions_awaiting_approval_are_counted_apart(tmp_path: Path) -> None:
+    from core.cases.approval import approval_queue
+    from tests.core.test_ladder_demo_day import DAY, demo_with_escalation
+
+    desk = demo_with_escalation(tmp_path / "desk")
+    waiting = {w.case.id for w in approval_queue(desk)}
+    queue = Queue(desk)
+    queue.refresh()
+    # the demo's price and food complaints were resolved at 23:59 the day before: they wait
+    figures = desk.handovers.figures(queue, DAY.replace(hour=7), "li")
+    assert figures.awaiting == len(waiting) > 0
+    assert not waiting & {r.id for r in figures.closed}
+    queue.close()
+    desk.cases.index.close()

@@ -48,10 +48,10 @@ def test_report_text(small: SmallDesk, capsys: pytest.CaptureFixture[str]) -> No
     root = str(small.desk.root)
     assert run("report", "shift", "--desk", root, "--date", "2026-11-20", "--at", AT) == 0
     out = capsys.readouterr().out
-    assert "受理 3 件，办结 1 件；在办 3 件；超期 1 件" in out
+    assert "受理 3 件，办结 1 件；在办 3 件（其中待审核 0 件）；超期 1 件" in out
     assert run("report", "shift", "--desk", root, "--date", "2026-11-20", "--night",
                "--lang", "en", "--at", AT) == 0
-    assert "Taken 1, closed 0; open 4; overdue 1" in capsys.readouterr().out
+    assert "Taken 1, closed 0; open 4 (awaiting approval 0); overdue 1" in capsys.readouterr().out
     assert run("report", "shift", "--desk", root, "--from", "2026-11-20T00:00",
                "--to", "2026-11-21T00:00", "--at", AT) == 0
     assert "受理 4 件" in capsys.readouterr().out
@@ -80,7 +80,7 @@ def test_report_xlsx(small: SmallDesk, tmp_path: Path) -> None:
     assert run("report", "shift", "--desk", str(small.desk.root), "--date", "2026-11-20",
                "--xlsx", str(out), "--lang", "en", "--at", AT) == 0
     book = load_workbook(out, read_only=True)
-    assert list(book["totals"].iter_rows(values_only=True))[1] == (3, 1, 3, 1)
+    assert list(book["totals"].iter_rows(values_only=True))[1] == (3, 1, 0, 3, 1)
 
 
 def test_cases_export(small: SmallDesk, tmp_path: Path) -> None:

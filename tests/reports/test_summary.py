@@ -6,9 +6,11 @@ from datetime import date
 
 import pytest
 
+import core
 from core.cases.case import CaseStatus
 from core.levels.thresholds import EvidenceRule, Thresholds
 from core.reports import day_summary, shift_bounds, shift_summary, state_at
+from core.reports.summary import Totals
 from tests.reports.conftest import NOW, SmallDesk, at
 
 
@@ -101,7 +103,39 @@ def test_day_summary_marks_surges_by_the_evidence_rule(small: SmallDesk) -> None
 def test_tables_hold_the_same_figures(small: SmallDesk) -> None:
     d = day_summary(small.desk, date(2026, 11, 20), NOW)
     tables = {t.name: t for t in d.tables()}
-    assert tables["totals"].rows == ((4, 1, 4, 1),)
+    assert tables["totals"].rows == ((4, 1, 0, 4, 1),)
     assert tables["per_hour"].row_by("hour", "21:00") == ("21:00", 1)
-    assert tables["by_department"].row_by("code", "health")[2:] == (1, 0, 1, 0)
+    assert tables["by_department"].row_by("code", "health")[2:] == (1, 0, 0, 1, 0)
     assert tables["hot_spots"].row_by("community", "锦绣社区")[2] == 1
+
+
+def test_a_resolution_awaiting_approval_is_counted_apart_until_approved(
+        small: SmallDesk) -> None:
+    from core.cases.approval import decide
+
+    root = small.desk.root
+    with (root / "desk.toml").open("a", encoding="utf-8") as toml:
+        toml.write('\n[closure]\napproval = ["price_gouging"]\n')
+    desk = core.Desk.open(root, clock=lambda: NOW)
+    case = desk.cases.get(small.ids["C3"])
+    case = desk.cases.act(case, core.Action.DISPATCH, operator="wang", time=at(20, 12, 0))
+    case = desk.cases.act(case, core.Action.RESOLVE, operator="wang", time=at(20, 14, 0))
+    assert case.status is core.CaseStatus.AWAITING_APPROVAL
+
+    def figures(end_hour: int) -> tuple[Totals, tuple[int, int]]:
+        s = shift_summary(desk, at(20, 8), at(20, end_hour), NOW)
+        price = next(c for c in s.by_category if c.key == "price_gouging")
+        return s.totals, (price.closed, price.awaiting)
+
+    totals, price = figures(18)
+    assert (totals.closed, totals.awaiting, totals.open) == (1, 1, 3) and price == (0, 1)
+    assert "open 3 (awaiting approval 1)" in shift_summary(
+        desk, at(20, 8), at(20, 18), NOW).heading("en")[2]
+    decide(desk, case.id, approve=True, supervisor="zhou.min", note="审核通过",
+           time=at(20, 19, 0))
+    totals, price = figures(20)
+    assert (totals.closed, totals.awaiting, totals.open) == (2, 0, 2) and price == (1, 0)
+    # the day summary counts the same way
+    day = day_summary(desk, date(2026, 11, 20), NOW)
+    assert (day.totals.closed, day.totals.awaiting) == (2, 0)
+    desk.cases.index.close()

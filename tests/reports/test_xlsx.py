@@ -52,10 +52,10 @@ def test_day_summary_xlsx_matches_csv_and_text(small: SmallDesk, tmp_path: Path)
         assert sheet[0] == table.headers("zh")
         assert sheet[1:] == table.values("zh")
         assert [[as_text(v) for v in row] for row in sheet] == sections[table.title.zh]
-    for line in ("     4     1     4     1", "  21:00     1", "  区卫健局      health  "):
+    for line in ("     4     1       0     4     1", "  21:00     1", "  区卫健局      health  "):
         assert line in text
     totals = [list(r) for r in book["totals"].iter_rows(values_only=True)]
-    assert totals == [["受理", "办结", "在办", "超期"], [4, 1, 4, 1]]
+    assert totals == [["受理", "办结", "待审核", "在办", "超期"], [4, 1, 0, 4, 1]]
     hours = {r[0]: r[1] for r in book["per_hour"].iter_rows(min_row=2, values_only=True)}
     assert hours["21:00"] == 1 and sum(hours.values()) == 4
 

@@ -3,7 +3,8 @@ climb the chase ladder tier by tier, the app is closed for three hours and ``bao
 catches up exactly once, a price complaint's resolution waits for the supervisor, a surge of
 shortage calls raises a report-up task that goes overdue at its hour, the county's consent to
 level II is recorded and only then are the round's rations cut, and a medical delivery made
-after 17:00 is named in the 17:30 report.
+after 17:00 is flagged by the clock and named in the 17:30 report, as is the report itself,
+sent late.
 
 The demo desk is given ``baogong init``'s ladder and approval on its copy (its recorded
 sessions are tied to its files as generated); everything else goes through the public core
@@ -29,6 +30,7 @@ from core.identity import NotASupervisor
 from core.levels import Level, set_manual_level
 from core.levels.authority import Authority, Change, record_change
 from core.levels.reportup import load_report_ups, record_report, report_up_status
+from core.medicalclock import load_flags, record_report_sent
 from core.rounds import RoundPlan, plan_round
 from core.tick import run_tick
 from tests.core.test_ladder_demo_day import DAY, demo_with_escalation
@@ -80,6 +82,9 @@ def packed(plan: RoundPlan) -> dict[str, Counter[str]]:
 def test_a_day_of_escalation_on_the_demo_desk(tmp_path: Path) -> None:
     root = tmp_path / "desk"
     desk = demo_with_escalation(root)
+    # the medical allocation's deadlines hold from the test's day, on the desk clock
+    with (root / "allocation.toml").open("a", encoding="utf-8") as toml:
+        toml.write(f"\n[deadlines]\nsince = {DAY:%Y-%m-%d}\n")
     tiers = [t.step for t in desk.settings.ladder.tiers]
     written: list[tuple[str, str, datetime, datetime]] = []  # subject, step, fell due, tick
 
@@ -178,12 +183,33 @@ def test_a_day_of_escalation_on_the_demo_desk(tmp_path: Path) -> None:
                 L.StockIssue, time=at(17, 20), store="hexi-depot", item="protective-suit",
                 quantity=20, request=request.id, unit=CLINIC, signed_by="护士长 王芳")],
                 operator=KEEPER, recorded=at(17, 20))
-        if now in (at(16, 45), at(17), at(17, 30)):
+        if now == at(18, 15):
+            # the 17:30 report went out at 18:10, late, and is recorded so
+            with pytest.raises(NotASupervisor):
+                record_report_sent(desk, DAY.date(), to="区防控指挥部", reference="传真 18:10",
+                                   at=at(18, 10), supervisor=OPERATOR, now=now)
+            record_report_sent(desk, DAY.date(), to="区防控指挥部", reference="传真 18:10",
+                               at=at(18, 10), supervisor=SUPERVISOR, now=now)
+        if now in (at(16, 45), at(17), at(17, 30), at(17, 45), at(18, 15)):
             report = day_report(desk, DAY.date(), now=now)
             medical[now] = [n.en for n in report.notes[1:]]
             if now == at(17, 30):
                 medical[now] += [n.zh for n in report.notes[1:]]
         tick(now)
+    # the medical deadlines: the clock flagged the clinic's suits not out by 17:00 at 17:00,
+    # their issue at 17:20 by the 17:30 tick, and the report not sent by 17:30 at 17:45
+    assert [(c, s, t, now) for c, s, t, now in written if c.startswith("allocation:")] == [
+        (f"allocation:20261123-not_delivered-{request.id}", "allocation.not_delivered", at(17),
+         at(17)),
+        (f"allocation:20261123-delivery-{request.id}", "allocation.late_delivery", at(17, 20),
+         at(17, 30)),
+        ("allocation:20261123-report", "allocation.report_late", at(17, 30), at(17, 45))]
+    again_at_night = run_tick(desk, at(23, 59))
+    assert again_at_night.written == ()
+    [delivery] = [f for f in load_flags(root)[0] if f.kind == "delivery"]
+    assert (delivery.who, delivery.at, delivery.flagged_by) == (
+        f"护士长 王芳 / {KEEPER}", at(17, 20), DESK_CLOCK)
+
     # the report-up: raised when the fourth call came, overdue an hour later, written once each
     assert [(c, s, t, now) for c, s, t, now in written if c.startswith("reportup:")] == [
         (f"reportup:{SURGE}", "reportup.raised", at(14, 25), at(14, 30)),
@@ -251,5 +277,11 @@ def test_a_day_of_escalation_on_the_demo_desk(tmp_path: Path) -> None:
         f"{KEEPER}, due by 17:00",
         f"逾期送达：{request.id}（{CLINIC}）17:20 发放，签收 护士长 王芳 / {KEEPER}，"
         f"应于 17:00 前"]
+    late_delivery = medical[at(17, 30)][0]
+    assert medical[at(17, 45)] == [late_delivery,
+                                   "report not sent by 11-23 17:30: no sending recorded"]
+    assert medical[at(18, 15)] == [
+        late_delivery, f"report sent late: at 11-23 18:10 by {SUPERVISOR} to 区防控指挥部 "
+                       f"(传真 18:10), due by 17:30"]
 
     desk.cases.index.close()

@@ -95,7 +95,9 @@ class HandoverScreen(Screen[None]):
             f"{_('Shift')}: {shift.label(app.language)}  {clock_time(shift.start)} - "
             f"{clock_time(shift.end)}   {_('Operator')}: {figures.operator}",
             "",
-            f"{_('Open cases')}: {figures.open}   {_('Overdue')}: {figures.overdue}   "
+            f"{_('Open cases')}: {figures.open}"
+            + (f" ({_('awaiting approval')}: {figures.awaiting})" if figures.awaiting else "")
+            + f"   {_('Overdue')}: {figures.overdue}   "
             f"{_('Call-backs late')}: {figures.late_callbacks}",
             f"{_('Taken this shift')}: {len(figures.taken)} "
             f"({_('by you')}: {figures.taken_by_operator})   "

@@ -11,10 +11,12 @@ from textual.binding import Binding, BindingType
 
 from core.allocation import Proposal, approve, day_report, propose
 from core.levels import NotASupervisor
+from core.medicalclock import SendRefused, record_report_sent, report_due
 from core.reports.table import Table, render_table
 from core.storage.atomic import make_directories
 from tui.i18n import _
 from tui.screens.console import ComputedPage, ReasonDialog
+from tui.screens.console.decisions import ReportDialog, ReportForm
 from tui.xlsx import write_xlsx
 
 EXPORTS_DIR = "exports"
@@ -26,6 +28,7 @@ class AllocationScreen(ComputedPage[date, tuple[Proposal, Table]]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "approve", "Approve", id="allocation.approve"),
         Binding("x", "export", "Export 17:30 report", id="allocation.export"),
+        Binding("s", "sent", "Report sent", id="allocation.sent"),
         Binding("escape", "back", "Back", id="allocation.back"),
     ]
 
@@ -99,6 +102,32 @@ class AllocationScreen(ComputedPage[date, tuple[Proposal, Table]]):
         summary = _("{sheets} sheets, {issues} issues").format(
             sheets=len(proposal.sheets), issues=len(proposal.issues))
         self.app.push_screen(ReasonDialog(_("Approve the allocation"), summary), done)
+
+    def action_sent(self) -> None:
+        """Record that today's 17:30 report was sent: to whom, the reference, when."""
+        app = self.desk_app
+        now = app.clock()
+        day = now.astimezone(app.desk.settings.zone).date()
+
+        def done(form: ReportForm | None) -> None:
+            if form is None:
+                return
+            when = datetime.combine(day, form.time, now.tzinfo)
+            try:
+                record_report_sent(app.desk, day, to=form.to, reference=form.reference,
+                                   at=when, supervisor=app.operator, now=now)
+            except NotASupervisor:
+                self.notify(_("Supervisors only"), severity="error")
+                return
+            except (SendRefused, OSError) as exc:
+                self.notify(str(exc), severity="error", timeout=10)
+                return
+            self.notify(_("Report recorded as sent, with your name."))
+            self.recompute()
+
+        summary = _("Medical supplies report of {day}, due by {due}").format(
+            day=f"{day:%Y-%m-%d}", due=f"{report_due(app.desk, day):%H:%M}")
+        self.app.push_screen(ReportDialog(summary, now, _("Record the report sent")), done)
 
     def action_export(self) -> None:
         app = self.desk_app

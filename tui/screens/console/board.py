@@ -21,6 +21,7 @@ from core.levels.authority import (
 from core.levels.reportup import Cause as ReportCause
 from core.levels.reportup import ReportRefused, ReportUp, record_report
 from core.levels.reserves import KIND_NAMES
+from core.reports.areas import AreaReport
 from core.reports.names import district_name
 from core.reports.situation import Situation, situation_report
 from tui.i18n import _, level_name, record_name
@@ -172,9 +173,34 @@ class BoardScreen(ComputedPage[datetime, tuple[Situation, LadderCounts]]):
         self._record(Change.DEESCALATE)
 
     def _record(self, change: Change) -> None:
+        """The form for the one high-risk area, or first the area to record it for."""
+        s = self.current
+        areas = list(s.report.areas) if s else []
+        if len(areas) <= 1:
+            self._record_for(change, areas[0] if areas else None)
+            return
+        by_code = {a.district: a for a in areas}
+
+        def label(area: AreaReport) -> str:
+            record = s.in_force.get(area.district) if s else None
+            computed = area.level.level or Level.NONE
+            return (f"{area.name.get(self.desk_app.language)}  "
+                    + _("computed {level}").format(level=level_name(computed)) + "  "
+                    + _("In force: {level}").format(
+                        level=level_name(record.level if record else Level.NONE)))
+
+        def chosen(code: str | None) -> None:
+            if code is not None and code in by_code:
+                self._record_for(change, by_code[code])
+
+        choices = [Choice.of(a.district, label(a), a.district) for a in areas]
+        self.app.push_screen(Picker("Activation for which area", choices)
+                             if change is Change.ACTIVATE
+                             else Picker("De-escalation for which area", choices), chosen)
+
+    def _record_for(self, change: Change, area: AreaReport | None) -> None:
         app = self.desk_app
         s = self.current
-        area = s.report.areas[0] if s and s.report.areas else None
         district = area.district if area else ""
         record = (s.in_force.get(district) or s.in_force.get("")) if s else None
         current = record.level if record else Level.NONE

@@ -127,7 +127,7 @@ class ActivationDialog(FormDialog[ActivationForm | None]):
 
 
 class ReportDialog(FormDialog[ReportForm | None]):
-    """Record a report-up: to whom, the reference, and when."""
+    """Record a report-up (or another report, ``title``): to whom, the reference, and when."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Record", id="reportup.record"),
@@ -139,13 +139,14 @@ class ReportDialog(FormDialog[ReportForm | None]):
     ReportDialog #error { color: $error; }
     """
 
-    def __init__(self, summary: str, now: datetime) -> None:
+    def __init__(self, summary: str, now: datetime, title: str | None = None) -> None:
         super().__init__()
         self.summary = summary
         self.now = now
+        self.title_text = title  # translated; None: a report-up
 
     def fields(self) -> ComposeResult:
-        yield Static(_("Record a report-up"), classes="title")
+        yield Static(self.title_text or _("Record a report-up"), classes="title")
         yield Static(self.summary)
         yield Horizontal(Tr("Reported to", classes="label"),
                          TextField(placeholder="e.g. the district government duty office",
