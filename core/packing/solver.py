@@ -1,4 +1,5 @@
-"""One packing problem from start to finish: bound, construct, improve until bound or deadline."""
+"""One packing problem from start to finish: bound, construct, complete (in two dimensions) and
+improve until the count meets the bound or the deadline comes."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Sized
 import attrs
 
 from core.packing.bounds import Bounded, l2, vector_bound
+from core.packing.completion import complete
 from core.packing.heuristics import Bins, Instance, constructive, first_fit_decreasing
 from core.packing.improve import improve
 
@@ -29,6 +31,8 @@ class Solution(Bounded):
 MIN_CONSTRUCTION_SECONDS = 1.0
 #: the search for a better lower bound may run this long past the time limit
 BOUND_SECONDS = 0.25
+#: the share of the search's time that bin completion gets first, on two-dimensional lists
+COMPLETION_SHARE = 0.4
 
 
 def construction_deadline(end: float, time_limit: float) -> float:
@@ -54,6 +58,22 @@ def lower_bound(inst: Instance, deadline: float | None = None) -> int:
     return l2(inst.w1, inst.c1)
 
 
+def _complete(inst: Instance, bins: Bins, lower: int, end: float, seed: int) -> tuple[Bins, int]:
+    """A packing into ``lower`` bins by bin completion, within its share of the time left.
+
+    When the waste budget is tight in a dimension, as it is when the bound is the optimum of a
+    list cut from full bins, completion finds packings the improvement search misses; when it
+    proves that ``lower`` bins cannot hold the list, the bound rises by one.
+    """
+    now = time.perf_counter()
+    found = complete(inst, lower, now + COMPLETION_SHARE * (end - now), seed)
+    if found.bins is not None and len(found.bins) < len(bins):
+        return found.bins, lower
+    if found.impossible:
+        return bins, lower + 1
+    return bins, lower
+
+
 def solve(
     inst: Instance,
     time_limit: float = 1.0,
@@ -68,6 +88,9 @@ def solve(
     the clock: on a list too long for the time given, the bound stops early (it stays a proved
     bound) and the constructions finish by next fit at ``construct_by`` (a perf_counter value,
     default :func:`construction_deadline`), so the call returns in time on any input.
+
+    In two dimensions, bin completion has the first :data:`COMPLETION_SHARE` of the search's time
+    and the improvement search the rest; a bound that completion proves too low rises by one.
     """
     start = time.perf_counter()
     end = start + time_limit if deadline is None else min(deadline, start + time_limit)
@@ -87,6 +110,8 @@ def solve(
         bins = constructive(inst, extras_by, ffd)
         if len(bins) > len(ffd):
             bins = ffd
+    if inst.c2 > 0 and len(bins) > lower and end > time.perf_counter():
+        bins, lower = _complete(inst, bins, lower, end, seed)
     if len(bins) > lower and end > time.perf_counter():
         bins = improve(inst, bins, lower, end, seed)
     return Solution(bins, lower, len(ffd))

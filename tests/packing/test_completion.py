@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 import time
 
 from hypothesis import given, settings
@@ -139,3 +140,50 @@ def test_the_bound_solve_reports_never_passes_the_optimum(
     inst, _kinds = case
     solution = solve(inst, time_limit=0.05)
     assert solution.lower_bound <= fewest_bins(inst) <= solution.count
+
+
+def cut_from_full_bins(m: int, capacity: int, seed: int) -> Instance:
+    """``m`` bins each cut into three items in both dimensions, shuffled: ``m`` is the optimum."""
+    rng = random.Random(seed)
+    w1: list[int] = []
+    w2: list[int] = []
+    for _ in range(m):
+        a1, b1 = sorted(rng.sample(range(1, capacity), 2))
+        a2, b2 = sorted(rng.sample(range(1, capacity), 2))
+        w1 += [a1, b1 - a1, capacity - b1]
+        w2 += [a2, b2 - a2, capacity - b2]
+    order = list(range(3 * m))
+    rng.shuffle(order)
+    return Instance(tuple(w1[i] for i in order), tuple(w2[i] for i in order), capacity, capacity)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(20, 32), st.integers(0, 10_000))
+def test_two_dimensional_lists_cut_from_full_bins_are_packed_into_those_bins(
+    m: int, seed: int
+) -> None:
+    # the lower bound is the optimum and no bin has room to spare: a search that stops above
+    # the bound has missed a packing that exists (first fit decreasing usually does)
+    inst = cut_from_full_bins(m, 100, seed)
+    solution = solve(inst, time_limit=0.5, seed=seed)
+    assert solution.lower_bound == m
+    assert solution.count == m
+    assert sorted(i for b in solution.bins for i in b) == list(range(inst.n))
+    assert all(sum(inst.w1[i] for i in b) <= 100 and sum(inst.w2[i] for i in b) <= 100
+               for b in solution.bins)
+
+
+@settings(max_examples=120, deadline=None)
+@given(small_instances())
+def test_solve_raises_its_bound_only_to_what_is_proved(
+    case: tuple[Instance, list[str] | None],
+) -> None:
+    # a bound raised because completion proved the list does not fit is still never above the
+    # optimum, and the packing is never worse than first fit decreasing
+    inst, _kinds = case
+    solution = solve(inst, time_limit=0.2, seed=1)
+    best = fewest_bins(inst)
+    assert solution.lower_bound <= best <= solution.count
+    assert solution.count <= len(first_fit_decreasing(inst))
+    assert _valid(inst, None, solution.bins)
+    assert sorted(i for b in solution.bins for i in b) == list(range(inst.n))
