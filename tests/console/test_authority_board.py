@@ -129,6 +129,7 @@ def two_high_risk_districts(desk: Desk) -> None:
     data["community"].append({"code": "dc-01", "name": "朝阳社区", "name_en": "Chaoyang community",
                               "district": "east", "street": "朝阳路", "households": 500})
     path.write_text(dumps(data), encoding="utf-8")
+    desk.refresh()  # the desk looks at its reference files at most once a second by itself
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
