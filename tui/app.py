@@ -157,6 +157,7 @@ class BaogongApp(App[int]):
         self.keymap_problems = keymap_problems(self.desk.settings.keys)
         for problem in self.keymap_problems:
             self.notify(problem, severity="warning", timeout=8)
+        self.run_worker(preload, thread=True, group="preload", exit_on_error=False)
 
     def _tick(self) -> None:
         from tui.widgets.chrome import DeskHeader
@@ -425,6 +426,17 @@ class BaogongApp(App[int]):
 
 
 # --- starting from the command line ---------------------------------------------------------
+
+
+def preload() -> None:
+    """Load what the first new call needs (the intake screen, pypinyin and its dictionaries),
+    in a thread once the queue is on screen: the start does not wait for it, and ``n`` does
+    not stop the app while it loads. A key typed before it is done is held as any other
+    (:mod:`tui.typeahead`): ``n`` then waits for the import to finish."""
+    import tui.screens.intake  # noqa: F401
+    from tui.pinyin import keys_for
+
+    keys_for("保供热线")
 
 
 def run_app(args: argparse.Namespace) -> int:

@@ -72,6 +72,10 @@ def quiet(app: App[Any]) -> bool:
     for pump in _pumps(app):
         if pump._next_callbacks or _pending(pump):
             return False
+        # callbacks waiting for the screen's next repaint (``call_after_refresh``): the first
+        # field of a screen just opened, a restored draft... run there, after any key
+        if getattr(pump, "_callbacks", None):
+            return False
         if isinstance(pump, Widget) and not pump.is_mounted and not pump._closed:
             return False
     return True
@@ -97,8 +101,12 @@ async def settle(app: App[Any]) -> bool:
     messages has run); True if the app is then still quiet and on the same screen."""
     screen = app.screen
     # widgets are covered by quiet(): a widget still mounting is not mounted yet; the app and
-    # the screen are where a handler may be suspended half-way (pushing or mounting a screen)
+    # the screen are where a handler may be suspended half-way (pushing or mounting a screen),
+    # and the focused widget is where the key just let go was sent
     pumps: list[MessagePump] = [app, screen]
+    focused = screen.focused
+    if focused is not None:
+        pumps.append(focused)
     remaining = 0
     done = asyncio.Event()
 
@@ -129,6 +137,8 @@ class TypeAhead:
         #: a key was let go and its handling is not confirmed finished yet
         self.unsettled = False
         self._settling: asyncio.Task[None] | None = None
+        #: keys let go so far: a barrier confirms only the keys let go before it was queued
+        self._let_go_count = 0
 
     def hold(self, event: events.Event) -> bool:
         """Called by the app for every event it takes from the terminal; True if the event is
@@ -146,6 +156,7 @@ class TypeAhead:
     def _let_go(self) -> None:
         """A key goes on: the next one waits until a barrier confirms this one was handled."""
         self.unsettled = True
+        self._let_go_count += 1
         if self._settling is None or self._settling.done():
             self._settling = asyncio.create_task(self._confirm_settled())
 
@@ -153,7 +164,9 @@ class TypeAhead:
         started = time.monotonic()
         while time.monotonic() - started < MAX_HOLD and self.app.is_running:
             await asyncio.sleep(POLL)
-            if quiet(self.app) and await settle(self.app):
+            # a key let go while the barrier was on its way is not confirmed by it
+            let_go = self._let_go_count
+            if quiet(self.app) and await settle(self.app) and let_go == self._let_go_count:
                 break
         self.unsettled = False
 

@@ -19,11 +19,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import attrs
 
 from core.problems import InvalidField
 from core.reference import check_non_negative, check_optional_code
+
+if TYPE_CHECKING:
+    from core.desk import Desk
 
 
 def _check_optional_fen(_instance: object, attribute: attrs.Attribute[int | None],
@@ -129,6 +133,14 @@ def search_terms(price: PriceReport | None, shortfall: DeliveryShortfall | None,
 
 def _yuan(fen: int | None) -> str:
     return "?" if fen is None else f"{fen / 100:.2f}"
+
+
+def fact_names(desk: Desk, lang: str) -> dict[str, str]:
+    """Supermarket and goods codes -> their names in ``lang``, for :func:`describe`."""
+    names = {s.code: (s.name if lang == "zh" else s.name_en) for s in desk.supermarkets.values()}
+    names.update((c.code, c.name if lang == "zh" else c.name_en)
+                 for c in desk.catalogue.values())
+    return names
 
 
 def describe(price: PriceReport | None, shortfall: DeliveryShortfall | None,

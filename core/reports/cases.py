@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.cases.facts import describe, facts_field
+from core.cases.facts import describe, fact_names, facts_field
 from core.cases.index import CaseRow, Query
 from core.levels.plans import Text
 from core.names import KIND_NAMES, STATUS_NAMES, category_name
@@ -44,15 +44,6 @@ PERSONAL_COLUMNS = (
     Column("phone", "电话", "phone"),
     Column("address", "地址", "address"),
 )
-
-
-def fact_names(desk: Desk, lang: str) -> dict[str, str]:
-    """Supermarket and goods codes -> their names in ``lang``, for
-    :func:`core.cases.facts.describe`."""
-    names = {s.code: (s.name if lang == "zh" else s.name_en) for s in desk.supermarkets.values()}
-    names.update((c.code, c.name if lang == "zh" else c.name_en)
-                 for c in desk.catalogue.values())
-    return names
 
 
 def case_rows(desk: Desk, since: datetime | None = None,

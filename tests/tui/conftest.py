@@ -51,10 +51,16 @@ def make_app(desk: Desk, clock: FakeClock) -> Iterator[AppFactory]:
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Let workers (index queries) finish and the screen repaint."""
+    """Let workers (index queries) finish, keys typed ahead land (a loaded machine lets them
+    go slowly: tui.typeahead) and the screen repaint."""
+    type_ahead = getattr(pilot.app, "type_ahead", None)
+    deadline = asyncio.get_running_loop().time() + 60
     for _ in range(3):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
+        while type_ahead is not None and (type_ahead.held or type_ahead.unsettled):
+            assert asyncio.get_running_loop().time() < deadline, "typed-ahead keys never landed"
+            await asyncio.sleep(0.005)
     await pilot.pause()
 
 

@@ -31,11 +31,10 @@ from core.cases.case import (
     TransitionError,
 )
 from core.cases.edits import Details, rebase_details
-from core.cases.facts import facts_field
+from core.cases.facts import fact_names, facts_field
 from core.cases.store import CaseNotFound, ConflictError
 from core.problems import DeskError
 from core.reference import PriorityFlag
-from core.reports.cases import fact_names
 from core.storage.atomic import LockTimeout
 from tui.i18n import (
     _,

@@ -23,6 +23,7 @@ from core.cases.facts import (
     PriceReport,
     ReliefRequest,
     describe,
+    fact_names,
     format_missing,
     format_yuan,
     parse_missing,
@@ -30,7 +31,6 @@ from core.cases.facts import (
 )
 from core.desk import Desk
 from core.problems import InvalidField
-from core.reports.cases import fact_names
 from core.storage.convert import converter
 from tui.i18n import _, language, record_name
 from tui.widgets.common import Choice, PickerField, TextField, Tr

@@ -7,7 +7,7 @@ Chinese terminals) and works from the keyboard alone.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import attrs
 from rich.cells import cell_len
@@ -17,6 +17,7 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.geometry import Region
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
@@ -35,12 +36,34 @@ def _blink(widget: Widget) -> bool:
 
 
 class TextField(Input):
-    """A one-line compact input whose placeholder is translated."""
+    """A one-line compact input whose placeholder is translated.
+
+    A key typed into it repaints the field alone: Textual's ``Input`` asks for a layout of the
+    whole screen on every change of its text (its scrollable width follows the text), which on
+    a form of forty widgets costs more than the key itself. The field's own size does not
+    follow its text unless its width is ``auto``, so only then is the screen laid out again.
+    """
+
+    #: the text is changing (Input's watcher runs): a layout it asks for is not needed
+    _text_changing = False
 
     def __init__(self, value: str = "", *, placeholder: str = "", **kwargs: Any) -> None:
         super().__init__(value, placeholder=_(placeholder) if placeholder else "",
                          compact=True, **kwargs)
         self.msgid = placeholder
+
+    def _watch_value(self, value: str) -> None:
+        self._text_changing = True
+        try:
+            super()._watch_value(value)
+        finally:
+            self._text_changing = False
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False,
+                recompose: bool = False) -> Self:
+        if layout and self._text_changing and not self.styles.auto_dimensions:
+            layout = False  # the text scrolls inside the field: nothing around it moves
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def on_mount(self) -> None:
         self.cursor_blink = _blink(self)
