@@ -82,6 +82,21 @@ def cannot_write(command: str, exc: OSError, output: str | None = None) -> int:
     return 2
 
 
+def open_desk(args: argparse.Namespace) -> Desk | None:
+    """The desk of ``--desk`` (or the default one); None, with each problem printed to stderr as
+    ``path:line: message``, when it cannot be opened (the command then exits 2)."""
+    from core.desk import Desk
+    from core.problems import DeskError
+    from tui.deskpath import resolve_desk
+
+    try:
+        return Desk.open(resolve_desk(args.desk))
+    except DeskError as exc:
+        for problem in exc.problems:
+            print(problem.render(Path.cwd()), file=sys.stderr)
+        return None
+
+
 class Imported(Protocol):
     """What an import reports: whether every row was taken, and its JSON for scripts."""
 
@@ -105,14 +120,15 @@ def run_import(
     the desk or file cannot be used (each problem as ``path:line: message``) or the import is
     refused (``NotTheOperator`` and ``refused``: one line, ending with ``refusal_note``).
     """
-    from core.desk import Desk
     from core.identity import NotTheOperator
     from core.problems import DeskError
-    from tui.deskpath import resolve_desk
 
     refusals: tuple[type[Exception], ...] = (NotTheOperator, *refused)
+    desk = open_desk(args)
+    if desk is None:
+        return 2
     try:
-        result = read(Desk.open(resolve_desk(args.desk)))
+        result = read(desk)
     except DeskError as exc:
         for problem in exc.problems:
             print(problem.render(Path.cwd()), file=sys.stderr)

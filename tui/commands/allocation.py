@@ -21,8 +21,7 @@ from core.identity import NotASupervisor, NotTheOperator
 from core.medicalclock import SendRefused, record_report_sent, report_due
 from core.problems import DeskError
 from core.reports.table import render_table
-from tui.commands import iso_date
-from tui.deskpath import resolve_desk
+from tui.commands import iso_date, open_desk
 
 HELP = "the medical allocation's 17:30 report of a day, and recording that it was sent"
 
@@ -50,11 +49,8 @@ def _when(text: str, desk: Desk, day: datetime | None = None) -> datetime:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        desk = Desk.open(resolve_desk(args.desk))
-    except DeskError as exc:
-        for problem in exc.problems:
-            print(problem.render(), file=sys.stderr)
+    desk = open_desk(args)
+    if desk is None:
         return 2
     zone = desk.settings.zone
     try:

@@ -17,10 +17,8 @@ import json
 import sys
 from datetime import datetime
 
-from core.desk import Desk
-from core.problems import DeskError
 from core.tick import run_tick
-from tui.deskpath import resolve_desk
+from tui.commands import open_desk
 
 HELP = "write what fell due by now on the desk's clock: chase ladder steps (催办/督办) and more"
 
@@ -33,11 +31,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        desk = Desk.open(resolve_desk(args.desk))
-    except DeskError as exc:
-        for problem in exc.problems:
-            print(problem.render(), file=sys.stderr)
+    desk = open_desk(args)
+    if desk is None:
         return 2
     if args.now:
         try:
