@@ -304,13 +304,24 @@ class QueueScreen(Screen[None]):
                 self.app.call_from_thread(self._fetch_failed, exc)
                 return
             self.app.call_from_thread(self._loaded, generation, ids, keep)
-            if not query.text.strip() and not outdated():
-                # ahead of the first key, so typing never waits for the search text; on an
-                # error the first key reads it again, and tells it
+
+        self.run_worker(work, thread=True, group="reload", exit_on_error=False)
+
+    def _prepare_search(self, generation: int) -> None:
+        """Read the search text ahead of the first key, so typing never waits for it: once the
+        list is painted (reading it names callers in pinyin, whose import would hold up the
+        first paint). On an error the first key reads it again, and tells it."""
+        query = self.filters.query(self.desk_app.clock())
+        if generation != self.generation or query.text.strip():
+            return
+        order, reader = self.order, self.desk_app.reader
+
+        def work() -> None:
+            if generation == self.generation:
                 with contextlib.suppress(sqlite3.Error):
                     reader.prepare_search(query, order)
 
-        self.run_worker(work, thread=True, group="reload", exit_on_error=False)
+        self.run_worker(work, thread=True, group="prepare-search", exit_on_error=False)
 
     def _page_loaded(self, generation: int, ids: list[str], keep: str | None) -> None:
         """The first page of a search, while the rest is still being found."""
@@ -335,6 +346,7 @@ class QueueScreen(Screen[None]):
         self._update_filter_line()
         self._update_columns()
         self.call_after_refresh(self.desk_app.queue_shown)
+        self.call_after_refresh(self._prepare_search, generation)
 
     def show_case(self, case_id: str) -> None:
         """Show and select a case just saved: a search or filter that hides it is cleared."""
