@@ -73,6 +73,11 @@ odd_values = st.one_of(
 )
 
 
+def odd_value(draw: st.DrawFn) -> Any:
+    # a copy: ``st.just`` gives the same table every time, which a later "add" would grow, in
+    # this example (into a table holding itself) and in the examples after it
+    return copy.deepcopy(draw(odd_values))
+
 def key_paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     found = [prefix] if prefix else []
     if isinstance(value, dict):
@@ -94,13 +99,13 @@ def damage(data: dict[str, Any], draw: st.DrawFn) -> dict[str, Any]:
             parent = parent[step]
         how = draw(st.sampled_from(["replace", "delete", "add"]))
         if how == "replace":
-            parent[where[-1]] = draw(odd_values)
+            parent[where[-1]] = odd_value(draw)
         elif how == "delete":
             del parent[where[-1]]
         elif isinstance(parent, dict):
             key = draw(st.sampled_from(["price", "shortfall", "relief", "extra", "name", "time",
                                         "code", "schema_version", "status", "address"]))
-            parent[key] = draw(odd_values)
+            parent[key] = odd_value(draw)
         if not paths[1:]:
             break
     return data

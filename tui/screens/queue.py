@@ -308,20 +308,16 @@ class QueueScreen(Screen[None]):
         self.run_worker(work, thread=True, group="reload", exit_on_error=False)
 
     def _prepare_search(self, generation: int) -> None:
-        """Read the search text ahead of the first key, so typing never waits for it: once the
-        list is painted (reading it names callers in pinyin, whose import would hold up the
-        first paint). On an error the first key reads it again, and tells it."""
-        query = self.filters.query(self.desk_app.clock())
-        if generation != self.generation or query.text.strip():
-            return
-        order, reader = self.order, self.desk_app.reader
+        """Read the search text ahead of the first key once the list is painted (it names callers
+        in pinyin, whose import would hold the paint up); on an error the first key reads it."""
+        query, order = self.filters.query(self.desk_app.clock()), self.order
+        reader = self.desk_app.reader
 
         def work() -> None:
-            if generation == self.generation:
-                with contextlib.suppress(sqlite3.Error):
-                    reader.prepare_search(query, order)
-
-        self.run_worker(work, thread=True, group="prepare-search", exit_on_error=False)
+            with contextlib.suppress(sqlite3.Error):
+                reader.prepare_search(query, order)
+        if generation == self.generation and not query.text.strip():
+            self.run_worker(work, thread=True, group="prepare-search", exit_on_error=False)
 
     def _page_loaded(self, generation: int, ids: list[str], keep: str | None) -> None:
         """The first page of a search, while the rest is still being found."""
