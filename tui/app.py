@@ -31,6 +31,7 @@ from tui.deskpath import resolve_desk
 from tui.drafts import DraftStore
 from tui.i18n import _, record_name
 from tui.keys import APP_BINDINGS, apply_keymap, keymap_problems
+from tui.later import Later
 from tui.palette import DeskCommands
 from tui.text import KEY_NAMES
 from tui.typeahead import ReleasedKey, TypeAhead
@@ -58,7 +59,8 @@ class PlainScrollBarRender(ScrollBarRender):
 ScrollBar.renderer = PlainScrollBarRender
 
 
-#: seconds after start before the desk clock's first run: the first paint does not wait for it
+#: seconds after start before the desk clock's first run is queued (:mod:`tui.later`): the first
+#: paint and the first keys do not wait for it
 CLOCK_START_DELAY = 1.0
 
 
@@ -112,6 +114,8 @@ class BaogongApp(App[int]):
         self._households_by_phone: dict[str, list[Household]] | None = None
         self._data_version = -1
         self.type_ahead = TypeAhead(self)
+        #: work left for after the first paint, run while the operator is not typing
+        self.later = Later(self)
         #: the desk is a git repository replicated with other sites (core.replica.git)
         self.replicated = is_repository(desk.root)
         self.last_sync: datetime | None = last_sync(desk.root) if self.replicated else None
@@ -124,6 +128,8 @@ class BaogongApp(App[int]):
     # --- keys typed ahead (tui.typeahead) -------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.Paste):
+            self.later.key()
         if self.type_ahead.hold(event):
             return  # delivered, in order, once the keys before it are handled
         await super().on_event(event)
@@ -142,7 +148,7 @@ class BaogongApp(App[int]):
         if self.poll_interval:
             self.set_interval(self.poll_interval, self.poll)
             # catch up with what fell due while the app was closed, once the first screen is up
-            self.set_timer(CLOCK_START_DELAY, self.run_clock)
+            self.set_timer(CLOCK_START_DELAY, lambda: self.later.add("clock", self._clock_job))
             self.set_interval(self.clock_interval, self.run_clock)
         self.set_interval(30, self._tick)
         if self.replicated and self.desk.settings.sync_minutes:
@@ -157,7 +163,8 @@ class BaogongApp(App[int]):
         self.keymap_problems = keymap_problems(self.desk.settings.keys)
         for problem in self.keymap_problems:
             self.notify(problem, severity="warning", timeout=8)
-        self.run_worker(preload, thread=True, group="preload", exit_on_error=False)
+        self.later.add("preload", lambda: preload)
+        self.later.start()
 
     def _tick(self) -> None:
         from tui.widgets.chrome import DeskHeader
@@ -236,10 +243,16 @@ class BaogongApp(App[int]):
         """Run the desk's clock rules up to now in a worker (chase ladder steps...), as
         ``baogong tick`` does; one run at a time, on a desk object of its own (its own index
         connection), so the screens' reads never wait for it."""
+        work = self._clock_job()
+        if work is not None:
+            self.run_worker(work, thread=True, group="clock", exit_on_error=False)
+
+    def _clock_job(self) -> Callable[[], None] | None:
+        """The work of one run of the desk's clock, or None while a run is still going."""
         from core.tick import run_tick
 
         if self._clock_running:
-            return
+            return None
         self._clock_running = True
         if self._clock_desk is None:
             self._clock_desk = Desk(root=self.desk.root, settings=self.desk.settings,
@@ -259,7 +272,7 @@ class BaogongApp(App[int]):
             if result.written:
                 self.call_from_thread(self.poll)
 
-        self.run_worker(work, thread=True, group="clock", exit_on_error=False)
+        return work
 
     def show_in_queue(self, case_id: str) -> None:
         """Select ``case_id`` in the queue under the screens on top (a call just put on file)."""
@@ -430,9 +443,10 @@ class BaogongApp(App[int]):
 
 def preload() -> None:
     """Load what the first new call needs (the intake screen, pypinyin and its dictionaries),
-    in a thread once the queue is on screen: the start does not wait for it, and ``n`` does
-    not stop the app while it loads. A key typed before it is done is held as any other
-    (:mod:`tui.typeahead`): ``n`` then waits for the import to finish."""
+    in a thread once the queue is on screen and the operator pauses (:mod:`tui.later`): the
+    start does not wait for it, and ``n`` does not stop the app while it loads. A key typed
+    before it is done is held as any other (:mod:`tui.typeahead`): ``n`` then waits for the
+    import to finish, or makes it itself if it has not started."""
     import tui.screens.intake  # noqa: F401
     from tui.pinyin import keys_for
 

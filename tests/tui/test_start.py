@@ -58,6 +58,7 @@ async def main() -> None:
         assert app._queue_shown, "the queue never showed"
         print("rows:", len(app.screen.query_one("#cases").ids))
         {then}
+        await app.later.drained()
         await app.workers.wait_for_complete()
     print(json.dumps(at_first_paint[0]))
 

@@ -308,8 +308,8 @@ class QueueScreen(Screen[None]):
         self.run_worker(work, thread=True, group="reload", exit_on_error=False)
 
     def _prepare_search(self, generation: int) -> None:
-        """Read the search text ahead of the first key once the list is painted (it names callers
-        in pinyin, whose import would hold the paint up); on an error the first key reads it."""
+        """Read the search text ahead of the first key (it names callers in pinyin, slow to load)
+        in its turn after the first paint (:mod:`tui.later`); on an error the first key reads it."""
         query, order = self.filters.query(self.desk_app.clock()), self.order
         reader = self.desk_app.reader
 
@@ -317,7 +317,7 @@ class QueueScreen(Screen[None]):
             with contextlib.suppress(sqlite3.Error):
                 reader.prepare_search(query, order)
         if generation == self.generation and not query.text.strip():
-            self.run_worker(work, thread=True, group="prepare-search", exit_on_error=False)
+            self.desk_app.later.add("search", lambda: work)  # replaces an older one waiting
 
     def _page_loaded(self, generation: int, ids: list[str], keep: str | None) -> None:
         """The first page of a search, while the rest is still being found."""
