@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.geometry import Region
 from textual.message import Message
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, KeyPanel, OptionList, Static, TextArea
 from textual.widgets._footer import FooterKey
@@ -121,10 +121,45 @@ class DeskFooter(Footer):
 
     def __init__(self) -> None:
         super().__init__(compact=True, show_command_palette=False)
+        #: what the footer shows now: (key, description, enabled, tooltip) of each key
+        self._showing: list[tuple[str, str, bool, str]] | None = None
+        self._looking = False
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        # Every focus change refreshes the bindings, often several times over: mounting every
+        # key of the footer again each time made a key that moves the focus pay for a footer
+        # that had not changed. It is looked at once, after the refresh, and redone if changed.
+        self._bindings_ready = True
+        if (screen.app.app_focus and self.is_attached and screen is self.screen
+                and not self._looking):
+            self._looking = True
+            self.call_after_refresh(self._recompose_if_changed)
+
+    async def _recompose_if_changed(self) -> None:
+        self._looking = False
+        if self.is_attached and self._showing != self._keys():
+            await self.recompose()
+
+    def _keys(self) -> list[tuple[str, str, bool, str]]:
+        return [(binding.key, _(binding.description), enabled, tooltip)
+                for binding, enabled, tooltip in self._offered()]
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
+        self._showing = self._keys()
+        for binding, enabled, tooltip in self._offered():
+            yield FooterKey(
+                binding.key,
+                self.app.get_key_display(binding),
+                _(binding.description),
+                binding.action,
+                disabled=not enabled,
+                tooltip=tooltip,
+            ).data_bind(compact=Footer.compact)
+
+    def _offered(self) -> list[tuple[Binding, bool, str]]:
+        """The screen's keys this operator is offered that fit the line."""
         seen: set[str] = set()
         shown: list[tuple[Binding, bool, str]] = []
         keys_binding: Binding | None = None
@@ -137,15 +172,7 @@ class DeskFooter(Footer):
                 continue
             seen.add(binding.action)
             shown.append((binding, enabled, tooltip))
-        for binding, enabled, tooltip in self._fitting(shown, keys_binding):
-            yield FooterKey(
-                binding.key,
-                self.app.get_key_display(binding),
-                _(binding.description),
-                binding.action,
-                disabled=not enabled,
-                tooltip=tooltip,
-            ).data_bind(compact=Footer.compact)
+        return self._fitting(shown, keys_binding)
 
     def _fitting(self, shown: list[tuple[Binding, bool, str]],
                  keys_binding: Binding | None) -> list[tuple[Binding, bool, str]]:
