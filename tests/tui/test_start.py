@@ -1,5 +1,5 @@
-"""What the desk's start loads: what the queue needs first, what a new call needs right after
-the queue is painted (in a thread), the rest when it is asked for.
+"""What the desk's start loads: what the queue needs first, what a new call needs once the queue
+is painted and the operator pauses (in a thread, :mod:`tui.later`), the rest when it is asked for.
 
 Each check runs in a fresh interpreter, as ``baogong`` starts, so what an earlier test imported
 does not hide what the start imports.
