@@ -13,6 +13,13 @@ case's search text, and a word of Latin letters also in the pinyin initials of t
 name. A word never holds whitespace, so it never matches across the tab or the end of a line;
 the initials are kept to the letters a-z (anything else becomes a space), so only a word of
 Latin letters can match them.
+
+A word found in few lines would have the whole text scanned for it; each block of
+:data:`BLOCK` lines keeps instead a signature (:class:`Signatures`): a bit per bucket of the
+4-byte windows of its text that start a multiple of 4 bytes into the block. A word of at least 7
+bytes has, wherever it lies, a whole window of every such alignment, so a block holds it only if,
+for one of the four ways it can lie, the bits of all its windows are set: the other blocks are
+skipped, the rest searched as before, and the answer is the same.
 """
 
 from __future__ import annotations
@@ -21,7 +28,9 @@ import heapq
 import threading
 from array import array
 from bisect import bisect_left, bisect_right
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import repeat
 
 from core.cases.index import search_terms
 from core.pinyin import initials
@@ -36,16 +45,84 @@ DENSE = 20
 NARROW = 4
 #: whole answers kept for narrowing (the searches typed last)
 ANSWERS = 16
+#: lines per block of the signatures (:class:`Signatures`)
+BLOCK = 128
+#: buckets of a block's signature (a prime: a window's bucket is its value modulo it); with
+#: about 5,000 windows a block, a tenth of the bits are set
+BUCKETS = 16381
+#: the shortest word whose windows are looked up: every alignment holds a whole window
+SHORTEST = 7
 
 #: a search's words, each with its forms (:func:`core.cases.index.search_terms`), in UTF-8
 Needles = tuple[tuple[bytes, ...], ...]
 
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+#: a byte's bit ``i`` as the byte 1 or 0, for every byte (``bytes.translate`` tables)
+_BIT = [bytes((value >> i) & 1 for value in range(256)) for i in range(8)]
+#: a bucket's flag (the byte 0 or 1) as the digit ``int(..., 2)`` reads
+_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
 
 
 def spoken_form(name: str) -> str:
     """The caller's name as it is said (:func:`core.pinyin.initials`), letters a-z only."""
     return "".join(ch if ch in _LETTERS else " " for ch in initials(name))
+
+
+class Signatures:
+    """Which buckets of 4-byte windows each block of :data:`BLOCK` lines holds, a bit each:
+    a superset test of the blocks that can hold a word, built and asked in C."""
+
+    def __init__(self) -> None:
+        self.buckets = BUCKETS
+        self.width = (self.buckets + 7) // 8
+        self.bits = bytearray()
+
+    def __len__(self) -> int:
+        return len(self.bits) // self.width
+
+    def add(self, text: bytes | bytearray) -> None:
+        """The next block's signature, from its text."""
+        whole = len(text) // 4 * 4
+        windows = array("I")
+        windows.frombytes(text[:whole])
+        flags = bytearray(self.buckets)
+        deque(map(flags.__setitem__, map(self.buckets.__rmod__, set(windows)), repeat(1)),
+              maxlen=0)
+        # bucket b is bit b % 8 of byte b // 8: the last bucket is the first digit read
+        self.bits += int(flags[::-1].translate(_DIGITS) or b"0", 2).to_bytes(
+            self.width, "little")
+
+    def blocks(self, needles: Needles) -> bytes | None:
+        """A byte per block, 1 where the block may hold every word of ``needles`` (one of its
+        forms), 0 where it cannot; None when no word is long enough to tell."""
+        every: int | None = None
+        blocks = len(self)
+        all_blocks = int.from_bytes(b"\x01" * blocks, "big")
+        for alternatives in needles:
+            either = 0
+            for needle in alternatives:
+                ways = self._ways(needle)
+                if ways is None:
+                    break
+                for windows in ways:
+                    each = all_blocks
+                    for bucket in windows:
+                        column = self.bits[bucket >> 3 :: self.width].translate(_BIT[bucket & 7])
+                        each &= int.from_bytes(column, "big")
+                    either |= each
+            else:
+                every = either if every is None else every & either
+        if every is None:
+            return None
+        return every.to_bytes(blocks, "big") if blocks else b""
+
+    def _ways(self, needle: bytes) -> list[set[int]] | None:
+        """The buckets of the whole windows of ``needle`` for each of the four ways it may lie
+        across the windows of a block (its first whole window 0, 1, 2 or 3 bytes in)."""
+        if len(needle) < SHORTEST:
+            return None
+        return [{int.from_bytes(needle[j : j + 4], "little") % self.buckets
+                 for j in range(first, len(needle) - 3, 4)} for first in range(4)]
 
 
 class SearchText:
@@ -60,6 +137,7 @@ class SearchText:
         starts = array("q", [0])
         id_starts = array("q", [0])
         said: dict[str, str] = {}
+        signatures = Signatures()
         id_offset = 0
         for case_id, text, name in rows:
             form = said.get(name)
@@ -75,14 +153,19 @@ class SearchText:
                 pending = []
             id_offset += len(case_id) + 1
             id_starts.append(id_offset)
+            if (len(starts) - 1) % BLOCK == 0:
+                signatures.add(blob[starts[-1 - BLOCK] :])
         if pending:
             ids.append("\n".join(pending) + "\n")
+        if (len(starts) - 1) % BLOCK:
+            signatures.add(blob[starts[len(signatures) * BLOCK] :])
         self._lock = threading.Lock()
         self._answers: dict[Needles, array[int]] = {}
         self.blob = blob
         self.starts = starts
         self.ids = "".join(ids)
         self.id_starts = id_starts
+        self.signatures = signatures
 
     def __len__(self) -> int:
         return len(self.starts) - 1
@@ -153,6 +236,7 @@ class SearchText:
         if within is not None:
             yield from self._narrow(needles, within, stop)
             return
+        ranges = self._ranges(needles)
         sample = min(SAMPLE, len(self.blob))
         hits = [sum(self.blob.count(n, 0, sample) for n in alternatives)
                 for alternatives in needles]
@@ -160,9 +244,25 @@ class SearchText:
         rest = needles[:lead] + needles[lead + 1:]
         sample_lines = max(1, bisect_right(self.starts, sample) - 1)
         if hits[lead] * DENSE > sample_lines:
-            yield from self._scan(needles, stop)
+            yield from self._scan(needles, stop, ranges)
         else:
-            yield from self._find(needles[lead], rest, stop)
+            yield from self._find(needles[lead], rest, stop, ranges)
+
+    def _ranges(self, needles: Needles) -> list[tuple[int, int]]:
+        """The stretches of lines (first, end) that may hold every word: the runs of blocks
+        whose signatures do not rule it out."""
+        total = len(self)
+        flags = self.signatures.blocks(needles)
+        if flags is None:
+            return [(0, total)]
+        ranges = []
+        first = flags.find(1)
+        while first >= 0:
+            end = flags.find(0, first)
+            end = len(flags) if end < 0 else end
+            ranges.append((first * BLOCK, min(end * BLOCK, total)))
+            first = flags.find(1, end)
+        return ranges
 
     def _narrow(self, needles: Needles, within: array[int], stop: Callable[[], bool] | None
                 ) -> Iterator[list[int]]:
@@ -175,17 +275,15 @@ class SearchText:
             yield [n for n in within[first : first + CHUNK]
                    if match(blob[starts[n] : starts[n + 1]])]
 
-    def _scan(self, needles: Needles, stop: Callable[[], bool] | None
-              ) -> Iterator[list[int]]:
+    def _scan(self, needles: Needles, stop: Callable[[], bool] | None,
+              ranges: list[tuple[int, int]]) -> Iterator[list[int]]:
         """Line by line, a chunk of lines at a time: for words found in many lines."""
         text, starts = memoryview(self.blob), self.starts
-        total = len(self)
         words = [alternatives[0] for alternatives in needles if len(alternatives) == 1]
         match = _matcher(needles)
-        for first in range(0, total, CHUNK):
+        for first, last in _chunked(ranges):
             if stop is not None and stop():
                 return
-            last = min(first + CHUNK, total)
             chunk = bytes(text[starts[first] : starts[last] - 1]).split(b"\n")
             if len(words) == 1 == len(needles):
                 word = words[0]
@@ -196,12 +294,12 @@ class SearchText:
             else:
                 yield [n for n, line in enumerate(chunk, first) if match(line)]
 
-    def _find(self, lead: tuple[bytes, ...], rest: Needles,
-              stop: Callable[[], bool] | None) -> Iterator[list[int]]:
+    def _find(self, lead: tuple[bytes, ...], rest: Needles, stop: Callable[[], bool] | None,
+              ranges: list[tuple[int, int]]) -> Iterator[list[int]]:
         """Jump from one occurrence of the rarest word to the next: for rare words."""
         blob, starts = self.blob, self.starts
         match = _matcher(rest) if rest else None
-        streams = [self._occurrences(n, stop) for n in lead]
+        streams = [self._occurrences(n, stop, ranges) for n in lead]
         candidates = streams[0] if len(streams) == 1 else heapq.merge(*streams)
         previous = -1
         for n in candidates:
@@ -211,19 +309,31 @@ class SearchText:
             if match is None or match(blob[starts[n] : starts[n + 1]]):
                 yield [n]
 
-    def _occurrences(self, needle: bytes, stop: Callable[[], bool] | None) -> Iterator[int]:
-        """The lines holding ``needle``, each once, in order."""
+    def _occurrences(self, needle: bytes, stop: Callable[[], bool] | None,
+                     ranges: list[tuple[int, int]]) -> Iterator[int]:
+        """The lines of ``ranges`` holding ``needle``, each once, in order."""
         blob, starts = self.blob, self.starts
         find = blob.find
-        position = find(needle)
         found = 0
-        while position >= 0:
-            line = bisect_right(starts, position) - 1
-            yield line
-            found += 1
-            if stop is not None and found % CHUNK == 0 and stop():
+        for first, end in ranges:
+            if stop is not None and stop():
                 return
-            position = find(needle, starts[line + 1])
+            limit = starts[end]
+            position = find(needle, starts[first], limit)
+            while position >= 0:
+                line = bisect_right(starts, position) - 1
+                yield line
+                found += 1
+                if stop is not None and found % CHUNK == 0 and stop():
+                    return
+                position = find(needle, starts[line + 1], limit)
+
+
+def _chunked(ranges: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """``ranges`` of lines cut into chunks of at most :data:`CHUNK` lines."""
+    for first, end in ranges:
+        for start in range(first, end, CHUNK):
+            yield start, min(start + CHUNK, end)
 
 
 def _needles(text: str) -> Needles:
@@ -250,4 +360,4 @@ def _matcher(needles: Needles) -> Callable[[bytes | bytearray], bool]:
     return lambda line: all(any(a in line for a in alternatives) for alternatives in needles)
 
 
-__all__ = ["SearchText", "spoken_form"]
+__all__ = ["SearchText", "Signatures", "spoken_form"]

@@ -109,3 +109,54 @@ def test_a_search_no_longer_wanted_stops(dense: int, monkeypatch: pytest.MonkeyP
     found = searchable.search("大米", stop=stop)
     assert len(found) < 50
     assert found == [row[0] for row in rows][: len(found)]
+
+
+@pytest.mark.parametrize(("buckets", "shortest"), [(3, 1), (61, 7), (16381, 1)],
+                         ids=["crowded", "few", "many"])
+def test_blocks_ruled_out_by_their_signatures_change_no_answer(
+        buckets: int, shortest: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # blocks of a few lines, buckets shared by many windows or by few, words of any length
+    monkeypatch.setattr(search_module, "CHUNK", 3)
+    monkeypatch.setattr(search_module, "BLOCK", 2)
+    monkeypatch.setattr(search_module, "BUCKETS", buckets)
+    monkeypatch.setattr(search_module, "SHORTEST", shortest)
+    monkeypatch.setattr(search_module, "NARROW", 1)
+
+    @settings(max_examples=150, deadline=None)
+    @given(texts_strategy, query_strategy, st.integers(min_value=0, max_value=5),
+           st.sampled_from([1, 20, 10**9]))
+    def agree(texts: list[tuple[list[str], str]], query: str, limit: int, dense: int) -> None:
+        monkeypatch.setattr(search_module, "DENSE", dense)
+        rows = case_rows(texts)
+        expected = straightforward(rows, query)
+        searchable = SearchText(iter(rows))
+        assert len(searchable.signatures) == -(-len(rows) // 2)
+        assert searchable.search(query, limit=limit) == expected[:limit]
+        assert searchable.search(query) == expected
+
+    agree()
+
+
+def test_a_rare_word_is_looked_for_only_in_blocks_that_may_hold_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_module, "BLOCK", 4)
+
+    def word(n: int) -> str:  # three characters of its own per case
+        return "".join(chr(0x5000 + 3 * n + k) for k in range(3))
+
+    rows = case_rows([(["和平路 3栋", word(n)], "王秀英") for n in range(40)])
+    searchable = SearchText(rows)
+    assert len(searchable.signatures) == 10
+    rare = ((word(26).encode(),),)
+    flags = searchable.signatures.blocks(rare)
+    assert flags is not None and flags[6] == 1  # line 26 is in block 6
+    assert sum(flags) == 1  # the other nine blocks are skipped
+    assert searchable._ranges(rare) == [(24, 28)]
+    assert searchable.search(word(26)) == [rows[26][0]]
+    assert searchable.search(f"{word(26)} 和平") == [rows[26][0]]
+    assert searchable.search(f"{word(26)} {word(27)}") == []  # both in block 6, not one line
+    # too short to tell, or a form that may be anywhere: every block is searched
+    assert searchable.signatures.blocks(((b"3\xe6\xa0\x8b",),)) is None
+    assert searchable.signatures.blocks(((word(26).encode(), b"3"),)) is None
+    both = searchable.signatures.blocks(((word(26).encode(),), (word(33).encode(),)))
+    assert both is not None and sum(both) == 0  # in blocks 6 and 8: no block holds both
