@@ -166,12 +166,40 @@ class SearchText:
         self.ids = "".join(ids)
         self.id_starts = id_starts
         self.signatures = signatures
+        #: lines left out (changed or gone since the text was read) and rows put in, each
+        #: before the line numbered with it (:meth:`changed`)
+        self.dead: frozenset[int] = frozenset()
+        self.extra: SearchText | None = None
+        self.extra_at = array("q")
 
     def __len__(self) -> int:
+        """The lines of the text as read (:attr:`dead` ones too, :attr:`extra` ones not)."""
         return len(self.starts) - 1
+
+    def changed(self, dead: Iterable[int], extra: Sequence[tuple[int, str, str, str]]
+                ) -> SearchText:
+        """This text with the lines ``dead`` left out and the rows ``extra``, ``(line, id,
+        search text, caller's name)`` in list order, each put before that line (or at the
+        end): a view sharing this one's buffers, for cases written since it was read."""
+        view = object.__new__(SearchText)
+        view.__dict__.update(self.__dict__)
+        view._lock = threading.Lock()
+        view._answers = {}
+        view.dead = frozenset(dead)
+        view.extra = SearchText((row[1], row[2], row[3]) for row in extra) if extra else None
+        view.extra_at = array("q", [row[0] for row in extra])
+        return view
 
     def id_at(self, line: int) -> str:
         return self.ids[self.id_starts[line] : self.id_starts[line + 1] - 1]
+
+    def line_of(self, case_id: str) -> int | None:
+        """The line of ``case_id``, if any (a scan of the ids)."""
+        ids, wanted = self.ids, case_id + "\n"
+        position = ids.find(wanted)
+        while position > 0 and ids[position - 1] != "\n":
+            position = ids.find(wanted, position + 1)
+        return None if position < 0 else bisect_right(self.id_starts, position) - 1
 
     def ids_of(self, lines: Sequence[int]) -> list[str]:
         """The ids of ``lines`` (in increasing order): where many lie close together, their
@@ -196,21 +224,46 @@ class SearchText:
         ``limit`` of them, or all; the scan ends early, with what it found so far, once
         ``stop`` says the answer is no longer wanted."""
         terms = _needles(text)
+        lines, whole = self._found(terms, limit, stop)
+        if self.extra is None:
+            return self.ids_of(lines)
+        extra, _ = self.extra._found(terms, None, None)
+        return self._merged(lines, whole, extra, limit)
+
+    def _found(self, terms: Needles, limit: int | None, stop: Callable[[], bool] | None
+               ) -> tuple[array[int], bool]:
+        """The lines (not :attr:`dead`) matching ``terms``, and whether they are all of them."""
         lines = array("i")
+        dead = self.dead
         for found in self._chunks(terms, stop):
-            lines.extend(found)
+            lines.extend([n for n in found if n not in dead] if dead else found)
             if limit is not None and len(lines) >= limit:
                 del lines[limit:]
-                break
-        else:
-            if not (stop is not None and stop()) and len(lines) * NARROW <= len(self):
-                self._remember(terms, lines)
-        return self.ids_of(lines)
+                return lines, False
+        if stop is not None and stop():
+            return lines, False
+        if len(lines) * NARROW <= len(self):
+            self._remember(terms, lines)
+        return lines, True
 
-    def lines(self, text: str, *, stop: Callable[[], bool] | None = None) -> Iterator[int]:
-        """The numbers of the lines matching every word of ``text``, in order."""
-        for found in self._chunks(_needles(text), stop):
-            yield from found
+    def _merged(self, lines: array[int], whole: bool, extra: array[int], limit: int | None
+                ) -> list[str]:
+        """The ids of ``lines`` with the matching ``extra`` rows put in their places."""
+        assert self.extra is not None
+        at = self.extra_at
+        found = self.ids_of(lines)
+        out: list[str] = []
+        done = 0
+        for row, case_id in zip(extra, self.extra.ids_of(extra), strict=True):
+            where = at[row]
+            if not whole and (not lines or where > lines[-1]):
+                break  # after the last line found: not known yet to come before the rest
+            upto = bisect_left(lines, where)
+            out.extend(found[done:upto])
+            out.append(case_id)
+            done = upto
+        out.extend(found[done:])
+        return out if limit is None else out[:limit]
 
     def _remember(self, terms: Needles, lines: array[int]) -> None:
         """Keep a whole answer: a longer search narrows it instead of scanning every line."""

@@ -160,3 +160,44 @@ def test_a_rare_word_is_looked_for_only_in_blocks_that_may_hold_it(
     assert searchable.signatures.blocks(((word(26).encode(), b"3"),)) is None
     both = searchable.signatures.blocks(((word(26).encode(),), (word(33).encode(),)))
     assert both is not None and sum(both) == 0  # in blocks 6 and 8: no block holds both
+
+
+@pytest.mark.parametrize("dense", [1, 10**9], ids=["rare", "common"])
+def test_a_text_changed_since_it_was_read_answers_as_the_scan_of_the_rows_now(
+        dense: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_module, "CHUNK", 3)
+    monkeypatch.setattr(search_module, "BLOCK", 2)
+    monkeypatch.setattr(search_module, "SHORTEST", 1)
+    monkeypatch.setattr(search_module, "DENSE", dense)
+    monkeypatch.setattr(search_module, "NARROW", 1)
+
+    @settings(max_examples=150, deadline=None)
+    @given(texts_strategy, texts_strategy, query_strategy, st.integers(min_value=0, max_value=5),
+           st.data())
+    def agree(texts: list[tuple[list[str], str]], added: list[tuple[list[str], str]],
+              query: str, limit: int, data: st.DataObject) -> None:
+        rows = case_rows(texts)
+        extra = [(f"N-{case_id}", search, name) for case_id, search, name in case_rows(added)]
+        dead = data.draw(st.sets(st.integers(min_value=0, max_value=max(0, len(rows) - 1)),
+                                 max_size=len(rows)))
+        places = sorted(data.draw(st.lists(st.integers(min_value=0, max_value=len(rows)),
+                                           min_size=len(extra), max_size=len(extra))))
+        now: list[tuple[str, str, str]] = []
+        waiting = list(zip(places, extra, strict=True))
+        for n, row in enumerate(rows):
+            while waiting and waiting[0][0] <= n:
+                now.append(waiting.pop(0)[1])
+            if n not in dead:
+                now.append(row)
+        now.extend(row for _, row in waiting)
+        base = SearchText(iter(rows))
+        base.search(query)  # a kept answer of the text as read must not leak into the view
+        view = base.changed(dead, [(at, *row) for at, row in zip(places, extra, strict=True)])
+        expected = straightforward(now, query)
+        assert view.search(query, limit=limit) == expected[:limit]
+        assert view.search(query) == expected
+        for end in range(1, len(query) + 1):
+            assert view.search(query[:end]) == straightforward(now, query[:end])
+        assert base.search(query) == straightforward(rows, query)
+
+    agree()
