@@ -125,19 +125,21 @@ class Queue:
 
     def prepare_search(self, query: Query, order: Order = Order.NEWEST) -> bool:
         """Read the search text of the cases ``query`` selects (its words aside) ahead of the
-        first key, when it is not read already (meant for a worker thread); returns whether it
-        is ready. Read again after every change, it would keep a core busy on a big desk
-        written to all the time: an outdated one is read again only once the last reading
-        took at most :data:`PREPARE_SHARE` of the time since; the first key reads it then."""
+        first key, when it is not read already, and sign its blocks (meant for a worker
+        thread); returns whether it is ready. The newest-first text is changed by the cases
+        written since; another, read again after every change, would keep a core busy on a big
+        desk written to all the time: it is read again only once the last reading took at
+        most :data:`PREPARE_SHARE` of the time since; the first key reads it then."""
         base = attrs.evolve(query, text="", limit=None, offset=0)
         key = self._key(base, order)
-        if key == self._search_key:
-            return True
-        if (self._search_key is not None and self._search_key[:2] == key[:2]
-                and not _changeable(base, order)
-                and self._read_seconds > PREPARE_SHARE * (time.monotonic() - self._read_at)):
-            return False
-        self._searchable(base, order)
+        text = self._search
+        if key != self._search_key or text is None:
+            if (self._search_key is not None and self._search_key[:2] == key[:2]
+                    and not _changeable(base, order)
+                    and self._read_seconds > PREPARE_SHARE * (time.monotonic() - self._read_at)):
+                return False
+            text = self._searchable(base, order)
+        text.sign()  # the signatures that let a rare word skip most of the text
         return True
 
     def _key(self, base: Query, order: Order) -> tuple[object, ...]:

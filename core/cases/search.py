@@ -19,7 +19,9 @@ A word found in few lines would have the whole text scanned for it; each block o
 4-byte windows of its text that start a multiple of 4 bytes into the block. A word of at least 7
 bytes has, wherever it lies, a whole window of every such alignment, so a block holds it only if,
 for one of the four ways it can lie, the bits of all its windows are set: the other blocks are
-skipped, the rest searched as before, and the answer is the same.
+skipped, the rest searched as before, and the answer is the same. The signatures are made after
+the text is read (:meth:`SearchText.sign`, meant for a worker thread): until a block has one it
+is searched.
 """
 
 from __future__ import annotations
@@ -70,12 +72,16 @@ def spoken_form(name: str) -> str:
 
 class Signatures:
     """Which buckets of 4-byte windows each block of :data:`BLOCK` lines holds, a bit each:
-    a superset test of the blocks that can hold a word, built and asked in C."""
+    a superset test of the blocks that can hold a word, built and asked in C. Made a block
+    at a time, in place (a search may ask while they are made): a block without its signature
+    yet may hold anything."""
 
-    def __init__(self) -> None:
+    def __init__(self, blocks: int) -> None:
         self.buckets = BUCKETS
         self.width = (self.buckets + 7) // 8
-        self.bits = bytearray()
+        self.bits = bytearray(blocks * self.width)
+        #: the blocks signed so far (the first ones)
+        self.ready = 0
 
     def __len__(self) -> int:
         return len(self.bits) // self.width
@@ -89,14 +95,16 @@ class Signatures:
         deque(map(flags.__setitem__, map(self.buckets.__rmod__, set(windows)), repeat(1)),
               maxlen=0)
         # bucket b is bit b % 8 of byte b // 8: the last bucket is the first digit read
-        self.bits += int(flags[::-1].translate(_DIGITS) or b"0", 2).to_bytes(
-            self.width, "little")
+        start = self.ready * self.width
+        self.bits[start : start + self.width] = int(
+            flags[::-1].translate(_DIGITS) or b"0", 2).to_bytes(self.width, "little")
+        self.ready += 1
 
     def blocks(self, needles: Needles) -> bytes | None:
         """A byte per block, 1 where the block may hold every word of ``needles`` (one of its
         forms), 0 where it cannot; None when no word is long enough to tell."""
         every: int | None = None
-        blocks = len(self)
+        blocks = self.ready
         all_blocks = int.from_bytes(b"\x01" * blocks, "big")
         for alternatives in needles:
             either = 0
@@ -107,14 +115,15 @@ class Signatures:
                 for windows in ways:
                     each = all_blocks
                     for bucket in windows:
-                        column = self.bits[bucket >> 3 :: self.width].translate(_BIT[bucket & 7])
+                        column = self.bits[bucket >> 3 : blocks * self.width : self.width
+                                           ].translate(_BIT[bucket & 7])
                         each &= int.from_bytes(column, "big")
                     either |= each
             else:
                 every = either if every is None else every & either
         if every is None:
             return None
-        return every.to_bytes(blocks, "big") if blocks else b""
+        return (every.to_bytes(blocks, "big") if blocks else b"") + b"\x01" * (len(self) - blocks)
 
     def _ways(self, needle: bytes) -> list[set[int]] | None:
         """The buckets of the whole windows of ``needle`` for each of the four ways it may lie
@@ -137,7 +146,6 @@ class SearchText:
         starts = array("q", [0])
         id_starts = array("q", [0])
         said: dict[str, str] = {}
-        signatures = Signatures()
         id_offset = 0
         for case_id, text, name in rows:
             form = said.get(name)
@@ -153,24 +161,30 @@ class SearchText:
                 pending = []
             id_offset += len(case_id) + 1
             id_starts.append(id_offset)
-            if (len(starts) - 1) % BLOCK == 0:
-                signatures.add(blob[starts[-1 - BLOCK] :])
         if pending:
             ids.append("\n".join(pending) + "\n")
-        if (len(starts) - 1) % BLOCK:
-            signatures.add(blob[starts[len(signatures) * BLOCK] :])
         self._lock = threading.Lock()
         self._answers: dict[Needles, array[int]] = {}
         self.blob = blob
         self.starts = starts
         self.ids = "".join(ids)
         self.id_starts = id_starts
-        self.signatures = signatures
+        self.signatures = Signatures(-(-(len(starts) - 1) // BLOCK))
+        self._signing = threading.Lock()
         #: lines left out (changed or gone since the text was read) and rows put in, each
         #: before the line numbered with it (:meth:`changed`)
         self.dead: frozenset[int] = frozenset()
         self.extra: SearchText | None = None
         self.extra_at = array("q")
+
+    def sign(self, blocks: int | None = None) -> None:
+        """Make the signatures of the blocks (the first ``blocks`` of them) not signed yet."""
+        signatures, starts, total = self.signatures, self.starts, len(self)
+        with self._signing:
+            end = len(signatures) if blocks is None else min(blocks, len(signatures))
+            while signatures.ready < end:
+                first = signatures.ready * BLOCK
+                signatures.add(self.blob[starts[first] : starts[min(first + BLOCK, total)]])
 
     def __len__(self) -> int:
         """The lines of the text as read (:attr:`dead` ones too, :attr:`extra` ones not)."""
@@ -187,6 +201,8 @@ class SearchText:
         view._answers = {}
         view.dead = frozenset(dead)
         view.extra = SearchText((row[1], row[2], row[3]) for row in extra) if extra else None
+        if view.extra is not None:
+            view.extra.sign()
         view.extra_at = array("q", [row[0] for row in extra])
         return view
 

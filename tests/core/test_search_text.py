@@ -124,13 +124,16 @@ def test_blocks_ruled_out_by_their_signatures_change_no_answer(
 
     @settings(max_examples=150, deadline=None)
     @given(texts_strategy, query_strategy, st.integers(min_value=0, max_value=5),
-           st.sampled_from([1, 20, 10**9]))
-    def agree(texts: list[tuple[list[str], str]], query: str, limit: int, dense: int) -> None:
+           st.sampled_from([1, 20, 10**9]), st.integers(min_value=0, max_value=31))
+    def agree(texts: list[tuple[list[str], str]], query: str, limit: int, dense: int,
+              signed: int) -> None:
         monkeypatch.setattr(search_module, "DENSE", dense)
         rows = case_rows(texts)
         expected = straightforward(rows, query)
         searchable = SearchText(iter(rows))
+        searchable.sign(signed)  # some blocks signed, or all
         assert len(searchable.signatures) == -(-len(rows) // 2)
+        assert searchable.signatures.ready == min(signed, len(searchable.signatures))
         assert searchable.search(query, limit=limit) == expected[:limit]
         assert searchable.search(query) == expected
 
@@ -148,6 +151,11 @@ def test_a_rare_word_is_looked_for_only_in_blocks_that_may_hold_it(
     searchable = SearchText(rows)
     assert len(searchable.signatures) == 10
     rare = ((word(26).encode(),),)
+    assert searchable.signatures.blocks(rare) == b"\x01" * 10  # not signed yet: anywhere
+    searchable.sign(3)
+    assert searchable.signatures.blocks(rare) == b"\x00" * 3 + b"\x01" * 7
+    assert searchable.search(word(26)) == [rows[26][0]]
+    searchable.sign()
     flags = searchable.signatures.blocks(rare)
     assert flags is not None and flags[6] == 1  # line 26 is in block 6
     assert sum(flags) == 1  # the other nine blocks are skipped
@@ -191,6 +199,7 @@ def test_a_text_changed_since_it_was_read_answers_as_the_scan_of_the_rows_now(
                 now.append(row)
         now.extend(row for _, row in waiting)
         base = SearchText(iter(rows))
+        base.sign()
         base.search(query)  # a kept answer of the text as read must not leak into the view
         view = base.changed(dead, [(at, *row) for at, row in zip(places, extra, strict=True)])
         expected = straightforward(now, query)
