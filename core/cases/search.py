@@ -166,9 +166,9 @@ class SearchText:
         self._lock = threading.Lock()
         self._answers: dict[Needles, array[int]] = {}
         self.blob = blob
-        self.starts = starts
+        self.starts = _narrowed(starts)
         self.ids = "".join(ids)
-        self.id_starts = id_starts
+        self.id_starts = _narrowed(id_starts)
         self.signatures = Signatures(-(-(len(starts) - 1) // BLOCK))
         self._signing = threading.Lock()
         #: lines left out (changed or gone since the text was read) and rows put in, each
@@ -403,6 +403,11 @@ def _chunked(ranges: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
     for first, end in ranges:
         for start in range(first, end, CHUNK):
             yield start, min(start + CHUNK, end)
+
+
+def _narrowed(offsets: array[int]) -> array[int]:
+    """``offsets`` in 4 bytes each where they fit (half the memory: 4 MB a million lines)."""
+    return array("I", offsets) if offsets[-1] < 1 << 8 * array("I").itemsize else offsets
 
 
 def _needles(text: str) -> Needles:
