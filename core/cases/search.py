@@ -171,6 +171,8 @@ class SearchText:
         self.id_starts = _narrowed(id_starts)
         self.signatures = Signatures(-(-(len(starts) - 1) // BLOCK))
         self._signing = threading.Lock()
+        #: a filter of the ids, 16 bits each, made when first asked (shared with the views)
+        self._id_filter: list[bytearray] = []
         #: lines left out (changed or gone since the text was read) and rows put in, each
         #: before the line numbered with it (:meth:`changed`)
         self.dead: frozenset[int] = frozenset()
@@ -210,12 +212,30 @@ class SearchText:
         return self.ids[self.id_starts[line] : self.id_starts[line + 1] - 1]
 
     def line_of(self, case_id: str) -> int | None:
-        """The line of ``case_id``, if any (a scan of the ids)."""
+        """The line of ``case_id``, if any (a scan of the ids, unless their filter rules it
+        out: a new case's id, for one)."""
+        if not self._may_hold(case_id):
+            return None
         ids, wanted = self.ids, case_id + "\n"
         position = ids.find(wanted)
         while position > 0 and ids[position - 1] != "\n":
             position = ids.find(wanted, position + 1)
         return None if position < 0 else bisect_right(self.id_starts, position) - 1
+
+    def _may_hold(self, case_id: str) -> bool:
+        """False when ``case_id`` is surely not one of the ids (a Bloom filter, two bits an
+        id, made on first use)."""
+        with self._signing:
+            if not self._id_filter:
+                size = 1 << max(3, (len(self) * 16).bit_length())
+                bits = bytearray(size // 8)
+                for first in range(0, len(self), CHUNK):
+                    for each in self.ids_of(range(first, min(first + CHUNK, len(self)))):
+                        for bit in _bits(each, size):
+                            bits[bit >> 3] |= 1 << (bit & 7)
+                self._id_filter.append(bits)
+            bits = self._id_filter[0]
+        return all(bits[bit >> 3] >> (bit & 7) & 1 for bit in _bits(case_id, len(bits) * 8))
 
     def ids_of(self, lines: Sequence[int]) -> list[str]:
         """The ids of ``lines`` (in increasing order): where many lie close together, their
@@ -403,6 +423,12 @@ def _chunked(ranges: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
     for first, end in ranges:
         for start in range(first, end, CHUNK):
             yield start, min(start + CHUNK, end)
+
+
+def _bits(case_id: str, size: int) -> tuple[int, int]:
+    """The two bits of ``case_id`` in a filter of ``size`` bits (a power of two)."""
+    value = hash(case_id)
+    return value & (size - 1), (value >> 32) & (size - 1)
 
 
 def _narrowed(offsets: array[int]) -> array[int]:

@@ -210,3 +210,15 @@ def test_a_text_changed_since_it_was_read_answers_as_the_scan_of_the_rows_now(
         assert base.search(query) == straightforward(rows, query)
 
     agree()
+
+
+@given(st.lists(st.text(alphabet="0123456789-AQ", min_size=1, max_size=8), max_size=40,
+                unique=True), st.lists(st.text(alphabet="0123456789-AQ", max_size=8)))
+@settings(max_examples=100, deadline=None)
+def test_the_line_of_an_id_is_found_and_an_id_never_listed_is_not(
+        ids: list[str], others: list[str]) -> None:
+    searchable = SearchText([(case_id, f"{case_id} 大米", "王秀英") for case_id in ids])
+    for line, case_id in enumerate(ids):
+        assert searchable.line_of(case_id) == line
+    for case_id in others:
+        assert searchable.line_of(case_id) == (ids.index(case_id) if case_id in ids else None)
