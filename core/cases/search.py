@@ -173,6 +173,7 @@ class SearchText:
         self._signing = threading.Lock()
         #: a filter of the ids, 16 bits each, made when first asked (shared with the views)
         self._id_filter: list[bytearray] = []
+        self._filtering = threading.Lock()
         #: lines left out (changed or gone since the text was read) and rows put in, each
         #: before the line numbered with it (:meth:`changed`)
         self.dead: frozenset[int] = frozenset()
@@ -225,7 +226,7 @@ class SearchText:
     def _may_hold(self, case_id: str) -> bool:
         """False when ``case_id`` is surely not one of the ids (a Bloom filter, two bits an
         id, made on first use)."""
-        with self._signing:
+        with self._filtering:
             if not self._id_filter:
                 size = 1 << max(3, (len(self) * 16).bit_length())
                 bits = bytearray(size // 8)
