@@ -181,13 +181,16 @@ class SearchText:
         self.extra_at = array("q")
 
     def sign(self, blocks: int | None = None) -> None:
-        """Make the signatures of the blocks (the first ``blocks`` of them) not signed yet."""
+        """Make the signatures of the blocks (the first ``blocks`` of them) not signed yet,
+        and with all of them the filter of the ids that tells a new case's id at once."""
         signatures, starts, total = self.signatures, self.starts, len(self)
         with self._signing:
             end = len(signatures) if blocks is None else min(blocks, len(signatures))
             while signatures.ready < end:
                 first = signatures.ready * BLOCK
                 signatures.add(self.blob[starts[first] : starts[min(first + BLOCK, total)]])
+        if blocks is None:
+            self._ids_filter()
 
     def __len__(self) -> int:
         """The lines of the text as read (:attr:`dead` ones too, :attr:`extra` ones not)."""
@@ -224,8 +227,13 @@ class SearchText:
         return None if position < 0 else bisect_right(self.id_starts, position) - 1
 
     def _may_hold(self, case_id: str) -> bool:
-        """False when ``case_id`` is surely not one of the ids (a Bloom filter, two bits an
-        id, made on first use)."""
+        """False when ``case_id`` is surely not one of the ids."""
+        bits = self._ids_filter()
+        return all(bits[bit >> 3] >> (bit & 7) & 1 for bit in _bits(case_id, len(bits) * 8))
+
+    def _ids_filter(self) -> bytearray:
+        """A Bloom filter of the ids, two bits an id in 16 (made once, when signing or when
+        first asked)."""
         with self._filtering:
             if not self._id_filter:
                 size = 1 << max(3, (len(self) * 16).bit_length())
@@ -235,8 +243,7 @@ class SearchText:
                         for bit in _bits(each, size):
                             bits[bit >> 3] |= 1 << (bit & 7)
                 self._id_filter.append(bits)
-            bits = self._id_filter[0]
-        return all(bits[bit >> 3] >> (bit & 7) & 1 for bit in _bits(case_id, len(bits) * 8))
+            return self._id_filter[0]
 
     def ids_of(self, lines: Sequence[int]) -> list[str]:
         """The ids of ``lines`` (in increasing order): where many lie close together, their
