@@ -22,9 +22,11 @@ asks (every word must match; newest first), starting with a fresh reader; betwee
 does, which a longer search may narrow. Every way must give the same ids (the page: the first
 ids of the whole answer). The goal is a p90 under 50 ms including each session's first key.
 Also prints the resident memory each reader's search structure adds (measured in a fresh process
-per way). ``--replicate N`` searches an index of N copies of the desk's rows (ids prefixed
-``R1-``, ``R2-``...; no case files behind them), for a million rows without generating a
-million files. Not collected by pytest.
+per way), and how long the queue takes to have cases written by another session in its search
+text (it changes the text it holds; reading it again is the time printed for reading ahead).
+``--replicate N`` searches an index of N copies of the desk's rows (ids prefixed ``R1-``,
+``R2-``...; no case files behind them), for a million rows without generating a million files.
+Not collected by pytest.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import core
 from core.cases.index import Query, search_terms
 from core.cases.queue import ORDER_SQL, Order, Queue
+from core.cases.search import SearchText
 from core.demo import copy_demo_desk
 from core.pinyin import initials
 from tests.bench.gen_desk import generate
@@ -181,6 +184,47 @@ def replicated(root: Path, copies: int, scratch: Path) -> Path:
     return desk
 
 
+def written_elsewhere(root: Path, cases: int = 20) -> str:
+    """Another session writes ``cases`` new cases and changes as many (rows written to the
+    index as a refresh writes them): how long until a reader's search finds them."""
+    reader = Queue(core.open_desk(root))
+    reader.prepare_search(Query())
+    db = sqlite3.connect(root / ".index" / "cases.sqlite3", timeout=30)
+    columns = [r[1] for r in db.execute("PRAGMA table_info(cases)")]
+    newest, old_ids = db.execute("SELECT max(created) FROM cases").fetchone()[0], [
+        r[0] for r in db.execute("SELECT id FROM cases ORDER BY random() LIMIT ?", (cases,))]
+    select = ", ".join({"id": "?", "created": "?", "search": "? || ' ' || search"}.get(c, c)
+                       for c in columns)
+    db.execute("CREATE TEMP TABLE written AS SELECT * FROM cases LIMIT 0")
+    for n in range(cases):
+        db.execute(f"INSERT INTO written SELECT {select} FROM cases WHERE id = ?",
+                   (f"NEW-{n:04d}", newest, "新写的案件", old_ids[n]))
+        db.execute(f"INSERT INTO written SELECT {select} FROM cases WHERE id = ?",
+                   (old_ids[n], db.execute("SELECT created FROM cases WHERE id = ?",
+                                           (old_ids[n],)).fetchone()[0], "改过的案件",
+                    old_ids[n]))
+    db.execute("INSERT OR REPLACE INTO cases SELECT * FROM written")
+    db.commit()
+    t0 = time.perf_counter()
+    reader.prepare_search(Query())
+    new = reader.ids(Query(text="新写的案件"))
+    changed = reader.ids(Query(text="改过的案件"))
+    elapsed = time.perf_counter() - t0
+    expected = [r[0] for r in db.execute(
+        "SELECT id FROM cases WHERE search LIKE '%改过的案件%' "
+        f"ORDER BY {ORDER_SQL[Order.NEWEST]}")]
+    assert new == [f"NEW-{n:04d}" for n in reversed(range(cases))], new
+    assert changed == expected, "the changed cases are not where SQL has them"
+    # the copies must not stay where other searches would find them
+    db.execute("DELETE FROM cases WHERE id LIKE 'NEW-%'")
+    db.execute("UPDATE cases SET search = substr(search, 7) WHERE search LIKE '改过的案件 %'")
+    db.commit()
+    db.close()
+    reader.close()
+    return (f"{cases} new and {cases} changed found {elapsed * 1000:.0f} ms after the change "
+            "(the text changed, not read again)")
+
+
 MEMORY_PROBE = """
 import sys, gc
 sys.path.insert(0, {repo!r})
@@ -247,6 +291,15 @@ def main() -> int:
 
         readers: list[Queue] = []
         prepare: list[float] = []
+        signing: list[float] = []
+        sign = SearchText.sign
+
+        def timed_sign(self: SearchText, blocks: int | None = None) -> None:
+            t0 = time.perf_counter()
+            sign(self, blocks)
+            signing.append(time.perf_counter() - t0)
+
+        SearchText.sign = timed_sign  # type: ignore[method-assign]
 
         def queue_reader() -> Queue:
             reader = Queue(core.open_desk(root))
@@ -277,10 +330,13 @@ def main() -> int:
         whole = timed(sessions, queue_whole)
         for reader in readers:
             reader.close()
+        fresh = written_elsewhere(root)
         new_mb, old_mb = memory_added(root, "queue"), memory_added(root, "old")
         print(f"search text read ahead of the first key: median {statistics.median(prepare):.2f}"
-              f" s (the app reads it after the queue's first paint); resident memory per "
-              f"reader: {new_mb:.0f} MB, the scan before {old_mb:.0f} MB")
+              f" s, of which signing its blocks {statistics.median(signing):.2f} s (the app "
+              f"reads it after the queue's first paint); resident memory per reader: "
+              f"{new_mb:.0f} MB, the scan before {old_mb:.0f} MB")
+        print(f"cases written by another session in the search text: {fresh}")
         print(f"{'key to results':32} {'median':>9} {'p90':>9} {'first key p90':>14}")
 
         def report(name: str, result: tuple[list[float], list[float], list[list[str]]]) -> None:

@@ -109,3 +109,116 @@ def test_a_search_no_longer_wanted_stops(dense: int, monkeypatch: pytest.MonkeyP
     found = searchable.search("大米", stop=stop)
     assert len(found) < 50
     assert found == [row[0] for row in rows][: len(found)]
+
+
+@pytest.mark.parametrize(("buckets", "shortest"), [(3, 1), (61, 7), (16381, 1)],
+                         ids=["crowded", "few", "many"])
+def test_blocks_ruled_out_by_their_signatures_change_no_answer(
+        buckets: int, shortest: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # blocks of a few lines, buckets shared by many windows or by few, words of any length
+    monkeypatch.setattr(search_module, "CHUNK", 3)
+    monkeypatch.setattr(search_module, "BLOCK", 2)
+    monkeypatch.setattr(search_module, "BUCKETS", buckets)
+    monkeypatch.setattr(search_module, "SHORTEST", shortest)
+    monkeypatch.setattr(search_module, "NARROW", 1)
+
+    @settings(max_examples=150, deadline=None)
+    @given(texts_strategy, query_strategy, st.integers(min_value=0, max_value=5),
+           st.sampled_from([1, 20, 10**9]), st.integers(min_value=0, max_value=31))
+    def agree(texts: list[tuple[list[str], str]], query: str, limit: int, dense: int,
+              signed: int) -> None:
+        monkeypatch.setattr(search_module, "DENSE", dense)
+        rows = case_rows(texts)
+        expected = straightforward(rows, query)
+        searchable = SearchText(iter(rows))
+        searchable.sign(signed)  # some blocks signed, or all
+        assert len(searchable.signatures) == -(-len(rows) // 2)
+        assert searchable.signatures.ready == min(signed, len(searchable.signatures))
+        assert searchable.search(query, limit=limit) == expected[:limit]
+        assert searchable.search(query) == expected
+
+    agree()
+
+
+def test_a_rare_word_is_looked_for_only_in_blocks_that_may_hold_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_module, "BLOCK", 4)
+
+    def word(n: int) -> str:  # three characters of its own per case
+        return "".join(chr(0x5000 + 3 * n + k) for k in range(3))
+
+    rows = case_rows([(["和平路 3栋", word(n)], "王秀英") for n in range(40)])
+    searchable = SearchText(rows)
+    assert len(searchable.signatures) == 10
+    rare = ((word(26).encode(),),)
+    assert searchable.signatures.blocks(rare) == b"\x01" * 10  # not signed yet: anywhere
+    searchable.sign(3)
+    assert searchable.signatures.blocks(rare) == b"\x00" * 3 + b"\x01" * 7
+    assert searchable.search(word(26)) == [rows[26][0]]
+    searchable.sign()
+    flags = searchable.signatures.blocks(rare)
+    assert flags is not None and flags[6] == 1  # line 26 is in block 6
+    assert sum(flags) == 1  # the other nine blocks are skipped
+    assert searchable._ranges(rare) == [(24, 28)]
+    assert searchable.search(word(26)) == [rows[26][0]]
+    assert searchable.search(f"{word(26)} 和平") == [rows[26][0]]
+    assert searchable.search(f"{word(26)} {word(27)}") == []  # both in block 6, not one line
+    # too short to tell, or a form that may be anywhere: every block is searched
+    assert searchable.signatures.blocks(((b"3\xe6\xa0\x8b",),)) is None
+    assert searchable.signatures.blocks(((word(26).encode(), b"3"),)) is None
+    both = searchable.signatures.blocks(((word(26).encode(),), (word(33).encode(),)))
+    assert both is not None and sum(both) == 0  # in blocks 6 and 8: no block holds both
+
+
+@pytest.mark.parametrize("dense", [1, 10**9], ids=["rare", "common"])
+def test_a_text_changed_since_it_was_read_answers_as_the_scan_of_the_rows_now(
+        dense: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_module, "CHUNK", 3)
+    monkeypatch.setattr(search_module, "BLOCK", 2)
+    monkeypatch.setattr(search_module, "SHORTEST", 1)
+    monkeypatch.setattr(search_module, "DENSE", dense)
+    monkeypatch.setattr(search_module, "NARROW", 1)
+
+    @settings(max_examples=150, deadline=None)
+    @given(texts_strategy, texts_strategy, query_strategy, st.integers(min_value=0, max_value=5),
+           st.data())
+    def agree(texts: list[tuple[list[str], str]], added: list[tuple[list[str], str]],
+              query: str, limit: int, data: st.DataObject) -> None:
+        rows = case_rows(texts)
+        extra = [(f"N-{case_id}", search, name) for case_id, search, name in case_rows(added)]
+        dead = data.draw(st.sets(st.integers(min_value=0, max_value=max(0, len(rows) - 1)),
+                                 max_size=len(rows)))
+        places = sorted(data.draw(st.lists(st.integers(min_value=0, max_value=len(rows)),
+                                           min_size=len(extra), max_size=len(extra))))
+        now: list[tuple[str, str, str]] = []
+        waiting = list(zip(places, extra, strict=True))
+        for n, row in enumerate(rows):
+            while waiting and waiting[0][0] <= n:
+                now.append(waiting.pop(0)[1])
+            if n not in dead:
+                now.append(row)
+        now.extend(row for _, row in waiting)
+        base = SearchText(iter(rows))
+        base.sign()
+        base.search(query)  # a kept answer of the text as read must not leak into the view
+        view = base.changed(dead, [(at, *row) for at, row in zip(places, extra, strict=True)])
+        expected = straightforward(now, query)
+        assert view.search(query, limit=limit) == expected[:limit]
+        assert view.search(query) == expected
+        for end in range(1, len(query) + 1):
+            assert view.search(query[:end]) == straightforward(now, query[:end])
+        assert base.search(query) == straightforward(rows, query)
+
+    agree()
+
+
+@given(st.lists(st.text(alphabet="0123456789-AQ", min_size=1, max_size=8), max_size=40,
+                unique=True), st.lists(st.text(alphabet="0123456789-AQ", max_size=8)))
+@settings(max_examples=100, deadline=None)
+def test_the_line_of_an_id_is_found_and_an_id_never_listed_is_not(
+        ids: list[str], others: list[str]) -> None:
+    searchable = SearchText([(case_id, f"{case_id} 大米", "王秀英") for case_id in ids])
+    for line, case_id in enumerate(ids):
+        assert searchable.line_of(case_id) == line
+    for case_id in others:
+        assert searchable.line_of(case_id) == (ids.index(case_id) if case_id in ids else None)
