@@ -9,6 +9,7 @@ values are the records' fields (a property test holds both).
 
 from __future__ import annotations
 
+import enum
 import re
 import types
 import typing
@@ -33,32 +34,53 @@ from core.ledger.records import KINDS, Record
 
 def _table_values(cls: type) -> Convert | None:
     """A list of ``cls`` tables' text to a tuple of each table's field values (a tuple), when
-    the pattern states every check of ``cls`` and every field is written; else None.
+    the pattern states every check of ``cls`` and each field's value can be told from its text
+    (:func:`_field_value`); else None.
 
     The list is checked whole by one pattern; a table's pattern is unambiguous (a string ends
     at its first quote, a number before a comma or a brace), so the tables it then finds are
     the list's."""
     attrs.resolve_types(cls)
     fields = attrs.fields(cls)
-    if hasattr(cls, "__attrs_post_init__") or len(fields) < 2 or any(
-            f.default is not attrs.NOTHING for f in fields):
+    if hasattr(cls, "__attrs_post_init__") or len(fields) < 2:
         return None
     pattern, _build, checked = _compile(cls, [f.name for f in fields], "")
-    converts = [_pattern_for(f.type) for f in fields]
-    if not checked or any(optional or convert not in (None, int)
-                          for _p, convert, optional in converts):
+    if not checked:
         return None
+    expressions = []
+    for index, field in enumerate(fields):
+        expression = _field_value(field, f"r[{index}]")
+        if expression is None:
+            return None
+        expressions.append(expression)
     whole = re.compile(f"\\[(?:{pattern}(?:, {pattern})*)?\\]").fullmatch
     namespace: dict[str, Any] = {"_findall": re.compile(pattern).findall, "_whole": whole,
                                  "_int": int}
-    row = ", ".join(f"_int(r[{i}])" if convert is int else f"r[{i}]"
-                    for i, (_p, convert, _o) in enumerate(converts))
+    row = ", ".join(expressions)
     exec("def values(text):\n"  # code generated from the field list above
          "    if _whole(text) is None:\n"
          "        raise ValueError('unexpected text in a list of tables')\n"
          f"    return tuple([({row},) for r in _findall(text)])", namespace)
     values: Convert = namespace["values"]
     return values
+
+
+def _field_value(field: attrs.Attribute[Any], text: str) -> str | None:
+    """The expression giving a table field's value from ``text``, the text ``findall`` gives
+    for its group ('' where an optional part is absent), or None when that cannot be said
+    exactly: a whole number, text (default "" or none), or a text enumeration (default None or
+    none, its values never empty), which equals its member."""
+    _pattern, convert, optional = _pattern_for(field.type)
+    default = field.default
+    if convert is int and not optional and default is attrs.NOTHING:
+        return f"_int({text})"
+    if convert is None and not optional and default in (attrs.NOTHING, ""):
+        return text
+    if (isinstance(convert, type) and issubclass(convert, enum.StrEnum)
+            and default in (attrs.NOTHING, None) and optional == (default is None)
+            and all(member.value for member in convert)):
+        return f"({text} or None)" if optional else text
+    return None
 
 
 #: a record, or a record not built: ``(kind, its line's match, POSIX time, picked values...)``
