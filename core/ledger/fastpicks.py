@@ -31,6 +31,10 @@ from core.ledger.fastread import (
 )
 from core.ledger.records import KINDS, Record
 
+#: how many distinct lists of tables of one kind (each of at most 4,096 characters)
+#: :func:`_table_values` keeps the values of
+_TABLES_KEPT = 1024
+
 
 def _table_values(cls: type) -> Convert | None:
     """A list of ``cls`` tables' text to a tuple of each table's field values (a tuple), when
@@ -55,12 +59,19 @@ def _table_values(cls: type) -> Convert | None:
         expressions.append(expression)
     whole = re.compile(f"\\[(?:{pattern}(?:, {pattern})*)?\\]").fullmatch
     namespace: dict[str, Any] = {"_findall": re.compile(pattern).findall, "_whole": whole,
-                                 "_int": int}
+                                 "_int": int, "_known": {}, "_room": _TABLES_KEPT}
     row = ", ".join(expressions)
+    # a list written again (a unit's standing request) is read once: its values are immutable
     exec("def values(text):\n"  # code generated from the field list above
+         "    got = _known.get(text)\n"
+         "    if got is not None:\n"
+         "        return got\n"
          "    if _whole(text) is None:\n"
          "        raise ValueError('unexpected text in a list of tables')\n"
-         f"    return tuple([({row},) for r in _findall(text)])", namespace)
+         f"    got = tuple([({row},) for r in _findall(text)])\n"
+         "    if len(_known) < _room and len(text) <= 4096:\n"
+         "        _known[text] = got\n"
+         "    return got", namespace)
     values: Convert = namespace["values"]
     return values
 
@@ -83,7 +94,7 @@ def _field_value(field: attrs.Attribute[Any], text: str) -> str | None:
     return None
 
 
-#: a record, or a record not built: ``(kind, its line's match, POSIX time, picked values...)``
+#: a record, or a record not built: ``(kind, its line, POSIX time, picked values...)``
 Row: TypeAlias = Record | tuple[Any, ...]
 
 
@@ -145,7 +156,7 @@ def _can_refuse(tp: Any) -> bool:
 
 def picker(kind: str, names: Sequence[str]) -> Take:
     """How :func:`read_fast_picks` takes a record of ``kind`` (in :data:`DIRECT_KINDS`) from its
-    line: ``(kind, match, POSIX time, *the values of names)``, each value as the record's field
+    line: ``(kind, line, POSIX time, *the values of names)``, each value as the record's field
     would be; None for a record that reverses another or that its own check needs built.
 
     Every field whose conversion could refuse the line is converted (its value dropped when
@@ -200,7 +211,12 @@ def picker(kind: str, names: Sequence[str]) -> Take:
             body += [f"    if g[{index}] != _a{index}[0]:",
                      f"        {value(name, checked_only=True)}",
                      f"        _a{index}[0] = g[{index}]"]
-    body.append(f"    return (_kind, m, _posix(g[0]), {''.join(value(n) + ', ' for n in names)})")
+    # :func:`posix`, in line
+    namespace.update(_hours=_HOURS, _minutes_seconds=_MINUTES_SECONDS)
+    body += ["    t = g[0]", "    try:",
+             "        at = _hours[t[:13] + t[19:]] + _minutes_seconds[t[14:19]]",
+             "    except KeyError:", "        at = _posix(t)",
+             f"    return (_kind, m.string, at, {''.join(value(n) + ', ' for n in names)})"]
     exec("\n".join(body), namespace)  # code generated from the field list above
     return Take(lean.fullmatch, namespace["take"])
 
@@ -210,7 +226,7 @@ def build_row(row: Row) -> Record:
     if not isinstance(row, tuple):
         return row
     reader = _READERS[row[0]]
-    match = reader.fullmatch(row[1].string)
+    match = reader.fullmatch(row[1])
     assert match is not None  # the line's lean pattern accepted it
     record: Record = reader.build(match.groups())
     return record

@@ -162,7 +162,7 @@ class Fold:
             if kind == "collection":
                 # :meth:`_collection`, in line: most of a ledger is collections
                 if (start is None or at >= start) and (end is None or at < end):
-                    (_k, _m, _at, record_id, amount, fee, household, worker, community,
+                    (_k, _line, _at, record_id, amount, fee, household, worker, community,
                      supermarket, round_) = row
                     group = groups.get((community, supermarket, round_))
                     if group is None:
@@ -173,13 +173,13 @@ class Fold:
                     if fee:
                         self._fee(record_id, fee, community, supermarket, worker, path, line)
             elif kind == "stock_issue":
-                _k, _m, _at, record_id, store, item, quantity, request, unit = row
+                _k, _line, _at, record_id, store, item, quantity, request, unit = row
                 stock.issue(record_id, at, store, item, quantity, request, unit, path, line,
                             ordinal(at))
             elif kind == "stock_receipt":
                 stock.receive(row[3], row[4], row[5], ordinal(at))
             elif kind == "stock_return":
-                _k, _m, _at, record_id, issue, store, item, quantity = row
+                _k, _line, _at, record_id, issue, store, item, quantity = row
                 stock.take_return(record_id, issue, store, item, quantity, path, line,
                                   ordinal(at))
             elif kind == "approval":
@@ -187,18 +187,18 @@ class Fold:
             elif kind == "supply_request":
                 stock.request(row[3], row[4], row[5], row[6], path, line)
             elif kind == "invoice":
-                _k, _m, _at, record_id, supermarket, community, round_, lines, fees = row
+                _k, _line, _at, record_id, supermarket, community, round_, lines, fees = row
                 self._invoice(record_id, at, supermarket, community, round_, lines, fees, path,
                               line, (start is None or at >= start) and (end is None or at < end))
             elif kind == "receipt":
-                _k, _m, _at, record_id, invoice, received_by, lines = row
+                _k, _line, _at, record_id, invoice, received_by, lines = row
                 self._receipts.append(ReceiptEntry(
                     record_id, invoice,
                     tuple([(item, quantity, difference or "", substitute)
                            for item, quantity, difference, substitute in lines]),
                     received_by, path, line))
             else:
-                _k, _m, _at, record_id, amount, household, worker, community, supermarket, \
+                _k, _line, _at, record_id, amount, household, worker, community, supermarket, \
                     round_ = row
                 self._iou(record_id, at, amount, household, worker, community, supermarket,
                           round_, path, line,
