@@ -29,6 +29,7 @@ from core.demo import demo_desk_path
 from core.ledger.fastpicks import _captured, build_row, picker, picks, posix, read_fast_picks
 from core.ledger.fastread import (
     _CHECKED_BY_PATTERN,
+    _DATETIME,
     _READERS,
     _TEXT,
     DIRECT_KINDS,
@@ -321,3 +322,13 @@ def test_a_request_line_its_check_refuses_is_refused_when_taken_from_values() ->
         assert edited != data
         assert read_fast(PATH.stem, edited) is None
         assert read_fast_picks(PATH.stem, edited, TAKES) is None
+
+
+@given(st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"
+                     r"(?:\.[0-9]{1,6})?(?:Z|[+-][0-9]{2}:[0-9]{2})\Z")
+       | st.text(st.sampled_from("0123456789-T:.Z+"), max_size=34))
+def test_a_time_s_pattern_accepts_what_a_time_of_the_written_form_is(text: str) -> None:
+    """The fast patterns spell a time's digits out one by one; they accept the same texts."""
+    written = (r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?"
+               r"(?:Z|[+-][0-9]{2}:[0-9]{2})")
+    assert bool(re.fullmatch(_DATETIME, text)) == bool(re.fullmatch(written, text))
