@@ -251,6 +251,17 @@ def picks(takes: Mapping[str, Take]) -> Picks:
     return found
 
 
+#: "1", "2", ...: the places of a batch's records, as their ids end
+_PLACES: list[str] = []
+
+
+def _ids(prefix: str, count: int) -> list[str]:
+    """The ids of a batch's first ``count`` records, ``prefix`` being the batch's stem and -."""
+    if len(_PLACES) < count:
+        _PLACES.extend(str(n) for n in range(len(_PLACES) + 1, count + 1))
+    return [prefix + place for place in _PLACES[:count]]
+
+
 def read_fast_picks(stem: str, text: str, readers: Picks) -> tuple[list[Row], int] | None:
     """As :func:`read_fast`, but a record of a kind taken by ``readers`` (see :func:`picks`)
     that reverses nothing comes as the row its take gives and is not built.
@@ -267,15 +278,16 @@ def read_fast_picks(stem: str, text: str, readers: Picks) -> tuple[list[Row], in
     append = rows.append
     prefix = f"{stem}-"
     get = readers.get
+    lines = text[header.end() : -3].split("\n")
     try:
-        for number, line in enumerate(text[header.end() : -3].split("\n"), start=1):
+        for line, record_id in zip(lines, _ids(prefix, len(lines)), strict=True):
             # a line that does not begin as a record's is no kind's, or its pattern refuses it
             reader = get(line[11 : line.find('"', 11)])
             if reader is None:
                 return None
             fullmatch, take, full, build = reader
             match = fullmatch(line)
-            if match is None or match.group(1) != prefix + str(number):  # the id comes first
+            if match is None or match.group(1) != record_id:  # the id comes first
                 return None
             row = None if take is None else take(match)
             if row is not None:
