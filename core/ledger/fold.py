@@ -167,8 +167,9 @@ class Fold:
                     group = groups.get((community, supermarket, round_))
                     if group is None:
                         group = self._group(community, supermarket, round_)
-                    group.collections.append(record_id, amount, at, file, line,
-                                             intern(household, household),
+                    # households are not interned: their table, as large as the register,
+                    # cost more time in look-ups than their copies cost memory (15 MB a million)
+                    group.collections.append(record_id, amount, at, file, line, household,
                                              intern(worker, worker))
                     if fee:
                         self._fee(record_id, fee, community, supermarket, worker, path, line)
