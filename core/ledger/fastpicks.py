@@ -124,22 +124,28 @@ def _captured(pattern: str, kept: Set[int]) -> str:
 
     return _GROUP_OR_SKIP.sub(replace, pattern)
 
-# The POSIX time of a written time without a fraction is its hour's (in its offset), cached,
-# plus its minutes and seconds: ``datetime.timestamp`` alone costs a microsecond a record.
-_HOURS: dict[str, float] = {}
-_MINUTES_SECONDS = {f"{m:02d}:{s:02d}": 60 * m + s for m in range(60) for s in range(60)}
+# The POSIX time of a written time without a fraction is its minute's (in its offset), cached,
+# plus its seconds: ``datetime.timestamp`` alone costs a microsecond a record. A ledger's times
+# come in order, so the minute looked up is most often the one before; small tables are looked
+# up in less time than large ones (a table of every minute and second missed the cache).
+_MINUTES: dict[str, float] = {}
+_SECONDS = {f"{s:02d}": s for s in range(60)}
+#: minutes kept before the table starts again (a year of a busy ledger has half a million)
+_MINUTES_KEPT = 100_000
 
 
 def posix(text: str) -> float:
     """``datetime.fromisoformat(text).timestamp()`` of a time a fast pattern accepts (and its
     ValueError where that refuses it)."""
     try:
-        return _HOURS[text[:13] + text[19:]] + _MINUTES_SECONDS[text[14:19]]
+        return _MINUTES[text[:16] + text[19:]] + _SECONDS[text[17:19]]
     except KeyError:
         at = datetime.fromisoformat(text).timestamp()
-        if text[19:20] in ("Z", "+", "-") and text[14:19] in _MINUTES_SECONDS:
-            _HOURS[text[:13] + text[19:]] = datetime.fromisoformat(
-                text[:13] + ":00:00" + text[19:]).timestamp()
+        if text[19:20] in ("Z", "+", "-") and text[17:19] in _SECONDS:
+            if len(_MINUTES) >= _MINUTES_KEPT:
+                _MINUTES.clear()
+            _MINUTES[text[:16] + text[19:]] = datetime.fromisoformat(
+                text[:16] + ":00" + text[19:]).timestamp()
         return at
 
 
@@ -212,9 +218,9 @@ def picker(kind: str, names: Sequence[str]) -> Take:
                      f"        {value(name, checked_only=True)}",
                      f"        _a{index}[0] = g[{index}]"]
     # :func:`posix`, in line
-    namespace.update(_hours=_HOURS, _minutes_seconds=_MINUTES_SECONDS)
+    namespace.update(_minutes=_MINUTES, _seconds=_SECONDS)
     body += ["    t = g[0]", "    try:",
-             "        at = _hours[t[:13] + t[19:]] + _minutes_seconds[t[14:19]]",
+             "        at = _minutes[t[:16] + t[19:]] + _seconds[t[17:19]]",
              "    except KeyError:", "        at = _posix(t)",
              f"    return (_kind, m.string, at, {''.join(value(n) + ', ' for n in names)})"]
     exec("\n".join(body), namespace)  # code generated from the field list above
