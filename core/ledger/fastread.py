@@ -32,6 +32,7 @@ from core.ledger.records import (
     check_optional_record_id,
     check_positive,
     check_record_id,
+    check_record_ids,
     check_uid,
     field_order,
 )
@@ -73,6 +74,7 @@ _CODE = r"[a-z0-9][a-z0-9_-]{0,63}"
 _CHECKED_BY_PATTERN: dict[Any, str] = {
     check_record_id: f'"({_ID})"',
     check_optional_record_id: f'"((?:{_ID})?)"',
+    check_record_ids: f'(\\["{_ID}"(?:, "{_ID}")*\\])',
     check_uid: r'"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"',
     check_code: f'"({_CODE})"',
     check_optional_code: f'"((?:{_CODE})?)"',

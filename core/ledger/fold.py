@@ -46,6 +46,7 @@ _TAKEN = {
     "supply_request": ("id", "unit", "head", "lines"),
     "invoice": ("id", "supermarket", "community", "round", "lines", "fees"),
     "receipt": ("id", "invoice", "received_by", "lines"),
+    "settlement": ("id", "ious", "grid_worker", "amount_fen"),
 }
 
 
@@ -191,6 +192,11 @@ class Fold:
                 _k, _line, _at, record_id, supermarket, community, round_, lines, fees = row
                 self._invoice(record_id, at, supermarket, community, round_, lines, fees, path,
                               line, (start is None or at >= start) and (end is None or at < end))
+            elif kind == "settlement":
+                _k, _line, _at, record_id, ious, worker, amount = row
+                if end is None or at < end:
+                    self._settlements.append(SettlementEntry(
+                        record_id, ious, amount, at, self._s(worker), path, line))
             elif kind == "receipt":
                 _k, _line, _at, record_id, invoice, received_by, lines = row
                 self._receipts.append(ReceiptEntry(

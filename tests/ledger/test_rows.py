@@ -65,7 +65,8 @@ text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=6)
 # (kind, community, amount or quantity, hours after START, fee, note, reverses an earlier one)
 event = st.tuples(
     st.sampled_from(["collection", "collection", "iou", "invoice", "stock_receipt",
-                     "stock_issue", "stock_return", "approval", "supply_request", "receipt"]),
+                     "stock_issue", "stock_return", "approval", "supply_request", "receipt",
+                     "settlement"]),
     st.integers(0, len(COMMUNITIES) - 1),
     st.integers(1, 3_000),
     st.integers(0, 24 * 6),
@@ -85,6 +86,11 @@ def _fields(kind: str, community: int, amount: int, at: datetime, fee: int, note
         return dict(money, household=f"h{amount % 7:04d}", amount_fen=amount, fee_fen=fee)
     if kind == "iou":
         return dict(money, household=f"h{amount % 7:04d}", amount_fen=amount)
+    if kind == "settlement":
+        # one IOU or two of the first batch, in part or in full
+        ious = tuple(f"{FIRST}-{n}" for n in range(1 + amount % 4, 2 + amount % 4 + (fee > 0)))
+        return dict(time=at, ious=ious, household=f"h{amount % 7:04d}",
+                    grid_worker=f"grid.{code}.1", amount_fen=amount, note=note)
     if kind == "supply_request":
         asked = tuple(L.RequestLine(item=i, quantity=amount) for i in ITEMS[: 1 + amount % 2])
         return dict(time=at, unit=note or "u", head="h" if fee else "", lines=asked, note=note)
@@ -221,6 +227,9 @@ def _close(start: date, end: date, sealed: bool) -> PeriodClose:
 # an invoice with a fee, delivered short with a substitute named
 @example([("invoice", 0, 5, 1, 150, "", 0), ("receipt", 0, 4, 2, 150, "", 0),
           ("collection", 0, 5, 1, 0, "", 0)], None, None, None)
+# two IOUs settled together
+@example([("iou", 0, 300, 1, 0, "", 0), ("iou", 0, 500, 1, 0, "", 0),
+          ("settlement", 0, 4, 2, 150, "", 0)], None, None, None)
 def test_reconciling_files_equals_reconciling_their_records(
         events: list[tuple[str, int, int, int, int, str, int]],
         closed: tuple[int, int, bool] | None, period: tuple[int, int] | None,
@@ -332,3 +341,29 @@ def test_a_time_s_pattern_accepts_what_a_time_of_the_written_form_is(text: str) 
     written = (r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?"
                r"(?:Z|[+-][0-9]{2}:[0-9]{2})")
     assert bool(re.fullmatch(_DATETIME, text)) == bool(re.fullmatch(written, text))
+
+
+def test_a_settlement_naming_no_iou_or_no_record_id_is_refused_when_taken_from_values() -> None:
+    """A settlement's IOUs are checked by its line's pattern (at least one, each a record id):
+    a hand-edited empty list or id sends the file down the exact path, which says where."""
+    settlement = _record("settlement", 1, _fields("settlement", 0, 4, START, 150, ""))
+    data = encode_batch(PATH.stem, [settlement]).decode()
+    assert read_fast_picks(PATH.stem, data, TAKES) is not None
+    listed = f'ious = ["{FIRST}-1", "{FIRST}-2"]'
+    assert listed in data
+    for edited in (data.replace(listed, "ious = []"),
+                   data.replace(listed, f'ious = ["{FIRST}-1", "IOU-2"]')):
+        assert read_fast(PATH.stem, edited) is None
+        assert read_fast_picks(PATH.stem, edited, TAKES) is None
+        assert _exact_problems(edited)
+
+
+def _exact_problems(text: str) -> tuple[object, ...]:
+    """The problems the exact path finds in a batch file of ``text``."""
+    work = Path(tempfile.mkdtemp(prefix="baogong-ledger-rows-"))
+    try:
+        path = work / PATH.name
+        path.write_text(text, encoding="utf-8")
+        return read_batch(path).problems
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
