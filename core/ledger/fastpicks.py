@@ -9,6 +9,7 @@ values are the records' fields (a property test holds both).
 
 from __future__ import annotations
 
+import enum
 import re
 import types
 import typing
@@ -30,38 +31,70 @@ from core.ledger.fastread import (
 )
 from core.ledger.records import KINDS, Record
 
+#: how many distinct lists of tables of one kind (each of at most 4,096 characters)
+#: :func:`_table_values` keeps the values of
+_TABLES_KEPT = 1024
+
 
 def _table_values(cls: type) -> Convert | None:
     """A list of ``cls`` tables' text to a tuple of each table's field values (a tuple), when
-    the pattern states every check of ``cls`` and every field is written; else None.
+    the pattern states every check of ``cls`` and each field's value can be told from its text
+    (:func:`_field_value`); else None.
 
     The list is checked whole by one pattern; a table's pattern is unambiguous (a string ends
     at its first quote, a number before a comma or a brace), so the tables it then finds are
     the list's."""
     attrs.resolve_types(cls)
     fields = attrs.fields(cls)
-    if hasattr(cls, "__attrs_post_init__") or len(fields) < 2 or any(
-            f.default is not attrs.NOTHING for f in fields):
+    if hasattr(cls, "__attrs_post_init__") or len(fields) < 2:
         return None
     pattern, _build, checked = _compile(cls, [f.name for f in fields], "")
-    converts = [_pattern_for(f.type) for f in fields]
-    if not checked or any(optional or convert not in (None, int)
-                          for _p, convert, optional in converts):
+    if not checked:
         return None
+    expressions = []
+    for index, field in enumerate(fields):
+        expression = _field_value(field, f"r[{index}]")
+        if expression is None:
+            return None
+        expressions.append(expression)
     whole = re.compile(f"\\[(?:{pattern}(?:, {pattern})*)?\\]").fullmatch
     namespace: dict[str, Any] = {"_findall": re.compile(pattern).findall, "_whole": whole,
-                                 "_int": int}
-    row = ", ".join(f"_int(r[{i}])" if convert is int else f"r[{i}]"
-                    for i, (_p, convert, _o) in enumerate(converts))
+                                 "_int": int, "_known": {}, "_room": _TABLES_KEPT}
+    row = ", ".join(expressions)
+    # a list written again (a unit's standing request) is read once: its values are immutable
     exec("def values(text):\n"  # code generated from the field list above
+         "    got = _known.get(text)\n"
+         "    if got is not None:\n"
+         "        return got\n"
          "    if _whole(text) is None:\n"
          "        raise ValueError('unexpected text in a list of tables')\n"
-         f"    return tuple([({row},) for r in _findall(text)])", namespace)
+         f"    got = tuple([({row},) for r in _findall(text)])\n"
+         "    if len(_known) < _room and len(text) <= 4096:\n"
+         "        _known[text] = got\n"
+         "    return got", namespace)
     values: Convert = namespace["values"]
     return values
 
 
-#: a record, or a record not built: ``(kind, its line's match, POSIX time, picked values...)``
+def _field_value(field: attrs.Attribute[Any], text: str) -> str | None:
+    """The expression giving a table field's value from ``text``, the text ``findall`` gives
+    for its group ('' where an optional part is absent), or None when that cannot be said
+    exactly: a whole number, text (default "" or none), or a text enumeration (default None or
+    none, its values never empty), which equals its member."""
+    _pattern, convert, optional = _pattern_for(field.type)
+    default = field.default
+    if convert is int and not optional and default is attrs.NOTHING:
+        return f"_int({text})"
+    if convert is None and not optional and default in (attrs.NOTHING, ""):
+        return text
+    if (isinstance(convert, type) and issubclass(convert, enum.StrEnum)
+            and default in (attrs.NOTHING, None) and optional == (default is None)
+            and all(member.value for member in convert)):
+        return f"({text} or None)" if optional else text
+    return None
+
+
+#: a record, or a record not built: ``(kind, its line, POSIX time, picked values...)``
 Row: TypeAlias = Record | tuple[Any, ...]
 
 
@@ -91,22 +124,28 @@ def _captured(pattern: str, kept: Set[int]) -> str:
 
     return _GROUP_OR_SKIP.sub(replace, pattern)
 
-# The POSIX time of a written time without a fraction is its hour's (in its offset), cached,
-# plus its minutes and seconds: ``datetime.timestamp`` alone costs a microsecond a record.
-_HOURS: dict[str, float] = {}
-_MINUTES_SECONDS = {f"{m:02d}:{s:02d}": 60 * m + s for m in range(60) for s in range(60)}
+# The POSIX time of a written time without a fraction is its minute's (in its offset), cached,
+# plus its seconds: ``datetime.timestamp`` alone costs a microsecond a record. A ledger's times
+# come in order, so the minute looked up is most often the one before; small tables are looked
+# up in less time than large ones (a table of every minute and second missed the cache).
+_MINUTES: dict[str, float] = {}
+_SECONDS = {f"{s:02d}": s for s in range(60)}
+#: minutes kept before the table starts again (a year of a busy ledger has half a million)
+_MINUTES_KEPT = 100_000
 
 
 def posix(text: str) -> float:
     """``datetime.fromisoformat(text).timestamp()`` of a time a fast pattern accepts (and its
     ValueError where that refuses it)."""
     try:
-        return _HOURS[text[:13] + text[19:]] + _MINUTES_SECONDS[text[14:19]]
+        return _MINUTES[text[:16] + text[19:]] + _SECONDS[text[17:19]]
     except KeyError:
         at = datetime.fromisoformat(text).timestamp()
-        if text[19:20] in ("Z", "+", "-") and text[14:19] in _MINUTES_SECONDS:
-            _HOURS[text[:13] + text[19:]] = datetime.fromisoformat(
-                text[:13] + ":00:00" + text[19:]).timestamp()
+        if text[19:20] in ("Z", "+", "-") and text[17:19] in _SECONDS:
+            if len(_MINUTES) >= _MINUTES_KEPT:
+                _MINUTES.clear()
+            _MINUTES[text[:16] + text[19:]] = datetime.fromisoformat(
+                text[:16] + ":00" + text[19:]).timestamp()
         return at
 
 
@@ -123,7 +162,7 @@ def _can_refuse(tp: Any) -> bool:
 
 def picker(kind: str, names: Sequence[str]) -> Take:
     """How :func:`read_fast_picks` takes a record of ``kind`` (in :data:`DIRECT_KINDS`) from its
-    line: ``(kind, match, POSIX time, *the values of names)``, each value as the record's field
+    line: ``(kind, line, POSIX time, *the values of names)``, each value as the record's field
     would be; None for a record that reverses another or that its own check needs built.
 
     Every field whose conversion could refuse the line is converted (its value dropped when
@@ -178,7 +217,12 @@ def picker(kind: str, names: Sequence[str]) -> Take:
             body += [f"    if g[{index}] != _a{index}[0]:",
                      f"        {value(name, checked_only=True)}",
                      f"        _a{index}[0] = g[{index}]"]
-    body.append(f"    return (_kind, m, _posix(g[0]), {''.join(value(n) + ', ' for n in names)})")
+    # :func:`posix`, in line
+    namespace.update(_minutes=_MINUTES, _seconds=_SECONDS)
+    body += ["    t = g[0]", "    try:",
+             "        at = _minutes[t[:16] + t[19:]] + _seconds[t[17:19]]",
+             "    except KeyError:", "        at = _posix(t)",
+             f"    return (_kind, m.string, at, {''.join(value(n) + ', ' for n in names)})"]
     exec("\n".join(body), namespace)  # code generated from the field list above
     return Take(lean.fullmatch, namespace["take"])
 
@@ -188,7 +232,7 @@ def build_row(row: Row) -> Record:
     if not isinstance(row, tuple):
         return row
     reader = _READERS[row[0]]
-    match = reader.fullmatch(row[1].string)
+    match = reader.fullmatch(row[1])
     assert match is not None  # the line's lean pattern accepted it
     record: Record = reader.build(match.groups())
     return record
@@ -213,6 +257,17 @@ def picks(takes: Mapping[str, Take]) -> Picks:
     return found
 
 
+#: "1", "2", ...: the places of a batch's records, as their ids end
+_PLACES: list[str] = []
+
+
+def _ids(prefix: str, count: int) -> list[str]:
+    """The ids of a batch's first ``count`` records, ``prefix`` being the batch's stem and -."""
+    if len(_PLACES) < count:
+        _PLACES.extend(str(n) for n in range(len(_PLACES) + 1, count + 1))
+    return list(map(prefix.__add__, _PLACES[:count]))
+
+
 def read_fast_picks(stem: str, text: str, readers: Picks) -> tuple[list[Row], int] | None:
     """As :func:`read_fast`, but a record of a kind taken by ``readers`` (see :func:`picks`)
     that reverses nothing comes as the row its take gives and is not built.
@@ -229,15 +284,16 @@ def read_fast_picks(stem: str, text: str, readers: Picks) -> tuple[list[Row], in
     append = rows.append
     prefix = f"{stem}-"
     get = readers.get
+    lines = text[header.end() : -3].split("\n")
     try:
-        for number, line in enumerate(text[header.end() : -3].split("\n"), start=1):
+        for line, record_id in zip(lines, _ids(prefix, len(lines)), strict=True):
             # a line that does not begin as a record's is no kind's, or its pattern refuses it
             reader = get(line[11 : line.find('"', 11)])
             if reader is None:
                 return None
             fullmatch, take, full, build = reader
             match = fullmatch(line)
-            if match is None or match.group(1) != prefix + str(number):  # the id comes first
+            if match is None or match.group(1) != record_id:  # the id comes first
                 return None
             row = None if take is None else take(match)
             if row is not None:

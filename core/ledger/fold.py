@@ -44,6 +44,9 @@ _TAKEN = {
     "stock_return": ("id", "issue", "store", "item", "quantity"),
     "approval": ("id", "request", "decision"),
     "supply_request": ("id", "unit", "head", "lines"),
+    "invoice": ("id", "supermarket", "community", "round", "lines", "fees"),
+    "receipt": ("id", "invoice", "received_by", "lines"),
+    "settlement": ("id", "ious", "grid_worker", "amount_fen"),
 }
 
 
@@ -160,32 +163,49 @@ class Fold:
             if kind == "collection":
                 # :meth:`_collection`, in line: most of a ledger is collections
                 if (start is None or at >= start) and (end is None or at < end):
-                    (_k, _m, _at, record_id, amount, fee, household, worker, community,
+                    (_k, _line, _at, record_id, amount, fee, household, worker, community,
                      supermarket, round_) = row
                     group = groups.get((community, supermarket, round_))
                     if group is None:
                         group = self._group(community, supermarket, round_)
-                    group.collections.append(record_id, amount, at, file, line,
-                                             intern(household, household),
+                    # households are not interned: their table, as large as the register,
+                    # cost more time in look-ups than their copies cost memory (15 MB a million)
+                    group.collections.append(record_id, amount, at, file, line, household,
                                              intern(worker, worker))
                     if fee:
                         self._fee(record_id, fee, community, supermarket, worker, path, line)
             elif kind == "stock_issue":
-                _k, _m, _at, record_id, store, item, quantity, request, unit = row
+                _k, _line, _at, record_id, store, item, quantity, request, unit = row
                 stock.issue(record_id, at, store, item, quantity, request, unit, path, line,
                             ordinal(at))
             elif kind == "stock_receipt":
                 stock.receive(row[3], row[4], row[5], ordinal(at))
             elif kind == "stock_return":
-                _k, _m, _at, record_id, issue, store, item, quantity = row
+                _k, _line, _at, record_id, issue, store, item, quantity = row
                 stock.take_return(record_id, issue, store, item, quantity, path, line,
                                   ordinal(at))
             elif kind == "approval":
                 stock.approve(row[3], row[4], at, row[5] is Decision.APPROVED)
             elif kind == "supply_request":
                 stock.request(row[3], row[4], row[5], row[6], path, line)
+            elif kind == "invoice":
+                _k, _line, _at, record_id, supermarket, community, round_, lines, fees = row
+                self._invoice(record_id, at, supermarket, community, round_, lines, fees, path,
+                              line, (start is None or at >= start) and (end is None or at < end))
+            elif kind == "settlement":
+                _k, _line, _at, record_id, ious, worker, amount = row
+                if end is None or at < end:
+                    self._settlements.append(SettlementEntry(
+                        record_id, ious, amount, at, self._s(worker), path, line))
+            elif kind == "receipt":
+                _k, _line, _at, record_id, invoice, received_by, lines = row
+                self._receipts.append(ReceiptEntry(
+                    record_id, invoice,
+                    tuple([(item, quantity, difference or "", substitute)
+                           for item, quantity, difference, substitute in lines]),
+                    received_by, path, line))
             else:
-                _k, _m, _at, record_id, amount, household, worker, community, supermarket, \
+                _k, _line, _at, record_id, amount, household, worker, community, supermarket, \
                     round_ = row
                 self._iou(record_id, at, amount, household, worker, community, supermarket,
                           round_, path, line,
@@ -239,13 +259,10 @@ class Fold:
                     record.id, record.ious, record.amount_fen, at, self._s(record.grid_worker),
                     path, line))
         elif isinstance(record, Invoice):
-            self._invoice_ids.add(record.id)
-            if in_period:
-                self._group(record.community, record.supermarket, record.round).invoices.append(
-                    InvoiceEntry(record.id, at, record.round,
-                             tuple((ln.item, ln.quantity, ln.unit_price_fen)
-                                   for ln in record.lines), record.total_fen, path, line))
-                self._check_prices(record, path, line)
+            self._invoice(record.id, at, record.supermarket, record.community, record.round,
+                          tuple((ln.item, ln.quantity, ln.unit_price_fen) for ln in record.lines),
+                          tuple((fee.name, fee.amount_fen) for fee in record.fees), path, line,
+                          in_period)
         elif isinstance(record, Receipt):
             self._receipts.append(ReceiptEntry(
                 record.id, record.invoice,
@@ -327,35 +344,50 @@ class Fold:
             "fee", path, line, record=record_id, amount_fen=fee, community=community,
             supermarket=supermarket, grid_worker=grid_worker, name="代收服务费 collection fee"))
 
-    def _check_prices(self, invoice: Invoice, path: Path, line: int) -> None:
-        """Each line against the supermarket's own list price (不得加价); the catalogue's price
-        only for an item the supermarket lists no price for, and the finding says so."""
-        where: dict[str, Any] = dict(community=invoice.community, supermarket=invoice.supermarket)
-        own = self.price_lists.get(invoice.supermarket, {})
-        for invoice_line in invoice.lines:
-            item = self.catalogue.get(invoice_line.item)
+    def _invoice(self, record_id: str, at: float, supermarket: str, community: str, round_: str,
+                 lines: tuple[tuple[str, int, int], ...], fees: tuple[tuple[str, int], ...],
+                 path: Path, line: int, in_period: bool) -> None:
+        """Take an invoice (its fields; lines as (item, quantity, unit price), fees as (name,
+        amount))."""
+        self._invoice_ids.add(record_id)
+        if in_period:
+            total = sum(q * p for _i, q, p in lines) + sum(amount for _n, amount in fees)
+            self._group(community, supermarket, round_).invoices.append(
+                InvoiceEntry(record_id, at, round_, lines, total, path, line))
+            self._check_prices(record_id, supermarket, community, lines, fees, path, line)
+
+    def _check_prices(self, record_id: str, supermarket: str, community: str,
+                      lines: tuple[tuple[str, int, int], ...], fees: tuple[tuple[str, int], ...],
+                      path: Path, line: int) -> None:
+        """Each line of an invoice against the supermarket's own list price (不得加价); the
+        catalogue's price only for an item the supermarket lists no price for, and the finding
+        says so."""
+        where: dict[str, Any] = dict(community=community, supermarket=supermarket)
+        own = self.price_lists.get(supermarket, {})
+        for code, quantity, unit_price in lines:
+            item = self.catalogue.get(code)
             if item is None:
-                self.emit(invoice.id, finding("unknown_item", path, line, record=invoice.id,
-                                              item=invoice_line.item, **where))
+                self.emit(record_id, finding("unknown_item", path, line, record=record_id,
+                                             item=code, **where))
                 continue
             listed = own.get(item.code)
             if listed is None:
                 listed = item.price_fen
-                basis_zh = f"目录价 (超市 {invoice.supermarket} 价目表未列此商品)"
-                basis_en = f"the catalogue price ({invoice.supermarket} lists no price for it)"
+                basis_zh = f"目录价 (超市 {supermarket} 价目表未列此商品)"
+                basis_en = f"the catalogue price ({supermarket} lists no price for it)"
             else:
-                basis_zh = f"超市 {invoice.supermarket} 价目表价"
-                basis_en = f"{invoice.supermarket}'s list price"
-            if invoice_line.unit_price_fen > listed:
-                per_unit = invoice_line.unit_price_fen - listed
-                self.emit(invoice.id, finding(
-                    "markup", path, line, record=invoice.id, item=item.code,
-                    amount_fen=per_unit * invoice_line.quantity, item_name=item.name,
+                basis_zh = f"超市 {supermarket} 价目表价"
+                basis_en = f"{supermarket}'s list price"
+            if unit_price > listed:
+                per_unit = unit_price - listed
+                self.emit(record_id, finding(
+                    "markup", path, line, record=record_id, item=item.code,
+                    amount_fen=per_unit * quantity, item_name=item.name,
                     item_name_en=item.name_en,
-                    unit=item.unit, price=yuan(invoice_line.unit_price_fen),
+                    unit=item.unit, price=yuan(unit_price),
                     listed=yuan(listed), diff=yuan(per_unit), basis_zh=basis_zh,
                     basis_en=basis_en, **where))
-        for fee in invoice.fees:
-            self.emit(invoice.id, finding("fee", path, line, record=invoice.id,
-                                          amount_fen=fee.amount_fen, name=fee.name, **where))
+        for name, amount in fees:
+            self.emit(record_id, finding("fee", path, line, record=record_id,
+                                         amount_fen=amount, name=name, **where))
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
-from typing import Any
+from itertools import compress, repeat
+from operator import floordiv, ne
+from typing import Any, cast
 
 import attrs
 
@@ -118,14 +120,20 @@ class Reconciler(Fold):
             place = 0
             for column in columns:
                 starts.append(place)
-                for household, amount, at in zip(column.households, column.amounts, column.at,
-                                                 strict=True):
-                    day = known_day(int(at // 900))  # :meth:`_ordinal`'s cache, in line
-                    key = (household, amount, ordinal(at) if day is None else day)
-                    first = claim(key, place)
-                    if first != place:
-                        repeated.setdefault(key, [first]).append(place)
-                    place += 1
+                # each collection's day from :meth:`_ordinal`'s cache, in line, and what was
+                # seen first of each (household, amount, day): a column at a time, without a
+                # step of Python for each collection
+                cached = list(map(known_day, map(int, map(floordiv, column.at, repeat(900)))))
+                days = cast("list[int]", cached) if None not in cached else [
+                    ordinal(at) if day is None else day
+                    for day, at in zip(cached, column.at, strict=True)]
+                keys = list(zip(column.households, column.amounts, days, strict=True))
+                here = range(place, place + len(keys))
+                firsts = list(map(claim, keys, here))
+                later = map(ne, firsts, here)
+                for key, first, again in compress(zip(keys, firsts, here, strict=True), later):
+                    repeated.setdefault(key, [first]).append(again)
+                place += len(keys)
             for places in repeated.values():
                 entries = sorted((self._at_place(columns, starts, p) for p in places),
                                  key=earliest)

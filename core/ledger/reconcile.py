@@ -21,12 +21,13 @@ Every finding names a record's file and line and suggests the next action; all a
 
 The reconciler is a fold (:class:`Reconciler`): records are added one at a time as batches are
 read, and only the little each later check needs is kept, so a million records reconcile in a few
-seconds and a few hundred megabytes. Most of a busy ledger (collections, IOUs, stock receipts,
-issues, returns, supply requests and approvals that reverse nothing, outside signed-off periods)
-is taken from the fields its batch lines give without building the records
-(:func:`core.ledger.fastpicks.read_fast_picks`, :meth:`Reconciler.add_file`): a record is checked
-by its line's pattern either way (one that captures only the fields read), the fold keeps the
-same few fields of it, and its time is kept as a POSIX time without making a datetime.
+seconds and a few hundred megabytes. Almost all of a busy ledger (collections, IOUs, settlements,
+invoices and delivery receipts, stock receipts, issues, returns, supply requests and approvals
+that reverse nothing, outside signed-off periods) is taken from the fields its batch lines give
+without building the records (:func:`core.ledger.fastpicks.read_fast_picks`,
+:meth:`Reconciler.add_file`): a record is checked by its line's pattern either way (one that
+captures only the fields read), the fold keeps the same few fields of it (an invoice's lines as
+values), and its time is kept as a POSIX time without making a datetime.
 
 It reads in one process. Forked worker processes, each folding a run of batch files and merged in
 order, were measured beside one process in the same runs on the shared 2-core development

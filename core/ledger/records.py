@@ -133,6 +133,14 @@ def check_not_empty(_instance: object, attribute: attrs.Attribute[tuple[Any, ...
         raise ValueError("must list at least one entry")
 
 
+def check_record_ids(instance: object, attribute: attrs.Attribute[tuple[str, ...]],
+                     value: tuple[str, ...]) -> None:
+    """At least one record id, each one a record id."""
+    check_not_empty(instance, attribute, value)
+    for record_id in value:
+        check_record_id(instance, attribute, record_id)  # type: ignore[arg-type]
+
+
 def check_optional_code(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if value:
         check_code(instance, attribute, value)
@@ -215,8 +223,7 @@ class Settlement(Record):
     KIND: ClassVar[str] = "settlement"
     NAME: ClassVar[tuple[str, str]] = ("代付结算", "IOU settlement")
 
-    ious: tuple[str, ...] = attrs.field(validator=[check_not_empty, attrs.validators.deep_iterable(
-        check_record_id)])
+    ious: tuple[str, ...] = attrs.field(validator=check_record_ids)
     household: str = attrs.field(validator=check_code)
     grid_worker: str = attrs.field(validator=check_not_blank)
     amount_fen: int = attrs.field(validator=check_positive)

@@ -34,6 +34,15 @@ load, bean-check's from 118 s to 140 s between the two runs):
   s at load 15-19); the same changes, run in turn with the code before them on the same
   ledger, took 0.80-0.84 of its CPU time.
 
+- after taking invoices, delivery receipts and settlements from their fields too, rows keeping
+  their line instead of the pattern's match, households not interned, times from a table of
+  minutes, and duplicates looked for a column at a time, at load 18-22: 9.81 s of CPU, 358 MiB;
+  bean-check -C 87.56 s of CPU, 2,652 MiB: 8.9x, MISSED. bean-check took 99.87 s in a run an
+  hour earlier at load 6-7 (ours 11.99 s then, before the last five changes): its figure moves
+  as much as ours under load. Run in turn with the code before these changes on the same
+  ledger (load 12-16, files in the page cache): 9.97-10.04 s against 11.55-11.62 s, 0.86 of its
+  CPU time, with the same sha256 of the result at 100,024 and 1,000,264 records.
+
 Earlier versions of this docstring gave 15.4x and then 9.7x: those were ratios by the clock
 against bean-check with its cache on, not comparable with these.
 """

@@ -20,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import attrs
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import core
@@ -29,6 +29,7 @@ from core.demo import demo_desk_path
 from core.ledger.fastpicks import _captured, build_row, picker, picks, posix, read_fast_picks
 from core.ledger.fastread import (
     _CHECKED_BY_PATTERN,
+    _DATETIME,
     _READERS,
     _TEXT,
     DIRECT_KINDS,
@@ -46,9 +47,10 @@ COMMUNITIES = [("jinxiu", "hualian"), ("taoyuan", "yonghui")]
 ITEMS = ["mask-kn95-10", "goggles"]
 CATALOGUE = core.open_desk(demo_desk_path()).catalogue
 PATH = Path("/x/ledgers/2026/11/16/20261116-0001.toml")
-#: every field of every kind that can be taken from its values (a receipt's lines cannot)
-NAMES = {kind: tuple(n for n in FIELD_ORDER[L.KINDS[kind]] if (kind, n) != ("receipt", "lines"))
-         for kind in DIRECT_KINDS}
+#: the first batch :func:`_write` writes: receipts, issues, returns and approvals name its records
+FIRST = f"{START + timedelta(days=8):%Y%m%d}-0001"
+#: every field of every kind that can be taken from its values
+NAMES = {kind: FIELD_ORDER[L.KINDS[kind]] for kind in DIRECT_KINDS}
 TAKES = picks({kind: picker(kind, names) for kind, names in NAMES.items()})
 
 
@@ -63,7 +65,8 @@ text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=6)
 # (kind, community, amount or quantity, hours after START, fee, note, reverses an earlier one)
 event = st.tuples(
     st.sampled_from(["collection", "collection", "iou", "invoice", "stock_receipt",
-                     "stock_issue", "stock_return", "approval", "supply_request", "receipt"]),
+                     "stock_issue", "stock_return", "approval", "supply_request", "receipt",
+                     "settlement"]),
     st.integers(0, len(COMMUNITIES) - 1),
     st.integers(1, 3_000),
     st.integers(0, 24 * 6),
@@ -83,26 +86,36 @@ def _fields(kind: str, community: int, amount: int, at: datetime, fee: int, note
         return dict(money, household=f"h{amount % 7:04d}", amount_fen=amount, fee_fen=fee)
     if kind == "iou":
         return dict(money, household=f"h{amount % 7:04d}", amount_fen=amount)
+    if kind == "settlement":
+        # one IOU or two of the first batch, in part or in full
+        ious = tuple(f"{FIRST}-{n}" for n in range(1 + amount % 4, 2 + amount % 4 + (fee > 0)))
+        return dict(time=at, ious=ious, household=f"h{amount % 7:04d}",
+                    grid_worker=f"grid.{code}.1", amount_fen=amount, note=note)
     if kind == "supply_request":
         asked = tuple(L.RequestLine(item=i, quantity=amount) for i in ITEMS[: 1 + amount % 2])
         return dict(time=at, unit=note or "u", head="h" if fee else "", lines=asked, note=note)
     if kind == "receipt":
-        return dict(time=at, invoice="20261116-0001-1", received_by="v", note=note,
-                    lines=(L.ReceiptLine(item="rice-5kg", quantity=amount % 9),))
+        # with a fee, a line that says why it differs (and names a substitute for one in two)
+        short = (L.ReceiptLine(item="rice-5kg", quantity=0, difference=(
+            L.Difference.SUBSTITUTED, L.Difference.SHORT)[amount % 2],
+            substitute=("rice-5kg", "")[amount % 2]),) if fee else ()
+        return dict(time=at, invoice=f"{FIRST}-{amount % 4 + 1}", received_by="v", note=note,
+                    lines=(L.ReceiptLine(item="rice-5kg", quantity=amount % 9), *short))
     if kind == "invoice":
         return dict(time=at, supermarket=supermarket, community=code, round=f"r{amount % 2}",
                     lines=(L.InvoiceLine(item="rice-5kg", quantity=amount % 9 + 1,
-                                         unit_price_fen=3000 + fee),), note=note)
+                                         unit_price_fen=3000 + fee),), note=note,
+                    fees=(L.Fee(name="服务费", amount_fen=fee),) if fee else ())
     where = dict(time=at, store="depot", item=item, quantity=amount, note=note)
     if kind == "stock_receipt":
         if fee:
             return dict(where, source=L.Source.DONATION, donor="红十字会", keeper="k")
         return dict(where, source=L.Source.PURCHASE, keeper="k")
     if kind == "stock_issue":
-        return dict(where, unit="u", signed_by="s", request=f"20261116-0001-{amount % 3 + 1}")
+        return dict(where, unit="u", signed_by="s", request=f"{FIRST}-{amount % 3 + 1}")
     if kind == "stock_return":
-        return dict(where, unit="u", issue=f"20261116-0001-{amount % 4 + 1}")
-    return dict(time=at, request=f"20261116-0001-{amount % 3 + 1}", approved_by="zhou.min",
+        return dict(where, unit="u", issue=f"{FIRST}-{amount % 4 + 1}")
+    return dict(time=at, request=f"{FIRST}-{amount % 3 + 1}", approved_by="zhou.min",
                 note=note)
 
 
@@ -211,6 +224,12 @@ def _close(start: date, end: date, sealed: bool) -> PeriodClose:
        st.sampled_from([None, (0, 1, False), (2, 3, False), (1, 2, True)]),
        st.sampled_from([None, (1, 4)]),
        st.sampled_from([None, "jinxiu"]))
+# an invoice with a fee, delivered short with a substitute named
+@example([("invoice", 0, 5, 1, 150, "", 0), ("receipt", 0, 4, 2, 150, "", 0),
+          ("collection", 0, 5, 1, 0, "", 0)], None, None, None)
+# two IOUs settled together
+@example([("iou", 0, 300, 1, 0, "", 0), ("iou", 0, 500, 1, 0, "", 0),
+          ("settlement", 0, 4, 2, 150, "", 0)], None, None, None)
 def test_reconciling_files_equals_reconciling_their_records(
         events: list[tuple[str, int, int, int, int, str, int]],
         closed: tuple[int, int, bool] | None, period: tuple[int, int] | None,
@@ -312,3 +331,39 @@ def test_a_request_line_its_check_refuses_is_refused_when_taken_from_values() ->
         assert edited != data
         assert read_fast(PATH.stem, edited) is None
         assert read_fast_picks(PATH.stem, edited, TAKES) is None
+
+
+@given(st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"
+                     r"(?:\.[0-9]{1,6})?(?:Z|[+-][0-9]{2}:[0-9]{2})\Z")
+       | st.text(st.sampled_from("0123456789-T:.Z+"), max_size=34))
+def test_a_time_s_pattern_accepts_what_a_time_of_the_written_form_is(text: str) -> None:
+    """The fast patterns spell a time's digits out one by one; they accept the same texts."""
+    written = (r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?"
+               r"(?:Z|[+-][0-9]{2}:[0-9]{2})")
+    assert bool(re.fullmatch(_DATETIME, text)) == bool(re.fullmatch(written, text))
+
+
+def test_a_settlement_naming_no_iou_or_no_record_id_is_refused_when_taken_from_values() -> None:
+    """A settlement's IOUs are checked by its line's pattern (at least one, each a record id):
+    a hand-edited empty list or id sends the file down the exact path, which says where."""
+    settlement = _record("settlement", 1, _fields("settlement", 0, 4, START, 150, ""))
+    data = encode_batch(PATH.stem, [settlement]).decode()
+    assert read_fast_picks(PATH.stem, data, TAKES) is not None
+    listed = f'ious = ["{FIRST}-1", "{FIRST}-2"]'
+    assert listed in data
+    for edited in (data.replace(listed, "ious = []"),
+                   data.replace(listed, f'ious = ["{FIRST}-1", "IOU-2"]')):
+        assert read_fast(PATH.stem, edited) is None
+        assert read_fast_picks(PATH.stem, edited, TAKES) is None
+        assert _exact_problems(edited)
+
+
+def _exact_problems(text: str) -> tuple[object, ...]:
+    """The problems the exact path finds in a batch file of ``text``."""
+    work = Path(tempfile.mkdtemp(prefix="baogong-ledger-rows-"))
+    try:
+        path = work / PATH.name
+        path.write_text(text, encoding="utf-8")
+        return read_batch(path).problems
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
