@@ -126,11 +126,16 @@ class StaleFiles(Sequence[Stale]):
 
 class Read(NamedTuple):
     """What reading a file gave: the row's values (see :func:`row_values`), or the first problem
-    as ``(line, field, message)``; neither when its bytes are those already indexed."""
+    as ``(line, field, message)``; neither when its bytes are those already indexed. The file's
+    inode, size and modification time are those of the bytes read (all 0 when unknown, which no
+    file matches, so it is read again next time)."""
 
     values: tuple[object, ...] | None
     problem: tuple[int | None, str | None, str] | None
     digest: bytes
+    ino: int = 0
+    size: int = 0
+    mtime_ns: int = 0
 
 
 def row_values(case: Case, path: str) -> tuple[object, ...]:
@@ -193,22 +198,37 @@ def read_chunk(decode: RowDecoder, root: str, files: list[tuple[str, bytes | Non
                     reader.__exit__()
                 directory = folder
                 reader = DirectoryReader(os.path.join(root, folder), FileKind.CASE)
-            raw = reader.read(name)
-            if raw is None:
-                raw, problem = read_or_problem(Path(root, relative), FileKind.CASE)
-                if raw is None:
+            found_stat = reader.read_stat(name)
+            if found_stat is not None:
+                raw, info = found_stat
+                identity = info.st_ino, info.st_size, info.st_mtime_ns
+            else:
+                path = Path(root, relative)
+                slow, problem = read_or_problem(path, FileKind.CASE)
+                if slow is None:
                     out.append(Read(None, _first([problem] if problem else []), b""))
                     continue
+                raw, identity = slow, _identity(path)
             digest = digest_of(raw)
             if digest == known:
-                out.append(Read(None, None, digest))
+                out.append(Read(None, None, digest, *identity))
                 continue
             values, found = decode(root, relative, raw)
-            out.append(Read(values, None if values is not None else _first(found), digest))
+            out.append(Read(values, None if values is not None else _first(found), digest,
+                            *identity))
     finally:
         if reader is not None:
             reader.__exit__()
     return out
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    """Inode, size and modification time of ``path`` (read the slow way), or zeros."""
+    try:
+        info = path.stat(follow_symlinks=False)
+    except OSError:
+        return 0, 0, 0
+    return info.st_ino, info.st_size, info.st_mtime_ns
 
 
 def _first(problems: list[Problem]) -> tuple[int | None, str | None, str]:
@@ -253,6 +273,16 @@ def read_files(decode: RowDecoder, root: Path, stale: Sequence[Stale], *,
                 yield stale[start : start + CHUNK], read
         finally:
             pool.shutdown(cancel_futures=True)
+
+
+def list_day_dir(day_dir: Path, key: str, stale: StaleFiles) -> list[str]:
+    """Add every case file of ``day_dir`` (``key`` relative to ``cases/``) to ``stale`` for a
+    fresh index, which knows none (so none is gone: returns none): names only, no ``stat``
+    each, as the readers take each file's identity from the file they read."""
+    for name in sorted(os.listdir(day_dir)):
+        if name.endswith(".toml") and not name.startswith("."):
+            stale.append(Stale(f"{key}/{name}", key, 0, 0, 0, None))
+    return []
 
 
 def day_dirs(root: Path) -> Iterator[Path]:

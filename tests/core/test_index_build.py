@@ -60,6 +60,22 @@ def attrs_without_path(row: core.CaseRow) -> tuple[object, ...]:
             row.flags, row.due, row.revision)
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_fresh_index_keeps_each_file_as_it_was_read(demo_desk: core.Desk,
+                                                      workers: int) -> None:
+    """A fresh build lists names without a ``stat`` each: the readers give each file's inode,
+    size and time, so the next refresh finds every file unchanged."""
+    index = demo_desk.cases.index
+    assert index.refresh(case_row, workers=workers, parallel_from=1) > 0
+    kept = {path: (ino, size, mtime) for path, ino, size, mtime in index.db.execute(
+        "SELECT path, ino, size, mtime_ns FROM cases")}
+    assert kept
+    for path, identity in kept.items():
+        info = (demo_desk.cases.root / path).stat()
+        assert identity == (info.st_ino, info.st_size, info.st_mtime_ns)
+    assert index.refresh(case_row, workers=workers, parallel_from=1) == 0
+
+
 def test_the_secondary_indexes_are_made_after_a_bulk_build(demo_desk: core.Desk) -> None:
     seen: list[tuple[int, int]] = []
     demo_desk.cases.refresh(progress=lambda done, total: seen.append((done, total)))
