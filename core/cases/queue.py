@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from core.cases.case import CLOSED_STATUSES
+from core.cases.idlist import IdList
 from core.cases.index import ROW_COLUMNS, CaseRow, Progress, Query
 from core.cases.search import SearchText
 from core.problems import Problem
@@ -96,17 +97,18 @@ class Queue:
             return int(self.store.index.db.execute("PRAGMA data_version").fetchone()[0])
 
     def ids(self, query: Query, order: Order = Order.NEWEST, *, limit: int | None = None,
-            stop: Callable[[], bool] | None = None) -> list[str]:
-        """The ids of the cases ``query`` selects, in ``order``. A search (``query.text``) may
-        give only the first ``limit`` of them (the visible page, found without scanning the
-        rest), and ends early, with what it found so far, once ``stop`` says the answer is no
-        longer wanted."""
+            stop: Callable[[], bool] | None = None) -> Sequence[str]:
+        """The ids of the cases ``query`` selects, in ``order`` (without a search, as one
+        compact :class:`~core.cases.idlist.IdList`: a whole desk's list is kept by the queue's
+        screen). A search (``query.text``) may give only the first ``limit`` of them (the
+        visible page, found without scanning the rest), and ends early, with what it found so
+        far, once ``stop`` says the answer is no longer wanted."""
         words = query.text.lower().split()
         if not words or query.limit is not None:
             where, params = query.where()
             sql = f"SELECT id FROM cases{where} ORDER BY {ORDER_SQL[order]}"
             with self.lock:
-                return [r[0] for r in self.store.index.db.execute(sql, params)]
+                return IdList(self.store.index.db.execute(sql, params))
         searchable = self._searchable(attrs.evolve(query, text=""), order)
         return searchable.search(query.text, limit=limit, stop=stop)
 
