@@ -24,22 +24,21 @@ class IdList(Sequence[str]):
     """Case ids in order (from an iterable of ids, or of rows whose first column is the id)."""
 
     def __init__(self, ids: Iterable[str] | Iterable[Sequence[str]] = ()) -> None:
-        parts: list[bytes] = [_SEPARATOR]
+        # grown a batch at a time: never a bytes object per id, nor a second copy of the text
+        buffer = bytearray(_SEPARATOR)
         #: where each id starts in the buffer, and one past the last id's separator
         starts = array.array("Q", [1])
-        end = 1
         iterator = iter(ids)
         while batch := list(itertools.islice(iterator, _BATCH)):
             texts = [i if isinstance(i, str) else i[0] for i in batch]
             if any("\n" in text for text in texts):
                 raise ValueError("a case id holds a line break")
             encoded = [text.encode("utf-8") + _SEPARATOR for text in texts]
-            parts.extend(encoded)
-            lengths = itertools.accumulate((len(e) for e in encoded), initial=end)
+            buffer += b"".join(encoded)
+            lengths = itertools.accumulate((len(e) for e in encoded), initial=starts[-1])
             next(lengths)
             starts.extend(lengths)
-            end = starts[-1]
-        self._buffer = b"".join(parts)
+        self._buffer = buffer
         self._starts = starts
 
     def __len__(self) -> int:
