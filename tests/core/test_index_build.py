@@ -237,7 +237,9 @@ def test_a_bulk_build_keeps_only_a_few_chunks_ahead_of_the_writer(
 
 
 @given(st.lists(st.tuples(st.sampled_from(["2026/11/16", "2026/11/17", "2027/01/01"]),
-                          st.from_regex(r"\A[0-9]{8}-[0-9]{4}\.toml\Z"),
+                          st.from_regex(r"\A[0-9]{8}-[0-9]{4}\.toml\Z")
+                          | st.text(st.characters(blacklist_characters="/\0"), min_size=1)
+                          | st.just("caf\udce9.toml"),  # as os.listdir gives undecodable bytes
                           st.integers(0, 2**62), st.integers(0, 2**40), st.integers(-1, 2**62),
                           st.none() | st.binary(min_size=16, max_size=16)), max_size=30),
        st.integers(-40, 40), st.integers(-40, 40))
