@@ -251,31 +251,36 @@ def read_files(decode: RowDecoder, root: Path, stale: Sequence[Stale], *,
     workers = workers if workers is not None else (os.cpu_count() or 1)
     starts = range(0, len(stale), CHUNK)
 
-    def asked(start: int) -> list[tuple[str, bytes | None]]:
-        return [(s.path, s.digest) for s in stale[start : start + CHUNK]]
+    def asked(chunk: Sequence[Stale]) -> list[tuple[str, bytes | None]]:
+        return [(s.path, s.digest) for s in chunk]
 
     if not (workers > 1 and len(stale) >= parallel_from and _sendable(decode)):
         for start in starts:
-            yield stale[start : start + CHUNK], read_chunk(decode, str(root), asked(start))
+            chunk = stale[start : start + CHUNK]
+            yield chunk, read_chunk(decode, str(root), asked(chunk))
         return
     # forked, not spawned: a spawned worker runs the caller's main module again, which a script
     # without a ``__main__`` guard cannot bear; a forked worker runs only the reading
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         # a few chunks ahead of the writer, not all of them: a million files' rows would
         # otherwise wait in memory whenever the writer falls behind
-        ahead: collections.deque[tuple[int, Future[list[Read]]]] = collections.deque()
+        ahead: collections.deque[tuple[list[Stale], Future[list[Read]]]] = collections.deque()
+
+        def submit(start: int) -> None:
+            chunk = list(stale[start : start + CHUNK])
+            ahead.append((chunk, pool.submit(read_chunk, decode, str(root), asked(chunk))))
+
         waiting = iter(starts)
         try:
             for start in itertools.islice(waiting, 2 * workers):
-                ahead.append((start, pool.submit(read_chunk, decode, str(root), asked(start))))
+                submit(start)
             while ahead:
-                start, future = ahead.popleft()
+                chunk, future = ahead.popleft()
                 read = future.result()
                 following = next(waiting, None)
                 if following is not None:
-                    ahead.append((following, pool.submit(read_chunk, decode, str(root),
-                                                         asked(following))))
-                yield stale[start : start + CHUNK], read
+                    submit(following)
+                yield chunk, read
         finally:
             pool.shutdown(cancel_futures=True)
 
