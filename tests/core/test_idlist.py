@@ -6,7 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import core
 from core.cases.idlist import IdList
+from core.cases.index import Query
+from core.cases.queue import ORDER_SQL, Order, Queue
 
 ids = st.text(st.characters(blacklist_characters="\n", blacklist_categories=("Cs",)),
               max_size=12)
@@ -61,3 +64,20 @@ def test_a_million_ids_take_a_third_of_a_list_of_strings() -> None:
     kept = IdList(values)
     assert kept.nbytes < 23_000_000  # a list of these strings: about 70 MB
     assert kept.index("20260099-9999") == 999_999
+
+
+def test_the_queue_lists_a_desk_as_an_id_list_in_its_order(demo_desk: core.Desk) -> None:
+    demo_desk.cases.refresh()
+    queue = Queue(demo_desk)
+    try:
+        for order in Order:
+            listed = queue.ids(Query(), order)
+            assert isinstance(listed, IdList)
+            with queue.lock:
+                expected = [r[0] for r in queue.store.index.db.execute(
+                    f"SELECT id FROM cases ORDER BY {ORDER_SQL[order]}")]
+            assert len(expected) > 100 and list(listed) == expected
+            assert listed.index(expected[-1]) == len(expected) - 1
+    finally:
+        queue.close()
+        demo_desk.cases.index.close()
