@@ -15,6 +15,7 @@ import itertools
 import multiprocessing
 import os
 import pickle
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime
@@ -37,10 +38,24 @@ Decoder = Callable[[Path, bytes], tuple[Case | None, list[Problem]]]
 #: parses on several cores)
 RowDecoder = Callable[[str, str, bytes], tuple[tuple[object, ...] | None, list[Problem]]]
 
+#: one lock per case index in this process (by its directory), see :func:`refreshing`
+_REFRESHING: dict[str, threading.RLock] = {}
+_REFRESHING_LOCK = threading.Lock()
+
 #: a read of at least this many files parses them on every core
 PARALLEL_FROM = 4000
 #: files a worker process reads per task
 CHUNK = 500
+
+
+def refreshing(directory: Path) -> threading.RLock:
+    """The lock a refresh of the case index in ``directory`` holds in this process: the app's
+    queue and its clock rules each have a store of their own, and on a desk opened without its
+    index both would otherwise read every file at once, on every core; the second now waits
+    and then finds the files indexed."""
+    key = os.path.realpath(directory)
+    with _REFRESHING_LOCK:
+        return _REFRESHING.setdefault(key, threading.RLock())
 
 
 def utc_text(moment: datetime) -> str:

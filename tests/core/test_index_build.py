@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -74,6 +76,36 @@ def test_a_fresh_index_keeps_each_file_as_it_was_read(demo_desk: core.Desk,
         info = (demo_desk.cases.root / path).stat()
         assert identity == (info.st_ino, info.st_size, info.st_mtime_ns)
     assert index.refresh(case_row, workers=workers, parallel_from=1) == 0
+
+
+def test_two_stores_in_one_process_build_a_fresh_index_once(
+        demo_desk_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's queue and its clock rules each refresh a store of their own: opened without
+    its index, the desk is read once, the second refresh waiting for the first."""
+    def slow(root: str, relative: str, raw: bytes
+             ) -> tuple[tuple[object, ...] | None, list[core.Problem]]:
+        time.sleep(0.002)
+        return case_row(root, relative, raw)
+
+    monkeypatch.setattr("core.cases.store.case_row", slow)
+    desks = [core.open_desk(demo_desk_dir), core.open_desk(demo_desk_dir)]
+    total = len(list(desks[0].cases.paths()))
+    together = threading.Barrier(2)
+    parsed: list[int] = []
+
+    def refresh(desk: core.Desk) -> None:
+        together.wait()
+        parsed.append(desk.cases.refresh())
+
+    threads = [threading.Thread(target=refresh, args=(desk,)) for desk in desks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(parsed) == [0, total]
+    assert desks[1].cases.count() == total
+    for desk in desks:
+        desk.cases.index.close()
 
 
 def test_the_secondary_indexes_are_made_after_a_bulk_build(demo_desk: core.Desk) -> None:
