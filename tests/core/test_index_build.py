@@ -22,8 +22,9 @@ from hypothesis import strategies as st
 
 import core
 from core.cases import indexing
-from core.cases.index import INDEX_FORMAT, CaseIndex
+from core.cases.index import INDEX_FORMAT, CaseIndex, Query
 from core.cases.indexing import FullRows
+from core.cases.queue import Queue
 from core.cases.store import case_row, decode_case
 
 
@@ -287,3 +288,31 @@ def test_stale_files_give_back_what_was_kept(
     assert compact[start:stop] == kept[start:stop]
     if kept:
         assert compact[-1] == kept[-1]
+
+
+def test_the_queue_lists_cases_while_its_index_is_being_built(
+        demo_desk_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A desk opened without its index shows its cases a batch at a time: the queue's list is
+    read while its refresh is still writing."""
+    monkeypatch.setattr("core.cases.index.BATCH", 10)
+    monkeypatch.setattr("core.cases.indexing.CHUNK", 10)
+    queue = Queue(core.open_desk(demo_desk_dir))
+    total = len(list(queue.store.paths()))
+    halfway, go_on = threading.Event(), threading.Event()
+
+    def progress(done: int, _total: int) -> None:
+        if done >= 20 and not halfway.is_set():
+            halfway.set()
+            go_on.wait(5)
+
+    building = threading.Thread(target=queue.refresh, args=(progress,))
+    building.start()
+    try:
+        assert halfway.wait(30)
+        listed = queue.ids(Query())
+    finally:
+        go_on.set()
+        building.join()
+    assert 20 <= len(listed) < total
+    assert len(queue.ids(Query())) == total
+    queue.close()
