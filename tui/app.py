@@ -113,6 +113,8 @@ class BaogongApp(App[int]):
         self.started = self.clock()
         self._households_by_phone: dict[str, list[Household]] | None = None
         self._data_version = -1
+        #: a poll is running; another was asked for meanwhile (:meth:`poll`)
+        self._polling = self._poll_again = False
         self.type_ahead = TypeAhead(self)
         #: work left for after the first paint, run while the operator is not typing
         self.later = Later(self)
@@ -175,7 +177,14 @@ class BaogongApp(App[int]):
     # --- the live desk --------------------------------------------------------------------
 
     def poll(self, first: bool = False) -> None:
-        """Re-read changed case files in a worker; update the queue, counters and problems."""
+        """Re-read changed case files in a worker; update the queue, counters and problems.
+        One at a time: building the index of a big desk takes minutes, and polls piling up
+        behind it would hold every worker thread (the list's and the search's too); one asked
+        for meanwhile runs once it ends."""
+        if self._polling:
+            self._poll_again = True
+            return
+        self._polling = True
         reader = self.reader
         now = self.clock()
 
@@ -198,9 +207,18 @@ class BaogongApp(App[int]):
                 self.call_from_thread(self.notify, f"{_('Cannot read the cases')}: {exc}",
                                       severity="error")
                 return
-            self.call_from_thread(self._polled, changed, counts, problems, first)
+            else:
+                self.call_from_thread(self._polled, changed, counts, problems, first)
+            finally:
+                self.call_from_thread(self._poll_ended)
 
         self.run_worker(work, thread=True, group="poll", exclusive=False, exit_on_error=False)
+
+    def _poll_ended(self) -> None:
+        self._polling = False
+        if self._poll_again:
+            self._poll_again = False
+            self.poll()
 
     def sync_now(self) -> None:
         """Sync the desk with its remotes in a worker (``desk.toml``'s ``sync_minutes``); the

@@ -12,6 +12,7 @@ file in full, which reports what is wrong. It never accepts a table the full dec
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from typing import Any
@@ -41,6 +42,9 @@ _CASE_KEYS = frozenset({
 _REQUIRED = ("id", "uid", "kind", "category", "created", "created_by")
 _CALLER_KEYS = frozenset({"name", "phone", "address"})
 _ADDRESS_KEYS = ("street", "building", "unit", "room")
+_ADDRESS_KEY_SET = frozenset(_ADDRESS_KEYS)
+#: the form the store writes a uid in (any other form is left to ``uuid.UUID`` to judge)
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 _ITEM_KEYS = frozenset({"code", "quantity", "name", "unit_price_fen"})
 _EVENT_KEYS = frozenset({"time", "operator", "action", "note", "status", "department",
                          "evaluation", "step"})
@@ -67,7 +71,7 @@ def _one_of(table: dict[str, Any], key: str, values: frozenset[str], default: st
 def _address(caller: dict[str, Any]) -> str | None:
     """The rendered address (:meth:`core.cases.case.Address.render`), or None if unusual."""
     address = caller.get("address", {})
-    if type(address) is not dict or not address.keys() <= set(_ADDRESS_KEYS):
+    if type(address) is not dict or not address.keys() <= _ADDRESS_KEY_SET:
         return None
     street, building, unit, room = (address.get(key, "") for key in _ADDRESS_KEYS)
     if not (type(street) is str and type(building) is str and type(unit) is str
@@ -133,10 +137,11 @@ def fast_row(data: dict[str, Any], path: str) -> tuple[object, ...] | None:
             and path.rpartition("/")[2] == f"{case_id}.toml"
             and type(uid) is str and _aware(created) and type(created_by) is str):
         return None
-    try:
-        uuid.UUID(uid)
-    except ValueError:
-        return None
+    if not _CANONICAL_UUID.match(uid):
+        try:
+            uuid.UUID(uid)
+        except ValueError:
+            return None
     kind = _one_of(data, "kind", _KINDS, "")
     category = _one_of(data, "category", _CATEGORIES, "")
     status = _one_of(data, "status", _STATUSES, CaseStatus.ACCEPTED.value)

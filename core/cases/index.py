@@ -34,6 +34,7 @@ from core.cases.indexing import (
     StaleFiles,
     day_dirs,
     digest_of,
+    list_day_dir,
     read_files,
     row_values,
     stem,
@@ -331,7 +332,7 @@ class CaseIndex:
         if not self.cases_root.is_dir():
             return 0
         known_dirs = dict(self.db.execute("SELECT path, mtime_ns FROM dirs").fetchall())
-        stale = StaleFiles()
+        fresh, stale = self._fresh(), StaleFiles()
         changed_dirs: list[tuple[str, int]] = []
         seen_dirs: set[str] = set()
         vanished: list[str] = []
@@ -345,9 +346,9 @@ class CaseIndex:
             if known_dirs.get(key) == mtime_ns:
                 continue
             scanned_at = time.time_ns()
-            vanished.extend(self._scan_dir(day_dir, key, stale))
+            vanished.extend((list_day_dir if fresh else self._scan_dir)(day_dir, key, stale))
             changed_dirs.append((key, mtime_ns if scanned_at - mtime_ns > RACY_WINDOW_NS else -1))
-        fresh = self._bulk = self._fresh()
+        self._bulk = fresh
         if fresh:
             # a derived index lost in a crash is rebuilt: no need to wait for the disk
             self.db.execute("PRAGMA synchronous=OFF")
@@ -419,8 +420,7 @@ class CaseIndex:
         say, a batch per transaction; returns how many were parsed."""
         if not stale:
             return 0
-        total = len(stale)
-        parsed = done = 0
+        total, parsed, done = len(stale), 0, 0
         pending: list[tuple[Stale, Read]] = []
         for chunk, read in read_files(decode, self.cases_root, stale, workers=workers,
                                       parallel_from=parallel_from):
@@ -438,12 +438,12 @@ class CaseIndex:
         copies, rows, broken = [], [], []  # files copied unchanged, rows, problems
         for stale, read in batch:
             if read.values is None and read.problem is None:  # same bytes: a copied file
-                copies.append((stale.ino, stale.size, stale.mtime_ns, stem(stale.path)))
+                copies.append((read.ino, read.size, read.mtime_ns, stem(stale.path)))
             elif read.values is None:
                 line, field, message = read.problem or (None, None, "")
                 broken.append((stale.path, stale.day_dir, line, field, message))
             else:
-                rows.append((*read.values, stale.ino, stale.size, stale.mtime_ns, read.digest))
+                rows.append((*read.values, read.ino, read.size, read.mtime_ns, read.digest))
         with self._transaction():
             self.db.executemany("UPDATE cases SET ino = ?, size = ?, mtime_ns = ? WHERE id = ?",
                                 copies)

@@ -15,6 +15,7 @@ import itertools
 import multiprocessing
 import os
 import pickle
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime
@@ -37,10 +38,24 @@ Decoder = Callable[[Path, bytes], tuple[Case | None, list[Problem]]]
 #: parses on several cores)
 RowDecoder = Callable[[str, str, bytes], tuple[tuple[object, ...] | None, list[Problem]]]
 
+#: one lock per case index in this process (by its directory), see :func:`refreshing`
+_REFRESHING: dict[str, threading.RLock] = {}
+_REFRESHING_LOCK = threading.Lock()
+
 #: a read of at least this many files parses them on every core
 PARALLEL_FROM = 4000
 #: files a worker process reads per task
 CHUNK = 500
+
+
+def refreshing(directory: Path) -> threading.RLock:
+    """The lock a refresh of the case index in ``directory`` holds in this process: the app's
+    queue and its clock rules each have a store of their own, and on a desk opened without its
+    index both would otherwise read every file at once, on every core; the second now waits
+    and then finds the files indexed."""
+    key = os.path.realpath(directory)
+    with _REFRESHING_LOCK:
+        return _REFRESHING.setdefault(key, threading.RLock())
 
 
 def utc_text(moment: datetime) -> str:
@@ -76,12 +91,14 @@ class Stale(NamedTuple):
 
 class StaleFiles(Sequence[Stale]):
     """The files a refresh reads again, kept compactly: a desk opened without its index has a
-    million of them, and a :class:`Stale` each would take about 280 bytes a file; here each
-    file is its name and three numbers in arrays (the directories and the few digests known
-    are kept once). Indexing or slicing gives :class:`Stale` records."""
+    million of them, and a :class:`Stale` each would take about 280 bytes a file (a string per
+    name alone, about 70); here the names are one buffer, and each file the end of its name and
+    three numbers in arrays (the directories and the few digests known are kept once), about 55
+    bytes a file. Indexing or slicing gives :class:`Stale` records."""
 
     def __init__(self) -> None:
-        self._names: list[str] = []
+        self._names = bytearray()
+        self._name_ends = array.array("Q", [0])
         self._dirs: list[str] = []
         self._dir_of = array.array("I")
         self._numbers = array.array("q")  # inode, size and modification time of each file
@@ -94,19 +111,22 @@ class StaleFiles(Sequence[Stale]):
         if not self._dirs or self._dirs[-1] != folder:
             self._dirs.append(folder)
         if stale.digest is not None:
-            self._digests[len(self._names)] = stale.digest
-        self._names.append(name)
+            self._digests[len(self)] = stale.digest
+        # any name a directory lists (undecodable bytes come as surrogates) is kept exactly
+        self._names += name.encode("utf-8", "surrogatepass")
+        self._name_ends.append(len(self._names))
         self._dir_of.append(len(self._dirs) - 1)
         self._numbers.extend((stale.ino, stale.size, stale.mtime_ns))
 
     def __len__(self) -> int:
-        return len(self._names)
+        return len(self._name_ends) - 1
 
     def _one(self, index: int) -> Stale:
         folder = self._dirs[self._dir_of[index]]
         ino, size, mtime_ns = self._numbers[3 * index : 3 * index + 3]
-        return Stale(f"{folder}/{self._names[index]}", folder, ino, size, mtime_ns,
-                     self._digests.get(index))
+        name = self._names[self._name_ends[index] : self._name_ends[index + 1]].decode(
+            "utf-8", "surrogatepass")
+        return Stale(f"{folder}/{name}", folder, ino, size, mtime_ns, self._digests.get(index))
 
     @overload
     def __getitem__(self, index: int) -> Stale: ...
@@ -126,11 +146,16 @@ class StaleFiles(Sequence[Stale]):
 
 class Read(NamedTuple):
     """What reading a file gave: the row's values (see :func:`row_values`), or the first problem
-    as ``(line, field, message)``; neither when its bytes are those already indexed."""
+    as ``(line, field, message)``; neither when its bytes are those already indexed. The file's
+    inode, size and modification time are those of the bytes read (all 0 when unknown, which no
+    file matches, so it is read again next time)."""
 
     values: tuple[object, ...] | None
     problem: tuple[int | None, str | None, str] | None
     digest: bytes
+    ino: int = 0
+    size: int = 0
+    mtime_ns: int = 0
 
 
 def row_values(case: Case, path: str) -> tuple[object, ...]:
@@ -193,22 +218,37 @@ def read_chunk(decode: RowDecoder, root: str, files: list[tuple[str, bytes | Non
                     reader.__exit__()
                 directory = folder
                 reader = DirectoryReader(os.path.join(root, folder), FileKind.CASE)
-            raw = reader.read(name)
-            if raw is None:
-                raw, problem = read_or_problem(Path(root, relative), FileKind.CASE)
-                if raw is None:
+            found_stat = reader.read_stat(name)
+            if found_stat is not None:
+                raw, info = found_stat
+                identity = info.st_ino, info.st_size, info.st_mtime_ns
+            else:
+                path = Path(root, relative)
+                slow, problem = read_or_problem(path, FileKind.CASE)
+                if slow is None:
                     out.append(Read(None, _first([problem] if problem else []), b""))
                     continue
+                raw, identity = slow, _identity(path)
             digest = digest_of(raw)
             if digest == known:
-                out.append(Read(None, None, digest))
+                out.append(Read(None, None, digest, *identity))
                 continue
             values, found = decode(root, relative, raw)
-            out.append(Read(values, None if values is not None else _first(found), digest))
+            out.append(Read(values, None if values is not None else _first(found), digest,
+                            *identity))
     finally:
         if reader is not None:
             reader.__exit__()
     return out
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    """Inode, size and modification time of ``path`` (read the slow way), or zeros."""
+    try:
+        info = path.stat(follow_symlinks=False)
+    except OSError:
+        return 0, 0, 0
+    return info.st_ino, info.st_size, info.st_mtime_ns
 
 
 def _first(problems: list[Problem]) -> tuple[int | None, str | None, str]:
@@ -226,33 +266,48 @@ def read_files(decode: RowDecoder, root: Path, stale: Sequence[Stale], *,
     workers = workers if workers is not None else (os.cpu_count() or 1)
     starts = range(0, len(stale), CHUNK)
 
-    def asked(start: int) -> list[tuple[str, bytes | None]]:
-        return [(s.path, s.digest) for s in stale[start : start + CHUNK]]
+    def asked(chunk: Sequence[Stale]) -> list[tuple[str, bytes | None]]:
+        return [(s.path, s.digest) for s in chunk]
 
     if not (workers > 1 and len(stale) >= parallel_from and _sendable(decode)):
         for start in starts:
-            yield stale[start : start + CHUNK], read_chunk(decode, str(root), asked(start))
+            chunk = stale[start : start + CHUNK]
+            yield chunk, read_chunk(decode, str(root), asked(chunk))
         return
     # forked, not spawned: a spawned worker runs the caller's main module again, which a script
     # without a ``__main__`` guard cannot bear; a forked worker runs only the reading
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         # a few chunks ahead of the writer, not all of them: a million files' rows would
         # otherwise wait in memory whenever the writer falls behind
-        ahead: collections.deque[tuple[int, Future[list[Read]]]] = collections.deque()
+        ahead: collections.deque[tuple[list[Stale], Future[list[Read]]]] = collections.deque()
+
+        def submit(start: int) -> None:
+            chunk = list(stale[start : start + CHUNK])
+            ahead.append((chunk, pool.submit(read_chunk, decode, str(root), asked(chunk))))
+
         waiting = iter(starts)
         try:
             for start in itertools.islice(waiting, 2 * workers):
-                ahead.append((start, pool.submit(read_chunk, decode, str(root), asked(start))))
+                submit(start)
             while ahead:
-                start, future = ahead.popleft()
+                chunk, future = ahead.popleft()
                 read = future.result()
                 following = next(waiting, None)
                 if following is not None:
-                    ahead.append((following, pool.submit(read_chunk, decode, str(root),
-                                                         asked(following))))
-                yield stale[start : start + CHUNK], read
+                    submit(following)
+                yield chunk, read
         finally:
             pool.shutdown(cancel_futures=True)
+
+
+def list_day_dir(day_dir: Path, key: str, stale: StaleFiles) -> list[str]:
+    """Add every case file of ``day_dir`` (``key`` relative to ``cases/``) to ``stale`` for a
+    fresh index, which knows none (so none is gone: returns none): names only, no ``stat``
+    each, as the readers take each file's identity from the file they read."""
+    for name in sorted(os.listdir(day_dir)):
+        if name.endswith(".toml") and not name.startswith("."):
+            stale.append(Stale(f"{key}/{name}", key, 0, 0, 0, None))
+    return []
 
 
 def day_dirs(root: Path) -> Iterator[Path]:

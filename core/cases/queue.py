@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from core.cases.case import CLOSED_STATUSES
+from core.cases.idlist import IdList
 from core.cases.index import ROW_COLUMNS, CaseRow, Progress, Query
 from core.cases.search import SearchText
 from core.problems import Problem
@@ -83,6 +84,11 @@ class Queue:
         self.store = desk.case_store()
         self.zone: tzinfo = desk.settings.zone
         self.lock = threading.Lock()
+        #: refreshes write through a store (a connection) of their own, so the list's ids,
+        #: pages and counts are read meanwhile: a desk opened without its index, minutes to
+        #: build at a million cases, shows its cases a batch at a time
+        self._indexer = desk.case_store()
+        self._refresh_lock = threading.Lock()
         #: held while the search text is read, so that a key waits for a reading under way
         self._search_lock = threading.Lock()
         self._search_key: tuple[object, ...] | None = None
@@ -94,14 +100,16 @@ class Queue:
         self._placed: dict[int, tuple[int | None, int]] = {}
 
     def close(self) -> None:
+        with self._refresh_lock:
+            self._indexer.index.close()
         with self.lock:
             self.store.index.close()
 
     def refresh(self, progress: Progress | None = None) -> int:
         """Pick up case files written by anyone since the last refresh (re-reads only changes);
         ``progress`` hears how far a long one is (:meth:`core.cases.store.CaseStore.refresh`)."""
-        with self.lock:
-            return self.store.refresh(progress)
+        with self._refresh_lock:
+            return self._indexer.refresh(progress)
 
     def data_version(self) -> int:
         """Changes whenever another connection (another session, or this app's writer) commits."""
@@ -109,17 +117,18 @@ class Queue:
             return int(self.store.index.db.execute("PRAGMA data_version").fetchone()[0])
 
     def ids(self, query: Query, order: Order = Order.NEWEST, *, limit: int | None = None,
-            stop: Callable[[], bool] | None = None) -> list[str]:
-        """The ids of the cases ``query`` selects, in ``order``. A search (``query.text``) may
-        give only the first ``limit`` of them (the visible page, found without scanning the
-        rest), and ends early, with what it found so far, once ``stop`` says the answer is no
-        longer wanted."""
+            stop: Callable[[], bool] | None = None) -> Sequence[str]:
+        """The ids of the cases ``query`` selects, in ``order`` (without a search, as one
+        compact :class:`~core.cases.idlist.IdList`: a whole desk's list is kept by the queue's
+        screen). A search (``query.text``) may give only the first ``limit`` of them (the
+        visible page, found without scanning the rest), and ends early, with what it found so
+        far, once ``stop`` says the answer is no longer wanted."""
         words = query.text.lower().split()
         if not words or query.limit is not None:
             where, params = query.where()
             sql = f"SELECT id FROM cases{where} ORDER BY {ORDER_SQL[order]}"
             with self.lock:
-                return [r[0] for r in self.store.index.db.execute(sql, params)]
+                return IdList(self.store.index.db.execute(sql, params))
         searchable = self._searchable(attrs.evolve(query, text=""), order)
         return searchable.search(query.text, limit=limit, stop=stop)
 

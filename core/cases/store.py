@@ -51,7 +51,7 @@ from core.cases.case import (
 from core.cases.facts import DeliveryShortfall, Facts, PriceReport, ReliefRequest
 from core.cases.fastrow import fast_row
 from core.cases.index import CaseIndex, CaseRow, Progress, Query
-from core.cases.indexing import row_values
+from core.cases.indexing import refreshing, row_values
 from core.cases.migrations import migrate
 from core.identity import NotASupervisor
 from core.problems import DeskError, Problem
@@ -277,8 +277,10 @@ class CaseStore:
     def refresh(self, progress: Progress | None = None) -> int:
         """Bring the index up to date with the files; returns how many files were re-read.
         Many files to read (a desk opened without its index) are parsed on every core, and
-        ``progress`` hears ``(files read, files to read)`` as it goes."""
-        return self.index.refresh(case_row, progress=progress)
+        ``progress`` hears ``(files read, files to read)`` as it goes. One refresh of an index
+        at a time in a process (:func:`core.cases.indexing.refreshing`)."""
+        with refreshing(self.index.directory):
+            return self.index.refresh(case_row, progress=progress)
 
     def query(self, query: Query | None = None, **filters: Unpack[QueryFilters]
               ) -> list[CaseRow]:

@@ -171,6 +171,12 @@ class DirectoryReader:
 
     def read(self, name: str) -> bytes | None:
         """The bytes of the file ``name`` of the directory, or None: read it the slow way."""
+        found = self.read_stat(name)
+        return found[0] if found is not None else None
+
+    def read_stat(self, name: str) -> tuple[bytes, os.stat_result] | None:
+        """As :meth:`read`, with what ``fstat`` said of the file read (its inode, size and
+        modification time are those of the bytes given)."""
         if self._fd is None:
             return None
         try:
@@ -183,7 +189,7 @@ class DirectoryReader:
                 return None
             # one byte more than the size: a short read is the end, a full one a file growing
             data = os.read(fd, info.st_size + 1)
-            return data if len(data) <= info.st_size else None
+            return (data, info) if len(data) <= info.st_size else None
         except OSError:
             return None
         finally:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -20,8 +22,9 @@ from hypothesis import strategies as st
 
 import core
 from core.cases import indexing
-from core.cases.index import INDEX_FORMAT, CaseIndex
+from core.cases.index import INDEX_FORMAT, CaseIndex, Query
 from core.cases.indexing import FullRows
+from core.cases.queue import Queue
 from core.cases.store import case_row, decode_case
 
 
@@ -58,6 +61,52 @@ def test_a_bulk_build_on_several_processes_indexes_what_one_process_does(
 def attrs_without_path(row: core.CaseRow) -> tuple[object, ...]:
     return (row.id, row.created, row.status, row.category, row.phone, row.name, row.address,
             row.flags, row.due, row.revision)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_fresh_index_keeps_each_file_as_it_was_read(demo_desk: core.Desk,
+                                                      workers: int) -> None:
+    """A fresh build lists names without a ``stat`` each: the readers give each file's inode,
+    size and time, so the next refresh finds every file unchanged."""
+    index = demo_desk.cases.index
+    assert index.refresh(case_row, workers=workers, parallel_from=1) > 0
+    kept = {path: (ino, size, mtime) for path, ino, size, mtime in index.db.execute(
+        "SELECT path, ino, size, mtime_ns FROM cases")}
+    assert kept
+    for path, identity in kept.items():
+        info = (demo_desk.cases.root / path).stat()
+        assert identity == (info.st_ino, info.st_size, info.st_mtime_ns)
+    assert index.refresh(case_row, workers=workers, parallel_from=1) == 0
+
+
+def test_two_stores_in_one_process_build_a_fresh_index_once(
+        demo_desk_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's queue and its clock rules each refresh a store of their own: opened without
+    its index, the desk is read once, the second refresh waiting for the first."""
+    def slow(root: str, relative: str, raw: bytes
+             ) -> tuple[tuple[object, ...] | None, list[core.Problem]]:
+        time.sleep(0.002)
+        return case_row(root, relative, raw)
+
+    monkeypatch.setattr("core.cases.store.case_row", slow)
+    desks = [core.open_desk(demo_desk_dir), core.open_desk(demo_desk_dir)]
+    total = len(list(desks[0].cases.paths()))
+    together = threading.Barrier(2)
+    parsed: list[int] = []
+
+    def refresh(desk: core.Desk) -> None:
+        together.wait()
+        parsed.append(desk.cases.refresh())
+
+    threads = [threading.Thread(target=refresh, args=(desk,)) for desk in desks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(parsed) == [0, total]
+    assert desks[1].cases.count() == total
+    for desk in desks:
+        desk.cases.index.close()
 
 
 def test_the_secondary_indexes_are_made_after_a_bulk_build(demo_desk: core.Desk) -> None:
@@ -221,7 +270,9 @@ def test_a_bulk_build_keeps_only_a_few_chunks_ahead_of_the_writer(
 
 
 @given(st.lists(st.tuples(st.sampled_from(["2026/11/16", "2026/11/17", "2027/01/01"]),
-                          st.from_regex(r"\A[0-9]{8}-[0-9]{4}\.toml\Z"),
+                          st.from_regex(r"\A[0-9]{8}-[0-9]{4}\.toml\Z")
+                          | st.text(st.characters(blacklist_characters="/\0"), min_size=1)
+                          | st.just("caf\udce9.toml"),  # as os.listdir gives undecodable bytes
                           st.integers(0, 2**62), st.integers(0, 2**40), st.integers(-1, 2**62),
                           st.none() | st.binary(min_size=16, max_size=16)), max_size=30),
        st.integers(-40, 40), st.integers(-40, 40))
@@ -237,3 +288,31 @@ def test_stale_files_give_back_what_was_kept(
     assert compact[start:stop] == kept[start:stop]
     if kept:
         assert compact[-1] == kept[-1]
+
+
+def test_the_queue_lists_cases_while_its_index_is_being_built(
+        demo_desk_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A desk opened without its index shows its cases a batch at a time: the queue's list is
+    read while its refresh is still writing."""
+    monkeypatch.setattr("core.cases.index.BATCH", 10)
+    monkeypatch.setattr("core.cases.indexing.CHUNK", 10)
+    queue = Queue(core.open_desk(demo_desk_dir))
+    total = len(list(queue.store.paths()))
+    halfway, go_on = threading.Event(), threading.Event()
+
+    def progress(done: int, _total: int) -> None:
+        if done >= 20 and not halfway.is_set():
+            halfway.set()
+            go_on.wait(5)
+
+    building = threading.Thread(target=queue.refresh, args=(progress,))
+    building.start()
+    try:
+        assert halfway.wait(30)
+        listed = queue.ids(Query())
+    finally:
+        go_on.set()
+        building.join()
+    assert 20 <= len(listed) < total
+    assert len(queue.ids(Query())) == total
+    queue.close()

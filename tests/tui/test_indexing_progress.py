@@ -3,7 +3,10 @@ fills as batches of cases are indexed."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+import threading
+from typing import Any
 
 import pytest
 
@@ -39,3 +42,39 @@ async def test_the_header_shows_indexing_progress_and_the_queue_fills(
         app._indexed(8, 8)
         await pilot.pause()
         assert "Indexing" not in screen_lines(app)[0]
+
+
+async def test_polls_asked_for_during_a_long_one_wait_and_run_once_after_it(
+        make_app: AppFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Building a big desk's index takes minutes while the app polls every 2 s: the polls must
+    not pile up, each holding a worker thread the list and the search need."""
+    app = make_app()
+    release = threading.Event()
+    running: list[int] = []
+    refreshes = 0
+    real_refresh = app.reader.refresh
+
+    def slow_refresh(progress: Any = None) -> int:
+        nonlocal refreshes
+        refreshes += 1
+        running.append(1)
+        try:
+            release.wait(30)
+            return real_refresh(progress)
+        finally:
+            running.pop()
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(app.reader, "refresh", slow_refresh)
+        refreshes = 0
+        app.poll()
+        await pilot.pause()
+        for _ in range(5):
+            app.poll()
+            await pilot.pause()
+        await asyncio.sleep(0.2)
+        assert len(running) == 1 and refreshes == 1
+        release.set()
+        await settle(pilot)
+        assert refreshes == 2 and not running  # the five asked for meanwhile: one more

@@ -40,6 +40,7 @@ from tui.widgets.common import Choice, DeskFooter, PickerField, TextField, Tr
 from tui.widgets.source import Order
 
 if TYPE_CHECKING:
+    from core.cases.idlist import IdList
     from tui.app import BaogongApp
 
 OPEN = "open"
@@ -326,12 +327,11 @@ class QueueScreen(Screen[None]):
         self.query_one(CaseList).set_ids(ids, keep=keep)
 
     def _fetch_failed(self, exc: Exception) -> None:
-        self._in_flight = False
-        self.fetching = False
+        self._in_flight = self.fetching = False
         self.app.notify(_("The case index could not be read: {error}").format(error=exc),
                         severity="error")
 
-    def _loaded(self, generation: int, ids: list[str], keep: str | None) -> None:
+    def _loaded(self, generation: int, ids: list[str] | IdList, keep: str | None) -> None:
         self._in_flight = False
         if generation != self.generation:
             self._start_fetch()  # the filter changed meanwhile: ask for the latest one

@@ -10,7 +10,7 @@ lines in a second LRU cache keyed by everything that changes how a line looks.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import ClassVar
 
@@ -124,14 +124,14 @@ class CaseList(ScrollView, can_focus=True):
         self.desk = desk
         self.clock = clock
         self.source = CaseSource(desk)
-        self.ids: list[str] = []
+        self.ids: Sequence[str] = []
         self._rows: OrderedDict[str, CaseRow] = OrderedDict()
         self._lines: OrderedDict[tuple[object, ...], Strip] = OrderedDict()
         self._minute = ""
 
     # --- data -----------------------------------------------------------------------------
 
-    def set_ids(self, ids: list[str], *, keep: str | None = None) -> None:
+    def set_ids(self, ids: Sequence[str], *, keep: str | None = None) -> None:
         """Show these ids (in order); keep the cursor on ``keep`` (or the current case)."""
         current = keep or self.current_id
         self.ids = ids
