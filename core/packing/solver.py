@@ -10,6 +10,7 @@ import attrs
 
 from core.packing.bounds import Bounded, l2, vector_bound
 from core.packing.completion import complete
+from core.packing.cover import cover
 from core.packing.heuristics import Bins, Instance, constructive, first_fit_decreasing
 from core.packing.improve import improve
 
@@ -33,6 +34,9 @@ MIN_CONSTRUCTION_SECONDS = 1.0
 BOUND_SECONDS = 0.25
 #: the share of the search's time that bin completion gets first, on two-dimensional lists
 COMPLETION_SHARE = 0.4
+#: the share that the exact cover by bins of at most three items gets before that, on
+#: two-dimensional lists of at most three items a bin (see :mod:`core.packing.cover`)
+COVER_SHARE = 0.6
 
 
 def construction_deadline(end: float, time_limit: float) -> float:
@@ -89,8 +93,10 @@ def solve(
     bound) and the constructions finish by next fit at ``construct_by`` (a perf_counter value,
     default :func:`construction_deadline`), so the call returns in time on any input.
 
-    In two dimensions, bin completion has the first :data:`COMPLETION_SHARE` of the search's time
-    and the improvement search the rest; a bound that completion proves too low rises by one.
+    In two dimensions, a list of at most three items a bin is first tried as an exact cover by
+    bins of at most three items (:data:`COVER_SHARE` of the search's time); then bin completion
+    has :data:`COMPLETION_SHARE` of the time left and the improvement search the rest; a bound
+    that completion proves too low rises by one.
     """
     start = time.perf_counter()
     end = start + time_limit if deadline is None else min(deadline, start + time_limit)
@@ -110,6 +116,11 @@ def solve(
         bins = constructive(inst, extras_by, ffd)
         if len(bins) > len(ffd):
             bins = ffd
+    if inst.c2 > 0 and len(bins) > lower and inst.n <= 3 * lower and end > time.perf_counter():
+        now = time.perf_counter()
+        found = cover(inst, lower, now + COVER_SHARE * (end - now), seed)
+        if found is not None and len(found) < len(bins):
+            bins = found
     if inst.c2 > 0 and len(bins) > lower and end > time.perf_counter():
         bins, lower = _complete(inst, bins, lower, end, seed)
     if len(bins) > lower and end > time.perf_counter():
