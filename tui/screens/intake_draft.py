@@ -13,6 +13,7 @@ from textual.timer import Timer
 from core.problems import DeskError
 from tui.drafts import Draft, new_draft_id
 from tui.i18n import _
+from tui.screens.intake_paint import paint_form_only
 
 if TYPE_CHECKING:
     from tui.app import BaogongApp
@@ -26,6 +27,7 @@ class DraftedScreen(Screen[None]):
 
     def __init__(self, draft: Draft | None = None) -> None:
         super().__init__()
+        paint_form_only(self)
         self.draft = draft or Draft(id=new_draft_id())
         #: the draft's fields are being put back into the form: that is no change
         self.restoring = draft is not None
