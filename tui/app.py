@@ -8,6 +8,7 @@ list on top. Other operators' writes are picked up by polling the case index eve
 from __future__ import annotations
 
 import argparse
+import gc
 import signal
 import sys
 from collections.abc import Callable
@@ -112,6 +113,9 @@ class BaogongApp(App[int]):
         self._households_by_phone: dict[str, list[Household]] | None = None
         self._data_version = -1
         self.type_ahead = TypeAhead(self)
+        #: set for a real session (run_app): the start's objects are frozen once loaded (see
+        #: queue_shown); not in tests, where many apps come and go in one process
+        self.freeze_after_start = False
         #: the desk is a git repository replicated with other sites (core.replica.git)
         self.replicated = is_repository(desk.root)
         self.last_sync: datetime | None = last_sync(desk.root) if self.replicated else None
@@ -157,7 +161,17 @@ class BaogongApp(App[int]):
         self.keymap_problems = keymap_problems(self.desk.settings.keys)
         for problem in self.keymap_problems:
             self.notify(problem, severity="warning", timeout=8)
-        self.run_worker(preload, thread=True, group="preload", exit_on_error=False)
+        freeze = self.freeze_after_start
+
+        def work() -> None:
+            preload()
+            if freeze:
+                # what the start loaded (the desk, the index, pypinyin's dictionaries) is kept
+                # for the whole shift: leaving it out of the collector keeps a full collection
+                # while an operator types at a few ms, not ~100 (gc.freeze)
+                gc.freeze()
+
+        self.run_worker(work, thread=True, group="preload", exit_on_error=False)
 
     def _tick(self) -> None:
         from tui.widgets.chrome import DeskHeader
@@ -459,6 +473,7 @@ def run_app(args: argparse.Namespace) -> int:
         print(f"baogong: --operator: {exc}", file=sys.stderr)
         return 2
 
+    app.freeze_after_start = True
     return run_keeping_drafts(app)
 
 
@@ -475,6 +490,7 @@ def run_keeping_drafts(app: BaogongApp) -> int:
         result = app.run()
     finally:
         signal.signal(signal.SIGHUP, previous)
+        app.drafts.flush()  # a draft still being written in its thread is on disk before exit
     return int(result or 0)
 
 
