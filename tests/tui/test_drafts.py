@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 from collections.abc import Iterator
@@ -15,7 +16,9 @@ from hypothesis import strategies as st
 
 import tui.drafts
 from core.problems import DeskError
+from tests.tui.conftest import AppFactory, settle
 from tui.drafts import Draft, DraftStore
+from tui.screens.intake import IntakeScreen
 
 NOW = datetime(2026, 11, 23, 9, 30)
 WAIT = 10.0
@@ -149,3 +152,18 @@ def test_the_file_is_the_last_thing_asked_for(ops: list[tuple[str, str]]) -> Non
         store.flush()
         for draft_id, phone in last.items():
             assert on_file(store, Draft(draft_id)) == phone
+
+
+async def test_a_draft_that_cannot_be_written_is_told_on_the_screen(make_app: AppFactory) -> None:
+    app = make_app()
+    app.drafts.directory.parent.mkdir(parents=True)
+    app.drafts.directory.write_text("in the way")  # .drafts/<operator> is a file
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"13600000004")
+        await asyncio.sleep(0.6)  # the draft is due a moment after the last change
+        app.drafts.flush()
+        await settle(pilot)
+        assert "Cannot save the draft" in " ".join(
+            str(n.message) for n in app._notifications)
+        assert isinstance(app.screen, IntakeScreen)  # the call goes on

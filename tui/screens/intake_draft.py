@@ -70,16 +70,15 @@ class DraftedScreen(Screen[None]):
         self.draft.fields = self.fields()
         app = self.desk_app
         if not wait:
-            app.drafts.save_later(self.draft, app.clock(), self._draft_failed)
+            def failed(error: Exception) -> None:  # in the writer thread: told on the screen
+                app.call_from_thread(self._tell_draft_failed, error)
+
+            app.drafts.save_later(self.draft, app.clock(), failed)
             return
         try:
             app.drafts.save(self.draft, app.clock())
         except (OSError, DeskError) as exc:  # DeskError: .drafts is a link
             self._tell_draft_failed(exc)
-
-    def _draft_failed(self, error: Exception) -> None:
-        """The writer thread could not write the draft: told on the screen."""
-        self.app.call_from_thread(self._tell_draft_failed, error)
 
     def _tell_draft_failed(self, error: Exception) -> None:
         self.notify(f"{_('Cannot save the draft')}: {error}", severity="error")
