@@ -294,7 +294,7 @@ class BaogongApp(App[int]):
         # every screen's header: the one under a dialog (the read-back after a save) too
         for screen in self.screen_stack:
             for header in screen.query(DeskHeader):
-                header.refresh()
+                header.refresh_if_changed()
         for screen in self.screen_stack:
             if isinstance(screen, QueueScreen):
                 screen.update_setup()  # a register imported meanwhile

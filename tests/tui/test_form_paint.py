@@ -14,6 +14,7 @@ from textual.widget import Widget
 from tests.tui.conftest import AppFactory, settle
 from tui.screens.intake import IntakeScreen
 from tui.screens.intake_paint import FormCompositor
+from tui.widgets.chrome import DeskHeader
 
 
 async def open_intake(app: Any, pilot: Any) -> IntakeScreen:
@@ -92,3 +93,31 @@ async def test_a_key_in_a_field_renders_the_widgets_in_its_way(
         for other in ("#phone", "#name", "#history", "#warning", "#description-row"):
             assert all(f"#{w.id}" != other for w in rendered), names
         assert not any(type(w).__name__ in ("DeskFooter", "DeskHeader") for w in rendered)
+
+
+async def test_a_poll_that_changes_nothing_repaints_no_header(
+        make_app: AppFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_intake(app, pilot)
+        repainted: list[DeskHeader] = []
+        refresh = DeskHeader.refresh
+
+        def counted(header: DeskHeader, *args: Any, **kwargs: Any) -> Any:
+            repainted.append(header)
+            return refresh(header, *args, **kwargs)
+
+        monkeypatch.setattr(DeskHeader, "refresh", counted)
+        for _ in range(3):
+            app.poll()
+            await settle(pilot)
+        assert repainted == []  # the intake's header, nor the queue's under it
+        counts = (app.open_count + 1, app.overdue_count, app.late_callback_count)
+        app._polled(1, counts, app.case_problems, False)  # another operator saved a case
+        await settle(pilot)
+        assert len(repainted) == 2
+        assert f"{app.open_count}" in str(intake_header(app).render())
+
+
+def intake_header(app: Any) -> DeskHeader:
+    return app.screen.query_one(DeskHeader)
