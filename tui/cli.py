@@ -153,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.replay.recorder import record_from_args  # issue 7: record this session
 
         return record_from_args(args)
-    from tui.app import run_app  # Textual is imported only when the app starts
+    from tui.launch import run_app  # Textual is imported only when the app starts
 
     return int(run_app(args))
 

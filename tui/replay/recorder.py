@@ -230,7 +230,7 @@ def run_recording(desk_root: Path, record_to: Path, *, operator: str | None = No
     from core.desk import Desk
     from core.identity import acting_name
     from tui import i18n
-    from tui.app import run_keeping_drafts
+    from tui.launch import run_keeping_drafts
 
     identity = desk_identity(desk_root, source or str(desk_root))
     desk = Desk.open(desk_root)

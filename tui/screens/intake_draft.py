@@ -1,5 +1,6 @@
 """A new call kept as a draft (草稿) a moment after every change, so that a dropped connection
-loses nothing; :mod:`tui.drafts` stores the drafts."""
+loses nothing; :mod:`tui.drafts` stores the drafts, in its writer thread while the operator
+types (a key typed meanwhile never waits for the disk)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from textual.timer import Timer
 from core.problems import DeskError
 from tui.drafts import Draft, new_draft_id
 from tui.i18n import _
+from tui.screens.intake_paint import paint_form_only
 
 if TYPE_CHECKING:
     from tui.app import BaogongApp
@@ -25,6 +27,7 @@ class DraftedScreen(Screen[None]):
 
     def __init__(self, draft: Draft | None = None) -> None:
         super().__init__()
+        paint_form_only(self)
         self.draft = draft or Draft(id=new_draft_id())
         #: the draft's fields are being put back into the form: that is no change
         self.restoring = draft is not None
@@ -58,16 +61,27 @@ class DraftedScreen(Screen[None]):
         if quiet_for < DRAFT_DELAY:
             self._draft_timer = self.set_timer(DRAFT_DELAY - quiet_for, self._draft_due)
             return
-        self.save_draft()
+        self.save_draft(wait=False)
 
-    def save_draft(self) -> None:
+    def save_draft(self, *, wait: bool = True) -> None:
+        """Keep the form as a draft; ``wait``: until it is on disk (the app is about to go)."""
         if not self.dirty or not self.is_attached:
             return
         self.draft.fields = self.fields()
+        app = self.desk_app
+        if not wait:
+            def failed(error: Exception) -> None:  # in the writer thread: told on the screen
+                app.call_from_thread(self._tell_draft_failed, error)
+
+            app.drafts.save_later(self.draft, app.clock(), failed)
+            return
         try:
-            self.desk_app.drafts.save(self.draft, self.desk_app.clock())
+            app.drafts.save(self.draft, app.clock())
         except (OSError, DeskError) as exc:  # DeskError: .drafts is a link
-            self.notify(f"{_('Cannot save the draft')}: {exc}", severity="error")
+            self._tell_draft_failed(exc)
+
+    def _tell_draft_failed(self, error: Exception) -> None:
+        self.notify(f"{_('Cannot save the draft')}: {error}", severity="error")
 
     def drop_draft(self) -> None:
         """The call is on file or discarded: nothing more to keep, and no draft left behind."""

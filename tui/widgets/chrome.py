@@ -27,6 +27,8 @@ class DeskHeader(Static):
     def __init__(self, screen_title: str) -> None:
         super().__init__()
         self.screen_title = screen_title
+        #: the text last rendered: a poll that changes nothing does not repaint the line
+        self._shown = ""
 
     def render(self) -> Text:
         app: BaogongApp = self.app  # type: ignore[assignment]
@@ -58,7 +60,16 @@ class DeskHeader(Static):
         if name.cell_len > room:
             name = Text("")  # the whole name or none: "Hexi D" helps nobody
         gap = max(1, width - title.cell_len - name.cell_len - right.cell_len)
-        return Text.assemble(title, name, " " * gap, right)
+        shown = Text.assemble(title, name, " " * gap, right)
+        self._shown = shown.plain
+        return shown
+
+    def refresh_if_changed(self) -> None:
+        """Repaint if the line would read differently (a count, the minute): the desk is polled
+        every two seconds, and a repaint for nothing lands between an operator's keys."""
+        before = self._shown
+        if self.render().plain != before:
+            self.refresh()
 
     def relabel(self) -> None:
         self.refresh()
