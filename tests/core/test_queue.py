@@ -123,10 +123,8 @@ def test_the_desk_s_queue(demo_desk: core.Desk) -> None:
     queue.close()
 
 
-def test_search_text_is_read_ahead_and_changed_or_read_again_after_a_change(
-        demo_desk: core.Desk, monkeypatch: pytest.MonkeyPatch) -> None:
-    source = Queue(demo_desk)
-    source.refresh()
+def count_search_reads(monkeypatch: pytest.MonkeyPatch) -> list[Order]:
+    """Every reading of a search text from here on, by the order it was read in."""
     reads: list[Order] = []
     read = Queue._read_search
 
@@ -135,6 +133,14 @@ def test_search_text_is_read_ahead_and_changed_or_read_again_after_a_change(
         return read(self, base, order)
 
     monkeypatch.setattr(Queue, "_read_search", counted)
+    return reads
+
+
+def test_search_text_is_read_ahead_and_changed_or_read_again_after_a_change(
+        demo_desk: core.Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = Queue(demo_desk)
+    source.refresh()
+    reads = count_search_reads(monkeypatch)
     assert source.prepare_search(Query(open_only=True, text="ignored"))
     assert source.ids(Query(open_only=True, text="王")) == sql_ids(
         source, Query(open_only=True, text="王"), Order.NEWEST)
@@ -178,14 +184,7 @@ def test_cases_written_since_the_search_text_was_read_are_found_where_sql_finds_
     case file removed is noticed, and the text read again."""
     source = Queue(demo_desk)
     source.refresh()
-    reads: list[Order] = []
-    read = Queue._read_search
-
-    def counted(self: Queue, base: Query, order: Order) -> tuple[SearchText, object]:
-        reads.append(order)
-        return read(self, base, order)
-
-    monkeypatch.setattr(Queue, "_read_search", counted)
+    reads = count_search_reads(monkeypatch)
     other = core.open_desk(demo_desk.root)
     zone = ZoneInfo("Asia/Shanghai")
     ids = source.ids(Query())
