@@ -29,6 +29,7 @@ async def test_the_start_is_frozen_once_loaded(make_app: AppFactory, unfrozen: N
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app._queue_shown
+        await app.later.drained()  # the preload waits for a pause in the typing (tui.later)
         await app.workers.wait_for_complete()
         assert "tui.screens.intake" in sys.modules
         frozen = gc.get_freeze_count()
@@ -42,7 +43,9 @@ async def test_an_app_made_by_a_test_freezes_nothing(make_app: AppFactory,
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        await app.later.drained()
         await app.workers.wait_for_complete()
+    assert "tui.screens.intake" in sys.modules  # the preload ran, and froze nothing
     assert gc.get_freeze_count() == 0
 
 
