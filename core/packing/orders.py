@@ -22,9 +22,12 @@ from datetime import datetime
 
 import attrs
 
+from core.packing.assignment import Assignment, assign
 from core.packing.bounds import Bounded, l2, vector_bound
 from core.packing.boxes import Box, grams, grams_down
-from core.packing.completion import complete
+from core.packing.completion import Completion, complete
+from core.packing.cpsat import available as exact_extra_available
+from core.packing.cpsat import fewer_boxes
 from core.packing.heuristics import Instance
 from core.packing.solver import solve
 from core.reference import CatalogueItem, GoodsCategory
@@ -157,6 +160,8 @@ class OrderPacking(Bounded):
 #: (the node budget ends it first on any usual order: orders pack the same on any machine)
 EXACT_NODES = 3000
 EXACT_SECONDS = 0.5
+#: the same for orders limited by volume as well, placed unit by unit
+ASSIGN_NODES = 5000
 
 
 class UnknownGoodsError(KeyError):
@@ -168,13 +173,15 @@ _Unit = tuple[int, int, int, str, str]
 
 
 class OrderPacker:
-    """Packs orders against one catalogue and one box size."""
+    """Packs orders against one catalogue and one box size; ``exact_extra=False`` leaves out
+    CP-SAT even where the optional extra is installed."""
 
     def __init__(
         self,
         catalogue: Mapping[str, CatalogueItem] | Iterable[CatalogueItem],
         box: Box,
         separate_chilled: bool = True,
+        exact_extra: bool = True,
     ) -> None:
         items = catalogue.values() if isinstance(catalogue, Mapping) else catalogue
         self.catalogue = {item.code: item for item in items}
@@ -182,6 +189,7 @@ class OrderPacker:
         self.c1 = grams_down(box.max_kg)
         self.c2 = grams_down(box.max_litres) if box.max_litres is not None else 0
         self.volume = box.max_litres is not None
+        self.exact_extra = exact_extra and exact_extra_available()
         self._units: dict[str, _Unit] = {}
         for code, item in self.catalogue.items():
             w1 = grams(item.kg)
@@ -218,8 +226,10 @@ class OrderPacker:
         decreasing into whatever room is left, then into boxes of their own. When that does
         not meet the L1 bound, the order also gets the Martello-Toth / vector bound, the plain
         class-aware FFD (the better of the two is kept, so the result is never worse than FFD)
-        and, given ``time_limit``, the full search.
+        and the exact search within a node budget; given ``time_limit`` (all of this counted in
+        it), CP-SAT where the optional extra is installed, then the full search.
         """
+        started = time.perf_counter()
         c1, c2 = self.c1, self.c2
         groups: dict[str, list[_Unit]] = {}
         for unit in units:
@@ -264,10 +274,14 @@ class OrderPacker:
         baseline = self._ffd(units)
         if len(baseline) < len(bins):
             bins = baseline
-        if len(bins) > lower and not self.volume:
+        if len(bins) > lower:
             bins, lower = self._exact(units, bins, lower, seed)
-        if len(bins) > lower and time_limit > 0:
-            better = self._search(units, time_limit, seed)
+        if len(bins) > lower and time_limit > 0 and self.exact_extra:
+            left = started + time_limit - time.perf_counter()
+            bins, lower = self._solve_exactly(units, bins, lower, left)
+        left = started + time_limit - time.perf_counter()
+        if len(bins) > lower and left > 0:
+            better = self._search(units, left, seed)
             if len(better) < len(bins):
                 bins = [[units[i] for i in b] for b in better]
         return bins, lower, len(baseline)
@@ -275,24 +289,38 @@ class OrderPacker:
     def _exact(
         self, units: Sequence[_Unit], bins: list[list[_Unit]], lower: int, seed: int
     ) -> tuple[list[list[_Unit]], int]:
-        """Close the gap by bin completion: a packing into ``lower`` boxes, or a proof that there
-        is none (then the bound rises by one and the search goes on), within a node budget.
+        """Close the gap exactly: a packing into ``lower`` boxes, or a proof that there is none
+        (then the bound rises by one and the search goes on), within a node budget.
 
-        Used on boxes limited by weight alone, where it closes the gap of practically every
-        order in a few hundred nodes; with a volume limit as well the budget of waste is wide in
-        one of the two dimensions and the same budget closes almost none, at ten times the cost.
+        Boxes limited by weight alone go to bin completion, which closes practically every such
+        gap in a few hundred nodes; with volume as well the waste budget is wide in one of the
+        two and it closes almost none: those go unit by unit (:mod:`core.packing.assignment`).
         """
         inst = Instance(tuple(u[1] for u in units), tuple(u[2] for u in units), self.c1, self.c2)
         kinds = [u[3] for u in units]
         deadline = time.perf_counter() + EXACT_SECONDS
         while lower < len(bins):
-            found = complete(inst, lower, deadline, seed, kinds, EXACT_NODES)
+            found: Assignment | Completion
+            if self.volume:
+                found = assign(inst, lower, deadline, kinds, ASSIGN_NODES)
+            else:
+                found = complete(inst, lower, deadline, seed, kinds, EXACT_NODES)
             if found.bins is not None:
                 return [[units[i] for i in b] for b in found.bins], lower
             if not found.impossible:
                 break
             lower += 1
         return bins, lower
+
+    def _solve_exactly(
+        self, units: Sequence[_Unit], bins: list[list[_Unit]], lower: int, seconds: float
+    ) -> tuple[list[list[_Unit]], int]:
+        """The gap closed by CP-SAT (the optional extra) within ``seconds``, where it can."""
+        w1, w2, kinds = [u[1] for u in units], [u[2] for u in units], [u[3] for u in units]
+        fewer = fewer_boxes(w1, w2, kinds, self.c1, self.c2, len(bins), lower, seconds)
+        if fewer.bins is not None:
+            bins = [[units[i] for i in b] for b in fewer.bins]
+        return bins, fewer.lower
 
     def _ffd(self, units: Sequence[_Unit]) -> list[list[_Unit]]:
         """First fit decreasing over all units; a box takes the class of its first classed unit."""
