@@ -22,7 +22,10 @@ import attrs
 from core.ledger.fastread import (
     _BUILT,
     _HEADER,
+    _NOT_EMPTY,
     _READERS,
+    _TABLE,
+    _TABLE_LIST,
     DIRECT_KINDS,
     FIELD_ORDER,
     Convert,
@@ -36,38 +39,50 @@ from core.ledger.records import KINDS, Record
 _TABLES_KEPT = 1024
 
 
-def _table_values(cls: type) -> Convert | None:
-    """A list of ``cls`` tables' text to a tuple of each table's field values (a tuple), when
-    the pattern states every check of ``cls`` and each field's value can be told from its text
-    (:func:`_field_value`); else None.
-
-    The list is checked whole by one pattern; a table's pattern is unambiguous (a string ends
-    at its first quote, a number before a comma or a brace), so the tables it then finds are
-    the list's."""
+def _table_pattern(cls: type) -> str | None:
+    """The pattern of one ``cls`` table, its fields captured, when it states every check of
+    ``cls`` and each field's value can be told from its text (:func:`_field_value`); else
+    None."""
     attrs.resolve_types(cls)
     fields = attrs.fields(cls)
     if hasattr(cls, "__attrs_post_init__") or len(fields) < 2:
         return None
     pattern, _build, checked = _compile(cls, [f.name for f in fields], "")
-    if not checked:
+    if not checked or any(_field_value(field, "") is None for field in fields):
         return None
+    return pattern
+
+
+def _table_values(cls: type, stated: bool = False) -> Convert | None:
+    """A list of ``cls`` tables' text to a tuple of each table's field values (a tuple), when
+    :func:`_table_pattern` states ``cls``; else None.
+
+    The list is checked whole by one pattern, unless ``stated``: the line's pattern then
+    states each table exactly (:func:`picker`). A table's pattern is unambiguous (a string ends
+    at its first quote, a number before a comma or a brace), so the tables it then finds are
+    the list's."""
+    pattern = _table_pattern(cls)
+    if pattern is None:
+        return None
+    fields = attrs.fields(cls)
     expressions = []
     for index, field in enumerate(fields):
         expression = _field_value(field, f"r[{index}]")
-        if expression is None:
-            return None
+        assert expression is not None  # as :func:`_table_pattern` found
         expressions.append(expression)
     whole = re.compile(f"\\[(?:{pattern}(?:, {pattern})*)?\\]").fullmatch
     namespace: dict[str, Any] = {"_findall": re.compile(pattern).findall, "_whole": whole,
                                  "_int": int, "_known": {}, "_room": _TABLES_KEPT}
     row = ", ".join(expressions)
+    check = "" if stated else (
+        "    if _whole(text) is None:\n"
+        "        raise ValueError('unexpected text in a list of tables')\n")
     # a list written again (a unit's standing request) is read once: its values are immutable
     exec("def values(text):\n"  # code generated from the field list above
          "    got = _known.get(text)\n"
          "    if got is not None:\n"
          "        return got\n"
-         "    if _whole(text) is None:\n"
-         "        raise ValueError('unexpected text in a list of tables')\n"
+         f"{check}"
          f"    got = tuple([({row},) for r in _findall(text)])\n"
          "    if len(_known) < _room and len(text) <= 4096:\n"
          "        _known[text] = got\n"
@@ -160,6 +175,14 @@ def _can_refuse(tp: Any) -> bool:
     return typing.get_origin(tp) is tuple and attrs.has(typing.get_args(tp)[0])
 
 
+def _table_class(tp: Any) -> type | None:
+    """The class of a list-of-tables field's tables, else None."""
+    if typing.get_origin(tp) is tuple and attrs.has(typing.get_args(tp)[0]):
+        table: type = typing.get_args(tp)[0]
+        return table
+    return None
+
+
 def picker(kind: str, names: Sequence[str]) -> Take:
     """How :func:`read_fast_picks` takes a record of ``kind`` (in :data:`DIRECT_KINDS`) from its
     line: ``(kind, line, POSIX time, *the values of names)``, each value as the record's field
@@ -177,10 +200,23 @@ def picker(kind: str, names: Sequence[str]) -> Take:
     needed += [n for n in order if n != "time" and _can_refuse(fields[n].type)]
     needed = list(dict.fromkeys(needed))
     at = {name: index for index, name in enumerate(needed)}
-    # the line's pattern capturing only the id (group 1) and what the take reads
+    # the line's pattern capturing only the id (group 1) and what the take reads, stating
+    # each table of a list the take reads exactly
     kept = [n for n in order if n == "id" or n in at]
-    lean = re.compile(_captured(_READERS[kind].pattern,
-                                {order.index(n) + 1 for n in kept}))
+    source, stated = _READERS[kind].pattern, set()
+    for name in names:
+        table_class = _table_class(fields[name].type)
+        exact = None if table_class is None else _table_pattern(table_class)
+        if exact is None:
+            continue
+        for generic in (_TABLE_LIST, _NOT_EMPTY[_TABLE_LIST]):
+            written = f", {name} = {generic}"
+            if source.count(written) == 1:
+                source = source.replace(written, f", {name} = " + generic.replace(
+                    _TABLE, _captured(exact, set())))
+                stated.add(name)
+                break
+    lean = re.compile(_captured(source, {order.index(n) + 1 for n in kept}))
     namespace: dict[str, Any] = {"_posix": posix, "_kind": kind}
     body = ["def take(m):",
             f"    g = m.group({', '.join(str(kept.index(n) + 1) for n in needed)})",
@@ -192,9 +228,9 @@ def picker(kind: str, names: Sequence[str]) -> Take:
         field = fields[name]
         _pattern, convert, optional = _pattern_for(field.type)
         index = at[name]
-        if not checked_only and typing.get_origin(field.type) is tuple and attrs.has(
-                typing.get_args(field.type)[0]):
-            table = _table_values(typing.get_args(field.type)[0])
+        table_class = _table_class(field.type)
+        if not checked_only and table_class is not None:
+            table = _table_values(table_class, stated=name in stated)
             if table is None:
                 raise TypeError(f"{kind}.{name}: its tables cannot be taken from their values")
             namespace[f"_c{index}"] = table
