@@ -119,7 +119,8 @@ class Take(NamedTuple):
     #: the kind's line pattern capturing only the id and the fields the take reads
     fullmatch: Callable[[str], re.Match[str] | None]
     #: that match to a row of values, or None when the record must be built
-    take: Callable[[re.Match[str]], tuple[Any, ...] | None]
+    #: (and a ValueError when the id, group 1, is not the one given: the line's place)
+    take: Callable[[re.Match[str], str], tuple[Any, ...] | None]
 
 
 #: a capturing group's opening, or what to step over: an escape or a character class
@@ -221,7 +222,8 @@ def picker(kind: str, names: Sequence[str]) -> Take:
     # each captured value as a local g0, g1, ... in the pattern's order: ``groups()`` and one
     # unpacking cost less than ``group`` with the numbers in the order the take reads them
     g = {name: f"g{index}" for index, name in enumerate(kept)}
-    body = ["def take(m):", f"    {''.join(f'{g[n]}, ' for n in kept)}= m.groups()",
+    body = ["def take(m, place):", f"    {''.join(f'{g[n]}, ' for n in kept)}= m.groups()",
+            f"    if {g['id']} != place:", "        raise ValueError('a record id out of place')",
             f"    if {g['reverses']}:", "        return None"]
     for name, test in _BUILT.get(kind, ()):
         body += [f"    if {test.format(g[name])}:", "        return None"]
@@ -280,7 +282,7 @@ _Test = Callable[[str], "re.Match[str] | None"]
 #: each kind's line test (lean where it is taken), take (or None: always built), full line test
 #: and constructor, as :func:`picks` makes them
 Picks: TypeAlias = Mapping[
-    str, tuple[_Test, Callable[["re.Match[str]"], tuple[Any, ...] | None] | None, _Test,
+    str, tuple[_Test, Callable[["re.Match[str]", str], tuple[Any, ...] | None] | None, _Test,
                Callable[[Sequence[str | None]], Record]]]
 
 
@@ -331,16 +333,19 @@ def read_fast_picks(stem: str, text: str, readers: Picks) -> tuple[list[Row], in
                 return None
             fullmatch, take, full, build = reader
             match = fullmatch(line)
-            if match is None or match.group(1) != record_id:  # the id comes first
+            if match is None:
                 return None
-            row = None if take is None else take(match)
-            if row is not None:
-                append(row)
-            else:
-                if take is not None:  # the match captured only what the take reads
-                    match = full(line)
-                    assert match is not None  # both patterns accept the same lines
-                append(build(match.groups()))
+            if take is not None:
+                # the take checks the id (group 1) is the line's place
+                row = take(match, record_id)
+                if row is not None:
+                    append(row)
+                    continue
+                match = full(line)  # the match captured only what the take reads
+                assert match is not None  # both patterns accept the same lines
+            elif match.group(1) != record_id:  # the id comes first
+                return None
+            append(build(match.groups()))
     except (ValueError, TypeError):
         return None  # a validator or a conversion objected: the exact path says where and why
     return rows, text.count("\n", 0, header.end()) + 1

@@ -394,3 +394,18 @@ def test_a_table_the_take_reads_is_checked_by_the_line_s_pattern() -> None:
         assert read_fast(PATH.stem, edited) is None
         assert read_fast_picks(PATH.stem, edited, TAKES) is None
         assert _exact_problems(edited)
+
+
+def test_a_record_id_out_of_its_place_is_refused_when_taken_from_values() -> None:
+    """A record's id names its batch and place; a line taken from its values whose id is
+    another place's (or one that is reversed or built, and so not taken) is refused as the
+    exact reading refuses it."""
+    first = _record("collection", 1, _fields("collection", 0, 5, START, 0, ""))
+    second = _record("collection", 2, _fields("collection", 1, 6, START, 0, ""))
+    data = encode_batch(PATH.stem, [first, second]).decode()
+    assert read_fast_picks(PATH.stem, data, TAKES) is not None
+    edited = data.replace(f'id = "{PATH.stem}-2"', f'id = "{PATH.stem}-3"')
+    assert edited != data
+    assert read_fast(PATH.stem, edited) is None
+    assert read_fast_picks(PATH.stem, edited, TAKES) is None
+    assert _exact_problems(edited)
