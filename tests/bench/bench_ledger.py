@@ -45,7 +45,8 @@ load, bean-check's from 118 s to 140 s between the two runs):
 - after stating the tables of invoices, receipts and requests in their line patterns (each list
   matched once, not twice), reading a taken line's values with one ``groups()`` in the
   pattern's order and checking its id in the take, at load 2.8-3.8: 9.01 s of CPU, 357 MiB;
-  bean-check -C 86.41 s of CPU, 2,650 MiB: 9.6x, MISSED. The code before, at load 1-2 in a run
+  bean-check -C 86.41 s of CPU, 2,650 MiB: 9.6x, MISSED (a second run at load 2.9-4.1: 8.95 s
+  against 85.81 s, 9.6x). The code before, at load 1-2 in a run
   an hour earlier: 10.31 s against bean-check's 90.10 s, 8.7x. Run in turn on the 100,024-record
   ledger, six runs each under the other lanes' load: 0.85-1.10 s against 0.94-1.34 s; the same
   sha256 of the result at 100,024 and 1,000,264 records.
