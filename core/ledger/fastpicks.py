@@ -22,7 +22,10 @@ import attrs
 from core.ledger.fastread import (
     _BUILT,
     _HEADER,
+    _NOT_EMPTY,
     _READERS,
+    _TABLE,
+    _TABLE_LIST,
     DIRECT_KINDS,
     FIELD_ORDER,
     Convert,
@@ -36,38 +39,50 @@ from core.ledger.records import KINDS, Record
 _TABLES_KEPT = 1024
 
 
-def _table_values(cls: type) -> Convert | None:
-    """A list of ``cls`` tables' text to a tuple of each table's field values (a tuple), when
-    the pattern states every check of ``cls`` and each field's value can be told from its text
-    (:func:`_field_value`); else None.
-
-    The list is checked whole by one pattern; a table's pattern is unambiguous (a string ends
-    at its first quote, a number before a comma or a brace), so the tables it then finds are
-    the list's."""
+def _table_pattern(cls: type) -> str | None:
+    """The pattern of one ``cls`` table, its fields captured, when it states every check of
+    ``cls`` and each field's value can be told from its text (:func:`_field_value`); else
+    None."""
     attrs.resolve_types(cls)
     fields = attrs.fields(cls)
     if hasattr(cls, "__attrs_post_init__") or len(fields) < 2:
         return None
     pattern, _build, checked = _compile(cls, [f.name for f in fields], "")
-    if not checked:
+    if not checked or any(_field_value(field, "") is None for field in fields):
         return None
+    return pattern
+
+
+def _table_values(cls: type, stated: bool = False) -> Convert | None:
+    """A list of ``cls`` tables' text to a tuple of each table's field values (a tuple), when
+    :func:`_table_pattern` states ``cls``; else None.
+
+    The list is checked whole by one pattern, unless ``stated``: the line's pattern then
+    states each table exactly (:func:`picker`). A table's pattern is unambiguous (a string ends
+    at its first quote, a number before a comma or a brace), so the tables it then finds are
+    the list's."""
+    pattern = _table_pattern(cls)
+    if pattern is None:
+        return None
+    fields = attrs.fields(cls)
     expressions = []
     for index, field in enumerate(fields):
         expression = _field_value(field, f"r[{index}]")
-        if expression is None:
-            return None
+        assert expression is not None  # as :func:`_table_pattern` found
         expressions.append(expression)
     whole = re.compile(f"\\[(?:{pattern}(?:, {pattern})*)?\\]").fullmatch
     namespace: dict[str, Any] = {"_findall": re.compile(pattern).findall, "_whole": whole,
                                  "_int": int, "_known": {}, "_room": _TABLES_KEPT}
     row = ", ".join(expressions)
+    check = "" if stated else (
+        "    if _whole(text) is None:\n"
+        "        raise ValueError('unexpected text in a list of tables')\n")
     # a list written again (a unit's standing request) is read once: its values are immutable
     exec("def values(text):\n"  # code generated from the field list above
          "    got = _known.get(text)\n"
          "    if got is not None:\n"
          "        return got\n"
-         "    if _whole(text) is None:\n"
-         "        raise ValueError('unexpected text in a list of tables')\n"
+         f"{check}"
          f"    got = tuple([({row},) for r in _findall(text)])\n"
          "    if len(_known) < _room and len(text) <= 4096:\n"
          "        _known[text] = got\n"
@@ -104,7 +119,8 @@ class Take(NamedTuple):
     #: the kind's line pattern capturing only the id and the fields the take reads
     fullmatch: Callable[[str], re.Match[str] | None]
     #: that match to a row of values, or None when the record must be built
-    take: Callable[[re.Match[str]], tuple[Any, ...] | None]
+    #: (and a ValueError when the id, group 1, is not the one given: the line's place)
+    take: Callable[[re.Match[str], str], tuple[Any, ...] | None]
 
 
 #: a capturing group's opening, or what to step over: an escape or a character class
@@ -160,6 +176,14 @@ def _can_refuse(tp: Any) -> bool:
     return typing.get_origin(tp) is tuple and attrs.has(typing.get_args(tp)[0])
 
 
+def _table_class(tp: Any) -> type | None:
+    """The class of a list-of-tables field's tables, else None."""
+    if typing.get_origin(tp) is tuple and attrs.has(typing.get_args(tp)[0]):
+        table: type = typing.get_args(tp)[0]
+        return table
+    return None
+
+
 def picker(kind: str, names: Sequence[str]) -> Take:
     """How :func:`read_fast_picks` takes a record of ``kind`` (in :data:`DIRECT_KINDS`) from its
     line: ``(kind, line, POSIX time, *the values of names)``, each value as the record's field
@@ -177,36 +201,52 @@ def picker(kind: str, names: Sequence[str]) -> Take:
     needed += [n for n in order if n != "time" and _can_refuse(fields[n].type)]
     needed = list(dict.fromkeys(needed))
     at = {name: index for index, name in enumerate(needed)}
-    # the line's pattern capturing only the id (group 1) and what the take reads
+    # the line's pattern capturing only the id (group 1) and what the take reads, stating
+    # each table of a list the take reads exactly
     kept = [n for n in order if n == "id" or n in at]
-    lean = re.compile(_captured(_READERS[kind].pattern,
-                                {order.index(n) + 1 for n in kept}))
+    source, stated = _READERS[kind].pattern, set()
+    for name in names:
+        table_class = _table_class(fields[name].type)
+        exact = None if table_class is None else _table_pattern(table_class)
+        if exact is None:
+            continue
+        for generic in (_TABLE_LIST, _NOT_EMPTY[_TABLE_LIST]):
+            written = f", {name} = {generic}"
+            if source.count(written) == 1:
+                source = source.replace(written, f", {name} = " + generic.replace(
+                    _TABLE, _captured(exact, set())))
+                stated.add(name)
+                break
+    lean = re.compile(_captured(source, {order.index(n) + 1 for n in kept}))
     namespace: dict[str, Any] = {"_posix": posix, "_kind": kind}
-    body = ["def take(m):",
-            f"    g = m.group({', '.join(str(kept.index(n) + 1) for n in needed)})",
-            f"    if g[{at['reverses']}]:", "        return None"]
+    # each captured value as a local g0, g1, ... in the pattern's order: ``groups()`` and one
+    # unpacking cost less than ``group`` with the numbers in the order the take reads them
+    g = {name: f"g{index}" for index, name in enumerate(kept)}
+    body = ["def take(m, place):", f"    {''.join(f'{g[n]}, ' for n in kept)}= m.groups()",
+            f"    if {g['id']} != place:", "        raise ValueError('a record id out of place')",
+            f"    if {g['reverses']}:", "        return None"]
     for name, test in _BUILT.get(kind, ()):
-        body += [f"    if {test.format(f'g[{at[name]}]')}:", "        return None"]
+        body += [f"    if {test.format(g[name])}:", "        return None"]
 
     def value(name: str, checked_only: bool = False) -> str:
         field = fields[name]
         _pattern, convert, optional = _pattern_for(field.type)
         index = at[name]
-        if not checked_only and typing.get_origin(field.type) is tuple and attrs.has(
-                typing.get_args(field.type)[0]):
-            table = _table_values(typing.get_args(field.type)[0])
+        table_class = _table_class(field.type)
+        if not checked_only and table_class is not None:
+            table = _table_values(table_class, stated=name in stated)
             if table is None:
                 raise TypeError(f"{kind}.{name}: its tables cannot be taken from their values")
             namespace[f"_c{index}"] = table
-            expression = f"_c{index}(g[{index}])"
+            expression = f"_c{index}({g[name]})"
         elif convert is not None:
             namespace[f"_c{index}"] = convert
-            expression = f"_c{index}(g[{index}])"
+            expression = f"_c{index}({g[name]})"
         else:
-            expression = f"g[{index}]"
+            expression = g[name]
         if optional or field.default is not attrs.NOTHING:
             namespace[f"_d{index}"] = field.default if field.default is not attrs.NOTHING else None
-            expression = f"(_d{index} if g[{index}] is None else {expression})"
+            expression = f"(_d{index} if {g[name]} is None else {expression})"
         return expression
 
     for name in needed[2:]:
@@ -214,12 +254,12 @@ def picker(kind: str, names: Sequence[str]) -> Take:
             index = at[name]
             # a batch's lines share their time of writing: a text once accepted is not read again
             namespace[f"_a{index}"] = [None]
-            body += [f"    if g[{index}] != _a{index}[0]:",
+            body += [f"    if {g[name]} != _a{index}[0]:",
                      f"        {value(name, checked_only=True)}",
-                     f"        _a{index}[0] = g[{index}]"]
+                     f"        _a{index}[0] = {g[name]}"]
     # :func:`posix`, in line
     namespace.update(_minutes=_MINUTES, _seconds=_SECONDS)
-    body += ["    t = g[0]", "    try:",
+    body += [f"    t = {g['time']}", "    try:",
              "        at = _minutes[t[:16] + t[19:]] + _seconds[t[17:19]]",
              "    except KeyError:", "        at = _posix(t)",
              f"    return (_kind, m.string, at, {''.join(value(n) + ', ' for n in names)})"]
@@ -242,7 +282,7 @@ _Test = Callable[[str], "re.Match[str] | None"]
 #: each kind's line test (lean where it is taken), take (or None: always built), full line test
 #: and constructor, as :func:`picks` makes them
 Picks: TypeAlias = Mapping[
-    str, tuple[_Test, Callable[["re.Match[str]"], tuple[Any, ...] | None] | None, _Test,
+    str, tuple[_Test, Callable[["re.Match[str]", str], tuple[Any, ...] | None] | None, _Test,
                Callable[[Sequence[str | None]], Record]]]
 
 
@@ -293,16 +333,19 @@ def read_fast_picks(stem: str, text: str, readers: Picks) -> tuple[list[Row], in
                 return None
             fullmatch, take, full, build = reader
             match = fullmatch(line)
-            if match is None or match.group(1) != record_id:  # the id comes first
+            if match is None:
                 return None
-            row = None if take is None else take(match)
-            if row is not None:
-                append(row)
-            else:
-                if take is not None:  # the match captured only what the take reads
-                    match = full(line)
-                    assert match is not None  # both patterns accept the same lines
-                append(build(match.groups()))
+            if take is not None:
+                # the take checks the id (group 1) is the line's place
+                row = take(match, record_id)
+                if row is not None:
+                    append(row)
+                    continue
+                match = full(line)  # the match captured only what the take reads
+                assert match is not None  # both patterns accept the same lines
+            elif match.group(1) != record_id:  # the id comes first
+                return None
+            append(build(match.groups()))
     except (ValueError, TypeError):
         return None  # a validator or a conversion objected: the exact path says where and why
     return rows, text.count("\n", 0, header.end()) + 1

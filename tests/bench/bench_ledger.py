@@ -42,6 +42,14 @@ load, bean-check's from 118 s to 140 s between the two runs):
   as much as ours under load. Run in turn with the code before these changes on the same
   ledger (load 12-16, files in the page cache): 9.97-10.04 s against 11.55-11.62 s, 0.86 of its
   CPU time, with the same sha256 of the result at 100,024 and 1,000,264 records.
+- after stating the tables of invoices, receipts and requests in their line patterns (each list
+  matched once, not twice), reading a taken line's values with one ``groups()`` in the
+  pattern's order and checking its id in the take, at load 2.8-3.8: 9.01 s of CPU, 357 MiB;
+  bean-check -C 86.41 s of CPU, 2,650 MiB: 9.6x, MISSED (a second run at load 2.9-4.1: 8.95 s
+  against 85.81 s, 9.6x). The code before, at load 1-2 in a run
+  an hour earlier: 10.31 s against bean-check's 90.10 s, 8.7x. Run in turn on the 100,024-record
+  ledger, six runs each under the other lanes' load: 0.85-1.10 s against 0.94-1.34 s; the same
+  sha256 of the result at 100,024 and 1,000,264 records.
 
 Earlier versions of this docstring gave 15.4x and then 9.7x: those were ratios by the clock
 against bean-check with its cache on, not comparable with these.

@@ -367,3 +367,45 @@ def _exact_problems(text: str) -> tuple[object, ...]:
         return read_batch(path).problems
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def test_a_table_the_take_reads_is_checked_by_the_line_s_pattern() -> None:
+    """An invoice's lines and fees and a delivery receipt's lines are stated table by table in
+    the lean line pattern, so the take reads them without checking them again: a hand-edited
+    table (a number with a leading nought, a field no table has, a field missing, a difference
+    no receipt names) still sends the file down the exact path, which says where."""
+    invoice = _record("invoice", 1, _fields("invoice", 0, 5, START, 150, ""))
+    receipt = _record("receipt", 2, _fields("receipt", 0, 5, START, 0, ""))
+    data = encode_batch(PATH.stem, [invoice, receipt]).decode()
+    assert read_fast_picks(PATH.stem, data, TAKES) is not None
+    invoice_line, receipt_line = data.splitlines()[3:5]
+    edits = [
+        (invoice_line, "unit_price_fen = ", "unit_price_fen = 0"),
+        (invoice_line, "}]", ", colour = 1}]"),
+        (invoice_line, ', unit_price_fen = ', ', price = '),
+        (invoice_line, 'fees = [{name = "', 'fees = [{label = "'),
+        (invoice_line, "fees = [{", "fees = [{amount_fen = 1, "),
+        (receipt_line, "quantity = ", "quantity = 01"),
+        (receipt_line, "}]", ', difference = "lost"}]'),
+    ]
+    for line, old, new in edits:
+        assert old in line, old
+        edited = data.replace(line, line.replace(old, new, 1))
+        assert read_fast(PATH.stem, edited) is None
+        assert read_fast_picks(PATH.stem, edited, TAKES) is None
+        assert _exact_problems(edited)
+
+
+def test_a_record_id_out_of_its_place_is_refused_when_taken_from_values() -> None:
+    """A record's id names its batch and place; a line taken from its values whose id is
+    another place's (or one that is reversed or built, and so not taken) is refused as the
+    exact reading refuses it."""
+    first = _record("collection", 1, _fields("collection", 0, 5, START, 0, ""))
+    second = _record("collection", 2, _fields("collection", 1, 6, START, 0, ""))
+    data = encode_batch(PATH.stem, [first, second]).decode()
+    assert read_fast_picks(PATH.stem, data, TAKES) is not None
+    edited = data.replace(f'id = "{PATH.stem}-2"', f'id = "{PATH.stem}-3"')
+    assert edited != data
+    assert read_fast(PATH.stem, edited) is None
+    assert read_fast_picks(PATH.stem, edited, TAKES) is None
+    assert _exact_problems(edited)
