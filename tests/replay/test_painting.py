@@ -9,7 +9,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Input
 
 from tui.replay.painting import frames_on_demand
-from tui.replay.settling import screen_text
+from tui.replay.settling import screen_text, update_due
 
 
 class Field(App[None]):
@@ -78,3 +78,40 @@ def test_an_app_outside_paints_every_frame() -> None:
                     return painted[0]
 
     assert asyncio.run(run()) > 0
+
+
+def test_an_update_due_is_made_at_once_and_only_when_due() -> None:
+    async def run() -> tuple[bool, bool, list[str], bool]:
+        app = Field()
+        async with app.run_test(size=(40, 5)) as pilot:
+            await pilot.pause()
+            ran: list[str] = []
+            idle = update_due(app)
+            # what a key left for the next tick, its messages all handled: a field to
+            # repaint, then a callback for after the repaint
+            app.screen._update_timer.pause()
+            app.screen._dirty_widgets.add(app.screen.query_one(Input))
+            app.screen._callbacks.append((lambda: ran.append("after refresh"), app.screen))
+            before = list(ran)
+            made = update_due(app)
+            for _ in range(3):
+                await asyncio.sleep(0)
+            return idle, made, before + ran, update_due(app)
+
+    idle, made, ran, again = asyncio.run(run())
+    assert not idle and made and not again
+    assert ran == ["after refresh"]
+
+
+def test_no_update_is_made_while_a_message_is_queued() -> None:
+    async def run() -> bool:
+        app = Field()
+        async with app.run_test(size=(40, 5)) as pilot:
+            await pilot.pause()
+            app.screen._update_timer.pause()
+            field = app.screen.query_one(Input)
+            app.screen._dirty_widgets.add(field)
+            field.post_message(Input.Changed(field, "x"))
+            return update_due(app)
+
+    assert not asyncio.run(run())
