@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ import attrs
 from textual.app import App
 
 from tui.recording import Checkpoint, Recording
+from tui.replay.painting import frames_on_demand
 from tui.replay.session import (
     KeyClock,
     desk_fingerprint,
@@ -94,10 +96,13 @@ async def drive(pilot: Pilot[Any], recording: Recording, clock: KeyClock, *,
 
 async def replay(recording: Recording, desk_root: Path, *, real_speed: bool = False,
                  screenshots: bool = False, on_checkpoint: CheckpointHook | None = None,
-                 check_desk: bool = True, show: bool = False) -> ReplayResult:
+                 check_desk: bool = True, show: bool = False,
+                 every_frame: bool = False) -> ReplayResult:
     """Replay ``recording`` on the desk at ``desk_root`` (a scratch copy: it is written to).
 
     Headless at the recorded size, unless ``show``: then in this terminal, at its size.
+    Headless, the screen is painted only when a checkpoint looks at it
+    (:mod:`tui.replay.painting`), unless ``every_frame``: then after every key, as a terminal is.
     """
     from tui import i18n
 
@@ -124,9 +129,11 @@ async def replay(recording: Recording, desk_root: Path, *, real_speed: bool = Fa
             await app.run_async(auto_pilot=autopilot)
         else:
             async with app.run_test(size=recording.session.size) as pilot:
-                outcome["drive"] = await drive(pilot, recording, clock, real_speed=real_speed,
-                                               screenshots=screenshots,
-                                               on_checkpoint=on_checkpoint)
+                with nullcontext() if every_frame else frames_on_demand(app):
+                    outcome["drive"] = await drive(pilot, recording, clock,
+                                                   real_speed=real_speed,
+                                                   screenshots=screenshots,
+                                                   on_checkpoint=on_checkpoint)
     finally:
         desk.cases.index.close()
         i18n.set_language("zh")

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
+from textual.widget import Widget
 
 if TYPE_CHECKING:
     from textual.pilot import Pilot
@@ -37,6 +38,36 @@ def busy(app: App[Any]) -> bool:
     return False
 
 
+def update_due(app: App[Any]) -> bool:
+    """Make now the update the screen's timer would make at its next tick, if the app is
+    waiting for nothing else.
+
+    A screen lays out and runs its after-refresh callbacks (``call_after_refresh``: a field
+    focused once a screen is shown, a draft restored) on the tick of its update timer, up to a
+    frame (1/60 s) after a key; the type-ahead holds the next key until they have run. When no
+    message or callback is queued anywhere and no worker runs, nothing can happen before that
+    tick, so making it at once changes nothing but the time: a replay does not sit idle for it
+    after every key. :func:`quiesce` makes it only while the type-ahead is confirming a key:
+    made also after the barrier that finds the app busy, the shift handover's screen came out
+    scrolled otherwise than recorded. True if an update was made.
+    """
+    screen = app.screen
+    if not screen.is_current or app._batch_count or not screen.is_mounted:
+        return False
+    if not (screen._callbacks or screen._layout_required or screen._scroll_required
+            or screen._repaint_required or screen._recompose_required or screen._dirty_widgets):
+        return False
+    if any(not worker.is_finished for worker in app.workers):
+        return False
+    for pump in _pumps(app):
+        if pump._message_queue.qsize() or pump._next_callbacks:
+            return False
+        if isinstance(pump, Widget) and not pump.is_mounted and not pump._closed:
+            return False
+    screen._on_timer_update()
+    return True
+
+
 async def quiesce(pilot: Pilot[Any], *, timeout: float = 30.0) -> None:
     """Wait until the app has handled everything the last key caused (screens, workers).
 
@@ -58,6 +89,7 @@ async def quiesce(pilot: Pilot[Any], *, timeout: float = 30.0) -> None:
             continue
         type_ahead = getattr(app, "type_ahead", None)
         if type_ahead is not None and (type_ahead.held or type_ahead.unsettled):
+            update_due(app)
             await asyncio.sleep(0.001)  # its own barriers let the keys go, one at a time
             continue
         screen = app.screen
