@@ -10,15 +10,17 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
+from textual.message_pump import MessagePump
 from textual.widget import Widget
 
 if TYPE_CHECKING:
     from textual.pilot import Pilot
 
 
-def _pumps(app: App[Any]) -> Iterator[Any]:
+def _pumps(app: App[Any], *, screen_only: bool = False) -> Iterator[MessagePump]:
+    """The app and the widgets of its screens (of its current screen only, if asked)."""
     yield app
-    for screen in app.screen_stack:
+    for screen in [app.screen] if screen_only else app.screen_stack:
         yield from screen.walk_children(with_self=True)
 
 
@@ -68,15 +70,51 @@ def update_due(app: App[Any]) -> bool:
     return True
 
 
+def _parked(pump: MessagePump) -> bool:
+    """Whether ``pump``'s loop waits for its next message with none queued: it has handled
+    everything sent to it, its idle handlers and its ``call_next`` callbacks included."""
+    queue: Any = pump._message_queue  # Textual's own queue: a deque and the event it waits on
+    return not queue.values and any(not waiter.done() for waiter in queue.ready_event._waiters)
+
+
+async def barrier(app: App[Any], *, timeout: float = 30.0) -> None:
+    """Wait until the app and every widget of its screen have handled what they had queued.
+
+    As ``Pilot._wait_for_screen``: a callback queued behind each one's messages, which catches a
+    handler still awaiting, but only where one is needed. A pump parked waiting for its next
+    message has nothing before such a callback, and the callback would only wake it, dispatch,
+    and send it idle again; most of a screen's widgets are parked after most keys.
+    """
+    pending = 0
+    done = asyncio.Event()
+
+    def arrived() -> None:
+        nonlocal pending
+        pending -= 1
+        if pending == 0:
+            done.set()
+
+    for pump in _pumps(app, screen_only=True):
+        if not _parked(pump) and pump.call_later(arrived):
+            pending += 1
+    if not pending:
+        return
+    waits = [asyncio.create_task(done.wait()), asyncio.create_task(app._exception_event.wait())]
+    _finished, unfinished = await asyncio.wait(waits, timeout=timeout,
+                                               return_when=asyncio.FIRST_COMPLETED)
+    for task in unfinished:
+        task.cancel()
+
+
 async def quiesce(pilot: Pilot[Any], *, timeout: float = 30.0) -> None:
     """Wait until the app has handled everything the last key caused (screens, workers).
 
     Event-driven, so the app has the whole process while it works: waits for running workers,
     for the type-ahead's keys (:mod:`tui.typeahead`) to be let go and confirmed handled, then
-    for a barrier (Pilot's: a callback queued behind every widget's current message, which
-    catches a handler still awaiting, such as a screen being mounted); repeats until a barrier
-    finds nothing new. Checking the queues in a loop instead looked at every widget between
-    any two steps of the app's own work, and cost more than the work.
+    for a :func:`barrier` (which catches a handler still awaiting, such as a screen being
+    mounted); repeats until a barrier finds nothing new. Checking the queues in a loop instead
+    looked at every widget between any two steps of the app's own work, and cost more than the
+    work.
     """
     app = pilot.app
     deadline = time.monotonic() + timeout
@@ -93,7 +131,7 @@ async def quiesce(pilot: Pilot[Any], *, timeout: float = 30.0) -> None:
             await asyncio.sleep(0.001)  # its own barriers let the keys go, one at a time
             continue
         screen = app.screen
-        await pilot._wait_for_screen()
+        await barrier(app)
         await asyncio.sleep(0)
         if app.screen is screen and not busy(app):
             return
