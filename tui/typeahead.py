@@ -96,9 +96,18 @@ def _pending(pump: MessagePump) -> bool:
     return any(not isinstance(message, _DRAWING) for message in queued)
 
 
+def parked(pump: MessagePump) -> bool:
+    """Whether ``pump``'s loop waits for its next message with none queued: it has handled
+    everything sent to it, its idle handlers and its ``call_next`` callbacks included, so a
+    barrier callback queued to it would only wake it."""
+    queue: Any = pump._message_queue  # Textual's own queue: a deque and the event it waits on
+    return not queue.values and any(not waiter.done() for waiter in queue.ready_event._waiters)
+
+
 async def settle(app: App[Any]) -> bool:
-    """Wait until every pump has handled what it had (a callback queued behind each one's
-    messages has run); True if the app is then still quiet and on the same screen."""
+    """Wait until every pump has handled what it had (a callback queued behind the messages
+    of each one not :func:`parked` has run); True if the app is then still quiet and on the
+    same screen."""
     screen = app.screen
     # widgets are covered by quiet(): a widget still mounting is not mounted yet; the app and
     # the screen are where a handler may be suspended half-way (pushing or mounting a screen),
@@ -117,7 +126,7 @@ async def settle(app: App[Any]) -> bool:
             done.set()
 
     for pump in pumps:
-        if pump.call_later(arrived):
+        if not parked(pump) and pump.call_later(arrived):
             remaining += 1
     if remaining:
         try:

@@ -13,6 +13,8 @@ from textual.app import App
 from textual.message_pump import MessagePump
 from textual.widget import Widget
 
+from tui.typeahead import parked
+
 if TYPE_CHECKING:
     from textual.pilot import Pilot
 
@@ -70,13 +72,6 @@ def update_due(app: App[Any]) -> bool:
     return True
 
 
-def _parked(pump: MessagePump) -> bool:
-    """Whether ``pump``'s loop waits for its next message with none queued: it has handled
-    everything sent to it, its idle handlers and its ``call_next`` callbacks included."""
-    queue: Any = pump._message_queue  # Textual's own queue: a deque and the event it waits on
-    return not queue.values and any(not waiter.done() for waiter in queue.ready_event._waiters)
-
-
 async def barrier(app: App[Any], *, timeout: float = 30.0) -> None:
     """Wait until the app and every widget of its screen have handled what they had queued.
 
@@ -95,7 +90,7 @@ async def barrier(app: App[Any], *, timeout: float = 30.0) -> None:
             done.set()
 
     for pump in _pumps(app, screen_only=True):
-        if not _parked(pump) and pump.call_later(arrived):
+        if not parked(pump) and pump.call_later(arrived):
             pending += 1
     if not pending:
         return
