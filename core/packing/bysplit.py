@@ -1,0 +1,163 @@
+"""Packing an order into ``m`` boxes class by class, once the boxes are split among the classes.
+
+A packing of a household order into ``m`` boxes gives each class ``k`` some ``n_k`` of the boxes
+(:mod:`core.packing.classbound`) and puts each unclassed unit into the boxes of one class. Once
+that share-out is fixed the classes no longer meet: each class with its share of unclassed units
+is a plain packing into its ``n_k`` boxes, by weight and volume, with no classes left. One box
+takes its units exactly when they fit it; two or more go to bin completion
+(:mod:`core.packing.completion`), which is quick here because food, the class that fills most
+boxes, usually fills them to within a few hundred grams: its waste budget is small even when the
+order's is not (a box of two chilled units wastes most of its weight).
+
+The share-outs are searched unclassed unit by unit, largest first, into the class with the most
+room first, so the tightest class gets as few as it can. When every share-out of every split
+left open has been tried, and each class that failed was proved not to fit, no packing into
+``m`` boxes exists. The search counts share-outs and completions, not seconds: an order packs the
+same on any machine.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import attrs
+
+from core.packing.classbound import Splits, group_bound
+from core.packing.completion import complete
+from core.packing.heuristics import Bins, Instance
+
+#: share-outs (leaves) and bin completions one order may spend, and the nodes of each completion
+SHARE_OUTS = 2000
+COMPLETIONS = 60
+COMPLETION_NODES = 2000
+
+
+class _Spent(Exception):
+    """The budget, or the time, ran out."""
+
+
+@attrs.frozen
+class BySplit:
+    """``bins`` in at most ``m`` boxes, or None; ``impossible`` when no such packing exists."""
+
+    bins: Bins | None
+    impossible: bool = False
+
+
+class _Search:
+    def __init__(
+        self, w1: Sequence[int], w2: Sequence[int], kinds: Sequence[str], c1: int, c2: int,
+        deadline: float,
+    ) -> None:
+        self.w1, self.w2, self.kinds, self.c1, self.c2 = w1, w2, kinds, c1, c2
+        self.deadline = deadline
+        self.share_outs = SHARE_OUTS
+        self.completions = COMPLETIONS
+        self.unsure = False
+        n = len(w1)
+        self.loose = sorted((i for i in range(n) if not kinds[i]),
+                            key=lambda i: (-(w1[i] * (c2 or 1) + w2[i] * c1), i))
+        # the earlier unit of the same size, or -1: of two alike units the later never goes to a
+        # class before the earlier's (any share-out can swap them to have it so)
+        self.twin = [-1] * len(self.loose)
+        for t in range(1, len(self.loose)):
+            i, j = self.loose[t], self.loose[t - 1]
+            if w1[i] == w1[j] and w2[i] == w2[j]:
+                self.twin[t] = t - 1
+
+    def pack(self, share: dict[str, int]) -> Bins | None:
+        """A packing with ``share[k]`` boxes for class ``k``, or None (``unsure`` is set when
+        that is not proved)."""
+        w1, w2, c1, c2 = self.w1, self.w2, self.c1, self.c2
+        names = list(share)
+        members = [[i for i, kind in enumerate(self.kinds) if kind == k] for k in names]
+        r1 = [share[k] * c1 - sum(w1[i] for i in g) for k, g in zip(names, members, strict=True)]
+        r2 = [share[k] * c2 - sum(w2[i] for i in g) for k, g in zip(names, members, strict=True)]
+        put: list[list[int]] = [[] for _ in names]
+        placed = [0] * len(self.loose)
+        known: dict[tuple[int, tuple[int, ...]], Bins | None] = {}
+
+        def packed(g: int) -> Bins | None:
+            units = members[g] + put[g]
+            boxes = share[names[g]]
+            if boxes == 1:
+                return [units]  # the share-out kept them within the one box
+            key = (g, tuple(sorted(put[g])))
+            if key in known:
+                return known[key]
+            a1 = tuple(w1[i] for i in units)
+            a2 = tuple(w2[i] for i in units)
+            found: Bins | None = None
+            if group_bound(a1, a2, c1, c2) <= boxes:
+                self.completions -= 1
+                if self.completions < 0:
+                    raise _Spent
+                done = complete(Instance(a1, a2, c1, c2), boxes, self.deadline,
+                                node_budget=COMPLETION_NODES)
+                if done.bins is not None:
+                    found = [[units[j] for j in b] for b in done.bins]
+                elif not done.impossible:
+                    self.unsure = True
+            known[key] = found
+            return found
+
+        def place(t: int) -> Bins | None:
+            if t == len(self.loose):
+                self.share_outs -= 1
+                if self.share_outs < 0 or time.perf_counter() > self.deadline:
+                    raise _Spent
+                bins: Bins = []
+                # the classes with the least room left first: they fail soonest
+                for g in sorted(range(len(names)), key=lambda g: r1[g] * (c2 or 1) + r2[g] * c1):
+                    got = packed(g)
+                    if got is None:
+                        return None
+                    bins += got
+                return bins
+            i = self.loose[t]
+            a, b = w1[i], w2[i]
+            first = placed[self.twin[t]] if self.twin[t] >= 0 else 0
+            for g in sorted(range(first, len(names)),
+                            key=lambda g: (-(r1[g] * (c2 or 1) + r2[g] * c1), g)):
+                if a <= r1[g] and b <= r2[g]:
+                    r1[g] -= a
+                    r2[g] -= b
+                    put[g].append(i)
+                    placed[t] = g
+                    found = place(t + 1)
+                    put[g].pop()
+                    r1[g] += a
+                    r2[g] += b
+                    if found is not None:
+                        return found
+            return None
+
+        return place(0)
+
+
+def pack_by_split(
+    w1: Sequence[int],
+    w2: Sequence[int],
+    kinds: Sequence[str],
+    c1: int,
+    c2: int,
+    m: int,
+    deadline: float,
+    by_class: dict[str, int] | None = None,
+) -> BySplit:
+    """The units (``kinds`` "" for unclassed) in at most ``m`` boxes, searched split by split
+    within the budgets and ``deadline`` (perf_counter); ``by_class`` is the bound of each
+    class's units alone (computed when not given)."""
+    splits = Splits(w1, w2, kinds, c1, c2, by_class)
+    if not splits.names:
+        return BySplit(None)
+    search = _Search(w1, w2, kinds, c1, c2, deadline)
+    try:
+        for share in splits.open(m):
+            found = search.pack(share)
+            if found is not None:
+                return BySplit([b for b in found if b])
+    except _Spent:
+        return BySplit(None)
+    return BySplit(None, impossible=not search.unsure)
