@@ -27,10 +27,11 @@ from core.packing.classbound import Splits, group_bound
 from core.packing.completion import complete
 from core.packing.heuristics import Bins, Instance
 
-#: share-outs (leaves) and bin completions one order may spend, and the nodes of each completion
-SHARE_OUTS = 2000
-COMPLETIONS = 60
-COMPLETION_NODES = 2000
+#: steps of the share-out one order may take, the bin-completion nodes it may spend in all and
+#: on one class
+SHARE_STEPS = 5000
+COMPLETION_NODES = 3000
+CLASS_NODES = 3000
 
 
 class _Spent(Exception):
@@ -52,8 +53,8 @@ class _Search:
     ) -> None:
         self.w1, self.w2, self.kinds, self.c1, self.c2 = w1, w2, kinds, c1, c2
         self.deadline = deadline
-        self.share_outs = SHARE_OUTS
-        self.completions = COMPLETIONS
+        self.steps = SHARE_STEPS
+        self.nodes = COMPLETION_NODES
         self.unsure = False
         n = len(w1)
         self.loose = sorted((i for i in range(n) if not kinds[i]),
@@ -65,6 +66,29 @@ class _Search:
             i, j = self.loose[t], self.loose[t - 1]
             if w1[i] == w1[j] and w2[i] == w2[j]:
                 self.twin[t] = t - 1
+        # what the units from each place on weigh and take up
+        self.after1 = [0] * (len(self.loose) + 1)
+        self.after2 = [0] * (len(self.loose) + 1)
+        for t in range(len(self.loose) - 1, -1, -1):
+            self.after1[t] = self.after1[t + 1] + w1[self.loose[t]]
+            self.after2[t] = self.after2[t + 1] + w2[self.loose[t]]
+
+    def _complete(self, units: list[int], boxes: int) -> Bins | None:
+        """``units`` in ``boxes`` boxes as places in ``units``, or None (``unsure`` is set when
+        that is not proved)."""
+        c1, c2 = self.c1, self.c2
+        a1 = tuple(self.w1[i] for i in units)
+        a2 = tuple(self.w2[i] for i in units)
+        if group_bound(a1, a2, c1, c2) > boxes:
+            return None
+        if self.nodes <= 0:
+            raise _Spent
+        done = complete(Instance(a1, a2, c1, c2), boxes, self.deadline,
+                        node_budget=min(CLASS_NODES, self.nodes))
+        self.nodes -= done.nodes
+        if done.bins is None and not done.impossible:
+            self.unsure = True
+        return done.bins
 
     def pack(self, share: dict[str, int]) -> Bins | None:
         """A packing with ``share[k]`` boxes for class ``k``, or None (``unsure`` is set when
@@ -76,37 +100,26 @@ class _Search:
         r2 = [share[k] * c2 - sum(w2[i] for i in g) for k, g in zip(names, members, strict=True)]
         put: list[list[int]] = [[] for _ in names]
         placed = [0] * len(self.loose)
-        known: dict[tuple[int, tuple[int, ...]], Bins | None] = {}
+        known: dict[tuple[int, tuple[tuple[int, int], ...]], Bins | None] = {}
 
         def packed(g: int) -> Bins | None:
-            units = members[g] + put[g]
             boxes = share[names[g]]
             if boxes == 1:
-                return [units]  # the share-out kept them within the one box
-            key = (g, tuple(sorted(put[g])))
-            if key in known:
-                return known[key]
-            a1 = tuple(w1[i] for i in units)
-            a2 = tuple(w2[i] for i in units)
-            found: Bins | None = None
-            if group_bound(a1, a2, c1, c2) <= boxes:
-                self.completions -= 1
-                if self.completions < 0:
-                    raise _Spent
-                done = complete(Instance(a1, a2, c1, c2), boxes, self.deadline,
-                                node_budget=COMPLETION_NODES)
-                if done.bins is not None:
-                    found = [[units[j] for j in b] for b in done.bins]
-                elif not done.impossible:
-                    self.unsure = True
-            known[key] = found
-            return found
+                return [members[g] + put[g]]  # the share-out kept them within the one box
+            # alike units make alike classes: known by their sizes, packed by their places
+            added = sorted(put[g], key=lambda i: (w1[i], w2[i]))
+            units = members[g] + added
+            key = (g, tuple((w1[i], w2[i]) for i in added))
+            if key not in known:
+                known[key] = self._complete(units, boxes)
+            places = known[key]
+            return None if places is None else [[units[j] for j in b] for b in places]
 
         def place(t: int) -> Bins | None:
+            self.steps -= 1
+            if self.steps < 0 or (self.steps & 63 == 0 and time.perf_counter() > self.deadline):
+                raise _Spent
             if t == len(self.loose):
-                self.share_outs -= 1
-                if self.share_outs < 0 or time.perf_counter() > self.deadline:
-                    raise _Spent
                 bins: Bins = []
                 # the classes with the least room left first: they fail soonest
                 for g in sorted(range(len(names)), key=lambda g: r1[g] * (c2 or 1) + r2[g] * c1):
@@ -115,6 +128,8 @@ class _Search:
                         return None
                     bins += got
                 return bins
+            if sum(r1) < self.after1[t] or sum(r2) < self.after2[t]:
+                return None
             i = self.loose[t]
             a, b = w1[i], w2[i]
             first = placed[self.twin[t]] if self.twin[t] >= 0 else 0
