@@ -79,6 +79,19 @@ def fewer_boxes(
     return Fewer(None, m)
 
 
+def _clique_first(
+    members: list[int], w1: Sequence[int], w2: Sequence[int], c1: int, c2: int
+) -> list[int]:
+    """``members`` with units that pairwise cannot share a box first (found greedily, largest
+    first): with the rule on places above, each of them then has a box of its own fixed."""
+    clique: list[int] = []
+    for i in members:
+        if all(w1[i] + w1[j] > c1 or (c2 and w2[i] + w2[j] > c2) for j in clique):
+            clique.append(i)
+    chosen = set(clique)
+    return clique + [i for i in members if i not in chosen]
+
+
 def _packing(
     w1: Sequence[int], w2: Sequence[int], kinds: Sequence[str], c1: int, c2: int,
     share: dict[str, int], deadline: float,
@@ -96,8 +109,9 @@ def _packing(
         first += count
         # largest first; the unit in place p goes into one of the class's first p + 1 boxes
         # (numbered in the order of their largest unit), which leaves out every renumbering
-        members = sorted((i for i in range(n) if kinds[i] == kind),
-                         key=lambda i: (-(w1[i] * (c2 or 1) + w2[i] * c1), i))
+        members = _clique_first(
+            sorted((i for i in range(n) if kinds[i] == kind),
+                   key=lambda i: (-(w1[i] * (c2 or 1) + w2[i] * c1), i)), w1, w2, c1, c2)
         for p, i in enumerate(members):
             for b in boxes[: p + 1]:
                 put[i, b] = model.NewBoolVar(f"x{i}_{b}")
