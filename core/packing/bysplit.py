@@ -102,7 +102,9 @@ class _Search:
         placed = [0] * len(self.loose)
         known: dict[tuple[int, tuple[tuple[int, int], ...]], Bins | None] = {}
 
-        def packed(g: int) -> Bins | None:
+        def packed(g: int, known_only: bool = False) -> Bins | None:
+            """Class ``g`` with its share of units in its boxes, or None; with ``known_only``
+            an empty list where that is not known yet."""
             boxes = share[names[g]]
             if boxes == 1:
                 return [members[g] + put[g]]  # the share-out kept them within the one box
@@ -111,6 +113,8 @@ class _Search:
             units = members[g] + added
             key = (g, tuple((w1[i], w2[i]) for i in added))
             if key not in known:
+                if known_only:
+                    return []
                 known[key] = self._complete(units, boxes)
             places = known[key]
             return None if places is None else [[units[j] for j in b] for b in places]
@@ -121,8 +125,12 @@ class _Search:
                 raise _Spent
             if t == len(self.loose):
                 bins: Bins = []
-                # the classes with the least room left first: they fail soonest
-                for g in sorted(range(len(names)), key=lambda g: r1[g] * (c2 or 1) + r2[g] * c1):
+                # a class already known not to fit ends it at once; then the classes with the
+                # least room left, in the tighter dimension, first: they fail soonest
+                if any(packed(g, known_only=True) is None for g in range(len(names))):
+                    return None
+                for g in sorted(range(len(names)), key=lambda g: min(r1[g] * (c2 or 1),
+                                                                     r2[g] * c1 if c2 else r1[g])):
                     got = packed(g)
                     if got is None:
                         return None
