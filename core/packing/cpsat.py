@@ -122,6 +122,12 @@ def _packing(
             put[i, b] = model.NewBoolVar(f"x{i}_{b}")
     for i in range(n):
         model.AddExactlyOne([put[i, b] for b in range(first) if (i, b) in put])
+    # of two alike unclassed units the later never goes into a box before the earlier's
+    alike = sorted(loose, key=lambda i: (w1[i], w2[i], i))
+    for i, j in zip(alike, alike[1:]):
+        if w1[i] == w1[j] and w2[i] == w2[j]:
+            model.Add(sum(b * put[i, b] for b in range(first))
+                      <= sum(b * put[j, b] for b in range(first)))
     for b in range(first):
         inside = [(i, put[i, b]) for i in range(n) if (i, b) in put]
         model.Add(sum(w1[i] * x for i, x in inside) <= c1)
