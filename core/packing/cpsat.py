@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import itertools
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -124,7 +125,7 @@ def _packing(
         model.AddExactlyOne([put[i, b] for b in range(first) if (i, b) in put])
     # of two alike unclassed units the later never goes into a box before the earlier's
     alike = sorted(loose, key=lambda i: (w1[i], w2[i], i))
-    for i, j in zip(alike, alike[1:]):
+    for i, j in itertools.pairwise(alike):
         if w1[i] == w1[j] and w2[i] == w2[j]:
             model.Add(sum(b * put[i, b] for b in range(first))
                       <= sum(b * put[j, b] for b in range(first)))
