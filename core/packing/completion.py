@@ -43,6 +43,8 @@ class Completion:
     impossible: bool = False
     #: when no packing was found: the most bins any dive filled within the budget
     partial: Bins = attrs.field(factory=list)
+    #: the nodes all dives spent
+    nodes: int = 0
 
 
 def complete(
@@ -90,8 +92,8 @@ def complete(
             limit *= 2
             noise = 0.08
             continue
-        return Completion(found, impossible=found is None)
-    return Completion(None, partial=partial)
+        return Completion(found, impossible=found is None, nodes=spent + dive.nodes)
+    return Completion(None, partial=partial, nodes=spent)
 
 
 #: the widest window of fills in the second dimension for which the item with the fewest

@@ -10,7 +10,8 @@ and the contents, as the supermarket must print it (DOMAIN.md section 6).
 :class:`OrderPacker` turns catalogue kilograms and litres into whole grams and millilitres once
 per catalogue, then packs each order with kind-aware first fit decreasing (so it is never worse
 than FFD), proves optimality cheaply with L1 where it can, computes the Martello-Toth L2 /
-vector bound only where there is a gap, and spends any ``time_limit`` searching only there.
+vector bound and the bound of the splits among classes (:mod:`core.packing.classbound`) only
+where there is a gap, and spends any ``time_limit`` searching only there.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from datetime import datetime
 import attrs
 
 from core.packing.assignment import Assignment, assign
-from core.packing.bounds import Bounded, l2, vector_bound
+from core.packing.bounds import Bounded
 from core.packing.boxes import Box, grams, grams_down
+from core.packing.bysplit import BySplit, pack_by_split
+from core.packing.classbound import group_bound, l1_by_class, split_bound
 from core.packing.completion import Completion, complete
 from core.packing.cpsat import available as exact_extra_available
 from core.packing.cpsat import fewer_boxes
@@ -267,10 +270,10 @@ class OrderPacker:
             first_fit_decreasing(loose, 0)  # unclassed goods fit wherever there is room
         if len(bins) <= 1:
             return bins, len(bins), None
-        lower = self._l1(units)
+        lower = l1_by_class(units, c1, c2)
         if lower == len(bins):
             return bins, lower, None
-        lower = max(lower, self._strong_bound(units))
+        lower = self._strong_bound(units, lower, len(bins))
         baseline = self._ffd(units)
         if len(baseline) < len(bins):
             bins = baseline
@@ -292,18 +295,21 @@ class OrderPacker:
         """Close the gap exactly: a packing into ``lower`` boxes, or a proof that there is none
         (then the bound rises by one and the search goes on), within a node budget.
 
-        Boxes limited by weight alone go to bin completion, which closes practically every such
-        gap in a few hundred nodes; with volume as well the waste budget is wide in one of the
-        two and it closes almost none: those go unit by unit (:mod:`core.packing.assignment`).
+        An order with classes is first packed class by class over the splits of its boxes
+        among the classes (:mod:`core.packing.bysplit`). What that leaves open goes, by weight
+        alone, to bin completion, which closes practically every such gap in a few hundred
+        nodes; with volume as well the waste budget is wide in one of the two and it closes
+        almost none: those go unit by unit (:mod:`core.packing.assignment`).
         """
         inst = Instance(tuple(u[1] for u in units), tuple(u[2] for u in units), self.c1, self.c2)
         kinds = [u[3] for u in units]
         deadline = time.perf_counter() + EXACT_SECONDS
         while lower < len(bins):
-            found: Assignment | Completion
-            if self.volume:
+            found: BySplit | Assignment | Completion
+            found = pack_by_split(inst.w1, inst.w2, kinds, self.c1, self.c2, lower, deadline)
+            if found.bins is None and not found.impossible and self.volume:
                 found = assign(inst, lower, deadline, kinds, ASSIGN_NODES)
-            else:
+            elif found.bins is None and not found.impossible:
                 found = complete(inst, lower, deadline, seed, kinds, EXACT_NODES)
             if found.bins is not None:
                 return [[units[i] for i in b] for b in found.bins], lower
@@ -350,41 +356,26 @@ class OrderPacker:
         """Boxes first fit decreasing (class-aware) uses for ``order``: the baseline."""
         return len(self._ffd(self.units(order)))
 
-    def _l1(self, units: Sequence[_Unit]) -> int:
+    def _strong_bound(self, units: Sequence[_Unit], lower: int, upper: int) -> int:
+        """The vector (or L2) bound per class summed, of all units together, and the split
+        bound (:mod:`core.packing.classbound`) on top, from ``lower`` up to ``upper``."""
         c1, c2 = self.c1, self.c2
-        totals: dict[str, list[int]] = {}
-        for _key, a, b, kind, _code in units:
-            t = totals.get(kind)
-            if t is None:
-                totals[kind] = [a, b]
-            else:
-                t[0] += a
-                t[1] += b
-        loose = totals.pop("", None)
-        classed = sum(
-            max(-(-t1 // c1), -(-t2 // c2) if c2 else 0) for t1, t2 in totals.values()
-        )
-        if loose is None:
-            return classed
-        all1 = loose[0] + sum(t[0] for t in totals.values())
-        all2 = loose[1] + sum(t[1] for t in totals.values())
-        return max(classed, -(-all1 // c1), -(-all2 // c2) if c2 else 0)
-
-    def _strong_bound(self, units: Sequence[_Unit]) -> int:
-        groups: dict[str, list[int]] = {}
-        for i, unit in enumerate(units):
-            groups.setdefault(unit[3], []).append(i)
+        groups: dict[str, list[_Unit]] = {}
+        for unit in units:
+            groups.setdefault(unit[3], []).append(unit)
         loose = groups.pop("", None)
-        classed = sum(self._bound([units[i] for i in g]) for g in groups.values())
+        by_class = {
+            kind: group_bound([u[1] for u in g], [u[2] for u in g], c1, c2)
+            for kind, g in groups.items()
+        }
+        lower = max(lower, sum(by_class.values()))
         if loose is None:
-            return classed
-        return max(classed, self._bound(units))
-
-    def _bound(self, units: Sequence[_Unit]) -> int:
-        w1 = [u[1] for u in units]
-        if not self.volume:
-            return l2(w1, self.c1)
-        return vector_bound(w1, [u[2] for u in units], self.c1, self.c2, thorough=False)
+            return lower
+        lower = max(lower, group_bound([u[1] for u in units], [u[2] for u in units], c1, c2))
+        if lower >= upper or not by_class:
+            return lower
+        w1, w2, kinds = [u[1] for u in units], [u[2] for u in units], [u[3] for u in units]
+        return split_bound(w1, w2, kinds, c1, c2, lower, upper, by_class)
 
     def _search(self, units: Sequence[_Unit], time_limit: float, seed: int) -> list[list[int]]:
         """Each class on its own through the full solver; loose goods fill leftover room."""
