@@ -38,7 +38,14 @@ from core.reference import (
 )
 from core.storage.convert import converter
 from core.storage.deskfiles import read_or_problem
-from core.storage.tomlio import line_of, locate_lines, read_toml, structure, structure_list
+from core.storage.tomlio import (
+    KeyPath,
+    line_of,
+    locate_lines,
+    read_toml,
+    structure,
+    structure_list,
+)
 
 if TYPE_CHECKING:
     from core.allocation import UnitProfile
@@ -116,12 +123,13 @@ def load_records(path: Path, key: str, cls: type[T]) -> tuple[list[T], list[Prob
                             f"expected an array of tables [[{key}]]", key)]
     records, found = structure_list(converter, rows, cls, path, text, key)
     problems.extend(found)
-    lines = locate_lines(text)
+    lines: dict[KeyPath, int] | None = None  # located only for a problem to point at
     seen: set[str] = set()
     for index, row in enumerate(rows):
         code = row.get("code", row.get("id")) if isinstance(row, dict) else None
         if isinstance(code, str):
             if code in seen:
+                lines = locate_lines(text) if lines is None else lines
                 problems.append(Problem(path, line_of(lines, (key, index)),
                                         f"duplicate code {code!r}", f"{key}[{index}]"))
             seen.add(code)
