@@ -32,6 +32,9 @@ class Solution(Bounded):
 MIN_CONSTRUCTION_SECONDS = 1.0
 #: the search for a better lower bound may run this long past the time limit
 BOUND_SECONDS = 0.25
+#: the share of the time limit kept back from the search for the work after its last look at the
+#: clock (a repack, a dive's node, returning), so that a call returns within its limit
+FINISH_SHARE = 0.01
 #: the share of the search's time that bin completion gets first, on two-dimensional lists
 COMPLETION_SHARE = 0.25
 #: the share that the exact cover by bins of at most three items gets before that, on
@@ -90,7 +93,8 @@ def solve(
 ) -> Solution:
     """Pack ``inst`` into as few bins as the time allows; never more than FFD.
 
-    The search stops when the count meets the lower bound, after ``time_limit`` seconds, or at
+    The search stops when the count meets the lower bound, :data:`FINISH_SHARE` of
+    ``time_limit`` before ``time_limit`` seconds have passed, or at
     ``deadline`` (a :func:`time.perf_counter` value), whichever comes first. Every loop looks at
     the clock: on a list too long for the time given, the bound stops early (it stays a proved
     bound) and the constructions finish by next fit at ``construct_by`` (a perf_counter value,
@@ -103,7 +107,8 @@ def solve(
     that completion proves too low rises by one.
     """
     start = time.perf_counter()
-    end = start + time_limit if deadline is None else min(deadline, start + time_limit)
+    limit = start + time_limit * (1.0 - FINISH_SHARE)
+    end = limit if deadline is None else min(deadline, limit)
     if construct_by is None:
         construct_by = construction_deadline(end, max(end - start, 0.0))
     if not inst.fits_alone():

@@ -8,10 +8,11 @@ import itertools
 import random
 import time
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.packing import Instance
+from core.packing import Instance, solve
 from core.packing.heuristics import first_fit_decreasing
 from core.packing.improve import _Search, improve
 
@@ -73,3 +74,20 @@ def test_improve_returns_every_item_in_no_more_bins(
     for b in bins:
         assert sum(inst.w1[i] for i in b) <= inst.c1
         assert sum(inst.w2[i] for i in b) <= inst.c2
+
+
+def test_a_search_that_uses_all_its_time_returns_within_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a clock that moves 20 microseconds at each look: the work after the search's last look
+    # is then counted, whatever the machine's speed
+    ticks = iter(range(10**9))
+    monkeypatch.setattr(time, "perf_counter", lambda: next(ticks) * 2e-5)
+    # two items a bin at most, but the bounds by volume say a third less
+    rng = random.Random(5)
+    sizes = [(rng.randint(34, 36), rng.randint(34, 36)) for _ in range(30)]
+    inst = Instance(tuple(a for a, _ in sizes), tuple(b for _, b in sizes), 100, 100)
+    start = time.perf_counter()
+    solution = solve(inst, time_limit=0.2)
+    assert time.perf_counter() - start <= 0.2
+    assert solution.count > solution.lower_bound  # the search ran to its deadline
