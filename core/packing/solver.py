@@ -36,7 +36,7 @@ BOUND_SECONDS = 0.25
 #: clock (a repack, a dive's node, returning), so that a call returns within its limit
 FINISH_SHARE = 0.01
 #: the share of the search's time that bin completion gets first, on two-dimensional lists
-COMPLETION_SHARE = 0.25
+COMPLETION_SHARE = 0.15
 #: the share that the exact cover by bins of at most three items gets before that, on
 #: two-dimensional lists of at most three items a bin (see :mod:`core.packing.cover`)
 COVER_SHARE = 0.7
