@@ -77,13 +77,14 @@ class _Search:
         return chosen
 
     def _subset_2d(
-        self, items: Sequence[int], rates: tuple[int, int], limit: int = 1000
+        self, items: Sequence[int], rates: tuple[int, int], limit: int = 1000, floor: int = -1
     ) -> list[int]:
         """A subset of ``items`` that fits both capacities, with a large total of ``rates[0]``
         times the first size plus ``rates[1]`` times the second (bounded DFS, largest first).
 
         Being linear in the sizes, that total grows by at most the rates times the room left:
-        a branch that cannot beat the best so far even so is cut.
+        a branch that cannot beat the best so far even so is cut. Only a subset worth more than
+        ``floor`` is looked for (the empty list when there is none).
         """
         w1, w2 = self.w1, self.w2
         rate1, rate2 = rates
@@ -94,7 +95,7 @@ class _Search:
         for idx in range(n - 1, -1, -1):
             suffix[idx] = suffix[idx + 1] + key[order[idx]]
         best: list[int] = []
-        best_value = -1
+        best_value = floor
         current: list[int] = []
         nodes = 0
 
@@ -244,7 +245,9 @@ class _Search:
                 ]
                 candidates = bins[b] + allowed
                 if self.two:
-                    chosen = self._subset_2d(candidates, rates)
+                    # only as good as the bin's own items or better is taken
+                    chosen = self._subset_2d(
+                        candidates, rates, floor=self._worth(bins[b], rates) - 1)
                     if self._worth(chosen, rates) < self._worth(bins[b], rates):
                         kept_at[b] = version
                         continue

@@ -48,6 +48,9 @@ def test_the_repack_of_a_bin_is_the_best_subset_that_fits(
     assert sum(inst.w1[i] for i in chosen) <= inst.c1
     assert sum(inst.w2[i] for i in chosen) <= inst.c2
     assert search._worth(chosen, rates) == best_worth(inst, rates)
+    above = search._subset_2d(list(range(inst.n)), rates, limit=10**6,
+                              floor=best_worth(inst, rates))
+    assert above == []  # nothing is worth more than the best
 
 
 def test_a_bin_is_repacked_to_take_most_where_the_pool_is_fullest() -> None:
