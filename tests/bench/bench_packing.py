@@ -31,9 +31,9 @@ work a wall-clock second gives the packer only part of a core, so ``--clock cpu`
 read this process's CPU time instead, for the quality rows only: a limit of 1 s is then one second
 of one core, whatever else runs. The table gives wall and CPU seconds either way.
 
-Latest 2-D figure, ``--only 2d --clock cpu`` (all 320): 310 of 320 optimal (96.9%, load average
-2.9-3.0; 309 in a second run at 2.6-3.2), class 10 40 of 40, slowest list 0.99 CPU s - goal 97%
-MISSED by one list; before the weighted repack and the new time shares, 305 (load 3.0-5.1).
+Latest 2-D figures, ``--only 2d --clock cpu`` (all 320), four runs at load averages 1.5-3.2: 308
+to 310 of 320 optimal (96.2-96.9%), class 10 40 of 40, slowest list 0.99 CPU s - goal 97% (311)
+MISSED; before the weighted repack and the new time shares, 305 (load 3.0-5.1).
 """
 
 from __future__ import annotations
