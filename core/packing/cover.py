@@ -161,6 +161,9 @@ class _Cover:
         # bins by waste, most first, in each dimension: those past a shrinking budget go first
         self.by_waste1 = sorted(range(len(bins)), key=lambda b: -waste1[b])
         self.by_waste2 = sorted(range(len(bins)), key=lambda b: -waste2[b])
+        # their wastes negated, ascending, to find by bisection where a budget's bins begin
+        self.less1 = [-waste1[b] for b in self.by_waste1]
+        self.less2 = [-waste2[b] for b in self.by_waste2]
         self.open = set(range(n))
         self.chosen: list[int] = []
         self.rank = [0.0] * len(bins)
@@ -194,17 +197,19 @@ class _Cover:
                 for i in bins[b]:
                     full[i].add(b)
 
-    def _over(self, order: list[int], waste: list[int], budget: int, at: int,
+    def _over(self, order: list[int], less: list[int], budget: int, at: int,
               struck: list[int]) -> int:
         """Strike the bins of ``order`` from ``at`` on whose waste is over ``budget``; the budget
-        only shrinks along a dive, so the bins before ``at`` are struck already."""
+        only shrinks along a dive, so the bins before ``at`` are struck already. ``less`` holds
+        the wastes of ``order`` negated."""
+        end = bisect_left(less, -budget, at)
+        if end <= at:
+            return at
         live = self.live
-        end = len(order)
-        while at < end and waste[order[at]] > budget:
-            if live[order[at]]:
-                self._strike(order[at], struck)
-            at += 1
-        return at
+        for b in order[at:end]:
+            if live[b]:
+                self._strike(b, struck)
+        return end
 
     def run(self, budget1: int, budget2: int, at1: int = 0, at2: int = 0) -> list[int] | None:
         """Bins that hold every open item within the budgets (the strikes for the budgets got
@@ -230,8 +235,8 @@ class _Cover:
                     self._strike(other, struck)
                 self.open.discard(i)
             left1, left2 = budget1 - self.waste1[b], budget2 - self.waste2[b]
-            next1 = self._over(self.by_waste1, self.waste1, left1, at1, struck)
-            next2 = self._over(self.by_waste2, self.waste2, left2, at2, struck)
+            next1 = self._over(self.by_waste1, self.less1, left1, at1, struck)
+            next2 = self._over(self.by_waste2, self.less2, left2, at2, struck)
             self.chosen.append(b)
             try:
                 found = self.run(left1, left2, next1, next2)

@@ -4,9 +4,14 @@ In the style of Buljubašić and Vasquez (2016): to go from ``m + 1`` bins to ``
 the last complete solution are emptied into a pool of unassigned items. The other ``m - 2`` bins
 are then repacked one at a time with the best subset of their own items and the pool (the
 "unlimited add/drop" move; a subset-sum over big-integer bitsets in one dimension, a bounded
-depth-first search in two), which shrinks the pool or changes its make-up. Items that leave a bin
-may not go back to it for a while (tabu), and when the pool stops shrinking a random item is kicked
-out of a random bin. As soon as the pool fits in two bins, the ``m`` bins are complete.
+depth-first search in two), which shrinks the pool or changes its make-up. In two dimensions a
+unit of each size is worth more in a bin the fuller the pool is in that dimension (the pool's load
+squared, weights that follow the pool as it changes), so the bins take from the pool what keeps
+it from fitting two bins, and the search is exact on the few candidates a bin has (largest first,
+cut by what the room left can still add); a bin is not repacked again while the pool is as it
+was. Items that leave a bin may not go back to it for a while (tabu), and when the pool stops
+shrinking a random item is kicked out of a random bin. As soon as the pool fits in two bins, the
+``m`` bins are complete.
 
 Everything is deterministic for a given seed, and the search stops at the deadline or when the
 count meets the lower bound.
@@ -71,16 +76,26 @@ class _Search:
             t -= w[items[idx]]
         return chosen
 
-    def _subset_2d(self, items: Sequence[int], limit: int = 400) -> list[int]:
-        """A subset of ``items`` with a large key total that fits both capacities (bounded DFS)."""
-        w1, w2, c1, c2, key = self.w1, self.w2, self.c1, self.c2, self.key
-        order = list(items)
+    def _subset_2d(
+        self, items: Sequence[int], rates: tuple[int, int], limit: int = 1000, floor: int = -1
+    ) -> list[int]:
+        """A subset of ``items`` that fits both capacities, with a large total of ``rates[0]``
+        times the first size plus ``rates[1]`` times the second (bounded DFS, largest first).
+
+        Being linear in the sizes, that total grows by at most the rates times the room left:
+        a branch that cannot beat the best so far even so is cut. Only a subset worth more than
+        ``floor`` is looked for (the empty list when there is none).
+        """
+        w1, w2 = self.w1, self.w2
+        rate1, rate2 = rates
+        key = {i: w1[i] * rate1 + w2[i] * rate2 for i in items}
+        order = sorted(items, key=lambda i: -key[i])
         n = len(order)
         suffix = [0] * (n + 1)
         for idx in range(n - 1, -1, -1):
             suffix[idx] = suffix[idx + 1] + key[order[idx]]
         best: list[int] = []
-        best_value = -1
+        best_value = floor
         current: list[int] = []
         nodes = 0
 
@@ -92,6 +107,8 @@ class _Search:
                 best = list(current)
             if idx == n or nodes > limit or value + suffix[idx] <= best_value:
                 return
+            if value + r1 * rate1 + r2 * rate2 <= best_value:
+                return
             i = order[idx]
             if w1[i] <= r1 and w2[i] <= r2:
                 current.append(i)
@@ -99,7 +116,7 @@ class _Search:
                 current.pop()
             dfs(idx + 1, r1, r2, value)
 
-        dfs(0, c1, c2, 0)
+        dfs(0, self.c1, self.c2, 0)
         return best
 
     def _split_two(self, pool: Sequence[int]) -> list[list[int]] | None:
@@ -160,6 +177,19 @@ class _Search:
             [order[k] for k in range(len(order)) if side[k] == 1],
         ]
 
+    def _rates(self, pool: Sequence[int]) -> tuple[int, int]:
+        """What a unit of each size is worth in a bin: the more, the fuller the pool is in that
+        dimension (squared, relative to the capacity), so that a repacked bin takes most from
+        the pool where the pool is the further from fitting its two bins."""
+        w1, w2, c1, c2 = self.w1, self.w2, self.c1, self.c2
+        p1 = sum(w1[i] for i in pool) * c2
+        p2 = sum(w2[i] for i in pool) * c1
+        return c2 * p1 * p1, c1 * p2 * p2
+
+    def _worth(self, items: Sequence[int], rates: tuple[int, int]) -> int:
+        w1, w2 = self.w1, self.w2
+        return sum(w1[i] for i in items) * rates[0] + sum(w2[i] for i in items) * rates[1]
+
     # ---- the search ---------------------------------------------------------------------------
 
     def reach(self, solution: Bins, m: int, deadline: float) -> Bins | None:
@@ -191,6 +221,10 @@ class _Search:
         pool_value = sum(key[i] for i in pool)
         best_pool = pool_value
         order = list(range(nb))
+        # in two dimensions: the pool's version when each bin last kept its items, so that a bin
+        # is not repacked again with the same pool (the answer would be the same)
+        version = 0
+        kept_at = [-1] * nb
         while True:
             split = self._split_two(pool)
             if split is not None:
@@ -199,20 +233,33 @@ class _Search:
                 return None
             rng.shuffle(order)
             improved = False
+            rates = self._rates(pool) if self.two else (0, 0)
             for b in order:
                 if time.perf_counter() > deadline:
                     return None
                 iteration += 1
+                if kept_at[b] == version:
+                    continue
                 allowed = [
                     i for i in pool if home.get(i, (-1, 0))[0] != b or home[i][1] < iteration
                 ]
                 candidates = bins[b] + allowed
-                rng.shuffle(candidates)
-                chosen = self._subset_2d(candidates) if self.two else self._subset_1d(candidates)
+                if self.two:
+                    # only as good as the bin's own items or better is taken
+                    chosen = self._subset_2d(
+                        candidates, rates, floor=self._worth(bins[b], rates) - 1)
+                    if self._worth(chosen, rates) < self._worth(bins[b], rates):
+                        kept_at[b] = version
+                        continue
+                else:
+                    rng.shuffle(candidates)
+                    chosen = self._subset_1d(candidates)
                 new_value = sum(key[i] for i in chosen)
-                if new_value < value[b]:
+                if not self.two and new_value < value[b]:
                     continue
-                if new_value == value[b] and set(chosen) == set(bins[b]):
+                if set(chosen) == set(bins[b]):
+                    if self.two:
+                        kept_at[b] = version
                     continue
                 kept = set(chosen)
                 tenure = 3 + rng.randrange(nb // 4 + 3)
@@ -223,6 +270,9 @@ class _Search:
                 pool_value += value[b] - new_value
                 bins[b] = chosen
                 value[b] = new_value
+                version += 1
+                if self.two:
+                    rates = self._rates(pool)
                 load1[b] = sum(w1[i] for i in chosen)
                 load2[b] = sum(w2[i] for i in chosen)
                 if pool_value < best_pool:
@@ -244,4 +294,5 @@ class _Search:
                     load2[b] -= w2[i]
                     pool.append(i)
                     pool_value += key[i]
+                    version += 1
                     home[i] = (b, iteration + nb)

@@ -32,11 +32,17 @@ class Solution(Bounded):
 MIN_CONSTRUCTION_SECONDS = 1.0
 #: the search for a better lower bound may run this long past the time limit
 BOUND_SECONDS = 0.25
+#: the share of the time limit kept back from the search for the work after its last look at the
+#: clock (a repack, a dive's node, returning), so that a call returns within its limit
+FINISH_SHARE = 0.01
 #: the share of the search's time that bin completion gets first, on two-dimensional lists
-COMPLETION_SHARE = 0.4
+COMPLETION_SHARE = 0.15
 #: the share that the exact cover by bins of at most three items gets before that, on
 #: two-dimensional lists of at most three items a bin (see :mod:`core.packing.cover`)
-COVER_SHARE = 0.6
+COVER_SHARE = 0.7
+#: lists of fewer items give the exact cover a share of the time that much smaller: on them a
+#: cover that exists is found in the first few dives
+COVER_FULL_SHARE_ITEMS = 200
 
 
 def construction_deadline(end: float, time_limit: float) -> float:
@@ -87,19 +93,22 @@ def solve(
 ) -> Solution:
     """Pack ``inst`` into as few bins as the time allows; never more than FFD.
 
-    The search stops when the count meets the lower bound, after ``time_limit`` seconds, or at
+    The search stops when the count meets the lower bound, :data:`FINISH_SHARE` of
+    ``time_limit`` before ``time_limit`` seconds have passed, or at
     ``deadline`` (a :func:`time.perf_counter` value), whichever comes first. Every loop looks at
     the clock: on a list too long for the time given, the bound stops early (it stays a proved
     bound) and the constructions finish by next fit at ``construct_by`` (a perf_counter value,
     default :func:`construction_deadline`), so the call returns in time on any input.
 
     In two dimensions, a list of at most three items a bin is first tried as an exact cover by
-    bins of at most three items (:data:`COVER_SHARE` of the search's time); then bin completion
+    bins of at most three items (:data:`COVER_SHARE` of the search's time, in proportion less on
+    lists under :data:`COVER_FULL_SHARE_ITEMS` items); then bin completion
     has :data:`COMPLETION_SHARE` of the time left and the improvement search the rest; a bound
     that completion proves too low rises by one.
     """
     start = time.perf_counter()
-    end = start + time_limit if deadline is None else min(deadline, start + time_limit)
+    limit = start + time_limit * (1.0 - FINISH_SHARE)
+    end = limit if deadline is None else min(deadline, limit)
     if construct_by is None:
         construct_by = construction_deadline(end, max(end - start, 0.0))
     if not inst.fits_alone():
@@ -118,7 +127,8 @@ def solve(
             bins = ffd
     if inst.c2 > 0 and len(bins) > lower and inst.n <= 3 * lower and end > time.perf_counter():
         now = time.perf_counter()
-        found = cover(inst, lower, now + COVER_SHARE * (end - now), seed)
+        share = COVER_SHARE * min(1.0, inst.n / COVER_FULL_SHARE_ITEMS)
+        found = cover(inst, lower, now + share * (end - now), seed)
         if found is not None and len(found) < len(bins):
             bins = found
     if inst.c2 > 0 and len(bins) > lower and end > time.perf_counter():
