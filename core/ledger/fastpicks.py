@@ -280,10 +280,25 @@ def build_row(row: Row) -> Record:
 
 _Test = Callable[[str], "re.Match[str] | None"]
 #: each kind's line test (lean where it is taken), take (or None: always built), full line test
-#: and constructor, as :func:`picks` makes them
+#: and constructor, as :func:`picks` makes them, by the kind's :func:`_head`
 Picks: TypeAlias = Mapping[
     str, tuple[_Test, Callable[["re.Match[str]", str], tuple[Any, ...] | None] | None, _Test,
                Callable[[Sequence[str | None]], Record]]]
+
+#: where a record's kind begins in its line (after ``  {kind = "``)
+_KIND_AT = 11
+#: how many characters from there tell every kind from every other, the text after the kind
+#: (``", id = "``) included
+_HEAD = next(width for width in range(1, 64)
+             if len({(kind + '", id = "')[:width] for kind in KINDS}) == len(KINDS))
+
+
+def _head(kind: str) -> str:
+    """The :data:`_HEAD` characters a line of ``kind`` has from :data:`_KIND_AT`: a line's
+    kind by a fixed slice, without looking for the quote that ends it. A line of another kind
+    (or of none) that begins the same is refused by the kind's pattern, which states its kind
+    whole."""
+    return (kind + '", id = "')[:_HEAD]
 
 
 def picks(takes: Mapping[str, Take]) -> Picks:
@@ -292,8 +307,9 @@ def picks(takes: Mapping[str, Take]) -> Picks:
     found: dict[str, Any] = {}
     for kind, reader in _READERS.items():
         take = takes.get(kind)
-        found[kind] = (reader.fullmatch if take is None else take.fullmatch,
-                       None if take is None else take.take, reader.fullmatch, reader.build)
+        found[_head(kind)] = (reader.fullmatch if take is None else take.fullmatch,
+                              None if take is None else take.take, reader.fullmatch,
+                              reader.build)
     return found
 
 
@@ -320,15 +336,48 @@ def read_fast_picks(stem: str, text: str, readers: Picks) -> tuple[list[Row], in
     header = _HEADER.match(text)
     if header is None or not text.endswith("\n]\n"):
         return None
+    rows = _rows(stem, text[header.end() : -3], readers)
+    return None if rows is None else (rows, text.count("\n", 0, header.end()) + 1)
+
+
+_HEADER_DATA = re.compile(_HEADER.pattern.encode())
+
+
+def read_fast_picks_data(stem: str, data: bytes, readers: Picks
+                         ) -> tuple[list[Row], int] | None:
+    """:func:`read_fast_picks` of ``data`` decoded as UTF-8; None where it is not UTF-8.
+
+    Only the header and the records' lines are decoded, each on its own: the header's comment
+    is Chinese, and a text holding one character beyond Latin-1 keeps two bytes a character,
+    which its lines are copied out of one by one; the records' lines alone are ASCII text.
+    (Every part begins and ends at a newline, so the parts decode exactly when the whole does,
+    to the whole's parts.)
+    """
+    header = _HEADER_DATA.match(data)
+    if header is None or not data.endswith(b"\n]\n"):
+        return None
+    try:
+        data[: header.end()].decode("utf-8")
+        body = data[header.end() : -3].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    rows = _rows(stem, body, readers)
+    return None if rows is None else (rows, data.count(b"\n", 0, header.end()) + 1)
+
+
+def _rows(stem: str, body: str, readers: Picks) -> list[Row] | None:
+    """The rows of the records' lines ``body`` of batch ``stem`` (see :func:`read_fast_picks`),
+    or None."""
     rows: list[Row] = []
     append = rows.append
     prefix = f"{stem}-"
     get = readers.get
-    lines = text[header.end() : -3].split("\n")
+    kind_at, head_end = _KIND_AT, _KIND_AT + _HEAD
+    lines = body.split("\n")
     try:
         for line, record_id in zip(lines, _ids(prefix, len(lines)), strict=True):
             # a line that does not begin as a record's is no kind's, or its pattern refuses it
-            reader = get(line[11 : line.find('"', 11)])
+            reader = get(line[kind_at:head_end])
             if reader is None:
                 return None
             fullmatch, take, full, build = reader
@@ -348,4 +397,4 @@ def read_fast_picks(stem: str, text: str, readers: Picks) -> tuple[list[Row], in
             append(build(match.groups()))
     except (ValueError, TypeError):
         return None  # a validator or a conversion objected: the exact path says where and why
-    return rows, text.count("\n", 0, header.end()) + 1
+    return rows

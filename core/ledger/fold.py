@@ -7,7 +7,7 @@ that close the books once every record is in.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
@@ -97,6 +97,8 @@ class Fold:
         self._problems: list[Problem] = []
         self._pending: list[tuple[str, Finding]] = []
         self._groups: dict[tuple[str, str, str], Group] = {}
+        #: each group's :meth:`Column.appends` of its collections, by the same key
+        self._collection_appends: dict[tuple[str, str, str], tuple[Callable[[Any], None], ...]] = {}
         self._ious: dict[str, Entry] = {}
         self._invoice_ids: set[str] = set()
         self._receipts: list[ReceiptEntry] = []
@@ -141,7 +143,7 @@ class Fold:
         windows = self._windows
         start, end = self._from, self._to
         file = self._file(path)
-        groups = self._groups
+        appends = self._collection_appends
         intern = self._intern.setdefault
         stock = self.stock
         ordinal = self._ordinal
@@ -165,13 +167,22 @@ class Fold:
                 if (start is None or at >= start) and (end is None or at < end):
                     (_k, _line, _at, record_id, amount, fee, household, worker, community,
                      supermarket, round_) = row
-                    group = groups.get((community, supermarket, round_))
-                    if group is None:
-                        group = self._group(community, supermarket, round_)
-                    # households are not interned: their table, as large as the register,
-                    # cost more time in look-ups than their copies cost memory (15 MB a million)
-                    group.collections.append(record_id, amount, at, file, line, household,
-                                             intern(worker, worker))
+                    column = appends.get((community, supermarket, round_))
+                    if column is None:
+                        self._group(community, supermarket, round_)
+                        column = appends[community, supermarket, round_]
+                    # :meth:`Column.append`, in line; households are not interned: their
+                    # table, as large as the register, cost more time in look-ups than their
+                    # copies cost memory (15 MB a million)
+                    add_id, add_amount, add_at, add_file, add_line, add_household, add_worker \
+                        = column
+                    add_id(record_id)
+                    add_amount(amount)
+                    add_at(at)
+                    add_file(file)
+                    add_line(line)
+                    add_household(household)
+                    add_worker(intern(worker, worker))
                     if fee:
                         self._fee(record_id, fee, community, supermarket, worker, path, line)
             elif kind == "stock_issue":
@@ -318,6 +329,7 @@ class Fold:
         group = self._groups.get(key)
         if group is None:
             group = self._groups[key] = Group(community, supermarket, self._paths)
+            self._collection_appends[key] = group.collections.appends()
         return group
 
     def _file(self, path: Path) -> int:

@@ -26,7 +26,15 @@ from hypothesis import strategies as st
 import core
 from core import ledger as L
 from core.demo import demo_desk_path
-from core.ledger.fastpicks import _captured, build_row, picker, picks, posix, read_fast_picks
+from core.ledger.fastpicks import (
+    _captured,
+    build_row,
+    picker,
+    picks,
+    posix,
+    read_fast_picks,
+    read_fast_picks_data,
+)
 from core.ledger.fastread import (
     _CHECKED_BY_PATTERN,
     _DATETIME,
@@ -172,6 +180,7 @@ def test_a_file_gives_rows_when_it_gives_records_and_their_values_are_the_fields
         fast = read_fast(PATH.stem, data)
         rows = read_fast_picks(PATH.stem, data, TAKES)
         assert (fast is None) == (rows is None)
+        assert read_fast_picks_data(PATH.stem, data.encode(), TAKES) == rows
         if fast is None or rows is None:
             continue
         assert rows[1] == fast[1]
@@ -409,3 +418,17 @@ def test_a_record_id_out_of_its_place_is_refused_when_taken_from_values() -> Non
     assert read_fast(PATH.stem, edited) is None
     assert read_fast_picks(PATH.stem, edited, TAKES) is None
     assert _exact_problems(edited)
+
+
+def test_a_batch_read_from_its_bytes_gives_the_rows_of_its_text_or_none_when_not_utf8() -> None:
+    """Its header and its records' lines are decoded apart; a byte that is not UTF-8 in
+    either gives no rows (the exact path reports it), and Chinese in a line reads as
+    in the whole text."""
+    donation = _record("stock_receipt", 1, _fields("stock_receipt", 0, 5, START, 150, ""))
+    data = encode_batch(PATH.stem, [donation])
+    assert "红十字会".encode() in data and "台账".encode() in data.split(b"\n")[0]
+    rows = read_fast_picks_data(PATH.stem, data, TAKES)
+    assert rows is not None and rows == read_fast_picks(PATH.stem, data.decode(), TAKES)
+    for spoiled in (data.replace("台".encode(), b"\xff", 1),
+                    data.replace("红".encode(), b"\xe7\xba", 1)):
+        assert read_fast_picks_data(PATH.stem, spoiled, TAKES) is None
