@@ -21,6 +21,7 @@ import attrs
 
 from core.ledger.fastread import (
     _BUILT,
+    _DATETIME,
     _HEADER,
     _NOT_EMPTY,
     _READERS,
@@ -165,6 +166,12 @@ def posix(text: str) -> float:
         return at
 
 
+#: a record's time as its line's pattern captures it, and the same captured in three parts:
+#: up to its minute, its seconds, and the rest (a fraction and the offset)
+_TIME_WHOLE = f", time = {_DATETIME}"
+_TIME_PARTS = _TIME_WHOLE.replace(":[0-9][0-9]:[0-9][0-9]", ":[0-9][0-9]):([0-9][0-9])(", 1)
+
+
 def _can_refuse(tp: Any) -> bool:
     """Whether converting a field of type ``tp`` its pattern accepts can still raise (a date
     out of range, a table's text); ints, flags, enums and lists of text cannot."""
@@ -217,12 +224,18 @@ def picker(kind: str, names: Sequence[str]) -> Take:
                     _TABLE, _captured(exact, set())))
                 stated.add(name)
                 break
-    lean = re.compile(_captured(source, {order.index(n) + 1 for n in kept}))
+    lean = _captured(source, {order.index(n) + 1 for n in kept})
+    # the time captured as its minute, its seconds and the rest (fraction and offset), which
+    # :func:`posix` would otherwise slice it into
+    assert lean.count(_TIME_WHOLE) == 1
+    lean = lean.replace(_TIME_WHOLE, _TIME_PARTS)
     namespace: dict[str, Any] = {"_posix": posix, "_kind": kind}
     # each captured value as a local g0, g1, ... in the pattern's order: ``groups()`` and one
     # unpacking cost less than ``group`` with the numbers in the order the take reads them
     g = {name: f"g{index}" for index, name in enumerate(kept)}
-    body = ["def take(m, place):", f"    {''.join(f'{g[n]}, ' for n in kept)}= m.groups()",
+    captured = ", ".join("tm, ts, tr" if n == "time" else g[n] for n in kept)
+    g["time"] = "(tm + ':' + ts + tr)"
+    body = ["def take(m, place):", f"    {captured}, = m.groups()",
             f"    if {g['id']} != place:", "        raise ValueError('a record id out of place')",
             f"    if {g['reverses']}:", "        return None"]
     for name, test in _BUILT.get(kind, ()):
@@ -259,12 +272,11 @@ def picker(kind: str, names: Sequence[str]) -> Take:
                      f"        _a{index}[0] = {g[name]}"]
     # :func:`posix`, in line
     namespace.update(_minutes=_MINUTES, _seconds=_SECONDS)
-    body += [f"    t = {g['time']}", "    try:",
-             "        at = _minutes[t[:16] + t[19:]] + _seconds[t[17:19]]",
-             "    except KeyError:", "        at = _posix(t)",
+    body += ["    try:", "        at = _minutes[tm + tr] + _seconds[ts]",
+             "    except KeyError:", f"        at = _posix({g['time']})",
              f"    return (_kind, m.string, at, {''.join(value(n) + ', ' for n in names)})"]
     exec("\n".join(body), namespace)  # code generated from the field list above
-    return Take(lean.fullmatch, namespace["take"])
+    return Take(re.compile(lean).fullmatch, namespace["take"])
 
 
 def build_row(row: Row) -> Record:
