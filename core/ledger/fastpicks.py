@@ -191,10 +191,24 @@ def _table_class(tp: Any) -> type | None:
     return None
 
 
-def picker(kind: str, names: Sequence[str]) -> Take:
+#: a value of :func:`joined_values` in the text of joined fields
+_JOINED_VALUE = re.compile(' = "([^"]*)"')
+
+
+def joined_values(text: str) -> tuple[str, ...]:
+    """The values of the fields a take gives joined (see :func:`picker`), in their order."""
+    return tuple(_JOINED_VALUE.findall(text))
+
+
+def picker(kind: str, names: Sequence[str], joined: Sequence[str] = ()) -> Take:
     """How :func:`read_fast_picks` takes a record of ``kind`` (in :data:`DIRECT_KINDS`) from its
     line: ``(kind, line, POSIX time, *the values of names)``, each value as the record's field
     would be; None for a record that reverses another or that its own check needs built.
+
+    ``joined`` names text fields that follow one another on the line, the first of them in
+    ``names``: its value is then their text as written, from the first's name to the last's
+    value (``community = "a", supermarket = "b", round = "c"``: one string to key a group by,
+    not three and a tuple); :func:`joined_values` gives theirs.
 
     Every field whose conversion could refuse the line is converted (its value dropped when
     not asked for), so a line gives a row exactly when it gives a record."""
@@ -203,6 +217,15 @@ def picker(kind: str, names: Sequence[str]) -> Take:
     cls = KINDS[kind]
     order = FIELD_ORDER[cls]
     fields = attrs.fields_dict(cls)
+    for name in joined:
+        field = fields[name]
+        if _pattern_for(field.type)[1:] != (None, False) or field.default is not attrs.NOTHING:
+            raise ValueError(f"{kind}.{name}: only text fields without a default are joined")
+    if joined and (joined[0] not in names or any(n in names for n in joined[1:])
+                   or list(joined) != list(order[order.index(joined[0]):][:len(joined)])
+                   or joined[-1] == order[-1]):
+        raise ValueError(f"{kind}: {joined} are not fields that follow one another, the first "
+                         "of them asked for")
     needed = ["time", "reverses", *names]
     needed += [name for name, _test in _BUILT.get(kind, ())]
     needed += [n for n in order if n != "time" and _can_refuse(fields[n].type)]
@@ -224,7 +247,16 @@ def picker(kind: str, names: Sequence[str]) -> Take:
                     _TABLE, _captured(exact, set())))
                 stated.add(name)
                 break
-    lean = _captured(source, {order.index(n) + 1 for n in kept})
+    lean = _captured(source, {order.index(n) + 1 for n in kept if n not in joined})
+    if joined:
+        first, following = f", {joined[0]} = ", f", {order[order.index(joined[-1]) + 1]} = "
+        assert lean.count(first) == lean.count(following) == 1
+        start, end = lean.index(first), lean.index(following)
+        # none of them, nor the field after them, is optional: the joined text always has them
+        if lean.startswith("(?:", start - 3) or lean.startswith("(?:", end - 3) or (
+                "(?:, " in lean[start:end]):
+            raise ValueError(f"{kind}: {joined} or the field after them can be left out")
+        lean = f"{lean[:start]}, ({lean[start + 2 : end]}){lean[end:]}"
     # the time captured as its minute, its seconds and the rest (fraction and offset), which
     # :func:`posix` would otherwise slice it into
     assert lean.count(_TIME_WHOLE) == 1
