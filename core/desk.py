@@ -31,8 +31,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 import attrs
 
-from core.cases.case import Category, default_department
-from core.cases.store import CaseStore
+from core.cases.categories import Category, default_department
 from core.deskload import (
     CATALOGUE,
     COMMUNITIES,
@@ -73,6 +72,7 @@ __all__ = ["SETTINGS_FILE", "SHARED_FILE_MODE", "Desk", "current_operator", "loa
 
 if TYPE_CHECKING:
     from core.cases.queue import Queue
+    from core.cases.store import CaseStore
     from core.handovers import Handovers
     from core.ledger import Ledgers
     from core.levels.district import DistrictLevels
@@ -257,6 +257,9 @@ class Desk:
     def case_store(self) -> CaseStore:
         """A new store on this desk's cases, with the desk's clock and uid factory (a reader
         in another thread opens its own, for its own index connection)."""
+        # imported here: reading the ledgers or the reference data needs no case store
+        from core.cases.store import CaseStore
+
         return CaseStore(self.root, self.settings, functools.partial(acting_name, self),
                          file_mode=self.file_mode, clock=self.clock,
                          uid_factory=self.uid_factory, route=self.department_for,

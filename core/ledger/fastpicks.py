@@ -21,6 +21,7 @@ import attrs
 
 from core.ledger.fastread import (
     _BUILT,
+    _DATETIME,
     _HEADER,
     _NOT_EMPTY,
     _READERS,
@@ -165,6 +166,12 @@ def posix(text: str) -> float:
         return at
 
 
+#: a record's time as its line's pattern captures it, and the same captured in three parts:
+#: up to its minute, its seconds, and the rest (a fraction and the offset)
+_TIME_WHOLE = f", time = {_DATETIME}"
+_TIME_PARTS = _TIME_WHOLE.replace(":[0-9][0-9]:[0-9][0-9]", ":[0-9][0-9]):([0-9][0-9])(", 1)
+
+
 def _can_refuse(tp: Any) -> bool:
     """Whether converting a field of type ``tp`` its pattern accepts can still raise (a date
     out of range, a table's text); ints, flags, enums and lists of text cannot."""
@@ -184,10 +191,24 @@ def _table_class(tp: Any) -> type | None:
     return None
 
 
-def picker(kind: str, names: Sequence[str]) -> Take:
+#: a value of :func:`joined_values` in the text of joined fields
+_JOINED_VALUE = re.compile(' = "([^"]*)"')
+
+
+def joined_values(text: str) -> tuple[str, ...]:
+    """The values of the fields a take gives joined (see :func:`picker`), in their order."""
+    return tuple(_JOINED_VALUE.findall(text))
+
+
+def picker(kind: str, names: Sequence[str], joined: Sequence[str] = ()) -> Take:
     """How :func:`read_fast_picks` takes a record of ``kind`` (in :data:`DIRECT_KINDS`) from its
     line: ``(kind, line, POSIX time, *the values of names)``, each value as the record's field
     would be; None for a record that reverses another or that its own check needs built.
+
+    ``joined`` names text fields that follow one another on the line, the first of them in
+    ``names``: its value is then their text as written, from the first's name to the last's
+    value (``community = "a", supermarket = "b", round = "c"``: one string to key a group by,
+    not three and a tuple); :func:`joined_values` gives theirs.
 
     Every field whose conversion could refuse the line is converted (its value dropped when
     not asked for), so a line gives a row exactly when it gives a record."""
@@ -196,6 +217,15 @@ def picker(kind: str, names: Sequence[str]) -> Take:
     cls = KINDS[kind]
     order = FIELD_ORDER[cls]
     fields = attrs.fields_dict(cls)
+    for name in joined:
+        field = fields[name]
+        if _pattern_for(field.type)[1:] != (None, False) or field.default is not attrs.NOTHING:
+            raise ValueError(f"{kind}.{name}: only text fields without a default are joined")
+    if joined and (joined[0] not in names or any(n in names for n in joined[1:])
+                   or list(joined) != list(order[order.index(joined[0]):][:len(joined)])
+                   or joined[-1] == order[-1]):
+        raise ValueError(f"{kind}: {joined} are not fields that follow one another, the first "
+                         "of them asked for")
     needed = ["time", "reverses", *names]
     needed += [name for name, _test in _BUILT.get(kind, ())]
     needed += [n for n in order if n != "time" and _can_refuse(fields[n].type)]
@@ -217,12 +247,27 @@ def picker(kind: str, names: Sequence[str]) -> Take:
                     _TABLE, _captured(exact, set())))
                 stated.add(name)
                 break
-    lean = re.compile(_captured(source, {order.index(n) + 1 for n in kept}))
+    lean = _captured(source, {order.index(n) + 1 for n in kept if n not in joined})
+    if joined:
+        first, following = f", {joined[0]} = ", f", {order[order.index(joined[-1]) + 1]} = "
+        assert lean.count(first) == lean.count(following) == 1
+        start, end = lean.index(first), lean.index(following)
+        # none of them, nor the field after them, is optional: the joined text always has them
+        if lean.startswith("(?:", start - 3) or lean.startswith("(?:", end - 3) or (
+                "(?:, " in lean[start:end]):
+            raise ValueError(f"{kind}: {joined} or the field after them can be left out")
+        lean = f"{lean[:start]}, ({lean[start + 2 : end]}){lean[end:]}"
+    # the time captured as its minute, its seconds and the rest (fraction and offset), which
+    # :func:`posix` would otherwise slice it into
+    assert lean.count(_TIME_WHOLE) == 1
+    lean = lean.replace(_TIME_WHOLE, _TIME_PARTS)
     namespace: dict[str, Any] = {"_posix": posix, "_kind": kind}
     # each captured value as a local g0, g1, ... in the pattern's order: ``groups()`` and one
     # unpacking cost less than ``group`` with the numbers in the order the take reads them
     g = {name: f"g{index}" for index, name in enumerate(kept)}
-    body = ["def take(m, place):", f"    {''.join(f'{g[n]}, ' for n in kept)}= m.groups()",
+    captured = ", ".join("tm, ts, tr" if n == "time" else g[n] for n in kept)
+    g["time"] = "(tm + ':' + ts + tr)"
+    body = ["def take(m, place):", f"    {captured}, = m.groups()",
             f"    if {g['id']} != place:", "        raise ValueError('a record id out of place')",
             f"    if {g['reverses']}:", "        return None"]
     for name, test in _BUILT.get(kind, ()):
@@ -259,12 +304,11 @@ def picker(kind: str, names: Sequence[str]) -> Take:
                      f"        _a{index}[0] = {g[name]}"]
     # :func:`posix`, in line
     namespace.update(_minutes=_MINUTES, _seconds=_SECONDS)
-    body += [f"    t = {g['time']}", "    try:",
-             "        at = _minutes[t[:16] + t[19:]] + _seconds[t[17:19]]",
-             "    except KeyError:", "        at = _posix(t)",
+    body += ["    try:", "        at = _minutes[tm + tr] + _seconds[ts]",
+             "    except KeyError:", f"        at = _posix({g['time']})",
              f"    return (_kind, m.string, at, {''.join(value(n) + ', ' for n in names)})"]
     exec("\n".join(body), namespace)  # code generated from the field list above
-    return Take(lean.fullmatch, namespace["take"])
+    return Take(re.compile(lean).fullmatch, namespace["take"])
 
 
 def build_row(row: Row) -> Record:
@@ -280,10 +324,25 @@ def build_row(row: Row) -> Record:
 
 _Test = Callable[[str], "re.Match[str] | None"]
 #: each kind's line test (lean where it is taken), take (or None: always built), full line test
-#: and constructor, as :func:`picks` makes them
+#: and constructor, as :func:`picks` makes them, by the kind's :func:`_head`
 Picks: TypeAlias = Mapping[
     str, tuple[_Test, Callable[["re.Match[str]", str], tuple[Any, ...] | None] | None, _Test,
                Callable[[Sequence[str | None]], Record]]]
+
+#: where a record's kind begins in its line (after ``  {kind = "``)
+_KIND_AT = 11
+#: how many characters from there tell every kind from every other, the text after the kind
+#: (``", id = "``) included
+_HEAD = next(width for width in range(1, 64)
+             if len({(kind + '", id = "')[:width] for kind in KINDS}) == len(KINDS))
+
+
+def _head(kind: str) -> str:
+    """The :data:`_HEAD` characters a line of ``kind`` has from :data:`_KIND_AT`: a line's
+    kind by a fixed slice, without looking for the quote that ends it. A line of another kind
+    (or of none) that begins the same is refused by the kind's pattern, which states its kind
+    whole."""
+    return (kind + '", id = "')[:_HEAD]
 
 
 def picks(takes: Mapping[str, Take]) -> Picks:
@@ -292,8 +351,9 @@ def picks(takes: Mapping[str, Take]) -> Picks:
     found: dict[str, Any] = {}
     for kind, reader in _READERS.items():
         take = takes.get(kind)
-        found[kind] = (reader.fullmatch if take is None else take.fullmatch,
-                       None if take is None else take.take, reader.fullmatch, reader.build)
+        found[_head(kind)] = (reader.fullmatch if take is None else take.fullmatch,
+                              None if take is None else take.take, reader.fullmatch,
+                              reader.build)
     return found
 
 
@@ -320,15 +380,48 @@ def read_fast_picks(stem: str, text: str, readers: Picks) -> tuple[list[Row], in
     header = _HEADER.match(text)
     if header is None or not text.endswith("\n]\n"):
         return None
+    rows = _rows(stem, text[header.end() : -3], readers)
+    return None if rows is None else (rows, text.count("\n", 0, header.end()) + 1)
+
+
+_HEADER_DATA = re.compile(_HEADER.pattern.encode())
+
+
+def read_fast_picks_data(stem: str, data: bytes, readers: Picks
+                         ) -> tuple[list[Row], int] | None:
+    """:func:`read_fast_picks` of ``data`` decoded as UTF-8; None where it is not UTF-8.
+
+    Only the header and the records' lines are decoded, each on its own: the header's comment
+    is Chinese, and a text holding one character beyond Latin-1 keeps two bytes a character,
+    which its lines are copied out of one by one; the records' lines alone are ASCII text.
+    (Every part begins and ends at a newline, so the parts decode exactly when the whole does,
+    to the whole's parts.)
+    """
+    header = _HEADER_DATA.match(data)
+    if header is None or not data.endswith(b"\n]\n"):
+        return None
+    try:
+        data[: header.end()].decode("utf-8")
+        body = data[header.end() : -3].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    rows = _rows(stem, body, readers)
+    return None if rows is None else (rows, data.count(b"\n", 0, header.end()) + 1)
+
+
+def _rows(stem: str, body: str, readers: Picks) -> list[Row] | None:
+    """The rows of the records' lines ``body`` of batch ``stem`` (see :func:`read_fast_picks`),
+    or None."""
     rows: list[Row] = []
     append = rows.append
     prefix = f"{stem}-"
     get = readers.get
-    lines = text[header.end() : -3].split("\n")
+    kind_at, head_end = _KIND_AT, _KIND_AT + _HEAD
+    lines = body.split("\n")
     try:
         for line, record_id in zip(lines, _ids(prefix, len(lines)), strict=True):
             # a line that does not begin as a record's is no kind's, or its pattern refuses it
-            reader = get(line[11 : line.find('"', 11)])
+            reader = get(line[kind_at:head_end])
             if reader is None:
                 return None
             fullmatch, take, full, build = reader
@@ -348,4 +441,4 @@ def read_fast_picks(stem: str, text: str, readers: Picks) -> tuple[list[Row], in
             append(build(match.groups()))
     except (ValueError, TypeError):
         return None  # a validator or a conversion objected: the exact path says where and why
-    return rows, text.count("\n", 0, header.end()) + 1
+    return rows

@@ -53,7 +53,7 @@ from typing import Any
 
 import attrs
 
-from core.ledger.fastpicks import Picks, Row, read_fast_picks
+from core.ledger.fastpicks import Picks, Row, read_fast_picks_data
 from core.ledger.fastread import FACTORY, FIELD_ORDER, read_fast
 from core.ledger.records import (
     KINDS,
@@ -292,12 +292,14 @@ def read_batch_rows(path: Path, readers: Picks) -> Batch | tuple[list[Row], int]
     data, problem = read_or_problem(path, FileKind.LEDGER)
     if data is None:
         return Batch(path, (), (), (problem,) if problem else ())
+    rows = read_fast_picks_data(path.stem, data, readers)
+    if rows is not None:
+        return rows
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return decode_batch(path, data)
-    rows = read_fast_picks(path.stem, text, readers)
-    return rows if rows is not None else _read_exact(path, text)
+    return _read_exact(path, text)
 
 
 def decode_batch(path: Path, data: bytes) -> Batch:

@@ -7,13 +7,13 @@ that close the books once every record is in.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
 from core.ledger.columns import Entry, Group, InvoiceEntry, ReceiptEntry, SettlementEntry
-from core.ledger.fastpicks import Picks, build_row, picker, picks
+from core.ledger.fastpicks import Picks, build_row, joined_values, picker, picks
 from core.ledger.files import Batch, read_batch_rows
 from core.ledger.findings import Finding, finding, yuan
 from core.ledger.periods import ClosedPeriods
@@ -35,8 +35,7 @@ from core.reference import CatalogueItem
 #: the kinds :meth:`Fold.add_file` takes from their field values (most of a busy ledger), and
 #: the fields it takes of each, after the kind, the line's match and the POSIX time
 _TAKEN = {
-    "collection": ("id", "amount_fen", "fee_fen", "household", "grid_worker", "community",
-                   "supermarket", "round"),
+    "collection": ("id", "amount_fen", "fee_fen", "household", "grid_worker", "community"),
     "iou": ("id", "amount_fen", "household", "grid_worker", "community", "supermarket",
             "round"),
     "stock_issue": ("id", "store", "item", "quantity", "request", "unit"),
@@ -49,12 +48,16 @@ _TAKEN = {
     "settlement": ("id", "ious", "grid_worker", "amount_fen"),
 }
 
+#: fields taken as one text (:func:`core.ledger.fastpicks.picker`): a collection's group key
+_JOINED = {"collection": ("community", "supermarket", "round")}
+
 
 @functools.cache
 def _takes() -> Picks:
     """How :meth:`Fold.add_file` reads (its patterns compiled when first reconciling, not on
     import)."""
-    return picks({kind: picker(kind, names) for kind, names in _TAKEN.items()})
+    return picks({kind: picker(kind, names, _JOINED.get(kind, ()))
+                  for kind, names in _TAKEN.items()})
 
 
 class Fold:
@@ -97,6 +100,8 @@ class Fold:
         self._problems: list[Problem] = []
         self._pending: list[tuple[str, Finding]] = []
         self._groups: dict[tuple[str, str, str], Group] = {}
+        #: each group's :meth:`Column.appends` of its collections, by the text of its key
+        self._collection_appends: dict[str, tuple[Callable[[Any], None], ...]] = {}
         self._ious: dict[str, Entry] = {}
         self._invoice_ids: set[str] = set()
         self._receipts: list[ReceiptEntry] = []
@@ -141,7 +146,7 @@ class Fold:
         windows = self._windows
         start, end = self._from, self._to
         file = self._file(path)
-        groups = self._groups
+        appends = self._collection_appends
         intern = self._intern.setdefault
         stock = self.stock
         ordinal = self._ordinal
@@ -163,16 +168,26 @@ class Fold:
             if kind == "collection":
                 # :meth:`_collection`, in line: most of a ledger is collections
                 if (start is None or at >= start) and (end is None or at < end):
-                    (_k, _line, _at, record_id, amount, fee, household, worker, community,
-                     supermarket, round_) = row
-                    group = groups.get((community, supermarket, round_))
-                    if group is None:
-                        group = self._group(community, supermarket, round_)
-                    # households are not interned: their table, as large as the register,
-                    # cost more time in look-ups than their copies cost memory (15 MB a million)
-                    group.collections.append(record_id, amount, at, file, line, household,
-                                             intern(worker, worker))
+                    _k, _line, _at, record_id, amount, fee, household, worker, where = row
+                    # ``where``: the text of its community, supermarket and round
+                    column = appends.get(where)
+                    if column is None:
+                        column = appends[where] = self._group(
+                            *joined_values(where)).collections.appends()
+                    # :meth:`Column.append`, in line; households are not interned: their
+                    # table, as large as the register, cost more time in look-ups than their
+                    # copies cost memory (15 MB a million)
+                    add_id, add_amount, add_at, add_file, add_line, add_household, add_worker \
+                        = column
+                    add_id(record_id)
+                    add_amount(amount)
+                    add_at(at)
+                    add_file(file)
+                    add_line(line)
+                    add_household(household)
+                    add_worker(intern(worker, worker))
                     if fee:
+                        community, supermarket, _round = joined_values(where)
                         self._fee(record_id, fee, community, supermarket, worker, path, line)
             elif kind == "stock_issue":
                 _k, _line, _at, record_id, store, item, quantity, request, unit = row

@@ -48,8 +48,26 @@ load, bean-check's from 118 s to 140 s between the two runs):
   bean-check -C 86.41 s of CPU, 2,650 MiB: 9.6x, MISSED (a second run at load 2.9-4.1: 8.95 s
   against 85.81 s, 9.6x). The code before, at load 1-2 in a run
   an hour earlier: 10.31 s against bean-check's 90.10 s, 8.7x. Run in turn on the 100,024-record
-  ledger, six runs each under the other lanes' load: 0.85-1.10 s against 0.94-1.34 s; the same
-  sha256 of the result at 100,024 and 1,000,264 records.
+  ledger, six runs each under the load of other work: 0.85-1.10 s against 0.94-1.34 s; the
+  same sha256 of the result at 100,024 and 1,000,264 records.
+- after decoding a batch's records' lines apart from its Chinese header (ASCII text instead of
+  lines copied out of a two-byte text), finding a line's kind by a fixed slice, appending
+  collections through their columns' bound appends, capturing a taken time as minute, seconds
+  and the rest, taking a collection's group key as the one text its line has it in, and
+  importing the case store only when it is used, in four runs at load 1.5-3.5 during which
+  both sides took 10-45% more CPU than in the morning's runs (the machine shared with heavier
+  work): 10.65 s of CPU, 354 MiB, against bean-check -C's 116.23 s: 10.9x, MET (load 2.5-3.4);
+  12.31 s against 106.66 s: 8.7x, MISSED (load 2.0-3.0; ours took 19.8 s by the clock, waiting
+  for a core); 12.75 s against 126.52 s: 9.9x, MISSED (load 1.7-2.3); 11.30 s against 97.13 s:
+  8.6x, MISSED (load 1.5-2.1). The instructions of the
+  child's work (import, open the desk, reconcile), counted by cachegrind, which no load moves,
+  without a bytecode cache as on this machine (``PYTHONDONTWRITEBYTECODE=1``): 58.94 G before,
+  52.66 G after at 1,000,264 records (-10.7%), 7.68 G and 7.09 G at 100,024 (-7.7%). Run in
+  turn by CPU time (``--no-bean``, load 0.7-2.9): 12.86, 12.08, 12.04, 11.48, 10.62, 12.12 s
+  before; 11.65, 10.48, 11.73, 12.35, 10.85, 11.20 s after: 0.96 of the time by the mean, less
+  than the instructions say, and inside the noise of that hour. The same sha256 of the JSON
+  report (``to_json`` as ``tests/ledger/test_digest.py`` takes it) before and after:
+  8fdbeb05...1629 at 100,024 records, 1aa68300...0701 at 1,000,264.
 
 Earlier versions of this docstring gave 15.4x and then 9.7x: those were ratios by the clock
 against bean-check with its cache on, not comparable with these.

@@ -20,13 +20,23 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import attrs
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import core
 from core import ledger as L
 from core.demo import demo_desk_path
-from core.ledger.fastpicks import _captured, build_row, picker, picks, posix, read_fast_picks
+from core.ledger.fastpicks import (
+    _captured,
+    build_row,
+    joined_values,
+    picker,
+    picks,
+    posix,
+    read_fast_picks,
+    read_fast_picks_data,
+)
 from core.ledger.fastread import (
     _CHECKED_BY_PATTERN,
     _DATETIME,
@@ -172,6 +182,7 @@ def test_a_file_gives_rows_when_it_gives_records_and_their_values_are_the_fields
         fast = read_fast(PATH.stem, data)
         rows = read_fast_picks(PATH.stem, data, TAKES)
         assert (fast is None) == (rows is None)
+        assert read_fast_picks_data(PATH.stem, data.encode(), TAKES) == rows
         if fast is None or rows is None:
             continue
         assert rows[1] == fast[1]
@@ -409,3 +420,47 @@ def test_a_record_id_out_of_its_place_is_refused_when_taken_from_values() -> Non
     assert read_fast(PATH.stem, edited) is None
     assert read_fast_picks(PATH.stem, edited, TAKES) is None
     assert _exact_problems(edited)
+
+
+def test_a_batch_read_from_its_bytes_gives_the_rows_of_its_text_or_none_when_not_utf8() -> None:
+    """Its header and its records' lines are decoded apart; a byte that is not UTF-8 in
+    either gives no rows (the exact path reports it), and Chinese in a line reads as
+    in the whole text."""
+    donation = _record("stock_receipt", 1, _fields("stock_receipt", 0, 5, START, 150, ""))
+    data = encode_batch(PATH.stem, [donation])
+    assert "红十字会".encode() in data and "台账".encode() in data.split(b"\n")[0]
+    rows = read_fast_picks_data(PATH.stem, data, TAKES)
+    assert rows is not None and rows == read_fast_picks(PATH.stem, data.decode(), TAKES)
+    for spoiled in (data.replace("台".encode(), b"\xff", 1),
+                    data.replace("红".encode(), b"\xe7\xba", 1)):
+        assert read_fast_picks_data(PATH.stem, spoiled, TAKES) is None
+
+
+def test_fields_taken_joined_give_their_text_as_written_and_their_values_back() -> None:
+    """A collection's community, supermarket and round as one text (its group's key): the
+    same lines are taken, and the text gives back the three values."""
+    records = [_record("collection", n, _fields("collection", n % 2, 5 + n, START, n % 2, ""))
+               for n in range(1, 5)]
+    data = encode_batch(PATH.stem, records).decode()
+    joined = ("community", "supermarket", "round")
+    take = picks({"collection": picker("collection", ("id", "community"), joined)})
+    read = read_fast_picks(PATH.stem, data, take)
+    assert read is not None
+    for row, record in zip(read[0], records, strict=True):
+        assert isinstance(row, tuple) and row[3] == record.id
+        assert row[4] == (f'community = "{record.community}", supermarket = '
+                          f'"{record.supermarket}", round = "{record.round}"')
+        assert joined_values(row[4]) == (record.community, record.supermarket, record.round)
+    # a line the pattern refuses without joining is refused with it
+    edited = data.replace('supermarket = "', 'supermarket = "Hu', 1)
+    assert read_fast(PATH.stem, edited) is None
+    assert read_fast_picks(PATH.stem, edited, take) is None
+
+
+@pytest.mark.parametrize("joined", [("community", "round"), ("supermarket", "round"),
+                                    ("community", "supermarket", "round", "order", "grid_worker",
+                                     "amount_fen")])
+def test_only_text_fields_that_follow_one_another_the_first_asked_for_are_joined(
+        joined: tuple[str, ...]) -> None:
+    with pytest.raises(ValueError, match=r"follow|text"):
+        picker("collection", ("id", "community"), joined)
