@@ -104,6 +104,35 @@ def parked(pump: MessagePump) -> bool:
     return not queue.values and any(not waiter.done() for waiter in queue.ready_event._waiters)
 
 
+async def barrier(pumps: Iterable[MessagePump], timeout: float, *,
+                  abort: asyncio.Event | None = None) -> bool:
+    """Wait until each of ``pumps`` that is not :func:`parked` has run a callback queued behind
+    its messages (so a handler suspended half-way has finished); False if ``timeout`` passed or
+    ``abort`` was set first."""
+    pending = 0
+    done = asyncio.Event()
+
+    def arrived() -> None:
+        nonlocal pending
+        pending -= 1
+        if pending == 0:
+            done.set()
+
+    for pump in pumps:
+        if not parked(pump) and pump.call_later(arrived):
+            pending += 1
+    if not pending:
+        return True
+    waits = [asyncio.create_task(done.wait())]
+    if abort is not None:
+        waits.append(asyncio.create_task(abort.wait()))
+    _finished, unfinished = await asyncio.wait(waits, timeout=timeout,
+                                               return_when=asyncio.FIRST_COMPLETED)
+    for task in unfinished:
+        task.cancel()
+    return done.is_set()
+
+
 async def settle(app: App[Any]) -> bool:
     """Wait until every pump has handled what it had (a callback queued behind the messages
     of each one not :func:`parked` has run); True if the app is then still quiet and on the
@@ -116,23 +145,8 @@ async def settle(app: App[Any]) -> bool:
     focused = screen.focused
     if focused is not None:
         pumps.append(focused)
-    remaining = 0
-    done = asyncio.Event()
-
-    def arrived() -> None:
-        nonlocal remaining
-        remaining -= 1
-        if remaining == 0:
-            done.set()
-
-    for pump in pumps:
-        if not parked(pump) and pump.call_later(arrived):
-            remaining += 1
-    if remaining:
-        try:
-            await asyncio.wait_for(done.wait(), MAX_HOLD)
-        except TimeoutError:
-            return False
+    if not await barrier(pumps, MAX_HOLD):
+        return False
     return app.screen is screen and quiet(app)
 
 

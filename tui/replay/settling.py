@@ -13,7 +13,7 @@ from textual.app import App
 from textual.message_pump import MessagePump
 from textual.widget import Widget
 
-from tui.typeahead import parked
+from tui.typeahead import barrier as wait_for_pumps
 
 if TYPE_CHECKING:
     from textual.pilot import Pilot
@@ -76,29 +76,12 @@ async def barrier(app: App[Any], *, timeout: float = 30.0) -> None:
     """Wait until the app and every widget of its screen have handled what they had queued.
 
     As ``Pilot._wait_for_screen``: a callback queued behind each one's messages, which catches a
-    handler still awaiting, but only where one is needed. A pump parked waiting for its next
-    message has nothing before such a callback, and the callback would only wake it, dispatch,
-    and send it idle again; most of a screen's widgets are parked after most keys.
+    handler still awaiting, but only where one is needed (:func:`tui.typeahead.barrier`). A pump
+    parked waiting for its next message has nothing before such a callback, and the callback
+    would only wake it, dispatch, and send it idle again; most of a screen's widgets are parked
+    after most keys.
     """
-    pending = 0
-    done = asyncio.Event()
-
-    def arrived() -> None:
-        nonlocal pending
-        pending -= 1
-        if pending == 0:
-            done.set()
-
-    for pump in _pumps(app, screen_only=True):
-        if not parked(pump) and pump.call_later(arrived):
-            pending += 1
-    if not pending:
-        return
-    waits = [asyncio.create_task(done.wait()), asyncio.create_task(app._exception_event.wait())]
-    _finished, unfinished = await asyncio.wait(waits, timeout=timeout,
-                                               return_when=asyncio.FIRST_COMPLETED)
-    for task in unfinished:
-        task.cancel()
+    await wait_for_pumps(_pumps(app, screen_only=True), timeout, abort=app._exception_event)
 
 
 async def quiesce(pilot: Pilot[Any], *, timeout: float = 30.0) -> None:
