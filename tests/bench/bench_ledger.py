@@ -59,7 +59,8 @@ load, bean-check's from 118 s to 140 s between the two runs):
   work): 10.65 s of CPU, 354 MiB, against bean-check -C's 116.23 s: 10.9x, MET (load 2.5-3.4);
   12.31 s against 106.66 s: 8.7x, MISSED (load 2.0-3.0; ours took 19.8 s by the clock, waiting
   for a core); 12.75 s against 126.52 s: 9.9x, MISSED (load 1.7-2.3); 11.30 s against 97.13 s:
-  8.6x, MISSED (load 1.5-2.1). The instructions of the
+  8.6x, MISSED (load 1.5-2.1); a fifth run with nothing else running (load 1.1-1.2): 12.00 s
+  against 108.49 s: 9.0x, MISSED. The instructions of the
   child's work (import, open the desk, reconcile), counted by cachegrind, which no load moves,
   without a bytecode cache as on this machine (``PYTHONDONTWRITEBYTECODE=1``): 58.94 G before,
   52.66 G after at 1,000,264 records (-10.7%), 7.68 G and 7.09 G at 100,024 (-7.7%). Run in
