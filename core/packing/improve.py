@@ -222,7 +222,8 @@ class _Search:
         best_pool = pool_value
         order = list(range(nb))
         # in two dimensions: the pool's version when each bin last kept its items, so that a bin
-        # is not repacked again with the same pool (the answer would be the same)
+        # is not repacked again with the same pool (the answer would be the same, but for pool
+        # items whose tabu has run out meanwhile: they wait for the pool's next change)
         version = 0
         kept_at = [-1] * nb
         while True:
@@ -246,9 +247,9 @@ class _Search:
                 candidates = bins[b] + allowed
                 if self.two:
                     # only as good as the bin's own items or better is taken
-                    chosen = self._subset_2d(
-                        candidates, rates, floor=self._worth(bins[b], rates) - 1)
-                    if self._worth(chosen, rates) < self._worth(bins[b], rates):
+                    own = self._worth(bins[b], rates)
+                    chosen = self._subset_2d(candidates, rates, floor=own - 1)
+                    if self._worth(chosen, rates) < own:
                         kept_at[b] = version
                         continue
                 else:

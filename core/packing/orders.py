@@ -307,10 +307,9 @@ class OrderPacker:
         while lower < len(bins):
             found: BySplit | Assignment | Completion
             found = pack_by_split(inst.w1, inst.w2, kinds, self.c1, self.c2, lower, deadline)
-            if found.bins is None and not found.impossible and self.volume:
-                found = assign(inst, lower, deadline, kinds, ASSIGN_NODES)
-            elif found.bins is None and not found.impossible:
-                found = complete(inst, lower, deadline, seed, kinds, EXACT_NODES)
+            if found.bins is None and not found.impossible:
+                found = (assign(inst, lower, deadline, kinds, ASSIGN_NODES) if self.volume
+                         else complete(inst, lower, deadline, seed, kinds, EXACT_NODES))
             if found.bins is not None:
                 return [[units[i] for i in b] for b in found.bins], lower
             if not found.impossible:
@@ -371,11 +370,11 @@ class OrderPacker:
         lower = max(lower, sum(by_class.values()))
         if loose is None:
             return lower
-        lower = max(lower, group_bound([u[1] for u in units], [u[2] for u in units], c1, c2))
+        w1, w2 = [u[1] for u in units], [u[2] for u in units]
+        lower = max(lower, group_bound(w1, w2, c1, c2))
         if lower >= upper or not by_class:
             return lower
-        w1, w2, kinds = [u[1] for u in units], [u[2] for u in units], [u[3] for u in units]
-        return split_bound(w1, w2, kinds, c1, c2, lower, upper, by_class)
+        return split_bound(w1, w2, [u[3] for u in units], c1, c2, lower, upper, by_class)
 
     def _search(self, units: Sequence[_Unit], time_limit: float, seed: int) -> list[list[int]]:
         """Each class on its own through the full solver; loose goods fill leftover room."""
