@@ -395,14 +395,18 @@ def read_fast_picks_data(stem: str, data: bytes, readers: Picks
     is Chinese, and a text holding one character beyond Latin-1 keeps two bytes a character,
     which its lines are copied out of one by one; the records' lines alone are ASCII text.
     (Every part begins and ends at a newline, so the parts decode exactly when the whole does,
-    to the whole's parts.)
+    to the whole's parts.) They are decoded through a view of ``data``, not copied out of it
+    first: a copy as large as the file, made and freed for every batch, had the allocator give
+    its memory back and take it again, a page fault every 4 KiB (313,000 faults and a second of
+    system time at a million records, against 86,000 without the copy).
     """
     header = _HEADER_DATA.match(data)
     if header is None or not data.endswith(b"\n]\n"):
         return None
     try:
-        data[: header.end()].decode("utf-8")
-        body = data[header.end() : -3].decode("utf-8")
+        view = memoryview(data)
+        str(view[: header.end()], "utf-8")
+        body = str(view[header.end() : -3], "utf-8")
     except UnicodeDecodeError:
         return None
     rows = _rows(stem, body, readers)
