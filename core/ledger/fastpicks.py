@@ -15,7 +15,7 @@ import types
 import typing
 from collections.abc import Callable, Mapping, Sequence, Set
 from datetime import date, datetime
-from typing import Any, NamedTuple, TypeAlias
+from typing import Any, TypeAlias
 
 import attrs
 
@@ -32,6 +32,7 @@ from core.ledger.fastread import (
     Convert,
     _compile,
     _pattern_for,
+    _Reader,
 )
 from core.ledger.records import KINDS, Record
 
@@ -114,14 +115,10 @@ def _field_value(field: attrs.Attribute[Any], text: str) -> str | None:
 Row: TypeAlias = Record | tuple[Any, ...]
 
 
-class Take(NamedTuple):
-    """How a kind's line is taken from its values (:func:`picker`)."""
-
-    #: the kind's line pattern capturing only the id and the fields the take reads
-    fullmatch: Callable[[str], re.Match[str] | None]
-    #: that match to a row of values, or None when the record must be built
-    #: (and a ValueError when the id, group 1, is not the one given: the line's place)
-    take: Callable[[re.Match[str], str], tuple[Any, ...] | None]
+#: How a line is read (:func:`picker`, :func:`picks`): ``read(line, place)`` gives its row, and
+#: a ValueError when the kind's pattern refuses the line or its id is not ``place``, the id of
+#: the record at the line's place in its batch.
+Take: TypeAlias = Callable[[str, str], "Row"]
 
 
 #: a capturing group's opening, or what to step over: an escape or a character class
@@ -203,7 +200,7 @@ def joined_values(text: str) -> tuple[str, ...]:
 def picker(kind: str, names: Sequence[str], joined: Sequence[str] = ()) -> Take:
     """How :func:`read_fast_picks` takes a record of ``kind`` (in :data:`DIRECT_KINDS`) from its
     line: ``(kind, line, POSIX time, *the values of names)``, each value as the record's field
-    would be; None for a record that reverses another or that its own check needs built.
+    would be; the record built when it reverses another or its own check needs it built.
 
     ``joined`` names text fields that follow one another on the line, the first of them in
     ``names``: its value is then their text as written, from the first's name to the last's
@@ -267,11 +264,15 @@ def picker(kind: str, names: Sequence[str], joined: Sequence[str] = ()) -> Take:
     g = {name: f"g{index}" for index, name in enumerate(kept)}
     captured = ", ".join("tm, ts, tr" if n == "time" else g[n] for n in kept)
     g["time"] = "(tm + ':' + ts + tr)"
-    body = ["def take(m, place):", f"    {captured}, = m.groups()",
+    # the line matched and its record built, when the take cannot give it
+    namespace.update(_match=re.compile(lean).fullmatch, _built=_builder(_READERS[kind]))
+    body = ["def take(line, place):", "    m = _match(line)", "    if m is None:",
+            "        raise ValueError('not a line of its kind')",
+            f"    {captured}, = m.groups()",
             f"    if {g['id']} != place:", "        raise ValueError('a record id out of place')",
-            f"    if {g['reverses']}:", "        return None"]
+            f"    if {g['reverses']}:", "        return _built(line, place)"]
     for name, test in _BUILT.get(kind, ()):
-        body += [f"    if {test.format(g[name])}:", "        return None"]
+        body += [f"    if {test.format(g[name])}:", "        return _built(line, place)"]
 
     def value(name: str, checked_only: bool = False) -> str:
         field = fields[name]
@@ -302,13 +303,36 @@ def picker(kind: str, names: Sequence[str], joined: Sequence[str] = ()) -> Take:
             body += [f"    if {g[name]} != _a{index}[0]:",
                      f"        {value(name, checked_only=True)}",
                      f"        _a{index}[0] = {g[name]}"]
-    # :func:`posix`, in line
-    namespace.update(_minutes=_MINUTES, _seconds=_SECONDS)
-    body += ["    try:", "        at = _minutes[tm + tr] + _seconds[ts]",
+    # :func:`posix`, in line; a ledger's lines come in time order, so most share the minute of
+    # the line before, whose POSIX time is kept (``_last``: minute, rest, its POSIX time)
+    # instead of being looked up again in a table of thousands
+    namespace.update(_minutes=_MINUTES, _seconds=_SECONDS, _last=["", "", 0.0])
+    body += ["    try:", "        if tm == _last[0] and tr == _last[1]:",
+             "            at = _last[2] + _seconds[ts]",
+             "        else:", "            minute = _minutes[tm + tr]",
+             "            at = minute + _seconds[ts]",
+             "            _last[0], _last[1], _last[2] = tm, tr, minute",
              "    except KeyError:", f"        at = _posix({g['time']})",
-             f"    return (_kind, m.string, at, {''.join(value(n) + ', ' for n in names)})"]
+             f"    return (_kind, line, at, {''.join(value(n) + ', ' for n in names)})"]
     exec("\n".join(body), namespace)  # code generated from the field list above
-    return Take(re.compile(lean).fullmatch, namespace["take"])
+    take: Take = namespace["take"]
+    return take
+
+
+def _builder(reader: _Reader) -> Callable[[str, str], Record]:
+    """A kind's line to its record built (a :data:`Take` that always builds)."""
+    fullmatch, build = reader.fullmatch, reader.build
+
+    def built(line: str, place: str) -> Record:
+        match = fullmatch(line)
+        if match is None:
+            raise ValueError("not a line of its kind")
+        if match.group(1) != place:  # the id comes first
+            raise ValueError("a record id out of place")
+        record: Record = build(match.groups())
+        return record
+
+    return built
 
 
 def build_row(row: Row) -> Record:
@@ -322,12 +346,9 @@ def build_row(row: Row) -> Record:
     return record
 
 
-_Test = Callable[[str], "re.Match[str] | None"]
-#: each kind's line test (lean where it is taken), take (or None: always built), full line test
-#: and constructor, as :func:`picks` makes them, by the kind's :func:`_head`
-Picks: TypeAlias = Mapping[
-    str, tuple[_Test, Callable[["re.Match[str]", str], tuple[Any, ...] | None] | None, _Test,
-               Callable[[Sequence[str | None]], Record]]]
+#: how each kind's line is read (its take, or its record built), by the kind's :func:`_head`,
+#: as :func:`picks` makes them
+Picks: TypeAlias = Mapping[str, Take]
 
 #: where a record's kind begins in its line (after ``  {kind = "``)
 _KIND_AT = 11
@@ -348,13 +369,7 @@ def _head(kind: str) -> str:
 def picks(takes: Mapping[str, Take]) -> Picks:
     """What :func:`read_fast_picks` reads with, taking the kinds in ``takes`` (each made by
     :func:`picker`) from their values."""
-    found: dict[str, Any] = {}
-    for kind, reader in _READERS.items():
-        take = takes.get(kind)
-        found[_head(kind)] = (reader.fullmatch if take is None else take.fullmatch,
-                              None if take is None else take.take, reader.fullmatch,
-                              reader.build)
-    return found
+    return {_head(kind): takes.get(kind) or _builder(reader) for kind, reader in _READERS.items()}
 
 
 #: "1", "2", ...: the places of a batch's records, as their ids end
@@ -425,24 +440,10 @@ def _rows(stem: str, body: str, readers: Picks) -> list[Row] | None:
     try:
         for line, record_id in zip(lines, _ids(prefix, len(lines)), strict=True):
             # a line that does not begin as a record's is no kind's, or its pattern refuses it
-            reader = get(line[kind_at:head_end])
-            if reader is None:
+            take = get(line[kind_at:head_end])
+            if take is None:
                 return None
-            fullmatch, take, full, build = reader
-            match = fullmatch(line)
-            if match is None:
-                return None
-            if take is not None:
-                # the take checks the id (group 1) is the line's place
-                row = take(match, record_id)
-                if row is not None:
-                    append(row)
-                    continue
-                match = full(line)  # the match captured only what the take reads
-                assert match is not None  # both patterns accept the same lines
-            elif match.group(1) != record_id:  # the id comes first
-                return None
-            append(build(match.groups()))
+            append(take(line, record_id))
     except (ValueError, TypeError):
         return None  # a validator or a conversion objected: the exact path says where and why
     return rows
