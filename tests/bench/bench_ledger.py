@@ -317,9 +317,10 @@ print(elapsed, result.records, len(result.findings), len(result.problems),
 
 class Run:
     """A child process run to its end: wall seconds, CPU seconds (user + system) of it and
-    everything it waited for, its peak resident memory (``ru_maxrss``: the largest process),
-    the peak of the sum of its process tree's resident memory (sampled every 10 ms), its output
-    and exit status."""
+    everything it waited for, the system part and minor page faults of those (memory handed
+    back and taken again shows there), its peak resident memory (``ru_maxrss``: the largest
+    process), the peak of the sum of its process tree's resident memory (sampled every 10 ms),
+    its output and exit status."""
 
     def __init__(self, argv: list[str], work: Path) -> None:
         out_path, err_path = work / "child.out", work / "child.err"
@@ -336,6 +337,8 @@ class Run:
             self.wall = time.perf_counter() - started
         # wait4 counts the child and the processes it waited for
         self.cpu = usage.ru_utime + usage.ru_stime
+        self.system = usage.ru_stime
+        self.faults = usage.ru_minflt
         self.peak = usage.ru_maxrss * 1024
         self.tree_peak = max(self.tree_peak, self.peak)
         self.status = os.waitstatus_to_exitcode(status)
@@ -404,7 +407,8 @@ def main() -> int:
         seconds, records, findings, problems, matches, open_items = run.out.split()
         inner = float(seconds)
         print(f"baogong reconcile (one process): {int(records):,} records, {run.cpu:.2f} s of "
-              f"CPU, {run.wall:.2f} s by the clock ({inner:.2f} s without interpreter start; "
+              f"CPU ({run.system:.2f} s of it system, {run.faults:,} page faults), "
+              f"{run.wall:.2f} s by the clock ({inner:.2f} s without interpreter start; "
               f"{int(records) / inner:,.0f} records/s), peak memory {run.peak / 2**20:.0f} MiB; "
               f"{findings} findings, {matches} matches, {open_items} open items, "
               f"{problems} problems")
@@ -423,7 +427,8 @@ def main() -> int:
         note = "" if scale == 1 else (f" (measured on {bean_records:,} records: "
                                       f"{bean_run.cpu:.1f} s of CPU, scaled linearly "
                                       f"x{scale:.1f})")
-        print(f"bean-check -C: {written:,} transactions, {scaled_cpu:.2f} s of CPU, "
+        print(f"bean-check -C: {written:,} transactions, {scaled_cpu:.2f} s of CPU "
+              f"({bean_run.system * scale:.2f} s of it system, {bean_run.faults:,} page faults), "
               f"{scaled_wall:.2f} s by the clock, peak memory "
               f"{bean_run.peak / 2**20:.0f} MiB{note}")
         ratio = scaled_cpu / run.cpu
