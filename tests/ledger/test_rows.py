@@ -194,6 +194,23 @@ def test_a_file_gives_rows_when_it_gives_records_and_their_values_are_the_fields
                 assert row[3:] == tuple(_value(getattr(record, n)) for n in NAMES[record.KIND])
 
 
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 59), st.integers(0, 999_999),
+                          st.sampled_from([None, 0, 8 * 60, -150])), min_size=1, max_size=10))
+def test_times_in_one_minute_give_each_its_own_posix_time(
+        times: list[tuple[int, int, int, int | None]]) -> None:
+    """Lines mostly share the minute of the line before, whose POSIX time a take keeps: seconds,
+    fractions and offsets that differ within it still give each line its own time."""
+    records = []
+    for minute, second, micro, offset in times:
+        zone = ZONE if offset is None else timezone(timedelta(minutes=offset))
+        at = datetime(2026, 11, 16, 8, minute, second, micro % 2 * micro, tzinfo=zone)
+        records.append(_record("collection", len(records) + 1, _fields(
+            "collection", 0, 100, at, 0, "")))
+    rows = read_fast_picks(PATH.stem, encode_batch(PATH.stem, records).decode(), TAKES)
+    assert rows is not None
+    assert [row[2] for row in rows[0]] == [r.time.timestamp() for r in records]
+
+
 @given(st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1)),
        st.integers(-15 * 60, 15 * 60), st.booleans())
 def test_a_written_time_gives_the_posix_time_of_its_datetime(at: datetime, minutes: int,
