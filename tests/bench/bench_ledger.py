@@ -75,9 +75,11 @@ load, bean-check's from 118 s to 140 s between the two runs):
   and 0.35 s without it), reading a line in one call (its pattern, then its take or its record
   built) and keeping the POSIX time of the line before's minute: on a machine with nothing
   else running (load 0.7-1.0, our own run), but whose speed fell between runs for both sides
-  alike, three runs: 9.27 s of CPU against bean-check -C's 105.47 s: 11.4x, MET; 9.47 s
-  against 106.32 s: 11.2x, MET; 10.72 s against 110.30 s: 10.3x, MET. The code before, an
-  hour earlier on the same machine (load 0.7): 8.47 s against 80.89 s: 9.5x, MISSED. In turn
+  alike, five runs: 9.27 s of CPU against bean-check -C's 105.47 s: 11.4x, MET; 9.47 s
+  against 106.32 s: 11.2x, MET; 10.72 s against 110.30 s: 10.3x, MET; 8.98 s against
+  103.73 s: 11.6x, MET; 11.30 s against 108.14 s: 9.6x, MISSED (ours moves more from run to
+  run than bean-check's). The code before, between the last two (load 1.0): 12.32 s against
+  106.21 s: 8.6x, MISSED; an hour earlier (load 0.7): 8.47 s against 80.89 s: 9.5x. In turn
   by CPU time (user + system, ``/usr/bin/time``, the child's script alone): 10.69, 9.80 and
   9.45 s before against 9.05, 9.08 and 7.94 s after. Instructions at 100,024 records
   (cachegrind): 6.74 G before, 6.53 G after. The same sha256 of the JSON report.
