@@ -19,6 +19,11 @@ a user checking a ledger for the first time runs it (writing the cache cost it 1
 and twice its memory at 200,000 records). For each it reports the CPU time (user + system of the
 child, from ``wait4``), the time by the clock and the peak resident memory (``ru_maxrss``), and
 the goal of issue 20: bean-check's CPU time at least 10x ours on the same ledger, MET or MISSED.
+baogong runs three times (``--runs``), half before bean-check and half after, and the median of
+its CPU times is compared, with the range of the ratio beside it: the shared machine's speed
+drifts over bean-check's minutes (a plain Python loop's CPU time moved by a quarter from one
+minute to the next), which bean-check's one long run averages out and one run of a few seconds
+does not.
 
 Measured for 1,000,264 records (132 batch files, 349 MB) on the shared 2-core development
 machine while other work kept its load average between 9 and 31 (CPU times swell under such
@@ -391,6 +396,9 @@ def main() -> int:
                              "(default: the same size as --records; the ratio is then no "
                              "measurement, and no MET is claimed)")
     parser.add_argument("--no-bean", action="store_true", help="skip bean-check")
+    parser.add_argument("--runs", type=int, default=3,
+                        help="baogong's runs, around bean-check's one: the median's CPU time is "
+                             "compared (default 3)")
     args = parser.parse_args()
 
     desk, written, bean = cached_ledger(args.records)
@@ -402,18 +410,13 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="baogong-ledger-bench-"))
     try:
         script = RECONCILE.format(root=str(ROOT), desk=str(desk))
-        run = Run([sys.executable, "-c", script], work)
-        if run.status != 0:
-            print(run.err, file=sys.stderr)
-            return 2
-        seconds, records, findings, problems, matches, open_items = run.out.split()
-        inner = float(seconds)
-        print(f"baogong reconcile (one process): {int(records):,} records, {run.cpu:.2f} s of "
-              f"CPU ({run.system:.2f} s of it system, {run.faults:,} page faults), "
-              f"{run.wall:.2f} s by the clock ({inner:.2f} s without interpreter start; "
-              f"{int(records) / inner:,.0f} records/s), peak memory {run.peak / 2**20:.0f} MiB; "
-              f"{findings} findings, {matches} matches, {open_items} open items, "
-              f"{problems} problems")
+        runs: list[Run] = []
+        # half of baogong's runs before bean-check's and half after: the machine's speed drifts
+        # over bean-check's minutes, and a run of a few seconds samples one moment of it
+        before = args.runs if args.no_bean else (args.runs + 1) // 2
+        for _ in range(before):
+            if not _reconcile(script, work, runs):
+                return 2
         if args.no_bean:
             return 0
         checker = shutil.which("bean-check") or str(Path(sys.executable).parent / "bean-check")
@@ -422,6 +425,13 @@ def main() -> int:
             bean = _truncate(bean, bean_records, work)
         # -C: no pickle cache, as a user checking a ledger for the first time runs it
         bean_run = Run([checker, "-C", str(bean)], work)
+        for _ in range(args.runs - before):
+            if not _reconcile(script, work, runs):
+                return 2
+        run = sorted(runs, key=lambda r: r.cpu)[len(runs) // 2]
+        print(f"baogong, median of {len(runs)} runs: {run.cpu:.2f} s of CPU (from "
+              f"{min(r.cpu for r in runs):.2f} s to {max(r.cpu for r in runs):.2f} s), "
+              f"{run.wall:.2f} s by the clock, peak memory {run.peak / 2**20:.0f} MiB")
         errors = sum(1 for line in bean_run.err.splitlines() if line and not line[0].isspace())
         print(f"bean-check -C exit status {bean_run.status}, {errors} error lines")
         scale = written / bean_records
@@ -430,11 +440,14 @@ def main() -> int:
                                       f"{bean_run.cpu:.1f} s of CPU, scaled linearly "
                                       f"x{scale:.1f})")
         print(f"bean-check -C: {written:,} transactions, {scaled_cpu:.2f} s of CPU "
-              f"({bean_run.system * scale:.2f} s of it system, {bean_run.faults:,} page faults), "
+              f"({bean_run.system * scale:.2f} s of it system, "
+              f"{round(bean_run.faults * scale):,} page faults), "
               f"{scaled_wall:.2f} s by the clock, peak memory "
               f"{bean_run.peak / 2**20:.0f} MiB{note}")
         ratio = scaled_cpu / run.cpu
-        print(f"ratio: bean-check -C takes {ratio:.1f}x baogong's CPU time "
+        print(f"ratio: bean-check -C takes {ratio:.1f}x baogong's CPU time (from "
+              f"{scaled_cpu / max(r.cpu for r in runs):.1f}x to "
+              f"{scaled_cpu / min(r.cpu for r in runs):.1f}x over its runs) "
               f"({scaled_wall / run.wall:.1f}x by the clock); its peak memory is "
               f"{bean_run.peak / run.peak:.1f}x baogong's"
               + ("" if scale == 1 else " (memory of the smaller bean-check run)"))
@@ -446,6 +459,25 @@ def main() -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def _reconcile(script: str, work: Path, runs: list[Run]) -> bool:
+    """Run baogong's reconcile once in a child process, print its figures and keep its run;
+    False (its error printed) when it failed."""
+    run = Run([sys.executable, "-c", script], work)
+    if run.status != 0:
+        print(run.err, file=sys.stderr)
+        return False
+    seconds, records, findings, problems, matches, open_items = run.out.split()
+    inner = float(seconds)
+    print(f"baogong reconcile (one process): {int(records):,} records, {run.cpu:.2f} s of "
+          f"CPU ({run.system:.2f} s of it system, {run.faults:,} page faults), "
+          f"{run.wall:.2f} s by the clock ({inner:.2f} s without interpreter start; "
+          f"{int(records) / inner:,.0f} records/s), peak memory {run.peak / 2**20:.0f} MiB; "
+          f"{findings} findings, {matches} matches, {open_items} open items, "
+          f"{problems} problems", flush=True)
+    runs.append(run)
+    return True
 
 
 def _truncate(bean: Path, records: int, work: Path) -> Path:
