@@ -84,7 +84,10 @@ load, bean-check's from 118 s to 140 s between the two runs):
   against 106.32 s: 11.2x, MET; 10.72 s against 110.30 s: 10.3x, MET; 8.98 s against
   103.73 s: 11.6x, MET; 11.30 s against 108.14 s: 9.6x, MISSED (ours moves more from run to
   run than bean-check's). The code before, between the last two (load 1.0): 12.32 s against
-  106.21 s: 8.6x, MISSED; an hour earlier (load 0.7): 8.47 s against 80.89 s: 9.5x. In turn
+  106.21 s: 8.6x, MISSED; an hour earlier (load 0.7): 8.47 s against 80.89 s: 9.5x. With
+  three runs of ours around bean-check's and their median compared, two runs (load 0.5-1.0):
+  9.50 s (9.34-12.88 s) against 118.03 s: 12.4x, MET; 9.61 s (9.13-11.47 s) against
+  109.29 s: 11.4x, MET. In turn
   by CPU time (user + system, ``/usr/bin/time``, the child's script alone): 10.69, 9.80 and
   9.45 s before against 9.05, 9.08 and 7.94 s after. Instructions at 100,024 records
   (cachegrind): 6.74 G before, 6.53 G after. The same sha256 of the JSON report.
