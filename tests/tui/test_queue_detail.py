@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import timedelta
+from typing import Any
 
+import pytest
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import OptionList
 
 from core.cases.case import Action, CaseStatus, Evaluation
@@ -366,6 +370,29 @@ async def test_handover_report(make_app: AppFactory, desk: Desk) -> None:
     report = saved.read_text(encoding="utf-8")
     assert "20261122-0003 停水 下午要回电" in report and "Taken this shift" in report
     assert saved.name == "20261123-0800-wang.txt"  # the day shift's, by its start
+
+
+async def test_handover_shows_its_notes_under_a_long_report_whenever_it_is_laid_out(
+        make_app: AppFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Focusing the notes scrolls them into view only once the screen has been laid out; a
+    screen laid out later (as happened now and then in replays) must still show them."""
+    set_focus = Screen.set_focus
+
+    def no_scroll(self: Screen[Any], widget: Widget | None, scroll_visible: bool = True,
+                  *args: Any, **kwargs: Any) -> None:
+        set_focus(self, widget, False, *args, **kwargs)
+
+    monkeypatch.setattr(Screen, "set_focus", no_scroll)
+    app = make_app()
+    async with app.run_test(size=(80, 14)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, HandoverScreen)
+        notes = app.screen.query_one("#notes")
+        assert app.screen.focused is notes
+        assert notes.region.height > 0 and notes.region.y < 14  # on screen, not below it
+        assert "Shift handover" not in "\n".join(screen_lines(app)[1:])  # scrolled down to them
 
 
 async def test_handover_covers_the_desk_shift_and_the_next_shift_acknowledges_it(

@@ -58,7 +58,16 @@ class HandoverScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.show()
-        self.query_one("#notes", TextArea).focus()
+        notes = self.query_one("#notes", TextArea)
+        notes.focus()
+        # Focusing scrolls the notes into view only if the screen has been laid out by then
+        # (before, the notes have no size yet and nothing scrolls): the same scroll, made once
+        # the report is laid out, shows the notes under a long report whichever comes first.
+        self.call_after_refresh(self._show_notes, notes)
+
+    def _show_notes(self, notes: TextArea) -> None:
+        if self.focused is notes and not self.can_view_entire(notes):
+            self.scroll_to_center(notes, animate=False, origin_visible=True)
 
     @property
     def handovers(self) -> Handovers:
