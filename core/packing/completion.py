@@ -11,7 +11,9 @@ lists (household orders by weight) it finds the packing that meets the bound or 
 one bin too low within a few hundred nodes.
 
 Dives are limited in nodes and restarted with a perturbed item order and twice the limit, so a
-bad early choice is not searched to exhaustion. Deterministic for a given seed.
+bad early choice is not searched to exhaustion. Deterministic for a given seed. A list whose dive
+would go deeper than Python's recursion limit (many hundreds of bins, or bins of many hundreds of
+items) ends the search there, with nothing found and nothing proved.
 """
 
 from __future__ import annotations
@@ -92,6 +94,11 @@ def complete(
             limit *= 2
             noise = 0.08
             continue
+        except RecursionError:
+            # the search recurses a frame or more per item of a bin and per bin: a list that
+            # needs more than the interpreter's stack allows is beyond it, and nothing is proved
+            spent += dive.nodes
+            return Completion(None, partial=max(partial, dive.deepest, key=len), nodes=spent)
         return Completion(found, impossible=found is None, nodes=spent + dive.nodes)
     return Completion(None, partial=partial, nodes=spent)
 

@@ -115,6 +115,19 @@ def test_a_past_deadline_is_not_a_proof() -> None:
     assert found.bins is None and not found.impossible
 
 
+def test_a_list_deeper_than_the_stack_allows_ends_the_search_without_a_proof() -> None:
+    # a single bin of 1,500 items: the completion of its first item recurses once per item
+    one_bin = Instance.one_dimensional([1] * 1500, 1500)
+    found = complete(one_bin, 1, FAR, node_budget=1000)
+    assert found.bins is None and not found.impossible
+    # 500 bins cut from full ones: a dive nests a few frames per bin, and gets most of the way
+    pairs = [size for a in range(500) for size in (20 + a % 100, 130 - a % 100)]
+    deep = Instance.one_dimensional(pairs, 150)
+    found = complete(deep, 500, FAR, node_budget=100_000)
+    assert found.bins is None and not found.impossible
+    assert len(found.partial) > 250 and _valid(deep, None, found.partial)
+
+
 def _unclassed_item(code: str, kg: float) -> CatalogueItem:
     return CatalogueItem(code=code, name=code, name_en=code, unit="pc",
                          category=GoodsCategory.DAILY_GOODS, kg=kg, litres=0.0, price_fen=100)
