@@ -87,18 +87,17 @@ def complete(
         dive = _Dive(inst, order, budget1, budget2, deadline, limit, kinds)
         try:
             found: Bins | None = dive.run(m)
-        except _Stop:
+        except (_Stop, RecursionError) as cut:
             spent += dive.nodes
             if len(dive.deepest) > len(partial):
                 partial = dive.deepest
+            if isinstance(cut, RecursionError):
+                # the search recurses a frame or more per item of a bin and per bin: a list
+                # that needs more than the interpreter's stack allows is beyond it
+                break
             limit *= 2
             noise = 0.08
             continue
-        except RecursionError:
-            # the search recurses a frame or more per item of a bin and per bin: a list that
-            # needs more than the interpreter's stack allows is beyond it, and nothing is proved
-            spent += dive.nodes
-            return Completion(None, partial=max(partial, dive.deepest, key=len), nodes=spent)
         return Completion(found, impossible=found is None, nodes=spent + dive.nodes)
     return Completion(None, partial=partial, nodes=spent)
 
