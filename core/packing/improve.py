@@ -76,47 +76,64 @@ class _Search:
             t -= w[items[idx]]
         return chosen
 
+    def _worths(self, rates: tuple[int, int]) -> list[int]:
+        """Every item's worth at these rates (see :meth:`_subset_2d`)."""
+        rate1, rate2 = rates
+        return [a * rate1 + b * rate2 for a, b in zip(self.w1, self.w2, strict=True)]
+
     def _subset_2d(
-        self, items: Sequence[int], rates: tuple[int, int], limit: int = 1000, floor: int = -1
+        self,
+        items: Sequence[int],
+        rates: tuple[int, int],
+        limit: int = 1000,
+        floor: int = -1,
+        worths: Sequence[int] | None = None,
     ) -> list[int]:
         """A subset of ``items`` that fits both capacities, with a large total of ``rates[0]``
         times the first size plus ``rates[1]`` times the second (bounded DFS, largest first).
 
         Being linear in the sizes, that total grows by at most the rates times the room left:
         a branch that cannot beat the best so far even so is cut. Only a subset worth more than
-        ``floor`` is looked for (the empty list when there is none).
+        ``floor`` is looked for (the empty list when there is none). ``worths`` are the items'
+        worths at these rates when the caller has them (:meth:`_worths`).
         """
         w1, w2 = self.w1, self.w2
         rate1, rate2 = rates
-        key = {i: w1[i] * rate1 + w2[i] * rate2 for i in items}
-        order = sorted(items, key=lambda i: -key[i])
+        if worths is None:
+            worths = self._worths(rates)
+        # a stable sort: equal worths stay in the order given
+        order = sorted(items, key=worths.__getitem__, reverse=True)
+        worth = [worths[i] for i in order]
+        size1 = [w1[i] for i in order]
+        size2 = [w2[i] for i in order]
         n = len(order)
         suffix = [0] * (n + 1)
         for idx in range(n - 1, -1, -1):
-            suffix[idx] = suffix[idx + 1] + key[order[idx]]
+            suffix[idx] = suffix[idx + 1] + worth[idx]
         best: list[int] = []
-        best_value = floor
+        best_value = max(floor, 0)
         current: list[int] = []
         nodes = 0
 
-        def dfs(idx: int, r1: int, r2: int, value: int) -> None:
+        def extend(start: int, r1: int, r2: int, value: int) -> None:
+            # the loop takes order[idx] next, leaving out order[start:idx]
             nonlocal best, best_value, nodes
-            nodes += 1
-            if value > best_value:
-                best_value = value
-                best = list(current)
-            if idx == n or nodes > limit or value + suffix[idx] <= best_value:
-                return
             if value + r1 * rate1 + r2 * rate2 <= best_value:
                 return
-            i = order[idx]
-            if w1[i] <= r1 and w2[i] <= r2:
-                current.append(i)
-                dfs(idx + 1, r1 - w1[i], r2 - w2[i], value + key[i])
-                current.pop()
-            dfs(idx + 1, r1, r2, value)
+            for idx in range(start, n):
+                nodes += 1
+                if nodes > limit or value + suffix[idx] <= best_value:
+                    return
+                if size1[idx] <= r1 and size2[idx] <= r2:
+                    current.append(order[idx])
+                    gained = value + worth[idx]
+                    if gained > best_value:
+                        best_value = gained
+                        best = list(current)
+                    extend(idx + 1, r1 - size1[idx], r2 - size2[idx], gained)
+                    current.pop()
 
-        dfs(0, self.c1, self.c2, 0)
+        extend(0, self.c1, self.c2, 0)
         return best
 
     def _split_two(self, pool: Sequence[int]) -> list[list[int]] | None:
@@ -235,6 +252,7 @@ class _Search:
             rng.shuffle(order)
             improved = False
             rates = self._rates(pool) if self.two else (0, 0)
+            worths = self._worths(rates) if self.two else []
             for b in order:
                 if time.perf_counter() > deadline:
                     return None
@@ -242,14 +260,16 @@ class _Search:
                 if kept_at[b] == version:
                     continue
                 allowed = [
-                    i for i in pool if home.get(i, (-1, 0))[0] != b or home[i][1] < iteration
+                    i
+                    for i in pool
+                    if (tabu := home.get(i)) is None or tabu[0] != b or tabu[1] < iteration
                 ]
                 candidates = bins[b] + allowed
                 if self.two:
                     # only as good as the bin's own items or better is taken
-                    own = self._worth(bins[b], rates)
-                    chosen = self._subset_2d(candidates, rates, floor=own - 1)
-                    if self._worth(chosen, rates) < own:
+                    own = load1[b] * rates[0] + load2[b] * rates[1]
+                    chosen = self._subset_2d(candidates, rates, floor=own - 1, worths=worths)
+                    if not chosen:  # nothing worth as much as the bin's own items
                         kept_at[b] = version
                         continue
                 else:
@@ -274,6 +294,7 @@ class _Search:
                 version += 1
                 if self.two:
                     rates = self._rates(pool)
+                    worths = self._worths(rates)
                 load1[b] = sum(w1[i] for i in chosen)
                 load2[b] = sum(w2[i] for i in chosen)
                 if pool_value < best_pool:

@@ -51,6 +51,9 @@ def test_the_repack_of_a_bin_is_the_best_subset_that_fits(
     above = search._subset_2d(list(range(inst.n)), rates, limit=10**6,
                               floor=best_worth(inst, rates))
     assert above == []  # nothing is worth more than the best
+    given_worths = search._subset_2d(list(range(inst.n)), rates, limit=10**6,
+                                     worths=search._worths(rates))
+    assert given_worths == chosen
 
 
 def test_a_bin_is_repacked_to_take_most_where_the_pool_is_fullest() -> None:
