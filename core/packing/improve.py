@@ -6,12 +6,12 @@ are then repacked one at a time with the best subset of their own items and the 
 "unlimited add/drop" move; a subset-sum over big-integer bitsets in one dimension, a bounded
 depth-first search in two), which shrinks the pool or changes its make-up. In two dimensions a
 unit of each size is worth more in a bin the fuller the pool is in that dimension (the pool's load
-squared, weights that follow the pool as it changes), so the bins take from the pool what keeps
-it from fitting two bins, and the search is exact on the few candidates a bin has (largest first,
-cut by what the room left can still add); a bin is not repacked again while the pool is as it
-was. Items that leave a bin may not go back to it for a while (tabu), and when the pool stops
-shrinking a random item is kicked out of a random bin. As soon as the pool fits in two bins, the
-``m`` bins are complete.
+to the power :data:`FOCUS`, weights that follow the pool as it changes), so the bins take from the
+pool, nearly lexicographically, what keeps it from fitting two bins, and the search is exact on
+the few candidates a bin has (largest first, cut by what the room left can still add); a bin is
+not repacked again while the pool is as it was. Items that leave a bin may not go back to it for
+a while (tabu), and when the pool stops shrinking a random item is kicked out of a random bin. As
+soon as the pool fits in two bins, the ``m`` bins are complete.
 
 Everything is deterministic for a given seed, and the search stops at the deadline or when the
 count meets the lower bound.
@@ -24,6 +24,14 @@ import time
 from collections.abc import Sequence
 
 from core.packing.heuristics import Bins, Instance
+
+#: how sharply a repacked bin favours the dimension the pool is fullest in: a unit of size is worth
+#: the pool's fill in its dimension to this power. On ten tight lists of Caprara and Toth's
+#: classes 6 and 7, given a second each under 60 seeds, eighth powers reached the optimum in 193
+#: of the 600 runs and squares in 145
+FOCUS = 8
+#: the rates keep this many bits (their ratio is what matters, and small integers add fast)
+RATE_BITS = 24
 
 
 def improve(
@@ -196,12 +204,15 @@ class _Search:
 
     def _rates(self, pool: Sequence[int]) -> tuple[int, int]:
         """What a unit of each size is worth in a bin: the more, the fuller the pool is in that
-        dimension (squared, relative to the capacity), so that a repacked bin takes most from
-        the pool where the pool is the further from fitting its two bins."""
+        dimension (to the power :data:`FOCUS`, relative to the capacity), so that a repacked bin
+        takes most from the pool where the pool is the further from fitting its two bins. A
+        dimension the pool has anything of keeps a rate of at least 1."""
         w1, w2, c1, c2 = self.w1, self.w2, self.c1, self.c2
         p1 = sum(w1[i] for i in pool) * c2
         p2 = sum(w2[i] for i in pool) * c1
-        return c2 * p1 * p1, c1 * p2 * p2
+        rate1, rate2 = c2 * p1**FOCUS, c1 * p2**FOCUS
+        cut = max(max(rate1, rate2).bit_length() - RATE_BITS, 0)
+        return (rate1 >> cut or min(rate1, 1)), (rate2 >> cut or min(rate2, 1))
 
     def _worth(self, items: Sequence[int], rates: tuple[int, int]) -> int:
         w1, w2 = self.w1, self.w2
