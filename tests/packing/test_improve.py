@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from core.packing import Instance, solve
 from core.packing.heuristics import first_fit_decreasing
-from core.packing.improve import _Search, improve
+from core.packing.improve import FOCUS, RATE_BITS, _Search, improve
 
 
 @st.composite
@@ -97,3 +97,18 @@ def test_a_search_that_uses_all_its_time_returns_within_the_limit(
     solution = solve(inst, time_limit=0.2)
     assert time.perf_counter() - start <= 0.2
     assert solution.count > solution.lower_bound  # the search ran to its deadline
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 150), st.integers(0, 150)), min_size=1, max_size=12))
+def test_the_rates_follow_the_pool_and_stay_small(sizes: list[tuple[int, int]]) -> None:
+    inst = Instance(tuple(a for a, _ in sizes), tuple(b for _, b in sizes), 150, 150)
+    search = _Search(inst, random.Random(0))
+    rate1, rate2 = search._rates(list(range(inst.n)))
+    load1, load2 = sum(inst.w1), sum(inst.w2)
+    assert max(rate1, rate2).bit_length() <= RATE_BITS  # small integers add fast
+    assert (rate1 > 0) == (load1 > 0) and (rate2 > 0) == (load2 > 0)
+    if load1 > load2:  # the fuller dimension is worth more, and by far
+        assert rate1 > rate2
+        if load2 > 0:
+            assert rate1 >= min(rate2 * (load1 / load2) ** FOCUS / 2, 2 ** (RATE_BITS - 2))
