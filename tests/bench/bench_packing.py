@@ -435,6 +435,8 @@ def main() -> int:
                       "CPU s/inst", "most CPU s")
             print(table(header, rows))
             for line in verdicts(groups, args.every, args.clock):
+                if args.packer_seed:  # a figure, not a verdict
+                    line += f" (under packer seed {args.packer_seed}; goals are judged on 0)"
                 print(line)
     if "orders" in parts:
         print()
