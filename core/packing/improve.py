@@ -214,10 +214,6 @@ class _Search:
         cut = max(max(rate1, rate2).bit_length() - RATE_BITS, 0)
         return (rate1 >> cut or min(rate1, 1)), (rate2 >> cut or min(rate2, 1))
 
-    def _worth(self, items: Sequence[int], rates: tuple[int, int]) -> int:
-        w1, w2 = self.w1, self.w2
-        return sum(w1[i] for i in items) * rates[0] + sum(w2[i] for i in items) * rates[1]
-
     # ---- the search ---------------------------------------------------------------------------
 
     def reach(self, solution: Bins, m: int, deadline: float) -> Bins | None:

@@ -26,6 +26,11 @@ def small_two_dimensional(draw: st.DrawFn) -> tuple[Instance, tuple[int, int]]:
     return Instance(w1, w2, 20, 20), rates
 
 
+def worth(inst: Instance, items: list[int], rates: tuple[int, int]) -> int:
+    return (sum(inst.w1[i] for i in items) * rates[0]
+            + sum(inst.w2[i] for i in items) * rates[1])
+
+
 def best_worth(inst: Instance, rates: tuple[int, int]) -> int:
     best = 0
     for size in range(inst.n + 1):
@@ -47,7 +52,7 @@ def test_the_repack_of_a_bin_is_the_best_subset_that_fits(
     chosen = search._subset_2d(list(range(inst.n)), rates, limit=10**6)
     assert sum(inst.w1[i] for i in chosen) <= inst.c1
     assert sum(inst.w2[i] for i in chosen) <= inst.c2
-    assert search._worth(chosen, rates) == best_worth(inst, rates)
+    assert worth(inst, chosen, rates) == best_worth(inst, rates)
     above = search._subset_2d(list(range(inst.n)), rates, limit=10**6,
                               floor=best_worth(inst, rates))
     assert above == []  # nothing is worth more than the best
