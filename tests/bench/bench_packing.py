@@ -63,6 +63,7 @@ sys.path.insert(0, str(ROOT))
 
 from core.packing import Box, Instance, cpsat, first_fit_decreasing, solve  # noqa: E402
 from core.packing.orders import HouseholdOrder, OrderLine, OrderPacker  # noqa: E402
+from core.packing.solver import columns_available  # noqa: E402
 from core.reference import CatalogueItem, GoodsCategory  # noqa: E402
 
 
@@ -140,15 +141,22 @@ def library_bins(inst: Instance) -> int | None:
     return len(binpacking.to_constant_volume(list(inst.w1), inst.c1))
 
 
+#: after a set's name on the rows packed with the ``[exact]`` extra
+EXACT = " +HiGHS"
+
+
 def quality(
     label: str,
     instances: Iterator[tuple[str, str, Instance, int]],
     time_limit: float,
     verbose: bool,
     packer_seed: int = 0,
+    exact: bool = False,
 ) -> tuple[list[tuple[str, ...]], dict[str, list[float]]]:
     """Rows per group and in all; the raw sums per group for the verdicts. Every instance is
-    packed under ``packer_seed`` (the search is randomised; the verdicts are on seed 0)."""
+    packed under ``packer_seed`` (the search is randomised; the verdicts are on seed 0), by the
+    pure-Python packer or, with ``exact``, with the ``[exact]`` extra's column generation (1-D);
+    the extra's rows are named with :data:`EXACT` after the set."""
     groups: dict[str, list[float]] = {}
     # n, optimal, ffd optimal, lower bound = optimum, seconds, extra bins, library optimal,
     # library extra bins, slowest instance (s), CPU seconds, most CPU seconds
@@ -156,7 +164,7 @@ def quality(
     one_d = True
     for group, name, inst, optimum in instances:
         start, cpu_start = WALL(), time.process_time()
-        solution = solve(inst, time_limit=time_limit, seed=packer_seed)
+        solution = solve(inst, time_limit=time_limit, seed=packer_seed, exact=exact)
         seconds, cpu = WALL() - start, time.process_time() - cpu_start
         ffd = len(first_fit_decreasing(inst))
         theirs = library_bins(inst)
@@ -176,8 +184,9 @@ def quality(
         if theirs is not None and theirs < optimum:
             raise SystemExit(f"{name}: binpacking used fewer bins than the proven optimum")
         if verbose and solution.count != optimum:
-            print(f"  {name}: {solution.count} bins, optimum {optimum}", file=sys.stderr)
-        acc = groups.setdefault(group, [0.0] * 11)
+            print(f"  {name}{EXACT if exact else ''}: {solution.count} bins, optimum {optimum}",
+                  file=sys.stderr)
+        acc = groups.setdefault(group + (EXACT if exact else ""), [0.0] * 11)
         for acc_ in (acc, total):
             for k in range(8):
                 acc_[k] += row[k]
@@ -185,7 +194,7 @@ def quality(
             acc_[9] += cpu
             acc_[10] = max(acc_[10], cpu)
     rows = []
-    all_label = f"{label} all"
+    all_label = f"{label} all" + (EXACT if exact else "")
     groups_out = dict(groups)
     groups_out[all_label] = total
     for group, acc in [*sorted(groups.items()), (all_label, total)]:
@@ -225,12 +234,13 @@ def verdicts(groups: dict[str, list[float]], every: int, clock: str = "wall") ->
         out.append(f"{what}: {int(optimal)} of {int(n)} optimal ({100 * optimal / n:.1f}%), "
                    f"goal {100 * goal:g}%{sample}: {'MET' if ok else 'MISSED'}")
 
-    share("1-D all", 0.995, "1-D")
-    hard = groups.get("hard28")
-    if hard and hard[0]:
-        need = 20 * hard[0] / 28
-        out.append(f"Hard28: {int(hard[1])} of {int(hard[0])} optimal, goal 20 of 28{sample}: "
-                   f"{'MET' if hard[1] >= need else 'MISSED'}")
+    for packer, suffix in (("pure Python, the default", ""), ("with the [exact] extra", EXACT)):
+        share("1-D all" + suffix, 0.995, f"1-D, {packer}")
+        hard = groups.get("hard28" + suffix)
+        if hard and hard[0]:
+            need = 20 * hard[0] / 28
+            out.append(f"Hard28, {packer}: {int(hard[1])} of {int(hard[0])} optimal, goal 20 of "
+                       f"28{sample}: {'MET' if hard[1] >= need else 'MISSED'}")
     share("2-D all", 0.97, "2-D")
     c10 = groups.get("class 10")
     if c10 and c10[0]:
@@ -398,6 +408,9 @@ def main() -> int:
     parser.add_argument("--packer-seed", type=int, default=0,
                         help="the packer's seed on the quality rows (the goals are judged on 0; "
                              "others show how much a result owes to it)")
+    parser.add_argument("--packer", choices=["both", "pure", "exact"], default="both",
+                        help="1-D rows by the pure-Python packer, with the [exact] extra's "
+                             "column generation (HiGHS), or both (where the extra is installed)")
     parser.add_argument("--quick", action="store_true", help="--every 10 --orders 10000")
     parser.add_argument("--verbose", action="store_true", help="name the instances missed")
     parser.add_argument("--clock", choices=["wall", "cpu"], default="wall",
@@ -419,11 +432,15 @@ def main() -> int:
             groups: dict[str, list[float]] = {}
             with packer_clock(args.clock):
                 if "1d" in parts:
-                    instances = chosen(one_dimensional(data, args.every), args.group)
-                    found, sums = quality("1-D", instances, args.time_limit, args.verbose,
-                                          args.packer_seed)
-                    rows += found
-                    groups.update(sums)
+                    packers = [False, True] if columns_available() else [False]
+                    if args.packer != "both":
+                        packers = [args.packer == "exact"]
+                    for exact in packers:
+                        instances = chosen(one_dimensional(data, args.every), args.group)
+                        found, sums = quality("1-D", instances, args.time_limit, args.verbose,
+                                              args.packer_seed, exact)
+                        rows += found
+                        groups.update(sums)
                 if "2d" in parts:
                     instances = chosen(two_dimensional(data, args.every), args.group)
                     found, sums = quality("2-D", instances, args.time_limit, args.verbose,

@@ -1,0 +1,118 @@
+"""Column generation and its dive (the ``[exact]`` extra's HiGHS): what it returns is a packing
+of every item in fewer bins, the bound it proves never exceeds the optimum, and a whole copy
+fixed from a relaxation with rounding noise in it never loses or doubles an item."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.packing import Instance, l2, solve
+from core.packing.heuristics import Bins, first_fit_decreasing
+from core.packing.solver import columns_available
+from tests.packing.test_bounds import optimum
+
+pytestmark = pytest.mark.skipif(not columns_available(), reason="HiGHS is not installed")
+
+
+def assert_packs(bins: Bins, sizes: list[int], capacity: int) -> None:
+    assert sorted(i for b in bins for i in b) == list(range(len(sizes)))
+    assert all(sum(sizes[i] for i in b) <= capacity for b in bins)
+
+
+def triplets(bins: int, capacity: int, seed: int) -> list[int]:
+    """Items cut from ``bins`` full bins, three to a bin (none above half the bin, so no bin
+    holds two of the largest): the optimum is ``bins``, and no slack is left to hide a mistake."""
+    rng = random.Random(seed)
+    sizes: list[int] = []
+    for _ in range(bins):
+        a = rng.randint(capacity // 4 + 1, capacity // 2 - 1)
+        b = rng.randint(capacity // 4 + 1, min(capacity // 2 - 1, capacity - a - capacity // 4 - 1))
+        sizes += [a, b, capacity - a - b]
+    rng.shuffle(sizes)
+    return sizes
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 30), min_size=1, max_size=7), st.integers(30, 45))
+def test_the_bound_never_exceeds_the_optimum_and_a_packing_found_is_one(
+    sizes: list[int], capacity: int
+) -> None:
+    from core.packing.colgen import fewer_bins
+
+    best = optimum(sizes, capacity)
+    ffd = first_fit_decreasing(Instance.one_dimensional(sizes, capacity))
+    dived = fewer_bins(sizes, capacity, ffd, l2(sizes, capacity), time.perf_counter() + 5)
+    assert l2(sizes, capacity) <= dived.lower <= best
+    if dived.bins is not None:
+        assert_packs(dived.bins, sizes, capacity)
+        assert dived.lower <= len(dived.bins) < len(ffd)
+
+
+def test_a_list_cut_from_full_bins_is_packed_into_as_many() -> None:
+    from core.packing.colgen import fewer_bins
+
+    sizes = triplets(40, 1000, seed=7)
+    ffd = first_fit_decreasing(Instance.one_dimensional(sizes, 1000))
+    assert len(ffd) > 40  # otherwise the test proves nothing
+    dived = fewer_bins(sizes, 1000, ffd, l2(sizes, 1000), time.perf_counter() + 30)
+    assert dived.lower == 40  # the relaxation proves it, where L2 does not need to
+    assert dived.bins is not None and len(dived.bins) == 40
+    assert_packs(dived.bins, sizes, 1000)
+
+
+def test_whole_copies_fixed_from_a_noisy_relaxation_cover_the_list_exactly() -> None:
+    """HiGHS reports values a hair below zero; a floor taken of one must not fix minus one copy
+    of a pattern (which gave its items back to the list while no bin held them)."""
+    import numpy as np
+
+    from core.packing.colgen import _Dive, _Master, _Relaxation
+
+    weights = np.array([6, 4, 3], dtype=np.int64)
+    demand = np.array([2, 2, 2], dtype=np.int64)
+    master = _Master(weights, demand, 10)
+    for pattern in ([1, 1, 0], [0, 0, 2], [0, 1, 2]):
+        master.add(np.array(pattern, dtype=np.int64))
+    # what a whole copy fixed from a value of 1 - 3e-6 leaves of it
+    noisy = _Relaxation(np.array([2.0, 1.0, -2e-6]), 3)
+    dive = _Dive(master, demand, time.perf_counter() + 5)
+    dive.target = 3
+    found = dive._down(demand.copy(), [], 1, frozenset(), noisy)
+    assert found is not None
+    assert len(found) == 3
+    assert (sum(found) == demand).all()
+
+
+def test_highs_prints_nothing_on_the_operators_terminal(capfd: pytest.CaptureFixture[str]) -> None:
+    from core.packing.colgen import fewer_bins
+
+    sizes = triplets(5, 100, seed=1)
+    ffd = first_fit_decreasing(Instance.one_dimensional(sizes, 100))
+    fewer_bins(sizes, 100, ffd, 1, time.perf_counter() + 5)
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", "")
+
+
+def test_a_deadline_already_past_keeps_the_bound_it_was_given() -> None:
+    from core.packing.colgen import fewer_bins
+
+    sizes = triplets(30, 1000, seed=3)
+    ffd = first_fit_decreasing(Instance.one_dimensional(sizes, 1000))
+    dived = fewer_bins(sizes, 1000, ffd, 17, time.perf_counter() - 1)
+    assert dived.bins is None or len(dived.bins) < len(ffd)
+    assert 17 <= dived.lower <= 30
+
+
+def test_solve_uses_columns_only_when_asked() -> None:
+    sizes = triplets(40, 1000, seed=7)
+    inst = Instance.one_dimensional(sizes, 1000)
+    with_columns = solve(inst, time_limit=30.0, exact=True)
+    assert with_columns.count == with_columns.lower_bound == 40
+    assert_packs(with_columns.bins, sizes, 1000)
+    # without the extra the bound is L2's (the improvement search may still find 40 bins)
+    without = solve(inst, time_limit=0.05, exact=False)
+    assert without.lower_bound == l2(sizes, 1000)
