@@ -183,9 +183,9 @@ def _improve_and_dive(
         bins = improve(inst, bins, lower, _share(end, IMPROVE_FIRST_SHARE), seed)
     needed = 0.0 if "core.packing.colgen" in sys.modules else COLUMNS_IMPORT_SECONDS
     if len(bins) > lower and end - time.perf_counter() > needed:
-        from core.packing import colgen
+        from core.packing.colgen import fewer_bins
 
-        dived = colgen.fewer_bins(inst.w1, inst.c1, bins, lower, _share(end, COLUMNS_SHARE))
+        dived = fewer_bins(inst.w1, inst.c1, bins, lower, _share(end, COLUMNS_SHARE))
         lower = dived.lower
         if dived.bins is not None and len(dived.bins) < len(bins):
             bins = dived.bins
