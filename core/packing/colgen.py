@@ -31,14 +31,14 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable
 
 import attrs
 import numpy as np
 from highspy import _core as highs_core
 from numpy.typing import NDArray
 
-from core.packing.heuristics import Bins
+from core.packing.heuristics import Bins, Instance
 
 #: the knapsack is priced this share of the way from the relaxation's duals toward the duals of
 #: the best bound so far. On Hard28 given a second each, 0.9 packed 22 and 23 of the 28 lists at
@@ -47,9 +47,11 @@ SMOOTHING = 0.9
 #: patterns added to the relaxation per knapsack: the best one and the next best that end on
 #: other loads (more made each iteration slower than it saved: 18 of Hard28 with 16, 18 with 4)
 PATTERNS_PER_PRICING = 8
-#: a knapsack over more cells (sizes with a positive dual times the capacity) than this is left
-#: to the pure-Python search: one pricing would take longer than the search has
-MAX_KNAPSACK_CELLS = 4_000_000
+#: a knapsack over more cells (sizes times loads) than this is left to the pure-Python search:
+#: the relaxation would not be solved in the time a list is given (Caprara and Toth's 200-item
+#: lists of 150 x 150, about 4.3 million cells, took about a CPU second, and the three their
+#: search packs at the optimum were lost to it)
+MAX_KNAPSACK_CELLS = 3_000_000
 #: slack when a bound in floating point is rounded up to a count of bins
 ROUNDING = 1e-6
 #: a pattern is worth adding when its duals sum to more than one bin by this much
@@ -73,27 +75,36 @@ class Dived:
     lower: int
 
 
-def fewer_bins(
-    sizes: Sequence[int], capacity: int, packing: Bins, lower: int, deadline: float
-) -> Dived:
-    """Look for a packing of ``sizes`` into fewer bins of ``capacity`` than ``packing`` (of item
-    indices) uses, and at least ``lower`` (a proved bound), until ``deadline`` (a
-    :func:`time.perf_counter` value). The fewest found is returned."""
-    kinds = sorted(set(sizes) - {0}, reverse=True)  # an item of no size goes in any bin
-    where = {size: k for k, size in enumerate(kinds)}
-    demand = np.zeros(len(kinds), dtype=np.int64)
+def fewer_bins(inst: Instance, packing: Bins, lower: int, deadline: float) -> Dived:
+    """Look for a packing of ``inst`` into fewer bins than ``packing`` (of item indices) uses,
+    and at least ``lower`` (a proved bound), until ``deadline`` (a :func:`time.perf_counter`
+    value). The fewest found is returned."""
+    sizes = list(zip(inst.w1, inst.w2, strict=True))
+    # largest first (the dual-optimal inequalities follow this order); an item of no size goes
+    # in any bin
+    scale = inst.c2 or 1
+    order = sorted(set(sizes) - {(0, 0)}, key=lambda s: (-(s[0] * scale + s[1] * inst.c1), s))
+    where = {size: k for k, size in enumerate(order)}
+    demand = np.zeros(len(order), dtype=np.int64)
     for size in sizes:
-        if size:
+        if size in where:
             demand[where[size]] += 1
-    if not kinds or len(kinds) * capacity > MAX_KNAPSACK_CELLS:
+    kinds = _Kinds(np.array([s[0] for s in order], dtype=np.int64),
+                   np.array([s[1] for s in order], dtype=np.int64), inst.c1, inst.c2)
+    if not order or kinds.cells() > MAX_KNAPSACK_CELLS:
         return Dived(None, lower)
-    master = _Master(np.array(kinds, dtype=np.int64), demand, capacity)
+    master = _Master(kinds, demand)
     for bin_ in packing:
-        pattern = np.zeros(len(kinds), dtype=np.int64)
+        pattern = np.zeros(len(order), dtype=np.int64)
         for i in bin_:
-            if sizes[i]:
+            if sizes[i] in where:
                 pattern[where[sizes[i]]] += 1
         master.add(pattern)
+    if inst.c2:
+        # with no dual-optimal inequalities to lean on, a bin of one item of each size keeps
+        # whatever the dive leaves coverable
+        for k in range(len(order)):
+            master.add(np.eye(1, len(order), k, dtype=np.int64)[0])
     lower = max(lower, master.relax(demand, deadline).bound)
     best: Bins | None = None
     bins = len(packing)
@@ -102,7 +113,7 @@ def fewer_bins(
     while bins > lower and time.perf_counter() < deadline:
         found = dive.search(bins - 1, budget)
         if found is not None:
-            best = _items(found, sizes, kinds)
+            best = _items(found, sizes, order)
             bins = len(best)
             budget = 1
         elif dive.exhausted:
@@ -110,6 +121,21 @@ def fewer_bins(
         else:
             budget += 1
     return Dived(best, lower)
+
+
+@attrs.frozen
+class _Kinds:
+    """The distinct sizes of a list, largest first (``w2`` zero and ``c2`` zero in one
+    dimension)."""
+
+    w1: Counts
+    w2: Counts
+    c1: int
+    c2: int
+
+    def cells(self) -> int:
+        """The knapsack's table: a cell per size and load."""
+        return len(self.w1) * (self.c1 + 1) * (self.c2 + 1)
 
 
 @attrs.frozen
@@ -124,10 +150,9 @@ class _Relaxation:
 class _Master:
     """Gilmore and Gomory's relaxation in HiGHS, on a demand that the dive lowers as it fixes."""
 
-    def __init__(self, weights: Counts, demand: Counts, capacity: int) -> None:
-        self.weights = weights
-        self.capacity = capacity
-        self.kinds = len(weights)
+    def __init__(self, kinds: _Kinds, demand: Counts) -> None:
+        self.sizes = kinds
+        self.kinds = len(kinds.w1)
         self.patterns = np.zeros((64, self.kinds), dtype=np.int64)
         self.open = np.ones(64, dtype=bool)
         self.count = 0
@@ -142,11 +167,13 @@ class _Master:
         infinity = np.full(self.kinds, highs_core.kHighsInf)
         self.highs.addRows(self.kinds, demand.astype(np.float64), infinity, 0, nothing, nothing,
                            np.zeros(0))
-        # the dual-optimal inequalities: size k's place may hold an item of size k + 1
-        for k in rows[:-1]:
+        # the dual-optimal inequalities, in one dimension: size k's place may hold an item of
+        # size k + 1 (in two, a size need not be larger than the next in both)
+        self.first = 0
+        for k in rows[:-1] if not kinds.c2 else []:
             self.highs.addCol(0.0, 0.0, highs_core.kHighsInf, 2, rows[k : k + 2],
                               np.array([-1.0, 1.0]))
-        self.first = self.kinds - 1
+            self.first += 1
 
     def add(self, pattern: Counts) -> None:
         if self.count == len(self.patterns):
@@ -196,7 +223,7 @@ class _Master:
             while True:
                 priced = duals if centre is None or share <= 0 else \
                     share * centre + (1 - share) * duals
-                gain, found = _knapsack(self.weights, demand, priced, self.capacity)
+                gain, found = _knapsack(self.sizes, demand, priced)
                 bound = float(priced @ wanted) / max(gain, 1.0)
                 if bound > best:
                     best, centre = bound, priced
@@ -294,19 +321,21 @@ class _Dive:
         return None
 
 
-def _knapsack(
-    weights: Counts, demand: Counts, duals: Floats, capacity: int
-) -> tuple[float, list[Counts]]:
+def _knapsack(kinds: _Kinds, demand: Counts, duals: Floats) -> tuple[float, list[Counts]]:
     """The most the duals can sum to in one bin, with up to :data:`PATTERNS_PER_PRICING`
     patterns: the best, then the best ending at other loads (each at most ``demand``).
 
-    Each size with a positive dual enters the table in binary chunks of its demand (1, 2, 4...
-    items), so the bound on copies holds with one 0-1 step per chunk.
+    The table has a cell per load (in two dimensions a row per load of the first and a column per
+    load of the second). Each size with a positive dual enters it in binary chunks of its demand
+    (1, 2, 4... items), so the bound on copies holds with one 0-1 step per chunk.
     """
+    if kinds.c2:
+        return _knapsack_2d(kinds, demand, duals)
+    capacity = kinds.c1
     best = np.zeros(capacity + 1)
     chunks: list[tuple[int, int, int, NDArray[np.bool_]]] = []
     for kind in np.flatnonzero(duals > GAIN):
-        size, value = int(weights[kind]), float(duals[kind])
+        size, value = int(kinds.w1[kind]), float(duals[kind])
         left = min(int(demand[kind]), capacity // size)
         step = 1
         while left > 0:
@@ -318,37 +347,81 @@ def _knapsack(
             chunks.append((int(kind), copies, load, better))
             left -= copies
             step *= 2
+
+    def pattern(end: int) -> Counts:
+        counts = np.zeros(len(kinds.w1), dtype=np.int64)
+        room = end
+        for taken, copies, load, better in reversed(chunks):
+            if room >= load and better[room - load]:
+                counts[taken] += copies
+                room -= load
+        return counts
+
+    return float(best.max()), _best_patterns(best, pattern)
+
+
+def _knapsack_2d(kinds: _Kinds, demand: Counts, duals: Floats) -> tuple[float, list[Counts]]:
+    """:func:`_knapsack` over a table of both loads."""
+    c1, c2 = kinds.c1, kinds.c2
+    best = np.zeros((c1 + 1, c2 + 1))
+    chunks: list[tuple[int, int, int, int, NDArray[np.bool_]]] = []
+    for kind in np.flatnonzero(duals > GAIN):
+        a, b, value = int(kinds.w1[kind]), int(kinds.w2[kind]), float(duals[kind])
+        left = min(int(demand[kind]), c1 // a if a else c1 + 1, c2 // b if b else c2 + 1)
+        step = 1
+        while left > 0:
+            copies = min(step, left)
+            l1, l2 = copies * a, copies * b
+            candidate = best[: c1 + 1 - l1, : c2 + 1 - l2] + copies * value
+            better = candidate > best[l1:, l2:]
+            np.maximum(best[l1:, l2:], candidate, out=best[l1:, l2:])
+            chunks.append((int(kind), copies, l1, l2, better))
+            left -= copies
+            step *= 2
+
+    def pattern(end: int) -> Counts:
+        counts = np.zeros(len(kinds.w1), dtype=np.int64)
+        r1, r2 = divmod(end, c2 + 1)
+        for taken, copies, l1, l2, better in reversed(chunks):
+            if r1 >= l1 and r2 >= l2 and better[r1 - l1, r2 - l2]:
+                counts[taken] += copies
+                r1 -= l1
+                r2 -= l2
+        return counts
+
+    return float(best.max()), _best_patterns(best.ravel(), pattern)
+
+
+def _best_patterns(best: Floats, pattern: Callable[[int], Counts]) -> list[Counts]:
+    """The patterns that end at the best cells of the (flattened) table, best first, each once."""
     found: list[Counts] = []
     seen: set[bytes] = set()
     for end in np.argsort(-best, kind="stable")[: 4 * PATTERNS_PER_PRICING]:
         if found and best[end] <= 1.0 + GAIN:
             break
-        pattern = np.zeros(len(weights), dtype=np.int64)
-        room = int(end)
-        for taken, copies, load, better in reversed(chunks):
-            if room >= load and better[room - load]:
-                pattern[taken] += copies
-                room -= load
-        key = pattern.tobytes()
+        counts = pattern(int(end))
+        key = counts.tobytes()
         if key not in seen:
             seen.add(key)
-            found.append(pattern)
+            found.append(counts)
             if len(found) == PATTERNS_PER_PRICING:
                 break
-    return float(best.max()), found
+    return found
 
 
-def _items(patterns: list[Counts], sizes: Sequence[int], kinds: list[int]) -> Bins:
+def _items(
+    patterns: list[Counts], sizes: list[tuple[int, int]], order: list[tuple[int, int]]
+) -> Bins:
     """Bins of item indices for ``patterns`` (an item of each size for each unit of the size)."""
-    waiting: dict[int, list[int]] = {}
+    waiting: dict[tuple[int, int], list[int]] = {}
     for i in range(len(sizes) - 1, -1, -1):
         waiting.setdefault(sizes[i], []).append(i)
     bins: Bins = []
     for pattern in patterns:
         bin_: list[int] = []
         for kind in np.flatnonzero(pattern):
-            stack = waiting[kinds[kind]]
+            stack = waiting[order[kind]]
             bin_ += [stack.pop() for _ in range(int(pattern[kind]))]
         bins.append(bin_)
-    bins[0] += waiting.get(0, [])
+    bins[0] += waiting.get((0, 0), [])
     return [sorted(bin_) for bin_ in bins]

@@ -4,6 +4,7 @@ fixed from a relaxation with rounding noise in it never loses or doubles an item
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 
@@ -24,17 +25,46 @@ def assert_packs(bins: Bins, sizes: list[int], capacity: int) -> None:
     assert all(sum(sizes[i] for i in b) <= capacity for b in bins)
 
 
+def thirds(capacity: int, rng: random.Random) -> list[int]:
+    """A bin of ``capacity`` cut in three, none above half of it."""
+    a = rng.randint(capacity // 4 + 1, capacity // 2 - 1)
+    b = rng.randint(capacity // 4 + 1, min(capacity // 2 - 1, capacity - a - capacity // 4 - 1))
+    return [a, b, capacity - a - b]
+
+
 def triplets(bins: int, capacity: int, seed: int) -> list[int]:
     """Items cut from ``bins`` full bins, three to a bin (none above half the bin, so no bin
     holds two of the largest): the optimum is ``bins``, and no slack is left to hide a mistake."""
     rng = random.Random(seed)
-    sizes: list[int] = []
-    for _ in range(bins):
-        a = rng.randint(capacity // 4 + 1, capacity // 2 - 1)
-        b = rng.randint(capacity // 4 + 1, min(capacity // 2 - 1, capacity - a - capacity // 4 - 1))
-        sizes += [a, b, capacity - a - b]
+    sizes = [size for _ in range(bins) for size in thirds(capacity, rng)]
     rng.shuffle(sizes)
     return sizes
+
+
+def cut_2d(bins: int, capacity: int, seed: int) -> Instance:
+    """Three items to a bin, each dimension of the bin cut in three at random: the optimum is
+    ``bins`` (every bin full in both dimensions)."""
+    rng = random.Random(seed)
+    items: list[tuple[int, int]] = []
+    for _ in range(bins):
+        second = thirds(capacity, rng)
+        rng.shuffle(second)
+        items += zip(thirds(capacity, rng), second, strict=True)
+    rng.shuffle(items)
+    return Instance(tuple(a for a, _ in items), tuple(b for _, b in items), capacity, capacity)
+
+
+def optimum_2d(inst: Instance) -> int:
+    """The fewest bins in two dimensions, by trying every assignment (tiny lists only)."""
+    for m in range(1, inst.n + 1):
+        for assignment in itertools.product(range(m), repeat=inst.n):
+            loads = [[0, 0] for _ in range(m)]
+            for i, b in enumerate(assignment):
+                loads[b][0] += inst.w1[i]
+                loads[b][1] += inst.w2[i]
+            if all(a <= inst.c1 and b <= inst.c2 for a, b in loads):
+                return m
+    return inst.n
 
 
 @settings(max_examples=60, deadline=None)
@@ -45,21 +75,54 @@ def test_the_bound_never_exceeds_the_optimum_and_a_packing_found_is_one(
     from core.packing.colgen import fewer_bins
 
     best = optimum(sizes, capacity)
-    ffd = first_fit_decreasing(Instance.one_dimensional(sizes, capacity))
-    dived = fewer_bins(sizes, capacity, ffd, l2(sizes, capacity), time.perf_counter() + 5)
+    inst = Instance.one_dimensional(sizes, capacity)
+    ffd = first_fit_decreasing(inst)
+    dived = fewer_bins(inst, ffd, l2(sizes, capacity), time.perf_counter() + 5)
     assert l2(sizes, capacity) <= dived.lower <= best
     if dived.bins is not None:
         assert_packs(dived.bins, sizes, capacity)
         assert dived.lower <= len(dived.bins) < len(ffd)
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)), min_size=1, max_size=6))
+def test_in_two_dimensions_too(items: list[tuple[int, int]]) -> None:
+    from core.packing.colgen import fewer_bins
+
+    inst = Instance(tuple(a for a, _ in items), tuple(b for _, b in items), 12, 12)
+    best = optimum_2d(inst)
+    ffd = first_fit_decreasing(inst)
+    dived = fewer_bins(inst, ffd, 1, time.perf_counter() + 5)
+    assert dived.lower <= best
+    if dived.bins is not None:
+        assert sorted(i for b in dived.bins for i in b) == list(range(inst.n))
+        assert all(sum(inst.w1[i] for i in b) <= 12 and sum(inst.w2[i] for i in b) <= 12
+                   for b in dived.bins)
+        assert dived.lower <= len(dived.bins) < len(ffd)
+
+
+def test_a_two_dimensional_list_cut_from_full_bins_is_packed_into_as_many() -> None:
+    from core.packing.colgen import fewer_bins
+
+    inst = cut_2d(20, 150, seed=2)
+    ffd = first_fit_decreasing(inst)
+    assert len(ffd) > 20
+    dived = fewer_bins(inst, ffd, 1, time.perf_counter() + 30)
+    assert dived.lower == 20
+    assert dived.bins is not None and len(dived.bins) == 20
+    assert sorted(i for b in dived.bins for i in b) == list(range(inst.n))
+    assert all(sum(inst.w1[i] for i in b) <= 150 and sum(inst.w2[i] for i in b) <= 150
+               for b in dived.bins)
+
+
 def test_a_list_cut_from_full_bins_is_packed_into_as_many() -> None:
     from core.packing.colgen import fewer_bins
 
     sizes = triplets(40, 1000, seed=7)
-    ffd = first_fit_decreasing(Instance.one_dimensional(sizes, 1000))
+    inst = Instance.one_dimensional(sizes, 1000)
+    ffd = first_fit_decreasing(inst)
     assert len(ffd) > 40  # otherwise the test proves nothing
-    dived = fewer_bins(sizes, 1000, ffd, l2(sizes, 1000), time.perf_counter() + 30)
+    dived = fewer_bins(inst, ffd, l2(sizes, 1000), time.perf_counter() + 30)
     assert dived.lower == 40  # the relaxation proves it, where L2 does not need to
     assert dived.bins is not None and len(dived.bins) == 40
     assert_packs(dived.bins, sizes, 1000)
@@ -70,11 +133,11 @@ def test_whole_copies_fixed_from_a_noisy_relaxation_cover_the_list_exactly() -> 
     of a pattern (which gave its items back to the list while no bin held them)."""
     import numpy as np
 
-    from core.packing.colgen import _Dive, _Master, _Relaxation
+    from core.packing.colgen import _Dive, _Kinds, _Master, _Relaxation
 
     weights = np.array([6, 4, 3], dtype=np.int64)
     demand = np.array([2, 2, 2], dtype=np.int64)
-    master = _Master(weights, demand, 10)
+    master = _Master(_Kinds(weights, np.zeros(3, dtype=np.int64), 10, 0), demand)
     for pattern in ([1, 1, 0], [0, 0, 2], [0, 1, 2]):
         master.add(np.array(pattern, dtype=np.int64))
     # what a whole copy fixed from a value of 1 - 3e-6 leaves of it
@@ -92,7 +155,7 @@ def test_highs_prints_nothing_on_the_operators_terminal(capfd: pytest.CaptureFix
 
     sizes = triplets(5, 100, seed=1)
     ffd = first_fit_decreasing(Instance.one_dimensional(sizes, 100))
-    fewer_bins(sizes, 100, ffd, 1, time.perf_counter() + 5)
+    fewer_bins(Instance.one_dimensional(sizes, 100), ffd, 1, time.perf_counter() + 5)
     out, err = capfd.readouterr()
     assert (out, err) == ("", "")
 
@@ -102,7 +165,7 @@ def test_a_deadline_already_past_keeps_the_bound_it_was_given() -> None:
 
     sizes = triplets(30, 1000, seed=3)
     ffd = first_fit_decreasing(Instance.one_dimensional(sizes, 1000))
-    dived = fewer_bins(sizes, 1000, ffd, 17, time.perf_counter() - 1)
+    dived = fewer_bins(Instance.one_dimensional(sizes, 1000), ffd, 17, time.perf_counter() - 1)
     assert dived.bins is None or len(dived.bins) < len(ffd)
     assert 17 <= dived.lower <= 30
 
