@@ -1,28 +1,31 @@
-"""One-dimensional packing by column generation and diving, with HiGHS (the ``[exact]`` extra).
+"""Packing by column generation and diving, with HiGHS (the ``[exact]`` extra).
 
 Gilmore and Gomory's model has a column per way to fill one bin (a pattern: how many items of
 each size it holds) and a row per size, ``sum_p a_ip x_p >= d_i``. Its linear relaxation, rounded
 up, is a lower bound that meets the optimum on nearly every list people meet (on all but five of
 Hard28). HiGHS solves the relaxation over the patterns found so far, and a bounded knapsack over
-the capacity (dynamic programming, vectorised with numpy) finds the patterns worth adding at the
-relaxation's duals. Three things make it converge in a few hundred iterations:
+the capacity (dynamic programming, vectorised with numpy; over both capacities in two dimensions)
+finds the patterns worth adding at the relaxation's duals. Three things make it converge in a few
+hundred iterations:
 
-- dual-optimal inequalities (Ben Amor, Desrosiers and Valério de Carvalho, 2006): a free column
-  lets each size cover the demand of the next smaller one, so no size's dual falls below a
-  smaller size's;
+- dual-optimal inequalities (Ben Amor, Desrosiers and Valério de Carvalho, 2006), in one
+  dimension: a free column lets each size cover the demand of the next smaller one, so no size's
+  dual falls below a smaller size's (in two dimensions a bin of each single size stands in for
+  them, so that whatever the dive leaves can be covered);
 - smoothing (Wentges, 1997): the knapsack is priced at duals :data:`SMOOTHING` of the way from
   the relaxation's toward those of the best bound so far, which damps their oscillation; when that
   finds nothing worth adding, it is priced again at the relaxation's own duals;
 - an early stop: the duals of every knapsack give a proved bound (Farley's, ``pi.d / value``),
   and the relaxation stops as soon as that bound rounds up to the same count as its own value.
 
-A dive then builds a packing from the relaxation. Every pattern's whole copies are fixed at once
-where they fit what is left (residual rounding), else one copy of the pattern the relaxation uses
-most; the relaxation of what is left is solved again after each fix (unless the copy fixed was a
-whole one, which leaves the rest of the solution optimal). When the bins fixed plus the rounded-up
-bound of the rest exceed the target, the dive backs up and takes the next pattern instead, the
-patterns already tried there barred below it: a limited-discrepancy search, allowed one such turn
-along the whole dive, then two, and so on while the time lasts.
+A dive then builds a packing from the relaxation. When the whole copies of the patterns it uses
+fit what is left together, they are fixed at once (residual rounding); otherwise one copy of the
+pattern it uses most is. The relaxation of what is left is solved again after each fix (unless
+the copy fixed was a whole one, which leaves the rest of the solution optimal). When the bins
+fixed plus the rounded-up bound of the rest exceed the target, or no pattern found so far fits
+what is left, the dive backs up and takes the next pattern instead, the patterns already tried
+there barred below it: a limited-discrepancy search, allowed one such turn along the whole dive,
+then two, and so on while the time lasts.
 
 Nothing here reads a clock but :func:`time.perf_counter`; every loop looks at the deadline.
 """
