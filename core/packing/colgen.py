@@ -18,14 +18,16 @@ hundred iterations:
 - an early stop: the duals of every knapsack give a proved bound (Farley's, ``pi.d / value``),
   and the relaxation stops as soon as that bound rounds up to the same count as its own value.
 
+When no pattern found so far fits what the dive has left (one HiGHS solve in nine on Hard28),
+HiGHS's proof of infeasibility prices the missing patterns instead (Farkas pricing).
+
 A dive then builds a packing from the relaxation. When the whole copies of the patterns it uses
 fit what is left together, they are fixed at once (residual rounding); otherwise one copy of the
 pattern it uses most is. The relaxation of what is left is solved again after each fix (unless
 the copy fixed was a whole one, which leaves the rest of the solution optimal). When the bins
-fixed plus the rounded-up bound of the rest exceed the target, or no pattern found so far fits
-what is left, the dive backs up and takes the next pattern instead, the patterns already tried
-there barred below it: a limited-discrepancy search, allowed one such turn along the whole dive,
-then two, and so on while the time lasts.
+fixed plus the rounded-up bound of the rest exceed the target, the dive backs up and takes the
+next pattern instead, the patterns already tried there barred below it: a limited-discrepancy
+search, allowed one such turn along the whole dive, then two, and so on while the time lasts.
 
 Nothing here reads a clock but :func:`time.perf_counter`; every loop looks at the deadline.
 """
@@ -218,6 +220,10 @@ class _Master:
         centre: Floats | None = None
         while True:
             self.highs.run()
+            if self.highs.getModelStatus() == highs_core.HighsModelStatus.kInfeasible:
+                if time.perf_counter() > deadline or not self._cover(demand):
+                    return _Relaxation(np.zeros(self.count), math.ceil(best - ROUNDING))
+                continue
             solution = self.highs.getSolution()
             duals = np.maximum(np.asarray(solution.row_dual, dtype=np.float64), 0.0)
             value = float(self.highs.getInfo().objective_function_value)
@@ -246,6 +252,24 @@ class _Master:
                 primal = np.asarray(solution.col_value, dtype=np.float64)[self.first :]
                 used[: len(primal)] = primal
                 return _Relaxation(used, proved)
+
+    def _cover(self, demand: Counts) -> bool:
+        """Add the patterns that a proof of infeasibility says are missing (Farkas pricing: the
+        dual ray ``y`` has ``y.d > 0`` and ``y.a <= 0`` for every pattern so far, so a pattern
+        with ``y.a > 0`` is what the relaxation lacks); False when there is none."""
+        # bound in highspy's core but missing from its type stubs
+        _status, has_ray, ray = self.highs.getDualRay()  # type: ignore[attr-defined]
+        if not has_ray:
+            return False
+        direction = np.asarray(ray, dtype=np.float64)
+        if float(direction @ demand) < 0:
+            direction = -direction
+        _gain, found = _knapsack(self.sizes, demand, np.maximum(direction, 0.0))
+        worth = [p for p in found if float(direction @ p) > GAIN]
+        for pattern in worth:
+            self.add(pattern)
+        self.highs.setOptionValue("simplex_strategy", PRIMAL)
+        return bool(worth)
 
 
 class _Dive:

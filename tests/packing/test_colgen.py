@@ -150,6 +150,27 @@ def test_whole_copies_fixed_from_a_noisy_relaxation_cover_the_list_exactly() -> 
     assert (sum(found) == demand).all()
 
 
+def test_a_residual_no_pattern_so_far_fits_gets_the_patterns_it_lacks() -> None:
+    """What the dive leaves may be covered by no pattern found so far; the relaxation prices
+    the missing ones from HiGHS's proof of infeasibility instead of reading a solution that is
+    not there."""
+    import numpy as np
+
+    from core.packing.colgen import _Kinds, _Master
+
+    weights = np.array([6, 4, 3], dtype=np.int64)
+    master = _Master(_Kinds(weights, np.zeros(3, dtype=np.int64), 10, 0),
+                     np.array([2, 2, 2], dtype=np.int64))
+    for pattern in ([1, 1, 0], [0, 0, 3]):
+        master.add(np.array(pattern, dtype=np.int64))
+    left = np.array([0, 0, 2], dtype=np.int64)
+    relaxed = master.relax(left, time.perf_counter() + 5)
+    fits = master.fitting(left)
+    covered = relaxed.x[fits] @ master.patterns[: master.count][fits]
+    assert (covered >= left - 1e-6).all()
+    assert relaxed.bound == 1
+
+
 def test_highs_prints_nothing_on_the_operators_terminal(capfd: pytest.CaptureFixture[str]) -> None:
     from core.packing.colgen import fewer_bins
 
