@@ -40,7 +40,7 @@ class (load 4.4-2.9): 452,807 boxes, 98,933 proven, 760 orders/s; with CP-SAT 45
 99,933 proven.
 
 Latest quality figures with the ``[exact]`` extra's column generation (``--clock cpu``): 1-D
-1,607 of 1,615 optimal, Hard28 22 of 28 (load 0.3-0.8; 1,606 and 21 at load 1.2-4); 2-D 313 of
+1,607 of 1,615 optimal, Hard28 21 of 28 (load 1.1-1.3; 1,606 and 21 at load 1.2-4); 2-D 313 of
 320 (load 1.2-2.1); the pure-Python packer in the same runs 1,586 (Hard28 5) and 310.
 
 Earlier 2-D figures, ``--only 2d --clock cpu`` (all 320), four runs at load averages 1.5-3.2: 308
