@@ -245,7 +245,6 @@ def verdicts(groups: dict[str, list[float]], every: int, clock: str = "wall") ->
             need = 20 * hard[0] / 28
             out.append(f"Hard28, {packer}: {int(hard[1])} of {int(hard[0])} optimal, goal 20 of "
                        f"28{sample}: {'MET' if hard[1] >= need else 'MISSED'}")
-    for packer, suffix in (("pure Python, the default", ""), ("with the [exact] extra", EXACT)):
         share("2-D all" + suffix, 0.97, f"2-D, {packer}")
         c10 = groups.get("class 10" + suffix)
         if c10 and c10[0]:
@@ -440,17 +439,13 @@ def main() -> int:
                 packers = [False, True] if columns_available() else [False]
                 if args.packer != "both":
                     packers = [args.packer == "exact"]
-                if "1d" in parts:
+                kinds = [("1-D", one_dimensional), ("2-D", two_dimensional)]
+                for label, read in kinds:
+                    if label.lower().replace("-", "") not in parts:
+                        continue
                     for exact in packers:
-                        instances = chosen(one_dimensional(data, args.every), args.group)
-                        found, sums = quality("1-D", instances, args.time_limit, args.verbose,
-                                              args.packer_seed, exact)
-                        rows += found
-                        groups.update(sums)
-                if "2d" in parts:
-                    for exact in packers:
-                        instances = chosen(two_dimensional(data, args.every), args.group)
-                        found, sums = quality("2-D", instances, args.time_limit, args.verbose,
+                        instances = chosen(read(data, args.every), args.group)
+                        found, sums = quality(label, instances, args.time_limit, args.verbose,
                                               args.packer_seed, exact)
                         rows += found
                         groups.update(sums)
