@@ -392,7 +392,7 @@ class OrderPacker:
                 self.c1,
                 self.c2,
             )
-            solution = solve(inst, time_limit, seed, deadline, exact=False)
+            solution = solve(inst, time_limit, seed, deadline)
             for b in solution.bins:
                 bins.append([members[i] for i in b])
                 room.append(
@@ -419,7 +419,7 @@ class OrderPacker:
                     self.c1,
                     self.c2,
                 )
-                solution = solve(inst, time_limit, seed, deadline, exact=False)
+                solution = solve(inst, time_limit, seed, deadline)
                 bins.extend([rest[i] for i in b] for b in solution.bins)
         return bins
 

@@ -120,7 +120,7 @@ def solve(
     seed: int = 0,
     deadline: float | None = None,
     construct_by: float | None = None,
-    exact: bool = True,
+    exact: bool = False,
 ) -> Solution:
     """Pack ``inst`` into as few bins as the time allows; never more than FFD.
 
@@ -137,8 +137,11 @@ def solve(
     has :data:`COMPLETION_SHARE` of the time left and the improvement search the rest; a bound
     that completion proves too low rises by one.
 
-    In one dimension, where the ``[exact]`` extra is installed (and ``exact`` is left true), the
-    improvement search shares the time with column generation (:func:`_improve_and_dive`).
+    With ``exact``, where the ``[exact]`` extra is installed, column generation
+    (:mod:`core.packing.colgen`) shares the time: in one dimension with the improvement search
+    (:func:`_improve_and_dive`), in two before bin completion, on lists whose knapsack is small
+    enough. Its first use in a process needs :data:`COLUMNS_IMPORT_SECONDS` of the time left.
+    The default is the pure-Python search, whose results do not depend on what is installed.
     """
     start = time.perf_counter()
     limit = start + time_limit * (1.0 - FINISH_SHARE)

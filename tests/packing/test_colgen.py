@@ -191,6 +191,19 @@ def test_a_deadline_already_past_keeps_the_bound_it_was_given() -> None:
     assert 17 <= dived.lower <= 30
 
 
+def test_a_search_with_columns_returns_within_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    import core.packing.colgen  # noqa: F401  (imported beforehand: the import is not timed)
+
+    # a clock that moves 20 microseconds at each look, as in test_improve.py
+    ticks = iter(range(10**9))
+    monkeypatch.setattr(time, "perf_counter", lambda: next(ticks) * 2e-5)
+    for inst in (Instance.one_dimensional(triplets(60, 1000, seed=11), 1000), cut_2d(30, 150, 4)):
+        start = time.perf_counter()
+        solution = solve(inst, time_limit=0.2, exact=True)
+        assert time.perf_counter() - start <= 0.2
+        assert solution.lower_bound <= solution.count
+
+
 def test_solve_uses_columns_only_when_asked() -> None:
     sizes = triplets(40, 1000, seed=7)
     inst = Instance.one_dimensional(sizes, 1000)

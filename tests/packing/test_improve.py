@@ -99,7 +99,8 @@ def test_a_search_that_uses_all_its_time_returns_within_the_limit(
     sizes = [(rng.randint(34, 36), rng.randint(34, 36)) for _ in range(30)]
     inst = Instance(tuple(a for a, _ in sizes), tuple(b for _, b in sizes), 100, 100)
     start = time.perf_counter()
-    solution = solve(inst, time_limit=0.2)
+    # the pure-Python search (column generation's relaxation would prove the bound met)
+    solution = solve(inst, time_limit=0.2, exact=False)
     assert time.perf_counter() - start <= 0.2
     assert solution.count > solution.lower_bound  # the search ran to its deadline
 
