@@ -156,9 +156,9 @@ class _Master:
     """Gilmore and Gomory's relaxation in HiGHS, on a demand that the dive lowers as it fixes."""
 
     def __init__(self, kinds: _Kinds, demand: Counts) -> None:
-        self.sizes = kinds
-        self.kinds = len(kinds.w1)
-        self.patterns = np.zeros((64, self.kinds), dtype=np.int64)
+        self.kinds = kinds
+        sizes = len(kinds.w1)
+        self.patterns = np.zeros((64, sizes), dtype=np.int64)
         self.open = np.ones(64, dtype=bool)
         self.count = 0
         self.demand = demand.copy()
@@ -167,10 +167,10 @@ class _Master:
         self.highs = highs_core._Highs()
         for option, value in (("output_flag", False), ("presolve", "off"), ("threads", 1)):
             self.highs.setOptionValue(option, value)
-        rows = np.arange(self.kinds, dtype=np.int32)
+        rows = np.arange(sizes, dtype=np.int32)
         nothing = np.zeros(0, dtype=np.int32)
-        infinity = np.full(self.kinds, highs_core.kHighsInf)
-        self.highs.addRows(self.kinds, demand.astype(np.float64), infinity, 0, nothing, nothing,
+        infinity = np.full(sizes, highs_core.kHighsInf)
+        self.highs.addRows(sizes, demand.astype(np.float64), infinity, 0, nothing, nothing,
                            np.zeros(0))
         # the dual-optimal inequalities, in one dimension: size k's place may hold an item of
         # size k + 1 (in two, a size need not be larger than the next in both)
@@ -232,15 +232,13 @@ class _Master:
             while True:
                 priced = duals if centre is None or share <= 0 else \
                     share * centre + (1 - share) * duals
-                gain, found = _knapsack(self.sizes, demand, priced)
+                gain, found = _knapsack(self.kinds, demand, priced)
                 bound = float(priced @ wanted) / max(gain, 1.0)
                 if bound > best:
                     best, centre = bound, priced
                 worth = [p for p in found if float(duals @ p) > 1.0 + GAIN]
                 if worth:
-                    for pattern in worth:
-                        self.add(pattern)
-                    self.highs.setOptionValue("simplex_strategy", PRIMAL)
+                    self._add_all(worth)
                     converged = False
                     break
                 if share <= 0:
@@ -264,12 +262,16 @@ class _Master:
         direction = np.asarray(ray, dtype=np.float64)
         if float(direction @ demand) < 0:
             direction = -direction
-        _gain, found = _knapsack(self.sizes, demand, np.maximum(direction, 0.0))
+        _gain, found = _knapsack(self.kinds, demand, np.maximum(direction, 0.0))
         worth = [p for p in found if float(direction @ p) > GAIN]
-        for pattern in worth:
+        self._add_all(worth)
+        return bool(worth)
+
+    def _add_all(self, patterns: list[Counts]) -> None:
+        """Add the patterns priced, for the primal simplex to take up (its basis stays feasible)."""
+        for pattern in patterns:
             self.add(pattern)
         self.highs.setOptionValue("simplex_strategy", PRIMAL)
-        return bool(worth)
 
 
 class _Dive:

@@ -105,8 +105,7 @@ def _complete(inst: Instance, bins: Bins, lower: int, end: float, seed: int) -> 
     list cut from full bins, completion finds packings the improvement search misses; when it
     proves that ``lower`` bins cannot hold the list, the bound rises by one.
     """
-    now = time.perf_counter()
-    found = complete(inst, lower, now + COMPLETION_SHARE * (end - now), seed)
+    found = complete(inst, lower, _share(end, COMPLETION_SHARE), seed)
     if found.bins is not None and len(found.bins) < len(bins):
         return found.bins, lower
     if found.impossible:
@@ -163,9 +162,8 @@ def solve(
         if len(bins) > len(ffd):
             bins = ffd
     if inst.c2 > 0 and len(bins) > lower and inst.n <= 3 * lower and end > time.perf_counter():
-        now = time.perf_counter()
         share = COVER_SHARE * min(1.0, inst.n / COVER_FULL_SHARE_ITEMS)
-        found = cover(inst, lower, now + share * (end - now), seed)
+        found = cover(inst, lower, _share(end, share), seed)
         if found is not None and len(found) < len(bins):
             bins = found
     if inst.c2 > 0 and exact and columns_available():
@@ -180,6 +178,7 @@ def solve(
 
 
 def _share(end: float, share: float) -> float:
+    """The moment ``share`` of the time from now to ``end`` has passed."""
     now = time.perf_counter()
     return now + share * max(end - now, 0.0)
 
